@@ -1,0 +1,134 @@
+"""Shared personas, in the manner of healthchecks' BaseTestCase.
+
+Alice coordinates programme "north"; Bob mediates there; Rita refers families to it;
+Vera sees its aggregate figures only; Charlie coordinates programme "south" and must see
+nothing of "north".
+"""
+
+import os
+import shutil
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from voisins.accounts.models import User
+from voisins.households.services import family_create, volunteer_create
+from voisins.programmes.constants import Role
+from voisins.programmes.services import membership_grant, programme_create
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str, **extra: object) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def north(db):
+    return programme_create(name="Voisins Nord", slug="north")
+
+
+@pytest.fixture
+def south(db):
+    return programme_create(name="Voisins Sud", slug="south")
+
+
+@pytest.fixture
+def alice(north):
+    user = make_user("alice@example.org", first_name="Alice")
+    membership_grant(user=user, programme=north, role=Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def bob(north):
+    user = make_user("bob@example.org", first_name="Bob")
+    membership_grant(user=user, programme=north, role=Role.MEDIATOR)
+    return user
+
+
+@pytest.fixture
+def rita(north):
+    user = make_user("rita@example.org", first_name="Rita")
+    membership_grant(user=user, programme=north, role=Role.REFERRER)
+    return user
+
+
+@pytest.fixture
+def vera(north):
+    user = make_user("vera@example.org", first_name="Vera")
+    membership_grant(user=user, programme=north, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def charlie(south):
+    user = make_user("charlie@example.org", first_name="Charlie")
+    membership_grant(user=user, programme=south, role=Role.COORDINATOR)
+    return user
+
+
+def family_data(**overrides: object) -> dict:
+    data = {
+        "contact_first_name": "Amina",
+        "contact_last_name": "Haddad",
+        "postcode": "1030",
+        "languages": [{"code": "ar", "level": "native"}, {"code": "fr", "level": "basic"}],
+        "availability": ["wed-pm", "sat-am"],
+        "needs": {"homework": 3, "french-conversation": 2},
+        "status": "waiting",
+        "members": [
+            {"kind": "adult", "birth_year": 1985},
+            {"kind": "child", "birth_year": 2016, "school_level": "primary"},
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def volunteer_data(**overrides: object) -> dict:
+    data = {
+        "contact_first_name": "Marie",
+        "contact_last_name": "Dubois",
+        "postcode": "1030",
+        "languages": [{"code": "fr", "level": "native"}, {"code": "ar", "level": "basic"}],
+        "availability": ["wed-pm"],
+        "offers": ["homework"],
+        "status": "available",
+        "members": [{"kind": "adult", "birth_year": 1970}],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def family(north):
+    return family_create(programme=north, **family_data())
+
+
+@pytest.fixture
+def volunteer(north):
+    return volunteer_create(programme=north, **volunteer_data())
+
+
+@pytest.fixture
+def south_family(south):
+    return family_create(programme=south, **family_data(contact_first_name="Olena"))
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

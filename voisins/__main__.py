@@ -1,0 +1,3 @@
+from voisins.manage import main
+
+main()

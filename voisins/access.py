@@ -1,0 +1,98 @@
+"""The one place that decides who may do what: role × programme × record.
+
+Views, the admin and the API ask here; none of them checks a role itself. A record of a
+programme the user has no role in is reported as missing (404), never as forbidden, so
+that nobody learns that it exists.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+
+from voisins.programmes.constants import Role
+from voisins.programmes.models import Membership, Programme
+
+R = Role
+
+# What each role may do in its own programme.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_households": frozenset({R.COORDINATOR}),
+    "edit_households": frozenset({R.COORDINATOR}),
+    "import_households": frozenset({R.COORDINATOR}),
+    "view_contact_details": frozenset({R.COORDINATOR}),
+    "view_referrals": frozenset({R.COORDINATOR, R.REFERRER}),
+    "view_aggregates": frozenset({R.COORDINATOR, R.VIEWER}),
+    "manage_programme": frozenset({R.COORDINATOR}),
+}
+
+
+def role_in(user: Any, programme: Programme | int) -> str | None:
+    """The user's role in a programme, or None. Cached per user object for one request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    cache = getattr(user, "_voisins_roles", None)
+    if cache is None:
+        cache = dict(Membership.objects.filter(user=user).values_list("programme_id", "role"))
+        user._voisins_roles = cache
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return cache.get(programme_id)
+
+
+def can(user: Any, action: str, programme: Programme | int) -> bool:
+    role = role_in(user, programme)
+    return role is not None and role in PERMISSIONS[action]
+
+
+def programmes_for(user: Any, action: str | None = None) -> QuerySet[Programme]:
+    """The programmes in which `user` holds a role (allowing `action`, when given)."""
+    if not getattr(user, "is_authenticated", False):
+        return Programme.objects.none()
+    memberships = Membership.objects.filter(user=user)
+    if action is not None:
+        memberships = memberships.filter(role__in=PERMISSIONS[action])
+    return Programme.objects.filter(pk__in=memberships.values("programme_id"))
+
+
+def programme_or_404(user: Any, slug: str, action: str) -> Programme:
+    """The programme `slug` if `user` may do `action` there; otherwise 404, whatever the reason."""
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None or not can(user, action, programme):
+        raise Http404
+    return programme
+
+
+def scoped(queryset: QuerySet, user: Any, action: str, path: str = "programme") -> QuerySet:
+    """Restrict `queryset` to records of the programmes where `user` may do `action`."""
+    return queryset.filter(**{f"{path}__in": programmes_for(user, action)})
+
+
+def record_or_404(queryset: QuerySet, user: Any, action: str, path: str = "programme",
+                  **lookup: Any) -> Model:
+    """One record, only if it belongs to a programme where `user` may do `action`."""
+    record = scoped(queryset, user, action, path).filter(**lookup).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+class ProgrammeScopedAdmin(admin.ModelAdmin):
+    """Admin pages show super-users everything and other staff only their own programmes.
+
+    Daily work happens in the staff pages; the admin is for super-users. A staff account
+    that reaches it anyway sees only the records of programmes it coordinates.
+    """
+
+    programme_path = "programme"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return scoped(queryset, request.user, "manage_programme", self.programme_path)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "programme" and not request.user.is_superuser:
+            kwargs["queryset"] = programmes_for(request.user, "manage_programme")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,402 @@
+"""Importing households from CSV or XLSX: the whole file is checked first, then written
+in one transaction, or nothing is written and every problem is listed.
+
+The columns are documented in docs/import.md. Each row is checked by a plain Django form,
+so messages come in the user's language and name the column; the model's own validation
+runs on top. Row numbers are those a spreadsheet shows (the header is row 1).
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, BinaryIO
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from voisins.accounts.models import User
+from voisins.programmes.constants import SLOTS, LanguageLevel
+from voisins.programmes.models import Programme
+
+from .geocoding import find_postcode, normalise_postcode
+from .models import (
+    FamilyHousehold,
+    FamilyWish,
+    Gender,
+    Member,
+    MemberKind,
+    SchoolLevel,
+    StatusChange,
+    VolunteerHousehold,
+)
+from .status import FamilyStatus, VolunteerStatus
+
+MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row, "column": self.column or "—", "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (wrong type, too large, no header)."""
+
+
+# --- Reading files ---------------------------------------------------------------------
+
+def read_rows(upload: BinaryIO, filename: str) -> Iterator[dict[str, str]]:
+    """Yield each data row of a CSV or XLSX file as {lower-case column: text}."""
+    name = filename.lower()
+    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(_("The file is larger than %(mb)s MB.") % {
+            "mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
+    if name.endswith(".xlsx"):
+        rows = _xlsx_rows(data)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        rows = _csv_rows(data)
+    else:
+        raise ImportFileError(_("Give a CSV or XLSX file."))
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+    columns = [str(c or "").strip().lower() for c in header]
+    for values in rows:
+        cells = ["" if v is None else _cell_text(v) for v in values]
+        if not any(cells):
+            continue
+        yield dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False))
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The CSV file is not in UTF-8.")) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    except csv.Error as exc:
+        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged file; all mean the same
+        raise ImportFileError(_("The XLSX file cannot be read.")) from None
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+# --- Parsing cells ---------------------------------------------------------------------
+
+def _items(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def parse_languages(text: str) -> list[dict[str, str]]:
+    """"ar:native, fr:basic" → [{"code": "ar", "level": "native"}, …]; level defaults to fluent."""
+    result = []
+    for item in _items(text):
+        code, _sep, level = item.partition(":")
+        code, level = code.strip().lower(), (level.strip().lower() or LanguageLevel.FLUENT)
+        if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
+            raise ValidationError(_("“%(value)s” is not an ISO 639 language code.") % {
+                "value": code})
+        if level not in LanguageLevel.values:
+            raise ValidationError(_("“%(value)s” is not a language level (native, fluent, basic).")
+                                  % {"value": level})
+        result.append({"code": code, "level": level})
+    if not result:
+        raise ValidationError(_("Give at least one language."))
+    return result
+
+
+def parse_codes(text: str, known: set[str], what: str) -> list[str]:
+    codes = [c.lower() for c in _items(text)]
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValidationError(_("Unknown %(what)s: %(values)s.") % {
+            "what": what, "values": ", ".join(unknown)})
+    return list(dict.fromkeys(codes))
+
+
+def parse_needs(text: str, known: set[str]) -> dict[str, int]:
+    """"homework:3, transport" → {"homework": 3, "transport": 2}; priority 1–3, default 2."""
+    needs: dict[str, int] = {}
+    for item in _items(text):
+        code, _sep, priority = item.partition(":")
+        code = code.strip().lower()
+        if code not in known:
+            raise ValidationError(_("Unknown service category: %(values)s.") % {"values": code})
+        try:
+            value = int(priority) if priority.strip() else 2
+        except ValueError:
+            value = 0
+        if not 1 <= value <= 3:
+            raise ValidationError(_("The priority of “%(code)s” must be 1, 2 or 3.") % {
+                "code": code})
+        needs[code] = value
+    return needs
+
+
+def parse_people(text: str, kind: str) -> list[dict[str, Any]]:
+    """"2015:primary, 2018" → children with birth year and school level."""
+    this_year = timezone.now().year
+    people = []
+    for item in _items(text):
+        year_text, _sep, level = item.partition(":")
+        try:
+            year = int(year_text)
+        except ValueError:
+            raise ValidationError(_("“%(value)s” is not a birth year.") % {"value": year_text}) \
+                from None
+        if not this_year - 110 <= year <= this_year:
+            raise ValidationError(_("Give a birth year between %(a)s and %(b)s.") % {
+                "a": this_year - 110, "b": this_year})
+        level = level.strip().lower()
+        if level and (kind == MemberKind.ADULT or level not in SchoolLevel.values):
+            raise ValidationError(_("“%(value)s” is not a school level.") % {"value": level})
+        people.append({"kind": kind, "birth_year": year, "school_level": level})
+    return people
+
+
+# --- Row forms -------------------------------------------------------------------------
+
+class _HouseholdRow(forms.Form):
+    reference = forms.CharField(max_length=60, required=False)
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100, required=False)
+    gender = forms.ChoiceField(choices=Gender.choices, required=False)
+    email = forms.EmailField(required=False)
+    phone = forms.CharField(max_length=30, required=False)
+    postcode = forms.CharField(max_length=12)
+    languages = forms.CharField(max_length=500)
+    availability = forms.CharField(max_length=500)
+    radius_km = forms.FloatField(min_value=0.1, max_value=50, required=False)
+    adults = forms.CharField(max_length=200, required=False)
+    children = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.categories = set(programme.service_categories.values_list("code", flat=True))
+
+    def clean_gender(self) -> str:
+        return self.cleaned_data["gender"] or ""
+
+    def clean_postcode(self) -> str:
+        code = self.cleaned_data["postcode"]
+        if find_postcode(self.programme.country, code) is None:
+            raise ValidationError(_("Unknown postcode “%(postcode)s” for %(country)s.") % {
+                "postcode": code, "country": self.programme.country})
+        return normalise_postcode(code)
+
+    def clean_languages(self) -> list[dict[str, str]]:
+        return parse_languages(self.cleaned_data["languages"])
+
+    def clean_availability(self) -> list[str]:
+        slots = parse_codes(self.cleaned_data["availability"], set(SLOTS), _("availability slot"))
+        if not slots:
+            raise ValidationError(_("Give at least one availability slot, such as mon-pm."))
+        return slots
+
+    def clean_adults(self) -> list[dict[str, Any]]:
+        return parse_people(self.cleaned_data["adults"], MemberKind.ADULT)
+
+    def clean_children(self) -> list[dict[str, Any]]:
+        return parse_people(self.cleaned_data["children"], MemberKind.CHILD)
+
+
+class FamilyRow(_HouseholdRow):
+    needs = forms.CharField(max_length=500)
+    arrival_date = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    wishes = forms.CharField(max_length=300, required=False)
+    page_language = forms.ChoiceField(choices=settings.LANGUAGES, required=False)
+    status = forms.ChoiceField(choices=FamilyStatus.choices, required=False)
+
+    def clean_needs(self) -> dict[str, int]:
+        needs = parse_needs(self.cleaned_data["needs"], self.categories)
+        if not needs:
+            raise ValidationError(_("Give at least one need."))
+        return needs
+
+    def clean_wishes(self) -> list[str]:
+        return parse_codes(self.cleaned_data["wishes"], set(FamilyWish.values), _("wish"))
+
+
+class VolunteerRow(_HouseholdRow):
+    offers = forms.CharField(max_length=500)
+    capacity = forms.IntegerField(min_value=0, max_value=10, required=False)
+    motivation = forms.CharField(max_length=2000, required=False)
+    status = forms.ChoiceField(choices=VolunteerStatus.choices, required=False)
+
+    def clean_offers(self) -> list[str]:
+        offers = parse_codes(self.cleaned_data["offers"], self.categories, _("service category"))
+        if not offers:
+            raise ValidationError(_("Give at least one offer."))
+        return offers
+
+
+# --- The import itself ----------------------------------------------------------------
+
+KINDS = {
+    "families": (FamilyHousehold, FamilyRow, FamilyStatus.WAITING),
+    "volunteers": (VolunteerHousehold, VolunteerRow, VolunteerStatus.AVAILABLE),
+}
+
+
+def _build(kind: str, programme: Programme, data: dict[str, Any]) -> tuple[Any, list[dict]]:
+    model, _form, default_status = KINDS[kind]
+    place = find_postcode(programme.country, data["postcode"])
+    assert place is not None  # checked by the form
+    fields: dict[str, Any] = {
+        "programme": programme,
+        "reference": data["reference"],
+        "contact_first_name": data["first_name"],
+        "contact_last_name": data["last_name"],
+        "contact_gender": data["gender"],
+        "email": data["email"],
+        "phone": data["phone"],
+        "postcode": data["postcode"],
+        "locality": place.locality,
+        "lat": place.lat,
+        "lon": place.lon,
+        "languages": data["languages"],
+        "availability": data["availability"],
+        "radius_km": data["radius_km"] or programme.default_radius_km,
+        "status": data["status"] or default_status,
+    }
+    if kind == "families":
+        fields.update(needs=data["needs"], arrival_date=data["arrival_date"],
+                      wishes=data["wishes"], page_language=data["page_language"] or "fr")
+        if fields["status"] == FamilyStatus.WAITING:
+            fields["waiting_since"] = timezone.now()
+    else:
+        capacity = data["capacity"]
+        fields.update(offers=data["offers"], motivation=data["motivation"],
+                      capacity=1 if capacity is None else capacity)
+    return model(**fields), data["adults"] + data["children"]
+
+
+def import_households(
+    *, programme: Programme, kind: str, upload: BinaryIO, filename: str, by: User | None = None
+) -> ImportResult:
+    """Check every row of a families or volunteers file, then write all of it or nothing.
+
+    Returns an ImportResult with the number created, or with every problem found (row,
+    column, message) and nothing written.
+    """
+    model, row_form, _default_status = KINDS[kind]
+    result = ImportResult()
+    built: list[tuple[Any, list[dict]]] = []
+    references: dict[str, int] = {}
+    existing = set(
+        model.objects.filter(programme=programme).exclude(reference="")
+        .values_list("reference", flat=True)
+    )
+    try:
+        rows = list(read_rows(upload, filename))
+    except ImportFileError as exc:
+        result.errors.append(RowError(1, "", str(exc)))
+        return result
+    if not rows:
+        result.errors.append(RowError(1, "", _("The file has no data rows.")))
+        return result
+    if len(rows) > MAX_ROWS:
+        result.errors.append(RowError(1, "", _("At most %(n)s rows per file.") % {
+            "n": MAX_ROWS}))
+        return result
+    missing = [name for name, f in row_form.base_fields.items()
+               if f.required and name not in rows[0]]
+    if missing:
+        result.errors.extend(RowError(1, name, _("This column is missing.")) for name in missing)
+        return result
+    for number, row in enumerate(rows, start=2):
+        form = row_form(row, programme=programme)
+        if not form.is_valid():
+            for column, messages in form.errors.items():
+                result.errors.extend(RowError(number, column, str(m)) for m in messages)
+            continue
+        reference = form.cleaned_data["reference"]
+        if reference and reference in existing:
+            result.errors.append(RowError(number, "reference", _(
+                "A household with reference “%(ref)s” already exists.") % {"ref": reference}))
+            continue
+        if reference and reference in references:
+            result.errors.append(RowError(number, "reference", _(
+                "Reference “%(ref)s” is also on row %(row)s.") % {
+                    "ref": reference, "row": references[reference]}))
+            continue
+        if reference:
+            references[reference] = number
+        household, members = _build(kind, programme, form.cleaned_data)
+        try:
+            household.full_clean(exclude=["programme"])
+        except ValidationError as exc:
+            for column, messages in exc.message_dict.items():
+                result.errors.extend(RowError(number, column, m) for m in messages)
+            continue
+        built.append((household, members))
+    if result.errors:
+        return result
+    _write(kind, built, by)
+    result.created = len(built)
+    return result
+
+
+@transaction.atomic
+def _write(kind: str, built: list[tuple[Any, list[dict]]], by: User | None) -> None:
+    key = "family" if kind == "families" else "volunteer"
+    # Saved one by one (not bulk) so that every backend returns the primary keys and
+    # later audit hooks see each creation.
+    members, changes = [], []
+    for household, people in built:
+        household.save()
+        members.extend(Member(**person, **{key: household}) for person in people)
+        changes.append(StatusChange(**{key: household}, from_status="",
+                                    to_status=household.status, changed_by=by,
+                                    note=str(gettext_lazy("imported"))))
+    Member.objects.bulk_create(members, batch_size=1000)
+    StatusChange.objects.bulk_create(changes, batch_size=1000)

@@ -1,0 +1,55 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
+from tqdm import tqdm
+
+from voisins.accounts.models import User
+from voisins.households import demo
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.programmes.models import Programme
+
+
+class Command(BaseCommand):
+    help = "Create synthetic, realistic demo data (deterministic for a seed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--families", type=int, default=200)
+        parser.add_argument("--volunteers", type=int, default=150)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--programme", default="demo", help="slug of the programme")
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="only when the database has no programme yet (used by `make run`)",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        families, volunteers = int(options["families"]), int(options["volunteers"])
+        seed, slug = int(options["seed"]), str(options["programme"])
+        if families < 0 or volunteers < 0:
+            raise CommandError("--families and --volunteers must be 0 or more.")
+        if options["if_empty"] and Programme.objects.exists():
+            self._print_existing_login(slug, seed)
+            return
+        bar = tqdm(total=families + volunteers, unit="household", file=sys.stderr,
+                   disable=None, desc="demo")
+        try:
+            login = demo.generate(families=families, volunteers=volunteers, seed=seed,
+                                  slug=slug, progress=bar.update)
+        except IntegrityError as exc:
+            raise CommandError(f"Could not create demo data: {exc}") from exc
+        finally:
+            bar.close()
+        total_f = FamilyHousehold.objects.filter(programme__slug=slug).count()
+        total_v = VolunteerHousehold.objects.filter(programme__slug=slug).count()
+        self.stdout.write(f"Programme {slug}: {total_f} families, {total_v} volunteer households.")
+        self.stdout.write(f"login: {login.email} password: {login.password}")
+
+    def _print_existing_login(self, slug: str, seed: int) -> None:
+        email, password = demo.demo_email(slug, "coordinator"), demo.demo_password(slug, seed)
+        user = User.objects.filter(email=email).first()
+        if user is not None and user.check_password(password):
+            self.stdout.write("Demo data is already there.")
+            self.stdout.write(f"login: {email} password: {password}")
+        else:
+            self.stdout.write("The database already has data; log in with your own account.")

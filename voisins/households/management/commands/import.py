@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from voisins.households.importers import KINDS, import_households
+from voisins.programmes.models import Programme
+
+
+class Command(BaseCommand):
+    help = "Import families or volunteers from a CSV or XLSX file: all rows, or none."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(KINDS) + ["matches"])
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--programme", help="slug of the programme (needed when there are several)"
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        kind, path = str(options["kind"]), options["file"]
+        assert isinstance(path, Path)
+        if kind == "matches":
+            raise CommandError("Importing match history is not available yet.")
+        programme = self._programme(options.get("programme"))
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        with path.open("rb") as upload:
+            result = import_households(
+                programme=programme, kind=kind, upload=upload, filename=path.name
+            )
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(result.errors)} problem(s) found; nothing was imported."
+            )
+        self.stdout.write(f"Imported {result.created} {kind} into {programme.slug}.")
+
+    def _programme(self, slug: object) -> Programme:
+        if slug:
+            programme = Programme.objects.filter(slug=str(slug)).first()
+            if programme is None:
+                raise CommandError(f"No programme with short name {slug!r}.")
+            return programme
+        programmes = list(Programme.objects.all()[:2])
+        if len(programmes) != 1:
+            raise CommandError("Say which programme with --programme SLUG.")
+        return programmes[0]

@@ -1,0 +1,74 @@
+"""Reads on households that cross relations or filter: what the staff lists show."""
+
+from django.db.models import Count, Q, QuerySet
+
+from voisins.programmes.models import Programme
+
+from .geocoding import normalise_postcode
+from .models import FamilyHousehold, VolunteerHousehold
+from .status import FamilyStatus, VolunteerStatus
+
+SORTS = {
+    "name": ("contact_last_name", "contact_first_name", "id"),
+    "-name": ("-contact_last_name", "-contact_first_name", "-id"),
+    "postcode": ("postcode", "id"),
+    "-postcode": ("-postcode", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "waiting": ("waiting_since", "id"),
+}
+
+
+def household_search(queryset: QuerySet, q: str) -> QuerySet:
+    """Households whose name, postcode, reference or phone contains `q`."""
+    q = (q or "").strip()[:100]
+    if not q:
+        return queryset
+    digits = "".join(ch for ch in q if ch.isdigit())
+    condition = (
+        Q(contact_first_name__icontains=q)
+        | Q(contact_last_name__icontains=q)
+        | Q(reference__iexact=q)
+        | Q(postcode=normalise_postcode(q))
+        | Q(locality__icontains=q)
+    )
+    if len(digits) >= 4:
+        condition |= Q(phone__contains=digits[-4:])
+    return queryset.filter(condition)
+
+
+def family_list(
+    *, programme: Programme, status: str = "", q: str = "", sort: str = "-created"
+) -> QuerySet[FamilyHousehold]:
+    queryset = FamilyHousehold.objects.filter(programme=programme)
+    if status in FamilyStatus.values:
+        queryset = queryset.filter(status=status)
+    queryset = household_search(queryset, q)
+    return queryset.order_by(*SORTS.get(sort, SORTS["-created"]))
+
+
+def volunteer_list(
+    *, programme: Programme, status: str = "", q: str = "", sort: str = "-created"
+) -> QuerySet[VolunteerHousehold]:
+    queryset = VolunteerHousehold.objects.filter(programme=programme)
+    if status in VolunteerStatus.values:
+        queryset = queryset.filter(status=status)
+    queryset = household_search(queryset, q)
+    sort = sort if sort != "waiting" else "-created"
+    return queryset.order_by(*SORTS.get(sort, SORTS["-created"]))
+
+
+def status_counts(programme: Programme) -> dict[str, list[tuple[str, str, int]]]:
+    """How many families and volunteer households are at each step (two queries)."""
+    families = dict(
+        FamilyHousehold.objects.filter(programme=programme, archived=False)
+        .values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    volunteers = dict(
+        VolunteerHousehold.objects.filter(programme=programme, archived=False)
+        .values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return {
+        "families": [(s, label, families.get(s, 0)) for s, label in FamilyStatus.choices],
+        "volunteers": [(s, label, volunteers.get(s, 0)) for s, label in VolunteerStatus.choices],
+    }

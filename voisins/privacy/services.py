@@ -1,0 +1,55 @@
+"""Writes on consent. Consent is given per purpose and withdrawn, never edited away."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from voisins.accounts.models import User
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+
+from .models import Consent, PrivacyNotice
+
+
+def current_notice(programme_id: int) -> PrivacyNotice | None:
+    return PrivacyNotice.objects.filter(programme_id=programme_id).order_by("-published_at").first()
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    household: FamilyHousehold | VolunteerHousehold,
+    purpose: str,
+    recorded_by: User | None = None,
+    given_by_name: str = "",
+    interpreter: str = "",
+) -> Consent:
+    """Record that `household` agreed to `purpose` under the programme's current notice."""
+    consent = Consent(
+        programme_id=household.programme_id,
+        purpose=purpose,
+        notice=current_notice(household.programme_id),
+        recorded_by=recorded_by,
+        given_by_name=given_by_name,
+        interpreter=interpreter,
+    )
+    if isinstance(household, FamilyHousehold):
+        consent.family = household
+    else:
+        consent.volunteer = household
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+def consent_withdraw(*, consent: Consent) -> Consent:
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+    return consent
+
+
+def has_consent(household: FamilyHousehold | VolunteerHousehold, purpose: str) -> bool:
+    """True when the household has a consent for `purpose` that was not withdrawn."""
+    field = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    return Consent.objects.filter(
+        **{field: household}, purpose=purpose, withdrawn_at__isnull=True
+    ).exists()

@@ -1,0 +1,42 @@
+"""Writes on programmes: creating one, giving staff their roles."""
+
+from django.db import transaction
+
+from voisins.accounts.models import User
+
+from .categories import BUILTIN_CATEGORIES
+from .constants import Role
+from .models import Membership, Organisation, Programme, ServiceCategory
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    name: str,
+    slug: str,
+    country: str = "BE",
+    languages: list[str] | None = None,
+    organisations: list[Organisation] = (),  # type: ignore[assignment]
+) -> Programme:
+    """Create a programme with the built-in service categories of the practice sheet."""
+    programme = Programme(name=name, slug=slug, country=country)
+    if languages is not None:
+        programme.languages = languages
+    programme.full_clean()
+    programme.save()
+    programme.organisations.set(organisations)
+    ServiceCategory.objects.bulk_create(
+        ServiceCategory(programme=programme, code=c.code, icon=c.icon, position=i)
+        for i, c in enumerate(BUILTIN_CATEGORIES)
+    )
+    return programme
+
+
+def membership_grant(
+    *, user: User, programme: Programme, role: Role | str, organisation: Organisation | None = None
+) -> Membership:
+    """Give `user` a role in `programme`, replacing any role they had there."""
+    membership, _created = Membership.objects.update_or_create(
+        user=user, programme=programme, defaults={"role": role, "organisation": organisation}
+    )
+    return membership

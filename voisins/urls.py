@@ -1,0 +1,19 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from voisins.staff import views as staff_views
+
+# The admin logs in through allauth, so it shares the login rate limits.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Voisins"
+
+urlpatterns = [
+    path("", staff_views.landing, name="landing"),
+    path("accounts/", include("allauth.urls")),
+    path("staff/", include("voisins.staff.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
