@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "voisins.matches",
+    "voisins.mediation",
 ]
 
 MIDDLEWARE = [
@@ -256,3 +258,17 @@ TASKS = {
                            default="django.tasks.backends.immediate.ImmediateBackend"),
     }
 }
+
+# --- Encryption at rest of mediation notes (django-fernet-encrypted-fields) ---------------
+# The field key is derived from SECRET_KEY and SALT_KEY: both must be kept (and backed up)
+# together, or the notes cannot be read again. A laptop gets a random salt under var/.
+SALT_KEY = env.list("SALT_KEY", default=[])
+if not SALT_KEY:
+    _salt_file = VAR_DIR / "salt_key"
+    if not _salt_file.exists():
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        _salt_file.write_text(secrets.token_urlsafe(32))
+        _salt_file.chmod(0o600)
+    SALT_KEY = [_salt_file.read_text().strip()]
