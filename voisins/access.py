@@ -25,6 +25,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_referrals": frozenset({R.COORDINATOR, R.REFERRER}),
     "view_aggregates": frozenset({R.COORDINATOR, R.VIEWER}),
     "manage_programme": frozenset({R.COORDINATOR}),
+    # Match life (voisins.matches, voisins.mediation): coordinators run it all; mediators
+    # reach only the matches and cases assigned to them (narrowed in those apps' selectors);
+    # safeguarding cases are for coordinators only.
+    "manage_matches": frozenset({R.COORDINATOR}),
+    "mediate": frozenset({R.COORDINATOR, R.MEDIATOR}),
+    "view_safeguarding": frozenset({R.COORDINATOR}),
 }
 
 

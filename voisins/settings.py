@@ -272,3 +272,6 @@ if not SALT_KEY:
         _salt_file.write_text(secrets.token_urlsafe(32))
         _salt_file.chmod(0o600)
     SALT_KEY = [_salt_file.read_text().strip()]
+
+# Links in e-mails (proposals, check-ins) point here.
+VOISINS["SITE_URL"] = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

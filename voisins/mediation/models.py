@@ -107,6 +107,9 @@ class CaseNote(models.Model):
         verbose_name = _("case note")
         verbose_name_plural = _("case notes")
 
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
 
 class Callback(models.Model):
     """A household asked to be called back: a task on the mediators' list."""
@@ -131,3 +134,6 @@ class Callback(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("callback request")
         verbose_name_plural = _("callback requests")
+
+    def __str__(self) -> str:
+        return f"callback #{self.pk}"
