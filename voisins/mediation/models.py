@@ -57,7 +57,8 @@ class Case(models.Model):
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="assigned_cases",
                                     verbose_name=_("mediator"))
-    resolution = EncryptedTextField(_("resolution"), blank=True)
+    # The encrypted field stores an empty value as NULL.
+    resolution = EncryptedTextField(_("resolution"), blank=True, null=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
