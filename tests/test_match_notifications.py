@@ -57,9 +57,9 @@ def test_each_mail_is_written_in_its_recipients_language(
         seen[context["name"]] = translation.get_language()
         return render_to_string(template, context)
 
-    with mock.patch("voisins.matches.notifications.render_to_string", side_effect=spy):
-        with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
-            proposal_send(proposal=draft_proposal, by=alice)
+    with (mock.patch("voisins.matches.notifications.render_to_string", side_effect=spy),
+          translation.override("fr"), django_capture_on_commit_callbacks(execute=True)):
+        proposal_send(proposal=draft_proposal, by=alice)
     assert seen == {"Victor": "nl", "Amina": "uk"}
 
 
@@ -116,10 +116,10 @@ def test_a_due_checkin_is_emailed_once_with_its_link(live_match, alice, victor,
 
 def test_mail_server_down_the_action_succeeds_and_the_mail_goes_later(
         draft_proposal, alice, django_capture_on_commit_callbacks):
-    with mock.patch("voisins.matches.notifications.send_mail",
-                    side_effect=ConnectionRefusedError("down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            proposal = proposal_send(proposal=draft_proposal, by=alice)
+    with (mock.patch("voisins.matches.notifications.send_mail",
+                     side_effect=ConnectionRefusedError("down")),
+          django_capture_on_commit_callbacks(execute=True)):
+        proposal = proposal_send(proposal=draft_proposal, by=alice)
     assert proposal.status == "sent"
     pending = Notification.objects.get(to_email="victor.home@example.org")
     assert pending.status == "pending" and pending.attempts == 1
