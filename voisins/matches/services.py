@@ -209,7 +209,7 @@ def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related(
+    return Proposal.objects.select_for_update(of=("self",)).select_related(
         "family", "volunteer", "programme").get(pk=proposal.pk)
 
 
@@ -410,7 +410,7 @@ def introduction_plan(*, match: Match, planned_at: datetime, place: str,
                       coordinator_attends: bool = False, interpreter_attends: bool = False,
                       interpreter_language: str = "", by: User | None = None) -> Introduction:
     """Plan (or re-plan) the first meeting; both households are told."""
-    match = Match.objects.select_for_update().select_related("family", "volunteer").get(
+    match = Match.objects.select_for_update(of=("self",)).select_related("family", "volunteer").get(
         pk=match.pk)
     if match.status != Match.Status.INTRODUCTION:
         raise ValidationError(_("The introduction of this match already took place."))
@@ -491,7 +491,8 @@ def checkin_answer(*, checkin: CheckIn, rating: int, frequency: str = "",
                    today: date | None = None) -> CheckIn:
     """Record a check-in answer, once; a low rating or a worry flags the match."""
     today = today or timezone.localdate()
-    locked = CheckIn.objects.select_for_update().select_related("match").get(pk=checkin.pk)
+    locked = CheckIn.objects.select_for_update(of=("self",)).select_related("match").get(
+        pk=checkin.pk)
     if locked.answered_at is not None:
         raise ValidationError(_("This check-in was already answered."))
     if locked.due_on > today:
@@ -644,7 +645,7 @@ def match_end(*, match: Match, reason: str, note: str = "", family_waits_again: 
     household with no other live match becomes available again.
     """
     VolunteerHousehold.objects.select_for_update().filter(pk=match.volunteer_id).first()
-    match = Match.objects.select_for_update().select_related("family", "volunteer").get(
+    match = Match.objects.select_for_update(of=("self",)).select_related("family", "volunteer").get(
         pk=match.pk)
     if match.status == Match.Status.ENDED:
         raise ValidationError(_("This match has already ended."))
@@ -683,7 +684,7 @@ def programme_pause_all(*, programme: Programme, message: str,
         raise ValidationError(_("The programme is already paused."))
     pause = ProgrammePause.objects.create(programme=programme, message=message.strip(),
                                           started_by=by)
-    matches = (Match.objects.select_for_update()
+    matches = (Match.objects.select_for_update(of=("self",))
                .filter(programme=programme,
                        status__in=[Match.Status.INTRODUCTION, Match.Status.ACTIVE])
                .select_related("family", "volunteer", "volunteer__user"))
@@ -702,7 +703,7 @@ def programme_resume_all(*, programme: Programme, by: User | None = None) -> Pro
         programme=programme, ended_at__isnull=True).first()
     if pause is None:
         raise ValidationError(_("The programme is not paused."))
-    for match in pause.matches.select_for_update().select_related(
+    for match in pause.matches.select_for_update(of=("self",)).select_related(
             "family", "volunteer", "volunteer__user"):
         if match.status != Match.Status.PAUSED:
             continue
