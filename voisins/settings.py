@@ -14,7 +14,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
-
 class Env(environ.Env):
     """django-environ, stricter: a value that cannot be read stops start-up, naming it.
 
