@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_referrals": frozenset({R.COORDINATOR, R.REFERRER}),
     "view_aggregates": frozenset({R.COORDINATOR, R.VIEWER}),
     "manage_programme": frozenset({R.COORDINATOR}),
+    "send_family_links": frozenset({R.COORDINATOR}),
 }
 
 
