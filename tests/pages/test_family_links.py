@@ -30,7 +30,7 @@ def test_it_opens_the_family_home_without_an_account(client, family, alice):
     assert response.status_code == 200
     assert response.context["family"] == family
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     link.refresh_from_db()
     assert link.last_used_at is not None
 

@@ -23,9 +23,11 @@ STATUS_FOR_REASON = {"tampered": 404, "expired": 410, "revoked": 410}
 
 
 def _no_trace(response: HttpResponse) -> HttpResponse:
-    # The URL is the family's key: never cached, never sent on to another page, not indexed.
+    # The URL is the family's key: never cached, never sent to another site, not indexed.
+    # (same-origin rather than no-referrer: with no-referrer the browser sends "Origin: null"
+    # on the page's own forms, which the CSRF check rightly refuses.)
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -29,6 +29,8 @@ def shell(request: HttpRequest) -> dict:
         "shell_programme": programme,
         "shell_nav": SimpleLazyObject(
             lambda: nav_for(request.user, programme or None, request.path)),
+        # Each language in its own name, untranslated, so that anyone finds theirs.
         "shell_languages": [(code, name) for code, name in settings.LANGUAGES
                             if code in settings.STAFF_LANGUAGES],
+        "shell_family_languages": settings.LANGUAGES,
     }

@@ -12,7 +12,6 @@
   function text(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
 
   function base(el) {
-    if (el._voisinsMap) { el._voisinsMap.remove(); }
     var map = L.map(el, { zoomSnap: 0.5 });
     el._voisinsMap = map;
     if (el.dataset.tiles) {
@@ -74,11 +73,16 @@
     });
   }
 
+  // Map containers carry no id: htmx would copy a swapped-out element's attributes (with
+  // Leaflet's inline style) onto a new one of the same id, which the CSP refuses.
   function init(root) {
-    var el = (root || document).querySelector ? (root || document).querySelector("#map") : null;
-    if (!el && root && root.id === "map") { el = root; }
-    if (!el || typeof L === "undefined") { return; }
-    if (el.dataset.areas) { areas(el); } else if (el.dataset.radius) { radius(el); }
+    if (typeof L === "undefined" || !root || !root.querySelectorAll) { return; }
+    var found = Array.prototype.slice.call(root.querySelectorAll(".map[data-areas], .map[data-radius]"));
+    if (root.matches && root.matches(".map")) { found.push(root); }
+    found.forEach(function (el) {
+      if (el._voisinsMap) { return; }
+      if (el.dataset.areas) { areas(el); } else { radius(el); }
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
