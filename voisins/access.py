@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_matches": frozenset({R.COORDINATOR}),
     "mediate": frozenset({R.COORDINATOR, R.MEDIATOR}),
     "view_safeguarding": frozenset({R.COORDINATOR}),
+    "send_family_links": frozenset({R.COORDINATOR}),
 }
 
 

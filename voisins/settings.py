@@ -302,3 +302,32 @@ if not SALT_KEY:
 
 # Links in e-mails (proposals, check-ins) point here.
 VOISINS["SITE_URL"] = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# --- Pages shell: navigation, lists, map, family pages (issue 6) -----------------------
+INSTALLED_APPS += ["voisins.workspace", "voisins.familypages", "django_filters"]
+# Leaflet's files come from the django-leaflet package, served by the app. The package is
+# not an installed app: its admin module needs GeoDjango (GDAL), which Voisins does not use.
+import importlib.util as _importlib_util  # noqa: E402
+
+STATICFILES_DIRS.append(
+    Path(_importlib_util.find_spec("leaflet").submodule_search_locations[0]) / "static")
+# The account's own language choice comes after authentication is known.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "voisins.workspace.middleware.UserLanguageMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "voisins.workspace.context_processors.shell")
+VOISINS.update({
+    # A tile URL such as https://tile.example.org/{z}/{x}/{y}.png (then also allow its host
+    # in SECURE_CSP["img-src"]). Empty: no tiles, the map draws areas and communes only.
+    "MAP_TILES": env.str("VOISINS_MAP_TILES", default=""),
+    "MAP_ATTRIBUTION": env.str("VOISINS_MAP_ATTRIBUTION", default=""),
+    # How long a family's signed link works, in days.
+    "FAMILY_LINK_DAYS": env.int("VOISINS_FAMILY_LINK_DAYS", default=90),
+})
+if VOISINS["MAP_TILES"]:
+    from urllib.parse import urlsplit as _urlsplit
+
+    # "{s}" (sub-domains a, b, c) becomes a CSP wildcard.
+    _tiles = _urlsplit(VOISINS["MAP_TILES"].replace("{s}", "*"))
+    if _tiles.scheme not in ("http", "https") or not _tiles.netloc or "{z}" not in _tiles.path:
+        raise ImproperlyConfigured("VOISINS_MAP_TILES must be an http(s) URL with {z}/{x}/{y}.")
+    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")

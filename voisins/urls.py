@@ -18,4 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("", include("voisins.workspace.urls")),
+    path("f/", include("voisins.familypages.urls")),
 ]

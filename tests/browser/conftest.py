@@ -67,3 +67,55 @@ def page(browser, live_server):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# --- Accessibility: axe-core from the npm registry (package.json), injected per page. ---
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def axe_path() -> Path:
+    """node_modules/axe-core, installed from package.json on first use (npm ci/install)."""
+    if not AXE.exists():
+        import shutil
+        import subprocess
+
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to install axe-core for the accessibility checks "
+                        "(apt-get install npm)")
+        command = "ci" if (ROOT / "package-lock.json").exists() else "install"
+        subprocess.run([npm, command, "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    return AXE
+
+
+def check_accessibility(page, axe_path: Path) -> None:
+    """Fail on any serious or critical WCAG 2.1 A/AA violation axe-core finds on the page.
+
+    The CSP stays on, as in production. `page.add_script_tag(path=...)` would add an inline
+    <script>, which the CSP rightly refuses; so the same file is run through the DevTools
+    protocol (page.evaluate), which a page's CSP does not govern. Nothing is loaded from
+    another host and the application needs no exception for the tests."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_path.read_text(encoding="utf-8") + "\n;undefined")
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                    for n in v["nodes"][:5])
+        for v in results["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"accessibility violations on {page.url}:\n" + "\n".join(bad)
+
+
+@pytest.fixture
+def csp_errors(page):
+    """Console messages about the Content Security Policy: a page must cause none."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"{page.url} {m.location}: {m.text[:90]}")
+            if m.type == "error" and "Content Security Policy" in m.text else None)
+    yield errors
+    assert not errors, f"CSP violations: {errors}"

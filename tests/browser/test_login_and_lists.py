@@ -14,8 +14,9 @@ def test_a_coordinator_logs_in_and_finds_a_waiting_family(page, alice, family, v
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url("**/staff/north/")
     screenshot(page, "programme")
-    page.get_by_role("link", name="Familles en attente").click()
-    page.get_by_label("Rechercher", exact=False).fill("Hadd")
+    page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Familles en attente").click()
+    page.locator("#id_q").fill("Hadd")
     page.get_by_role("link", name="Amina Haddad").wait_for()
     screenshot(page, "families")
     page.get_by_role("link", name="Amina Haddad").click()

@@ -4,7 +4,6 @@ selector, and renders."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,12 +13,9 @@ from voisins import access
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.status import (
-    FAMILY_TRANSITIONS,
-    VOLUNTEER_TRANSITIONS,
-    FamilyStatus,
-    VolunteerStatus,
-)
+from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS
+from voisins.workspace.filters import FamilyFilter, VolunteerFilter
+from voisins.workspace.selectors import filtered_page
 
 from .forms import ImportForm, StatusForm
 
@@ -52,16 +48,16 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "view_households")
-    select = selectors.family_list if kind == "families" else selectors.volunteer_list
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "")
-    sort = request.GET.get("sort", "-created")
-    page = Paginator(select(programme=prog, status=status, q=q, sort=sort), PAGE_SIZE)
-    choices = FamilyStatus.choices if kind == "families" else VolunteerStatus.choices
+    model, filter_class = ((FamilyHousehold, FamilyFilter) if kind == "families"
+                           else (VolunteerHousehold, VolunteerFilter))
+    filterset = filter_class(request.GET or None, queryset=model.objects.filter(programme=prog))
+    page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, template, {
-        "programme": prog, "kind": kind, "page": page.get_page(request.GET.get("page")),
-        "status": status, "q": q, "sort": sort, "status_choices": choices,
+        "programme": prog, "kind": kind, "page": page, "filter": filterset,
+        "query": query.urlencode(), "sort": request.GET.get("sort", ""),
     })
 
 

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "familypages"
+urlpatterns = [
+    path("<str:token>/", views.home, name="home"),
+    path("links/<slug:slug>/<int:pk>/", views.staff_links, name="staff_links"),
+    path("links/<slug:slug>/<int:pk>/<int:link_id>/revoke/", views.staff_revoke,
+         name="staff_revoke"),
+]

@@ -1,0 +1,36 @@
+"""What every page's shell needs: the current programme, its navigation, the languages."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from voisins import access
+
+from .nav import nav_for
+
+
+def _current_programme(request: HttpRequest):
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    programmes = list(access.programmes_for(user))
+    match = getattr(request, "resolver_match", None)
+    slug = match.kwargs.get("slug") if match else None
+    for programme in programmes:
+        if programme.slug == slug:
+            return programme
+    return programmes[0] if len(programmes) == 1 else None
+
+
+def shell(request: HttpRequest) -> dict:
+    """`shell_programme` and `shell_nav` are computed only when a template uses them."""
+    programme = SimpleLazyObject(lambda: _current_programme(request) or False)
+    return {
+        "shell_programme": programme,
+        "shell_nav": SimpleLazyObject(
+            lambda: nav_for(request.user, programme or None, request.path)),
+        # Each language in its own name, untranslated, so that anyone finds theirs.
+        "shell_languages": [(code, name) for code, name in settings.LANGUAGES
+                            if code in settings.STAFF_LANGUAGES],
+        "shell_family_languages": settings.LANGUAGES,
+    }

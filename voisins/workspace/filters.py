@@ -1,0 +1,93 @@
+"""Server-side filtering and sorting of the staff lists (django-filter).
+
+A filter set validates its query string like a form: a bad value (an unknown status, a
+negative number of days) is reported next to its field and the list is not filtered by it,
+never a 500.
+"""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import household_search
+from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.programmes.categories import BUILTIN_CATEGORIES
+
+CATEGORY_CHOICES = [(c.code, c.label) for c in BUILTIN_CATEGORIES]
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the chosen column, then by id, so that pages never repeat or skip a row."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs.order_by("-created_at", "-id")
+        ordering = [self.get_ordering_value(param) for param in value]
+        tiebreak = "-id" if ordering[0].startswith("-") else "id"
+        return qs.order_by(*ordering, tiebreak)
+
+
+class _HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search (name, postcode, phone, reference)"), method="search",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    postcode = django_filters.CharFilter(
+        label=_("Postcode starts with"), field_name="postcode", lookup_expr="startswith",
+        max_length=12,
+    )
+
+    def search(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
+        return household_search(queryset, value)
+
+
+class FamilyFilter(_HouseholdFilter):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=FamilyStatus.choices,
+                                         empty_label=_("All"))
+    need = django_filters.ChoiceFilter(label=_("Need"), choices=CATEGORY_CHOICES,
+                                       method="with_need", empty_label=_("All"))
+    waiting_days = django_filters.NumberFilter(
+        label=_("Waiting for at least (days)"), method="waiting_at_least", min_value=0,
+        max_value=3650,
+    )
+    sort = StableOrderingFilter(
+        label=_("Sort by"), empty_label=_("Newest first"),
+        fields=(("contact_last_name", "name"), ("postcode", "postcode"),
+                ("created_at", "created"), ("waiting_since", "waiting")),
+        field_labels={"contact_last_name": _("Name"), "postcode": _("Postcode"),
+                      "created_at": _("Created"), "waiting_since": _("Waiting longest")},
+    )
+
+    class Meta:
+        model = FamilyHousehold
+        fields: list[str] = []
+
+    def with_need(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
+        return queryset.filter(needs__has_key=value)
+
+    def waiting_at_least(self, queryset: QuerySet, _name: str, value) -> QuerySet:
+        if value is None:
+            return queryset
+        since = timezone.now() - timedelta(days=int(value))
+        return queryset.filter(waiting_since__lte=since)
+
+
+class VolunteerFilter(_HouseholdFilter):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=VolunteerStatus.choices,
+                                         empty_label=_("All"))
+    sort = StableOrderingFilter(
+        label=_("Sort by"), empty_label=_("Newest first"),
+        fields=(("contact_last_name", "name"), ("postcode", "postcode"),
+                ("created_at", "created"), ("capacity", "capacity")),
+        field_labels={"contact_last_name": _("Name"), "postcode": _("Postcode"),
+                      "created_at": _("Created"), "capacity": _("Families at once")},
+    )
+
+    class Meta:
+        model = VolunteerHousehold
+        fields: list[str] = []
