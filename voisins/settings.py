@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "voisins.recruitment",
+    "voisins.training",
+    "voisins.community",
+    "voisins.portal",
+    "voisins.blueprints",
 ]
 
 MIDDLEWARE = [

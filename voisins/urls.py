@@ -16,4 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("", include("voisins.recruitment.urls")),
+    path("training/", include("voisins.training.urls")),
+    path("community/", include("voisins.community.urls")),
+    path("me/", include("voisins.portal.urls")),
+    path("programmes/", include("voisins.blueprints.urls")),
 ]
