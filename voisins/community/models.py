@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,7 @@ class Event(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place or video link"), max_length=300)
     capacity = models.PositiveIntegerField(
-        _("places"), null=True, blank=True,
+        _("places"), null=True, blank=True, validators=[MinValueValidator(1)],
         help_text=_("Leave empty when there is no limit. Beyond it, people join a waiting "
                     "list and move up when someone cancels."))
     created_at = models.DateTimeField(default=timezone.now)
