@@ -82,3 +82,15 @@ def test_people_who_coordinate_nothing_cannot_start_a_programme(client, rita, bo
     for user in (rita, bob):
         client.force_login(user)
         assert client.get("/programmes/new/").status_code == 404
+
+
+def test_the_builtin_template_fills_only_what_a_programme_lacks(north):
+    from voisins.blueprints.services import programme_apply_builtin_template
+    from voisins.recruitment.services import charter_publish
+    charter_publish(programme=north, version="own", text="Our own charter")
+    programme_apply_builtin_template(programme=north)
+    assert north.charters.get().version == "own"
+    assert north.training_modules.count() == 4
+    assert set(north.public_texts.values_list("language", flat=True)) == {"fr", "nl", "en"}
+    programme_apply_builtin_template(programme=north)
+    assert north.training_modules.count() == 4

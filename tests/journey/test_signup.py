@@ -138,3 +138,17 @@ def test_a_staff_account_is_never_logged_in_by_a_link(
     response = client.post(confirm_link(mail.outbox[0]))
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_unconfirmed_signups_are_purged_after_a_week(north, signup_post, client):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    post(client, signup_post())
+    post(client, signup_post(email="new@example.org"))
+    Signup.objects.filter(email="marc@example.org").update(
+        created_at=timezone.now() - timedelta(days=8))
+    call_command("purge_signups", stdout=__import__("io").StringIO())
+    assert list(Signup.objects.values_list("email", flat=True)) == ["new@example.org"]

@@ -37,6 +37,27 @@ def programme_create_from_template(*, name: str, slug: str, country: str,
     return programme
 
 
+@transaction.atomic
+def programme_apply_builtin_template(*, programme: Programme) -> Programme:
+    """Give an existing programme that has none of them yet the built-in training modules,
+    charter, privacy notice and public texts (for example a programme made by `voisins
+    demo`). Whatever the programme already has is left as it is."""
+    if not programme.training_modules.exists():
+        with translation.override(_first_public_language(programme)):
+            _builtin_modules(programme)
+    if not programme.charters.exists():
+        with translation.override(_first_public_language(programme)):
+            Charter.objects.create(programme=programme, version="1",
+                                   text=str(builtin.CHARTER))
+    if not PrivacyNotice.objects.filter(programme=programme).exists():
+        with translation.override(_first_public_language(programme)):
+            PrivacyNotice.objects.create(programme=programme, version="1",
+                                         text=str(builtin.PRIVACY_NOTICE))
+    if not programme.public_texts.exists():
+        _builtin_public_texts(programme)
+    return programme
+
+
 def _from_programme(programme: Programme, source: Programme) -> None:
     own = {c.code: c for c in programme.service_categories.all()}
     for category in source.service_categories.all():
@@ -71,14 +92,17 @@ def _from_programme(programme: Programme, source: Programme) -> None:
 
 
 def _from_builtin(programme: Programme) -> None:
-    with translation.override(_first_public_language(programme)):
-        TrainingModule.objects.bulk_create(
-            TrainingModule(programme=programme, title=str(title), description=str(text),
-                           required=required, position=i)
-            for i, (title, text, required) in enumerate(builtin.MODULES))
-        Charter.objects.create(programme=programme, version="1", text=str(builtin.CHARTER))
-        PrivacyNotice.objects.create(programme=programme, version="1",
-                                     text=str(builtin.PRIVACY_NOTICE))
+    programme_apply_builtin_template(programme=programme)
+
+
+def _builtin_modules(programme: Programme) -> None:
+    TrainingModule.objects.bulk_create(
+        TrainingModule(programme=programme, title=str(title), description=str(text),
+                       required=required, position=i)
+        for i, (title, text, required) in enumerate(builtin.MODULES))
+
+
+def _builtin_public_texts(programme: Programme) -> None:
     for code, _name in PUBLIC_LANGUAGES:
         if code in programme.languages:
             with translation.override(code):

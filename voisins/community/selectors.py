@@ -8,7 +8,7 @@ from django.utils import timezone
 from voisins.accounts.models import User
 from voisins.programmes.models import Programme
 
-from .models import Event, Invitation, Resource, Rsvp
+from .models import Event, Invitation, Resource, ResourceKind, Rsvp, TargetGroup
 
 
 def events_of_programme(programme: Programme) -> QuerySet[Event]:
@@ -71,13 +71,14 @@ def resource_search(programme: Programme, *, q: str = "", kind: str = "", langua
     """The library, searched by words in the title or description and filtered by kind,
     language, target group and IMMERSE indicator (all optional)."""
     queryset = Resource.objects.filter(programme=programme)
-    q = (q or "").strip()[:100]
+    # PostgreSQL refuses NUL characters in text: they can only come from a forged link.
+    q = (q or "").replace("\x00", "").strip()[:100]
     if q:
         for word in q.split()[:5]:
             queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    if kind:
+    if kind in ResourceKind.values:
         queryset = queryset.filter(kind=kind)
-    if target:
+    if target in TargetGroup.values:
         queryset = queryset.filter(target_group=target)
     # JSON lists are matched as text ('"fr"'), which SQLite and PostgreSQL both support.
     if language and language.isalpha() and len(language) <= 3:

@@ -106,6 +106,8 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's calendar, reached by the secret link alone (calendar apps cannot log in)."""
+    if "\x00" in token:
+        raise Http404
     entry = CalendarToken.objects.select_related("user").filter(token=token).first()
     if entry is None or not entry.user.is_active:
         raise Http404

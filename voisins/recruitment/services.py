@@ -1,6 +1,7 @@
 """Writes of the volunteer journey's front door: public texts, news, campaigns, visits,
 sign-ups and their confirmation, screening, the charter, and family referrals."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -211,6 +212,16 @@ def _merge(household: VolunteerHousehold, data: dict[str, Any],
         household_set_status(household=household, status=VolunteerStatus.APPLIED,
                              note=_("signed up again"))
     return household
+
+
+def signups_purge_unconfirmed(*, now: datetime | None = None) -> int:
+    """Delete sign-ups whose confirmation link has expired: their answers were never
+    confirmed and must not be kept. Returns how many were deleted."""
+    now = now or timezone.now()
+    deleted, _details = Signup.objects.filter(
+        confirmed_at__isnull=True,
+        created_at__lt=now - timedelta(seconds=SIGNUP_MAX_AGE)).delete()
+    return deleted
 
 
 # --- Charter and screening --------------------------------------------------------------

@@ -112,6 +112,8 @@ def _count_visit(request: HttpRequest, programme: Programme, campaign: Campaign 
 def campaign_link(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The tracked link of a campaign: count the visit, remember the campaign, go to the form."""
     programme = get_object_or_404(Programme, slug=slug)
+    if "\x00" in code:
+        raise Http404
     campaign = get_object_or_404(Campaign, programme=programme, code=code)
     if campaign.active:
         _count_visit(request, programme, campaign)
