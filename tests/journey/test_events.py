@@ -96,22 +96,37 @@ def test_only_the_invited_person_answers_through_the_page(client, north, people)
     client.force_login(people[0])
     response = client.post(f"/community/invitations/{invitation.pk}/answer/",
                            {"going": "1", "next": "https://evil.example/"})
-    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert response.status_code == 302
+    assert response["Location"] == "/community/invitations/"
     invitation.refresh_from_db()
     assert invitation.status == "going"
+    response = client.post(f"/community/invitations/{invitation.pk}/answer/",
+                           {"going": "0", "next": "/me/"})
+    assert response["Location"] == "/me/"
+
+
+def test_anyone_invited_answers_on_their_events_page(client, north, bob):
+    event = event_of(north)
+    services.invitations_send(event=event, users=[bob])
+    client.force_login(bob)
+    html = client.get("/community/invitations/").content.decode()
+    assert "Apéro voisins" in html and "/community/calendar/" in html
 
 
 def test_coordinators_invite_screened_volunteers_and_record_attendance(
-        client, alice, charlie, north, volunteer):
+        client, alice, charlie, north, volunteer, django_capture_on_commit_callbacks):
     volunteer.user = make_user("marie@example.org")
     volunteer.save()
     event = event_of(north)
     client.force_login(alice)
-    response = client.post(f"/community/north/events/{event.pk}/",
-                           {"action": "invite", "groups": ["volunteers", "staff"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/community/north/events/{event.pk}/",
+                               {"action": "invite", "groups": ["volunteers", "staff"]})
     assert response.status_code == 302
     emails = set(event.invitations.values_list("user__email", flat=True))
     assert emails == {"marie@example.org", "alice@example.org"}
+    assert {m.to[0] for m in mail.outbox} == emails
+    assert all("http://testserver/community/invitations/" in m.body for m in mail.outbox)
     invitation = event.invitations.get(user=volunteer.user)
     client.post(f"/community/north/events/{event.pk}/",
                 {"action": "attendance", "attended": [str(invitation.pk)]})

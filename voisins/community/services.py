@@ -25,13 +25,31 @@ def event_create(*, programme: Programme, by: User | None = None, **fields: Any)
 
 
 @transaction.atomic
-def invitations_send(*, event: Event, users: Iterable[User]) -> int:
-    """Invite people to an event; someone already invited keeps their answer.
+def invitations_send(*, event: Event, users: Iterable[User],
+                     answer_url: str = "") -> int:
+    """Invite people to an event; someone already invited keeps their answer. When
+    `answer_url` is given, each new invitee gets an e-mail with it after the commit.
     Returns how many were newly invited."""
     existing = set(event.invitations.values_list("user_id", flat=True))
     new = [Invitation(event=event, user=u) for u in users if u.pk not in existing]
     Invitation.objects.bulk_create(new)
+    if answer_url and new:
+        ids = [u.user_id for u in new]
+        transaction.on_commit(lambda: _mail_invitations(event.pk, ids, answer_url))
     return len(new)
+
+
+def _mail_invitations(event_id: int, user_ids: list[int], answer_url: str) -> None:
+    event = Event.objects.get(pk=event_id)
+    for user in User.objects.filter(pk__in=user_ids, is_active=True):
+        with translation.override(user.language or None):
+            send_mail(
+                subject=_("Invitation: %(event)s") % {"event": event.title},
+                message=_("You are invited to %(event)s on %(date)s at %(place)s.\n\n"
+                          "Tell us whether you come: %(url)s") % {
+                    "event": event.title, "place": event.place, "url": answer_url,
+                    "date": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M")},
+                from_email=None, recipient_list=[user.email])
 
 
 def _notify_moved_up(invitation_id: int) -> None:

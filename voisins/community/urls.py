@@ -4,6 +4,7 @@ from . import views
 
 app_name = "community"
 urlpatterns = [
+    path("invitations/", views.my_invitations, name="invitations"),
     path("invitations/<int:pk>/answer/", views.rsvp, name="rsvp"),
     path("calendar/renew/", views.calendar_renew, name="calendar_renew"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),

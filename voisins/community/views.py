@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,7 +62,9 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     users |= User.objects.filter(
                         memberships__programme=programme, is_active=True,
                         memberships__role__in=[Role.COORDINATOR, Role.MEDIATOR])
-                n = services.invitations_send(event=event, users=users.distinct())
+                n = services.invitations_send(
+                    event=event, users=users.distinct(),
+                    answer_url=request.build_absolute_uri(reverse("community:invitations")))
                 messages.success(request, _("%(n)s people invited.") % {"n": n})
                 return redirect("community:event", slug=programme.slug, pk=event.pk)
         elif action == "capacity":
@@ -100,8 +104,21 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     next_url = request.POST.get("next", "")
-    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//")
-                    else "portal:home")
+    return redirect(next_url if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts=None) and next_url.startswith("/") else "community:invitations")
+
+
+@login_required
+def my_invitations(request: HttpRequest) -> HttpResponse:
+    """Anyone invited (a volunteer, a mediator, a coordinator) answers here."""
+    invitations = list(selectors.invitations_of(request.user))
+    for invitation in invitations:
+        invitation.position = selectors.waiting_position(invitation)
+    token = services.calendar_token_for(user=request.user)
+    return render(request, "community/my_invitations.html", {
+        "invitations": invitations,
+        "calendar_url": request.build_absolute_uri(
+            reverse("community:calendar", args=[token.token]))})
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -123,7 +140,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def calendar_renew(request: HttpRequest) -> HttpResponse:
     services.calendar_token_renew(user=request.user)
     messages.success(request, _("Your calendar link was replaced; the old one no longer works."))
-    return redirect("portal:home")
+    return redirect("community:invitations")
 
 
 @login_required
