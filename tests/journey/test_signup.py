@@ -120,6 +120,13 @@ def test_a_filled_honeypot_keeps_nothing_and_sends_nothing(
     assert Signup.objects.count() == 0 and not mail.outbox
 
 
+def test_mistakes_in_the_form_do_not_use_up_the_limit(client, north, signup_post):
+    for _ in range(8):
+        assert post(client, signup_post(postcode="9999")).status_code == 200
+    assert post(client, signup_post()).status_code == 200
+    assert Signup.objects.count() == 1
+
+
 def test_the_rate_limit_stops_a_flood_from_one_address(client, north, signup_post):
     for i in range(5):
         assert post(client, signup_post(email=f"p{i}@example.org")).status_code == 200

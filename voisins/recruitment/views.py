@@ -134,11 +134,13 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_spam:
             # A robot filled the hidden field: answer as if all went well, keep nothing.
             return render(request, "recruitment/join_sent.html", {"programme": programme})
-        if not hit(f"signup:{programme.pk}", request, limit=SIGNUP_LIMIT,
-                   window=SIGNUP_WINDOW):
-            return render(request, "recruitment/join_limited.html",
-                          {"programme": programme}, status=429)
         if form.is_valid():
+            # Only sign-ups that would be kept count: someone correcting mistakes in the
+            # form is never locked out; a flood of valid-looking sign-ups is.
+            if not hit(f"signup:{programme.pk}", request, limit=SIGNUP_LIMIT,
+                       window=SIGNUP_WINDOW):
+                return render(request, "recruitment/join_limited.html",
+                              {"programme": programme}, status=429)
             services.signup_submit(
                 programme=programme, data=form.household_data(), campaign=campaign,
                 language=language, confirm_url_for=lambda token: request.build_absolute_uri(
