@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.households.models import VolunteerHousehold
+from voisins.households.status import VolunteerStatus
 from voisins.privacy.services import current_notice
 from voisins.programmes.models import Programme
 
@@ -334,6 +335,7 @@ def screening_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     volunteer = access.record_or_404(VolunteerHousehold.objects.all(), request.user,
                                      "screen_volunteers", pk=pk, programme=programme)
     screening = Screening.objects.filter(volunteer=volunteer).first()
+    labels = dict(VolunteerStatus.choices)
     form = InterviewForm(request.POST or None, initial={
         f: getattr(screening, f) for f in InterviewForm.base_fields} if screening else None)
     if request.method == "POST" and form.is_valid():
@@ -346,7 +348,9 @@ def screening_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "recruitment/screening.html", {
         "programme": programme, "volunteer": volunteer, "screening": screening, "form": form,
         "decision_form": DecisionForm(), "charter": selectors.current_charter(programme),
-        "history": volunteer.status_changes.all()})
+        "history": [(c.changed_at, labels.get(c.from_status, c.from_status),
+                     labels.get(c.to_status, c.to_status), c.note)
+                    for c in volunteer.status_changes.all()]})
 
 
 @login_required
