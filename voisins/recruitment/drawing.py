@@ -44,10 +44,12 @@ def funnel_svg(rows: list[FunnelRow], title: str) -> bytes:
         axes.set_title(title, loc="left")
         axes.spines[["top", "right"]].set_visible(False)
         axes.xaxis.get_major_locator().set_params(integer=True)
-        axes.legend(loc="lower right", fontsize=8, frameon=False)
+        # Below the bars, in the order of the steps, so that it never hides a bar.
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(STAGES),
+                    fontsize=8, frameon=False)
         figure.tight_layout()
         out = io.BytesIO()
-        figure.savefig(out, format="svg", metadata={"Date": None})
+        figure.savefig(out, format="svg", metadata={"Date": None}, bbox_inches="tight")
     return out.getvalue()
 
 
