@@ -19,6 +19,6 @@ urlpatterns = [
     path("", include("voisins.recruitment.urls")),
     path("training/", include("voisins.training.urls")),
     path("community/", include("voisins.community.urls")),
-    path("me/", include("voisins.portal.urls")),
+    path("volunteer/", include("voisins.portal.urls")),
     path("programmes/", include("voisins.blueprints.urls")),
 ]

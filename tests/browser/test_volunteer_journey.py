@@ -92,9 +92,9 @@ def test_a_volunteer_uses_their_page(page, north, volunteer):
     community.invitations_send(event=event, users=[volunteer.user])
     recruitment.charter_publish(programme=north, version="1", text="I respect the family.")
     log_in(page, "marie@example.org")
-    page.wait_for_url("**/me/")
+    page.wait_for_url("**/volunteer/")
     page.locator(f"form[action='/community/invitations/{event.invitations.get().pk}/answer/']"
                  " button[value='1']").click()
-    page.wait_for_url("**/me/")
+    page.wait_for_url("**/volunteer/")
     screenshot(page, "volunteer-portal")
     assert event.invitations.get().status == "going"

@@ -101,8 +101,8 @@ def test_only_the_invited_person_answers_through_the_page(client, north, people)
     invitation.refresh_from_db()
     assert invitation.status == "going"
     response = client.post(f"/community/invitations/{invitation.pk}/answer/",
-                           {"going": "0", "next": "/me/"})
-    assert response["Location"] == "/me/"
+                           {"going": "0", "next": "/volunteer/"})
+    assert response["Location"] == "/volunteer/"
 
 
 def test_anyone_invited_answers_on_their_events_page(client, north, bob):

@@ -33,4 +33,4 @@ def test_a_volunteer_lands_on_the_portal(client, volunteer):
     volunteer.save()
     client.force_login(volunteer.user)
     response = client.get("/staff/")
-    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert response.status_code == 302 and response["Location"] == "/volunteer/"

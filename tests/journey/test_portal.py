@@ -32,13 +32,13 @@ def test_it_shows_my_status_trainings_events_and_the_matches_place(client, north
                                    place="Café", capacity=None)
     community.invitations_send(event=event, users=[marie.user])
     client.force_login(marie.user)
-    response = client.get("/me/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/volunteer/", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert response.status_code == 200
     assert "available" in html and "Asylum procedure" in html and "Apéro" in html
     assert "My proposals and matches" in html
     assert "/community/calendar/" in html
-    client.post(f"/me/training/{session.pk}/register/")
+    client.post(f"/volunteer/training/{session.pk}/register/")
     assert session.registrations.filter(volunteer=marie).exists()
     invitation = event.invitations.get()
     client.post(f"/community/invitations/{invitation.pk}/answer/", {"going": "1"})
@@ -49,13 +49,13 @@ def test_it_shows_my_status_trainings_events_and_the_matches_place(client, north
 def test_i_edit_my_offers_and_availability_and_bad_input_names_the_field(
         client, marie):
     client.force_login(marie.user)
-    response = client.post("/me/", {"offers": ["transport", "shared-meal"],
+    response = client.post("/volunteer/", {"offers": ["transport", "shared-meal"],
                                     "availability": ["sat-am", "sun-pm"], "radius_km": "5",
                                     "capacity": "2"})
     assert response.status_code == 302
     marie.refresh_from_db()
     assert marie.offers == ["transport", "shared-meal"] and marie.capacity == 2
-    response = client.post("/me/", {"offers": ["flying"], "availability": ["sat-am"],
+    response = client.post("/volunteer/", {"offers": ["flying"], "availability": ["sat-am"],
                                     "radius_km": "500", "capacity": "2"})
     assert {"offers", "radius_km"} <= set(response.context["form"].errors)
     marie.refresh_from_db()
@@ -64,10 +64,10 @@ def test_i_edit_my_offers_and_availability_and_bad_input_names_the_field(
 
 def test_pause_me_and_come_back(client, marie):
     client.force_login(marie.user)
-    client.post("/me/pause/")
+    client.post("/volunteer/pause/")
     marie.refresh_from_db()
     assert marie.status == "paused"
-    client.post("/me/pause/", {"resume": "1"})
+    client.post("/volunteer/pause/", {"resume": "1"})
     marie.refresh_from_db()
     assert marie.status == "available"
     assert [c.to_status for c in marie.status_changes.all()][-2:] == ["paused", "available"]
@@ -78,15 +78,15 @@ def test_an_applicant_cannot_pause_yet(client, north):
     household.user = make_user("new@example.org")
     household.save()
     client.force_login(household.user)
-    client.post("/me/pause/")
+    client.post("/volunteer/pause/")
     household.refresh_from_db()
     assert household.status == "applied"
 
 
 def test_staff_without_a_household_and_visitors_get_no_portal(client, alice):
-    assert client.get("/me/").status_code == 302          # to log in
+    assert client.get("/volunteer/").status_code == 302          # to log in
     client.force_login(alice)
-    assert client.get("/me/").status_code == 404
+    assert client.get("/volunteer/").status_code == 404
 
 
 def test_i_cannot_register_for_another_programmes_session(client, south, marie):
@@ -96,4 +96,4 @@ def test_i_cannot_register_for_another_programmes_session(client, south, marie):
         module=module, starts_at=start, ends_at=start + timedelta(hours=2), place="Hall",
         capacity=3)
     client.force_login(marie.user)
-    assert client.post(f"/me/training/{session.pk}/register/").status_code == 404
+    assert client.post(f"/volunteer/training/{session.pk}/register/").status_code == 404

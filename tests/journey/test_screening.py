@@ -53,13 +53,13 @@ def test_the_volunteer_accepts_the_newest_charter_version_in_the_portal(
         client, north, applicant):
     services.charter_publish(programme=north, version="1", text="Version one text")
     client.force_login(applicant.user)
-    assert "Version one text" in client.get("/me/").content.decode()
-    client.post("/me/charter/")
+    assert "Version one text" in client.get("/volunteer/").content.decode()
+    client.post("/volunteer/charter/")
     assert applicant.screening.charter.version == "1"
-    assert "Version one text" not in client.get("/me/").content.decode()
+    assert "Version one text" not in client.get("/volunteer/").content.decode()
     services.charter_publish(programme=north, version="2", text="Version two text")
-    assert "Version two text" in client.get("/me/").content.decode()
-    client.post("/me/charter/")
+    assert "Version two text" in client.get("/volunteer/").content.decode()
+    client.post("/volunteer/charter/")
     applicant.screening.refresh_from_db()
     assert applicant.screening.charter.version == "2"
 
@@ -67,7 +67,7 @@ def test_the_volunteer_accepts_the_newest_charter_version_in_the_portal(
 def test_notes_are_for_coordinators_only(client, north, applicant, bob, vera, charlie):
     services.screening_update(volunteer=applicant, notes="Private remark")
     client.force_login(applicant.user)
-    assert "Private remark" not in client.get("/me/").content.decode()
+    assert "Private remark" not in client.get("/volunteer/").content.decode()
     for user in (bob, vera, charlie):
         client.force_login(user)
         assert client.get(

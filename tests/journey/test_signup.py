@@ -44,7 +44,7 @@ def test_confirming_creates_the_household_with_consent_and_logs_in(
     assert client.get(link).status_code == 200   # asks, changes nothing
     assert VolunteerHousehold.objects.count() == 0
     response = client.post(link)
-    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert response.status_code == 302 and response["Location"] == "/volunteer/"
     household = VolunteerHousehold.objects.get()
     assert household.status == "applied" and household.email == "marc@example.org"
     assert household.offers == ["homework", "shared-meal"]
