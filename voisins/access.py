@@ -32,6 +32,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mediate": frozenset({R.COORDINATOR, R.MEDIATOR}),
     "view_safeguarding": frozenset({R.COORDINATOR}),
     "send_family_links": frozenset({R.COORDINATOR}),
+    # volunteer-journey: recruitment, screening, training, events, resources, referrals
+    "manage_recruitment": frozenset({R.COORDINATOR}),
+    "view_funnel": frozenset({R.COORDINATOR, R.VIEWER}),
+    "screen_volunteers": frozenset({R.COORDINATOR}),
+    "refer_families": frozenset({R.COORDINATOR, R.REFERRER}),
+    "manage_training": frozenset({R.COORDINATOR}),
+    "manage_events": frozenset({R.COORDINATOR}),
+    "view_resources": frozenset({R.COORDINATOR, R.MEDIATOR}),
+    "manage_resources": frozenset({R.COORDINATOR}),
 }
 
 
@@ -103,3 +112,36 @@ class ProgrammeScopedAdmin(admin.ModelAdmin):
         if db_field.name == "programme" and not request.user.is_superuser:
             kwargs["queryset"] = programmes_for(request.user, "manage_programme")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- volunteer-journey: volunteers are not staff; they reach their own household only. ---
+
+def volunteer_household_of(user: Any) -> Any:
+    """The volunteer household that `user` speaks for, or None."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    from voisins.households.models import VolunteerHousehold
+
+    return VolunteerHousehold.objects.select_related("programme").filter(user=user).first()
+
+
+def volunteer_household_or_404(user: Any) -> Any:
+    household = volunteer_household_of(user)
+    if household is None:
+        raise Http404
+    return household
+
+
+def may_see_resources(user: Any, programme: Programme) -> bool:
+    """Staff who support volunteers, and the programme's own volunteer households."""
+    if can(user, "view_resources", programme):
+        return True
+    household = volunteer_household_of(user)
+    return household is not None and household.programme_id == programme.pk
+
+
+def resources_programme_or_404(user: Any, slug: str) -> Programme:
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None or not may_see_resources(user, programme):
+        raise Http404
+    return programme

@@ -80,6 +80,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "voisins.matches",
     "voisins.mediation",
+    "voisins.recruitment",
+    "voisins.training",
+    "voisins.community",
+    "voisins.portal",
+    "voisins.blueprints",
 ]
 
 MIDDLEWARE = [

@@ -20,4 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("voisins.workspace.urls")),
     path("f/", include("voisins.familypages.urls")),
+    path("", include("voisins.recruitment.urls")),
+    path("training/", include("voisins.training.urls")),
+    path("community/", include("voisins.community.urls")),
+    path("volunteer/", include("voisins.portal.urls")),
+    path("programmes/", include("voisins.blueprints.urls")),
 ]

@@ -31,6 +31,8 @@ def landing(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     programmes = list(access.programmes_for(request.user))
+    if not programmes and access.volunteer_household_of(request.user) is not None:
+        return redirect("portal:home")  # a volunteer household has its own page
     if len(programmes) == 1:
         return redirect("staff:programme", slug=programmes[0].slug)
     return render(request, "staff/home.html", {"programmes": programmes})
