@@ -157,3 +157,19 @@ def test_the_session_form_names_the_field(client, alice, modules):
         "session-capacity": "5"}, HTTP_ACCEPT_LANGUAGE="en")
     errors = response.context["session_form"].errors
     assert "ends_at" in errors or "place" in errors
+
+
+def test_the_matching_engine_only_sees_volunteers_who_completed_required_training(north):
+    """matchable_volunteers (what batch matching feeds the engine) applies the gate."""
+    from voisins.households.services import volunteer_create
+    from voisins.matches.selectors import matchable_volunteers
+    from voisins.training.models import TrainingModule
+
+    from ..conftest import volunteer_data
+
+    volunteer = volunteer_create(programme=north, **volunteer_data())
+    assert volunteer in matchable_volunteers(north)
+    module = TrainingModule.objects.create(programme=north, title="Role and limits",
+                                           required=True)
+    assert module.required
+    assert volunteer not in matchable_volunteers(north)
