@@ -28,13 +28,14 @@ KINDS: dict[str, dict[str, Any]] = {
         "model": FamilyHousehold, "create": household_services.family_create,
         "in": s.FamilyIn, "patch": s.FamilyPatch, "item": s.FamilyListItem,
         "detail": s.FamilyDetail, "filters": s.FamilyFilters,
-        "private": ["wishes_note"], "label": "family",
+        "private": ["wishes_note"], "label": "family", "one": "family",
     },
     "volunteers": {
         "model": VolunteerHousehold, "create": household_services.volunteer_create,
         "in": s.VolunteerIn, "patch": s.VolunteerPatch, "item": s.VolunteerListItem,
         "detail": s.VolunteerDetail, "filters": s.VolunteerFilters,
         "private": ["motivation"], "label": "volunteer household",
+        "one": "volunteer",
     },
 }
 
@@ -79,7 +80,7 @@ def _changes(payload: Any) -> dict[str, Any]:
 
 def _register(name: str) -> None:
     kind = KINDS[name]
-    model, label = kind["model"], kind["label"]
+    model, label, one = kind["model"], kind["label"], kind["one"]
     item_schema, detail_schema = kind["item"], kind["detail"]
     filters_schema, in_schema, patch_schema = kind["filters"], kind["in"], kind["patch"]
 
@@ -93,7 +94,7 @@ def _register(name: str) -> None:
         return paginate(queryset, paging)
 
     @router.post(f"/programmes/{{slug}}/{name}", response={201: detail_schema, **ERRORS},
-                 operation_id=f"create_{name[:-1]}", summary=f"Create a {label}")
+                 operation_id=f"create_{one}", summary=f"Create a {label}")
     def create_view(request: HttpRequest, response: HttpResponse, slug: str,
                     payload: in_schema):
         programme = programme_for(request, slug, "edit_households")
@@ -105,7 +106,7 @@ def _register(name: str) -> None:
         return 201, detail(request, household, response)
 
     @router.get(f"/{name}/{{household_id}}", response={200: detail_schema, **ERRORS},
-                operation_id=f"get_{name[:-1]}", summary=f"One {label}")
+                operation_id=f"get_{one}", summary=f"One {label}")
     def detail_view(request: HttpRequest, response: HttpResponse, household_id: int):
         household = access.household_or_404(model, request.user, "view_households",
                                             household_id)
@@ -113,7 +114,7 @@ def _register(name: str) -> None:
 
     @router.patch(f"/{name}/{{household_id}}",
                   response={200: detail_schema, 412: Message, **ERRORS},
-                  operation_id=f"update_{name[:-1]}",
+                  operation_id=f"update_{one}",
                   summary=f"Change some fields of a {label}",
                   description="Send the `version` (or ETag) you read in `If-Match`: if "
                               "someone changed the record since, the answer is 412 and "
