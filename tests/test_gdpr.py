@@ -27,7 +27,6 @@ from voisins.households.models import FamilyHousehold, Member, VolunteerHousehol
 from voisins.households.services import family_create, household_set_status
 from voisins.privacy.services import consent_give, consent_withdraw
 
-
 # --- consent -----------------------------------------------------------------------------
 
 def test_it_refuses_a_use_without_consent(family):
@@ -100,12 +99,13 @@ def _pdf_text(content: bytes) -> str | None:
     import subprocess
     import tempfile
 
-    if not shutil.which("pdftotext"):
+    tool = shutil.which("pdftotext")
+    if not tool:
         return None
     with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
         pdf.write(content)
         pdf.flush()
-        return subprocess.run(["pdftotext", pdf.name, "-"], capture_output=True,
+        return subprocess.run([tool, pdf.name, "-"], capture_output=True,
                               check=True, text=True).stdout
 
 
