@@ -285,3 +285,5 @@ VOISINS_MAX_REQUEST_BYTES = env.int("VOISINS_MAX_REQUEST_BYTES",
 # client address; the reverse proxy must set X-Forwarded-For (docs/deploy.md).
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_MASK_CALLABLE = "voisins.audit.registration.mask"
+# Loading a backup or fixture restores log entries; it must not log its own saves.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True

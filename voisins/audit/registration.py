@@ -10,6 +10,7 @@ name as soon as they are installed.
 
 from django.apps import apps
 from django.db.models.signals import pre_save
+from django.utils import translation
 
 # app_label.ModelName → fields whose values never reach the log
 WATCHED: dict[str, list[str]] = {
@@ -69,4 +70,5 @@ def _impersonal_repr(sender, instance, **kwargs) -> None:
     """Name the record by its kind and number, never by the person's name."""
     model = instance.content_type.model_class() if instance.content_type_id else None
     if model is not None and model in registered_models():
-        instance.object_repr = f"{model._meta.verbose_name} #{instance.object_pk}"
+        with translation.override("en"):  # one language in the log, whoever writes
+            instance.object_repr = f"{model._meta.verbose_name} #{instance.object_pk}"

@@ -5,9 +5,10 @@
 - PostgreSQL: pg_dump's custom format and pg_restore, when the client tools are installed
   (they must not be older than the server); the restore runs in one transaction, so a
   failed restore leaves the database as it was.
-- Otherwise, or with ``--format json``: Django's dumpdata with natural keys (gzip JSON),
-  loaded back by loaddata in one transaction. Slower, but it works on any backend and
-  moves data between SQLite and PostgreSQL.
+- Otherwise, or with ``--format xml``: Django's dumpdata (gzip XML, natural keys for
+  content types), loaded back by loaddata in one transaction. Slower, but it works on
+  any backend and moves data between SQLite and PostgreSQL. XML rather than JSON because
+  Django's JSON encoder cuts times to milliseconds; the XML serializer keeps them whole.
 
 The kind of a backup file is recognised from its first bytes.
 """
@@ -38,7 +39,7 @@ def vendor() -> str:
 
 
 def detect(path: Path) -> str:
-    """"sqlite", "pgdump" or "json" from a backup file's first bytes."""
+    """"sqlite", "pgdump" or "xml" from a backup file's first bytes."""
     with path.open("rb") as handle:
         head = handle.read(16)
     if head.startswith(SQLITE_MAGIC):
@@ -46,8 +47,8 @@ def detect(path: Path) -> str:
     if head.startswith(PGDUMP_MAGIC):
         return "pgdump"
     if head.startswith(GZIP_MAGIC):
-        return "json"
-    raise BackupError(f"{path} is not a Voisins backup (SQLite, pg_dump or gzip JSON).")
+        return "xml"
+    raise BackupError(f"{path} is not a Voisins backup (SQLite, pg_dump or gzip XML).")
 
 
 def _pg_env() -> tuple[list[str], dict[str, str]]:
@@ -77,8 +78,8 @@ def backup(path: Path, *, fmt: str = "auto") -> str:
     """
     path = Path(path)
     if fmt == "auto":
-        fmt = {"sqlite": "sqlite", "postgresql": "pgdump" if pg_tools() else "json"}.get(
-            vendor(), "json")
+        fmt = {"sqlite": "sqlite", "postgresql": "pgdump" if pg_tools() else "xml"}.get(
+            vendor(), "xml")
     handle, tmp_name = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".backup-")
     os.close(handle)
     tmp = Path(tmp_name)
@@ -94,12 +95,13 @@ def backup(path: Path, *, fmt: str = "auto") -> str:
                 target.close()
         elif fmt == "pgdump":
             args, env = _pg_env()
-            subprocess.run(["pg_dump",  # noqa: S603 S607 "--format=custom", "--no-owner", "--no-privileges",
-                            "--file", str(tmp), *args], env=env, check=True,
-                           capture_output=True)  # noqa: S603 S607  # nosec B603 B607
-        elif fmt == "json":
+            command = [shutil.which("pg_dump") or "pg_dump", "--format=custom",
+                       "--no-owner", "--no-privileges", "--file", str(tmp), *args]
+            subprocess.run(command, env=env, check=True,  # noqa: S603  # nosec B603
+                           capture_output=True)
+        elif fmt == "xml":
             with gzip.open(tmp, "wt", encoding="utf-8") as out:
-                call_command("dumpdata", natural_foreign=True, natural_primary=True,
+                call_command("dumpdata", format="xml", natural_foreign=True,
                              exclude=["contenttypes", "auth.permission", "sessions"],
                              stdout=out, verbosity=0)
         else:
@@ -123,7 +125,7 @@ def restore(path: Path) -> str:
     if fmt == "sqlite":
         if vendor() != "sqlite":
             raise BackupError("This is an SQLite backup; the database is not SQLite. "
-                              "Make a JSON backup (--format json) to move between them.")
+                              "Make an XML backup (--format xml) to move between them.")
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             ok = source.execute("PRAGMA quick_check").fetchone()[0]
@@ -144,17 +146,18 @@ def restore(path: Path) -> str:
         args, env = _pg_env()
         connections.close_all()
         try:
-            subprocess.run(["pg_restore",  # noqa: S603 S607 "--clean", "--if-exists", "--no-owner",
-                            "--no-privileges", "--single-transaction", "--exit-on-error",
-                            *args, str(path)], env=env, check=True,
-                           capture_output=True)  # noqa: S603 S607  # nosec B603 B607
+            command = [shutil.which("pg_restore") or "pg_restore", "--clean", "--if-exists",
+                       "--no-owner", "--no-privileges", "--single-transaction",
+                       "--exit-on-error", *args, str(path)]
+            subprocess.run(command, env=env, check=True,  # noqa: S603  # nosec B603
+                           capture_output=True)
         except subprocess.CalledProcessError as exc:
             raise BackupError(exc.stderr.decode(errors="replace").strip()) from None
     else:
         with transaction.atomic():
             call_command("flush", interactive=False, verbosity=0)
             with tempfile.TemporaryDirectory() as folder:
-                plain = Path(folder) / "backup.json"
+                plain = Path(folder) / "backup.xml"
                 with gzip.open(path, "rb") as src, plain.open("wb") as dst:
                     shutil.copyfileobj(src, dst)
                 call_command("loaddata", str(plain), verbosity=0)

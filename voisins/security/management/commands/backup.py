@@ -7,11 +7,11 @@ from voisins.security.backup import BackupError, backup
 
 class Command(BaseCommand):
     help = ("Back up the whole database to FILE: SQLite's online backup, pg_dump for "
-            "PostgreSQL, or Django's dumpdata with --format json (see docs/backup.md).")
+            "PostgreSQL, or Django's dumpdata with --format xml (see docs/backup.md).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", choices=["auto", "sqlite", "pgdump", "json"],
+        parser.add_argument("--format", choices=["auto", "sqlite", "pgdump", "xml"],
                             default="auto")
 
     def handle(self, *args: object, **options: object) -> None:
