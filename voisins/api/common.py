@@ -49,7 +49,8 @@ class ValidationErrors(Schema):
 
 
 # Answers every operation may give besides its success.
-ERRORS: dict[int, Any] = {401: Message, 404: Message, 422: ValidationErrors, 429: Message}
+ERRORS: dict[int, Any] = {400: Message, 401: Message, 404: Message,
+                          422: ValidationErrors, 429: Message}
 
 T = TypeVar("T")
 

@@ -38,6 +38,8 @@ def household_filter(queryset: QuerySet, filters: dict[str, Any]) -> QuerySet:
         queryset = queryset.annotate(_offers=Cast("offers", TextField())).filter(
             _offers__contains=f'"{filters["offer"]}"')
     sort = filters.get("sort") or "-created"
+    if sort == "waiting" and queryset.model is not FamilyHousehold:
+        sort = "-created"  # only families wait
     return queryset.order_by(*SORTS.get(sort, SORTS["-created"]))
 
 

@@ -17,7 +17,16 @@ from voisins.households import services as household_services
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
 from .. import schemas as s
-from ..common import ERRORS, Message, Page, PageQuery, invalid, paginate, programme_for
+from ..common import (
+    ERRORS,
+    ApiValidationError,
+    Message,
+    Page,
+    PageQuery,
+    invalid,
+    paginate,
+    programme_for,
+)
 from ..selectors import household_filter, referrals
 from ..services import VersionConflict, household_update, version_of
 
@@ -70,8 +79,16 @@ def _create_fields(payload: Any, programme: Any) -> dict[str, Any]:
     return {"pin": (pin["lat"], pin["lon"]) if pin else None, **data}
 
 
-def _changes(payload: Any) -> dict[str, Any]:
+def _changes(payload: Any, model: type) -> dict[str, Any]:
+    """The fields the client sent; null only where the record may hold null (a null pin
+    puts the household back at its postcode's centre)."""
     changes = payload.dict(exclude_unset=True)
+    nulls = [name for name, value in changes.items() if value is None and name != "pin"
+             and not model._meta.get_field(name).null]
+    if nulls:
+        raise ApiValidationError([{"loc": ["body", "payload", name],
+                                   "msg": _("This field cannot be null."),
+                                   "type": "value_error"} for name in nulls])
     if "pin" in changes:
         pin = changes["pin"]
         changes["pin"] = (pin["lat"], pin["lon"]) if pin else None
@@ -125,7 +142,7 @@ def _register(name: str) -> None:
         household = access.household_or_404(model, request.user, "edit_households",
                                             household_id)
         try:
-            household = household_update(household=household, changes=_changes(payload),
+            household = household_update(household=household, changes=_changes(payload, model),
                                          by=request.user, expected_version=if_match)
         except VersionConflict:
             raise HttpError(412, _("Someone changed this record since you read it; read "
