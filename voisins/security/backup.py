@@ -17,7 +17,7 @@ import gzip
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: runs pg_dump/pg_restore with fixed arguments, no shell
+import subprocess  # nosec B404  (pg_dump/pg_restore, fixed arguments, no shell)
 import tempfile
 from pathlib import Path
 
