@@ -17,7 +17,9 @@ import gzip
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404  (pg_dump/pg_restore, fixed arguments, no shell)
+
+# pg_dump and pg_restore run with fixed arguments and no shell.
+import subprocess  # nosec B404
 import tempfile
 from pathlib import Path
 
