@@ -32,6 +32,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_personal_data": frozenset({R.COORDINATOR}),
     "erase_personal_data": frozenset({R.COORDINATOR}),
     "view_processing_record": frozenset({R.COORDINATOR}),
+    # Match life (voisins.matches, voisins.mediation): coordinators run it all; mediators
+    # reach only the matches and cases assigned to them (narrowed in those apps' selectors);
+    # safeguarding cases are for coordinators only.
+    "manage_matches": frozenset({R.COORDINATOR}),
+    "mediate": frozenset({R.COORDINATOR, R.MEDIATOR}),
+    "view_safeguarding": frozenset({R.COORDINATOR}),
 }
 
 

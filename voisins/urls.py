@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/", include("voisins.staff.urls")),
     path("staff/", include("voisins.gdpr.urls")),
     path("api/v1/", include("voisins.api.urls")),
+    path("", include("voisins.matches.urls")),
+    path("", include("voisins.mediation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

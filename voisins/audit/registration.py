@@ -25,10 +25,11 @@ WATCHED: dict[str, list[str]] = {
     "households.Member": ["first_name"],
     "privacy.Consent": ["given_by_name", "interpreter"],
     # Other branches' models, logged once they exist.
-    "matches.Match": [],
-    "matches.Proposal": [],
-    "mediation.Case": ["notes", "note", "summary", "description"],
-    "mediation.CaseNote": ["text", "body", "note"],
+    "matches.Match": ["end_note", "note"],
+    "matches.Proposal": ["decline_note", "note"],
+    "matches.CheckIn": ["activities", "worry"],
+    "mediation.Case": ["summary", "resolution"],
+    "mediation.CaseNote": ["text"],
 }
 
 MASK = "••••"
