@@ -84,7 +84,6 @@ INSTALLED_APPS = [
     "voisins.audit",
     "voisins.gdpr",
     "voisins.security",
-
     "voisins.matches",
     "voisins.mediation",
 ]
