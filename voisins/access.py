@@ -25,6 +25,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_referrals": frozenset({R.COORDINATOR, R.REFERRER}),
     "view_aggregates": frozenset({R.COORDINATOR, R.VIEWER}),
     "manage_programme": frozenset({R.COORDINATOR}),
+    # Issue 8: any role sees its programme's settings; coordinators alone read the audit
+    # log, export or erase a person's data and read the record of processing.
+    "view_programme": frozenset(Role.values),
+    "view_audit_log": frozenset({R.COORDINATOR}),
+    "export_personal_data": frozenset({R.COORDINATOR}),
+    "erase_personal_data": frozenset({R.COORDINATOR}),
+    "view_processing_record": frozenset({R.COORDINATOR}),
     # Match life (voisins.matches, voisins.mediation): coordinators run it all; mediators
     # reach only the matches and cases assigned to them (narrowed in those apps' selectors);
     # safeguarding cases are for coordinators only.
@@ -145,3 +152,21 @@ def resources_programme_or_404(user: Any, slug: str) -> Programme:
     if programme is None or not may_see_resources(user, programme):
         raise Http404
     return programme
+# --- Issue 8: households by id, roles that must use two factors ---------------------------
+
+def household_or_404(model: type[Model], user: Any, action: str, pk: object) -> Model:
+    """A family or volunteer household by primary key, if `user` may do `action` in its
+    programme; a household of another programme, or none at all, is the same 404."""
+    try:
+        pk = int(pk)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return record_or_404(model.objects.select_related("programme"), user, action, pk=pk)
+
+
+def roles_of(user: Any) -> set[str]:
+    """Every role `user` holds, in any programme (for rules such as two-factor login)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    role_in(user, 0)  # fills the per-request cache
+    return set(user._voisins_roles.values())

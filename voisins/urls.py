@@ -13,6 +13,8 @@ urlpatterns = [
     path("", staff_views.landing, name="landing"),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("voisins.staff.urls")),
+    path("staff/", include("voisins.gdpr.urls")),
+    path("api/v1/", include("voisins.api.urls")),
     path("", include("voisins.matches.urls")),
     path("", include("voisins.mediation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.audit.services import SENSITIVE_FIELDS, audit_read
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
@@ -80,6 +81,7 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
         programme=prog)
     transitions = FAMILY_TRANSITIONS if model is FamilyHousehold else VOLUNTEER_TRANSITIONS
     labels = dict(model._meta.get_field("status").choices)
+    audit_read(request, household, SENSITIVE_FIELDS[model._meta.model_name])
     return render(request, "staff/household_detail.html", {
         "programme": prog, "household": household,
         "kind": "families" if model is FamilyHousehold else "volunteers",
