@@ -25,6 +25,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_referrals": frozenset({R.COORDINATOR, R.REFERRER}),
     "view_aggregates": frozenset({R.COORDINATOR, R.VIEWER}),
     "manage_programme": frozenset({R.COORDINATOR}),
+    "import_matches": frozenset({R.COORDINATOR}),
+    "record_surveys": frozenset({R.COORDINATOR}),
+    "manage_evaluation": frozenset({R.COORDINATOR}),
+    "export_reports": frozenset({R.COORDINATOR, R.VIEWER}),
 }
 
 

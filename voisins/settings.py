@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "voisins.matches",
     "voisins.mediation",
+    "voisins.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", staff_views.landing, name="landing"),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("voisins.staff.urls")),
+    path("evaluation/", include("voisins.evaluation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
