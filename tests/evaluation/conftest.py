@@ -41,3 +41,12 @@ def matched(north):
     family = make_family(north, 1)
     volunteer = make_volunteer(north, 1)
     return make_match(north, family, volunteer, date(2024, 1, 15))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Labels compared in these tests are the English source strings."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

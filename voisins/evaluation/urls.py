@@ -6,3 +6,15 @@ app_name = "evaluation"
 urlpatterns = [
     path("<slug:slug>/import-matches/", views.import_matches_page, name="import_matches"),
 ]
+urlpatterns += [
+    path("<slug:slug>/persistence/", views.persistence_page, name="persistence"),
+]
+urlpatterns += [
+    path("<slug:slug>/", views.dashboard_page, name="dashboard"),
+]
+urlpatterns += [
+    path("<slug:slug>/surveys/", views.surveys_page, name="surveys"),
+    path("<slug:slug>/surveys/results/", views.survey_results_page, name="survey_results"),
+    path("<slug:slug>/surveys/<int:match>/<int:child>/<str:wave>/", views.survey_answer_page,
+         name="survey_answer"),
+]
