@@ -89,3 +89,62 @@ class SurveyForm(forms.Form):
         if not any(v is not None for v in data.values()):
             raise forms.ValidationError(_("Answer at least one question."))
         return data
+
+
+class ReportForm(PeriodForm):
+    language = forms.ChoiceField(label=_("Language of the report"),
+                                 choices=[("fr", "Français"), ("nl", "Nederlands"),
+                                          ("en", "English")])
+    format = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")],
+                               widget=forms.HiddenInput, required=False)
+
+
+class MeetingForm(forms.Form):
+    year = forms.IntegerField(label=_("Year evaluated"), min_value=2000, max_value=2100)
+    planned_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    place = forms.CharField(label=_("Place"), max_length=200)
+    feedback_until = forms.DateField(
+        label=_("Feedback form open until"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _theme_field() -> forms.MultipleChoiceField:
+    from .themes import Theme
+
+    return forms.MultipleChoiceField(label=_("Themes"), required=False, choices=Theme.choices,
+                                     widget=forms.CheckboxSelectMultiple)
+
+
+class FeedbackForm(forms.Form):
+    what_works = forms.CharField(label=_("What works well?"), required=False, max_length=3000,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+    what_is_hard = forms.CharField(label=_("What is hard?"), required=False, max_length=3000,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+    what_to_change = forms.CharField(label=_("What should the programme change?"),
+                                     required=False, max_length=3000,
+                                     widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"] = _theme_field()
+        self.fields["themes"].label = _("Which of these themes matter to you this year?")
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), max_length=20000,
+                              widget=forms.Textarea(attrs={"rows": 10}))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"] = _theme_field()
+        self.fields["themes"].label = _("Themes discussed")
+
+
+class AttendanceForm(forms.Form):
+    invitation = forms.IntegerField()
+    attendance = forms.ChoiceField(choices=[("", "—"), ("present", "present"),
+                                            ("excused", "excused"), ("absent", "absent")],
+                                   required=False)

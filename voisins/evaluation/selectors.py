@@ -31,9 +31,10 @@ from voisins.programmes.categories import BUILTIN_CATEGORIES
 from voisins.programmes.models import Programme
 
 from . import charts
-from .models import SurveyAnswer, SurveyResponse
+from .models import EvaluationMeeting, MeetingFeedback, SurveyAnswer, SurveyResponse
 from .questions import MIN_GROUP, Indicator, Wave, age_band
 from .survival import Comparison, Curve, Milestone, Spell, compare, kaplan_meier
+from .themes import Theme
 
 
 @dataclass(frozen=True)
@@ -487,3 +488,42 @@ def surveys_due(*, programme: Programme, today: date | None = None) -> list[Surv
         if children:
             result.append(SurveyDue(match, match.family_id in consenting, children))
     return result
+
+
+# --- The yearly evaluation meeting ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ThemeCell:
+    feedback: int  # feedback forms that raised the theme
+    in_minutes: bool  # the meeting discussed it
+
+    def __str__(self) -> str:
+        return f"{self.feedback}{' *' if self.in_minutes else ''}"
+
+
+@dataclass(frozen=True)
+class ThemeTable:
+    """Themes (rows) by year (columns), to follow them from one meeting to the next."""
+
+    years: list[int]
+    rows: list[tuple[str, list[ThemeCell]]]
+
+
+def theme_table(*, programme: Programme, last: int = 6) -> ThemeTable:
+    """The last `last` meetings side by side: how many feedback forms raised each theme, and
+    whether the minutes record it. Themes never raised are left out."""
+    meetings = list(EvaluationMeeting.objects.filter(programme=programme).order_by("-year")
+                    [:last])[::-1]
+    counts: dict[tuple[str, int], int] = {}
+    for year, themes in MeetingFeedback.objects.filter(
+            invitation__meeting__in=meetings).values_list("invitation__meeting__year", "themes"):
+        for theme in themes or []:
+            counts[(theme, year)] = counts.get((theme, year), 0) + 1
+    minutes = {(t, m.year) for m in meetings for t in (m.minutes_themes or [])}
+    rows = []
+    for code, label in Theme.choices:
+        cells = [ThemeCell(counts.get((code, m.year), 0), (code, m.year) in minutes)
+                 for m in meetings]
+        if any(c.feedback or c.in_minutes for c in cells):
+            rows.append((str(label), cells))
+    return ThemeTable([m.year for m in meetings], rows)

@@ -150,6 +150,12 @@ def meeting_invite(*, meeting: EvaluationMeeting,
     return created
 
 
+def site_url() -> str:
+    """Where the app is served, for links in e-mails (VOISINS["SITE_URL"] when set)."""
+    return (getattr(settings, "VOISINS", {}).get("SITE_URL", "")
+            or "http://127.0.0.1:8000").rstrip("/")
+
+
 def send_invitations(invitation_ids: list[int]) -> int:
     """E-mail each invitation its personal link; returns how many went. A failure is
     logged without any address and leaves `sent_at` empty, so it can be sent again."""
@@ -165,7 +171,8 @@ def send_invitations(invitation_ids: list[int]) -> int:
             language = volunteer.user.language
         with translation.override(language):
             context = {"invitation": invitation, "meeting": invitation.meeting,
-                       "link": reverse("evaluation:feedback", args=[invitation.token])}
+                       "link": site_url() + reverse("evaluation:feedback",
+                                                    args=[invitation.token])}
             subject = _("Evaluation meeting of %(programme)s") % {
                 "programme": invitation.meeting.programme.name}
             body = render_to_string("evaluation/email/invitation.txt", context)

@@ -18,3 +18,14 @@ urlpatterns += [
     path("<slug:slug>/surveys/<int:match>/<int:child>/<str:wave>/", views.survey_answer_page,
          name="survey_answer"),
 ]
+urlpatterns += [
+    path("<slug:slug>/reports/", views.reports_page, name="reports"),
+]
+urlpatterns += [
+    path("<slug:slug>/meetings/", views.meetings_page, name="meetings"),
+    path("<slug:slug>/meetings/<int:pk>/", views.meeting_page, name="meeting"),
+    path("feedback/<str:token>/", views.feedback_page, name="feedback"),
+]
+urlpatterns += [
+    path("<slug:slug>/practice-sheet/", views.practice_sheet_page, name="practice_sheet"),
+]
