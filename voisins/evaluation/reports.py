@@ -55,22 +55,16 @@ def report_build(*, programme: Programme, period: selectors.Period, language: st
         )
 
 
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict:
-    """WeasyPrint may read the charts (data: URIs) and nothing else: no network, no file."""
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url)
-    raise ValueError("reports load nothing from outside")
-
-
 def report_pdf(report: Report) -> bytes:
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
     with translation.override(report.language):
         html = render_to_string("evaluation/report.html", {"report": report,
                                                             "min_group": MIN_GROUP})
-        return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+        # The charts are data: URIs; nothing else may be read (no network, no file).
+        fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+        return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -214,8 +208,11 @@ def report_xlsx(report: Report) -> bytes:
 
         sheet = workbook.create_sheet(_("Evaluation themes")[:31])
         sheet.append([_("Theme")] + [str(y) for y in report.themes.years])
-        for label, counts in report.themes.rows:
-            sheet.append([label] + counts)
+        for label, cells in report.themes.rows:
+            sheet.append([label] + [str(c) if c.in_minutes else c.feedback for c in cells])
+        sheet.append([])
+        sheet.append([_("Number of feedback forms that raised each theme; * the meeting's "
+                        "minutes record it.")])
         sheet.column_dimensions["A"].width = 45
 
         for ws in workbook.worksheets:
