@@ -132,3 +132,45 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- Match life (voisins.matches, voisins.mediation) ------------------------------------------
+
+@pytest.fixture
+def victor(north):
+    """A volunteer household with its own account (logs in to answer and follow its match)."""
+    user = make_user("victor@example.org", first_name="Victor", language="nl")
+    return volunteer_create(programme=north, user=user, **volunteer_data(
+        contact_first_name="Victor", contact_last_name="Peeters", phone="+32470112233",
+        email="victor.home@example.org"))
+
+
+@pytest.fixture
+def draft_proposal(north, family, victor, alice):
+    """A proposal under review, as the engine would have stored it."""
+    from voisins.matches.models import Proposal
+
+    return Proposal.objects.create(
+        programme=north, family=family, volunteer=victor, score=7.5, distance_km=0.4,
+        created_by=alice,
+        reasons=[{"code": "distance", "params": {"km": 0.4, "walking": True},
+                  "text": "0.4 km apart"},
+                 {"code": "need", "params": {"need": "homework", "priority": 3},
+                  "text": "offers homework help"}])
+
+
+@pytest.fixture
+def sent_proposal(draft_proposal, alice):
+    from voisins.matches.services import proposal_send
+
+    return proposal_send(proposal=draft_proposal, by=alice)
+
+
+@pytest.fixture
+def live_match(sent_proposal, alice, victor):
+    """Both households said yes: a match waiting for its introduction."""
+    from voisins.matches.services import proposal_answer
+
+    proposal_answer(proposal=sent_proposal, side="volunteer", accept=True, by=victor.user)
+    proposal = proposal_answer(proposal=sent_proposal, side="family", accept=True, by=alice)
+    return proposal.match

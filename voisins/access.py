@@ -29,6 +29,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_surveys": frozenset({R.COORDINATOR}),
     "manage_evaluation": frozenset({R.COORDINATOR}),
     "export_reports": frozenset({R.COORDINATOR, R.VIEWER}),
+    # Match life (voisins.matches, voisins.mediation): coordinators run it all; mediators
+    # reach only the matches and cases assigned to them (narrowed in those apps' selectors);
+    # safeguarding cases are for coordinators only.
+    "manage_matches": frozenset({R.COORDINATOR}),
+    "mediate": frozenset({R.COORDINATOR, R.MEDIATOR}),
+    "view_safeguarding": frozenset({R.COORDINATOR}),
 }
 
 

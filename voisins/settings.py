@@ -5,17 +5,44 @@ A bad value stops start-up with a message naming the variable (django-environ ra
 ImproperlyConfigured), rather than running half-configured.
 """
 
+import os
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+
+class Env(environ.Env):
+    """django-environ, stricter: a value that cannot be read stops start-up, naming it.
+
+    (django-environ reads "maybe" as False and lets int("ten") raise a bare ValueError.)
+    """
+
+    TRUE = ("1", "true", "yes", "on", "y")
+    FALSE = ("0", "false", "no", "off", "n", "")
+
+    def bool(self, var: str, default: Any = environ.Env.NOTSET) -> bool:  # type: ignore[override]
+        raw = os.environ.get(var)
+        if raw is None:
+            return super().bool(var, default=default)
+        if raw.strip().lower() not in self.TRUE + self.FALSE:
+            raise ImproperlyConfigured(f"{var}={raw!r} is not a yes/no value (use 1 or 0).")
+        return raw.strip().lower() in self.TRUE
+
+    def int(self, var: str, default: Any = environ.Env.NOTSET) -> int:  # type: ignore[override]
+        try:
+            return super().int(var, default=default)
+        except ValueError:
+            raise ImproperlyConfigured(f"{var}={os.environ.get(var)!r} is not a whole number.") \
+                from None
+
+
+env = Env()
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
-VAR_DIR = Path(environ.Env().str("VOISINS_VAR_DIR", default=str(PROJECT_DIR / "var")))
-
-env = environ.Env()
+VAR_DIR = Path(env.str("VOISINS_VAR_DIR", default=str(PROJECT_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -273,3 +300,6 @@ if not SALT_KEY:
         _salt_file.write_text(secrets.token_urlsafe(32))
         _salt_file.chmod(0o600)
     SALT_KEY = [_salt_file.read_text().strip()]
+
+# Links in e-mails (proposals, check-ins) point here.
+VOISINS["SITE_URL"] = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

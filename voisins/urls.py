@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("staff/", include("voisins.staff.urls")),
     path("evaluation/", include("voisins.evaluation.urls")),
+    path("", include("voisins.matches.urls")),
+    path("", include("voisins.mediation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -21,7 +21,8 @@ SORTS = {
 
 def household_search(queryset: QuerySet, q: str) -> QuerySet:
     """Households whose name, postcode, reference or phone contains `q`."""
-    q = (q or "").strip()[:100]
+    # PostgreSQL text cannot hold NUL; nobody searches for control characters anyway.
+    q = "".join(ch for ch in (q or "") if ch.isprintable()).strip()[:100]
     if not q:
         return queryset
     digits = "".join(ch for ch in q if ch.isdigit())

@@ -52,6 +52,9 @@ class MatchingRun(models.Model):
         verbose_name = _("matching run")
         verbose_name_plural = _("matching runs")
 
+    def __str__(self) -> str:
+        return f"{self.programme} {self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def share_proposed(self) -> float | None:
         if not self.families_waiting:
@@ -197,6 +200,9 @@ class Match(models.Model):
                                  verbose_name=_("mediator"))
     # A coordinator looked at the warnings up to this moment; older ones no longer count.
     attention_cleared_at = models.DateTimeField(null=True, blank=True)
+    # Kept up to date by the check-in rules; the dashboard lists matches that have it set.
+    needs_attention = models.BooleanField(_("needs attention"), default=False)
+    attention_reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -249,6 +255,9 @@ class Introduction(models.Model):
     class Meta:
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
+
+    def __str__(self) -> str:
+        return f"{self.match} – {self.planned_at:%Y-%m-%d}"
 
 
 class CheckIn(models.Model):
@@ -322,6 +331,9 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
 
+    def __str__(self) -> str:
+        return f"{self.category} {self.done_on}"
+
 
 class ProgrammePause(models.Model):
     """Every match of a programme paused at once (a lockdown), until resumed."""
@@ -344,6 +356,9 @@ class ProgrammePause(models.Model):
                                     name="programme_one_running_pause"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.programme} {self.started_at:%Y-%m-%d}"
+
 
 class ContactReveal(models.Model):
     """An audit line: someone was shown a household's contact details because of a match."""
@@ -365,6 +380,9 @@ class ContactReveal(models.Model):
         verbose_name = _("contact details shown")
         verbose_name_plural = _("contact details shown")
 
+    def __str__(self) -> str:
+        return f"{self.viewer} → {self.shown} {self.at:%Y-%m-%d %H:%M}"
+
 
 class FamilyLink(models.Model):
     """A family's personal link to its pages: signed, expiring, revocable."""
@@ -381,6 +399,9 @@ class FamilyLink(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("family link")
         verbose_name_plural = _("family links")
+
+    def __str__(self) -> str:
+        return f"link #{self.pk}"
 
     @property
     def is_valid(self) -> bool:
@@ -416,3 +437,6 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="notif_due")]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -57,7 +57,8 @@ class Case(models.Model):
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="assigned_cases",
                                     verbose_name=_("mediator"))
-    resolution = EncryptedTextField(_("resolution"), blank=True)
+    # The encrypted field stores an empty value as NULL.
+    resolution = EncryptedTextField(_("resolution"), blank=True, null=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
@@ -107,6 +108,9 @@ class CaseNote(models.Model):
         verbose_name = _("case note")
         verbose_name_plural = _("case notes")
 
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
 
 class Callback(models.Model):
     """A household asked to be called back: a task on the mediators' list."""
@@ -131,3 +135,6 @@ class Callback(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("callback request")
         verbose_name_plural = _("callback requests")
+
+    def __str__(self) -> str:
+        return f"callback #{self.pk}"

@@ -1,0 +1,84 @@
+"""A volunteer's capacity is never exceeded, even when many acceptances arrive at once."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
+
+from voisins.households.services import family_create
+from voisins.matches.models import Match, Proposal
+from voisins.matches.services import proposal_answer, proposal_send
+
+from .conftest import family_data
+
+
+def _proposals(north, volunteer, n):
+    proposals = []
+    for i in range(n):
+        family = family_create(programme=north, **family_data(contact_first_name=f"F{i}"))
+        proposal = Proposal.objects.create(programme=north, family=family, volunteer=volunteer,
+                                           score=1, distance_km=0.5)
+        proposal = proposal_send(proposal=proposal)
+        proposal_answer(proposal=proposal, side="volunteer", accept=True)
+        proposals.append(proposal)
+    return proposals
+
+
+def test_the_second_acceptance_for_a_full_volunteer_is_refused(north, volunteer, alice):
+    first, second = _proposals(north, volunteer, 2)
+    proposal_answer(proposal=first, side="family", accept=True, by=alice)
+    with pytest.raises(ValidationError, match="no room left"):
+        proposal_answer(proposal=second, side="family", accept=True, by=alice)
+    second.refresh_from_db()
+    assert second.status == "sent" and second.family_answer == ""
+    assert Match.objects.filter(volunteer=volunteer).count() == 1
+
+
+def test_ending_a_match_frees_the_capacity(north, volunteer, alice):
+    from voisins.matches.services import match_end
+
+    first, second = _proposals(north, volunteer, 2)
+    proposal_answer(proposal=first, side="family", accept=True, by=alice)
+    match_end(match=first.match, reason="goal-reached", by=alice)
+    proposal_answer(proposal=second, side="family", accept=True, by=alice)
+    assert Match.objects.filter(volunteer=volunteer, status="introduction").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_acceptances_for_capacity_one_exactly_one_succeeds(north, volunteer,
+                                                                          alice, client):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it proves nothing here")
+    proposals = _proposals(north, volunteer, 20)
+    barrier = threading.Barrier(20)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def accept(proposal: Proposal) -> None:
+        from django.test import Client
+
+        c = Client(HTTP_ACCEPT_LANGUAGE="en")
+        c.force_login(alice)
+        try:
+            barrier.wait(timeout=30)
+            response = c.post(f"/staff/north/proposals/{proposal.pk}/family-answer/",
+                              {"answer": "yes"}, follow=True)
+            ok = "The family&#x27;s answer is recorded." in response.content.decode()
+            with lock:
+                statuses.append(1 if ok else 0)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(p,)) for p in proposals]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(statuses) == 20
+    assert sum(statuses) == 1
+    assert Match.objects.filter(volunteer=volunteer).count() == 1
+    assert Proposal.objects.filter(volunteer=volunteer, status="accepted").count() == 1
+    assert Proposal.objects.filter(volunteer=volunteer, status="sent").count() == 19

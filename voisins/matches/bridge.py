@@ -1,0 +1,181 @@
+"""Records in, engine out: the Django side of ``voisins.matching``.
+
+Households become the engine's frozen :class:`~voisins.matching.Family` and
+:class:`~voisins.matching.Volunteer` (built by keyword); the engine's proposals and their
+reasons come back as plain values to store. Reasons are stored as their code and params
+and written out in the reader's language by :func:`reason_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
+from voisins.programmes.categories import BUILTIN_BY_CODE
+from voisins.programmes.constants import DAY_LABELS, LANGUAGE_NAMES, PART_LABELS
+from voisins.programmes.models import Programme
+
+from . import selectors
+
+if TYPE_CHECKING:
+    from voisins import matching
+
+MAX_CHILD_AGE = 25  # the engine's bound on a child's age (voisins.matching.model)
+
+
+def _engine():  # noqa: ANN202
+    # Imported on use: the engine (numpy, scipy, OR-Tools) loads only when matching runs.
+    from voisins import matching
+
+    return matching
+
+
+def _children_ages(household: FamilyHousehold | VolunteerHousehold) -> tuple[int, ...]:
+    year = timezone.now().year
+    return tuple(sorted(
+        min(max(0, year - m.birth_year), MAX_CHILD_AGE)
+        for m in household.members.all() if m.kind == MemberKind.CHILD
+    ))
+
+
+def family_input(family: FamilyHousehold) -> matching.Family:
+    """A family as the engine sees it (needs with their priorities, mother tongues…)."""
+    needs = family.needs if isinstance(family.needs, dict) else {}
+    return _engine().Family(
+        id=family.pk, lat=family.lat, lon=family.lon,
+        languages=family.language_codes, needs=set(needs),
+        availability=set(family.availability), radius_km=family.radius_km,
+        waiting_days=family.waiting_days, children_ages=_children_ages(family),
+        need_priorities=dict(needs), mother_tongues=family.mother_tongues,
+    )
+
+
+def volunteer_input(volunteer: VolunteerHousehold, capacity: int | None = None
+                    ) -> matching.Volunteer:
+    """A volunteer household as the engine sees it; ``capacity`` is the room left."""
+    return _engine().Volunteer(
+        id=volunteer.pk, lat=volunteer.lat, lon=volunteer.lon,
+        languages=volunteer.language_codes, offers=set(volunteer.offers),
+        availability=set(volunteer.availability), radius_km=volunteer.radius_km,
+        capacity=volunteer.capacity if capacity is None else capacity,
+        children_ages=_children_ages(volunteer), mother_tongues=volunteer.mother_tongues,
+    )
+
+
+def weights_for(programme: Programme) -> matching.Weights:
+    return _engine().Weights.from_dict(programme.matching_weights or {})
+
+
+def propose_for(programme: Programme, families: Sequence[FamilyHousehold],
+                volunteers: Sequence[VolunteerHousehold],
+                exclude: Iterable[tuple[int, int]]) -> list[matching.Proposal]:
+    """The engine's global proposals for these families and (annotated) volunteers."""
+    engine_volunteers = [volunteer_input(v, selectors.room_left(v)) for v in volunteers]
+    engine_volunteers = [v for v in engine_volunteers if v.capacity > 0]
+    if not families or not engine_volunteers:
+        return []
+    return _engine().propose([family_input(f) for f in families], engine_volunteers,
+                            exclude=set(exclude), weights=weights_for(programme))
+
+
+def suggest_for(programme: Programme, family: FamilyHousehold,
+                volunteers: Sequence[VolunteerHousehold], exclude: Iterable[tuple[int, int]],
+                *, k: int = 10) -> list[matching.Proposal]:
+    """The ``k`` best volunteers with room left for one family, best first."""
+    engine_volunteers = [volunteer_input(v, selectors.room_left(v)) for v in volunteers]
+    engine_volunteers = [v for v in engine_volunteers if v.capacity > 0]
+    if not engine_volunteers:
+        return []
+    return _engine().suggest(family_input(family), engine_volunteers, k=k,
+                             exclude=set(exclude), weights=weights_for(programme))
+
+
+def reasons_as_json(reasons: Iterable[Any]) -> list[dict[str, Any]]:
+    """Reasons as stored: code, params (JSON values) and the engine's English sentence."""
+    return [{"code": getattr(r, "code", ""), "params": _jsonable(getattr(r, "params", {})),
+             "text": str(r)} for r in reasons]
+
+
+def proposal_as_dict(p: matching.Proposal) -> dict[str, Any]:
+    return {"family_id": p.family_id, "volunteer_id": p.volunteer_id,
+            "score": round(p.score, 4), "distance_km": round(p.distance_km, 3),
+            "reasons": reasons_as_json(p.reasons)}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+# --- Reasons in the reader's language ----------------------------------------------------
+
+def language_label(code: str) -> str:
+    name = LANGUAGE_NAMES.get(code)
+    return str(name) if name else code
+
+
+def service_label(code: str) -> str:
+    builtin = BUILTIN_BY_CODE.get(code)
+    return str(builtin.label) if builtin else code
+
+
+def slot_label(slot: str) -> str:
+    day, _sep, part = slot.partition("-")
+    return f"{DAY_LABELS.get(day, day)} {PART_LABELS.get(part, part)}"
+
+
+def _join(words: Iterable[str]) -> str:
+    return ", ".join(words)
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    """One stored reason written out in the active language (gettext), from code and params.
+
+    An unknown code falls back on the engine's English sentence.
+    """
+    code, params = reason.get("code", ""), reason.get("params") or {}
+    try:
+        if code == "need":
+            text = _("Offers %(service)s (priority %(priority)s)") % {
+                "service": service_label(params["need"]), "priority": params.get("priority", 1)}
+            return text
+        if code == "distance":
+            if params.get("walking"):
+                return _("%(km)s km apart, within walking distance") % {"km": params["km"]}
+            return _("%(km)s km apart") % {"km": params["km"]}
+        if code == "language":
+            return _("Shared languages: %(languages)s") % {
+                "languages": _join(language_label(c) for c in params["languages"])}
+        if code == "mother_tongue":
+            return _("Speaks the family's mother tongue: %(languages)s") % {
+                "languages": _join(language_label(c) for c in params["languages"])}
+        if code == "host_language":
+            return _("Can practise %(language)s with the family") % {
+                "language": language_label(params["language"])}
+        if code == "slots":
+            count = int(params["count"])
+            return ngettext("%(count)s time slot in common: %(slots)s",
+                            "%(count)s time slots in common: %(slots)s", count) % {
+                "count": count, "slots": _join(slot_label(s) for s in params["slots"])}
+        if code == "children":
+            return _("Children of similar ages (family: %(family)s; volunteers: %(volunteer)s)"
+                     ) % {"family": _join(map(str, params["family_ages"])),
+                          "volunteer": _join(map(str, params["volunteer_ages"]))}
+        if code == "waiting":
+            days = int(params["days"])
+            return ngettext("Waiting for %(days)s day", "Waiting for %(days)s days", days) % {
+                "days": days}
+    except (KeyError, TypeError, ValueError):
+        pass
+    return str(reason.get("text", code))

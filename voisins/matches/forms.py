@@ -1,0 +1,168 @@
+"""Forms of match life: they parse and name the bad field; the rules live in services."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from voisins.mediation.models import CaseKind
+from voisins.programmes.constants import LANGUAGE_NAMES
+
+from .models import Activity, CheckIn, Match, Proposal
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):  # noqa: ANN001, ANN201
+        if isinstance(value, datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+def language_choices() -> list[tuple[str, str]]:
+    codes = sorted(LANGUAGE_NAMES, key=lambda c: str(LANGUAGE_NAMES[c]))
+    return [(c, LANGUAGE_NAMES[c]) for c in codes]
+
+
+class ProposalEditForm(forms.Form):
+    note = forms.CharField(label=_("Note for the households"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    expires_on = forms.DateField(label=_("Answer before"), required=False, widget=DateInput)
+
+    def clean_expires_on(self):  # noqa: ANN201
+        day = self.cleaned_data["expires_on"]
+        if day and day <= timezone.localdate():
+            raise forms.ValidationError(_("Give a date in the future."))
+        return day
+
+    def expires_at(self) -> datetime | None:
+        day = self.cleaned_data.get("expires_on")
+        if not day:
+            return None
+        return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect,
+                               choices=[("yes", _("Yes, we would like to meet")),
+                                        ("no", _("No, thank you"))])
+    reason = forms.ChoiceField(label=_("Why not?"), required=False,
+                               choices=[("", "—"), *Proposal.DeclineReason.choices])
+    comment = forms.CharField(label=_("Anything to add"), max_length=300, required=False)
+
+    def clean(self):  # noqa: ANN201
+        data = super().clean()
+        if data.get("answer") == "no" and not data.get("reason"):
+            self.add_error("reason", _("Choose a reason for saying no."))
+        return data
+
+
+class IntroductionPlanForm(forms.Form):
+    planned_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput,
+                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    place = forms.CharField(label=_("Place"), max_length=200)
+    coordinator_attends = forms.BooleanField(label=_("A coordinator attends"), required=False)
+    interpreter_attends = forms.BooleanField(label=_("An interpreter attends"), required=False)
+    interpreter_language = forms.ChoiceField(label=_("Interpreter's language"), required=False,
+                                             choices=[("", "—")])
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["interpreter_language"].choices = [("", "—"), *language_choices()]
+
+    def clean(self):  # noqa: ANN201
+        data = super().clean()
+        if data.get("interpreter_attends") and not data.get("interpreter_language"):
+            self.add_error("interpreter_language", _("Choose the interpreter's language."))
+        return data
+
+
+class IntroductionHeldForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class CheckInForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How is it going?"), coerce=int, widget=forms.RadioSelect,
+        choices=[(5, _("5 – very well")), (4, _("4 – well")), (3, _("3 – so-so")),
+                 (2, _("2 – not well")), (1, _("1 – badly"))])
+    frequency = forms.ChoiceField(label=_("How often do you meet?"),
+                                  choices=CheckIn.Frequency.choices)
+    activities = forms.CharField(label=_("What did you do together?"), max_length=500,
+                                 required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    worry = forms.CharField(label=_("Is anything worrying you?"), max_length=1000,
+                            required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActivityForm(forms.Form):
+    category = forms.ChoiceField(label=_("What did you do?"))
+    done_on = forms.DateField(label=_("Date"), widget=DateInput)
+    duration = forms.ChoiceField(label=_("How long?"), required=False,
+                                 choices=[("", "—"), *Activity.Duration.choices])
+    text = forms.CharField(label=_("In a few words (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, categories=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.code, c.label) for c in categories]
+
+
+class PauseForm(forms.Form):
+    reason = forms.CharField(label=_("Why (holidays, illness…)"), max_length=300)
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why does the match end?"),
+                               choices=Match.EndReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    family_waits_again = forms.BooleanField(
+        label=_("The family goes back to the waiting list"), required=False)
+
+
+class ProgrammePauseForm(forms.Form):
+    message = forms.CharField(label=_("Message to every household"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class HelpForm(forms.Form):
+    """A household asks for help: what about, in a few words, and maybe a call back."""
+
+    kind = forms.ChoiceField(label=_("What is it about?"), choices=CaseKind.choices)
+    summary = forms.CharField(label=_("Tell us in a few words"), max_length=2000,
+                              required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    callback = forms.BooleanField(label=_("Please call me back"), required=False)
+    when = forms.CharField(label=_("When can we call you?"), max_length=200, required=False)
+    language = forms.ChoiceField(label=_("In which language?"), required=False)
+    interpreter_needed = forms.BooleanField(label=_("I need an interpreter"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "—"), *language_choices()]
+
+    def clean(self):  # noqa: ANN201
+        data = super().clean()
+        if data.get("callback"):
+            if not data.get("when"):
+                self.add_error("when", _("Say when we may call you."))
+            if not data.get("language"):
+                self.add_error("language", _("Choose a language."))
+        elif not data.get("summary"):
+            self.add_error("summary", _("Tell us what happened, or ask to be called back."))
+        return data
+
+    def callback_data(self) -> dict | None:
+        if not self.cleaned_data.get("callback"):
+            return None
+        return {"when": self.cleaned_data["when"], "language": self.cleaned_data["language"],
+                "interpreter_needed": self.cleaned_data["interpreter_needed"]}
+
+
+def page_language_choices() -> list[tuple[str, str]]:
+    return list(settings.LANGUAGES)

@@ -1,0 +1,158 @@
+"""E-mail to households and staff, each in the recipient's language, never from a request.
+
+A service calls :func:`notify` inside its transaction; the message is stored as a
+:class:`Notification` and a task delivers it once the transaction commits. When the mail
+server is down the delivery is retried later (``voisins followup`` or the next delivery),
+and the action that caused it has already succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from voisins.programmes.constants import Role
+from voisins.programmes.models import Programme
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "proposal_received": _("A proposal from Voisins"),
+    "proposal_answered": _("A proposal was answered"),
+    "match_confirmed": _("You both said yes"),
+    "introduction_planned": _("Your first meeting is planned"),
+    "checkin_due": _("How is it going? A short check-in"),
+    "case_opened": _("A mediation case was opened"),
+    "safeguarding": _("URGENT: safeguarding concern"),
+    "programme_paused": _("The programme is paused"),
+    "programme_resumed": _("The programme starts again"),
+}
+MAX_ATTEMPTS = 8
+
+
+def recipient_language(user: Any = None, fallback: str = "") -> str:
+    """The language to write to someone in: their own choice, else the programme default."""
+    language = (getattr(user, "language", "") or fallback or settings.LANGUAGE_CODE)
+    known = {code for code, _name in settings.LANGUAGES}
+    return language if language in known else settings.LANGUAGE_CODE
+
+
+def notify(*, kind: str, to_email: str, language: str, context: dict[str, Any],
+           programme: Programme | None = None) -> Notification | None:
+    """Queue one e-mail; it is sent by a task after the current transaction commits.
+
+    ``context`` holds plain JSON values for the template. Nothing is queued for a
+    recipient without an address.
+    """
+    if kind not in SUBJECTS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not to_email:
+        return None
+    notification = Notification.objects.create(
+        programme=programme, kind=kind, to_email=to_email,
+        language=recipient_language(fallback=language), context=context,
+    )
+    from .tasks import deliver_notification
+
+    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
+    return notification
+
+
+def notify_coordinators(*, programme: Programme, kind: str, context: dict[str, Any],
+                        roles: tuple[str, ...] = (Role.COORDINATOR,)) -> list[Notification]:
+    """Queue one e-mail for each coordinator of ``programme``, in each one's language."""
+    sent = []
+    for membership in programme.memberships.filter(role__in=roles, user__is_active=True
+                                                   ).select_related("user"):
+        user = membership.user
+        n = notify(kind=kind, to_email=user.email, language=recipient_language(user),
+                   context=context, programme=programme)
+        if n:
+            sent.append(n)
+    return sent
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    """Subject and body of a notification, in its recipient's language."""
+    with translation.override(notification.language):
+        subject = str(SUBJECTS[notification.kind])
+        body = render_to_string(f"matches/email/{notification.kind}.txt",
+                                _localise(notification.context))
+    return subject, body
+
+
+def _localise(context: dict[str, Any]) -> dict[str, Any]:
+    """Codes and ISO dates stored with the message, written out in the active language."""
+    from voisins.mediation.models import CaseKind
+
+    from .models import Side
+
+    result = dict(context)
+    for key, value in context.items():
+        if key.endswith("_iso") and value:
+            moment = datetime.fromisoformat(value)
+            if isinstance(moment, datetime) and "T" in value:
+                moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+                result[key[:-4]] = formats.date_format(moment, "DATETIME_FORMAT")
+            else:
+                result[key[:-4]] = formats.date_format(moment.date(), "DATE_FORMAT")
+    if "side" in context:
+        result["side_label"] = str(dict(Side.choices).get(context["side"], context["side"]))
+    if "kind" in context:
+        result["kind_label"] = str(dict(CaseKind.choices).get(context["kind"], context["kind"]))
+    link = context.get("link", "")
+    if link.startswith("/"):
+        result["link"] = site_url() + link
+    return result
+
+
+def site_url() -> str:
+    return getattr(settings, "VOISINS", {}).get("SITE_URL", "") or "http://127.0.0.1:8000"
+
+
+def deliver(notification_id: int) -> bool:
+    """Try to send one notification; on failure schedule a retry with a growing delay."""
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update()
+                        .filter(pk=notification_id, status=Notification.Status.PENDING).first())
+        if notification is None:
+            return False
+        subject, body = render(notification)
+        notification.attempts += 1
+        try:
+            send_mail(subject, body, None, [notification.to_email])
+        except Exception as exc:  # noqa: BLE001 - any mail failure means "try later"
+            # The exception's class only: its text may hold the address.
+            notification.last_error = type(exc).__name__[:200]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = Notification.Status.FAILED
+            notification.next_attempt_at = timezone.now() + timedelta(
+                minutes=5 * 2 ** (notification.attempts - 1))
+            notification.save(update_fields=["attempts", "last_error", "status",
+                                             "next_attempt_at"])
+            logger.warning("notification %s not sent (attempt %s): %s", notification.pk,
+                           notification.attempts, notification.last_error)
+            return False
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return True
+
+
+def retry_due() -> int:
+    """Deliver every pending notification whose retry time has come; the number sent."""
+    due = Notification.objects.filter(status=Notification.Status.PENDING,
+                                      next_attempt_at__lte=timezone.now()).values_list("pk",
+                                                                                       flat=True)
+    return sum(deliver(pk) for pk in list(due))

@@ -1,0 +1,135 @@
+"""Reads of match life that cross relations: who can be matched, what needs attention."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from voisins import access
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.programmes.models import Programme
+
+from .models import CheckIn, Match, Proposal
+
+# A check-in not answered this many days after it fell due counts as missed.
+MISSED_AFTER_DAYS = 14
+# A check-in can be answered until this many days after it fell due (and its link works
+# that long).
+CHECKIN_ANSWER_DAYS = 30
+LOW_RATING = 2
+
+
+def waiting_families(programme: Programme) -> QuerySet[FamilyHousehold]:
+    """Families on the waiting list with no proposal already sent to a volunteer."""
+    sent = Proposal.objects.filter(family=OuterRef("pk"), status=Proposal.Status.SENT)
+    return (FamilyHousehold.objects.filter(programme=programme, status=FamilyStatus.WAITING,
+                                           archived=False)
+            .exclude(Exists(sent)).prefetch_related("members").order_by("waiting_since", "id"))
+
+
+def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
+    """Volunteer households that may be proposed a family now.
+
+    Available (or already matched with room for one more), not paused nor archived, with
+    capacity left once live matches and proposals awaiting an answer are counted. Each
+    row carries ``room``: how many more families it may take.
+
+    Extension point: the recruitment and training app narrows this to households that
+    completed their required training.
+    """
+    live = Q(matches__status__in=Match.LIVE)
+    pending = Q(proposals__status=Proposal.Status.SENT)
+    return (
+        VolunteerHousehold.objects.filter(
+            programme=programme, archived=False,
+            status__in=[VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED],
+        )
+        .annotate(live_matches=Count("matches", filter=live, distinct=True),
+                  pending_proposals=Count("proposals", filter=pending, distinct=True))
+        .filter(capacity__gt=0)
+        .prefetch_related("members")
+        .order_by("id")
+    )
+
+
+def room_left(volunteer: VolunteerHousehold) -> int:
+    """Families a matchable volunteer may still be proposed (from the annotated row)."""
+    return max(0, volunteer.capacity - volunteer.live_matches - volunteer.pending_proposals)
+
+
+def excluded_pairs(programme: Programme) -> set[tuple[int, int]]:
+    """(family id, volunteer id) pairs never to propose again: declined, or matched before."""
+    declined = Proposal.objects.filter(programme=programme, status=Proposal.Status.DECLINED)
+    pairs = set(declined.values_list("family_id", "volunteer_id"))
+    pairs |= set(Match.objects.filter(programme=programme)
+                 .values_list("family_id", "volunteer_id"))
+    return pairs
+
+
+def live_match_count(volunteer: VolunteerHousehold) -> int:
+    return Match.objects.filter(volunteer=volunteer, status__in=Match.LIVE).count()
+
+
+# --- Follow-up --------------------------------------------------------------------------
+
+def matches_needing_attention(programme: Programme) -> QuerySet[Match]:
+    """Live matches flagged by the check-in rules (see ``services.match_check_attention``)."""
+    return (Match.objects.filter(programme=programme, status__in=Match.LIVE,
+                                 needs_attention=True)
+            .select_related("family", "volunteer").order_by("started_on", "id"))
+
+
+def checkins_overdue(programme: Programme, *, today: date | None = None) -> QuerySet[CheckIn]:
+    """Check-ins of live matches that fell due and are not answered."""
+    today = today or timezone.localdate()
+    return (CheckIn.objects.filter(match__programme=programme, match__status__in=Match.LIVE,
+                                   answered_at__isnull=True, due_on__lt=today)
+            .select_related("match__family", "match__volunteer").order_by("due_on", "id"))
+
+
+def checkins_open_for(*, match: Match, side: str, today: date | None = None
+                      ) -> QuerySet[CheckIn]:
+    """Check-ins one side may answer now (due, not answered, not too old)."""
+    today = today or timezone.localdate()
+    return CheckIn.objects.filter(
+        match=match, side=side, answered_at__isnull=True, due_on__lte=today,
+        due_on__gte=today - timedelta(days=CHECKIN_ANSWER_DAYS),
+    )
+
+
+def proposals_waiting(programme: Programme) -> QuerySet[Proposal]:
+    return (Proposal.objects.filter(programme=programme, status=Proposal.Status.SENT)
+            .select_related("family", "volunteer").order_by("sent_at", "id"))
+
+
+def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
+    """What the coordinator dashboard shows: the lists and their counts."""
+    from voisins.mediation.selectors import cases_visible
+
+    today = timezone.localdate()
+    lists = {
+        "drafts": Proposal.objects.filter(programme=programme, status=Proposal.Status.DRAFT)
+        .select_related("family", "volunteer"),
+        "waiting": proposals_waiting(programme),
+        "attention": matches_needing_attention(programme),
+        "overdue": checkins_overdue(programme, today=today),
+        "cases": cases_visible(programme, user).filter(status="open"),
+    }
+    counts = {key: queryset.count() for key, queryset in lists.items()}
+    return {"lists": {k: list(v[:20]) for k, v in lists.items()}, "counts": counts}
+
+
+def matches_for(programme: Programme, user: Any, *, status: str = "") -> QuerySet[Match]:
+    """Matches a staff member may follow: all for a coordinator, assigned ones for a mediator."""
+    queryset = Match.objects.filter(programme=programme).select_related("family", "volunteer")
+    if not access.can(user, "manage_matches", programme):
+        queryset = queryset.filter(mediator=user)
+    if status == "live":
+        queryset = queryset.filter(status__in=Match.LIVE)
+    elif status in Match.Status.values:
+        queryset = queryset.filter(status=status)
+    return queryset

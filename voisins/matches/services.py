@@ -1,0 +1,734 @@
+"""Writes of match life: matching runs, proposals and answers, introductions, check-ins,
+activities, pause and end. Each is keyword-only, validates, and schedules its e-mails to go
+after commit (``notifications.notify``)."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from voisins.accounts.models import User
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.services import household_set_status
+from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.programmes.models import Programme
+
+from . import bridge, selectors
+from .models import (
+    Activity,
+    CheckIn,
+    ContactReveal,
+    FamilyLink,
+    Introduction,
+    Match,
+    MatchingRun,
+    ProgrammePause,
+    Proposal,
+    Side,
+)
+from .notifications import notify, notify_coordinators, recipient_language
+
+PROPOSAL_ANSWER_DAYS = 14
+FAMILY_LINK_DAYS = 180
+FAMILY_LINK_SALT = "voisins.matches.family-link"
+CHECKIN_LINK_SALT = "voisins.matches.checkin"
+
+
+# --- Who a household is, for notifications ------------------------------------------------
+
+def volunteer_email(volunteer: VolunteerHousehold) -> str:
+    return volunteer.email or (volunteer.user.email if volunteer.user_id else "")
+
+
+def volunteer_language(volunteer: VolunteerHousehold) -> str:
+    return recipient_language(volunteer.user if volunteer.user_id else None)
+
+
+def _notify_household(*, side: str, household: FamilyHousehold | VolunteerHousehold,
+                      kind: str, context: dict[str, Any], link: str = "") -> None:
+    if side == Side.FAMILY:
+        email, language = household.email, household.page_language
+        link = link or family_page_url(household)
+    else:
+        email, language = volunteer_email(household), volunteer_language(household)
+        link = link or reverse("matches:volunteer_home")
+    notify(kind=kind, to_email=email, language=language, programme=household.programme,
+           context={"name": household.contact_first_name, "link": link, **context})
+
+
+# --- Family links -----------------------------------------------------------------------
+
+def family_link_create(*, family: FamilyHousehold, by: User | None = None,
+                       days: int = FAMILY_LINK_DAYS) -> tuple[FamilyLink, str]:
+    """A new personal link for a family's pages; returns the record and its token."""
+    link = FamilyLink.objects.create(family=family, created_by=by,
+                                     expires_at=timezone.now() + timedelta(days=days))
+    return link, signing.dumps({"l": link.pk}, salt=FAMILY_LINK_SALT, compress=True)
+
+
+def family_link_revoke(*, link: FamilyLink, by: User | None = None) -> FamilyLink:
+    """Stop a link from working, at once and for good."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def family_link_resolve(token: str) -> FamilyLink | None:
+    """The valid link a token stands for, or None (bad signature, revoked or expired)."""
+    try:
+        data = signing.loads(token, salt=FAMILY_LINK_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("l"), int):
+        return None
+    link = FamilyLink.objects.select_related("family__programme").filter(pk=data["l"]).first()
+    if link is None or not link.is_valid:
+        return None
+    FamilyLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return link
+
+
+def family_page_url(family: FamilyHousehold) -> str:
+    """The path of a family's pages through its newest valid link, made if none is valid."""
+    link = (FamilyLink.objects.filter(family=family, revoked_at__isnull=True,
+                                      expires_at__gt=timezone.now() + timedelta(days=30))
+            .order_by("-created_at").first())
+    if link is None:
+        link, token = family_link_create(family=family)
+    else:
+        token = signing.dumps({"l": link.pk}, salt=FAMILY_LINK_SALT, compress=True)
+    return reverse("matches:family_home", args=[token])
+
+
+# --- Batch matching ----------------------------------------------------------------------
+
+def matching_run_start(*, programme: Programme, by: User | None = None,
+                       dry_run: bool = False) -> MatchingRun:
+    """Queue batch matching of the programme's waiting list as a background task."""
+    run = MatchingRun.objects.create(programme=programme, created_by=by, dry_run=dry_run)
+    from .tasks import run_matching
+
+    transaction.on_commit(lambda: run_matching.enqueue(run.pk))
+    return run
+
+
+def matching_run_execute(*, run_id: int) -> MatchingRun:
+    """Run the engine over everyone waiting and store its result as draft proposals.
+
+    Draft proposals left from an earlier run of the programme are discarded first; sent
+    ones stay (their families and volunteers' capacity are left out of this run). A dry
+    run keeps the result on the run only.
+    """
+    run = MatchingRun.objects.select_related("programme").get(pk=run_id)
+    run.status = MatchingRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    try:
+        result = _execute(run)
+    except Exception as exc:
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=MatchingRun.Status.FAILED, finished_at=timezone.now(),
+            error=type(exc).__name__[:300])
+        raise
+    return result
+
+
+@transaction.atomic
+def _execute(run: MatchingRun) -> MatchingRun:
+    programme = run.programme
+    families = list(selectors.waiting_families(programme))
+    volunteers = list(selectors.matchable_volunteers(programme))
+    engine_result = bridge.propose_for(programme, families, volunteers,
+                                       selectors.excluded_pairs(programme))
+    run.families_waiting = len(families)
+    run.volunteers_available = sum(1 for v in volunteers if selectors.room_left(v) > 0)
+    run.families_proposed = len(engine_result)
+    distances = [p.distance_km for p in engine_result]
+    run.median_distance_km = round(statistics.median(distances), 2) if distances else None
+    if run.dry_run:
+        run.result = [bridge.proposal_as_dict(p) for p in engine_result]
+    else:
+        Proposal.objects.filter(programme=programme, status=Proposal.Status.DRAFT).update(
+            status=Proposal.Status.DISCARDED, closed_at=timezone.now())
+        Proposal.objects.bulk_create([
+            Proposal(programme=programme, family_id=p.family_id, volunteer_id=p.volunteer_id,
+                     run=run, score=p.score, distance_km=p.distance_km,
+                     reasons=bridge.reasons_as_json(p.reasons), created_by=run.created_by)
+            for p in engine_result
+        ])
+    run.status = MatchingRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+# --- Proposals -----------------------------------------------------------------------------
+
+@transaction.atomic
+def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
+                  by: User | None = None) -> Proposal:
+    """A coordinator picks one of the engine's suggestions for a family by hand.
+
+    The family's earlier draft is discarded. Refused when the pair is not feasible for
+    the engine (too far, nothing in common, or declined before).
+    """
+    programme = family.programme
+    if volunteer.programme_id != programme.pk:
+        raise ValidationError({"volunteer": _("This volunteer household is not in the programme.")})
+    if family.status != FamilyStatus.WAITING:
+        raise ValidationError({"family": _("Only a waiting family can be proposed.")})
+    if Proposal.objects.filter(family=family, status=Proposal.Status.SENT).exists():
+        raise ValidationError({"family": _("A proposal is already waiting for answers.")})
+    candidates = {v.pk: v for v in selectors.matchable_volunteers(programme)}
+    row = candidates.get(volunteer.pk)
+    if row is None or selectors.room_left(row) <= 0:
+        raise ValidationError({"volunteer": _("This volunteer household has no room left.")})
+    suggestion = bridge.suggest_for(programme, family, [row], selectors.excluded_pairs(programme),
+                                    k=1)
+    if not suggestion:
+        raise ValidationError({"volunteer": _(
+            "The engine finds no match here: too far, no common language, need or time, "
+            "or declined before.")})
+    p = suggestion[0]
+    Proposal.objects.filter(family=family, status=Proposal.Status.DRAFT).update(
+        status=Proposal.Status.DISCARDED, closed_at=timezone.now())
+    proposal = Proposal(programme=programme, family=family, volunteer=volunteer, score=p.score,
+                        distance_km=p.distance_km, reasons=bridge.reasons_as_json(p.reasons),
+                        created_by=by)
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update(of=("self",)).select_related(
+        "family", "volunteer", "programme").get(pk=proposal.pk)
+
+
+@transaction.atomic
+def proposal_update(*, proposal: Proposal, note: str, expires_at: datetime | None,
+                    by: User | None = None) -> Proposal:
+    """Edit what the households will read and until when they may answer."""
+    locked = _lock(proposal)
+    if not locked.is_open:
+        raise ValidationError(_("This proposal is closed; it cannot be changed."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("Give a date in the future.")})
+    locked.note = note
+    locked.expires_at = expires_at
+    locked.full_clean()
+    locked.save(update_fields=["note", "expires_at"])
+    return locked
+
+
+@transaction.atomic
+def proposal_discard(*, proposal: Proposal, by: User | None = None) -> Proposal:
+    """Drop a proposal before or while it waits for answers."""
+    locked = _lock(proposal)
+    if not locked.is_open:
+        raise ValidationError(_("This proposal is already closed."))
+    locked.status = Proposal.Status.DISCARDED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at"])
+    return locked
+
+
+@transaction.atomic
+def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
+    """Send a reviewed proposal to both households; each is told in its own language."""
+    locked = _lock(proposal)
+    if locked.status != Proposal.Status.DRAFT:
+        raise ValidationError(_("Only a proposal under review can be sent."))
+    if locked.family.status != FamilyStatus.WAITING:
+        raise ValidationError({"family": _("This family is no longer waiting.")})
+    if (locked.family_id, locked.volunteer_id) in selectors.excluded_pairs(locked.programme):
+        raise ValidationError(_("This pair was declined or matched before."))
+    now = timezone.now()
+    locked.status = Proposal.Status.SENT
+    locked.sent_at = now
+    if locked.expires_at is None or locked.expires_at <= now:
+        locked.expires_at = now + timedelta(days=PROPOSAL_ANSWER_DAYS)
+    locked.save(update_fields=["status", "sent_at", "expires_at"])
+    expires = locked.expires_at.isoformat()
+    _notify_household(side=Side.VOLUNTEER, household=locked.volunteer, kind="proposal_received",
+                      context={"other_first_name": locked.family.contact_first_name,
+                               "expires_iso": expires})
+    _notify_household(side=Side.FAMILY, household=locked.family, kind="proposal_received",
+                      context={"other_first_name": locked.volunteer.contact_first_name,
+                               "expires_iso": expires})
+    return locked
+
+
+def _expire_if_due(proposal: Proposal) -> None:
+    if proposal.status == Proposal.Status.SENT and proposal.is_expired:
+        Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.EXPIRED,
+                                                       closed_at=timezone.now())
+
+
+def proposal_answer(*, proposal: Proposal, side: str, accept: bool, reason: str = "",
+                    comment: str = "", by: User | None = None) -> Proposal:
+    """Record one household's yes or no.
+
+    ``by`` is the volunteer's account, or the coordinator who answers on the family's
+    behalf (None when the family answered on its own page). The second yes creates the
+    match; the volunteer row is locked first so that its capacity is never exceeded, even
+    when several answers come at the same moment.
+
+    Raises
+    ------
+    ValidationError
+        The proposal is not waiting for answers, expired, this side answered already, a
+        decline without a reason, or the volunteer household has no room left.
+    """
+    if side not in Side.values:
+        raise ValidationError({"side": _("Unknown side.")})
+    if not accept and reason not in Proposal.DeclineReason.values:
+        raise ValidationError({"reason": _("Choose a reason for saying no.")})
+    if len(comment) > 300:
+        raise ValidationError({"comment": _("Write at most 300 characters.")})
+    try:
+        with transaction.atomic():
+            return _answer(proposal, side, accept, reason, comment, by)
+    except _Expired:
+        _expire_if_due(proposal)
+        raise ValidationError(_("This proposal expired; it can no longer be answered.")) from None
+
+
+class _Expired(Exception):
+    pass
+
+
+def _answer(proposal: Proposal, side: str, accept: bool, reason: str, comment: str,
+            by: User | None) -> Proposal:
+    # Lock order everywhere: volunteer, then proposal, so two acceptances for the same
+    # volunteer queue up instead of deadlocking.
+    VolunteerHousehold.objects.select_for_update().filter(pk=proposal.volunteer_id).first()
+    locked = _lock(proposal)
+    if locked.status != Proposal.Status.SENT:
+        raise ValidationError(_("This proposal is not waiting for an answer any more."))
+    if locked.is_expired:
+        raise _Expired
+    prefix = "family" if side == Side.FAMILY else "volunteer"
+    if getattr(locked, f"{prefix}_answer"):
+        raise ValidationError(_("This proposal was already answered."))
+    now = timezone.now()
+    answer = Proposal.Answer.ACCEPTED if accept else Proposal.Answer.DECLINED
+    setattr(locked, f"{prefix}_answer", answer)
+    setattr(locked, f"{prefix}_reason", "" if accept else reason)
+    setattr(locked, f"{prefix}_comment", comment)
+    setattr(locked, f"{prefix}_answered_at", now)
+    if side == Side.FAMILY:
+        locked.family_answered_by = by
+    both = locked.family_answer == locked.volunteer_answer == Proposal.Answer.ACCEPTED
+    if not accept:
+        locked.status = Proposal.Status.DECLINED
+        locked.closed_at = now
+    elif both:
+        volunteer = locked.volunteer
+        if selectors.live_match_count(volunteer) >= volunteer.capacity:
+            raise ValidationError(_(
+                "This volunteer household has no room left: it already has as many "
+                "families as it offered."))
+        locked.status = Proposal.Status.ACCEPTED
+        locked.closed_at = now
+    locked.save()
+    link = reverse("matches:proposal", args=[locked.programme.slug, locked.pk])
+    notify_coordinators(programme=locked.programme, kind="proposal_answered", context={
+        "family_first_name": locked.family.contact_first_name,
+        "volunteer_first_name": locked.volunteer.contact_first_name,
+        "side": side, "accepted": accept, "link": link})
+    if both:
+        _match_create(locked, by)
+    return locked
+
+
+def _match_create(proposal: Proposal, by: User | None) -> Match:
+    try:
+        with transaction.atomic():
+            match = Match.objects.create(programme=proposal.programme, proposal=proposal,
+                                         family=proposal.family, volunteer=proposal.volunteer)
+    except IntegrityError:
+        raise ValidationError(_("This family already has a match.")) from None
+    household_set_status(household=proposal.family, status=FamilyStatus.MATCHED, by=by,
+                         note=_("both households said yes"))
+    if proposal.volunteer.status == VolunteerStatus.AVAILABLE:
+        household_set_status(household=proposal.volunteer, status=VolunteerStatus.MATCHED,
+                             by=by, note=_("both households said yes"))
+    # Other proposals still open for this family are moot now.
+    Proposal.objects.filter(family=proposal.family, status__in=Proposal.OPEN).exclude(
+        pk=proposal.pk).update(status=Proposal.Status.DISCARDED, closed_at=timezone.now())
+    _notify_household(side=Side.VOLUNTEER, household=proposal.volunteer,
+                      kind="match_confirmed",
+                      context={"other_first_name": proposal.family.contact_first_name})
+    _notify_household(side=Side.FAMILY, household=proposal.family, kind="match_confirmed",
+                      context={"other_first_name": proposal.volunteer.contact_first_name})
+    return match
+
+
+def proposals_expire(*, now: datetime | None = None) -> int:
+    """Close every sent proposal whose answer date passed; the number closed."""
+    now = now or timezone.now()
+    return Proposal.objects.filter(status=Proposal.Status.SENT, expires_at__lte=now).update(
+        status=Proposal.Status.EXPIRED, closed_at=now)
+
+
+# --- Contact details -------------------------------------------------------------------
+
+def contact_reveal(*, match: Match, viewer: str, viewer_user: User | None = None
+                   ) -> dict[str, str] | None:
+    """The other household's contact details for one side of a live match, audited.
+
+    None once the match ended (and nothing is logged then). ``viewer`` is "family" or
+    "volunteer".
+    """
+    if not match.contacts_visible:
+        return None
+    other = match.volunteer if viewer == ContactReveal.Viewer.FAMILY else match.family
+    shown = Side.VOLUNTEER if viewer == ContactReveal.Viewer.FAMILY else Side.FAMILY
+    ContactReveal.objects.create(match=match, viewer=viewer, viewer_user=viewer_user,
+                                 shown=shown)
+    email = other.email
+    if not email and shown == Side.VOLUNTEER and other.user_id:
+        email = other.user.email
+    return {"first_name": other.contact_first_name, "last_name": other.contact_last_name,
+            "phone": other.phone, "email": email,
+            "place": f"{other.postcode} {other.locality}".strip()}
+
+
+# --- Introduction ----------------------------------------------------------------------
+
+@transaction.atomic
+def introduction_plan(*, match: Match, planned_at: datetime, place: str,
+                      coordinator_attends: bool = False, interpreter_attends: bool = False,
+                      interpreter_language: str = "", by: User | None = None) -> Introduction:
+    """Plan (or re-plan) the first meeting; both households are told."""
+    match = Match.objects.select_for_update(of=("self",)).select_related("family", "volunteer").get(
+        pk=match.pk)
+    if match.status != Match.Status.INTRODUCTION:
+        raise ValidationError(_("The introduction of this match already took place."))
+    if not place.strip():
+        raise ValidationError({"place": _("Say where the households meet.")})
+    intro = Introduction.objects.filter(match=match).first() or Introduction(match=match)
+    intro.planned_at = planned_at
+    intro.place = place.strip()
+    intro.coordinator_attends = coordinator_attends
+    intro.interpreter_attends = interpreter_attends
+    intro.interpreter_language = interpreter_language if interpreter_attends else ""
+    intro.planned_by = by
+    intro.full_clean()
+    intro.save()
+    common = {"when_iso": planned_at.isoformat(), "place": intro.place,
+              "coordinator_attends": coordinator_attends,
+              "interpreter_attends": interpreter_attends}
+    _notify_household(side=Side.VOLUNTEER, household=match.volunteer,
+                      kind="introduction_planned",
+                      context={**common, "other_first_name": match.family.contact_first_name})
+    _notify_household(side=Side.FAMILY, household=match.family, kind="introduction_planned",
+                      context={**common, "other_first_name": match.volunteer.contact_first_name})
+    return intro
+
+
+@transaction.atomic
+def introduction_record(*, match: Match, held_on: date, note: str = "",
+                        by: User | None = None) -> Match:
+    """The first meeting took place: the match is active and its check-ins are scheduled."""
+    match = Match.objects.select_for_update().select_related("programme").get(pk=match.pk)
+    if match.status != Match.Status.INTRODUCTION:
+        raise ValidationError(_("The introduction of this match already took place."))
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The meeting cannot have been held in the future.")})
+    if held_on < match.started_on:
+        raise ValidationError({"held_on": _("The meeting cannot be before both said yes.")})
+    intro = Introduction.objects.filter(match=match).first()
+    if intro is None:
+        raise ValidationError(_("Plan the introduction first."))
+    intro.held_on = held_on
+    intro.note = note
+    intro.save(update_fields=["held_on", "note"])
+    match.introduced_on = held_on
+    match.status = Match.Status.ACTIVE
+    match.save(update_fields=["introduced_on", "status"])
+    CheckIn.objects.bulk_create([
+        CheckIn(match=match, side=side, day_offset=days, due_on=held_on + timedelta(days=days))
+        for days in match.programme.checkin_schedule_days for side in Side.values
+    ])
+    return match
+
+
+# --- Check-ins --------------------------------------------------------------------------
+
+def checkin_token(checkin: CheckIn) -> str:
+    return signing.TimestampSigner(salt=CHECKIN_LINK_SALT).sign_object({"c": checkin.pk})
+
+
+def checkin_from_token(token: str) -> CheckIn:
+    """The check-in a link stands for. Refused when forged or older than 30 days."""
+    try:
+        data = signing.TimestampSigner(salt=CHECKIN_LINK_SALT).unsign_object(
+            token, max_age=timedelta(days=selectors.CHECKIN_ANSWER_DAYS))
+    except signing.SignatureExpired:
+        raise ValidationError(_("This check-in link is more than 30 days old.")) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This check-in link is not valid.")) from None
+    checkin = CheckIn.objects.select_related("match__family", "match__volunteer").filter(
+        pk=data.get("c") if isinstance(data, dict) else None).first()
+    if checkin is None:
+        raise ValidationError(_("This check-in link is not valid."))
+    return checkin
+
+
+@transaction.atomic
+def checkin_answer(*, checkin: CheckIn, rating: int, frequency: str = "",
+                   activities: str = "", worry: str = "", by: User | None = None,
+                   today: date | None = None) -> CheckIn:
+    """Record a check-in answer, once; a low rating or a worry flags the match."""
+    today = today or timezone.localdate()
+    locked = CheckIn.objects.select_for_update(of=("self",)).select_related("match").get(
+        pk=checkin.pk)
+    if locked.answered_at is not None:
+        raise ValidationError(_("This check-in was already answered."))
+    if locked.due_on > today:
+        raise ValidationError(_("This check-in is not due yet."))
+    if locked.due_on < today - timedelta(days=selectors.CHECKIN_ANSWER_DAYS):
+        raise ValidationError(_("This check-in is more than 30 days old."))
+    if locked.match.status == Match.Status.ENDED:
+        raise ValidationError(_("This match has ended."))
+    locked.rating = rating
+    locked.frequency = frequency
+    locked.activities = activities.strip()
+    locked.worry = worry.strip()
+    locked.answered_at = timezone.now()
+    locked.answered_by = by
+    locked.full_clean()
+    locked.save()
+    match_check_attention(match=locked.match, today=today)
+    return locked
+
+
+def match_check_attention(*, match: Match, today: date | None = None) -> Match:
+    """Apply the escalation rules and store the result on the match.
+
+    A rating of 1 or 2, a worry written down, or two check-ins missed (unanswered more
+    than ``MISSED_AFTER_DAYS`` after falling due), counting only what came after a
+    coordinator last cleared the match.
+    """
+    today = today or timezone.localdate()
+    cleared = match.attention_cleared_at
+    reasons: list[str] = []
+    answered = match.checkins.filter(answered_at__isnull=False)
+    if cleared:
+        answered = answered.filter(answered_at__gt=cleared)
+    if answered.filter(rating__lte=selectors.LOW_RATING).exists():
+        reasons.append("low-rating")
+    if answered.exclude(worry="").exists():
+        reasons.append("worry")
+    missed = match.checkins.filter(
+        answered_at__isnull=True,
+        due_on__lt=today - timedelta(days=selectors.MISSED_AFTER_DAYS))
+    if cleared:
+        missed = missed.filter(due_on__gt=timezone.localdate(cleared))
+    if missed.count() >= 2:
+        reasons.append("missed")
+    needs = bool(reasons)
+    if needs != match.needs_attention or reasons != match.attention_reasons:
+        Match.objects.filter(pk=match.pk).update(needs_attention=needs,
+                                                 attention_reasons=reasons)
+        match.needs_attention, match.attention_reasons = needs, reasons
+    return match
+
+
+@transaction.atomic
+def match_clear_attention(*, match: Match, by: User | None = None) -> Match:
+    """A coordinator dealt with the warnings: older ones no longer count."""
+    match.attention_cleared_at = timezone.now()
+    match.save(update_fields=["attention_cleared_at"])
+    return match_check_attention(match=match)
+
+
+def checkins_notify_due(*, today: date | None = None) -> int:
+    """E-mail each side whose check-in fell due (once per check-in); the number notified."""
+    today = today or timezone.localdate()
+    due = CheckIn.objects.filter(
+        notified_at__isnull=True, answered_at__isnull=True, due_on__lte=today,
+        due_on__gte=today - timedelta(days=selectors.CHECKIN_ANSWER_DAYS),
+        match__status__in=Match.LIVE,
+    ).select_related("match__family", "match__volunteer", "match__volunteer__user")
+    count = 0
+    for checkin in due:
+        with transaction.atomic():
+            match = checkin.match
+            household = match.family if checkin.side == Side.FAMILY else match.volunteer
+            other = match.volunteer if checkin.side == Side.FAMILY else match.family
+            link = reverse("matches:checkin_link", args=[checkin_token(checkin)])
+            _notify_household(side=checkin.side, household=household, kind="checkin_due",
+                              link=link, context={"other_first_name": other.contact_first_name})
+            CheckIn.objects.filter(pk=checkin.pk).update(notified_at=timezone.now())
+            count += 1
+    return count
+
+
+# --- Activity log -----------------------------------------------------------------------
+
+def activity_log(*, match: Match, side: str, category: str, done_on: date,
+                 duration: str = "", text: str = "", by: User | None = None) -> Activity:
+    """Note something the households did together (optional for them)."""
+    if category not in set(match.programme.service_categories.values_list("code", flat=True)):
+        raise ValidationError({"category": _("Choose what you did from the list.")})
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    if match.status == Match.Status.ENDED:
+        raise ValidationError(_("This match has ended."))
+    activity = Activity(match=match, side=side, category=category, done_on=done_on,
+                        duration=duration, text=text.strip(), created_by=by)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+# --- Pause and end ---------------------------------------------------------------------
+
+def _pause(match: Match, reason: str, pause: ProgrammePause | None = None) -> None:
+    match.status_before_pause = match.status
+    match.status = Match.Status.PAUSED
+    match.paused_since = timezone.localdate()
+    match.pause_reason = reason[:300]
+    match.programme_pause = pause
+    match.save(update_fields=["status", "status_before_pause", "paused_since", "pause_reason",
+                              "programme_pause"])
+
+
+def _resume(match: Match) -> None:
+    match.status = match.status_before_pause or Match.Status.ACTIVE
+    match.status_before_pause = ""
+    match.paused_since = None
+    match.pause_reason = ""
+    match.programme_pause = None
+    match.save(update_fields=["status", "status_before_pause", "paused_since", "pause_reason",
+                              "programme_pause"])
+
+
+@transaction.atomic
+def match_pause(*, match: Match, reason: str, by: User | None = None) -> Match:
+    """Pause one match (holidays, illness); it keeps its place and its capacity."""
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.status not in (Match.Status.INTRODUCTION, Match.Status.ACTIVE):
+        raise ValidationError(_("Only a running match can be paused."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the match is paused.")})
+    _pause(match, reason.strip())
+    return match
+
+
+@transaction.atomic
+def match_resume(*, match: Match, by: User | None = None) -> Match:
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.status != Match.Status.PAUSED:
+        raise ValidationError(_("This match is not paused."))
+    _resume(match)
+    return match
+
+
+@transaction.atomic
+def match_end(*, match: Match, reason: str, note: str = "", family_waits_again: bool = False,
+              by: User | None = None) -> Match:
+    """End a match with a reason. Contact details stop being shown; capacity is freed.
+
+    The family goes back to the waiting list when asked, else its file ends; a volunteer
+    household with no other live match becomes available again.
+    """
+    VolunteerHousehold.objects.select_for_update().filter(pk=match.volunteer_id).first()
+    match = Match.objects.select_for_update(of=("self",)).select_related("family", "volunteer").get(
+        pk=match.pk)
+    if match.status == Match.Status.ENDED:
+        raise ValidationError(_("This match has already ended."))
+    if reason not in Match.EndReason.values:
+        raise ValidationError({"reason": _("Choose why the match ends.")})
+    match.status = Match.Status.ENDED
+    match.ended_on = max(timezone.localdate(), match.started_on)
+    match.end_reason = reason
+    match.end_note = note[:500]
+    match.ended_by = by
+    match.needs_attention = False
+    match.full_clean()
+    match.save()
+    note_text = _("match ended")
+    household_set_status(household=match.family,
+                         status=FamilyStatus.WAITING if family_waits_again else FamilyStatus.ENDED,
+                         by=by, note=note_text)
+    volunteer = match.volunteer
+    volunteer.refresh_from_db()
+    if volunteer.status == VolunteerStatus.MATCHED and selectors.live_match_count(volunteer) == 0:
+        household_set_status(household=volunteer, status=VolunteerStatus.AVAILABLE, by=by,
+                             note=note_text)
+    return match
+
+
+@transaction.atomic
+def programme_pause_all(*, programme: Programme, message: str,
+                        by: User | None = None) -> ProgrammePause:
+    """Pause every running match of a programme at once (a lockdown) and tell every household.
+
+    Check-ins keep going, remotely. Refused while a programme pause is running.
+    """
+    if not message.strip():
+        raise ValidationError({"message": _("Write a message to the households.")})
+    if ProgrammePause.objects.filter(programme=programme, ended_at__isnull=True).exists():
+        raise ValidationError(_("The programme is already paused."))
+    pause = ProgrammePause.objects.create(programme=programme, message=message.strip(),
+                                          started_by=by)
+    matches = (Match.objects.select_for_update(of=("self",))
+               .filter(programme=programme,
+                       status__in=[Match.Status.INTRODUCTION, Match.Status.ACTIVE])
+               .select_related("family", "volunteer", "volunteer__user"))
+    for match in matches:
+        _pause(match, _("programme paused"), pause)
+        for side, household in ((Side.FAMILY, match.family), (Side.VOLUNTEER, match.volunteer)):
+            _notify_household(side=side, household=household, kind="programme_paused",
+                              context={"message": pause.message})
+    return pause
+
+
+@transaction.atomic
+def programme_resume_all(*, programme: Programme, by: User | None = None) -> ProgrammePause:
+    """Resume the matches that the running programme pause had paused."""
+    pause = ProgrammePause.objects.select_for_update().filter(
+        programme=programme, ended_at__isnull=True).first()
+    if pause is None:
+        raise ValidationError(_("The programme is not paused."))
+    for match in pause.matches.select_for_update(of=("self",)).select_related(
+            "family", "volunteer", "volunteer__user"):
+        if match.status != Match.Status.PAUSED:
+            continue
+        _resume(match)
+        for side, household in ((Side.FAMILY, match.family), (Side.VOLUNTEER, match.volunteer)):
+            _notify_household(side=side, household=household, kind="programme_resumed",
+                              context={})
+    pause.ended_at = timezone.now()
+    pause.ended_by = by
+    pause.save(update_fields=["ended_at", "ended_by"])
+    return pause
+
+
+# --- Daily follow-up ---------------------------------------------------------------------
+
+def followup_run(*, today: date | None = None) -> dict[str, int]:
+    """The daily round: expire proposals, send due check-ins, apply escalation, retry mail."""
+    from .notifications import retry_due
+
+    today = today or timezone.localdate()
+    expired = proposals_expire()
+    notified = checkins_notify_due(today=today)
+    flagged = 0
+    for match in Match.objects.filter(status__in=Match.LIVE):
+        flagged += match_check_attention(match=match, today=today).needs_attention
+    sent = retry_due()
+    return {"proposals_expired": expired, "checkins_notified": notified,
+            "matches_needing_attention": flagged, "mail_retried": sent}

@@ -1,0 +1,29 @@
+from django import template
+
+from voisins.matches import bridge
+
+register = template.Library()
+
+
+@register.filter
+def reason_text(reason: dict) -> str:
+    """A stored engine reason, in the reader's language."""
+    return bridge.reason_text(reason)
+
+
+@register.filter
+def service_label(code: str) -> str:
+    return bridge.service_label(code)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)} %"
+
+
+@register.simple_tag
+def may(user, action: str, programme) -> bool:  # noqa: ANN001
+    """``{% may user "manage_matches" programme as allowed %}``: asks voisins.access."""
+    from voisins import access
+
+    return access.can(user, action, programme)

@@ -1,0 +1,378 @@
+"""Coordinators' pages of match life: each view checks access, calls one service or
+selector, and renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from voisins import access
+from voisins.households.models import FamilyHousehold
+
+from . import bridge, selectors, services
+from .forms import (
+    AnswerForm,
+    EndForm,
+    IntroductionHeldForm,
+    IntroductionPlanForm,
+    PauseForm,
+    ProgrammePauseForm,
+    ProposalEditForm,
+)
+from .models import FamilyLink, Match, MatchingRun, ProgrammePause, Proposal
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                messages.error(request, message if field == "__all__" else f"{field}: {message}")
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else message)
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    try:
+        action()
+    except ValidationError as exc:
+        _errors(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# --- Dashboard -------------------------------------------------------------------------
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    return render(request, "matches/dashboard.html", {
+        "programme": prog, **selectors.dashboard(prog, request.user),
+        "pause": ProgrammePause.objects.filter(programme=prog, ended_at__isnull=True).first(),
+        "pause_form": ProgrammePauseForm(),
+    })
+
+
+# --- Matching --------------------------------------------------------------------------
+
+@login_required
+def matching(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    if request.method == "POST":
+        run = services.matching_run_start(programme=prog, by=request.user,
+                                          dry_run=request.POST.get("dry_run") == "1")
+        return redirect("matches:run", slug=prog.slug, pk=run.pk)
+    runs = MatchingRun.objects.filter(programme=prog)[:10]
+    return render(request, "matches/matching.html", {
+        "programme": prog, "runs": runs,
+        "waiting": selectors.waiting_families(prog).count(),
+    })
+
+
+@login_required
+def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    run = access.record_or_404(MatchingRun.objects.all(), request.user, "manage_matches",
+                               pk=pk, programme=prog)
+    proposals = (run.proposals.select_related("family", "volunteer").order_by("-score")
+                 if not run.dry_run else [])
+    return render(request, "matches/run.html", {"programme": prog, "run": run,
+                                                "proposals": proposals})
+
+
+@login_required
+def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+                                  "manage_matches", pk=pk, programme=prog)
+    if request.method == "POST":
+        volunteer = prog.volunteerhousehold_set.filter(pk=request.POST.get("volunteer")).first() \
+            if str(request.POST.get("volunteer", "")).isdigit() else None
+        if volunteer is None:
+            messages.error(request, _("volunteer: Choose a volunteer household."))
+        else:
+            try:
+                proposal = services.proposal_pick(family=family, volunteer=volunteer,
+                                                  by=request.user)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Proposal ready for review."))
+                return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
+    rows = {v.pk: v for v in selectors.matchable_volunteers(prog)}
+    found = bridge.suggest_for(prog, family, list(rows.values()),
+                               selectors.excluded_pairs(prog), k=10)
+    items = [{"volunteer": rows[p.volunteer_id], "score": p.score,
+              "distance_km": p.distance_km,
+              "reasons": [bridge.reason_text(r) for r in bridge.reasons_as_json(p.reasons)]}
+             for p in found]
+    return render(request, "matches/suggestions.html", {
+        "programme": prog, "family": family, "items": items})
+
+
+# --- Proposals ---------------------------------------------------------------------------
+
+@login_required
+def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    status = request.GET.get("status", "draft")
+    queryset = Proposal.objects.filter(programme=prog).select_related("family", "volunteer")
+    if status in Proposal.Status.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset.order_by("-score", "id") if status == "draft" else queryset, 50)
+    return render(request, "matches/proposal_list.html", {
+        "programme": prog, "page": page.get_page(request.GET.get("page")), "status": status,
+        "status_choices": Proposal.Status.choices})
+
+
+def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    proposal = access.record_or_404(
+        Proposal.objects.select_related("family", "volunteer"), request.user,
+        "manage_matches", pk=pk, programme=prog)
+    return prog, proposal
+
+
+@login_required
+def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog, proposal = _proposal(request, slug, pk)
+    if request.method == "POST":
+        form = ProposalEditForm(request.POST)
+        if form.is_valid():
+            if _attempt(request, lambda: services.proposal_update(
+                    proposal=proposal, note=form.cleaned_data["note"],
+                    expires_at=form.expires_at(), by=request.user), _("Proposal saved.")):
+                return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
+        else:
+            _form_errors(request, form)
+    else:
+        form = ProposalEditForm(initial={
+            "note": proposal.note,
+            "expires_on": proposal.expires_at.date() if proposal.expires_at else None})
+    return render(request, "matches/proposal_detail.html", {
+        "programme": prog, "proposal": proposal, "form": form, "answer_form": AnswerForm(),
+        "reasons": [bridge.reason_text(r) for r in proposal.reasons],
+    })
+
+
+@login_required
+@require_POST
+def proposal_send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog, proposal = _proposal(request, slug, pk)
+    _attempt(request, lambda: services.proposal_send(proposal=proposal, by=request.user),
+             _("Proposal sent to both households."))
+    return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog, proposal = _proposal(request, slug, pk)
+    _attempt(request, lambda: services.proposal_discard(proposal=proposal, by=request.user),
+             _("Proposal discarded."))
+    return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_family_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A coordinator records the family's answer on its behalf (by phone, with an interpreter)."""
+    prog, proposal = _proposal(request, slug, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: services.proposal_answer(
+            proposal=proposal, side="family", accept=form.cleaned_data["answer"] == "yes",
+            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
+            by=request.user), _("The family's answer is recorded."))
+    else:
+        _form_errors(request, form)
+    return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def family_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Make a new personal link for a family (shown once), or revoke its links."""
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+                                  "manage_matches", pk=pk, programme=prog)
+    if request.POST.get("action") == "revoke":
+        for link in FamilyLink.objects.filter(family=family, revoked_at__isnull=True):
+            services.family_link_revoke(link=link, by=request.user)
+        messages.success(request, _("Every link of this family stopped working."))
+        return redirect("staff:family", slug=prog.slug, pk=family.pk)
+    _link, token = services.family_link_create(family=family, by=request.user)
+    url = request.build_absolute_uri(reverse("matches:family_home", args=[token]))
+    return render(request, "matches/family_link.html", {"programme": prog, "family": family,
+                                                        "url": url})
+
+
+# --- Matches ----------------------------------------------------------------------------
+
+@login_required
+def match_list(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "mediate")
+    status = request.GET.get("status", "live")
+    if request.GET.get("attention"):
+        queryset = selectors.matches_needing_attention(prog)
+        if not access.can(request.user, "manage_matches", prog):
+            queryset = queryset.filter(mediator=request.user)
+    else:
+        queryset = selectors.matches_for(prog, request.user, status=status)
+    page = Paginator(queryset, 50)
+    return render(request, "matches/match_list.html", {
+        "programme": prog, "page": page.get_page(request.GET.get("page")), "status": status,
+        "attention": bool(request.GET.get("attention")),
+        "status_choices": Match.Status.choices})
+
+
+def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
+           ) -> tuple[Any, Match]:
+    prog = access.programme_or_404(request.user, slug, action)
+    queryset = selectors.matches_for(prog, request.user).select_related(
+        "proposal", "introduction", "family", "volunteer")
+    match = access.record_or_404(queryset, request.user, action, pk=pk)
+    return prog, match
+
+
+@login_required
+def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog, match = _match(request, slug, pk)
+    from voisins.mediation.selectors import cases_visible
+
+    return render(request, "matches/match_detail.html", {
+        "programme": prog, "match": match,
+        "introduction": getattr(match, "introduction", None),
+        "checkins": match.checkins.all(), "activities": match.activities.all()[:50],
+        "cases": cases_visible(prog, request.user).filter(match=match),
+        "reveals": match.reveals.all()[:20],
+        "can_manage": access.can(request.user, "manage_matches", prog),
+        "plan_form": IntroductionPlanForm(), "held_form": IntroductionHeldForm(),
+        "pause_form": PauseForm(), "end_form": EndForm(),
+        "mediators": prog.memberships.filter(role__in=["mediator", "coordinator"])
+        .select_related("user"),
+    })
+
+
+def _match_action(request: HttpRequest, slug: str, pk: int, form_class: Any,
+                  action: Callable[[Match, dict], Any], success: str) -> HttpResponse:
+    prog, match = _match(request, slug, pk, "manage_matches")
+    form = form_class(request.POST) if form_class else None
+    if form is None or form.is_valid():
+        data = form.cleaned_data if form else {}
+        _attempt(request, lambda: action(match, data), success)
+    else:
+        _form_errors(request, form)
+    return redirect("matches:match", slug=prog.slug, pk=match.pk)
+
+
+@login_required
+@require_POST
+def introduction_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _match_action(request, slug, pk, IntroductionPlanForm,
+                         lambda m, d: services.introduction_plan(match=m, by=request.user, **d),
+                         _("Introduction planned; both households are told."))
+
+
+@login_required
+@require_POST
+def introduction_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _match_action(request, slug, pk, IntroductionHeldForm,
+                         lambda m, d: services.introduction_record(match=m, by=request.user,
+                                                                   **d),
+                         _("Introduction recorded: the match is active."))
+
+
+@login_required
+@require_POST
+def match_pause(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _match_action(request, slug, pk, PauseForm,
+                         lambda m, d: services.match_pause(match=m, by=request.user, **d),
+                         _("Match paused."))
+
+
+@login_required
+@require_POST
+def match_resume(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _match_action(request, slug, pk, None,
+                         lambda m, d: services.match_resume(match=m, by=request.user),
+                         _("Match resumed."))
+
+
+@login_required
+@require_POST
+def match_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _match_action(request, slug, pk, EndForm,
+                         lambda m, d: services.match_end(match=m, by=request.user, **d),
+                         _("Match ended."))
+
+
+@login_required
+@require_POST
+def match_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _match_action(request, slug, pk, None,
+                         lambda m, d: services.match_clear_attention(match=m, by=request.user),
+                         _("Warnings marked as dealt with."))
+
+
+@login_required
+@require_POST
+def match_mediator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def assign(match: Match, data: dict) -> None:
+        raw = request.POST.get("mediator", "")
+        user = None
+        if raw:
+            membership = match.programme.memberships.filter(
+                user_id=raw if raw.isdigit() else None,
+                role__in=["mediator", "coordinator"]).first()
+            if membership is None:
+                raise ValidationError({"mediator": _("Choose a mediator of this programme.")})
+            user = membership.user
+        match.mediator = user
+        match.save(update_fields=["mediator"])
+
+    return _match_action(request, slug, pk, None, assign, _("Mediator saved."))
+
+
+@login_required
+@require_POST
+def pause_all(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    if request.POST.get("action") == "resume":
+        _attempt(request, lambda: services.programme_resume_all(programme=prog, by=request.user),
+                 _("Every paused match is running again."))
+    else:
+        form = ProgrammePauseForm(request.POST)
+        if form.is_valid():
+            _attempt(request, lambda: services.programme_pause_all(
+                programme=prog, message=form.cleaned_data["message"], by=request.user),
+                _("Every match is paused; the households are told."))
+        else:
+            _form_errors(request, form)
+    return redirect("matches:dashboard", slug=prog.slug)
+
+
+@login_required
+def checkins_overdue(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    page = Paginator(selectors.checkins_overdue(prog), 50)
+    return render(request, "matches/checkins_overdue.html", {
+        "programme": prog, "page": page.get_page(request.GET.get("page"))})

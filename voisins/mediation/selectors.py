@@ -1,0 +1,34 @@
+"""Reads of mediation: which cases and callbacks a staff member may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from voisins import access
+from voisins.programmes.models import Programme
+
+from .models import Callback, Case, CaseKind
+
+
+def cases_visible(programme: Programme, user: Any) -> QuerySet[Case]:
+    """Cases of a programme that ``user`` may see.
+
+    Coordinators see every case; a mediator only the cases assigned to them, and never a
+    safeguarding case (those are for coordinators only); anyone else nothing.
+    """
+    queryset = Case.objects.filter(programme=programme).select_related(
+        "match__family", "match__volunteer", "family", "volunteer", "assigned_to")
+    if access.can(user, "view_safeguarding", programme):
+        return queryset
+    if access.can(user, "mediate", programme):
+        return queryset.filter(assigned_to=user).exclude(kind=CaseKind.SAFEGUARDING)
+    return queryset.none()
+
+
+def callbacks_open(programme: Programme, user: Any) -> QuerySet[Callback]:
+    """The mediators' call list: callback requests not yet done, oldest first."""
+    return (Callback.objects.filter(case__in=cases_visible(programme, user),
+                                    status=Callback.Status.OPEN)
+            .select_related("case", "case__family", "case__volunteer").order_by("created_at"))
