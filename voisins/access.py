@@ -32,6 +32,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_personal_data": frozenset({R.COORDINATOR}),
     "erase_personal_data": frozenset({R.COORDINATOR}),
     "view_processing_record": frozenset({R.COORDINATOR}),
+    "import_matches": frozenset({R.COORDINATOR}),
+    "record_surveys": frozenset({R.COORDINATOR}),
+    "manage_evaluation": frozenset({R.COORDINATOR}),
+    "export_reports": frozenset({R.COORDINATOR, R.VIEWER}),
     # Match life (voisins.matches, voisins.mediation): coordinators run it all; mediators
     # reach only the matches and cases assigned to them (narrowed in those apps' selectors);
     # safeguarding cases are for coordinators only.

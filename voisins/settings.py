@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "voisins.community",
     "voisins.portal",
     "voisins.blueprints",
+    "voisins.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", include("voisins.staff.urls")),
     path("staff/", include("voisins.gdpr.urls")),
     path("api/v1/", include("voisins.api.urls")),
+    path("evaluation/", include("voisins.evaluation.urls")),
     path("", include("voisins.matches.urls")),
     path("", include("voisins.mediation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
