@@ -9,7 +9,7 @@ STAMP     := $(VENV)/.installed-stamp
 MO_STAMP  := var/.messages-stamp
 PO_FILES  := $(wildcard voisins/locale/*/LC_MESSAGES/django.po)
 
-.PHONY: run test setup messages makemessages lint bench clean
+.PHONY: run test setup axe messages makemessages lint bench clean
 
 run: setup
 	@mkdir -p var
@@ -19,8 +19,15 @@ run: setup
 	@echo "Voisins is served on http://127.0.0.1:8000/ (Ctrl-C stops it)."
 	$(VOISINS) runserver 127.0.0.1:8000 --noreload
 
-test: setup
+test: setup axe
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# axe-core (from the npm registry) checks accessibility in the browser tests.
+AXE := node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility checks of the browser tests need it (apt-get install npm)."; fi
 
 setup: $(STAMP) $(MO_STAMP)
 
