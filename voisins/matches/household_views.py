@@ -91,14 +91,7 @@ def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
     if proposal is None:
         raise Http404
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.proposal_answer(
-            proposal=proposal, side=Side.VOLUNTEER, accept=form.cleaned_data["answer"] == "yes",
-            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
-            by=request.user), _("Thank you, your answer is recorded."))
-    else:
-        _form_errors(request, form)
+    _answer(request, proposal, Side.VOLUNTEER, request.user)
     return redirect("matches:volunteer_home")
 
 
@@ -169,16 +162,30 @@ def _log_activity(request: HttpRequest, match: Match, side: str, user: Any) -> N
         _form_errors(request, form)
 
 
-def _ask_help(request: HttpRequest, match: Match, side: str, user: Any) -> None:
-    form = HelpForm(request.POST)
+def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any) -> None:
+    form = AnswerForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: mediation_services.case_open(
-            programme=match.programme, kind=form.cleaned_data["kind"],
-            summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
-            callback=form.callback_data()),
-            _("Thank you. The team will get back to you soon."))
+        _attempt(request, lambda: services.proposal_answer(
+            proposal=proposal, side=side, accept=form.cleaned_data["answer"] == "yes",
+            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
+            by=user), _("Thank you, your answer is recorded."))
     else:
         _form_errors(request, form)
+
+
+def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
+              family: FamilyHousehold | None = None) -> bool:
+    """Open a case (with a callback when asked); a family may ask without a match."""
+    form = HelpForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return False
+    programme = match.programme if match else family.programme
+    return _attempt(request, lambda: mediation_services.case_open(
+        programme=programme, kind=form.cleaned_data["kind"],
+        summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
+        family=family, callback=form.callback_data()),
+        _("Thank you. The team will get back to you soon."))
 
 
 def _checkin_page(request: HttpRequest, checkin: CheckIn, *, by: Any = None,
@@ -261,14 +268,7 @@ def family_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     proposal = Proposal.objects.filter(pk=pk, family=request.family).first()
     if proposal is None:
         raise Http404
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.proposal_answer(
-            proposal=proposal, side=Side.FAMILY, accept=form.cleaned_data["answer"] == "yes",
-            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"]),
-            _("Thank you, your answer is recorded."))
-    else:
-        _form_errors(request, form)
+    _answer(request, proposal, Side.FAMILY, None)
     return redirect("matches:family_proposal", token=token)
 
 
@@ -313,13 +313,5 @@ def family_help(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "matches/family_help.html", {
             "token": token, "family": family, "help_form": HelpForm()})
-    form = HelpForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("matches:family_help", token=token)
-    done = _attempt(request, lambda: mediation_services.case_open(
-        programme=family.programme, kind=form.cleaned_data["kind"],
-        summary=form.cleaned_data["summary"], opened_by=Side.FAMILY,
-        match=_family_match(family), family=family, callback=form.callback_data()),
-        _("Thank you. The team will get back to you soon."))
+    done = _ask_help(request, _family_match(family), Side.FAMILY, None, family=family)
     return redirect("familypages:home" if done else "matches:family_help", token=token)
