@@ -134,6 +134,43 @@ def _fresh_cache():
     cache.clear()
 
 
+# --- API, audit and privacy (issue 8) ------------------------------------------------------
+
+def bearer(user) -> dict:
+    """Headers for the test client that carry a fresh API token of `user`."""
+    from voisins.api.services import token_create
+
+    _token, raw = token_create(user=user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def volunteer_user(north, volunteer):
+    """A volunteer household's own login: no staff role anywhere."""
+    user = make_user("valentin@example.org", first_name="Valentin")
+    volunteer.user = user
+    volunteer.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def api_as(client):
+    """`api_as(user)` → a function calling the API with that user's token (None: anonymous)."""
+    import json as _json
+
+    def make(user):
+        headers = bearer(user) if user is not None else {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+        def call(method: str, path: str, data=None, **extra):
+            kwargs = dict(headers, **extra)
+            if data is not None and method.lower() != "get":
+                kwargs.update(data=_json.dumps(data), content_type="application/json")
+            elif data is not None:
+                kwargs["data"] = data
+            return getattr(client, method.lower())(f"/api/v1{path}", **kwargs)
+        return call
+    return make
+
 # --- Match life (voisins.matches, voisins.mediation) ------------------------------------------
 
 @pytest.fixture

@@ -12,3 +12,9 @@ WHITENOISE_AUTOREFRESH = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Argon2 at full strength makes every login in the suite slow; the hasher stays Argon2.
 PASSWORD_HASHERS = ["voisins.accounts.hashers.FastArgon2PasswordHasher"]
+
+# Two-factor login is required of coordinators in production; tests that check it turn it
+# on with override_settings, so that other tests can log coordinators in directly.
+VOISINS_REQUIRE_MFA_ROLES: list[str] = []
+# Fuzzing the API sends thousands of requests a minute; the throttle is tested on its own.
+VOISINS_API_RATE = "100000/m"

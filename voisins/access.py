@@ -25,6 +25,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_referrals": frozenset({R.COORDINATOR, R.REFERRER}),
     "view_aggregates": frozenset({R.COORDINATOR, R.VIEWER}),
     "manage_programme": frozenset({R.COORDINATOR}),
+    # Issue 8: any role sees its programme's settings; coordinators alone read the audit
+    # log, export or erase a person's data and read the record of processing.
+    "view_programme": frozenset(Role.values),
+    "view_audit_log": frozenset({R.COORDINATOR}),
+    "export_personal_data": frozenset({R.COORDINATOR}),
+    "erase_personal_data": frozenset({R.COORDINATOR}),
+    "view_processing_record": frozenset({R.COORDINATOR}),
+    "import_matches": frozenset({R.COORDINATOR}),
+    "record_surveys": frozenset({R.COORDINATOR}),
+    "manage_evaluation": frozenset({R.COORDINATOR}),
+    "export_reports": frozenset({R.COORDINATOR, R.VIEWER}),
     # Match life (voisins.matches, voisins.mediation): coordinators run it all; mediators
     # reach only the matches and cases assigned to them (narrowed in those apps' selectors);
     # safeguarding cases are for coordinators only.
@@ -32,6 +43,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mediate": frozenset({R.COORDINATOR, R.MEDIATOR}),
     "view_safeguarding": frozenset({R.COORDINATOR}),
     "send_family_links": frozenset({R.COORDINATOR}),
+    # volunteer-journey: recruitment, screening, training, events, resources, referrals
+    "manage_recruitment": frozenset({R.COORDINATOR}),
+    "view_funnel": frozenset({R.COORDINATOR, R.VIEWER}),
+    "screen_volunteers": frozenset({R.COORDINATOR}),
+    "refer_families": frozenset({R.COORDINATOR, R.REFERRER}),
+    "manage_training": frozenset({R.COORDINATOR}),
+    "manage_events": frozenset({R.COORDINATOR}),
+    "view_resources": frozenset({R.COORDINATOR, R.MEDIATOR}),
+    "manage_resources": frozenset({R.COORDINATOR}),
 }
 
 
@@ -103,3 +123,54 @@ class ProgrammeScopedAdmin(admin.ModelAdmin):
         if db_field.name == "programme" and not request.user.is_superuser:
             kwargs["queryset"] = programmes_for(request.user, "manage_programme")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- volunteer-journey: volunteers are not staff; they reach their own household only. ---
+
+def volunteer_household_of(user: Any) -> Any:
+    """The volunteer household that `user` speaks for, or None."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    from voisins.households.models import VolunteerHousehold
+
+    return VolunteerHousehold.objects.select_related("programme").filter(user=user).first()
+
+
+def volunteer_household_or_404(user: Any) -> Any:
+    household = volunteer_household_of(user)
+    if household is None:
+        raise Http404
+    return household
+
+
+def may_see_resources(user: Any, programme: Programme) -> bool:
+    """Staff who support volunteers, and the programme's own volunteer households."""
+    if can(user, "view_resources", programme):
+        return True
+    household = volunteer_household_of(user)
+    return household is not None and household.programme_id == programme.pk
+
+
+def resources_programme_or_404(user: Any, slug: str) -> Programme:
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None or not may_see_resources(user, programme):
+        raise Http404
+    return programme
+# --- Issue 8: households by id, roles that must use two factors ---------------------------
+
+def household_or_404(model: type[Model], user: Any, action: str, pk: object) -> Model:
+    """A family or volunteer household by primary key, if `user` may do `action` in its
+    programme; a household of another programme, or none at all, is the same 404."""
+    try:
+        pk = int(pk)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return record_or_404(model.objects.select_related("programme"), user, action, pk=pk)
+
+
+def roles_of(user: Any) -> set[str]:
+    """Every role `user` holds, in any programme (for rules such as two-factor login)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    role_in(user, 0)  # fills the per-request cache
+    return set(user._voisins_roles.values())

@@ -78,8 +78,20 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "auditlog",
+    "ninja",
+    "voisins.api",
+    "voisins.audit",
+    "voisins.gdpr",
+    "voisins.security",
     "voisins.matches",
     "voisins.mediation",
+    "voisins.recruitment",
+    "voisins.training",
+    "voisins.community",
+    "voisins.portal",
+    "voisins.blueprints",
+    "voisins.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +107,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "voisins.security.middleware.RequestSizeLimitMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "voisins.security.middleware.RequireMFAMiddleware",
 ]
 
 ROOT_URLCONF = "voisins.urls"
@@ -205,9 +220,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 HTTPS = env.bool("HTTPS", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 from django.utils.csp import CSP  # noqa: E402
 
@@ -285,6 +301,27 @@ TASKS = {
                            default="django.tasks.backends.immediate.ImmediateBackend"),
     }
 }
+
+# --- Security, audit and privacy duties (issue 8) --------------------------------------
+# Roles that must log in with two factors (TOTP); an empty value turns the rule off.
+VOISINS_REQUIRE_MFA_ROLES = [
+    r.strip() for r in env.list("VOISINS_REQUIRE_MFA_ROLES", default=["coordinator"])
+    if r.strip()
+]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Voisins"
+# API tokens: lifetime of a new token, and requests per minute per token.
+VOISINS_API_TOKEN_DAYS = env.int("VOISINS_API_TOKEN_DAYS", default=90)
+VOISINS_API_RATE = env.str("VOISINS_API_RATE", default="600/m")
+# No request body larger than this reaches a view (imports are the largest).
+VOISINS_MAX_REQUEST_BYTES = env.int("VOISINS_MAX_REQUEST_BYTES",
+                                    default=IMPORT_MAX_BYTES + 1024 * 1024)
+# The audit log masks personal values (voisins/audit/registration.py) and keeps the
+# client address; the reverse proxy must set X-Forwarded-For (docs/deploy.md).
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_MASK_CALLABLE = "voisins.audit.registration.mask"
+# Loading a backup or fixture restores log entries; it must not log its own saves.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- Encryption at rest of mediation notes (django-fernet-encrypted-fields) ---------------
 # The field key is derived from SECRET_KEY and SALT_KEY: both must be kept (and backed up)

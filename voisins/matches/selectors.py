@@ -12,6 +12,7 @@ from voisins import access
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.programmes.models import Programme
+from voisins.training.selectors import restrict_to_trained
 
 from .models import CheckIn, Match, Proposal
 
@@ -38,12 +39,12 @@ def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
     capacity left once live matches and proposals awaiting an answer are counted. Each
     row carries ``room``: how many more families it may take.
 
-    Extension point: the recruitment and training app narrows this to households that
-    completed their required training.
+    Only households that completed the programme's required training modules are kept
+    (the engine never sees the others).
     """
     live = Q(matches__status__in=Match.LIVE)
     pending = Q(proposals__status=Proposal.Status.SENT)
-    return (
+    return restrict_to_trained(
         VolunteerHousehold.objects.filter(
             programme=programme, archived=False,
             status__in=[VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED],
@@ -52,7 +53,8 @@ def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
                   pending_proposals=Count("proposals", filter=pending, distinct=True))
         .filter(capacity__gt=0)
         .prefetch_related("members")
-        .order_by("id")
+        .order_by("id"),
+        programme,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.audit.services import SENSITIVE_FIELDS, audit_read
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
@@ -31,6 +32,8 @@ def landing(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     programmes = list(access.programmes_for(request.user))
+    if not programmes and access.volunteer_household_of(request.user) is not None:
+        return redirect("portal:home")  # a volunteer household has its own page
     if len(programmes) == 1:
         return redirect("staff:programme", slug=programmes[0].slug)
     return render(request, "staff/home.html", {"programmes": programmes})
@@ -78,6 +81,7 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
         programme=prog)
     transitions = FAMILY_TRANSITIONS if model is FamilyHousehold else VOLUNTEER_TRANSITIONS
     labels = dict(model._meta.get_field("status").choices)
+    audit_read(request, household, SENSITIVE_FIELDS[model._meta.model_name])
     return render(request, "staff/household_detail.html", {
         "programme": prog, "household": household,
         "kind": "families" if model is FamilyHousehold else "volunteers",

@@ -7,7 +7,7 @@ from voisins.programmes.models import Programme
 
 
 class Command(BaseCommand):
-    help = "Import families or volunteers from a CSV or XLSX file: all rows, or none."
+    help = "Import families, volunteers or match history (CSV or XLSX): all rows, or none."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(KINDS) + ["matches"])
@@ -19,15 +19,18 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         kind, path = str(options["kind"]), options["file"]
         assert isinstance(path, Path)
-        if kind == "matches":
-            raise CommandError("Importing match history is not available yet.")
         programme = self._programme(options.get("programme"))
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         with path.open("rb") as upload:
-            result = import_households(
-                programme=programme, kind=kind, upload=upload, filename=path.name
-            )
+            if kind == "matches":
+                from voisins.evaluation.importers import import_matches
+
+                result = import_matches(programme=programme, upload=upload, filename=path.name)
+            else:
+                result = import_households(
+                    programme=programme, kind=kind, upload=upload, filename=path.name
+                )
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -1,0 +1,314 @@
+"""Who gets what, everywhere: every staff page and every API operation, with each role.
+
+Pages are collected from the URL resolver and operations from the OpenAPI schema, so a
+page or an operation added later fails `test_every_page_has_expectations` (or its API
+twin) until its row is written here. Nobody learns that a record of another programme
+exists: they get 404, never 403.
+
+Personas: alice coordinates "north", bob mediates there, rita refers to it, vera sees its
+figures, victor is a volunteer household's own login, "family" holds a family's signed
+link (here: its signed value, as a bearer token and in the query string), "anonymous"
+nothing, and charlie coordinates "south".
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import bearer
+from voisins.api.v1 import api
+
+PERSONAS = ["alice", "bob", "rita", "vera", "victor", "family", "anonymous", "charlie"]
+STAFF_ROLES = ["alice", "bob", "rita", "vera", "victor", "charlie"]
+
+# Parts of the site that are not staff pages, and why they are left to other tests.
+NOT_STAFF_PAGES = {
+    "admin/": "Django admin: super-users only (tests/test_access.py)",
+    "accounts/": "allauth's login, logout and account pages: public by design",
+    "i18n/": "language switch: public",
+    "jsi18n/": "translation catalogue for scripts: public, no data",
+    "api/v1/": "walked below through the OpenAPI schema",
+}
+
+
+def only(allowed: dict[str, int], others: int = 404, anonymous: int = 302) -> dict[str, int]:
+    """Expected statuses: `allowed` personas as given, staff roles `others`, the rest
+    `anonymous` (sent to the login page)."""
+    table = {p: others for p in STAFF_ROLES}
+    table.update(family=anonymous, anonymous=anonymous)
+    table.update(allowed)
+    return table
+
+
+@dataclass
+class Row:
+    expect: dict[str, int]
+    kwargs: Any = field(default=lambda d: {})
+    method: str = "get"
+    data: Any = None
+
+
+def _kind_pk(d, kind="families"):
+    pk = d["family"].pk if kind == "families" else d["volunteer"].pk
+    return {"slug": "north", "kind": kind, "pk": pk}
+
+
+ALICE = {"alice": 200}
+POST_ONLY = only({p: 405 for p in STAFF_ROLES})
+SLUG = lambda d: {"slug": "north"}  # noqa: E731
+PROPOSAL = lambda d: {"slug": "north", "pk": d["proposal"].pk}  # noqa: E731
+FAMILY_PK = lambda d: {"slug": "north", "pk": d["family"].pk}  # noqa: E731
+MATCH = lambda d: {"slug": "north", "pk": d["match"].pk}  # noqa: E731
+CASE = lambda d: {"slug": "north", "pk": d["case"].pk}  # noqa: E731
+LINK = lambda d: {"token": d["link"]}  # noqa: E731
+PAGES: dict[str, Row] = {
+    "landing": Row({p: 302 for p in PERSONAS}),
+    "staff:home": Row(only({"victor": 200}, others=302)),
+    "staff:programme": Row(only({"alice": 200, "vera": 200}), lambda d: {"slug": "north"}),
+    "staff:families": Row(only(ALICE), lambda d: {"slug": "north"}),
+    "staff:family": Row(only(ALICE), lambda d: {"slug": "north", "pk": d["family"].pk}),
+    "staff:volunteers": Row(only(ALICE), lambda d: {"slug": "north"}),
+    "staff:volunteer": Row(only(ALICE),
+                           lambda d: {"slug": "north", "pk": d["volunteer"].pk}),
+    "staff:status": Row(only({"alice": 302}), _kind_pk, method="post", data={}),
+    "staff:import": Row(only(ALICE), lambda d: {"slug": "north"}),
+    "gdpr:audit": Row(only(ALICE), _kind_pk),
+    "gdpr:export": Row(only(ALICE), lambda d: _kind_pk(d) | {"fmt": "json"}),
+    "gdpr:erase": Row(only(ALICE), lambda d: _kind_pk(d, "volunteers")),
+    "gdpr:processing_record": Row(only(ALICE), lambda d: {"slug": "north"}),
+    # --- match life (voisins.matches, voisins.mediation) ---
+    "matches:dashboard": Row(only(ALICE), SLUG),
+    "matches:matching": Row(only(ALICE), SLUG),
+    "matches:proposals": Row(only(ALICE), SLUG),
+    "matches:matches": Row(only({"alice": 200, "bob": 200}), SLUG),  # bob: his own only
+    "matches:checkins_overdue": Row(only(ALICE), SLUG),
+    "matches:run": Row(only(ALICE), lambda d: {"slug": "north", "pk": d["run"].pk}),
+    "matches:proposal": Row(only(ALICE), PROPOSAL),
+    "matches:suggestions": Row(only(ALICE), FAMILY_PK),
+    "matches:match": Row(only(ALICE), MATCH),  # bob is not this match's mediator
+    "mediation:cases": Row(only({"alice": 200, "bob": 200}), SLUG),
+    "mediation:case": Row(only(ALICE), CASE),
+    # A volunteer household's own pages.
+    "matches:volunteer_home": Row(only({"victor": 200}), lambda d: {}),
+    "matches:volunteer_match": Row(only({"victor": 200}), lambda d: {"pk": d["match"].pk}),
+    "matches:volunteer_checkin": Row(only({"victor": 200}),
+                                     lambda d: {"pk": d["volunteer_checkin"].pk}),
+    # Capability links: whoever holds the (signed, expiring, revocable) link gets the page.
+    "matches:family_home": Row({p: 200 for p in PERSONAS}, LINK),
+    "matches:family_checkin": Row({p: 200 for p in PERSONAS}, lambda d: {
+        "token": d["link"], "pk": d["checkin"].pk}),
+    "matches:checkin_link": Row({p: 200 for p in PERSONAS},
+                                lambda d: {"token": d["checkin_token"]}),
+    # Actions that only take POST: GET is refused to everyone (after login for staff
+    # pages). Who may POST them is tested in tests/test_match_*.py and test_mediation*.
+    **{f"matches:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
+        "pause_all": SLUG, "proposal_send": PROPOSAL, "proposal_discard": PROPOSAL,
+        "proposal_family_answer": PROPOSAL, "family_link": FAMILY_PK,
+        "intro_plan": MATCH, "intro_held": MATCH, "match_pause": MATCH,
+        "match_resume": MATCH, "match_end": MATCH, "match_clear": MATCH,
+        "match_mediator": MATCH,
+        "volunteer_answer": lambda d: {"pk": d["proposal"].pk},
+        "volunteer_activity": lambda d: {"pk": d["match"].pk},
+        "volunteer_help": lambda d: {"pk": d["match"].pk},
+    }.items()},
+    **{f"matches:{name}": Row({p: 405 for p in PERSONAS}, kwargs) for name, kwargs in {
+        "family_activity": LINK, "family_help": LINK,
+        "family_answer": lambda d: {"token": d["link"], "pk": d["proposal"].pk},
+    }.items()},
+    **{f"mediation:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
+        "case_new": SLUG, "case_note": CASE, "case_assign": CASE, "case_resolve": CASE,
+        "callback_done": lambda d: {"slug": "north", "pk": d["case"].pk,
+                                    "callback_pk": d["callback"].pk},
+    }.items()},
+}
+
+
+def api_only(allowed: dict[str, int], everyone_with_token: int | None = None
+             ) -> dict[str, int]:
+    table = {p: 404 if everyone_with_token is None else everyone_with_token
+             for p in STAFF_ROLES}
+    table.update(family=401, anonymous=401)
+    table.update(allowed)
+    return table
+
+
+NORTH = lambda d: {"slug": "north"}  # noqa: E731
+FAMILY = lambda d: {"household_id": d["family"].pk}  # noqa: E731
+VOLUNTEER = lambda d: {"household_id": d["volunteer"].pk}  # noqa: E731
+NEW_FAMILY = {"contact_first_name": "Nour", "postcode": "1030", "needs": {"homework": 2},
+              "languages": [{"code": "ar"}], "availability": ["mon-pm"]}
+NEW_VOLUNTEER = {"contact_first_name": "Luc", "postcode": "1030", "offers": ["homework"],
+                 "languages": [{"code": "fr"}], "availability": ["mon-pm"]}
+NORTH_ROLES = {"alice": 200, "bob": 200, "rita": 200, "vera": 200}
+
+OPERATIONS: dict[str, Row] = {
+    "list_programmes": Row(api_only({}, everyone_with_token=200)),
+    "get_programme": Row(api_only(NORTH_ROLES), NORTH),
+    "update_programme": Row(api_only(ALICE), NORTH, "patch", {"name": "Voisins Nord"}),
+    "get_statistics": Row(api_only({"alice": 200, "vera": 200}), NORTH),
+    "list_families": Row(api_only(ALICE), NORTH),
+    "create_family": Row(api_only({"alice": 201}), NORTH, "post", NEW_FAMILY),
+    "get_family": Row(api_only(ALICE), FAMILY),
+    "update_family": Row(api_only(ALICE), FAMILY, "patch", {"wishes_note": "ok"}),
+    "list_volunteers": Row(api_only(ALICE), NORTH),
+    "create_volunteer": Row(api_only({"alice": 201}), NORTH, "post", NEW_VOLUNTEER),
+    "get_volunteer": Row(api_only(ALICE), VOLUNTEER),
+    "update_volunteer": Row(api_only(ALICE), VOLUNTEER, "patch", {"capacity": 2}),
+    "list_referrals": Row(api_only({"alice": 200, "rita": 200}), NORTH),
+}
+
+
+# --- collecting what exists -------------------------------------------------------------
+
+def staff_pages() -> dict[str, str]:
+    """URL name → route, for every named URL outside NOT_STAFF_PAGES."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(tuple(NOT_STAFF_PAGES)):
+                continue
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, route, ns)
+            elif isinstance(pattern, URLPattern):
+                found[f"{namespace}{pattern.name}" if pattern.name else route] = route
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def api_operations() -> dict[str, tuple[str, str]]:
+    """operationId → (method, path template) of every operation in the OpenAPI schema."""
+    schema = api.get_openapi_schema()
+    return {op["operationId"]: (method, path)
+            for path, methods in schema["paths"].items() for method, op in methods.items()}
+
+
+def test_every_page_has_expectations():
+    missing = sorted(set(staff_pages()) - set(PAGES))
+    assert not missing, f"pages without a row in PAGES: {missing}"
+    gone = sorted(set(PAGES) - set(staff_pages()))
+    assert not gone, f"rows for pages that no longer exist: {gone}"
+
+
+def test_every_api_operation_has_expectations():
+    missing = sorted(set(api_operations()) - set(OPERATIONS))
+    assert not missing, f"API operations without a row in OPERATIONS: {missing}"
+    gone = sorted(set(OPERATIONS) - set(api_operations()))
+    assert not gone, f"rows for operations that no longer exist: {gone}"
+
+
+# --- walking them -----------------------------------------------------------------------
+
+@pytest.fixture
+def engine(monkeypatch):
+    """The real matching engine when it is importable; else the match-life branch's
+    temporary test stand-in (tests/_engine_fallback.py)."""
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("voisins.matching") is None:
+        from tests import _engine_fallback
+
+        monkeypatch.setitem(sys.modules, "voisins.matching", _engine_fallback.module)
+
+
+@pytest.fixture
+def data(engine, north, south, alice, bob, rita, vera, charlie, family, volunteer, victor,
+         live_match, south_family):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from voisins.matches.models import CheckIn, MatchingRun
+    from voisins.matches.services import (
+        checkin_token,
+        family_link_create,
+        introduction_plan,
+        introduction_record,
+    )
+    from voisins.mediation.services import callback_request, case_open
+
+    introduction_plan(match=live_match, planned_at=timezone.now() + timedelta(days=1),
+                      place="Maison de quartier", by=alice)
+    introduction_record(match=live_match, held_on=date.today(), by=alice)
+    case = case_open(programme=north, kind="practical", summary="The bike is broken.",
+                     opened_by="staff", by=alice, match=live_match)
+    callback = callback_request(case=case, requested_by="family", when="evening",
+                                language="ar")
+    _link, token = family_link_create(family=family, by=alice)
+    run = MatchingRun.objects.create(programme=north)
+    return {"run": run, "checkin_token": checkin_token(
+        CheckIn.objects.filter(match=live_match, side="family").first()),
+            "family": family, "volunteer": volunteer, "match": live_match,
+            "proposal": live_match.proposal, "case": case, "callback": callback,
+            "checkin": CheckIn.objects.filter(match=live_match, side="family").first(),
+            "volunteer_checkin": CheckIn.objects.filter(match=live_match,
+                                                        side="volunteer").first(),
+            "link": token,
+            "users": {"alice": alice, "bob": bob, "rita": rita, "vera": vera,
+                      "charlie": charlie, "victor": victor.user}}
+
+
+def _headers(persona: str, d: dict) -> dict[str, str]:
+    if persona in d["users"]:
+        return bearer(d["users"][persona])
+    if persona == "family":
+        return {"HTTP_AUTHORIZATION": f"Bearer {d['link']}", "HTTP_ACCEPT_LANGUAGE": "en"}
+    return {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_reaches_exactly_its_pages(client, data, persona):
+    from django.urls import reverse
+
+    if persona in data["users"]:
+        client.force_login(data["users"][persona])
+    if persona == "family":  # the family opens its own link first
+        client.get(reverse("matches:family_home", kwargs={"token": data["link"]}))
+    query = ""
+    wrong = []
+    for name, row in PAGES.items():
+        url = reverse(name, kwargs=row.kwargs(data)) + query
+        response = getattr(client, row.method)(url, row.data or {})
+        if response.status_code != row.expect[persona]:
+            wrong.append((name, url, row.expect[persona], response.status_code))
+        if response.status_code == 302 and persona in ("anonymous", "family") \
+                and name != "landing":
+            assert response["Location"].startswith("/accounts/login/"), (name, response)
+    assert not wrong, f"{persona}: (page, url, expected, got) {wrong}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_reaches_exactly_its_api_operations(client, data, persona):
+    import json
+
+    headers = _headers(persona, data)
+    wrong = []
+    operations = api_operations()
+    for operation_id, row in OPERATIONS.items():
+        method, template = operations[operation_id]
+        path = template.format(**row.kwargs(data))
+        kwargs = dict(headers)
+        if row.data is not None:
+            kwargs.update(data=json.dumps(row.data), content_type="application/json")
+        response = getattr(client, method)(path, **kwargs)
+        if response.status_code != row.expect[persona]:
+            wrong.append((operation_id, path, row.expect[persona], response.status_code,
+                          response.content[:200]))
+    assert not wrong, f"{persona}: (operation, path, expected, got) {wrong}"
+
+
+def test_no_answer_to_another_programme_is_a_403(client, data):
+    """Charlie, coordinator of south, probes north's records by every route: only 404."""
+    from django.urls import reverse
+
+    client.force_login(data["users"]["charlie"])
+    for name, row in PAGES.items():
+        response = getattr(client, row.method)(reverse(name, kwargs=row.kwargs(data)),
+                                               row.data or {})
+        assert response.status_code != 403, name

@@ -1,0 +1,100 @@
+"""The audit log: writes and sensitive reads, who/when/what/where; coordinators read it
+per record; nobody can edit it; it holds no names or contact details."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
+
+from voisins.audit.services import audit_read
+from voisins.households.services import household_set_status
+from voisins.privacy.services import consent_give, consent_withdraw
+
+
+def test_it_logs_creating_changing_and_deleting_a_household(family):
+    household_set_status(household=family, status="ended")
+    pk = family.pk
+    family.delete()
+    actions = list(LogEntry.objects.filter(object_id=pk, content_type__model="familyhousehold")
+                   .order_by("id").values_list("action", flat=True))
+    assert actions[0] == LogEntry.Action.CREATE and actions[-1] == LogEntry.Action.DELETE
+    assert LogEntry.Action.UPDATE in actions
+
+
+def test_it_logs_consent_given_and_withdrawn(alice, family):
+    consent = consent_give(household=family, purpose="surveys", recorded_by=alice,
+                           given_by_name="Hassan Haddad")
+    consent_withdraw(consent=consent)
+    entries = LogEntry.objects.filter(content_type__model="consent", object_id=consent.pk)
+    assert entries.count() == 2
+    assert "Hassan" not in str(list(entries.values_list("changes", "object_repr")))
+
+
+def test_the_log_holds_no_name_or_contact(family):
+    family.email = "amina@example.org"
+    family.phone = "+32470123456"
+    family.save()
+    text = str(list(LogEntry.objects.values_list("object_repr", "changes", "changes_text")))
+    for secret in ["Amina", "Haddad", "amina@example.org", "+32470123456"]:
+        assert secret not in text
+
+
+def test_a_read_records_who_when_what_and_from_where(rf, alice, family):
+    request = rf.get("/staff/north/families/1/", REMOTE_ADDR="203.0.113.9")
+    request.user = alice
+    entry = audit_read(request, family, ["phone", "email"])
+    assert entry.action == LogEntry.Action.ACCESS and entry.actor == alice
+    assert entry.remote_addr == "203.0.113.9" and entry.timestamp is not None
+    assert entry.additional_data == {"fields": ["email", "phone"], "via": "page"}
+
+
+def test_it_accepts_a_user_outside_a_request(alice, family):
+    entry = audit_read(alice, family, ["notes"], via="task")
+    assert entry.actor == alice and entry.remote_addr is None
+
+
+def test_opening_a_family_page_is_audited(client, alice, family):
+    client.force_login(alice)
+    client.get(f"/staff/north/families/{family.pk}/")
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=alice,
+                                   object_id=family.pk).exists()
+
+
+def test_a_coordinator_reads_the_log_of_a_record(client, alice, family):
+    client.force_login(alice)
+    client.get(f"/staff/north/families/{family.pk}/")
+    response = client.get(f"/staff/north/families/{family.pk}/audit/",
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "access" in body and "Alice" in body and "127.0.0.1" in body
+
+
+@pytest.mark.parametrize("persona", ["bob", "rita", "vera", "charlie"])
+def test_others_cannot_read_the_log(client, request, family, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/staff/north/families/{family.pk}/audit/").status_code == 404
+
+
+def test_nobody_can_edit_the_log_in_the_admin(client, family):
+    from tests.conftest import make_user
+
+    root = make_user("root@example.org", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    entry = LogEntry.objects.first()
+    assert client.get("/admin/auditlog/logentry/").status_code == 200
+    assert client.post(f"/admin/auditlog/logentry/{entry.pk}/change/", {}).status_code == 403
+    assert client.post(f"/admin/auditlog/logentry/{entry.pk}/delete/",
+                       {"post": "yes"}).status_code == 403
+    assert client.get("/admin/auditlog/logentry/add/").status_code == 403
+    assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_staff_user_with_every_permission_still_cannot_delete(client, family):
+    from tests.conftest import make_user
+
+    staff = make_user("staff@example.org", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="auditlog"))
+    client.force_login(staff)
+    entry = LogEntry.objects.first()
+    client.post(f"/admin/auditlog/logentry/{entry.pk}/delete/", {"post": "yes"})
+    assert LogEntry.objects.filter(pk=entry.pk).exists()

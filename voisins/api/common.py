@@ -1,0 +1,106 @@
+"""What every API module shares: safe text types, error bodies, paging, access helpers."""
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import HttpError
+from pydantic import AfterValidator, Field, StringConstraints
+
+from voisins import access
+from voisins.programmes.models import Programme
+
+
+def _clean_text(value: str) -> str:
+    """Text that every database stores: no NUL character, no lone surrogate."""
+    if "\x00" in value:
+        raise ValueError(_("Null characters are not allowed."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("The text is not valid Unicode.")) from None
+    return value.strip()
+
+
+def Text(max_length: int) -> Any:  # noqa: N802 - reads as a type in schemas
+    return Annotated[str, StringConstraints(max_length=max_length),
+                     AfterValidator(_clean_text)]
+
+
+Slug = Annotated[str, StringConstraints(max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")]
+LanguageCode = Annotated[str, StringConstraints(min_length=2, max_length=3,
+                                                pattern=r"^[a-z]{2,3}$")]
+
+
+class Message(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrors(Schema):
+    detail: list[FieldError]
+
+
+# Answers every operation may give besides its success.
+ERRORS: dict[int, Any] = {400: Message, 401: Message, 404: Message,
+                          422: ValidationErrors, 429: Message}
+
+T = TypeVar("T")
+
+
+class Page(Schema, Generic[T]):  # noqa: UP046 - pydantic generic model
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[T]
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+def paginate(queryset: Any, query: PageQuery) -> dict[str, Any]:
+    """One COUNT and one bounded SELECT, whatever the size of the list."""
+    count = queryset.count()
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": count, "page": query.page, "page_size": query.page_size,
+        "pages": max(1, -(-count // query.page_size)),
+        "items": list(queryset[start:start + query.page_size]),
+    }
+
+
+def invalid(exc: DjangoValidationError) -> "ApiValidationError":
+    """A model's ValidationError as the API's 422 body, field by field."""
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"loc": ["body", "payload", field if field != "__all__" else "payload"],
+             "msg": str(message), "type": "value_error"}
+            for field, messages in exc.message_dict.items() for message in messages
+        ]
+    else:
+        errors = [{"loc": ["body", "payload"], "msg": str(m), "type": "value_error"}
+                  for m in exc.messages]
+    return ApiValidationError(errors)
+
+
+class ApiValidationError(Exception):
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+
+
+def programme_for(request: HttpRequest, slug: str, action: str) -> Programme:
+    """The programme, if the token's user may do `action` there; 404 otherwise."""
+    try:
+        return access.programme_or_404(request.user, slug, action)
+    except Http404:
+        raise HttpError(404, _("Not found.")) from None

@@ -1,0 +1,51 @@
+"""Programmes the token's user has a role in, their settings and aggregate statistics."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router
+
+from voisins import access
+
+from .. import schemas as s
+from ..common import ERRORS, invalid, programme_for
+from ..selectors import programme_statistics
+from ..services import programme_update
+
+router = Router(tags=["programmes"])
+
+
+def _out(request: HttpRequest, programme) -> dict:
+    data = {f: getattr(programme, f) for f in s.ProgrammeOut.model_fields if f != "role"}
+    data["role"] = access.role_in(request.user, programme)
+    return data
+
+
+@router.get("/programmes", response={200: list[s.ProgrammeOut], **ERRORS},
+            operation_id="list_programmes", summary="The programmes you have a role in")
+def list_programmes(request: HttpRequest):
+    return [_out(request, p) for p in access.programmes_for(request.user).order_by("name")]
+
+
+@router.get("/programmes/{slug}", response={200: s.ProgrammeOut, **ERRORS},
+            operation_id="get_programme", summary="One programme")
+def get_programme(request: HttpRequest, slug: str):
+    return _out(request, programme_for(request, slug, "view_programme"))
+
+
+@router.patch("/programmes/{slug}", response={200: s.ProgrammeOut, **ERRORS},
+              operation_id="update_programme", summary="Change a programme's settings")
+def update_programme(request: HttpRequest, slug: str, payload: s.ProgrammePatch):
+    programme = programme_for(request, slug, "manage_programme")
+    try:
+        programme = programme_update(programme=programme,
+                                     changes=payload.dict(exclude_unset=True))
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    return _out(request, programme)
+
+
+@router.get("/programmes/{slug}/statistics", response={200: s.StatisticsOut, **ERRORS},
+            operation_id="get_statistics",
+            summary="Aggregate figures of a programme (never a name)")
+def get_statistics(request: HttpRequest, slug: str):
+    return programme_statistics(programme_for(request, slug, "view_aggregates"))

@@ -1,0 +1,139 @@
+"""Writes on API tokens: issuing and revoking them."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from voisins.accounts.models import User
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.services import household_locate, household_set_status
+from voisins.programmes.models import Programme
+
+from .models import ApiToken
+
+TOKEN_PREFIX = "vsn_"  # noqa: S105 - a marker, not a secret
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """Issue a new token for `user`; return the record and the token itself.
+
+    The token is shown once: only its digest is stored.
+
+    Raises
+    ------
+    ValidationError
+        On ``days`` when the lifetime is not between 1 and 366 days; on ``user`` when the
+        account is inactive.
+    """
+    days = settings.VOISINS_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= 366:
+        raise ValidationError({"days": _("A token lives between 1 and 366 days.")})
+    if not user.is_active:
+        raise ValidationError({"user": _("This account is not active.")})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken(user=user, name=name, prefix=raw[:12], digest=token_digest(raw),
+                     created_at=now, expires_at=now + timedelta(days=days))
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; it stays listed, unusable, as a record."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_user(raw: str) -> User | None:
+    """The active user a usable token belongs to, or None. Marks the token as used."""
+    if not raw or len(raw) > 200:
+        return None
+    token = (ApiToken.objects.select_related("user").filter(digest=token_digest(raw)).first())
+    if token is None or not token.usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # At most one write a minute per token, so a busy client does not write on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# --- Writes the API makes on records of other apps --------------------------------------
+# (They live here until the owning app has its own update service.)
+
+
+
+class VersionConflict(Exception):
+    """The record changed since the client read it (optimistic locking)."""
+
+
+def version_of(record: Any) -> str:
+    """A record's version: its last update time in microseconds. Every save changes it."""
+    return str(int(record.updated_at.timestamp() * 1_000_000))
+
+
+@transaction.atomic
+def household_update(
+    *,
+    household: FamilyHousehold | VolunteerHousehold,
+    changes: dict[str, Any],
+    by: User | None = None,
+    expected_version: str | None = None,
+) -> FamilyHousehold | VolunteerHousehold:
+    """Change some fields of a household, fully validated, under a row lock.
+
+    ``changes`` may hold ``postcode`` and ``pin`` (placed again), ``status`` (moved along
+    the pipeline, with history) and any plain field. With ``expected_version`` the change
+    applies only if nobody changed the household since that version was read.
+
+    Raises
+    ------
+    VersionConflict
+        When ``expected_version`` is not the current version.
+    ValidationError
+        Naming each invalid field; nothing is written.
+    """
+    model = type(household)
+    locked = model.objects.select_for_update().select_related("programme").get(pk=household.pk)
+    if expected_version is not None and expected_version.strip('W/"') != version_of(locked):
+        raise VersionConflict(version_of(locked))
+    changes = dict(changes)
+    status = changes.pop("status", None)
+    postcode = changes.pop("postcode", None)
+    pin = changes.pop("pin", False)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if postcode is not None or pin is not False:
+        household_locate(locked, postcode=postcode if postcode is not None else locked.postcode,
+                         pin=pin if pin is not False else None)
+    locked.last_activity_at = timezone.now()
+    locked.full_clean()
+    locked.save()
+    if status is not None and status != locked.status:
+        locked = household_set_status(household=locked, status=status, by=by)
+    return locked
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, changes: dict[str, Any]) -> Programme:
+    """Change a programme's settings, fully validated, under a row lock."""
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    return locked

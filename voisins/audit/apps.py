@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "voisins.audit"
+    verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from . import registration
+
+        registration.register_models()

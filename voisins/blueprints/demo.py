@@ -1,0 +1,100 @@
+"""Synthetic data of the volunteer journey for a demo programme: the built-in template,
+campaigns with visits and origins (so the funnel has figures), news, past and coming
+training sessions with attendance, events with answers, and a small resource library.
+
+Deterministic for a seed; run after ``voisins demo`` (which makes the households)."""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from voisins.community.models import Event, Invitation, Resource, Rsvp
+from voisins.households.models import VolunteerHousehold
+from voisins.households.status import VolunteerStatus
+from voisins.programmes.models import Programme
+from voisins.recruitment.models import Campaign, NewsPost, Visit, VolunteerOrigin
+from voisins.training.models import Registration, TrainingSession
+
+from .services import programme_apply_builtin_template
+
+V = VolunteerStatus
+TRAINED = {V.TRAINED, V.AVAILABLE, V.MATCHED, V.PAUSED}
+
+CAMPAIGNS = [("Communiqué de presse – printemps", "press"), ("Affiches en bibliothèque", "other"),
+             ("Page Facebook", "facebook"), ("Bouche-à-oreille", "word-of-mouth")]
+NEWS = {
+    "fr": [("Repas partagé au centre culturel", "Volontaires et familles se retrouvent "
+            "autour d'un repas préparé ensemble.")],
+    "nl": [("Gedeelde maaltijd in het cultureel centrum", "Vrijwilligers en gezinnen "
+            "koken en eten samen.")],
+    "en": [("Shared meal at the cultural centre", "Volunteers and families cook and eat "
+            "together.")],
+}
+RESOURCES = [
+    ("guide", "Aider aux devoirs sans faire à la place", ["fr"], "volunteers",
+     ["academic-skills", "host-language"]),
+    ("video", "Premier contact avec une famille", ["fr", "nl", "en"], "volunteers",
+     ["belonging", "friends-support"]),
+    ("material", "Jeux pour apprendre le français en famille", ["fr", "ar", "uk"],
+     "children", ["host-language", "life-satisfaction"]),
+    ("guide", "Découvrir le quartier: idées de sorties", ["fr", "nl"], "families",
+     ["friends-bridges", "belonging"]),
+    ("guide", "Parler de son pays, écouter l'autre", ["fr", "en"], "volunteers",
+     ["cultural-identity"]),
+]
+
+
+@transaction.atomic
+def journey_demo(programme: Programme, seed: int = 1) -> None:
+    """Add the journey's synthetic data to `programme` (idempotent: a second run adds
+    nothing when campaigns already exist)."""
+    if programme.campaigns.exists():
+        return
+    rng = random.Random(f"journey:{programme.slug}:{seed}")
+    now = timezone.now()
+    programme_apply_builtin_template(programme=programme)
+    campaigns = [Campaign.objects.create(programme=programme, name=name, channel=channel,
+                                         created_at=now - timedelta(days=200))
+                 for name, channel in CAMPAIGNS]
+    volunteers = list(VolunteerHousehold.objects.filter(programme=programme, archived=False)
+                      .exclude(origin__isnull=False))
+    visits = []
+    for volunteer in volunteers:
+        campaign = rng.choice([*campaigns, None])
+        VolunteerOrigin.objects.create(volunteer=volunteer, campaign=campaign,
+                                       channel=campaign.channel if campaign else "")
+        visits += [Visit(programme=programme, campaign=campaign)
+                   for _ in range(rng.randint(1, 4))]
+    Visit.objects.bulk_create(visits)
+    for language, posts in NEWS.items():
+        for title, body in posts:
+            NewsPost.objects.create(programme=programme, language=language, title=title,
+                                    body=body, published_at=now - timedelta(days=10))
+    trained = [v for v in volunteers if v.status in TRAINED]
+    for module in programme.training_modules.all():
+        past = TrainingSession.objects.create(
+            module=module, starts_at=now - timedelta(days=60, hours=-module.position),
+            ends_at=now - timedelta(days=60, hours=-module.position - 2),
+            place="Maison de quartier", capacity=max(10, len(trained)))
+        Registration.objects.bulk_create(
+            Registration(session=past, volunteer=v, attended=True) for v in trained)
+        start = now + timedelta(days=14 + 7 * module.position)
+        TrainingSession.objects.create(module=module, starts_at=start,
+                                       ends_at=start + timedelta(hours=2),
+                                       place="Maison de quartier", capacity=15)
+    start = now + timedelta(days=21)
+    meal = Event.objects.create(programme=programme, kind="shared-meal",
+                                title="Repas partagé", starts_at=start,
+                                ends_at=start + timedelta(hours=3),
+                                place="Centre culturel", capacity=20)
+    users = [v.user for v in volunteers if v.user_id]
+    Invitation.objects.bulk_create(
+        Invitation(event=meal, user=u, responded_at=now - timedelta(days=rng.randint(1, 5)),
+                   status=rng.choice([Rsvp.INVITED, Rsvp.GOING, Rsvp.DECLINED]))
+        for u in users[:20])
+    for kind, title, languages, target, indicators in RESOURCES:
+        Resource.objects.create(programme=programme, kind=kind, title=title,
+                                body=title, languages=languages, target_group=target,
+                                indicators=indicators)

@@ -1,0 +1,66 @@
+"""Start a new programme from a template, without a developer."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from voisins import access
+from voisins.recruitment.utils import errors_to_form
+
+from .services import programme_create_from_template
+
+BUILTIN = "builtin"
+
+
+class NewProgrammeForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the programme"), max_length=200)
+    slug = forms.SlugField(label=gettext_lazy("Short name (in web addresses)"), max_length=60)
+    country = forms.CharField(label=gettext_lazy("Country (ISO code)"), max_length=2,
+                              initial="BE")
+    languages = forms.CharField(label=gettext_lazy("Languages (ISO codes)"), max_length=60,
+                                initial="fr, nl, en")
+    template = forms.ChoiceField(label=gettext_lazy("Start from"))
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [
+            (BUILTIN, gettext_lazy("The built-in “solidarity neighbours” template"))
+        ] + [(p.slug, p.name) for p in sources]
+
+    def clean_languages(self) -> list[str]:
+        return [c.strip().lower() for c in self.cleaned_data["languages"].split(",")
+                if c.strip()]
+
+
+def _may_start(user) -> bool:
+    # A coordinator of any programme (or a super-user) may start another one.
+    return user.is_superuser or access.programmes_for(user, "manage_programme").exists()
+
+
+@login_required
+def new_programme(request: HttpRequest) -> HttpResponse:
+    if not _may_start(request.user):
+        raise Http404
+    sources = list(access.programmes_for(request.user, "manage_programme"))
+    form = NewProgrammeForm(request.POST or None, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        source = next((p for p in sources if p.slug == data["template"]), None)
+        try:
+            programme = programme_create_from_template(
+                name=data["name"], slug=data["slug"], country=data["country"],
+                languages=data["languages"], source=source, by=request.user)
+            messages.success(request, _("The programme is ready."))
+            return redirect("staff:programme", slug=programme.slug)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    return render(request, "recruitment/form_page.html", {
+        "form": form, "title": _("Start a new programme"),
+        "intro": _("Service categories, training modules, the charter, the check-in "
+                   "schedule, the privacy notice and the public page are copied. "
+                   "Households never are.")})

@@ -1,0 +1,88 @@
+"""Reads of community life: events of a person, the calendar feed, the library."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from voisins.accounts.models import User
+from voisins.programmes.models import Programme
+
+from .models import Event, Invitation, Resource, ResourceKind, Rsvp, TargetGroup
+
+
+def events_of_programme(programme: Programme) -> QuerySet[Event]:
+    return Event.objects.filter(programme=programme).annotate(
+        coming=Count("invitations", filter=Q(invitations__status=Rsvp.GOING)),
+        waiting=Count("invitations", filter=Q(invitations__status=Rsvp.WAITING)),
+        invited=Count("invitations"))
+
+
+def invitations_of(user: User, *, upcoming_only: bool = True) -> QuerySet[Invitation]:
+    queryset = Invitation.objects.filter(user=user).select_related("event", "event__programme")
+    if upcoming_only:
+        queryset = queryset.filter(event__ends_at__gte=timezone.now())
+    return queryset.order_by("event__starts_at")
+
+
+def waiting_position(invitation: Invitation) -> int | None:
+    if invitation.status != Rsvp.WAITING:
+        return None
+    return Invitation.objects.filter(
+        Q(responded_at__lt=invitation.responded_at)
+        | Q(responded_at=invitation.responded_at, id__lt=invitation.pk),
+        event_id=invitation.event_id, status=Rsvp.WAITING).count() + 1
+
+
+def calendar_entries(user: User) -> list[dict]:
+    """What a person's calendar feed holds: events they come to or wait for, and the
+    training sessions their household registered for, from 90 days back."""
+    since = timezone.now() - timedelta(days=90)
+    entries = []
+    for invitation in (Invitation.objects.filter(user=user, event__ends_at__gte=since,
+                                                 status__in=[Rsvp.GOING, Rsvp.WAITING])
+                       .select_related("event", "event__programme")):
+        event = invitation.event
+        entries.append({
+            "uid": f"event-{event.pk}@voisins", "title": event.title,
+            "description": event.description, "location": event.place,
+            "start": event.starts_at, "end": event.ends_at,
+            "status": "CONFIRMED" if invitation.status == Rsvp.GOING else "TENTATIVE",
+            "updated": invitation.responded_at or invitation.invited_at,
+        })
+    from voisins.training.models import Registration
+
+    for registration in (Registration.objects.filter(volunteer__user=user,
+                                                     session__ends_at__gte=since)
+                         .select_related("session__module")):
+        session = registration.session
+        entries.append({
+            "uid": f"training-{session.pk}@voisins", "title": session.module.title,
+            "description": session.module.description,
+            "location": session.place or session.video_url,
+            "start": session.starts_at, "end": session.ends_at, "status": "CONFIRMED",
+            "updated": registration.registered_at,
+        })
+    return sorted(entries, key=lambda e: e["start"])
+
+
+def resource_search(programme: Programme, *, q: str = "", kind: str = "", language: str = "",
+                    target: str = "", indicator: str = "") -> QuerySet[Resource]:
+    """The library, searched by words in the title or description and filtered by kind,
+    language, target group and IMMERSE indicator (all optional)."""
+    queryset = Resource.objects.filter(programme=programme)
+    # PostgreSQL refuses NUL characters in text: they can only come from a forged link.
+    q = (q or "").replace("\x00", "").strip()[:100]
+    if q:
+        for word in q.split()[:5]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    if kind in ResourceKind.values:
+        queryset = queryset.filter(kind=kind)
+    if target in TargetGroup.values:
+        queryset = queryset.filter(target_group=target)
+    # JSON lists are matched as text ('"fr"'), which SQLite and PostgreSQL both support.
+    if language and language.isalpha() and len(language) <= 3:
+        queryset = queryset.filter(languages__icontains=f'"{language}"')
+    if indicator and all(ch.isalnum() or ch == "-" for ch in indicator):
+        queryset = queryset.filter(indicators__icontains=f'"{indicator}"')
+    return queryset

@@ -1,0 +1,301 @@
+"""Evaluation pages: each view checks access through voisins.access, calls one service or
+selector, and renders."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from voisins import access
+from voisins.matches.models import Match
+from voisins.privacy.services import has_consent
+
+from . import practice, reports, selectors, services
+from .forms import (
+    AttendanceForm,
+    FeedbackForm,
+    MatchHistoryForm,
+    MeetingForm,
+    MinutesForm,
+    PeriodForm,
+    PersistenceForm,
+    ReportForm,
+    SurveyForm,
+    SurveyResultsForm,
+)
+from .importers import import_matches
+from .models import EvaluationMeeting, MeetingInvitation
+from .questions import MIN_GROUP, SURVEY_LANGUAGES, Wave, age_band, questions_for
+from .reports import REPORT_LANGUAGES
+
+
+@login_required
+def import_matches_page(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "import_matches")
+    result = None
+    if request.method == "POST":
+        form = MatchHistoryForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = import_matches(programme=prog, upload=upload, filename=upload.name,
+                                    by=request.user)
+            if result.ok:
+                messages.success(request, _("%(n)s matches imported.") % {"n": result.created})
+                return redirect("evaluation:import_matches", slug=prog.slug)
+    else:
+        form = MatchHistoryForm()
+    return render(request, "evaluation/import_matches.html", {
+        "programme": prog, "form": form, "result": result,
+        "end_reasons": Match.EndReason.choices})
+
+
+@login_required
+def persistence_page(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "view_aggregates")
+    form = PersistenceForm(request.GET or None)
+    result = None
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        result = selectors.persistence(
+            programme=prog, period=selectors.Period(data.get("start"), data.get("end")),
+            split=data.get("split") or "", cutoff=data.get("cutoff"))
+    return render(request, "evaluation/persistence.html",
+                  {"programme": prog, "form": form, "result": result})
+
+
+@login_required
+def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "view_aggregates")
+    form = PeriodForm(request.GET or None)
+    period = selectors.default_period()
+    if request.GET and form.is_valid():
+        period = selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    elif not request.GET:
+        form = PeriodForm(initial={"start": period.start, "end": period.end})
+    return render(request, "evaluation/dashboard.html", {
+        "programme": prog, "form": form,
+        "dashboard": selectors.dashboard(programme=prog, period=period),
+        "can": {action: access.can(request.user, action, prog) for action in (
+            "import_matches", "record_surveys", "manage_evaluation", "export_reports")},
+    })
+
+
+@login_required
+def surveys_page(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "record_surveys")
+    return render(request, "evaluation/surveys.html", {
+        "programme": prog, "rows": selectors.surveys_due(programme=prog), "waves": Wave.choices})
+
+
+@login_required
+def survey_results_page(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "view_aggregates")
+    form = SurveyResultsForm(request.GET or None)
+    data = form.cleaned_data if request.GET and form.is_valid() else {}
+    results = selectors.survey_results(
+        programme=prog, period=selectors.Period(data.get("start"), data.get("end")),
+        wave=data.get("wave") or "m6", band=data.get("band") or "")
+    return render(request, "evaluation/survey_results.html", {
+        "programme": prog, "form": form, "results": results, "min_group": MIN_GROUP,
+        "can_record": access.can(request.user, "record_surveys", prog)})
+
+
+@login_required
+def survey_answer_page(request: HttpRequest, slug: str, match: int, child: int,
+                       wave: str) -> HttpResponse:
+    """The questionnaire, in the family's language (or the one chosen), filled with the
+    child and a parent; a coordinator records it."""
+    prog = access.programme_or_404(request.user, slug, "record_surveys")
+    the_match = access.record_or_404(Match.objects.select_related("family"), request.user,
+                                     "record_surveys", pk=match, programme=prog)
+    member = the_match.family.members.filter(pk=child, kind="child").first()
+    if member is None or wave not in Wave.values:
+        raise Http404
+    language = request.GET.get("lang") or request.POST.get("lang") or \
+        the_match.family.page_language
+    if language not in SURVEY_LANGUAGES:
+        language = "fr"
+    band = age_band(member.birth_year, timezone.localdate())
+    with translation.override(language):
+        form = SurveyForm(request.POST or None, questions=questions_for(band) if band else [])
+        error = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                _response, created = services.survey_record(
+                    match=the_match, child=member, wave=wave, answers=form.answers(),
+                    language=language, by=request.user)
+            except ValidationError as exc:
+                error = exc
+            else:
+                messages.success(request, _("Thank you! Your answers were saved.") if created
+                                 else _("These answers were already given. The first answers "
+                                        "are kept."))
+                return redirect("evaluation:surveys", slug=prog.slug)
+        return render(request, "evaluation/survey_answer.html", {
+            "programme": prog, "match": the_match, "child": member, "band": band,
+            "wave": Wave(wave), "form": form, "language": language, "error": error,
+            "languages": [(code, name) for code, name in settings.LANGUAGES
+                          if code in SURVEY_LANGUAGES],
+            "consent": has_consent(the_match.family, "surveys"),
+        })
+
+
+@login_required
+def reports_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The report form; with ?format=pdf or xlsx, the report itself, as a download."""
+    prog = access.programme_or_404(request.user, slug, "export_reports")
+    language = translation.get_language() if translation.get_language() in REPORT_LANGUAGES \
+        else "fr"
+    form = ReportForm(request.GET if "format" in request.GET else None,
+                      initial={"language": language, **_period_initial()})
+    if "format" in request.GET and form.is_valid():
+        data = form.cleaned_data
+        report = reports.report_build(
+            programme=prog, period=selectors.Period(data["start"], data["end"]),
+            language=data["language"])
+        stem = f"{prog.slug}-{timezone.localdate().isoformat()}-{data['language']}"
+        if data["format"] == "xlsx":
+            return HttpResponse(
+                reports.report_xlsx(report),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
+        return HttpResponse(reports.report_pdf(report), content_type="application/pdf",
+                            headers={"Content-Disposition": f'attachment; filename="{stem}.pdf"'})
+    return render(request, "evaluation/reports.html", {"programme": prog, "form": form})
+
+
+def _period_initial() -> dict:
+    period = selectors.default_period()
+    return {"start": period.start, "end": period.end}
+
+
+@login_required
+def meetings_page(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_evaluation")
+    form = MeetingForm(request.POST or None,
+                       initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_plan(programme=prog, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting planned."))
+            return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
+    return render(request, "evaluation/meetings.html", {
+        "programme": prog, "form": form,
+        "meetings": EvaluationMeeting.objects.filter(programme=prog).annotate(
+            invited=Count("invitations", distinct=True),
+            answered=Count("invitations__feedback", distinct=True)),
+        "themes": selectors.theme_table(programme=prog)})
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_evaluation")
+    meeting = access.record_or_404(EvaluationMeeting.objects.all(), request.user,
+                                   "manage_evaluation", pk=pk, programme=prog)
+    minutes_form = MinutesForm(initial={"minutes": meeting.minutes,
+                                        "themes": meeting.minutes_themes})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "invite":
+            created = services.meeting_invite(meeting=meeting)
+            messages.success(request, _("%(n)s volunteer households invited.") % {
+                "n": len(created)})
+            return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
+        if action == "attendance":
+            form = AttendanceForm(request.POST)
+            if form.is_valid():
+                invitation = meeting.invitations.filter(
+                    pk=form.cleaned_data["invitation"]).first()
+                if invitation is None:
+                    raise Http404
+                services.invitation_set_attendance(
+                    invitation=invitation, attendance=form.cleaned_data["attendance"])
+                messages.success(request, _("Attendance saved."))
+            else:
+                messages.error(request, _("Choose present, excused or absent."))
+            return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
+        if action == "minutes":
+            minutes_form = MinutesForm(request.POST)
+            if minutes_form.is_valid():
+                try:
+                    services.meeting_write_minutes(meeting=meeting,
+                                                   **minutes_form.cleaned_data)
+                except ValidationError as exc:
+                    _form_errors(minutes_form, exc)
+                else:
+                    messages.success(request, _("Minutes saved."))
+                    return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
+    invitations = meeting.invitations.select_related("volunteer", "feedback").order_by(
+        "volunteer__contact_last_name", "id")
+    return render(request, "evaluation/meeting.html", {
+        "programme": prog, "meeting": meeting, "invitations": invitations,
+        "minutes_form": minutes_form, "attendance_choices": MeetingInvitation.Attendance.choices,
+        "after": timezone.now() >= meeting.planned_at})
+
+
+def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The volunteer household's personal feedback form (no account needed: the link is
+    the key, sent to the household only)."""
+    invitation = MeetingInvitation.objects.select_related(
+        "meeting__programme", "feedback").filter(token=token).first()
+    if invitation is None:
+        raise Http404
+    existing = getattr(invitation, "feedback", None)
+    initial = {} if existing is None else {
+        "what_works": existing.what_works, "what_is_hard": existing.what_is_hard,
+        "what_to_change": existing.what_to_change, "themes": existing.themes}
+    form = FeedbackForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_submit(invitation=invitation, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you! Your feedback was saved. You can change it "
+                                        "until the form closes."))
+            return redirect("evaluation:feedback", token=token)
+    return render(request, "evaluation/feedback.html", {
+        "invitation": invitation, "meeting": invitation.meeting, "form": form,
+        "open": invitation.meeting.feedback_open})
+
+
+@login_required
+def practice_sheet_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The practice sheet on screen; ?format=md or json downloads it."""
+    prog = access.programme_or_404(request.user, slug, "view_aggregates")
+    language = request.GET.get("language", "")
+    if language not in practice.SHEET_LANGUAGES:
+        current = translation.get_language()
+        language = current if current in practice.SHEET_LANGUAGES else "fr"
+    record = practice.sheet(programme=prog, language=language)
+    fmt = request.GET.get("format", "")
+    stem = f"{prog.slug}-practice-sheet-{language}"
+    if fmt == "json":
+        return HttpResponse(practice.as_json(record), content_type="application/json",
+                            headers={"Content-Disposition": f'attachment; filename="{stem}.json"'})
+    if fmt == "md":
+        return HttpResponse(practice.as_markdown(record),
+                            content_type="text/markdown; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{stem}.md"'})
+    return render(request, "evaluation/practice_sheet.html", {
+        "programme": prog, "record": record, "language": language,
+        "fields": [(record["labels"][name], record[name]) for name in practice.FIELDS],
+        "languages": [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]})

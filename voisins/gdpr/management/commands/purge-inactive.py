@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from voisins.gdpr.services import purge_inactive
+from voisins.programmes.models import Programme
+
+
+class Command(BaseCommand):
+    help = ("Anonymise households inactive for longer than their programme's retention "
+            "period (the task queue runs this periodically).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="only count them")
+        parser.add_argument("--programme", help="only this programme (its short name)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        programme = None
+        if options.get("programme"):
+            programme = Programme.objects.filter(slug=str(options["programme"])).first()
+            if programme is None:
+                raise CommandError(f"No programme with short name {options['programme']!r}.")
+        counts = purge_inactive(dry_run=bool(options["dry_run"]), programme=programme)
+        verb = "Would anonymise" if counts["dry_run"] else "Anonymised"
+        self.stdout.write(f"{verb} {counts['families']} families and "
+                          f"{counts['volunteers']} volunteer households.")

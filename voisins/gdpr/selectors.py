@@ -1,0 +1,210 @@
+"""Reads for the GDPR duties: a person's data export and the record of processing."""
+
+from collections.abc import Callable
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
+from voisins.privacy.models import Consent, ConsentPurpose
+from voisins.programmes.constants import Role
+from voisins.programmes.models import Membership, Programme
+
+Household = FamilyHousehold | VolunteerHousehold
+
+# Other apps add their part of a person's data: name → function(household) → JSON data.
+EXPORT_SECTIONS: dict[str, Callable[[Household], Any]] = {}
+
+
+def register_export_section(name: str) -> Callable:
+    """Decorator: add `function(household)`'s result to every data export under `name`."""
+    def decorator(function: Callable[[Household], Any]) -> Callable[[Household], Any]:
+        EXPORT_SECTIONS[name] = function
+        return function
+    return decorator
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+HOUSEHOLD_FIELDS = [
+    "id", "reference", "contact_first_name", "contact_last_name", "contact_gender", "email",
+    "phone", "postcode", "locality", "lat", "lon", "pinned", "languages", "availability",
+    "radius_km", "status", "created_at", "updated_at", "last_activity_at",
+]
+FAMILY_FIELDS = ["needs", "arrival_date", "waiting_since", "wishes", "wishes_note",
+                 "page_language"]
+VOLUNTEER_FIELDS = ["offers", "capacity", "motivation"]
+
+
+def audit_entries(household: Household) -> QuerySet[LogEntry]:
+    """The audit log of a household, its members and its consents, newest first."""
+    kind = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    types = ContentType.objects.get_for_models(type(household), Member, Consent)
+    members = Member.objects.filter(**{kind: household}).values_list("pk", flat=True)
+    consents = Consent.objects.filter(**{kind: household}).values_list("pk", flat=True)
+    condition = (
+        Q(content_type=types[type(household)], object_id=household.pk)
+        | Q(content_type=types[Member], object_id__in=list(members))
+        | Q(content_type=types[Consent], object_id__in=list(consents))
+    )
+    return (LogEntry.objects.filter(condition).select_related("actor", "content_type")
+            .order_by("-timestamp", "-id"))
+
+
+def household_export(household: Household) -> dict[str, Any]:
+    """Everything Voisins holds about a household, as JSON-ready data (right of access)."""
+    is_family = isinstance(household, FamilyHousehold)
+    names = HOUSEHOLD_FIELDS + (FAMILY_FIELDS if is_family else VOLUNTEER_FIELDS)
+    kind = "family" if is_family else "volunteer"
+    data: dict[str, Any] = {
+        "exported_at": timezone.now().isoformat(),
+        "programme": {"name": household.programme.name, "slug": household.programme.slug},
+        "kind": kind,
+        "household": {name: _iso(getattr(household, name)) for name in names},
+        "members": [
+            {"kind": m.kind, "first_name": m.first_name, "birth_year": m.birth_year,
+             "school_level": m.school_level}
+            for m in household.members.all()
+        ],
+        "consents": [
+            {"purpose": c.purpose, "purpose_label": str(ConsentPurpose(c.purpose).label),
+             "given_at": _iso(c.given_at), "withdrawn_at": _iso(c.withdrawn_at),
+             "notice_version": c.notice.version if c.notice else None,
+             "given_by_name": c.given_by_name, "interpreter": c.interpreter}
+            for c in household.consents.select_related("notice")
+        ],
+        "status_history": [
+            {"from": s.from_status, "to": s.to_status, "at": _iso(s.changed_at), "note": s.note}
+            for s in household.status_changes.all()
+        ],
+        "access_log": [
+            {"at": _iso(e.timestamp), "action": e.get_action_display(),
+             "by": (e.actor.get_full_name() or e.actor.email) if e.actor else "system",
+             "fields": (e.additional_data or {}).get("fields")
+             or sorted((e.changes_dict or {}).keys())}
+            for e in audit_entries(household)[:1000]
+        ],
+    }
+    if is_family:
+        data["household"]["referrer_organisation"] = (
+            household.referrer_organisation.name if household.referrer_organisation else None)
+    elif household.user_id:
+        data["account"] = {"email": household.user.email,
+                           "date_joined": _iso(household.user.date_joined)}
+    for name, section in EXPORT_SECTIONS.items():
+        data[name] = section(household)
+    return data
+
+
+def processing_record(programme: Programme | None = None) -> dict[str, Any]:
+    """The record of processing activities (GDPR art. 30), built from the running settings
+    and, when given, one programme's own configuration."""
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    mail = settings.MAILERS["default"]
+    mail_host = mail.get("OPTIONS", {}).get("host") or mail["BACKEND"].rsplit(".", 2)[-2]
+    programmes = [programme] if programme else list(Programme.objects.all())
+    roles = dict(Role.choices)
+    record: dict[str, Any] = {
+        "generated_at": timezone.now().isoformat(),
+        "software": "Voisins",
+        "controllers": [
+            {"programme": p.name, "slug": p.slug,
+             "organisations": [o.name for o in p.organisations.all()],
+             "retention_months_after_last_activity": p.retention_months,
+             "staff_by_role": {
+                 str(roles[r]): Membership.objects.filter(programme=p, role=r).count()
+                 for r in Role.values},
+             "privacy_notice_version": (p.privacy_notices.order_by("-published_at")
+                                        .values_list("version", flat=True).first())}
+            for p in programmes
+        ],
+        "purposes": [
+            {"code": "programme", "label": "Running the solidarity-neighbours programme: "
+             "intake, waiting list, matching, follow-up, mediation", "legal_basis":
+             "consent (art. 6.1.a) and legitimate interest of the association (art. 6.1.f)"},
+        ] + [{"code": code, "label": str(label), "legal_basis": "consent (art. 6.1.a)"}
+             for code, label in ConsentPurpose.choices],
+        "data_subjects": ["refugee and migrant families (adults and children)",
+                          "volunteer households (adults and children)",
+                          "staff, mediators and referrers of partner organisations"],
+        "personal_data": {
+            "families": HOUSEHOLD_FIELDS + FAMILY_FIELDS + ["members: kind, first name, "
+                                                            "birth year, school level"],
+            "volunteers": HOUSEHOLD_FIELDS + VOLUNTEER_FIELDS + ["members", "login account"],
+            "staff": ["e-mail", "name", "role per programme", "two-factor secret"],
+            "special_categories": "none requested; mediation notes may reveal some: they "
+                                  "are encrypted at rest and every read is logged",
+        },
+        "recipients": [
+            "the programme's coordinators (all records of their programme)",
+            "a mediator (the matches and cases assigned to them)",
+            "a referrer (the status of the families they referred)",
+            "a matched volunteer (first name, languages and contact, once both accepted)",
+            "viewers and funders (aggregate figures only)",
+        ],
+        "transfers_outside_eea": "none: no CDN, no third-party script, map tiles off "
+                                 "unless configured",
+        "retention": {
+            "households": "anonymised after the programme's retention period of inactivity "
+                          "(see controllers), by the task `purge_inactive_task`",
+            "sessions_seconds": settings.SESSION_COOKIE_AGE,
+            "api_token_days": settings.VOISINS_API_TOKEN_DAYS,
+            "audit_log": "kept; it holds no names, e-mails or phone numbers",
+        },
+        "security_measures": {
+            "database": db,
+            "mail_server": mail_host,
+            "https": settings.HTTPS,
+            "hsts_seconds": settings.SECURE_HSTS_SECONDS,
+            "secure_cookies": settings.SESSION_COOKIE_SECURE,
+            "content_security_policy": "self only, no unsafe-inline",
+            "two_factor_required_for": list(settings.VOISINS_REQUIRE_MFA_ROLES),
+            "password_hashers": [h.rsplit(".", 1)[-1] for h in settings.PASSWORD_HASHERS],
+            "password_validators": [v["NAME"].rsplit(".", 1)[-1]
+                                    for v in settings.AUTH_PASSWORD_VALIDATORS],
+            "login_rate_limits": settings.ACCOUNT_RATE_LIMITS,
+            "access_control": "role × programme × record, in voisins/access.py",
+            "audit": "every create, change and delete of households, consents, matches and "
+                     "cases; every read of contact details, notes and survey answers",
+            "backups": "voisins backup FILE / voisins restore FILE",
+        },
+    }
+    return record
+
+
+def processing_record_markdown(record: dict[str, Any]) -> str:
+    """The record as a readable Markdown document."""
+    lines = ["# Record of processing activities", "",
+             f"Generated {record['generated_at']} by {record['software']}.", ""]
+
+    def emit(title: str, value: Any, depth: int = 2) -> None:
+        if isinstance(value, dict):
+            lines.extend([f"{'#' * depth} {title}", ""])
+            for key, item in value.items():
+                if isinstance(item, dict | list):
+                    emit(key.replace("_", " "), item, depth + 1)
+                else:
+                    lines.append(f"- **{key.replace('_', ' ')}**: {item}")
+            lines.append("")
+        elif isinstance(value, list):
+            lines.extend([f"{'#' * depth} {title}", ""])
+            for item in value:
+                if isinstance(item, dict):
+                    lines.append("- " + "; ".join(f"{k.replace('_', ' ')}: {v}"
+                                                  for k, v in item.items()))
+                else:
+                    lines.append(f"- {item}")
+            lines.append("")
+        else:
+            lines.extend([f"- **{title}**: {value}", ""])
+
+    for key, value in record.items():
+        if key not in ("generated_at", "software"):
+            emit(key.replace("_", " ").capitalize(), value)
+    return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""The volunteer portal: one household's own page. Reached only by the account linked to
+the household; nobody else's data is ever shown here."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from voisins import access
+from voisins.community import selectors as community
+from voisins.community.services import calendar_token_for
+from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
+from voisins.recruitment import selectors as recruitment
+from voisins.recruitment.models import Screening
+from voisins.recruitment.services import screening_accept_charter
+from voisins.recruitment.utils import errors_to_form
+from voisins.training import selectors as training
+from voisins.training.models import Registration, TrainingSession
+from voisins.training.services import registration_cancel, registration_create
+
+from . import services
+from .forms import PreferencesForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    volunteer = access.volunteer_household_or_404(request.user)
+    programme = volunteer.programme
+    form = PreferencesForm(request.POST or None, programme=programme, initial={
+        "offers": volunteer.offers, "availability": volunteer.availability,
+        "radius_km": volunteer.radius_km, "capacity": volunteer.capacity})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_update_preferences(volunteer=volunteer, **form.cleaned_data)
+            messages.success(request, _("Your offers and availability are saved."))
+            return redirect("portal:home")
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    screening = Screening.objects.filter(volunteer=volunteer).select_related("charter").first()
+    charter = recruitment.current_charter(programme)
+    registrations = list(training.registrations_of(volunteer))
+    registered = {r.session_id for r in registrations}
+    token = calendar_token_for(user=request.user)
+    invitations = list(community.invitations_of(request.user))
+    for invitation in invitations:
+        invitation.position = community.waiting_position(invitation)
+    return render(request, "portal/home.html", {
+        "volunteer": volunteer, "programme": programme, "form": form,
+        "history": [(c.changed_at, VolunteerStatus(c.to_status).label)
+                    for c in volunteer.status_changes.all() if c.to_status in VolunteerStatus],
+        "charter_to_accept": charter if charter and (
+            screening is None or screening.charter_id != charter.pk) else None,
+        "screening": screening,
+        "registrations": registrations,
+        "sessions": [s for s in training.upcoming_sessions(programme)
+                     if s.pk not in registered][:20],
+        "missing_modules": training.missing_required_modules(volunteer),
+        "invitations": invitations,
+        "can_pause": can_move(VOLUNTEER_TRANSITIONS, volunteer.status, VolunteerStatus.PAUSED),
+        "paused": volunteer.status == VolunteerStatus.PAUSED,
+        "calendar_url": request.build_absolute_uri(
+            reverse("community:calendar", args=[token.token])),
+    })
+
+
+@login_required
+@require_POST
+def pause(request: HttpRequest) -> HttpResponse:
+    volunteer = access.volunteer_household_or_404(request.user)
+    try:
+        if request.POST.get("resume"):
+            services.volunteer_resume(volunteer=volunteer, by=request.user)
+            messages.success(request, _("Welcome back: you are available again."))
+        else:
+            services.volunteer_pause(volunteer=volunteer, by=request.user)
+            messages.success(request, _("You are on a pause: no family will be proposed to you."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("portal:home")
+
+
+@login_required
+@require_POST
+def accept_charter(request: HttpRequest) -> HttpResponse:
+    volunteer = access.volunteer_household_or_404(request.user)
+    try:
+        screening_accept_charter(volunteer=volunteer)
+        messages.success(request, _("Thank you for accepting the charter."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("portal:home")
+
+
+@login_required
+@require_POST
+def training_register(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = access.volunteer_household_or_404(request.user)
+    session = get_object_or_404(TrainingSession, pk=pk, module__programme=volunteer.programme)
+    try:
+        registration_create(session=session, volunteer=volunteer)
+        messages.success(request, _("You are registered."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("portal:home")
+
+
+@login_required
+@require_POST
+def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = access.volunteer_household_or_404(request.user)
+    registration = get_object_or_404(Registration, pk=pk, volunteer=volunteer)
+    try:
+        registration_cancel(registration=registration)
+        messages.success(request, _("Your registration is cancelled."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("portal:home")

@@ -1,0 +1,25 @@
+"""A fixed-window rate limit kept in Django's cache (shared between web processes when
+REDIS_URL is set). The client address is hashed: no address is stored in clear."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_key(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def hit(scope: str, request: HttpRequest, *, limit: int, window: int) -> bool:
+    """Count one attempt; True while the client stays within `limit` per `window` seconds."""
+    key = f"voisins:rl:{scope}:{client_key(request)}"
+    if cache.add(key, 1, timeout=window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return True
+    return count <= limit

@@ -1,0 +1,99 @@
+"""Writes of training: modules, sessions, registration under capacity, attendance."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from voisins.accounts.models import User
+from voisins.households.models import VolunteerHousehold
+from voisins.households.services import household_set_status
+from voisins.households.status import VolunteerStatus
+from voisins.programmes.models import Programme
+
+from .models import Registration, TrainingModule, TrainingSession
+from .selectors import has_completed_required_training
+
+
+def training_module_create(*, programme: Programme, title: str, description: str = "",
+                           required: bool = False, position: int = 0) -> TrainingModule:
+    """Add a module to the programme's training."""
+    module = TrainingModule(programme=programme, title=title, description=description,
+                            required=required, position=position)
+    module.full_clean()
+    module.save()
+    return module
+
+
+def training_module_update(*, module: TrainingModule, **fields: Any) -> TrainingModule:
+    """Change a module, for example whether it is required before matching."""
+    for name, value in fields.items():
+        setattr(module, name, value)
+    module.full_clean()
+    module.save()
+    return module
+
+
+def training_session_create(*, module: TrainingModule, **fields: Any) -> TrainingSession:
+    """Plan a session: starts_at, ends_at, place or video_url, capacity."""
+    session = TrainingSession(module=module, **fields)
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def registration_create(*, session: TrainingSession,
+                        volunteer: VolunteerHousehold) -> Registration:
+    """Register a household for a session, never beyond its places.
+
+    The session row is locked, so concurrent registrations are counted one at a time.
+
+    Raises
+    ------
+    ValidationError
+        On ``session`` when it is full, already started, or of another programme.
+    """
+    session = TrainingSession.objects.select_for_update().select_related("module").get(
+        pk=session.pk)
+    if session.module.programme_id != volunteer.programme_id:
+        raise ValidationError({"session": _("This session belongs to another programme.")})
+    existing = Registration.objects.filter(session=session, volunteer=volunteer).first()
+    if existing is not None:
+        return existing
+    if session.starts_at <= timezone.now():
+        raise ValidationError({"session": _("This session has already started.")})
+    if session.registrations.count() >= session.capacity:
+        raise ValidationError({"session": _("This session is full: choose another date.")})
+    return Registration.objects.create(session=session, volunteer=volunteer)
+
+
+def registration_cancel(*, registration: Registration) -> None:
+    """Withdraw from a session that has not started; attendance records are kept."""
+    if registration.session.starts_at <= timezone.now():
+        raise ValidationError({"session": _("This session has already started.")})
+    registration.delete()
+
+
+@transaction.atomic
+def attendance_record(*, session: TrainingSession, attended: Iterable[int],
+                      by: User | None = None) -> list[VolunteerHousehold]:
+    """Record who of the registered households attended (ids in `attended`), and move
+    each screened household that now completed the required training to "trained".
+
+    Returns the households that moved."""
+    attended = set(attended)
+    moved = []
+    for registration in session.registrations.select_for_update().select_related("volunteer"):
+        registration.attended = registration.volunteer_id in attended
+        registration.save(update_fields=["attended"])
+        volunteer = registration.volunteer
+        if (registration.attended and volunteer.status == VolunteerStatus.SCREENED
+                and has_completed_required_training(volunteer)):
+            household_set_status(household=volunteer, status=VolunteerStatus.TRAINED, by=by,
+                                 note=_("required training completed"))
+            moved.append(volunteer)
+    return moved

@@ -1,0 +1,95 @@
+"""Training pages of coordinators: modules (which are required), sessions, attendance."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from voisins import access
+from voisins.households.models import VolunteerHousehold
+from voisins.households.status import VolunteerStatus
+from voisins.recruitment.utils import errors_to_form
+
+from . import services
+from .forms import ModuleForm, SessionForm
+from .models import TrainingModule, TrainingSession
+
+
+@login_required
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = access.programme_or_404(request.user, slug, "manage_training")
+    module_form = ModuleForm(prefix="module")
+    session_form = SessionForm(prefix="session", programme=programme)
+    if request.method == "POST":
+        if "module-title" in request.POST:
+            module_form = ModuleForm(request.POST, prefix="module")
+            form, create = module_form, services.training_module_create
+        else:
+            session_form = SessionForm(request.POST, prefix="session", programme=programme)
+            form, create = session_form, services.training_session_create
+        if form.is_valid():
+            try:
+                data = dict(form.cleaned_data)
+                if create is services.training_module_create:
+                    data["programme"] = programme
+                create(**data)
+                messages.success(request, _("Saved."))
+                return redirect("training:overview", slug=programme.slug)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+    return render(request, "training/overview.html", {
+        "programme": programme, "module_form": module_form, "session_form": session_form,
+        "modules": TrainingModule.objects.filter(programme=programme).annotate(
+            n_sessions=Count("sessions")),
+        "sessions": TrainingSession.objects.filter(module__programme=programme)
+        .select_related("module").annotate(taken=Count("registrations")).order_by(
+            "-starts_at")[:100],
+    })
+
+
+@login_required
+@require_POST
+def module_required(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = access.programme_or_404(request.user, slug, "manage_training")
+    module = get_object_or_404(TrainingModule, programme=programme, pk=pk)
+    services.training_module_update(module=module, required=request.POST.get("required") == "1")
+    messages.success(request, _("Saved."))
+    return redirect("training:overview", slug=programme.slug)
+
+
+@login_required
+def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = access.programme_or_404(request.user, slug, "manage_training")
+    session = get_object_or_404(TrainingSession.objects.select_related("module"),
+                                module__programme=programme, pk=pk)
+    if request.method == "POST":
+        if request.POST.get("action") == "register":
+            volunteer = VolunteerHousehold.objects.filter(
+                programme=programme, pk=request.POST.get("volunteer") or 0).first()
+            if volunteer is None:
+                messages.error(request, _("Volunteer household: choose one from the list."))
+            else:
+                try:
+                    services.registration_create(session=session, volunteer=volunteer)
+                    messages.success(request, _("Registered."))
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+        else:
+            ids = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
+            moved = services.attendance_record(session=session, attended=ids, by=request.user)
+            messages.success(request, _("Attendance saved; %(n)s household(s) now trained.")
+                             % {"n": len(moved)})
+        return redirect("training:session", slug=programme.slug, pk=session.pk)
+    registrations = session.registrations.select_related("volunteer")
+    registered = {r.volunteer_id for r in registrations}
+    candidates = VolunteerHousehold.objects.filter(
+        programme=programme, status__in=[VolunteerStatus.SCREENED, VolunteerStatus.TRAINED,
+                                         VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED]
+    ).exclude(pk__in=registered).order_by("contact_last_name", "contact_first_name")[:500]
+    return render(request, "training/session.html", {
+        "programme": programme, "session": session, "registrations": registrations,
+        "candidates": candidates})
