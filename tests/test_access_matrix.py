@@ -96,16 +96,25 @@ PAGES: dict[str, Row] = {
     "matches:volunteer_checkin": Row(only({"victor": 200}),
                                      lambda d: {"pk": d["volunteer_checkin"].pk}),
     # Capability links: whoever holds the (signed, expiring, revocable) link gets the page.
-    "matches:family_home": Row({p: 200 for p in PERSONAS}, LINK),
-    "matches:family_checkin": Row({p: 200 for p in PERSONAS}, lambda d: {
+    # A family's pages (voisins.familypages owns the link; match life adds its pages).
+    "familypages:home": Row({p: 200 for p in PERSONAS}, LINK),
+    "matches:family_proposal": Row({p: 200 for p in PERSONAS}, LINK),
+    "matches:family_checkin": Row({p: 200 for p in PERSONAS}, LINK),
+    "matches:family_checkin_answer": Row({p: 200 for p in PERSONAS}, lambda d: {
         "token": d["link"], "pk": d["checkin"].pk}),
+    "matches:family_help": Row({p: 200 for p in PERSONAS}, LINK),
+    # A volunteer's check-in link from its e-mail.
     "matches:checkin_link": Row({p: 200 for p in PERSONAS},
                                 lambda d: {"token": d["checkin_token"]}),
+    # The coordinator's links to a family's pages.
+    "familypages:staff_links": Row(only(ALICE), FAMILY_PK),
+    "familypages:staff_revoke": Row(POST_ONLY, lambda d: {
+        "slug": "north", "pk": d["family"].pk, "link_id": d["link_id"]}),
     # Actions that only take POST: GET is refused to everyone (after login for staff
     # pages). Who may POST them is tested in tests/test_match_*.py and test_mediation*.
     **{f"matches:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
         "pause_all": SLUG, "proposal_send": PROPOSAL, "proposal_discard": PROPOSAL,
-        "proposal_family_answer": PROPOSAL, "family_link": FAMILY_PK,
+        "proposal_family_answer": PROPOSAL,
         "intro_plan": MATCH, "intro_held": MATCH, "match_pause": MATCH,
         "match_resume": MATCH, "match_end": MATCH, "match_clear": MATCH,
         "match_mediator": MATCH,
@@ -114,7 +123,7 @@ PAGES: dict[str, Row] = {
         "volunteer_help": lambda d: {"pk": d["match"].pk},
     }.items()},
     **{f"matches:{name}": Row({p: 405 for p in PERSONAS}, kwargs) for name, kwargs in {
-        "family_activity": LINK, "family_help": LINK,
+        "family_activity": LINK,
         "family_answer": lambda d: {"token": d["link"], "pk": d["proposal"].pk},
     }.items()},
     **{f"mediation:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
@@ -224,13 +233,9 @@ def data(engine, north, south, alice, bob, rita, vera, charlie, family, voluntee
 
     from django.utils import timezone
 
+    from voisins.familypages.services import family_link_create, family_link_token
     from voisins.matches.models import CheckIn, MatchingRun
-    from voisins.matches.services import (
-        checkin_token,
-        family_link_create,
-        introduction_plan,
-        introduction_record,
-    )
+    from voisins.matches.services import checkin_token, introduction_plan, introduction_record
     from voisins.mediation.services import callback_request, case_open
 
     introduction_plan(match=live_match, planned_at=timezone.now() + timedelta(days=1),
@@ -240,16 +245,16 @@ def data(engine, north, south, alice, bob, rita, vera, charlie, family, voluntee
                      opened_by="staff", by=alice, match=live_match)
     callback = callback_request(case=case, requested_by="family", when="evening",
                                 language="ar")
-    _link, token = family_link_create(family=family, by=alice)
+    link = family_link_create(family=family, by=alice)
     run = MatchingRun.objects.create(programme=north)
     return {"run": run, "checkin_token": checkin_token(
-        CheckIn.objects.filter(match=live_match, side="family").first()),
+        CheckIn.objects.filter(match=live_match, side="volunteer").first()),
             "family": family, "volunteer": volunteer, "match": live_match,
             "proposal": live_match.proposal, "case": case, "callback": callback,
             "checkin": CheckIn.objects.filter(match=live_match, side="family").first(),
             "volunteer_checkin": CheckIn.objects.filter(match=live_match,
                                                         side="volunteer").first(),
-            "link": token,
+            "link": family_link_token(link), "link_id": link.pk,
             "users": {"alice": alice, "bob": bob, "rita": rita, "vera": vera,
                       "charlie": charlie, "victor": victor.user}}
 
@@ -269,7 +274,7 @@ def test_each_persona_reaches_exactly_its_pages(client, data, persona):
     if persona in data["users"]:
         client.force_login(data["users"][persona])
     if persona == "family":  # the family opens its own link first
-        client.get(reverse("matches:family_home", kwargs={"token": data["link"]}))
+        client.get(reverse("familypages:home", kwargs={"token": data["link"]}))
     query = ""
     wrong = []
     for name, row in PAGES.items():

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from voisins.familypages.models import FamilyLink
+from voisins.familypages.services import family_link_create, family_link_revoke, family_link_token
 from voisins.households.models import FamilyHousehold
 from voisins.matches.models import CheckIn, ContactReveal, Match, Proposal
-from voisins.matches.services import family_link_create
 from voisins.mediation.models import Case
 
 from .conftest import PASSWORD
@@ -33,11 +34,14 @@ def _login(client, email):
 def test_it_lives_a_whole_match_through_http(client, alice, victor, arabic_family,
                                               draft_proposal, django_capture_on_commit_callbacks):
     family = arabic_family
+    # The account's language wins over the browser's: this volunteer reads English.
+    type(victor.user).objects.filter(pk=victor.user.pk).update(language="en")
     staff, volunteer, fam = client, type(client)(), type(client)()
     staff.force_login(alice)
     volunteer.force_login(victor.user)
-    _link, token = family_link_create(family=family, by=alice)
+    token = family_link_token(family_link_create(family=family, by=alice))
     family_url = f"/f/{token}/"
+    neighbour_url = f"{family_url}neighbour/"
 
     # The coordinator reviews the proposal: distance, reasons, score; edits and sends it.
     page = staff.get(f"/staff/north/proposals/{draft_proposal.pk}/", **EN).content.decode()
@@ -59,13 +63,14 @@ def test_it_lives_a_whole_match_through_http(client, alice, victor, arabic_famil
 
     # Before the family said yes, nobody sees contact details.
     assert "+32488776655" not in volunteer.get("/me/", **EN).content.decode()
-    page = fam.get(family_url).content.decode()
+    assert f'href="{neighbour_url}"' in fam.get(family_url).content.decode()
+    page = fam.get(neighbour_url).content.decode()
     assert 'lang="ar"' in page and 'dir="rtl"' in page
     assert "Victor" in page and "Peeters" not in page and "+32470112233" not in page
     with django_capture_on_commit_callbacks(execute=True):
         response = fam.post(f"{family_url}proposals/{draft_proposal.pk}/answer/",
                             {"answer": "yes"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == neighbour_url
     match = Match.objects.get(proposal=draft_proposal)
     family.refresh_from_db()
     victor.refresh_from_db()
@@ -74,7 +79,7 @@ def test_it_lives_a_whole_match_through_http(client, alice, victor, arabic_famil
     # Both said yes: each sees the other's contact details, and each sight is logged.
     page = volunteer.get(f"/me/matches/{match.pk}/", **EN).content.decode()
     assert "+32488776655" in page and "amina@example.org" in page and "Haddad" in page
-    assert "+32470112233" in fam.get(family_url).content.decode()
+    assert "+32470112233" in fam.get(neighbour_url).content.decode()
     assert set(ContactReveal.objects.filter(match=match).values_list("viewer", "shown")) == {
         ("volunteer", "family"), ("family", "volunteer")}
 
@@ -143,7 +148,7 @@ def test_it_lives_a_whole_match_through_http(client, alice, victor, arabic_famil
     # After the end, contact details are gone on both sides and nothing more is logged.
     reveals = ContactReveal.objects.count()
     assert "+32488776655" not in volunteer.get(f"/me/matches/{match.pk}/", **EN).content.decode()
-    assert "+32470112233" not in fam.get(family_url).content.decode()
+    assert "+32470112233" not in fam.get(neighbour_url).content.decode()
     assert ContactReveal.objects.count() == reveals
 
 
@@ -211,24 +216,34 @@ def test_another_familys_link_does_not_reach_the_proposal(client, north, alice,
     from .conftest import family_data
 
     other = family_create(programme=north, **family_data(contact_first_name="Olena"))
-    _link, token = family_link_create(family=other)
+    token = family_link_token(family_link_create(family=other))
     response = client.post(f"/f/{token}/proposals/{sent_proposal.pk}/answer/",
                            {"answer": "yes"})
     assert response.status_code == 404
+    assert "Victor" not in client.get(f"/f/{token}/neighbour/").content.decode()
+    sent_proposal.refresh_from_db()
+    assert sent_proposal.family_answer == ""
 
 
-def test_a_revoked_or_expired_family_link_opens_nothing(client, family, alice):
-    from voisins.matches.models import FamilyLink
-    from voisins.matches.services import family_link_revoke
-
-    link, token = family_link_create(family=family)
-    assert client.get(f"/f/{token}/").status_code == 200
-    family_link_revoke(link=link)
-    assert client.get(f"/f/{token}/").status_code == 404
-    link2, token2 = family_link_create(family=family)
-    FamilyLink.objects.filter(pk=link2.pk).update(expires_at=timezone.now())
-    assert client.get(f"/f/{token2}/").status_code == 404
-    assert client.get(f"/f/{token2}x/").status_code == 404
+def test_a_revoked_expired_or_changed_family_link_answers_nothing(client, family, alice,
+                                                                  sent_proposal):
+    link = family_link_create(family=family)
+    token = family_link_token(link)
+    assert client.get(f"/f/{token}/neighbour/").status_code == 200
+    family_link_revoke(link=link, by=alice)
+    answer = f"/f/{token}/proposals/{sent_proposal.pk}/answer/"
+    assert client.post(answer, {"answer": "yes"}).status_code == 410
+    link2 = family_link_create(family=family)
+    FamilyLink.objects.filter(pk=link2.pk).update(created_at=timezone.now() - timedelta(days=2),
+                                                  expires_at=timezone.now())
+    token2 = family_link_token(link2)
+    assert client.post(f"/f/{token2}/proposals/{sent_proposal.pk}/answer/",
+                       {"answer": "yes"}).status_code == 410
+    assert client.get(f"/f/{token2}/neighbour/").status_code == 410
+    assert client.post(f"/f/{token2}x/proposals/{sent_proposal.pk}/answer/",
+                       {"answer": "yes"}).status_code == 404
+    sent_proposal.refresh_from_db()
+    assert sent_proposal.family_answer == ""
 
 
 def test_a_coordinator_of_another_programme_sees_nothing(client, charlie, live_match,

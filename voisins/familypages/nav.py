@@ -19,7 +19,7 @@ class FamilyNavItem:
 FAMILY_NAV_ITEMS: tuple[FamilyNavItem, ...] = (
     FamilyNavItem("matches:family_proposal", _("A neighbour for you"), "hands"),
     FamilyNavItem("matches:family_checkin", _("How is it going?"), "speech"),
-    FamilyNavItem("mediation:family_help", _("Ask for help"), "phone"),
+    FamilyNavItem("matches:family_help", _("Ask for help"), "phone"),
     FamilyNavItem("community:family_events", _("Meetings and outings"), "ball"),
 )
 

@@ -1,4 +1,5 @@
-"""Writes on family links: create one, revoke one, and resolve a link a family opens."""
+"""Writes on family links: create one, revoke one, resolve a link a family opens, and the
+link to put in a message to a family."""
 
 import secrets
 from datetime import timedelta
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,3 +89,25 @@ def family_link_resolve(*, token: str) -> FamilyLink:
         FamilyLink.objects.filter(pk=link.pk).update(last_used_at=now)
         link.last_used_at = now
     return link
+
+
+def family_link_current(*, family: FamilyHousehold) -> FamilyLink:
+    """The link to put in a message to `family`: its newest open link while that still
+    works for a while (so that each e-mail does not make a new link), else a new one.
+
+    "A while" is 30 days, or half a link's life when links last less than 60 days.
+    """
+    days = settings.VOISINS["FAMILY_LINK_DAYS"]
+    left = timedelta(days=min(30, days / 2))
+    link = (FamilyLink.objects.filter(family=family, revoked_at__isnull=True,
+                                      expires_at__gt=timezone.now() + left)
+            .order_by("-created_at", "-id").first())
+    return link or family_link_create(family=family)
+
+
+def family_page_url(*, family: FamilyHousehold, page: str = "familypages:home",
+                    **kwargs: object) -> str:
+    """The path of one of `family`'s pages (a URL name taking `token`, and `kwargs`),
+    through its current link (see `family_link_current`)."""
+    token = family_link_token(family_link_current(family=family))
+    return reverse(page, kwargs={"token": token, **kwargs})

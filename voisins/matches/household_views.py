@@ -1,5 +1,7 @@
 """Households' own pages: the volunteer household logs in; the family comes through its
-personal link (signed, expiring, revocable) and reads its pages in its own language.
+personal link (``voisins.familypages``: signed, expiring, revocable, the family's home and
+language) to the pages of match life kept here: a neighbour for you (the proposal to answer,
+then the household met), how is it going (check-ins), ask for help.
 
 What a volunteer sees of a family before both said yes: first name, children's ages,
 languages, needs and the part of town. Contact details only while the match lives, and
@@ -15,10 +17,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from voisins.familypages.decorators import family_page
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.mediation import services as mediation_services
 
@@ -87,14 +91,7 @@ def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
     if proposal is None:
         raise Http404
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.proposal_answer(
-            proposal=proposal, side=Side.VOLUNTEER, accept=form.cleaned_data["answer"] == "yes",
-            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
-            by=request.user), _("Thank you, your answer is recorded."))
-    else:
-        _form_errors(request, form)
+    _answer(request, proposal, Side.VOLUNTEER, request.user)
     return redirect("matches:volunteer_home")
 
 
@@ -165,22 +162,39 @@ def _log_activity(request: HttpRequest, match: Match, side: str, user: Any) -> N
         _form_errors(request, form)
 
 
-def _ask_help(request: HttpRequest, match: Match, side: str, user: Any) -> None:
-    form = HelpForm(request.POST)
+def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any) -> None:
+    form = AnswerForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: mediation_services.case_open(
-            programme=match.programme, kind=form.cleaned_data["kind"],
-            summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
-            callback=form.callback_data()),
-            _("Thank you. The team will get back to you soon."))
+        _attempt(request, lambda: services.proposal_answer(
+            proposal=proposal, side=side, accept=form.cleaned_data["answer"] == "yes",
+            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
+            by=user), _("Thank you, your answer is recorded."))
     else:
         _form_errors(request, form)
 
 
+def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
+              family: FamilyHousehold | None = None) -> bool:
+    """Open a case (with a callback when asked); a family may ask without a match."""
+    form = HelpForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return False
+    programme = match.programme if match else family.programme
+    return _attempt(request, lambda: mediation_services.case_open(
+        programme=programme, kind=form.cleaned_data["kind"],
+        summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
+        family=family, callback=form.callback_data()),
+        _("Thank you. The team will get back to you soon."))
+
+
 def _checkin_page(request: HttpRequest, checkin: CheckIn, *, by: Any = None,
-                  done_url: str = "") -> HttpResponse:
+                  done_url: str = "", extra: dict[str, Any] | None = None) -> HttpResponse:
+    """The check-in form of either side; `extra` goes to the templates (a family's pages
+    pass their own frame and token)."""
     match = checkin.match
     other = match.volunteer if checkin.side == Side.FAMILY else match.family
+    context = {"checkin": checkin, "other": other.contact_first_name, **(extra or {})}
     form = CheckInForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -188,59 +202,38 @@ def _checkin_page(request: HttpRequest, checkin: CheckIn, *, by: Any = None,
                 services.checkin_answer(checkin=checkin, by=by, **form.cleaned_data)
             except ValidationError as exc:
                 _errors(request, exc)
-                return render(request, "matches/checkin.html", {
-                    "checkin": checkin, "other": other.contact_first_name, "form": None,
-                    "closed": True}, status=409)
+                return render(request, "matches/checkin.html",
+                              {**context, "form": None, "closed": True}, status=409)
             messages.success(request, _("Thank you for your answers."))
-            return render(request, "matches/checkin_done.html", {"done_url": done_url})
+            return render(request, "matches/checkin_done.html",
+                          {**context, "done_url": done_url})
         _form_errors(request, form)
     if checkin.answered_at is not None:
         messages.error(request, _("This check-in was already answered."))
-        return render(request, "matches/checkin.html", {
-            "checkin": checkin, "other": other.contact_first_name, "form": None,
-            "closed": True}, status=409)
-    return render(request, "matches/checkin.html", {
-        "checkin": checkin, "other": other.contact_first_name, "form": form})
+        return render(request, "matches/checkin.html",
+                      {**context, "form": None, "closed": True}, status=409)
+    return render(request, "matches/checkin.html", {**context, "form": form})
 
 
 def checkin_link(request: HttpRequest, token: str) -> HttpResponse:
-    """A check-in reached from its e-mail link, without logging in: once, within 30 days."""
+    """A volunteer's check-in reached from its e-mail link, without logging in: once, within
+    30 days. (Families answer through their personal link: `family_checkin_answer`.)"""
     try:
         checkin = services.checkin_from_token(token)
     except ValidationError as exc:
         _errors(request, exc)
         return render(request, "matches/checkin.html", {"form": None, "closed": True},
                       status=410)
-    language = (checkin.match.family.page_language if checkin.side == Side.FAMILY
-                else services.volunteer_language(checkin.match.volunteer))
+    language = services.volunteer_language(checkin.match.volunteer)
     with translation.override(language):
         response = _checkin_page(request, checkin)
         response["Content-Language"] = language
         return response
 
 
-# --- Family (personal link) ----------------------------------------------------------------
+# --- Family (personal link: request.family, set by @family_page) ---------------------------
 
-def _family(token: str) -> FamilyHousehold:
-    link = services.family_link_resolve(token)
-    if link is None:
-        raise Http404
-    return link.family
-
-
-def _in_family_language(view):  # noqa: ANN001, ANN202
-    def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        family = _family(token)
-        with translation.override(family.page_language):
-            response = view(request, token, family, *args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
-            response["Content-Language"] = family.page_language
-            return response
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+FAMILY_FRAME = "familypages/base.html"
 
 
 def _family_match(family: FamilyHousehold) -> Match | None:
@@ -248,77 +241,77 @@ def _family_match(family: FamilyHousehold) -> Match | None:
             .select_related("volunteer", "volunteer__user", "programme").first())
 
 
-@_in_family_language
-def family_home(request: HttpRequest, token: str, family: FamilyHousehold) -> HttpResponse:
+@family_page
+def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
+    """A neighbour for you: the proposal to answer, then the household met, with its contact
+    details, the first meeting, check-ins and what was done together."""
+    family = request.family
     proposal = (Proposal.objects.filter(family=family, status=Proposal.Status.SENT)
                 .select_related("volunteer").prefetch_related("volunteer__members").first())
     match = _family_match(family)
     context: dict[str, Any] = {
         "token": token, "family": family, "proposal": proposal,
         "other_profile": _profile(proposal.volunteer) if proposal else None,
-        "answer_form": AnswerForm(), "help_form": HelpForm(),
+        "answer_form": AnswerForm(),
     }
     if match:
         context.update(_side_context(match, Side.FAMILY, None))
         context["other"] = _profile(match.volunteer)
         context["activity_form"] = ActivityForm(
             categories=match.programme.service_categories.filter(active=True))
-    return render(request, "matches/family_home.html", context)
+    return render(request, "matches/family_proposal.html", context)
 
 
 @require_POST
-@_in_family_language
-def family_answer(request: HttpRequest, token: str, family: FamilyHousehold,
-                  pk: int) -> HttpResponse:
-    proposal = Proposal.objects.filter(pk=pk, family=family).first()
+@family_page
+def family_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    proposal = Proposal.objects.filter(pk=pk, family=request.family).first()
     if proposal is None:
         raise Http404
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.proposal_answer(
-            proposal=proposal, side=Side.FAMILY, accept=form.cleaned_data["answer"] == "yes",
-            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"]),
-            _("Thank you, your answer is recorded."))
-    else:
-        _form_errors(request, form)
-    return redirect("matches:family_home", token=token)
+    _answer(request, proposal, Side.FAMILY, None)
+    return redirect("matches:family_proposal", token=token)
 
 
-@_in_family_language
-def family_checkin(request: HttpRequest, token: str, family: FamilyHousehold,
-                   pk: int) -> HttpResponse:
-    checkin = CheckIn.objects.filter(pk=pk, side=Side.FAMILY, match__family=family
+@family_page
+def family_checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """How is it going: the oldest check-in the family may answer now, if any."""
+    match = _family_match(request.family)
+    checkin = (selectors.checkins_open_for(match=match, side=Side.FAMILY)
+               .order_by("due_on", "id").first() if match else None)
+    if checkin is not None:
+        return redirect("matches:family_checkin_answer", token=token, pk=checkin.pk)
+    return render(request, "matches/checkin.html", {
+        "base": FAMILY_FRAME, "token": token, "form": None, "nothing_due": True,
+        "done_url": reverse("familypages:home", kwargs={"token": token})})
+
+
+@family_page
+def family_checkin_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    checkin = CheckIn.objects.filter(pk=pk, side=Side.FAMILY, match__family=request.family
                                      ).select_related("match__volunteer").first()
     if checkin is None:
         raise Http404
-    from django.urls import reverse
-
-    return _checkin_page(request, checkin,
-                         done_url=reverse("matches:family_home", args=[token]))
+    home = reverse("familypages:home", kwargs={"token": token})
+    return _checkin_page(request, checkin, done_url=home,
+                         extra={"base": FAMILY_FRAME, "token": token, "back_url": home})
 
 
 @require_POST
-@_in_family_language
-def family_activity(request: HttpRequest, token: str, family: FamilyHousehold) -> HttpResponse:
-    match = _family_match(family)
+@family_page
+def family_activity(request: HttpRequest, token: str) -> HttpResponse:
+    match = _family_match(request.family)
     if match is None:
         raise Http404
     _log_activity(request, match, Side.FAMILY, None)
-    return redirect("matches:family_home", token=token)
+    return redirect("matches:family_proposal", token=token)
 
 
-@require_POST
-@_in_family_language
-def family_help(request: HttpRequest, token: str, family: FamilyHousehold) -> HttpResponse:
-    """A family asks for help, with or without a match."""
-    match = _family_match(family)
-    form = HelpForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: mediation_services.case_open(
-            programme=family.programme, kind=form.cleaned_data["kind"],
-            summary=form.cleaned_data["summary"], opened_by=Side.FAMILY, match=match,
-            family=family, callback=form.callback_data()),
-            _("Thank you. The team will get back to you soon."))
-    else:
-        _form_errors(request, form)
-    return redirect("matches:family_home", token=token)
+@family_page
+def family_help(request: HttpRequest, token: str) -> HttpResponse:
+    """A family asks for help or to be called back, with or without a match."""
+    family = request.family
+    if request.method != "POST":
+        return render(request, "matches/family_help.html", {
+            "token": token, "family": family, "help_form": HelpForm()})
+    done = _ask_help(request, _family_match(family), Side.FAMILY, None, family=family)
+    return redirect("familypages:home" if done else "matches:family_help", token=token)

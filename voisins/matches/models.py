@@ -384,30 +384,6 @@ class ContactReveal(models.Model):
         return f"{self.viewer} → {self.shown} {self.at:%Y-%m-%d %H:%M}"
 
 
-class FamilyLink(models.Model):
-    """A family's personal link to its pages: signed, expiring, revocable."""
-
-    family = models.ForeignKey(FamilyHousehold, on_delete=models.CASCADE, related_name="links")
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("family link")
-        verbose_name_plural = _("family links")
-
-    def __str__(self) -> str:
-        return f"link #{self.pk}"
-
-    @property
-    def is_valid(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
-
-
 class Notification(models.Model):
     """An e-mail waiting to go, sent or retried by a task, rendered in the recipient's language.
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
+from voisins.familypages.services import family_page_url
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_set_status
 from voisins.households.status import FamilyStatus, VolunteerStatus
@@ -26,7 +27,6 @@ from .models import (
     Activity,
     CheckIn,
     ContactReveal,
-    FamilyLink,
     Introduction,
     Match,
     MatchingRun,
@@ -37,8 +37,6 @@ from .models import (
 from .notifications import notify, notify_coordinators, recipient_language
 
 PROPOSAL_ANSWER_DAYS = 14
-FAMILY_LINK_DAYS = 180
-FAMILY_LINK_SALT = "voisins.matches.family-link"
 CHECKIN_LINK_SALT = "voisins.matches.checkin"
 
 
@@ -53,60 +51,17 @@ def volunteer_language(volunteer: VolunteerHousehold) -> str:
 
 
 def _notify_household(*, side: str, household: FamilyHousehold | VolunteerHousehold,
-                      kind: str, context: dict[str, Any], link: str = "") -> None:
+                      kind: str, context: dict[str, Any], link: str = "",
+                      family_page: str = "familypages:home") -> None:
+    """Mail one household; a family's link opens `family_page` through its personal link."""
     if side == Side.FAMILY:
         email, language = household.email, household.page_language
-        link = link or family_page_url(household)
+        link = link or family_page_url(family=household, page=family_page)
     else:
         email, language = volunteer_email(household), volunteer_language(household)
         link = link or reverse("matches:volunteer_home")
     notify(kind=kind, to_email=email, language=language, programme=household.programme,
            context={"name": household.contact_first_name, "link": link, **context})
-
-
-# --- Family links -----------------------------------------------------------------------
-
-def family_link_create(*, family: FamilyHousehold, by: User | None = None,
-                       days: int = FAMILY_LINK_DAYS) -> tuple[FamilyLink, str]:
-    """A new personal link for a family's pages; returns the record and its token."""
-    link = FamilyLink.objects.create(family=family, created_by=by,
-                                     expires_at=timezone.now() + timedelta(days=days))
-    return link, signing.dumps({"l": link.pk}, salt=FAMILY_LINK_SALT, compress=True)
-
-
-def family_link_revoke(*, link: FamilyLink, by: User | None = None) -> FamilyLink:
-    """Stop a link from working, at once and for good."""
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
-    return link
-
-
-def family_link_resolve(token: str) -> FamilyLink | None:
-    """The valid link a token stands for, or None (bad signature, revoked or expired)."""
-    try:
-        data = signing.loads(token, salt=FAMILY_LINK_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("l"), int):
-        return None
-    link = FamilyLink.objects.select_related("family__programme").filter(pk=data["l"]).first()
-    if link is None or not link.is_valid:
-        return None
-    FamilyLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
-    return link
-
-
-def family_page_url(family: FamilyHousehold) -> str:
-    """The path of a family's pages through its newest valid link, made if none is valid."""
-    link = (FamilyLink.objects.filter(family=family, revoked_at__isnull=True,
-                                      expires_at__gt=timezone.now() + timedelta(days=30))
-            .order_by("-created_at").first())
-    if link is None:
-        link, token = family_link_create(family=family)
-    else:
-        token = signing.dumps({"l": link.pk}, salt=FAMILY_LINK_SALT, compress=True)
-    return reverse("matches:family_home", args=[token])
 
 
 # --- Batch matching ----------------------------------------------------------------------
@@ -263,7 +218,7 @@ def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
                                "expires_iso": expires})
     _notify_household(side=Side.FAMILY, household=locked.family, kind="proposal_received",
                       context={"other_first_name": locked.volunteer.contact_first_name,
-                               "expires_iso": expires})
+                               "expires_iso": expires}, family_page="matches:family_proposal")
     return locked
 
 
@@ -369,7 +324,8 @@ def _match_create(proposal: Proposal, by: User | None) -> Match:
                       kind="match_confirmed",
                       context={"other_first_name": proposal.family.contact_first_name})
     _notify_household(side=Side.FAMILY, household=proposal.family, kind="match_confirmed",
-                      context={"other_first_name": proposal.volunteer.contact_first_name})
+                      context={"other_first_name": proposal.volunteer.contact_first_name},
+                      family_page="matches:family_proposal")
     return match
 
 
@@ -432,7 +388,8 @@ def introduction_plan(*, match: Match, planned_at: datetime, place: str,
                       kind="introduction_planned",
                       context={**common, "other_first_name": match.family.contact_first_name})
     _notify_household(side=Side.FAMILY, household=match.family, kind="introduction_planned",
-                      context={**common, "other_first_name": match.volunteer.contact_first_name})
+                      context={**common, "other_first_name": match.volunteer.contact_first_name},
+                      family_page="matches:family_proposal")
     return intro
 
 
@@ -466,11 +423,13 @@ def introduction_record(*, match: Match, held_on: date, note: str = "",
 # --- Check-ins --------------------------------------------------------------------------
 
 def checkin_token(checkin: CheckIn) -> str:
+    """The token of a volunteer's check-in link, answered without logging in. (A family
+    answers through its personal link: ``voisins.familypages``.)"""
     return signing.TimestampSigner(salt=CHECKIN_LINK_SALT).sign_object({"c": checkin.pk})
 
 
 def checkin_from_token(token: str) -> CheckIn:
-    """The check-in a link stands for. Refused when forged or older than 30 days."""
+    """The volunteer's check-in a link stands for. Refused when forged or older than 30 days."""
     try:
         data = signing.TimestampSigner(salt=CHECKIN_LINK_SALT).unsign_object(
             token, max_age=timedelta(days=selectors.CHECKIN_ANSWER_DAYS))
@@ -479,7 +438,7 @@ def checkin_from_token(token: str) -> CheckIn:
     except signing.BadSignature:
         raise ValidationError(_("This check-in link is not valid.")) from None
     checkin = CheckIn.objects.select_related("match__family", "match__volunteer").filter(
-        pk=data.get("c") if isinstance(data, dict) else None).first()
+        pk=data.get("c") if isinstance(data, dict) else None, side=Side.VOLUNTEER).first()
     if checkin is None:
         raise ValidationError(_("This check-in link is not valid."))
     return checkin
@@ -567,7 +526,13 @@ def checkins_notify_due(*, today: date | None = None) -> int:
             match = checkin.match
             household = match.family if checkin.side == Side.FAMILY else match.volunteer
             other = match.volunteer if checkin.side == Side.FAMILY else match.family
-            link = reverse("matches:checkin_link", args=[checkin_token(checkin)])
+            # A family answers on its own pages, through its personal link; a volunteer
+            # through a link that works once, without logging in.
+            if checkin.side == Side.FAMILY:
+                link = family_page_url(family=household, page="matches:family_checkin_answer",
+                                       pk=checkin.pk)
+            else:
+                link = reverse("matches:checkin_link", args=[checkin_token(checkin)])
             _notify_household(side=checkin.side, household=household, kind="checkin_due",
                               link=link, context={"other_first_name": other.contact_first_name})
             CheckIn.objects.filter(pk=checkin.pk).update(notified_at=timezone.now())

@@ -17,7 +17,6 @@ urlpatterns = [
     path(f"{S}/proposals/<int:pk>/family-answer/", views.proposal_family_answer,
          name="proposal_family_answer"),
     path(f"{S}/families/<int:pk>/suggestions/", views.suggestions, name="suggestions"),
-    path(f"{S}/families/<int:pk>/link/", views.family_link, name="family_link"),
     path(f"{S}/matches/", views.match_list, name="matches"),
     path(f"{S}/matches/<int:pk>/", views.match_detail, name="match"),
     path(f"{S}/matches/<int:pk>/introduction/", views.introduction_plan, name="intro_plan"),
@@ -37,11 +36,15 @@ urlpatterns = [
     path("me/matches/<int:pk>/activity/", h.volunteer_activity, name="volunteer_activity"),
     path("me/matches/<int:pk>/help/", h.volunteer_help, name="volunteer_help"),
     path("me/check-ins/<int:pk>/", h.volunteer_checkin, name="volunteer_checkin"),
-    # Families (personal link) and check-in links from e-mails
-    path("f/<str:token>/", h.family_home, name="family_home"),
+    # Families, through their personal link: voisins.familypages owns f/<token>/ (the link,
+    # the family's home, the kind page for a stale link); these are the match-life pages.
+    path("f/<str:token>/neighbour/", h.family_proposal, name="family_proposal"),
     path("f/<str:token>/proposals/<int:pk>/answer/", h.family_answer, name="family_answer"),
-    path("f/<str:token>/check-ins/<int:pk>/", h.family_checkin, name="family_checkin"),
+    path("f/<str:token>/check-ins/", h.family_checkin, name="family_checkin"),
+    path("f/<str:token>/check-ins/<int:pk>/", h.family_checkin_answer,
+         name="family_checkin_answer"),
     path("f/<str:token>/activity/", h.family_activity, name="family_activity"),
     path("f/<str:token>/help/", h.family_help, name="family_help"),
+    # Volunteers' check-in links from e-mails
     path("check-in/<str:token>/", h.checkin_link, name="checkin_link"),
 ]

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +28,7 @@ from .forms import (
     ProgrammePauseForm,
     ProposalEditForm,
 )
-from .models import FamilyLink, Match, MatchingRun, ProgrammePause, Proposal
+from .models import Match, MatchingRun, ProgrammePause, Proposal
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -205,24 +204,6 @@ def proposal_family_answer(request: HttpRequest, slug: str, pk: int) -> HttpResp
     else:
         _form_errors(request, form)
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
-
-
-@login_required
-@require_POST
-def family_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Make a new personal link for a family (shown once), or revoke its links."""
-    prog = access.programme_or_404(request.user, slug, "manage_matches")
-    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
-                                  "manage_matches", pk=pk, programme=prog)
-    if request.POST.get("action") == "revoke":
-        for link in FamilyLink.objects.filter(family=family, revoked_at__isnull=True):
-            services.family_link_revoke(link=link, by=request.user)
-        messages.success(request, _("Every link of this family stopped working."))
-        return redirect("staff:family", slug=prog.slug, pk=family.pk)
-    _link, token = services.family_link_create(family=family, by=request.user)
-    url = request.build_absolute_uri(reverse("matches:family_home", args=[token]))
-    return render(request, "matches/family_link.html", {"programme": prog, "family": family,
-                                                        "url": url})
 
 
 # --- Matches ----------------------------------------------------------------------------
