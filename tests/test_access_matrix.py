@@ -65,7 +65,8 @@ CASE = lambda d: {"slug": "north", "pk": d["case"].pk}  # noqa: E731
 LINK = lambda d: {"token": d["link"]}  # noqa: E731
 PAGES: dict[str, Row] = {
     "landing": Row({p: 302 for p in PERSONAS}),
-    "staff:home": Row(only({"victor": 200}, others=302)),
+    # Staff land on their programme; a volunteer household on its portal.
+    "staff:home": Row(only({}, others=302)),
     "staff:programme": Row(only({"alice": 200, "vera": 200}), lambda d: {"slug": "north"}),
     "staff:families": Row(only(ALICE), lambda d: {"slug": "north"}),
     "staff:family": Row(only(ALICE), lambda d: {"slug": "north", "pk": d["family"].pk}),

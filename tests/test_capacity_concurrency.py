@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
+from django.utils import translation
 
 from voisins.households.services import family_create
 from voisins.matches.models import Match, Proposal
@@ -28,7 +29,7 @@ def _proposals(north, volunteer, n):
 def test_the_second_acceptance_for_a_full_volunteer_is_refused(north, volunteer, alice):
     first, second = _proposals(north, volunteer, 2)
     proposal_answer(proposal=first, side="family", accept=True, by=alice)
-    with pytest.raises(ValidationError, match="no room left"):
+    with translation.override("en"), pytest.raises(ValidationError, match="no room left"):
         proposal_answer(proposal=second, side="family", accept=True, by=alice)
     second.refresh_from_db()
     assert second.status == "sent" and second.family_answer == ""

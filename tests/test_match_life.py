@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from voisins.familypages.models import FamilyLink
 from voisins.familypages.services import family_link_create, family_link_revoke, family_link_token
@@ -17,6 +17,15 @@ from voisins.mediation.models import Case
 from .conftest import PASSWORD
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def dutch(message: str) -> str:
+    """What Victor, whose account is in Dutch, reads for `message` (the account's language
+    wins over the browser's), as the page escapes it."""
+    from django.utils.html import escape
+
+    with translation.override("nl"):
+        return escape(translation.gettext(message))
 
 
 @pytest.fixture
@@ -169,7 +178,7 @@ def test_a_decline_needs_a_reason_and_changes_nothing_without_one(client, victor
     client.force_login(victor.user)
     response = client.post(f"/me/proposals/{sent_proposal.pk}/answer/", {"answer": "no"},
                            follow=True, **EN)
-    assert "Why not?" in response.content.decode()
+    assert dutch("Why not?") in response.content.decode()  # Victor reads Dutch
     sent_proposal.refresh_from_db()
     assert sent_proposal.volunteer_answer == "" and sent_proposal.status == "sent"
 
@@ -179,7 +188,7 @@ def test_answering_twice_is_refused_and_changes_nothing(client, victor, sent_pro
     client.post(f"/me/proposals/{sent_proposal.pk}/answer/", {"answer": "yes"}, **EN)
     response = client.post(f"/me/proposals/{sent_proposal.pk}/answer/",
                            {"answer": "no", "reason": "other"}, follow=True, **EN)
-    assert "already answered" in response.content.decode()
+    assert dutch("This proposal was already answered.") in response.content.decode()
     sent_proposal.refresh_from_db()
     assert sent_proposal.volunteer_answer == "accepted" and sent_proposal.status == "sent"
 
@@ -190,7 +199,8 @@ def test_an_expired_proposal_cannot_be_answered(client, victor, sent_proposal):
     client.force_login(victor.user)
     response = client.post(f"/me/proposals/{sent_proposal.pk}/answer/", {"answer": "yes"},
                            follow=True, **EN)
-    assert "expired" in response.content.decode()
+    assert dutch("This proposal expired; it can no longer be answered.") \
+        in response.content.decode()
     sent_proposal.refresh_from_db()
     assert sent_proposal.status == "expired" and sent_proposal.volunteer_answer == ""
 

@@ -95,7 +95,7 @@ def test_a_volunteer_uses_voisins_on_a_phone(browser, live_server, axe_path, nor
             if not r.url.startswith(live_server.url) and not r.url.startswith("data:") else None)
     try:
         login(page, volunteer)
-        page.wait_for_url("**/staff/")
+        page.wait_for_url("**/volunteer/")  # a volunteer household lands on its portal
         check_accessibility(page, axe_path)
         # Nothing wider than the screen, and every control big enough for a thumb.
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import translation
 
 from voisins.households.models import VolunteerHousehold
 from voisins.recruitment import selectors, services
@@ -47,7 +48,9 @@ def dataset(north, alice):
 
 def test_it_counts_each_step_per_campaign(dataset):
     press, fb_a, fb_b = dataset
-    rows = {r.label: r.values for r in selectors.funnel(press.programme, by="campaign")}
+    with translation.override("en"):
+        rows = {str(r.label): r.values
+                for r in selectors.funnel(press.programme, by="campaign")}
     assert rows == {
         "Press": [10, 4, 3, 2, 1],
         "FB A": [5, 1, 0, 0, 0],
