@@ -215,20 +215,7 @@ def test_every_api_operation_has_expectations():
 # --- walking them -----------------------------------------------------------------------
 
 @pytest.fixture
-def engine(monkeypatch):
-    """The real matching engine when it is importable; else the match-life branch's
-    temporary test stand-in (tests/_engine_fallback.py)."""
-    import importlib.util
-    import sys
-
-    if importlib.util.find_spec("voisins.matching") is None:
-        from tests import _engine_fallback
-
-        monkeypatch.setitem(sys.modules, "voisins.matching", _engine_fallback.module)
-
-
-@pytest.fixture
-def data(engine, north, south, alice, bob, rita, vera, charlie, family, volunteer, victor,
+def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victor,
          live_match, south_family):
     from datetime import date, timedelta
 

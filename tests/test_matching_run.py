@@ -1,9 +1,7 @@
 """From records to engine input and back: batch matching (task, page, command) and
 suggestions for one family."""
 
-import importlib.util
 import json
-import sys
 from io import StringIO
 
 import pytest
@@ -18,14 +16,11 @@ from .conftest import family_data, volunteer_data
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-@pytest.fixture(autouse=True)
-def engine(monkeypatch):
-    """The real engine when it is importable; else the temporary test stand-in."""
-    if importlib.util.find_spec("voisins.matching") is None:
-        from . import _engine_fallback
+@pytest.fixture
+def engine():
+    import voisins.matching
 
-        monkeypatch.setitem(sys.modules, "voisins.matching", _engine_fallback.module)
-    return importlib.import_module("voisins.matching")
+    return voisins.matching
 
 
 @pytest.fixture
