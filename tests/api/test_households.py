@@ -84,7 +84,7 @@ def test_it_creates_a_volunteer(api_as, alice, north):
     ({"arrival_date": "yesterday"}, "arrival_date"),
     ({"members": [{"kind": "adult", "birth_year": 1800}]}, "members"),
     ({"members": [{"kind": "adult", "birth_year": 1990, "school_level": "primary"}]},
-     "school_level"),
+     "members"),
 ])
 def test_it_names_the_invalid_field_and_writes_nothing(api_as, alice, north, change, field):
     before = (FamilyHousehold.objects.count(), LogEntry.objects.count())

@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.services import household_locate, household_set_status
 from voisins.programmes.models import Programme
 
 from .models import ApiToken
@@ -73,59 +71,12 @@ def token_user(raw: str) -> User | None:
 
 
 # --- Writes the API makes on records of other apps --------------------------------------
-# (They live here until the owning app has its own update service.)
-
-
-
-class VersionConflict(Exception):
-    """The record changed since the client read it (optimistic locking)."""
-
-
-def version_of(record: Any) -> str:
-    """A record's version: its last update time in microseconds. Every save changes it."""
-    return str(int(record.updated_at.timestamp() * 1_000_000))
-
-
-@transaction.atomic
-def household_update(
-    *,
-    household: FamilyHousehold | VolunteerHousehold,
-    changes: dict[str, Any],
-    by: User | None = None,
-    expected_version: str | None = None,
-) -> FamilyHousehold | VolunteerHousehold:
-    """Change some fields of a household, fully validated, under a row lock.
-
-    ``changes`` may hold ``postcode`` and ``pin`` (placed again), ``status`` (moved along
-    the pipeline, with history) and any plain field. With ``expected_version`` the change
-    applies only if nobody changed the household since that version was read.
-
-    Raises
-    ------
-    VersionConflict
-        When ``expected_version`` is not the current version.
-    ValidationError
-        Naming each invalid field; nothing is written.
-    """
-    model = type(household)
-    locked = model.objects.select_for_update().select_related("programme").get(pk=household.pk)
-    if expected_version is not None and expected_version.strip('W/"') != version_of(locked):
-        raise VersionConflict(version_of(locked))
-    changes = dict(changes)
-    status = changes.pop("status", None)
-    postcode = changes.pop("postcode", None)
-    pin = changes.pop("pin", False)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    if postcode is not None or pin is not False:
-        household_locate(locked, postcode=postcode if postcode is not None else locked.postcode,
-                         pin=pin if pin is not False else None)
-    locked.last_activity_at = timezone.now()
-    locked.full_clean()
-    locked.save()
-    if status is not None and status != locked.status:
-        locked = household_set_status(household=locked, status=status, by=by)
-    return locked
+# Households have their own update service; the API uses it with optimistic locking.
+from voisins.households.services import (  # noqa: E402, F401
+    VersionConflict,
+    household_update,
+    version_of,
+)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from voisins.recruitment.forms import language_choices
+from voisins.widgets import DateTimeInput
 
 from .models import Event, Indicator, Resource
 
@@ -10,8 +11,8 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = ["kind", "title", "description", "starts_at", "ends_at", "place", "capacity"]
-        widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                   "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+        widgets = {"starts_at": DateTimeInput(),
+                   "ends_at": DateTimeInput()}
 
 
 class InviteForm(forms.Form):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from voisins.widgets import DateInput, DateTimeInput
+
 
 class MatchHistoryForm(forms.Form):
     file = forms.FileField(
@@ -21,9 +23,9 @@ class PeriodForm(forms.Form):
     """A period of time, read from the query string (pages can be bookmarked)."""
 
     start = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DateInput())
     end = forms.DateField(label=_("To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=DateInput())
 
     def clean(self) -> dict:
         data = super().clean()
@@ -38,7 +40,7 @@ class PersistenceForm(PeriodForm):
     cutoff = forms.DateField(
         label=_("Cut-off date"), required=False,
         help_text=_("For example the start of a lockdown."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -103,12 +105,12 @@ class MeetingForm(forms.Form):
     year = forms.IntegerField(label=_("Year evaluated"), min_value=2000, max_value=2100)
     planned_at = forms.DateTimeField(
         label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     place = forms.CharField(label=_("Place"), max_length=200)
     feedback_until = forms.DateField(
         label=_("Feedback form open until"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}))
+        widget=DateInput())
 
 
 def _theme_field() -> forms.MultipleChoiceField:

@@ -179,6 +179,10 @@ class FamilyHousehold(Household):
             raise ValidationError(errors)
 
     @property
+    def wish_labels(self) -> list[str]:
+        return [str(FamilyWish(w).label) for w in self.wishes if w in FamilyWish.values]
+
+    @property
     def waiting_days(self) -> int:
         if self.waiting_since is None:
             return 0

@@ -52,10 +52,7 @@ def _create(
         household.waiting_since = household.waiting_since or timezone.now()
     household.full_clean()
     household.save()
-    for member in members:
-        m = Member(**member, **{"family" if model is FamilyHousehold else "volunteer": household})
-        m.full_clean()
-        m.save()
+    _members_set(household, members)
     _record_status(household, "", household.status, by=by, note=_("created"))
     return household
 
@@ -129,4 +126,106 @@ def household_set_status(
     locked.save(update_fields=update)
     _record_status(locked, old, status, by=by, note=note)
     household.status = locked.status
+    return locked
+
+
+class VersionConflict(Exception):
+    """The record changed since the client read it (optimistic locking)."""
+
+
+def version_of(record: Household) -> str:
+    """A record's version: its last update time in microseconds. Every save changes it."""
+    return str(int(record.updated_at.timestamp() * 1_000_000))
+
+
+def _members_set(household: Household, members: Iterable[dict[str, Any]]) -> None:
+    """Make the household's members exactly `members`: rows with an ``id`` of this
+    household are changed in place (answers to surveys keep pointing at the same child),
+    rows without one are added, members not listed are removed."""
+    key = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    existing = {m.pk: m for m in Member.objects.filter(**{key: household})}
+    kept: set[int] = set()
+    errors: dict[str, list[str]] = {}
+    for position, row in enumerate(members, start=1):
+        row = dict(row)
+        pk = row.pop("id", None)
+        member = existing.get(pk) if pk is not None else None
+        if pk is not None and member is None:
+            errors.setdefault("members", []).append(
+                _("Member %(n)s is not a member of this household.") % {"n": position})
+            continue
+        if member is None:
+            member = Member(**{key: household})
+        for name, value in row.items():
+            setattr(member, name, value)
+        try:
+            member.full_clean()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault("members", []).extend(
+                    _("Member %(n)s, %(field)s: %(message)s") % {
+                        "n": position, "field": Member._meta.get_field(field).verbose_name
+                        if field != "__all__" else "—", "message": message}
+                    for message in messages)
+            continue
+        member.save()
+        kept.add(member.pk)
+    if errors:
+        raise ValidationError(errors)
+    Member.objects.filter(**{key: household}).exclude(pk__in=kept).delete()
+
+
+@transaction.atomic
+def household_update(
+    *,
+    household: Household,
+    changes: dict[str, Any],
+    members: Iterable[dict[str, Any]] | None = None,
+    by: User | None = None,
+    expected_version: str | None = None,
+) -> Household:
+    """Change some fields of a household, fully validated, under a row lock.
+
+    ``changes`` may hold ``postcode`` and ``pin`` (placed again), ``status`` (moved along
+    the pipeline, with history) and any plain field. ``members``, when given, is the whole
+    new list of members (see ``_members_set``). With ``expected_version`` the change
+    applies only if nobody changed the household since that version was read.
+
+    Raises
+    ------
+    VersionConflict
+        When ``expected_version`` is not the current version.
+    ValidationError
+        Naming each invalid field (``members`` for the members); nothing is written.
+    """
+    model = type(household)
+    locked = model.objects.select_for_update().select_related("programme").get(pk=household.pk)
+    if expected_version is not None and expected_version.strip('W/"') != version_of(locked):
+        raise VersionConflict(version_of(locked))
+    changes = dict(changes)
+    status = changes.pop("status", None)
+    postcode = changes.pop("postcode", None)
+    pin = changes.pop("pin", False)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    errors: dict[str, list[str]] = {}
+    if postcode is not None or pin is not False:
+        try:
+            household_locate(locked,
+                             postcode=postcode if postcode is not None else locked.postcode,
+                             pin=pin if pin is not False else None)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    locked.last_activity_at = timezone.now()
+    try:
+        locked.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    locked.save()
+    if members is not None:
+        _members_set(locked, members)
+    if status is not None and status != locked.status:
+        locked = household_set_status(household=locked, status=status, by=by)
     return locked

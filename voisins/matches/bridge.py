@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
-from voisins.programmes.categories import BUILTIN_BY_CODE
-from voisins.programmes.constants import DAY_LABELS, LANGUAGE_NAMES, PART_LABELS
+from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.programmes.models import Programme
 
 from . import selectors
@@ -119,21 +118,6 @@ def _jsonable(value: Any) -> Any:
 
 
 # --- Reasons in the reader's language ----------------------------------------------------
-
-def language_label(code: str) -> str:
-    name = LANGUAGE_NAMES.get(code)
-    return str(name) if name else code
-
-
-def service_label(code: str) -> str:
-    builtin = BUILTIN_BY_CODE.get(code)
-    return str(builtin.label) if builtin else code
-
-
-def slot_label(slot: str) -> str:
-    day, _sep, part = slot.partition("-")
-    return f"{DAY_LABELS.get(day, day)} {PART_LABELS.get(part, part)}"
-
 
 def _join(words: Iterable[str]) -> str:
     return ", ".join(words)

@@ -18,6 +18,7 @@ from voisins.programmes.constants import (
     LanguageLevel,
 )
 from voisins.programmes.models import Programme
+from voisins.widgets import DateTimeInput
 
 from .models import Campaign, Charter, NewsPost, PublicText
 
@@ -54,10 +55,10 @@ def parse_years(value: str, field_label: str) -> list[int]:
 
 
 class LanguageRowsMixin(forms.Form):
-    """Up to three (language, level) rows; the first is required."""
+    """Up to three (or `rows`) (language, level) rows; the first is required."""
 
-    def add_language_rows(self) -> None:
-        for i in range(1, LANGUAGE_ROWS + 1):
+    def add_language_rows(self, rows: int = LANGUAGE_ROWS) -> None:
+        for i in range(1, rows + 1):
             self.fields[f"language_{i}"] = forms.ChoiceField(
                 label=_("Language %(n)s") % {"n": i}, choices=language_choices(),
                 required=i == 1)
@@ -65,9 +66,10 @@ class LanguageRowsMixin(forms.Form):
                 label=_("Level of language %(n)s") % {"n": i},
                 choices=[("", "—"), *LanguageLevel.choices], required=False)
 
-    def clean_languages(self, cleaned: dict[str, Any]) -> list[dict[str, str]]:
+    def clean_languages(self, cleaned: dict[str, Any], rows: int = LANGUAGE_ROWS
+                        ) -> list[dict[str, str]]:
         entries, seen = [], set()
-        for i in range(1, LANGUAGE_ROWS + 1):
+        for i in range(1, rows + 1):
             code, level = cleaned.get(f"language_{i}"), cleaned.get(f"level_{i}")
             if not code:
                 continue
@@ -252,12 +254,12 @@ class CharterForm(forms.ModelForm):
 class InterviewForm(forms.Form):
     interview_at = forms.DateTimeField(
         label=_("Interview planned for"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        widget=DateTimeInput())
     interview_place = forms.CharField(label=_("Place or video link"), max_length=200,
                                       required=False)
     interview_held_at = forms.DateTimeField(
         label=_("Interview held on"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        widget=DateTimeInput())
     notes = forms.CharField(label=_("Notes (coordinators only)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
 

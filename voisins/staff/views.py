@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,10 +15,24 @@ from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS
+from voisins.privacy import services as consent_services
+from voisins.privacy.models import Consent, ConsentPurpose
+from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
 from voisins.workspace.selectors import filtered_page
 
-from .forms import ImportForm, StatusForm
+from . import selectors as staff_selectors
+from . import services as staff_services
+from .forms import (
+    ConsentForm,
+    FamilyForm,
+    ImportForm,
+    MemberFormSet,
+    StatusForm,
+    VolunteerForm,
+    members_data,
+    members_initial,
+)
 
 PAGE_SIZE = 50
 
@@ -60,6 +74,7 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     query.pop("page", None)
     return render(request, template, {
         "programme": prog, "kind": kind, "page": page, "filter": filterset,
+        "can_edit": access.can(request.user, "edit_households", prog),
         "query": query.urlencode(), "sort": request.GET.get("sort", ""),
     })
 
@@ -82,10 +97,21 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
     transitions = FAMILY_TRANSITIONS if model is FamilyHousehold else VOLUNTEER_TRANSITIONS
     labels = dict(model._meta.get_field("status").choices)
     audit_read(request, household, SENSITIVE_FIELDS[model._meta.model_name])
+    story = staff_selectors.household_story(household)
+    active = {c.purpose for c in story["consents"] if c.active}
     return render(request, "staff/household_detail.html", {
         "programme": prog, "household": household,
         "kind": "families" if model is FamilyHousehold else "volunteers",
         "next_statuses": [(s, labels[s]) for s in sorted(transitions[household.status])],
+        "history": [(c, labels.get(c.from_status, c.from_status),
+                     labels.get(c.to_status, c.to_status))
+                    for c in household.status_changes.all()],
+        "can_edit": access.can(request.user, "edit_households", prog),
+        "can_match": access.can(request.user, "manage_matches", prog),
+        # Nothing ticked in advance: consent is given, never presumed.
+        "consent_form": ConsentForm(prefix="consent"),
+        "missing_matching_consent": ConsentPurpose.MATCHING not in active,
+        **story,
     })
 
 
@@ -140,3 +166,118 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
         form = ImportForm()
     return render(request, "staff/import.html", {"programme": prog, "form": form,
                                                  "result": result})
+
+
+# --- Adding and editing households, recording consent ------------------------------------
+
+KINDS = {"families": (FamilyHousehold, FamilyForm, "staff:family"),
+         "volunteers": (VolunteerHousehold, VolunteerForm, "staff:volunteer")}
+
+
+def _household_form(request: HttpRequest, slug: str, kind: str,
+                    pk: int | None = None) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "edit_households")
+    model, form_class, detail = KINDS[kind]
+    household = None
+    if pk is not None:
+        household = access.record_or_404(model.objects.prefetch_related("members"),
+                                         request.user, "edit_households", pk=pk,
+                                         programme=prog)
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, programme=prog, household=household)
+    members = MemberFormSet(data, prefix="members",
+                            initial=members_initial(household) if household else None)
+    consent = ConsentForm(data, prefix="consent") if household is None else None
+    if consent is not None:
+        consent.fields["purposes"].required = False
+    if data is not None and form.is_valid() and members.is_valid() and (
+            consent is None or consent.is_valid()):
+        try:
+            if household is None:
+                household = staff_services.household_register(
+                    programme=prog, kind=kind, fields=form.household_fields(),
+                    members=members_data(members), by=request.user,
+                    **consent_arguments(consent))
+                messages.success(request, _("The household is registered."))
+            else:
+                household = services.household_update(
+                    household=household, changes=form.household_fields(),
+                    members=members_data(members), by=request.user)
+                messages.success(request, _("Changes saved."))
+            return redirect(detail, slug=prog.slug, pk=household.pk)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    return render(request, "staff/household_form.html", {
+        "programme": prog, "kind": kind, "household": household, "form": form,
+        "members": members, "consent": consent})
+
+
+def consent_arguments(form: ConsentForm | None) -> dict[str, object]:
+    if form is None:
+        return {}
+    c = form.cleaned_data
+    return {"consents": c["purposes"], "given_by_name": c["given_by_name"],
+            "interpreter": c["interpreter"]}
+
+
+@login_required
+def family_new(request: HttpRequest, slug: str) -> HttpResponse:
+    return _household_form(request, slug, "families")
+
+
+@login_required
+def family_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _household_form(request, slug, "families", pk)
+
+
+@login_required
+def volunteer_new(request: HttpRequest, slug: str) -> HttpResponse:
+    return _household_form(request, slug, "volunteers")
+
+
+@login_required
+def volunteer_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _household_form(request, slug, "volunteers", pk)
+
+
+@login_required
+@require_POST
+def consent_add(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    if kind not in KINDS:
+        raise Http404
+    prog = access.programme_or_404(request.user, slug, "edit_households")
+    model, _form, detail = KINDS[kind]
+    household = access.record_or_404(model.objects.all(), request.user, "edit_households",
+                                     pk=pk, programme=prog)
+    form = ConsentForm(request.POST, prefix="consent")
+    if form.is_valid():
+        try:
+            staff_services.consents_record(household=household, by=request.user,
+                                           purposes=form.cleaned_data["purposes"],
+                                           given_by_name=form.cleaned_data["given_by_name"],
+                                           interpreter=form.cleaned_data["interpreter"])
+            messages.success(request, _("Consent recorded."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(detail, slug=prog.slug, pk=household.pk)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, slug: str, kind: str, pk: int,
+                     consent_pk: int) -> HttpResponse:
+    if kind not in KINDS:
+        raise Http404
+    prog = access.programme_or_404(request.user, slug, "edit_households")
+    model, _form, detail = KINDS[kind]
+    household = access.record_or_404(model.objects.all(), request.user, "edit_households",
+                                     pk=pk, programme=prog)
+    key = "family" if model is FamilyHousehold else "volunteer"
+    consent = get_object_or_404(Consent, pk=consent_pk, **{key: household})
+    consent_services.consent_withdraw(consent=consent)
+    messages.success(request, _("Consent withdrawn: it will no longer be used."))
+    return redirect(detail, slug=prog.slug, pk=household.pk)

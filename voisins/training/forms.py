@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from voisins.widgets import DateTimeInput
+
 from .models import TrainingModule, TrainingSession
 
 
@@ -16,8 +18,8 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = ["module", "starts_at", "ends_at", "place", "video_url", "capacity"]
-        widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                   "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+        widgets = {"starts_at": DateTimeInput(),
+                   "ends_at": DateTimeInput()}
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,30 @@
+"""The programme's vocabulary in the reader's language: languages, levels, time slots and
+service categories are stored as codes and shown as words."""
+
+from voisins.programmes.categories import BUILTIN_BY_CODE
+from voisins.programmes.constants import DAY_LABELS, LANGUAGE_NAMES, PART_LABELS, LanguageLevel
+
+
+def language_label(code: str) -> str:
+    """"ar" → "Arabic" (translated); an unnamed ISO code stays as it is."""
+    name = LANGUAGE_NAMES.get(code)
+    return str(name) if name else code
+
+
+def level_label(level: str) -> str:
+    return str(LanguageLevel(level).label) if level in LanguageLevel.values else level
+
+
+def service_label(code: str, names: dict[str, str] | None = None) -> str:
+    """A built-in category's translated name, else the programme's own name (from
+    `names`, code → name), else the code."""
+    builtin = BUILTIN_BY_CODE.get(code)
+    if builtin:
+        return str(builtin.label)
+    return (names or {}).get(code) or code
+
+
+def slot_label(slot: str) -> str:
+    """"wed-pm" → "Wednesday afternoon" (translated)."""
+    day, _sep, part = slot.partition("-")
+    return f"{DAY_LABELS.get(day, day)} {PART_LABELS.get(part, part)}"
