@@ -3,16 +3,13 @@
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
-from voisins.programmes.models import Programme
 
 from .models import ApiToken
 
@@ -77,14 +74,4 @@ from voisins.households.services import (  # noqa: E402, F401
     household_update,
     version_of,
 )
-
-
-@transaction.atomic
-def programme_update(*, programme: Programme, changes: dict[str, Any]) -> Programme:
-    """Change a programme's settings, fully validated, under a row lock."""
-    locked = Programme.objects.select_for_update().get(pk=programme.pk)
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.full_clean()
-    locked.save()
-    return locked
+from voisins.programmes.services import programme_update  # noqa: E402, F401

@@ -36,6 +36,7 @@ SUBJECTS = {
     "safeguarding": _("URGENT: safeguarding concern"),
     "programme_paused": _("The programme is paused"),
     "programme_resumed": _("The programme starts again"),
+    "staff_invitation": _("You are invited to a Voisins programme"),
 }
 MAX_ATTEMPTS = 8
 
@@ -84,10 +85,13 @@ def notify_coordinators(*, programme: Programme, kind: str, context: dict[str, A
 
 def render(notification: Notification) -> tuple[str, str]:
     """Subject and body of a notification, in its recipient's language."""
+    context = dict(notification.context)
+    if notification.kind == "staff_invitation":
+        # Made now rather than stored: the link lets its holder choose the password.
+        context["link"] = password_link(context.get("user_id"))
     with translation.override(notification.language):
         subject = str(SUBJECTS[notification.kind])
-        body = render_to_string(f"matches/email/{notification.kind}.txt",
-                                _localise(notification.context))
+        body = render_to_string(f"matches/email/{notification.kind}.txt", _localise(context))
     return subject, body
 
 
@@ -108,12 +112,31 @@ def _localise(context: dict[str, Any]) -> dict[str, Any]:
                 result[key[:-4]] = formats.date_format(moment.date(), "DATE_FORMAT")
     if "side" in context:
         result["side_label"] = str(dict(Side.choices).get(context["side"], context["side"]))
+    if "role" in context:
+        result["role_label"] = str(dict(Role.choices).get(context["role"], context["role"]))
     if "kind" in context:
         result["kind_label"] = str(dict(CaseKind.choices).get(context["kind"], context["kind"]))
     link = context.get("link", "")
     if link.startswith("/"):
         result["link"] = site_url() + link
     return result
+
+
+def password_link(user_id: Any) -> str:
+    """A link to choose a new password (allauth's reset link); it stops working once used
+    or after PASSWORD_RESET_TIMEOUT."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    from voisins.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return site_url() + reverse("account_login")
+    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    return site_url() + reverse("account_reset_password_from_key",
+                                kwargs={"uidb36": "UID", "key": "KEY"}).replace("UID-KEY", key)
 
 
 def site_url() -> str:

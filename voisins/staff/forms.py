@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django import forms
@@ -8,8 +9,14 @@ from voisins.households.geocoding import find_postcode
 from voisins.households.models import FamilyWish, Gender, MemberKind, SchoolLevel
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.privacy.models import ConsentPurpose
+from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
-from voisins.recruitment.forms import LanguageRowsMixin, category_choices, slot_choices
+from voisins.recruitment.forms import (
+    LanguageRowsMixin,
+    category_choices,
+    language_choices,
+    slot_choices,
+)
 from voisins.widgets import DateInput
 
 
@@ -239,3 +246,83 @@ class ConsentForm(forms.Form):
         help_text=_("When not the contact person themself."))
     interpreter = forms.CharField(label=_("Interpreter (if any)"), max_length=200,
                                   required=False)
+
+
+# --- The programme: settings, categories, team ---------------------------------------------
+
+WEIGHT_FIELDS = [
+    ("needs", _("Needs the volunteer can meet")),
+    ("closeness", _("Closeness")),
+    ("walk_km", _("Walking distance (km), closeness is full up to here")),
+    ("slots", _("Shared free time")),
+    ("mother_tongue", _("A shared mother tongue")),
+    ("host_language", _("French with a family that wants French conversation")),
+    ("children", _("Children of similar ages")),
+    ("waiting", _("How long the family has waited")),
+    ("base", _("Points of every possible pair")),
+]
+
+
+class ProgrammeSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    languages = forms.MultipleChoiceField(label=_("Languages the programme works in"),
+                                          widget=forms.CheckboxSelectMultiple)
+    default_radius_km = forms.FloatField(label=_("Default radius (km)"), min_value=0.1,
+                                         max_value=50)
+    checkin_schedule = forms.CharField(
+        label=_("Check-ins, in days after the introduction"), max_length=200,
+        help_text=_("Increasing numbers separated by commas, e.g. 14, 30, 91, 182, 365."))
+    retention_months = forms.IntegerField(
+        label=_("Anonymise households inactive for (months)"), min_value=1, max_value=120)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        from voisins.matching import Weights
+
+        weights = Weights.from_dict(programme.matching_weights or {})
+        kwargs.setdefault("initial", {
+            "name": programme.name, "languages": programme.languages,
+            "default_radius_km": programme.default_radius_km,
+            "checkin_schedule": ", ".join(map(str, programme.checkin_schedule_days)),
+            "retention_months": programme.retention_months,
+            **{f"weight_{name}": getattr(weights, name) for name, _label in WEIGHT_FIELDS}})
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["languages"].choices = [(c, n) for c, n in language_choices() if c]
+        for name, label in WEIGHT_FIELDS:
+            self.fields[f"weight_{name}"] = forms.FloatField(
+                label=label, min_value=0.1 if name in ("base", "walk_km") else 0,
+                max_value=50 if name == "walk_km" else 20)
+
+    @property
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"weight_{name}"] for name, _label in WEIGHT_FIELDS]
+
+    def clean_checkin_schedule(self) -> list[int]:
+        parts = [p for p in re.split(r"[,;\s]+", self.cleaned_data["checkin_schedule"]) if p]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(_("Give whole numbers of days, such as 14, 30, 91."))
+        return [int(p) for p in parts]
+
+    def changes(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        return {"name": c["name"], "languages": c["languages"],
+                "default_radius_km": c["default_radius_km"],
+                "checkin_schedule_days": c["checkin_schedule"],
+                "retention_months": c["retention_months"],
+                "matching_weights": {**(self.programme.matching_weights or {}), **{
+                    name: c[f"weight_{name}"] for name, _label in WEIGHT_FIELDS}}}
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new category"), max_length=100)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+    organisation = forms.CharField(
+        label=_("Partner organisation (for a referrer)"), max_length=200, required=False,
+        help_text=_("For example: CPAS de Schaerbeek, a reception centre, a school."))
+    language = forms.ChoiceField(label=_("Language of the invitation"),
+                                 choices=[(c, n) for c, n in settings.LANGUAGES
+                                          if c in settings.STAFF_LANGUAGES])

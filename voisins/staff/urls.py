@@ -19,4 +19,10 @@ urlpatterns = [
     path("<slug:slug>/<str:kind>/<int:pk>/consent/<int:consent_pk>/withdraw/",
          views.consent_withdraw, name="consent_withdraw"),
     path("<slug:slug>/import/", views.import_page, name="import"),
+    path("<slug:slug>/settings/", views.programme_settings, name="settings"),
+    path("<slug:slug>/settings/categories/", views.category_add, name="category_add"),
+    path("<slug:slug>/settings/categories/<int:pk>/", views.category_toggle,
+         name="category_toggle"),
+    path("<slug:slug>/team/", views.team, name="team"),
+    path("<slug:slug>/team/<int:pk>/", views.team_member, name="team_member"),
 ]

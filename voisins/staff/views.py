@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,9 @@ from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS
 from voisins.privacy import services as consent_services
 from voisins.privacy.models import Consent, ConsentPurpose
+from voisins.programmes import services as programme_services
+from voisins.programmes.constants import Role
+from voisins.programmes.models import Membership, ServiceCategory
 from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
 from voisins.workspace.selectors import filtered_page
@@ -24,10 +28,13 @@ from voisins.workspace.selectors import filtered_page
 from . import selectors as staff_selectors
 from . import services as staff_services
 from .forms import (
+    CategoryForm,
     ConsentForm,
     FamilyForm,
     ImportForm,
+    InviteForm,
     MemberFormSet,
+    ProgrammeSettingsForm,
     StatusForm,
     VolunteerForm,
     members_data,
@@ -281,3 +288,87 @@ def consent_withdraw(request: HttpRequest, slug: str, kind: str, pk: int,
     consent_services.consent_withdraw(consent=consent)
     messages.success(request, _("Consent withdrawn: it will no longer be used."))
     return redirect(detail, slug=prog.slug, pk=household.pk)
+
+
+# --- The programme's settings, categories and team --------------------------------------
+
+@login_required
+def programme_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_programme")
+    form = ProgrammeSettingsForm(request.POST or None, programme=prog)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme_services.programme_update(programme=prog, changes=form.changes())
+            messages.success(request, _("Settings saved."))
+            return redirect("staff:settings", slug=prog.slug)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "checkin_schedule_days" in exc.error_dict:
+                exc.error_dict["checkin_schedule"] = exc.error_dict.pop(
+                    "checkin_schedule_days")
+            errors_to_form(form, exc)
+    return render(request, "staff/settings.html", {
+        "programme": prog, "form": form, "category_form": CategoryForm(),
+        "categories": prog.service_categories.all()})
+
+
+@login_required
+@require_POST
+def category_add(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_programme")
+    form = CategoryForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["name"])
+        programme_services.category_add(programme=prog, name=form.cleaned_data["name"])
+        messages.success(request, _("Category added."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("staff:settings", slug=prog.slug)
+
+
+@login_required
+@require_POST
+def category_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_programme")
+    category = get_object_or_404(ServiceCategory, pk=pk, programme=prog)
+    programme_services.category_set_active(category=category,
+                                           active=request.POST.get("active") == "1")
+    return redirect("staff:settings", slug=prog.slug)
+
+
+@login_required
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_programme")
+    form = InviteForm(request.POST or None,
+                      initial={"language": translation.get_language()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme_services.membership_invite(programme=prog, by=request.user,
+                                                 **form.cleaned_data)
+            messages.success(request, _("Invitation sent to %(email)s.")
+                             % {"email": form.cleaned_data["email"]})
+            return redirect("staff:team", slug=prog.slug)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+    return render(request, "staff/team.html", {
+        "programme": prog, "form": form, "roles": Role.choices,
+        "memberships": prog.memberships.select_related("user", "organisation")
+                           .order_by("role", "user__email")})
+
+
+@login_required
+@require_POST
+def team_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_programme")
+    membership = get_object_or_404(Membership, pk=pk, programme=prog)
+    try:
+        if request.POST.get("remove"):
+            programme_services.membership_change(membership=membership, remove=True)
+            messages.success(request, _("Taken off the team."))
+        else:
+            programme_services.membership_change(membership=membership,
+                                                 role=request.POST.get("role", ""))
+            messages.success(request, _("Role changed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("staff:team", slug=prog.slug)
