@@ -159,3 +159,24 @@ def test_unconfirmed_signups_are_purged_after_a_week(north, signup_post, client)
         created_at=timezone.now() - timedelta(days=8))
     call_command("purge_signups", stdout=__import__("io").StringIO())
     assert list(Signup.objects.values_list("email", flat=True)) == ["new@example.org"]
+
+
+def test_a_mail_server_down_keeps_the_signup_and_sends_the_link_later(
+        client, north, signup_post, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from voisins.matches import notifications
+    from voisins.matches.models import Notification
+
+    with (mock.patch("voisins.matches.notifications.send_mail",
+                     side_effect=ConnectionRefusedError("down")),
+          django_capture_on_commit_callbacks(execute=True)):
+        response = post(client, signup_post())
+    assert response.status_code == 200 and Signup.objects.count() == 1
+    pending = Notification.objects.get(kind="signup_confirm")
+    assert pending.status == "pending" and not mail.outbox
+    Notification.objects.update(next_attempt_at=timezone.now())
+    assert notifications.retry_due() == 1
+    assert "/p/north/confirm/" in mail.outbox[0].body

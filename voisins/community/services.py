@@ -5,12 +5,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
+from voisins.matches.notifications import notify, recipient_language
 from voisins.programmes.models import Programme
 
 from .models import CalendarToken, Event, Invitation, Resource, Rsvp
@@ -34,35 +34,28 @@ def invitations_send(*, event: Event, users: Iterable[User],
     new = [Invitation(event=event, user=u) for u in users if u.pk not in existing]
     Invitation.objects.bulk_create(new)
     if answer_url and new:
-        ids = [u.user_id for u in new]
-        transaction.on_commit(lambda: _mail_invitations(event.pk, ids, answer_url))
+        _mail_invitations(event, [i.user for i in new], answer_url)
     return len(new)
 
 
-def _mail_invitations(event_id: int, user_ids: list[int], answer_url: str) -> None:
-    event = Event.objects.get(pk=event_id)
-    for user in User.objects.filter(pk__in=user_ids, is_active=True):
-        with translation.override(user.language or None):
-            send_mail(
-                subject=_("Invitation: %(event)s") % {"event": event.title},
-                message=_("You are invited to %(event)s on %(date)s at %(place)s.\n\n"
-                          "Tell us whether you come: %(url)s") % {
-                    "event": event.title, "place": event.place, "url": answer_url,
-                    "date": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M")},
-                from_email=None, recipient_list=[user.email])
+def _when(event: Event) -> str:
+    return timezone.localtime(event.starts_at).isoformat()
 
 
-def _notify_moved_up(invitation_id: int) -> None:
-    invitation = Invitation.objects.select_related("event", "user").get(pk=invitation_id)
-    with translation.override(invitation.user.language or None):
-        send_mail(
-            subject=_("A place is free for you: %(event)s") % {"event": invitation.event.title},
-            message=_("Someone cancelled, so you moved up from the waiting list: you are "
-                      "expected at %(event)s on %(date)s.") % {
-                "event": invitation.event.title,
-                "date": timezone.localtime(invitation.event.starts_at).strftime(
-                    "%Y-%m-%d %H:%M")},
-            from_email=None, recipient_list=[invitation.user.email])
+def _mail_invitations(event: Event, users: Iterable[User], answer_url: str) -> None:
+    for user in users:
+        if user.is_active:
+            notify(kind="event_invitation", to_email=user.email, programme=event.programme,
+                   language=recipient_language(user), context={
+                       "event": event.title, "place": event.place, "link": answer_url,
+                       "starts_iso": _when(event)})
+
+
+def _notify_moved_up(invitation: Invitation) -> None:
+    notify(kind="event_moved_up", to_email=invitation.user.email,
+           programme=invitation.event.programme, language=recipient_language(invitation.user),
+           context={"event": invitation.event.title, "place": invitation.event.place,
+                    "starts_iso": _when(invitation.event)})
 
 
 @transaction.atomic
@@ -114,7 +107,7 @@ def _promote(event: Event) -> None:
     for invitation in list(waiting):
         invitation.status = Rsvp.GOING
         invitation.save(update_fields=["status"])
-        transaction.on_commit(lambda pk=invitation.pk: _notify_moved_up(pk))
+        _notify_moved_up(invitation)
 
 
 @transaction.atomic

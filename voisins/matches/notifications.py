@@ -37,6 +37,16 @@ SUBJECTS = {
     "programme_paused": _("The programme is paused"),
     "programme_resumed": _("The programme starts again"),
     "staff_invitation": _("You are invited to a Voisins programme"),
+    # Other apps' mails go the same way (stored, sent by a task, retried).
+    "signup_confirm": _("Confirm your sign-up to %(programme)s"),
+    "event_invitation": _("Invitation: %(event)s"),
+    "event_moved_up": _("A place is free for you: %(event)s"),
+}
+# Where a kind's body lives, when not in matches/email/<kind>.txt.
+TEMPLATES = {
+    "signup_confirm": "recruitment/email/confirm.txt",
+    "event_invitation": "community/email/invitation.txt",
+    "event_moved_up": "community/email/moved_up.txt",
 }
 MAX_ATTEMPTS = 8
 
@@ -90,8 +100,12 @@ def render(notification: Notification) -> tuple[str, str]:
         # Made now rather than stored: the link lets its holder choose the password.
         context["link"] = password_link(context.get("user_id"))
     with translation.override(notification.language):
+        context = _localise(context)
         subject = str(SUBJECTS[notification.kind])
-        body = render_to_string(f"matches/email/{notification.kind}.txt", _localise(context))
+        if "%(" in subject:
+            subject = subject % context
+        template = TEMPLATES.get(notification.kind, f"matches/email/{notification.kind}.txt")
+        body = render_to_string(template, context)
     return subject, body
 
 

@@ -6,10 +6,8 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
@@ -109,20 +107,6 @@ def signup_from_token(token: str) -> Signup:
     return Signup.objects.select_related("programme").get(pk=pk)
 
 
-def _send_confirmation(signup_id: int, confirm_url: str) -> None:
-    signup = Signup.objects.select_related("programme").get(pk=signup_id)
-    with translation.override(signup.language):
-        context = {"programme": signup.programme, "confirm_url": confirm_url,
-                   "first_name": signup.data.get("contact_first_name", "")}
-        send_mail(
-            subject=_("Confirm your sign-up to %(programme)s") % {
-                "programme": signup.programme.name},
-            message=render_to_string("recruitment/email/confirm.txt", context),
-            from_email=None,
-            recipient_list=[signup.email],
-        )
-
-
 @transaction.atomic
 def signup_submit(*, programme: Programme, data: dict[str, Any], campaign: Campaign | None,
                   language: str, confirm_url_for: Any) -> Signup:
@@ -136,8 +120,12 @@ def signup_submit(*, programme: Programme, data: dict[str, Any], campaign: Campa
                     language=language, data=data)
     signup.full_clean()
     signup.save()
-    url = confirm_url_for(signup_token(signup))
-    transaction.on_commit(lambda: _send_confirmation(signup.pk, url))
+    from voisins.matches.notifications import notify
+
+    notify(kind="signup_confirm", to_email=signup.email, language=language,
+           programme=programme, context={
+               "programme": programme.name, "confirm_url": confirm_url_for(signup_token(signup)),
+               "first_name": data.get("contact_first_name", "")})
     return signup
 
 
