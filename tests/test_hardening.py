@@ -141,6 +141,30 @@ def test_a_coordinator_without_totp_is_sent_to_set_it_up(client, alice):
 
 
 @override_settings(VOISINS_REQUIRE_MFA_ROLES=["coordinator"])
+def test_right_after_logging_in_the_set_up_asks_no_second_password(client, alice):
+    response = client.post("/accounts/login/", {"login": "alice@example.org",
+                                                "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/2fa/totp/activate/"
+    assert 'name="code"' in response.content.decode()  # the set-up form, not a password
+
+
+@override_settings(VOISINS_REQUIRE_MFA_ROLES=["coordinator"])
+def test_changing_two_factors_later_asks_for_the_password_again(client, alice):
+    Authenticator.objects.create(user=alice, type=Authenticator.Type.TOTP,
+                                 data={"secret": "JBSWY3DPEHPK3PXP"})
+    client.force_login(alice)  # no password typed in this session
+    response = client.get("/accounts/2fa/totp/deactivate/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_the_login_page_sends_nobody_to_a_closed_sign_up(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "/accounts/signup/" not in page
+    assert "a coordinator invites the team" in page
+
+
+@override_settings(VOISINS_REQUIRE_MFA_ROLES=["coordinator"])
 def test_a_coordinator_with_totp_works_normally(client, alice):
     Authenticator.objects.create(user=alice, type=Authenticator.Type.TOTP,
                                  data={"secret": "JBSWY3DPEHPK3PXP"})
