@@ -161,3 +161,11 @@ def test_someone_in_two_programmes_gets_a_link_each_that_opens(client, north, so
     assert links == ["/staff/north/matches/", "/recruitment/south/referrals/"]
     for url in links:
         assert client.get(url).status_code == 200, url
+
+
+def test_an_inactive_coordinator_reaches_no_programme(alice, north, family):
+    from voisins.households.models import FamilyHousehold
+
+    alice.is_active = False
+    assert not access.programmes_for(alice).exists()
+    assert not access.scoped(FamilyHousehold.objects.all(), alice, "view_households").exists()
