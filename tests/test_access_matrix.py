@@ -499,3 +499,25 @@ def test_no_answer_to_another_programme_is_a_403(client, data):
         response = getattr(client, row.method)(reverse(name, kwargs=row.kwargs(data)),
                                                row.data or {})
         assert response.status_code != 403, name
+
+
+RECORD_KWARGS = {"pk", "match", "child", "callback_pk", "link_id", "code", "token"}
+
+
+def test_a_record_of_another_programme_is_404_even_under_ones_own_slug(client, data):
+    """Charlie opens north's records, and posts north's actions, under south's address,
+    where he is coordinator: the record is not found there."""
+    from django.urls import reverse
+
+    client.force_login(data["users"]["charlie"])
+    wrong = []
+    for name, row in PAGES.items():
+        kwargs = row.kwargs(data)
+        if kwargs.get("slug") != "north" or not RECORD_KWARGS & set(kwargs):
+            continue
+        url = reverse(name, kwargs=kwargs | {"slug": "south"})
+        method = "post" if row.method == "post" or row.expect["alice"] == 405 else "get"
+        response = getattr(client, method)(url, row.data or {})
+        if response.status_code != 404:
+            wrong.append((name, method, url, response.status_code))
+    assert not wrong, f"(page, method, url, status) {wrong}"
