@@ -521,3 +521,48 @@ def test_a_record_of_another_programme_is_404_even_under_ones_own_slug(client, d
         if response.status_code != 404:
             wrong.append((name, method, url, response.status_code))
     assert not wrong, f"(page, method, url, status) {wrong}"
+
+
+# Who may post each action that only takes POST (the rest get 404, or the login page).
+# Capability links (a family's answers) are left out: whoever holds the link may post.
+POSTERS: dict[str, set[str]] = {
+    name: {"alice"} for name, row in PAGES.items() if row.expect == POST_ONLY
+} | {
+    "matches:volunteer_answer": {"victor"}, "matches:volunteer_activity": {"victor"},
+    "matches:volunteer_help": {"victor"}, "community:rsvp": {"victor"},
+    "portal:pause": {"victor"}, "portal:charter": {"victor"},
+    "portal:training_register": {"victor"}, "portal:training_cancel": {"victor"},
+    "mediation:case_new": {"alice", "bob"},  # a mediator opens a case about their work
+    "community:calendar_renew": set(STAFF_ROLES),  # one's own link
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_post_is_refused_to_whoever_may_not_use_the_page(client, data, persona):
+    """POST reaches what GET reaches: a page refused to a persona refuses its form too, and
+    an action that only takes POST is refused to all but those it is for."""
+    from django.urls import reverse
+
+    if persona in data["users"]:
+        client.force_login(data["users"][persona])
+    wrong = []
+    for name, row in PAGES.items():
+        if name in POSTERS:
+            refused = persona not in POSTERS[name]
+        elif row.method == "get" and row.expect[persona] in (302, 404) and \
+                name not in ("landing", "staff:home", "recruitment:campaign_link"):
+            refused = True
+        else:
+            continue
+        url = reverse(name, kwargs=row.kwargs(data))
+        response = client.post(url, row.data or {})
+        if refused:
+            expected = 404 if persona in STAFF_ROLES else 302
+            ok = response.status_code == expected and (
+                expected == 404 or response["Location"].startswith("/accounts/login/"))
+        else:
+            ok = response.status_code not in (403, 404, 405) and response.status_code < 500
+        if not ok:
+            wrong.append((name, url, "refused" if refused else "allowed",
+                          response.status_code))
+    assert not wrong, f"{persona}: (page, url, should be, got) {wrong}"
