@@ -124,3 +124,48 @@ def test_the_list_answers_htmx_with_just_the_rows(client, alice, family):
     response = client.get("/staff/north/families/", {"q": "Hadd"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "Haddad" in body and "<html" not in body
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "rita", "vera", "charlie"])
+def test_each_role_lands_on_a_page_it_may_open(client, request, persona):
+    """After logging in, nobody is sent to a page that answers "not found"."""
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get("/staff/", follow=True)
+    assert response.status_code == 200, response.redirect_chain
+
+
+@pytest.mark.parametrize("persona, found", [
+    ("alice", {"Amina"}), ("charlie", {"Olena"}),
+    ("bob", set()), ("rita", set()), ("vera", set()), ("volunteer_user", set()),
+])
+def test_search_finds_only_households_one_may_see(client, request, family, south_family,
+                                                   persona, found):
+    client.force_login(request.getfixturevalue(persona))
+    body = client.get("/search/", {"q": "Haddad"}).content.decode()
+    assert {name for name in ("Amina", "Olena") if name in body} == found
+
+
+def test_someone_in_two_programmes_gets_a_link_each_that_opens(client, north, south):
+    import re
+
+    from voisins.programmes.services import membership_grant
+
+    from .conftest import make_user
+
+    user = make_user("mo@example.org")
+    membership_grant(user=user, programme=north, role="mediator")
+    membership_grant(user=user, programme=south, role="referrer")
+    client.force_login(user)
+    html = client.get("/staff/").content.decode()
+    links = re.findall(r'<li class="card"><a href="([^"]+)"', html)
+    assert links == ["/staff/north/matches/", "/recruitment/south/referrals/"]
+    for url in links:
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_inactive_coordinator_reaches_no_programme(alice, north, family):
+    from voisins.households.models import FamilyHousehold
+
+    alice.is_active = False
+    assert not access.programmes_for(alice).exists()
+    assert not access.scoped(FamilyHousehold.objects.all(), alice, "view_households").exists()

@@ -63,6 +63,10 @@ FAMILY_PK = lambda d: {"slug": "north", "pk": d["family"].pk}  # noqa: E731
 MATCH = lambda d: {"slug": "north", "pk": d["match"].pk}  # noqa: E731
 CASE = lambda d: {"slug": "north", "pk": d["case"].pk}  # noqa: E731
 LINK = lambda d: {"token": d["link"]}  # noqa: E731
+NEWS = lambda d: {"slug": "north", "pk": d["news"].pk}  # noqa: E731
+CAMPAIGN = lambda d: {"slug": "north", "pk": d["campaign"].pk}  # noqa: E731
+VOLUNTEER_PK = lambda d: {"slug": "north", "pk": d["volunteer"].pk}  # noqa: E731
+PUBLIC = {p: 200 for p in PERSONAS}
 PAGES: dict[str, Row] = {
     "landing": Row({p: 302 for p in PERSONAS}),
     # Staff land on their programme; a volunteer household on its portal.
@@ -132,6 +136,93 @@ PAGES: dict[str, Row] = {
         "callback_done": lambda d: {"slug": "north", "pk": d["case"].pk,
                                     "callback_pk": d["callback"].pk},
     }.items()},
+    # --- the shell (voisins.workspace) ---
+    # Anyone logged in may search; the results hold only households of programmes where
+    # the user may see households (test_search_finds_only_what_one_may_see).
+    "workspace:search": Row(only({p: 200 for p in STAFF_ROLES})),
+    # The language switch is public (POST only, no data): GET is refused to everyone.
+    "workspace:language": Row({p: 405 for p in PERSONAS}, lambda d: {}),
+    "workspace:map": Row(only(ALICE), SLUG),
+    "workspace:map_households": Row(only(ALICE), SLUG),
+    "workspace:family_radius": Row(only(ALICE), FAMILY_PK),
+    # --- the public site of a programme (voisins.recruitment): public by design, so
+    # charlie, the family and anonymous visitors get it like anyone else. ---
+    **{f"recruitment:{name}": Row(PUBLIC, kwargs) for name, kwargs in {
+        "public": SLUG, "privacy": SLUG, "join": SLUG, "share_image": SLUG,
+        "feed": SLUG, "rss": SLUG,
+        "public_news": lambda d: {"slug": "north", "pk": d["news"].pk},
+        # The confirmation link of a sign-up e-mail: GET asks, POST confirms.
+        "confirm": lambda d: {"slug": "north", "token": d["signup_token"]},
+    }.items()},
+    # A campaign's tracked link (on posters, in press releases): counts the visit and
+    # sends to the sign-up form.
+    "recruitment:campaign_link": Row({p: 302 for p in PERSONAS}, lambda d: {
+        "slug": "north", "code": d["campaign"].code}),
+    # --- recruitment, for coordinators; the funnel (counts only) for viewers too ---
+    "recruitment:overview": Row(only({"alice": 200, "vera": 200}), SLUG),
+    "recruitment:funnel_chart": Row(only({"alice": 200, "vera": 200}), SLUG),
+    "recruitment:public_text": Row(only(ALICE), lambda d: {"slug": "north",
+                                                           "language": "fr"}),
+    "recruitment:news": Row(only(ALICE), SLUG),
+    "recruitment:news_edit": Row(only(ALICE), NEWS),
+    "recruitment:campaigns": Row(only(ALICE), SLUG),
+    "recruitment:campaign": Row(only(ALICE), CAMPAIGN),
+    "recruitment:campaign_qr": Row(only(ALICE), lambda d: CAMPAIGN(d) | {"kind": "svg"}),
+    "recruitment:charter": Row(only(ALICE), SLUG),
+    "recruitment:screening": Row(only(ALICE), VOLUNTEER_PK),
+    "recruitment:screening_charter": Row(POST_ONLY, VOLUNTEER_PK),
+    "recruitment:screening_decision": Row(POST_ONLY, VOLUNTEER_PK),
+    # A referrer refers families and follows its own referrals (status only).
+    "recruitment:referrals": Row(only({"alice": 200, "rita": 200}), SLUG),
+    "recruitment:referral_new": Row(only({"alice": 200, "rita": 200}), SLUG),
+    # --- training (voisins.training) ---
+    "training:overview": Row(only(ALICE), SLUG),
+    "training:session": Row(only(ALICE), lambda d: {"slug": "north",
+                                                    "pk": d["session"].pk}),
+    "training:required": Row(POST_ONLY, lambda d: {"slug": "north", "pk": d["module"].pk}),
+    # --- community: events, invitations, calendar, resources (voisins.community) ---
+    "community:events": Row(only(ALICE), SLUG),
+    "community:event": Row(only(ALICE), lambda d: {"slug": "north", "pk": d["event"].pk}),
+    # Everyone logged in answers their own invitations here (the list holds only theirs).
+    "community:invitations": Row(only({p: 200 for p in STAFF_ROLES}), lambda d: {}),
+    "community:rsvp": Row(POST_ONLY, lambda d: {"pk": d["invitation"].pk}),
+    "community:calendar_renew": Row(POST_ONLY, lambda d: {}),
+    # A person's calendar feed: calendar apps cannot log in, so the secret link is the key.
+    "community:calendar": Row({p: 200 for p in PERSONAS}, lambda d: {
+        "token": d["calendar_token"]}),
+    # The library: coordinators and mediators, and the programme's volunteer households.
+    "community:resources": Row(only({"alice": 200, "bob": 200, "victor": 200}), SLUG),
+    "community:resource_new": Row(only(ALICE), SLUG),
+    "community:resource_edit": Row(only(ALICE), lambda d: {"slug": "north",
+                                                           "pk": d["resource"].pk}),
+    # --- the volunteer portal (voisins.portal): the household's own account only ---
+    "portal:home": Row(only({"victor": 200}), lambda d: {}),
+    **{f"portal:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
+        "pause": lambda d: {}, "charter": lambda d: {},
+        "training_register": lambda d: {"pk": d["other_session"].pk},
+        "training_cancel": lambda d: {"pk": d["registration"].pk},
+    }.items()},
+    # --- starting a programme from a template (voisins.blueprints): a coordinator of any
+    # programme may start another one, charlie included; no record of north is shown. ---
+    "blueprints:new": Row(only({"alice": 200, "charlie": 200}), lambda d: {}),
+    # --- evaluation (voisins.evaluation): figures for coordinators and viewers; the
+    # surveys, the meeting and the history import for coordinators ---
+    "evaluation:dashboard": Row(only({"alice": 200, "vera": 200}), SLUG),
+    "evaluation:persistence": Row(only({"alice": 200, "vera": 200}), SLUG),
+    "evaluation:survey_results": Row(only({"alice": 200, "vera": 200}), SLUG),
+    "evaluation:reports": Row(only({"alice": 200, "vera": 200}), SLUG),
+    "evaluation:practice_sheet": Row(only({"alice": 200, "vera": 200}), SLUG),
+    "evaluation:import_matches": Row(only(ALICE), SLUG),
+    "evaluation:surveys": Row(only(ALICE), SLUG),
+    "evaluation:survey_answer": Row(only(ALICE), lambda d: {
+        "slug": "north", "match": d["match"].pk, "child": d["child"].pk, "wave": "start"}),
+    "evaluation:meetings": Row(only(ALICE), SLUG),
+    "evaluation:meeting": Row(only(ALICE), lambda d: {"slug": "north",
+                                                      "pk": d["meeting"].pk}),
+    # A volunteer household's feedback form before the meeting: the link in its e-mail is
+    # the key (no account needed).
+    "evaluation:feedback": Row({p: 200 for p in PERSONAS}, lambda d: {
+        "token": d["meeting_invitation"].token}),
 }
 
 
@@ -235,7 +326,9 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
                                 language="ar")
     link = family_link_create(family=family, by=alice)
     run = MatchingRun.objects.create(programme=north)
-    return {"run": run, "checkin_token": checkin_token(
+    return _journey_records(north, alice, rita, victor, volunteer) | {
+        "child": family.members.get(kind="child"),
+        "run": run, "checkin_token": checkin_token(
         CheckIn.objects.filter(match=live_match, side="volunteer").first()),
             "family": family, "volunteer": volunteer, "match": live_match,
             "proposal": live_match.proposal, "case": case, "callback": callback,
@@ -247,6 +340,60 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
                       "charlie": charlie, "victor": victor.user}}
 
 
+def _journey_records(north, alice, rita, victor, volunteer) -> dict:
+    """What the volunteer journey's and evaluation's pages show, made by their services."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voisins.community import services as community
+    from voisins.evaluation.services import meeting_invite, meeting_plan
+    from voisins.recruitment import services as recruitment
+    from voisins.recruitment.forms import SignupForm
+    from voisins.training import services as training
+
+    from .journey.conftest import SIGNUP
+
+    soon = timezone.now() + timedelta(days=10)
+    campaign = recruitment.campaign_create(programme=north, name="Posters", channel="other",
+                                           by=alice)
+    news = recruitment.news_post_create(programme=north, author=alice, language="fr",
+                                        title="Repas partagé", body="Venez nombreux.")
+    recruitment.charter_publish(programme=north, version="1", text="Nous respectons…")
+    recruitment.screening_update(volunteer=volunteer, notes="Their cat Zorro is shy.")
+    form = SignupForm(SIGNUP, programme=north)
+    assert form.is_valid(), form.errors
+    signup = recruitment.signup_submit(programme=north, data=form.household_data(),
+                                       campaign=campaign, language="fr",
+                                       confirm_url_for=lambda token: "/")
+    recruitment.referral_create(programme=north, referrer=rita, consent_given_by="Nour",
+                                contact_first_name="Nour", postcode="1030",
+                                needs={"homework": 2},
+                                languages=[{"code": "ar", "level": "native"}])
+    module = training.training_module_create(programme=north, title="Role and limits")
+    session, other_session = (training.training_session_create(
+        module=module, starts_at=soon + timedelta(days=n), place="Maison de quartier",
+        ends_at=soon + timedelta(days=n, hours=2)) for n in (0, 1))
+    event = community.event_create(programme=north, by=alice, kind="meetup", title="Apéro",
+                                   starts_at=soon, ends_at=soon + timedelta(hours=2),
+                                   place="Maison de quartier", capacity=10)
+    community.invitations_send(event=event, users=[victor.user])
+    resource = community.resource_save(programme=north, kind="guide", title="First steps",
+                                       url="https://example.org/guide", languages=["fr"],
+                                       target_group="volunteers")
+    meeting = meeting_plan(programme=north, year=soon.year, planned_at=soon,
+                           place="Maison de quartier", by=alice)
+    return {
+        "campaign": campaign, "news": news, "module": module, "session": session,
+        "other_session": other_session, "event": event, "resource": resource,
+        "signup_token": recruitment.signup_token(signup), "meeting": meeting,
+        "invitation": event.invitations.get(user=victor.user),
+        "registration": training.registration_create(session=session, volunteer=victor),
+        "meeting_invitation": meeting_invite(meeting=meeting, volunteers=[victor])[0],
+        "calendar_token": community.calendar_token_for(user=victor.user).token,
+    }
+
+
 def _headers(persona: str, d: dict) -> dict[str, str]:
     if persona in d["users"]:
         return bearer(d["users"][persona])
@@ -255,8 +402,35 @@ def _headers(persona: str, d: dict) -> dict[str, str]:
     return {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
+# Names and contacts in the data set, and who may never read them on any page it reaches:
+# Amina Haddad (north's family, matched with Victor Peeters), Marie Dubois (a north
+# volunteer nobody but the coordinators deals with), Nour (the family Rita referred),
+# Marc (a sign-up not yet confirmed) and Olena (south's family).
+NORTH_PEOPLE = {"Amina", "Haddad", "Dubois", "Peeters", "victor.home@", "+32470112233",
+                "Nour", "marc@example.org"}
+# What coordinators alone read: the mediation case's summary, the screening notes.
+NOTES = {"The bike is broken", "Zorro"}
+NEVER_SEEN = {
+    "alice": {"Olena"},
+    "bob": NORTH_PEOPLE | NOTES | {"Olena"},  # no match or case of north is his
+    "rita": NORTH_PEOPLE - {"Nour"} | NOTES | {"Olena"},  # her referral, nothing else
+    "vera": NORTH_PEOPLE | NOTES | {"Olena"},  # figures only, never a name
+    # The matched households see each other once both said yes (DESIGN.md).
+    "victor": {"Dubois", "Nour", "Olena", "marc@example.org"} | NOTES,
+    "family": {"Dubois", "Nour", "Olena", "marc@example.org"} | NOTES,
+    "anonymous": NORTH_PEOPLE | NOTES | {"Olena"},
+    "charlie": NORTH_PEOPLE | NOTES,
+}
+# Pages reached by a secret link show what the link's holder may see, whoever uses it.
+LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family",
+               "matches:family_checkin": "family", "matches:family_checkin_answer": "family",
+               "matches:family_help": "family", "matches:checkin_link": "victor",
+               "evaluation:feedback": "victor", "community:calendar": "victor"}
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_persona_reaches_exactly_its_pages(client, data, persona):
+    """The status of every page, and no name or note on it that the persona must not see."""
     from django.urls import reverse
 
     if persona in data["users"]:
@@ -265,15 +439,25 @@ def test_each_persona_reaches_exactly_its_pages(client, data, persona):
         client.get(reverse("familypages:home", kwargs={"token": data["link"]}))
     query = ""
     wrong = []
+    leaks = []
     for name, row in PAGES.items():
         url = reverse(name, kwargs=row.kwargs(data)) + query
         response = getattr(client, row.method)(url, row.data or {})
         if response.status_code != row.expect[persona]:
             wrong.append((name, url, row.expect[persona], response.status_code))
         if response.status_code == 302 and persona in ("anonymous", "family") \
-                and name != "landing":
+                and name not in ("landing", "recruitment:campaign_link"):
             assert response["Location"].startswith("/accounts/login/"), (name, response)
+        if response.status_code == 200 and response.get("Content-Type", "").startswith(
+                ("text/", "application/json", "image/svg")):
+            body = response.content.decode()
+            seen = {w for w in NEVER_SEEN[LINK_HOLDER.get(name, persona)] if w in body}
+            if seen:
+                leaks.append((name, sorted(seen)))
     assert not wrong, f"{persona}: (page, url, expected, got) {wrong}"
+    assert not leaks, f"{persona}: (page, names it must not see) {leaks}"
+
+
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -305,3 +489,70 @@ def test_no_answer_to_another_programme_is_a_403(client, data):
         response = getattr(client, row.method)(reverse(name, kwargs=row.kwargs(data)),
                                                row.data or {})
         assert response.status_code != 403, name
+
+
+RECORD_KWARGS = {"pk", "match", "child", "callback_pk", "link_id", "code", "token"}
+
+
+def test_a_record_of_another_programme_is_404_even_under_ones_own_slug(client, data):
+    """Charlie opens north's records, and posts north's actions, under south's address,
+    where he is coordinator: the record is not found there."""
+    from django.urls import reverse
+
+    client.force_login(data["users"]["charlie"])
+    wrong = []
+    for name, row in PAGES.items():
+        kwargs = row.kwargs(data)
+        if kwargs.get("slug") != "north" or not RECORD_KWARGS & set(kwargs):
+            continue
+        url = reverse(name, kwargs=kwargs | {"slug": "south"})
+        method = "post" if row.method == "post" or row.expect["alice"] == 405 else "get"
+        response = getattr(client, method)(url, row.data or {})
+        if response.status_code != 404:
+            wrong.append((name, method, url, response.status_code))
+    assert not wrong, f"(page, method, url, status) {wrong}"
+
+
+# Who may post each action that only takes POST (the rest get 404, or the login page).
+# Capability links (a family's answers) are left out: whoever holds the link may post.
+POSTERS: dict[str, set[str]] = {
+    name: {"alice"} for name, row in PAGES.items() if row.expect == POST_ONLY
+} | {
+    "matches:volunteer_answer": {"victor"}, "matches:volunteer_activity": {"victor"},
+    "matches:volunteer_help": {"victor"}, "community:rsvp": {"victor"},
+    "portal:pause": {"victor"}, "portal:charter": {"victor"},
+    "portal:training_register": {"victor"}, "portal:training_cancel": {"victor"},
+    "mediation:case_new": {"alice", "bob"},  # a mediator opens a case about their work
+    "community:calendar_renew": set(STAFF_ROLES),  # one's own link
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_post_is_refused_to_whoever_may_not_use_the_page(client, data, persona):
+    """POST reaches what GET reaches: a page refused to a persona refuses its form too, and
+    an action that only takes POST is refused to all but those it is for."""
+    from django.urls import reverse
+
+    if persona in data["users"]:
+        client.force_login(data["users"][persona])
+    wrong = []
+    for name, row in PAGES.items():
+        if name in POSTERS:
+            refused = persona not in POSTERS[name]
+        elif row.method == "get" and row.expect[persona] in (302, 404) and \
+                name not in ("landing", "staff:home", "recruitment:campaign_link"):
+            refused = True
+        else:
+            continue
+        url = reverse(name, kwargs=row.kwargs(data))
+        response = client.post(url, row.data or {})
+        if refused:
+            expected = 404 if persona in STAFF_ROLES else 302
+            ok = response.status_code == expected and (
+                expected == 404 or response["Location"].startswith("/accounts/login/"))
+        else:
+            ok = response.status_code not in (403, 404, 405) and response.status_code < 500
+        if not ok:
+            wrong.append((name, url, "refused" if refused else "allowed",
+                          response.status_code))
+    assert not wrong, f"{persona}: (page, url, should be, got) {wrong}"

@@ -74,7 +74,7 @@ def can(user: Any, action: str, programme: Programme | int) -> bool:
 
 def programmes_for(user: Any, action: str | None = None) -> QuerySet[Programme]:
     """The programmes in which `user` holds a role (allowing `action`, when given)."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Programme.objects.none()
     memberships = Membership.objects.filter(user=user)
     if action is not None:
@@ -104,11 +104,35 @@ def record_or_404(queryset: QuerySet, user: Any, action: str, path: str = "progr
     return record
 
 
+def programme_path(model: type[Model], depth: int = 3) -> str | None:
+    """The lookup from `model` to the programme its records belong to ("programme",
+    "module__programme"…, "id" for a programme itself), or None when it belongs to none.
+
+    Follows foreign keys only (shortest path first), so a user, who may hold roles in
+    several programmes, belongs to none."""
+    if issubclass(model, Programme):
+        return "id"
+    paths: list[tuple[str, type[Model]]] = [("", model)]
+    for _level in range(depth):
+        next_paths = []
+        for prefix, current in paths:
+            for field in current._meta.get_fields():
+                if not (field.many_to_one or field.one_to_one) or not field.concrete:
+                    continue
+                path = f"{prefix}{field.name}"
+                if field.related_model is Programme:
+                    return path
+                next_paths.append((f"{path}__", field.related_model))
+        paths = next_paths
+    return None
+
+
 class ProgrammeScopedAdmin(admin.ModelAdmin):
     """Admin pages show super-users everything and other staff only their own programmes.
 
     Daily work happens in the staff pages; the admin is for super-users. A staff account
-    that reaches it anyway sees only the records of programmes it coordinates.
+    that reaches it anyway sees only the records of programmes it coordinates, and its
+    forms offer only those programmes' records to link to.
     """
 
     programme_path = "programme"
@@ -119,10 +143,56 @@ class ProgrammeScopedAdmin(admin.ModelAdmin):
             return queryset
         return scoped(queryset, request.user, "manage_programme", self.programme_path)
 
+    def _scope_choices(self, db_field: Any, request: HttpRequest, kwargs: dict) -> None:
+        path = programme_path(db_field.related_model)
+        if path is not None and not request.user.is_superuser:
+            kwargs["queryset"] = scoped(db_field.related_model._default_manager.all(),
+                                        request.user, "manage_programme", path)
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "programme" and not request.user.is_superuser:
-            kwargs["queryset"] = programmes_for(request.user, "manage_programme")
+        self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest,
+                                 **kwargs: Any) -> Any:
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SuperUsersOnlyAdmin(admin.ModelAdmin):
+    """For models that belong to no programme (accounts, e-mail addresses, second factors,
+    tokens, the audit log…): super-users only, whatever permissions a staff account holds."""
+
+    def _super(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._super(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._super(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._super(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._super(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._super(request) and super().has_delete_permission(request, obj)
+
+
+def admin_deny_by_default(site: admin.AdminSite) -> None:
+    """Make every registered admin that is not scoped to programmes super-users only,
+    our own and those of the libraries alike (allauth's addresses and second factors,
+    auditlog's entries). Called once every app has registered its models."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ProgrammeScopedAdmin | SuperUsersOnlyAdmin):
+            continue
+        guarded = type(f"SuperUsersOnly{type(model_admin).__name__}",
+                       (SuperUsersOnlyAdmin, type(model_admin)), {})
+        site.unregister(model)
+        site.register(model, guarded)
 
 
 # --- volunteer-journey: volunteers are not staff; they reach their own household only. ---

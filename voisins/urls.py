@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from voisins import access
 from voisins.staff import views as staff_views
 
 # The admin logs in through allauth, so it shares the login rate limits.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Voisins"
+# Every app has registered its models by now: what belongs to no programme is for
+# super-users only (voisins.access decides).
+access.admin_deny_by_default(admin.site)
 
 urlpatterns = [
     path("", staff_views.landing, name="landing"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,14 +51,28 @@ def landing(request: HttpRequest) -> HttpResponse:
     return redirect("account_login")
 
 
+# Where each role starts in a programme: the first of these pages it may open. A mediator
+# starts with the matches assigned to them, a referrer with its referrals.
+START_PAGES = (("view_aggregates", "staff:programme"), ("mediate", "matches:matches"),
+               ("refer_families", "recruitment:referrals"))
+
+
+def _start_page(user, programme) -> str:
+    for action, url_name in START_PAGES:
+        if access.can(user, action, programme):
+            return reverse(url_name, kwargs={"slug": programme.slug})
+    raise Http404  # a role that opens no page (none exists today)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     programmes = list(access.programmes_for(request.user))
     if not programmes and access.volunteer_household_of(request.user) is not None:
         return redirect("portal:home")  # a volunteer household has its own page
     if len(programmes) == 1:
-        return redirect("staff:programme", slug=programmes[0].slug)
-    return render(request, "staff/home.html", {"programmes": programmes})
+        return redirect(_start_page(request.user, programmes[0]))
+    return render(request, "staff/home.html", {
+        "programmes": [(p, _start_page(request.user, p)) for p in programmes]})
 
 
 @login_required
