@@ -79,6 +79,22 @@ PAGES: dict[str, Row] = {
                            lambda d: {"slug": "north", "pk": d["volunteer"].pk}),
     "staff:status": Row(only({"alice": 302}), _kind_pk, method="post", data={}),
     "staff:import": Row(only(ALICE), lambda d: {"slug": "north"}),
+    # Registering and editing households, their consent; the programme's settings and team.
+    "staff:family_new": Row(only(ALICE), SLUG),
+    "staff:family_edit": Row(only(ALICE), FAMILY_PK),
+    "staff:volunteer_new": Row(only(ALICE), SLUG),
+    "staff:volunteer_edit": Row(only(ALICE), lambda d: {"slug": "north",
+                                                        "pk": d["volunteer"].pk}),
+    "staff:consent_add": Row(POST_ONLY, _kind_pk),
+    "staff:consent_withdraw": Row(POST_ONLY, lambda d: _kind_pk(d) | {
+        "consent_pk": d["consent"].pk}),
+    "staff:settings": Row(only(ALICE), SLUG),
+    "staff:category_add": Row(POST_ONLY, SLUG),
+    "staff:category_toggle": Row(POST_ONLY, lambda d: {"slug": "north",
+                                                       "pk": d["category"].pk}),
+    "staff:team": Row(only(ALICE), SLUG),
+    "staff:team_member": Row(POST_ONLY, lambda d: {"slug": "north",
+                                                   "pk": d["membership"].pk}),
     "gdpr:audit": Row(only(ALICE), _kind_pk),
     "gdpr:export": Row(only(ALICE), lambda d: _kind_pk(d) | {"fmt": "json"}),
     "gdpr:erase": Row(only(ALICE), lambda d: _kind_pk(d, "volunteers")),
@@ -326,7 +342,12 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
                                 language="ar")
     link = family_link_create(family=family, by=alice)
     run = MatchingRun.objects.create(programme=north)
+    from voisins.privacy.services import consent_give
+
     return _journey_records(north, alice, rita, victor, volunteer) | {
+        "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
+        "category": north.service_categories.get(code="together"),
+        "membership": bob.memberships.get(programme=north),
         "child": family.members.get(kind="child"),
         "run": run, "checkin_token": checkin_token(
         CheckIn.objects.filter(match=live_match, side="volunteer").first()),
