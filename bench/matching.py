@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import resource
@@ -47,29 +48,43 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from voisins.matching import SLOTS, Family, Volunteer, VolunteerIndex, plan  # noqa: E402
 from voisins.matching.rules import feasible, score  # noqa: E402
 
-# name, lat, lon, population (thousands), region
+# name, lat, lon, population (thousands), region, area (km²) of the municipality
 TOWNS = [
-    ("Brussels", 50.8466, 4.3517, 1220, "bru"),
-    ("Antwerp", 51.2194, 4.4025, 530, "vl"),
-    ("Ghent", 51.0543, 3.7174, 265, "vl"),
-    ("Charleroi", 50.4108, 4.4446, 203, "wa"),
-    ("Liège", 50.6326, 5.5797, 197, "wa"),
-    ("Bruges", 51.2093, 3.2247, 119, "vl"),
-    ("Namur", 50.4674, 4.8720, 113, "wa"),
-    ("Leuven", 50.8798, 4.7005, 102, "vl"),
-    ("Mons", 50.4542, 3.9567, 96, "wa"),
-    ("Aalst", 50.9378, 4.0403, 89, "vl"),
-    ("Mechelen", 51.0259, 4.4776, 87, "vl"),
-    ("Hasselt", 50.9307, 5.3325, 80, "vl"),
-    ("Kortrijk", 50.8279, 3.2649, 78, "vl"),
-    ("Ostend", 51.2154, 2.9286, 72, "vl"),
-    ("Tournai", 50.6071, 3.3893, 69, "wa"),
-    ("Genk", 50.9650, 5.5008, 66, "vl"),
-    ("Verviers", 50.5891, 5.8667, 55, "wa"),
-    ("Louvain-la-Neuve", 50.6681, 4.6118, 32, "wa"),
-    ("Arlon", 49.6833, 5.8167, 30, "wa"),
+    ("Brussels", 50.8466, 4.3517, 1220, "bru", 161),
+    ("Antwerp", 51.2194, 4.4025, 530, "vl", 204),
+    ("Ghent", 51.0543, 3.7174, 265, "vl", 156),
+    ("Charleroi", 50.4108, 4.4446, 203, "wa", 102),
+    ("Liège", 50.6326, 5.5797, 197, "wa", 69),
+    ("Bruges", 51.2093, 3.2247, 119, "vl", 138),
+    ("Namur", 50.4674, 4.8720, 113, "wa", 176),
+    ("Leuven", 50.8798, 4.7005, 102, "vl", 57),
+    ("Mons", 50.4542, 3.9567, 96, "wa", 146),
+    ("Aalst", 50.9378, 4.0403, 89, "vl", 78),
+    ("Mechelen", 51.0259, 4.4776, 87, "vl", 65),
+    ("Hasselt", 50.9307, 5.3325, 80, "vl", 102),
+    ("Kortrijk", 50.8279, 3.2649, 78, "vl", 80),
+    ("Ostend", 51.2154, 2.9286, 72, "vl", 38),
+    ("Tournai", 50.6071, 3.3893, 69, "wa", 214),
+    ("Genk", 50.9650, 5.5008, 66, "vl", 88),
+    ("Verviers", 50.5891, 5.8667, 55, "wa", 33),
+    ("Louvain-la-Neuve", 50.6681, 4.6118, 32, "wa", 33),
+    ("Arlon", 49.6833, 5.8167, 30, "wa", 118),
 ]
+BELGIUM_THOUSANDS = 11_800
+"""Belgium's population; the 19 towns hold 3.5 million of it, the rest lives around the
+other postcodes (suburbs, small towns, villages)."""
 FAMILY_TOWN_BOOST = {"Brussels": 1.5, "Antwerp": 1.2, "Liège": 1.2}
+"""Dense geography: how much heavier each town weighs for families than for volunteers."""
+NATIONAL_FAMILY_BOOST = {"Brussels": 3.0, "Antwerp": 2.0, "Liège": 2.0, "Ghent": 1.5,
+                         "Charleroi": 1.5}
+NATIONAL_FAMILY_OTHER_TOWNS = 1.2
+NATIONAL_FAMILY_REST = 0.5
+"""National geography: weight of a resident, for families, by where they live (volunteers
+weigh 1 everywhere). Recognised refugees settle mostly in the big cities, Brussels first,
+but reception places (and the families who stay near them) are spread over every
+municipality: this puts a third of the families in Brussels and a bit over a third
+outside the 19 towns."""
+GENERATORS = ("national", "dense")
 
 FAMILY_MOTHER_TONGUES = {
     "ar": 24, "uk": 14, "prs": 10, "ti": 9, "ps": 7, "ku": 7, "so": 6, "ru": 5, "fa": 5,
@@ -91,6 +106,8 @@ HERITAGE = {"ar": 0.08, "es": 0.06, "it": 0.05, "de": 0.08, "tr": 0.03, "ru": 0.
 
 
 def _places(rng, n: int, boost: dict[str, float]):
+    """Dense geography: everyone around the 19 towns only, a Gaussian scatter of 1.5-5 km
+    growing with the town. Returns (lat, lon, region, urban)."""
     weights = np.array([t[3] * boost.get(t[0], 1.0) for t in TOWNS], dtype=float)
     town = rng.choice(len(TOWNS), size=n, p=weights / weights.sum())
     lat0 = np.array([t[1] for t in TOWNS])[town]
@@ -99,7 +116,63 @@ def _places(rng, n: int, boost: dict[str, float]):
     lat = lat0 + rng.normal(size=n) * sigma_km / 111.2
     lon = lon0 + rng.normal(size=n) * sigma_km / (111.2 * np.cos(np.radians(lat0)))
     region = [TOWNS[t][4] for t in town]
-    return lat, lon, region
+    return lat, lon, region, np.ones(n, dtype=bool)
+
+
+def _town_sigma_km() -> np.ndarray:
+    """A Gaussian whose 2-sigma disc has the municipality's area (it holds 86 % of its
+    people): 3.6 km for Brussels' 161 km², 2.3 km for Liège."""
+    return np.sqrt(np.array([t[5] for t in TOWNS], dtype=float) / np.pi) / 2
+
+
+def _other_postcodes():
+    """Belgian postcode centroids outside the 19 towns (2 sigma from their centres, and
+    the Brussels region's codes): (lat, lon, region)."""
+    from countrystatecity_postal_codes import get_postcodes_of_country
+
+    sigma = _town_sigma_km()
+    rows = []
+    for entry in get_postcodes_of_country("BE"):
+        if entry.stateCode == "BRU":
+            continue
+        lat, lon = float(entry.latitude), float(entry.longitude)
+        inside = any(
+            math.hypot((lat - t[1]) * 111.2, (lon - t[2]) * 111.2 * math.cos(math.radians(t[1])))
+            < 2 * s for t, s in zip(TOWNS, sigma, strict=True))
+        if not inside:
+            rows.append((lat, lon, "vl" if entry.stateCode.startswith("V") else "wa"))
+    return rows
+
+
+def _national_places(rng, n: int, boost: dict[str, float], other_towns: float, rest: float):
+    """National geography: people where Belgians live. The 19 towns with their real
+    population and a scatter matching their area; the other 8.3 million residents
+    spread evenly over the other postcodes (about 1 000), 1.5 km around each centroid.
+    ``boost``, ``other_towns`` and ``rest`` weigh a resident for this kind of household.
+    Returns (lat, lon, region, urban)."""
+    others = _other_postcodes()
+    town_w = np.array([t[3] * boost.get(t[0], other_towns) for t in TOWNS], dtype=float)
+    rest_thousands = BELGIUM_THOUSANDS - sum(t[3] for t in TOWNS)
+    other_w = np.full(len(others), rest_thousands * rest / len(others))
+    weights = np.concatenate([town_w, other_w])
+    where = rng.choice(len(weights), size=n, p=weights / weights.sum())
+    urban = where < len(TOWNS)
+    lat0 = np.concatenate([[t[1] for t in TOWNS], [o[0] for o in others]])[where]
+    lon0 = np.concatenate([[t[2] for t in TOWNS], [o[1] for o in others]])[where]
+    sigma_km = np.concatenate([_town_sigma_km(), np.full(len(others), 1.5)])[where]
+    lat = lat0 + rng.normal(size=n) * sigma_km / 111.2
+    lon = lon0 + rng.normal(size=n) * sigma_km / (111.2 * np.cos(np.radians(lat0)))
+    regions = [t[4] for t in TOWNS] + [o[2] for o in others]
+    return lat, lon, [regions[w] for w in where], urban
+
+
+def _radii(rng, urban: np.ndarray, geography: str) -> np.ndarray:
+    """Dense: 1-5 km for everyone. National: 1-3 km in a town (the immediate vicinity is
+    a walk or a few tram stops away), 2-5 km elsewhere (the next villages, by car)."""
+    if geography == "dense":
+        return np.round(rng.uniform(1, 5, len(urban)), 1)
+    return np.round(np.where(urban, rng.uniform(1, 3, len(urban)),
+                             rng.uniform(2, 5, len(urban))), 1)
 
 
 def _rows(matrix: np.ndarray, labels) -> list[list]:
@@ -123,15 +196,29 @@ def _children(rng, n: int, share: float, max_count: int, max_age: int) -> list[t
     return [tuple(ages[i, : count[i]].tolist()) for i in range(n)]
 
 
-def generate(n_families: int, n_volunteers: int, seed: int = 0):
+def generate(n_families: int, n_volunteers: int, seed: int = 0, geography: str = "national"):
     """A synthetic programme: ``n_families`` families and ``n_volunteers`` volunteers.
 
-    Deterministic for a seed. Radii 1–5 km, capacities 0 (3 %), 1 (80 %), 2 (14 %) or
-    3 (3 %), waiting times exponential with a mean of 70 days.
+    Deterministic for a seed. ``geography`` is ``"national"`` (households where Belgians
+    live, families heavier in the big cities; radii 1-3 km in towns, 2-5 km elsewhere)
+    or ``"dense"`` (everyone around 19 town centres, a third of the volunteers in
+    Brussels; radii 1-5 km), see ``docs/benchmarks.md``. Capacities 0 (3 %), 1 (80 %),
+    2 (14 %) or 3 (3 %), waiting times exponential with a mean of 70 days.
     """
+    if geography not in GENERATORS:
+        raise ValueError(f"geography must be one of {GENERATORS}, got {geography!r}")
     rng = np.random.default_rng(seed)
+
+    def places(n, *, families):
+        if geography == "dense":
+            return _places(rng, n, FAMILY_TOWN_BOOST if families else {})
+        if families:
+            return _national_places(rng, n, NATIONAL_FAMILY_BOOST,
+                                    NATIONAL_FAMILY_OTHER_TOWNS, NATIONAL_FAMILY_REST)
+        return _national_places(rng, n, {}, 1.0, 1.0)
+
     # -- families
-    lat, lon, region = _places(rng, n_families, FAMILY_TOWN_BOOST)
+    lat, lon, region, urban = places(n_families, families=True)
     tongues = list(FAMILY_MOTHER_TONGUES)
     p = np.array(list(FAMILY_MOTHER_TONGUES.values()), dtype=float)
     mother = rng.choice(len(tongues), size=n_families, p=p / p.sum())
@@ -151,7 +238,7 @@ def generate(n_families: int, n_volunteers: int, seed: int = 0):
                                             (False, "eve"): 0.35, (True, "am"): 0.4,
                                             (True, "pm"): 0.5, (True, "eve"): 0.3})
     waiting = np.minimum(rng.exponential(70, n_families).astype(int), 720)
-    radius = np.round(rng.uniform(1, 5, n_families), 1)
+    radius = _radii(rng, urban, geography)
     families = []
     for i in range(n_families):
         tongue = tongues[mother[i]]
@@ -172,7 +259,7 @@ def generate(n_families: int, n_volunteers: int, seed: int = 0):
             mother_tongues={tongue},
         ))
     # -- volunteers
-    lat, lon, region = _places(rng, n_volunteers, {})
+    lat, lon, region, urban = places(n_volunteers, families=False)
     base = rng.random((n_volunteers, 3))
     heritage_codes = list(HERITAGE)
     heritage = rng.random((n_volunteers, len(HERITAGE))) < np.array(list(HERITAGE.values()))
@@ -185,7 +272,7 @@ def generate(n_families: int, n_volunteers: int, seed: int = 0):
                                                  (True, "pm"): 0.4, (True, "eve"): 0.15})
     volunteer_children = _children(rng, n_volunteers, 0.4, 3, 20)
     capacity = rng.choice([0, 1, 2, 3], size=n_volunteers, p=[0.03, 0.8, 0.14, 0.03])
-    radius = np.round(rng.uniform(1, 5, n_volunteers), 1)
+    radius = _radii(rng, urban, geography)
     volunteers = []
     for i in range(n_volunteers):
         p_fr, p_nl, p_en = VOLUNTEER_LANGS[region[i]]
