@@ -20,14 +20,11 @@ import threading
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from .errors import InvalidFieldError
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 MAX_AUTO_WORKERS = 2
 """Workers chosen by ``workers=None``: at most this many, and no more than the CPUs."""
@@ -77,7 +74,7 @@ def _child(connection, function: Callable[[Any], Any], task: Any) -> None:
         connection.close()
 
 
-def fork_map(function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+def fork_map[T, R](function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
     """``[function(task) for task in tasks]``, the first in this process and each of the
     others in a forked child at the same time.
 

@@ -40,3 +40,20 @@ def membership_grant(
         user=user, programme=programme, defaults={"role": role, "organisation": organisation}
     )
     return membership
+
+
+@transaction.atomic
+def programme_set_matching_weights(*, programme: Programme, weights: dict,
+                                   by: User | None = None) -> Programme:
+    """Store the programme's matching weights (only those that differ from the defaults).
+
+    Raises ``ValidationError`` on ``matching_weights`` naming the bad weight; nothing is
+    saved then.
+    """
+    from .matching_weights import overrides
+
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    locked.matching_weights = overrides(weights) if isinstance(weights, dict) else weights
+    locked.full_clean()
+    locked.save(update_fields=["matching_weights"])
+    return locked
