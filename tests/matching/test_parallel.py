@@ -7,7 +7,7 @@ import pytest
 from voisins.matching import InvalidFieldError, Weights, plan, propose
 from voisins.matching import search as search_module
 from voisins.matching.assignment import solve_b_matching, solve_b_matching_in_parts
-from voisins.matching.parallel import can_fork, fork_map, resolve_workers, split_evenly
+from voisins.matching.parallel import can_fork, fork_map, resolve_workers
 
 from .helpers import check_proposals, random_instance
 
@@ -39,9 +39,11 @@ def test_two_workers_find_the_same_proposals_as_one(monkeypatch):
     exclude = [(f.id, v.id) for f, v in zip(families[::4], volunteers[::3], strict=False)]
     weights = Weights(waiting=1.5)
     one = plan(families, volunteers, exclude, weights=weights, workers=1)
-    # Small batches, so that the search has several to share out.
+    # Small batches too, so that each worker runs several.
     monkeypatch.setattr(search_module, "PAIR_BUDGET", 500)
     two = plan(families, volunteers, exclude, weights=weights, workers=2)
+    three = plan(families, volunteers, exclude, weights=weights, workers=3)
+    assert three.proposals == one.proposals
     assert two.proposals == one.proposals and two.total_score == one.total_score
     assert two.feasible_pairs == one.feasible_pairs
     check_proposals(families, volunteers, two.proposals, exclude, weights)
@@ -82,12 +84,3 @@ def test_a_bad_number_of_workers_is_refused(bad):
     families, volunteers = random_instance(1, 3, 3)
     with pytest.raises(InvalidFieldError, match="workers"):
         propose(families, volunteers, workers=bad)
-
-
-def test_work_is_split_in_runs_of_about_the_same_size():
-    assert split_evenly([], 2) == []
-    assert split_evenly([3], 2) == [slice(0, 1)]
-    runs = split_evenly([1] * 10, 2)
-    assert runs == [slice(0, 5), slice(5, 10)]
-    assert split_evenly([1, 1, 1, 9], 3) == [slice(0, 3), slice(3, 4)]
-    assert split_evenly([2, 2, 2, 2, 2, 2], 3) == [slice(0, 2), slice(2, 4), slice(4, 6)]

@@ -22,8 +22,6 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 from .errors import InvalidFieldError
 
 MAX_AUTO_WORKERS = 2
@@ -137,30 +135,3 @@ def fork_map[T, R](function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
             if process.is_alive():  # pragma: no cover - only after an error elsewhere
                 process.kill()
                 process.join()
-
-
-def split_evenly(sizes: Sequence[float], parts: int) -> list[slice]:
-    """Contiguous slices of ``sizes`` with about the same total each (at most ``parts``,
-    none empty).
-
-    Examples
-    --------
-    >>> split_evenly([5, 1, 1, 1, 1, 1], 2)
-    [slice(0, 1, None), slice(1, 6, None)]
-    >>> split_evenly([1, 1, 1, 9], 3)
-    [slice(0, 3, None), slice(3, 4, None)]
-    """
-    if not len(sizes):
-        return []
-    cumulative = np.cumsum(np.asarray(sizes, dtype=np.float64))
-    total = float(cumulative[-1])
-    if parts <= 1 or len(sizes) == 1 or total <= 0:
-        return [slice(0, len(sizes))]
-    # Cut after the element whose running total is closest to each k / parts of the total.
-    targets = total * np.arange(1, parts) / parts
-    after = np.searchsorted(cumulative, targets)
-    before = np.maximum(after - 1, 0)
-    closer = np.abs(cumulative[before] - targets) <= np.abs(cumulative[after] - targets)
-    cuts = np.where(closer & (after > 0), before, after) + 1
-    bounds = np.unique(np.r_[0, cuts, len(sizes)].clip(0, len(sizes)))
-    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]

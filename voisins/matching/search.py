@@ -40,16 +40,17 @@ import numpy as np
 from .errors import DuplicateIdError, InvalidFieldError
 from .geo import EARTH_RADIUS_KM, haversine_prepared, prepare
 from .model import SLOT_BITS, Family, Volunteer
-from .parallel import fork_map, resolve_workers, split_evenly
-from .rules import Exclude, combine
+from .parallel import fork_map, resolve_workers
+from .rules import Exclude, as_exclude_set, combine
 from .weights import Weights
 
 Masks = tuple[np.ndarray, ...]
 """A bit-mask column: one ``uint64`` array per 64 codes."""
 
-PARALLEL_PAIRS = 1_000_000
-"""Candidate pairs from which ``workers=None`` searches in two processes (about 0.15 s of
-work: forking costs a few milliseconds)."""
+PARALLEL_WORK = 20_000_000
+"""Families times index entries from which ``workers=None`` searches in two processes
+(5 000 families and 3 000 volunteers around one town is about 0.1 s of work; forking
+costs a few milliseconds)."""
 
 PAIR_BUDGET = 500_000
 """Candidate pairs handled at once: bounds the memory of the search (~100 bytes each).
@@ -207,6 +208,23 @@ class FamilyArrays:
     waiting: np.ndarray
     packed: np.ndarray | None
     """Needs and slots in one word, when the index packs offers and slots."""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def part(self, part: slice) -> FamilyArrays:
+        """The families of ``part`` (a slice of their indices)."""
+        def cut(value):
+            if value is None:
+                return None
+            if isinstance(value, list):
+                return value[part]
+            if isinstance(value, tuple):
+                return tuple(cut(v) for v in value)
+            return value[part]
+
+        return FamilyArrays(**{name: cut(getattr(self, name))
+                               for name in self.__dataclass_fields__})
 
 
 @dataclass
@@ -515,7 +533,7 @@ class VolunteerIndex:
         workers : int or None, default 1
             Processes to search in (see :mod:`voisins.matching.parallel`); None chooses
             (two on a multi-core machine when there are more than
-            :data:`PARALLEL_PAIRS` candidate pairs).
+            :data:`PARALLEL_WORK`).
 
         Returns
         -------
@@ -528,38 +546,48 @@ class VolunteerIndex:
         Work is proportional to the candidate pairs that share a language and lie in the
         strips crossed by each family's circle (about 1.2 times those within its radius),
         in batches of :data:`PAIR_BUDGET`; memory is ``O(PAIR_BUDGET + kept pairs)`` per
-        worker. With several workers the batches are shared out in contiguous runs of
-        about the same number of pairs, so the result is the same, in the same order.
+        worker. With several workers each takes a contiguous run of the families (the
+        same number each: families in no geographic order share the work evenly) and
+        encodes and searches them; the result is the same, in the same order.
         """
-        fa = families if isinstance(families, FamilyArrays) else self.encode(families, weights)
-        if len(fa.ids) == 0 or len(self.keys) == 0:
+        n_families = len(families)
+        if n_families == 0 or len(self.keys) == 0:
             return Edges.concatenate([])
+        n_workers = resolve_workers(workers, float(n_families) * len(self.keys),
+                                    PARALLEL_WORK)
+        exclude = as_exclude_set(exclude) if exclude else ()
+        parts = [slice(int(a), int(b)) for a, b in zip(
+            np.linspace(0, n_families, n_workers + 1).round()[:-1],
+            np.linspace(0, n_families, n_workers + 1).round()[1:], strict=True) if b > a]
+
+        def search(part: slice) -> Edges:
+            fa = (families.part(part) if isinstance(families, FamilyArrays)
+                  else self.encode(families[part], weights))
+            edges = self._edges(fa, exclude, weights, max_candidates)
+            edges.family += part.start
+            return edges
+
+        return Edges.concatenate(fork_map(search, parts))
+
+    def _edges(self, fa: FamilyArrays, exclude: Exclude, weights: Weights,
+               max_candidates: int | None) -> Edges:
+        """:meth:`edges` for encoded families, in this process."""
         excluded = self._excluded_keys(fa.ids, exclude)
         family, start, stop, earlier = self._ranges(fa)
         vol_ages = self._similar_ages(weights.children_age_gap)
         speaks_host = self._speaks(weights.host_language_code)
         priorities = [(p, masks) for p, masks in enumerate(fa.needs_by_priority, start=1)
                       if any(word.any() for word in masks)]
-        size = stop - start
-        batches = list(_batches(family, size, len(fa.ids)))
-
-        def search(runs: slice) -> Edges:
-            parts = []
-            for batch in batches[runs]:
-                part = self._batch_edges(fa, family[batch], start[batch], stop[batch],
-                                         _take(earlier, batch), excluded, vol_ages,
-                                         speaks_host, priorities, weights)
-                if max_candidates is not None:
-                    part = _keep_best(part, max_candidates, self.id_rank)
-                part.volunteer = self.volunteer[part.volunteer]
-                parts.append(part)
-            return Edges.concatenate(parts)
-
-        n_workers = resolve_workers(workers, float(size.sum()), PARALLEL_PAIRS)
-        pairs_per_batch = [int(size[batch].sum()) for batch in batches]
-        runs = split_evenly(pairs_per_batch, n_workers) or [slice(0, 0)]
-        return Edges.concatenate(fork_map(search, runs) if len(runs) > 1
-                                 else [search(runs[0])])
+        parts = []
+        for batch in _batches(family, stop - start, len(fa.ids)):
+            part = self._batch_edges(fa, family[batch], start[batch], stop[batch],
+                                     _take(earlier, batch), excluded, vol_ages, speaks_host,
+                                     priorities, weights)
+            if max_candidates is not None:
+                part = _keep_best(part, max_candidates, self.id_rank)
+            part.volunteer = self.volunteer[part.volunteer]
+            parts.append(part)
+        return Edges.concatenate(parts)
 
     def _excluded_keys(self, family_ids: list[Hashable], exclude: Exclude) -> np.ndarray | None:
         if not exclude:
