@@ -2,28 +2,36 @@
 
 Usage (from the repository root)::
 
-    python bench/matching.py                       # sizes 1000, 10000, 100000
-    python bench/matching.py --sizes 1000 10000    # some sizes only
-    python bench/matching.py --cap-size 20000      # measure what the K=50 cap costs
-    python bench/matching.py --markdown            # also print the tables for the docs
+    python bench/matching.py                          # 1 000, 10 000, 100 000; both geographies
+    python bench/matching.py --sizes 1000 10000       # some sizes only
+    python bench/matching.py --geographies national   # one instance generator only
+    python bench/matching.py --cap-size 20000         # what the K=50 cap costs (default)
+    python bench/matching.py --no-serial --json       # no one-process baseline; JSON too
 
 Each size runs in a fresh interpreter, so that its peak resident memory
-(``ru_maxrss``) is its own. For each size it prints the time of each step (index,
-candidate search with scoring, solve, reasons), peak memory, feasible pairs, families
-matched and total score, and two baselines on the same instance: **greedy** (pairs by
-descending score, on the same candidate pairs as the optimum) and, up to 5 000 per side,
-**dense** ``scipy.optimize.linear_sum_assignment`` on all feasible pairs (volunteers
-expanded by capacity). Then it times :meth:`VolunteerIndex.suggest` for a few hundred
-random families among the volunteers of the largest size.
+(``ru_maxrss``) is its own. For each size it prints what makes pairs feasible in the
+instance, the time of each step (index, candidate search with scoring, solve, reasons)
+in wall and CPU time (this process and the worker process), peak memory, feasible pairs,
+families matched and total score, and baselines on the same instance in the same
+process: the engine in **one process** (``workers=1``), **greedy** (pairs by descending
+score, on the same candidate pairs as the optimum) and, up to 5 000 per side, **dense**
+``scipy.optimize.linear_sum_assignment`` on all feasible pairs (volunteers expanded by
+capacity). Then it times :meth:`VolunteerIndex.suggest` for a few hundred random
+families among the volunteers of the largest size.
 
-The instance generator (:func:`generate`) places families and volunteers around the
-centroids of Belgian towns weighted by population (Brussels the heaviest, and heavier
-still for families: most refugees live in the big cities), with a Gaussian scatter of a
-few kilometres that grows with the town's size. Languages, needs, offers, time slots and
-children follow rough shares for a Belgian solidarity-neighbours programme: families
-speak Arabic, Ukrainian, Dari, Pashto, Tigrinya, Russian, Somali, Kurdish, Persian…,
-often some English and a little French; volunteers speak French or Dutch by region,
-often English, sometimes a heritage language. Everything is drawn from one seed.
+The instance generator (:func:`generate`) has two geographies. **national** (the
+default) puts households where Belgians live: the 19 largest towns with their real
+population and a scatter that matches their area, and the other 8.3 million residents
+around the other postcode centroids; volunteers weigh the same everywhere, families more
+in the big cities (a third of them in Brussels); radii 1-3 km in a town, 2-5 km
+elsewhere. **dense** (the first generator, kept to compare) puts everyone around the 19
+town centres only, a third of the volunteers in Brussels, with radii 1-5 km. Languages,
+needs, offers, time slots and children are the same in both and follow rough shares for
+a Belgian solidarity-neighbours programme: families speak Arabic, Ukrainian, Dari,
+Pashto, Tigrinya, Russian, Somali, Kurdish, Persian…, often some English and a little
+French; volunteers speak French or Dutch by region, often English, sometimes a heritage
+language. Everything is drawn from one seed. ``docs/benchmarks.md`` discusses how
+realistic each is.
 """
 
 from __future__ import annotations
@@ -335,30 +343,78 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_size(size: int, seed: int, suggest_queries: int, verify: bool) -> dict:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def describe(families, volunteers, seed: int, sample: int = 400) -> dict:
+    """What makes pairs feasible in an instance: for a sample of families, the volunteers
+    within reach (distance at most both radii) and the share of those that share a
+    language, a need/offer, a time slot, and all three (with capacity > 0)."""
+    from voisins.matching import haversine_km
+
+    rng = np.random.default_rng(seed + 7)
+    lat = np.array([v.lat for v in volunteers])
+    lon = np.array([v.lon for v in volunteers])
+    radius = np.array([v.radius_km for v in volunteers])
+    within, counts = [], np.zeros(4)
+    for i in rng.choice(len(families), size=min(sample, len(families)), replace=False):
+        f = families[int(i)]
+        d = haversine_km(lat1=f.lat, lon1=f.lon, lat2=lat, lon2=lon)
+        near = np.flatnonzero(d <= np.minimum(f.radius_km, radius))
+        within.append(len(near))
+        for j in near.tolist():
+            v = volunteers[j]
+            a, b = bool(f.languages & v.languages), bool(f.needs & v.offers)
+            c = bool(f.availability & v.availability)
+            counts += (a, b, c, a and b and c and v.capacity > 0)
+    total = max(1, sum(within))
+    return {"within_reach_mean": float(np.mean(within)),
+            "within_reach_median": float(np.median(within)),
+            "share_language": counts[0] / total, "share_need": counts[1] / total,
+            "share_slot": counts[2] / total, "share_feasible": counts[3] / total}
+
+
+def run_size(size: int, seed: int, suggest_queries: int, verify: bool, geography: str,
+             serial: bool) -> dict:
     t = time.perf_counter()
-    families, volunteers = generate(size, size, seed)
+    families, volunteers = generate(size, size, seed, geography)
     generated_s = time.perf_counter() - t
     rss_instance = _rss_mib()
 
-    t, c = time.perf_counter(), time.process_time()
+    load_before = os.getloadavg()[0]
+    t, c, cc = time.perf_counter(), time.process_time(), _children_cpu()
     result = plan(families, volunteers)
     total_s, total_cpu = time.perf_counter() - t, time.process_time() - c
+    children_cpu = _children_cpu() - cc
     rss_peak = _rss_mib()
     out = {
         "size": size,
+        "geography": geography,
         "generate_s": generated_s,
         "end_to_end_s": total_s,
         "end_to_end_cpu_s": total_cpu,
+        "workers_cpu_s": children_cpu,
         "load_average": os.getloadavg()[0],
+        "load_average_before": load_before,
         **{f"{k}_s": v for k, v in result.timings.items()},
         "rss_instance_mib": rss_instance,
         "rss_peak_mib": rss_peak,
+        "workers_rss_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "feasible_pairs": result.feasible_pairs,
         "candidate_pairs": result.candidate_pairs,
         "matched": len(result.proposals),
         "total_score": result.total_score,
     }
+    if serial:
+        # Baseline in the same process: everything in this one process (workers=1).
+        t, c = time.perf_counter(), time.process_time()
+        one = plan(families, volunteers, workers=1)
+        out.update(serial_s=time.perf_counter() - t, serial_cpu_s=time.process_time() - c,
+                   serial_same=[(p.family_id, p.volunteer_id) for p in one.proposals]
+                   == [(p.family_id, p.volunteer_id) for p in result.proposals])
+    out.update(describe(families, volunteers, seed))
 
     # Baselines on the same instance, with the same index and candidate pairs.
     index = VolunteerIndex(volunteers)
@@ -403,12 +459,13 @@ def run_size(size: int, seed: int, suggest_queries: int, verify: bool) -> dict:
     return out
 
 
-def run_cap(size: int, seed: int) -> dict:
-    families, volunteers = generate(size, size, seed)
+def run_cap(size: int, seed: int, geography: str) -> dict:
+    families, volunteers = generate(size, size, seed, geography)
     capped = plan(families, volunteers, max_candidates=50)
     uncapped = plan(families, volunteers, max_candidates=None)
     return {
         "size": size,
+        "geography": geography,
         "capped_total": capped.total_score,
         "uncapped_total": uncapped.total_score,
         "capped_pairs": capped.candidate_pairs,
@@ -457,17 +514,28 @@ def _child(args: list[str]) -> dict:
 
 
 def print_size(r: dict) -> None:
-    print(f"\n== {r['size']:,} families x {r['size']:,} volunteers")
+    print(f"\n== {r['size']:,} families x {r['size']:,} volunteers, {r['geography']} geography")
+    print(f"  households within reach of a family: mean {r['within_reach_mean']:.0f}, median "
+          f"{r['within_reach_median']:.0f}; of those {r['share_language']:.0%} share a "
+          f"language, {r['share_need']:.0%} a need/offer, {r['share_slot']:.0%} a slot, "
+          f"{r['share_feasible']:.0%} all three")
     print(f"  end to end {r['end_to_end_s']:.2f} s wall = index {r['index_s']:.2f} + search and "
           f"scoring {r['search_s']:.2f} + solve {r['solve_s']:.2f} + reasons "
           f"{r['reasons_s']:.2f}   (instance generated in {r['generate_s']:.1f} s)")
-    print(f"  end to end {r['end_to_end_cpu_s']:.2f} s CPU = index {r['index_cpu_s']:.2f} + "
-          f"search and scoring {r['search_cpu_s']:.2f} + solve {r['solve_cpu_s']:.2f} + "
-          f"reasons {r['reasons_cpu_s']:.2f}   (1-min load average {r['load_average']:.1f})")
+    print(f"  end to end {r['end_to_end_cpu_s']:.2f} s CPU in this process = index "
+          f"{r['index_cpu_s']:.2f} + search and scoring {r['search_cpu_s']:.2f} + solve "
+          f"{r['solve_cpu_s']:.2f} + reasons {r['reasons_cpu_s']:.2f}, plus "
+          f"{r['workers_cpu_s']:.2f} s CPU in the worker   (1-min load average "
+          f"{r['load_average_before']:.1f} before, {r['load_average']:.1f} after)")
+    if "serial_s" in r:
+        print(f"  baseline in one process (workers=1): {r['serial_s']:.2f} s wall, "
+              f"{r['serial_cpu_s']:.2f} s CPU -> speed-up {r['serial_s'] / r['end_to_end_s']:.2f}"
+              f"; same proposals: {r['serial_same']}")
     print(f"  peak RSS {r['rss_peak_mib']:.0f} MiB (instance alone {r['rss_instance_mib']:.0f} "
-          f"MiB)")
-    print(f"  feasible pairs {r['feasible_pairs']:,}, kept for the solver (K=50) "
-          f"{r['candidate_pairs']:,}")
+          f"MiB), worker {r['workers_rss_peak_mib']:.0f} MiB (mostly pages shared with this "
+          f"process)")
+    print(f"  feasible pairs {r['feasible_pairs']:,} ({r['feasible_pairs'] / r['size']:.1f} per "
+          f"family), kept for the solver (K=50) {r['candidate_pairs']:,}")
     print(f"  matched {r['matched']:,} families, total score {r['total_score']:,.3f}")
     print(f"  greedy: total {r['greedy_total']:,.3f}, matched {r['greedy_matched']:,}  ->  "
           f"optimum/greedy score {r['total_score'] / r['greedy_total']:.4f}, matched "
@@ -492,34 +560,44 @@ def main() -> None:
     parser.add_argument("--verify", action="store_true",
                         help="check every proposal against the scalar rules")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--geographies", nargs="+", choices=GENERATORS, default=list(GENERATORS),
+                        help="instance generators to run (default: national dense)")
+    parser.add_argument("--no-serial", action="store_true",
+                        help="skip the one-process baseline")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cap-only", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--geography", choices=GENERATORS, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.one is not None:
         last = args.one == max(args.sizes)
         print(json.dumps(run_size(args.one, args.seed, args.suggest_queries if last else 0,
-                                  args.verify)))
+                                  args.verify, args.geography, not args.no_serial)))
         return
     if args.cap_only is not None:
-        print(json.dumps(run_cap(args.cap_only, args.seed)))
+        print(json.dumps(run_cap(args.cap_only, args.seed, args.geography)))
         return
 
     info = machine()
     print(f"{info['date']}  {info['nproc']} x {info['cpu']}, {info['ram_gib']} GiB RAM; "
           f"Python {info['python']}, numpy {info['numpy']}, scipy {info['scipy']}, "
           f"OR-Tools {info['ortools']}; seed {args.seed}")
-    results = {"machine": info, "sizes": [], "cap": None}
-    for size in args.sizes:
-        extra = ["--verify"] if args.verify else []
-        r = _child(["--one", str(size), "--sizes", *map(str, args.sizes), "--seed",
-                    str(args.seed), "--suggest-queries", str(args.suggest_queries), *extra])
-        results["sizes"].append(r)
-        print_size(r)
-    if args.cap_size:
-        c = _child(["--cap-only", str(args.cap_size), "--seed", str(args.seed)])
-        results["cap"] = c
-        print(f"\n== cost of keeping {50} candidates per family, {c['size']:,} x {c['size']:,}")
+    results = {"machine": info, "sizes": [], "cap": []}
+    for geography in args.geographies:
+        for size in args.sizes:
+            extra = ["--verify"] if args.verify else []
+            extra += ["--no-serial"] if args.no_serial else []
+            r = _child(["--one", str(size), "--sizes", *map(str, args.sizes), "--seed",
+                        str(args.seed), "--suggest-queries", str(args.suggest_queries),
+                        "--geography", geography, *extra])
+            results["sizes"].append(r)
+            print_size(r)
+    for geography in args.geographies if args.cap_size else ():
+        c = _child(["--cap-only", str(args.cap_size), "--seed", str(args.seed),
+                    "--geography", geography])
+        results["cap"].append(c)
+        print(f"\n== cost of keeping {50} candidates per family, {c['size']:,} x "
+              f"{c['size']:,}, {geography} geography")
         print(f"  uncapped: total {c['uncapped_total']:,.3f} on {c['uncapped_pairs']:,} pairs, "
               f"solve {c['uncapped_solve_s']:.2f} s, matched {c['uncapped_matched']:,}")
         print(f"  K=50:     total {c['capped_total']:,.3f} on {c['capped_pairs']:,} pairs, "

@@ -32,6 +32,7 @@ function the scalar :func:`voisins.matching.score` calls.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -86,7 +87,12 @@ class CodeBook:
     """
 
     def __init__(self, codes: Iterable[str]):
-        self.positions = {code: i for i, code in enumerate(sorted(set(codes)))}
+        # The most frequent codes get the lowest bits: the search keeps a pair under the
+        # first language both speak, so the big ranges (French, Dutch, English) need no
+        # check for pairs already found under an earlier language.
+        count = Counter(codes)
+        ordered = sorted(count, key=lambda code: (-count[code], code))
+        self.positions = {code: i for i, code in enumerate(ordered)}
         self.words = max(1, math.ceil(len(self.positions) / 64))
         self._cache: dict[frozenset[str], int] = {}
 
@@ -626,9 +632,17 @@ class VolunteerIndex:
         j = np.arange(size.sum()) + np.repeat(start - (np.cumsum(size) - size), size)
 
         # Cheapest and most selective filters first; each keeps the survivors only.
-        if any(word.any() for word in earlier):
-            keep = ~_intersects(_take(earlier, r), _take(self.languages, j))
-            r, j = r[keep], j[keep]
+        # Pairs of a range with no earlier language cannot have been found already.
+        later = earlier[0] != 0
+        for word in earlier[1:]:
+            later |= word != 0
+        if later.any():
+            check = np.flatnonzero(later[r])
+            found = _intersects(_take(earlier, r[check]), _take(self.languages, j[check]))
+            if found.any():
+                keep = np.ones(len(r), dtype=bool)
+                keep[check[found]] = False
+                r, j = r[keep], j[keep]
         i = family[r]
         if self.packed is not None:
             both = fa.packed[i] & self.packed[j]
