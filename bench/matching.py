@@ -343,6 +343,49 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _private_mib() -> float:
+    """This process's private memory (pages not shared with its parent), from smaps."""
+    try:
+        text = Path("/proc/self/smaps_rollup").read_text()
+    except OSError:
+        return float("nan")
+    kib = sum(int(line.split()[1]) for line in text.splitlines()
+              if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    return kib / 1024
+
+
+WORKER_PRIVATE_MIB: list[float] = []
+
+
+def _watch_workers() -> None:
+    """Record the private memory of each worker process at the end of its task: a worker
+    is forked, so most of its resident pages are the parent's, shared; only its private
+    pages add to the machine's memory. (Wraps the engine's fork_map for the benchmark.)"""
+    import tempfile
+
+    from voisins.matching import assignment, parallel, search
+
+    original = parallel.fork_map
+    folder = Path(tempfile.mkdtemp(prefix="voisins-bench-"))
+
+    def fork_map(function, tasks):
+        parent = os.getpid()
+
+        def measured(task):
+            result = function(task)
+            if os.getpid() != parent:
+                (folder / str(os.getpid())).write_text(str(_private_mib()))
+            return result
+
+        results = original(measured, tasks)
+        for file in folder.iterdir():
+            WORKER_PRIVATE_MIB.append(float(file.read_text()))
+            file.unlink()
+        return results
+
+    search.fork_map = assignment.fork_map = fork_map
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -383,6 +426,12 @@ def run_size(size: int, seed: int, suggest_queries: int, verify: bool, geography
     generated_s = time.perf_counter() - t
     rss_instance = _rss_mib()
 
+    _watch_workers()
+    # Warm-up on a few households: imports and first-call costs are not the engine's
+    # steady speed (and the one-process baseline below would get them for free).
+    plan(families[:300], volunteers[:300])
+    plan(families[:300], volunteers[:300], workers=2)
+    WORKER_PRIVATE_MIB.clear()
     load_before = os.getloadavg()[0]
     t, c, cc = time.perf_counter(), time.process_time(), _children_cpu()
     result = plan(families, volunteers)
@@ -402,6 +451,7 @@ def run_size(size: int, seed: int, suggest_queries: int, verify: bool, geography
         "rss_instance_mib": rss_instance,
         "rss_peak_mib": rss_peak,
         "workers_rss_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "workers_private_peak_mib": max(WORKER_PRIVATE_MIB, default=0.0),
         "feasible_pairs": result.feasible_pairs,
         "candidate_pairs": result.candidate_pairs,
         "matched": len(result.proposals),
@@ -412,6 +462,7 @@ def run_size(size: int, seed: int, suggest_queries: int, verify: bool, geography
         t, c = time.perf_counter(), time.process_time()
         one = plan(families, volunteers, workers=1)
         out.update(serial_s=time.perf_counter() - t, serial_cpu_s=time.process_time() - c,
+                   serial_total=one.total_score,
                    serial_same=[(p.family_id, p.volunteer_id) for p in one.proposals]
                    == [(p.family_id, p.volunteer_id) for p in result.proposals])
     out.update(describe(families, volunteers, seed))
@@ -530,9 +581,10 @@ def print_size(r: dict) -> None:
     if "serial_s" in r:
         print(f"  baseline in one process (workers=1): {r['serial_s']:.2f} s wall, "
               f"{r['serial_cpu_s']:.2f} s CPU -> speed-up {r['serial_s'] / r['end_to_end_s']:.2f}"
-              f"; same proposals: {r['serial_same']}")
+              f"; same proposals: {r['serial_same']} (total {r['serial_total']:,.3f})")
     print(f"  peak RSS {r['rss_peak_mib']:.0f} MiB (instance alone {r['rss_instance_mib']:.0f} "
-          f"MiB), worker {r['workers_rss_peak_mib']:.0f} MiB (mostly pages shared with this "
+          f"MiB); worker {r['workers_rss_peak_mib']:.0f} MiB resident, of which "
+          f"{r['workers_private_peak_mib']:.0f} MiB its own (the rest shared with this "
           f"process)")
     print(f"  feasible pairs {r['feasible_pairs']:,} ({r['feasible_pairs'] / r['size']:.1f} per "
           f"family), kept for the solver (K=50) {r['candidate_pairs']:,}")

@@ -50,8 +50,12 @@ def test_two_workers_find_the_same_proposals_as_one(monkeypatch):
 
 
 @needs_fork
-def test_independent_components_solved_apart_give_the_whole_optimum():
+def test_independent_components_solved_apart_give_the_whole_optimum(monkeypatch):
     import numpy as np
+
+    from voisins.matching import assignment
+
+    monkeypatch.setattr(assignment, "PARALLEL_ARCS", 100)
 
     rng = np.random.default_rng(3)
     # Three separate clusters of a random bipartite graph.
@@ -68,6 +72,9 @@ def test_independent_components_solved_apart_give_the_whole_optimum():
     whole = solve_b_matching(left, right, weight, left_cap, right_cap)
     parts = solve_b_matching_in_parts(left, right, weight, left_cap, right_cap, workers=2)
     assert weight[parts].sum() == pytest.approx(weight[whole].sum(), rel=1e-12)
+    # One process solves the same groups and finds the same pairs.
+    alone = solve_b_matching_in_parts(left, right, weight, left_cap, right_cap, workers=1)
+    assert (alone == parts).all()
     assert np.bincount(left[parts], minlength=120).max() <= 1
     assert (np.bincount(right[parts], minlength=90) <= right_cap).all()
 

@@ -121,7 +121,8 @@ def solve_b_matching(
 
 
 PARALLEL_ARCS = 200_000
-"""Edges from which ``workers=None`` solves independent components in two processes."""
+"""Edges from which the graph is solved as :data:`SOLVE_GROUPS` groups of components."""
+SOLVE_GROUPS = 2
 
 
 def solve_b_matching_in_parts(
@@ -132,22 +133,24 @@ def solve_b_matching_in_parts(
     right_cap: np.ndarray,
     workers: int | None = None,
 ) -> np.ndarray:
-    """:func:`solve_b_matching`, with the connected components shared out among workers.
+    """:func:`solve_b_matching`, with the connected components solved in groups, the
+    groups at the same time in forked processes (:mod:`voisins.matching.parallel`).
 
     Components share no node, so the optimum of the whole graph is the union of their
-    optima. They are packed, largest first, into as many groups as workers (each group
-    to the group with the fewest edges so far) and each group is solved on its own, the
-    groups at the same time in forked processes (:mod:`voisins.matching.parallel`).
+    optima. From :data:`PARALLEL_ARCS` edges the components are packed, largest first,
+    into :data:`SOLVE_GROUPS` groups (each to the group with the fewest edges so far).
+    The groups depend on the graph only, not on ``workers``: one process solves them
+    one after the other and finds exactly what two find (among several optima of equal
+    total, the solver's choice depends on the graph it is given).
 
     Notes
     -----
     ``O(n + m)`` for the components (``scipy.sparse.csgraph``) on top of the solves;
-    on a map of a country the largest component is a big city, so the gain is bounded by
-    its share of the edges.
+    on a map of a country the largest component is a big city, so the gain of a second
+    process is bounded by that city's share of the edges.
     """
     m = len(weight)
-    n_workers = resolve_workers(workers, float(m), PARALLEL_ARCS)
-    if n_workers <= 1 or m == 0:
+    if m < PARALLEL_ARCS:
         return solve_b_matching(left, right, weight, left_cap, right_cap)
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -159,7 +162,7 @@ def solve_b_matching_in_parts(
     component = label[left]
     arcs = np.bincount(component)
     group_of = np.zeros(len(arcs), dtype=np.int64)
-    load = np.zeros(n_workers, dtype=np.int64)
+    load = np.zeros(SOLVE_GROUPS, dtype=np.int64)
     for c in np.argsort(-arcs, kind="stable"):
         if arcs[c] == 0:
             break
@@ -167,13 +170,15 @@ def solve_b_matching_in_parts(
         group_of[c] = g
         load[g] += arcs[c]
     group = group_of[component]
-    parts = [np.flatnonzero(group == g) for g in range(n_workers) if load[g] > 0]
+    parts = [np.flatnonzero(group == g) for g in range(SOLVE_GROUPS) if load[g] > 0]
 
     def solve(edges: np.ndarray) -> np.ndarray:
         return solve_b_matching(left[edges], right[edges], weight[edges], left_cap, right_cap)
 
+    n_workers = resolve_workers(workers, float(m), PARALLEL_ARCS)
+    solved = fork_map(solve, parts) if n_workers > 1 else [solve(part) for part in parts]
     chosen = np.zeros(m, dtype=bool)
-    for edges, part in zip(parts, fork_map(solve, parts), strict=True):
+    for edges, part in zip(parts, solved, strict=True):
         chosen[edges] = part
     return chosen
 
