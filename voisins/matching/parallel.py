@@ -98,6 +98,13 @@ def fork_map[T, R](function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
     -----
     ``O(size of the results)`` on top of the tasks: each child sends its result back
     pickled through a pipe. Call only where :func:`can_fork` is true.
+
+    Examples
+    --------
+    >>> import os
+    >>> parent = os.getpid()
+    >>> [(n, pid == parent) for n, pid in fork_map(lambda n: (n * n, os.getpid()), [2, 3])]
+    [(4, True), (9, False)]
     """
     if len(tasks) <= 1:
         return [function(task) for task in tasks]
