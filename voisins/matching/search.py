@@ -315,8 +315,9 @@ class VolunteerIndex:
         slot_cache: dict = {}
 
         radius = np.array([v.radius_km for v in vols], dtype=np.float64)
-        # Strips about a third of a typical radius high: few candidates outside the
-        # circle, few ranges per family.
+        # Strips two thirds of a typical radius high: a balance between candidates
+        # outside the circle and ranges per family (measured at 100 000 per side: 10 %
+        # faster than a third on the national geography, the same on the dense one).
         typical = float(np.median(radius)) if len(vols) else 1.0
         # Radius bands (at the quartiles of the radii): a family looks at the volunteers of
         # a band only as far as the band's largest radius, so that volunteers who go
@@ -326,7 +327,7 @@ class VolunteerIndex:
         band = np.searchsorted(self.band_max, radius, side="left")
         n_groups = max(1, len(self.languages_book)) * len(self.band_max)
         min_strip = math.pi * EARTH_RADIUS_KM * n_groups / (_MAX_GROUPS - n_groups)
-        self.strip_km = min(max(typical / 3.0, 0.05, min_strip), 5000.0)
+        self.strip_km = min(max(typical / 1.5, 0.05, min_strip), 5000.0)
         self.strip_rad = self.strip_km / EARTH_RADIUS_KM
         self.n_strips = int(math.floor(math.pi / self.strip_rad)) + 1
 
