@@ -11,6 +11,7 @@ import numpy as np
 
 from .assignment import solve_b_matching_in_parts
 from .errors import InvalidFieldError
+from .geo import spatial_rank
 from .model import Family, Proposal, Volunteer
 from .parallel import check_workers
 from .reasons import explain
@@ -148,7 +149,8 @@ class MatchingPlan:
     """Pairs given to the solver."""
     timings: dict[str, float] = field(default_factory=dict)
     """Wall-clock seconds spent in ``index``, ``search`` (with scoring), ``solve`` and
-    ``reasons``, and the CPU seconds of this process in each (``index_cpu``…)."""
+    ``reasons``, and the CPU seconds of this process in each (``index_cpu``…); a worker
+    process's CPU is not included (see :mod:`voisins.matching.parallel`)."""
 
 
 def plan(
@@ -207,10 +209,13 @@ def plan(
     edges = index.edges(families, exclude, weights=weights, max_candidates=max_candidates,
                         workers=workers)
     clock.lap("search")
-    capacity = np.array([v.capacity for v in index.volunteers], dtype=np.int64)
-    chosen = solve_b_matching_in_parts(edges.family, edges.volunteer, edges.score,
-                                       np.ones(len(families), dtype=np.int64), capacity,
-                                       workers)
+    vols = index.volunteers
+    capacity = np.array([v.capacity for v in vols], dtype=np.int64)
+    chosen = solve_b_matching_in_parts(
+        edges.family, edges.volunteer, edges.score, np.ones(len(families), dtype=np.int64),
+        capacity, workers,
+        left_rank=spatial_rank(lat=[f.lat for f in families], lon=[f.lon for f in families]),
+        right_rank=spatial_rank(lat=[v.lat for v in vols], lon=[v.lon for v in vols]))
     clock.lap("solve")
     proposals = proposals_for(families, index.volunteers, edges.subset(chosen), weights)
     proposals.sort(key=lambda p: (-p.score, id_sort_key(p.family_id)))

@@ -26,7 +26,9 @@ Families are processed in batches of about :data:`PAIR_BUDGET` candidate pairs, 
 memory stays bounded however dense the map is. Each batch is filtered with vectorised
 bit operations (needs/offers, slots), then by distance, then by ``exclude``, and only
 the survivors are scored, with :func:`voisins.matching.rules.combine` — the same
-function the scalar :func:`voisins.matching.score` calls.
+function the scalar :func:`voisins.matching.score` calls. With several workers
+(:mod:`voisins.matching.parallel`) each forked process takes a contiguous run of the
+families, encodes them and searches them; the pairs come back in the same order.
 """
 
 from __future__ import annotations
