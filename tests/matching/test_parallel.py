@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from voisins.matching import InvalidFieldError, Weights, plan, propose
+from voisins.matching import InvalidFieldError, VolunteerIndex, Weights, plan, propose
 from voisins.matching import search as search_module
 from voisins.matching.assignment import solve_b_matching, solve_b_matching_in_parts
 from voisins.matching.parallel import can_fork, fork_map, resolve_workers
@@ -39,11 +39,21 @@ def test_two_workers_find_the_same_proposals_as_one(monkeypatch):
     exclude = [(f.id, v.id) for f, v in zip(families[::4], volunteers[::3], strict=False)]
     weights = Weights(waiting=1.5)
     one = plan(families, volunteers, exclude, weights=weights, workers=1)
-    # Small batches too, so that each worker runs several.
+    # Small blocks and batches, so that each worker runs several.
     monkeypatch.setattr(search_module, "PAIR_BUDGET", 500)
+    monkeypatch.setattr(search_module, "BLOCK_FAMILIES", 16)
     two = plan(families, volunteers, exclude, weights=weights, workers=2)
     three = plan(families, volunteers, exclude, weights=weights, workers=3)
     assert three.proposals == one.proposals
+    # Pairs come out in the same order, whatever the blocks and the workers.
+    index = VolunteerIndex(volunteers)
+    edges = [index.edges(families, exclude, weights=weights, workers=w) for w in (1, 2)]
+    monkeypatch.setattr(search_module, "BLOCK_FAMILIES", 4096)
+    edges.append(index.edges(families, exclude, weights=weights, workers=1))
+    for other in edges[1:]:
+        assert (other.family == edges[0].family).all()
+        assert (other.volunteer == edges[0].volunteer).all()
+        assert (other.score == edges[0].score).all()
     assert two.proposals == one.proposals and two.total_score == one.total_score
     assert two.feasible_pairs == one.feasible_pairs
     check_proposals(families, volunteers, two.proposals, exclude, weights)
