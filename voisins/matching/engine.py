@@ -284,8 +284,10 @@ def propose(
     reach, in bounded batches), then a maximum-weight b-matching
     (:func:`voisins.matching.assign`'s min-cost flow) on the kept pairs; reasons are built
     for the returned proposals only. On the 2-core development machine 10 000 families
-    and 10 000 volunteers take about a second of CPU, 100 000 and 100 000 around Belgian
-    towns (34 million feasible pairs) 27–31 s and 1.4 GB (see ``docs/benchmarks.md``).
+    and 10 000 volunteers take about half a second of CPU; 100 000 and 100 000 spread
+    over Belgium (7 million feasible pairs) about 12 s of CPU, and 100 000 and 100 000
+    crowded around 19 town centres (34 million) about 20 s, shared by two processes
+    when a second core is free, in 1.4 GB (see ``docs/benchmarks.md``).
 
     Examples
     --------
