@@ -89,11 +89,17 @@ def test_independent_components_solved_apart_give_the_whole_optimum(monkeypatch)
     assert (np.bincount(right[parts], minlength=90) <= right_cap).all()
 
 
-def test_workers_are_chosen_only_for_big_work():
+def test_workers_are_chosen_only_for_big_work_and_a_free_core(monkeypatch):
+    from voisins.matching import parallel
+
     assert resolve_workers(None, 10, threshold=1000) == 1
     assert resolve_workers(1, 10**9, threshold=1000) == 1
-    if can_fork() and (os.cpu_count() or 1) > 1:
+    if can_fork() and len(os.sched_getaffinity(0)) > 1:
+        monkeypatch.setattr(parallel, "_load", lambda: 0.9)
         assert resolve_workers(None, 10**9, threshold=1000) == 2
+        monkeypatch.setattr(parallel, "_load", lambda: 6.0)  # a busy shared machine
+        assert resolve_workers(None, 10**9, threshold=1000) == 1
+        assert resolve_workers(2, 10**9, threshold=1000) == 2
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, "2", True])

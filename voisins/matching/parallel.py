@@ -47,8 +47,11 @@ def resolve_workers(workers: int | None, work: float, threshold: float) -> int:
     """How many processes to use for ``work`` units.
 
     ``workers=None`` uses up to :data:`MAX_AUTO_WORKERS` (and the CPUs this process may
-    run on) when ``work >= threshold`` and forking is safe; an explicit number is used
-    as given wherever ``fork`` exists, but never in a threaded process.
+    run on) when ``work >= threshold``, forking is safe and a core is free: with the
+    1-minute load average (this process included) above the CPUs less half a one, a
+    second process would only take its time from the first (measured: slower on a
+    machine shared with other jobs). An explicit number is used as given wherever
+    ``fork`` exists, but never in a threaded process.
     """
     if workers is None:
         if work < threshold:
@@ -58,7 +61,16 @@ def resolve_workers(workers: int | None, work: float, threshold: float) -> int:
         except AttributeError:  # pragma: no cover - not Linux
             cpus = os.cpu_count() or 1
         workers = min(MAX_AUTO_WORKERS, cpus)
+        if workers > 1 and _load() > cpus - 0.5:
+            return 1
     return workers if workers > 1 and can_fork() else 1
+
+
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:  # pragma: no cover - not available
+        return 0.0
 
 
 def _child(connection, function: Callable[[Any], Any], task: Any) -> None:
