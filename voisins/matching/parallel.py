@@ -29,7 +29,8 @@ MAX_AUTO_WORKERS = 2
 
 
 def check_workers(workers: Any) -> None:
-    """Raise :class:`InvalidFieldError` unless ``workers`` is None or an integer >= 1."""
+    """Raise :class:`InvalidFieldError` unless ``workers`` is None or an integer >= 1
+    (``O(1)``)."""
     if workers is None:
         return
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -38,7 +39,8 @@ def check_workers(workers: Any) -> None:
 
 
 def can_fork() -> bool:
-    """Whether this process may fork workers: POSIX ``fork`` and no other thread running."""
+    """Whether this process may fork workers: POSIX ``fork`` and no other thread running
+    (``O(1)``)."""
     return ("fork" in multiprocessing.get_all_start_methods()
             and threading.active_count() == 1)
 
@@ -51,7 +53,12 @@ def resolve_workers(workers: int | None, work: float, threshold: float) -> int:
     1-minute load average (this process included) above the CPUs less half a one, a
     second process would only take its time from the first (measured: slower on a
     machine shared with other jobs). An explicit number is used as given wherever
-    ``fork`` exists, but never in a threaded process.
+    ``fork`` exists, but never in a threaded process. ``O(1)``.
+
+    Examples
+    --------
+    >>> resolve_workers(None, work=10, threshold=1000), resolve_workers(1, 1e9, 1000)
+    (1, 1)
     """
     if workers is None:
         if work < threshold:
