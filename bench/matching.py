@@ -7,6 +7,7 @@ Usage (from the repository root)::
     python bench/matching.py --geographies national   # one instance generator only
     python bench/matching.py --cap-size 20000         # what the K=50 cap costs (default)
     python bench/matching.py --no-serial --json       # no one-process baseline; JSON too
+    python bench/matching.py --workers 2              # force two processes (default: auto)
 
 Each size runs in a fresh interpreter, so that its peak resident memory
 (``ru_maxrss``) is its own. For each size it prints what makes pairs feasible in the
@@ -420,7 +421,7 @@ def describe(families, volunteers, seed: int, sample: int = 400) -> dict:
 
 
 def run_size(size: int, seed: int, suggest_queries: int, verify: bool, geography: str,
-             serial: bool) -> dict:
+             serial: bool, workers: int | None = None) -> dict:
     t = time.perf_counter()
     families, volunteers = generate(size, size, seed, geography)
     generated_s = time.perf_counter() - t
@@ -434,13 +435,14 @@ def run_size(size: int, seed: int, suggest_queries: int, verify: bool, geography
     WORKER_PRIVATE_MIB.clear()
     load_before = os.getloadavg()[0]
     t, c, cc = time.perf_counter(), time.process_time(), _children_cpu()
-    result = plan(families, volunteers)
+    result = plan(families, volunteers, workers=workers)
     total_s, total_cpu = time.perf_counter() - t, time.process_time() - c
     children_cpu = _children_cpu() - cc
     rss_peak = _rss_mib()
     out = {
         "size": size,
         "geography": geography,
+        "workers": "auto" if workers is None else workers,
         "generate_s": generated_s,
         "end_to_end_s": total_s,
         "end_to_end_cpu_s": total_cpu,
@@ -565,7 +567,8 @@ def _child(args: list[str]) -> dict:
 
 
 def print_size(r: dict) -> None:
-    print(f"\n== {r['size']:,} families x {r['size']:,} volunteers, {r['geography']} geography")
+    print(f"\n== {r['size']:,} families x {r['size']:,} volunteers, {r['geography']} geography, "
+          f"workers {r['workers']}")
     print(f"  households within reach of a family: mean {r['within_reach_mean']:.0f}, median "
           f"{r['within_reach_median']:.0f}; of those {r['share_language']:.0%} share a "
           f"language, {r['share_need']:.0%} a need/offer, {r['share_slot']:.0%} a slot, "
@@ -616,6 +619,9 @@ def main() -> None:
                         help="instance generators to run (default: national dense)")
     parser.add_argument("--no-serial", action="store_true",
                         help="skip the one-process baseline")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes for the main run (default: the engine chooses: two "
+                             "when a core is free)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cap-only", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--geography", choices=GENERATORS, help=argparse.SUPPRESS)
@@ -624,7 +630,8 @@ def main() -> None:
     if args.one is not None:
         last = args.one == max(args.sizes)
         print(json.dumps(run_size(args.one, args.seed, args.suggest_queries if last else 0,
-                                  args.verify, args.geography, not args.no_serial)))
+                                  args.verify, args.geography, not args.no_serial,
+                                  args.workers)))
         return
     if args.cap_only is not None:
         print(json.dumps(run_cap(args.cap_only, args.seed, args.geography)))
@@ -639,6 +646,7 @@ def main() -> None:
         for size in args.sizes:
             extra = ["--verify"] if args.verify else []
             extra += ["--no-serial"] if args.no_serial else []
+            extra += ["--workers", str(args.workers)] if args.workers else []
             r = _child(["--one", str(size), "--sizes", *map(str, args.sizes), "--seed",
                         str(args.seed), "--suggest-queries", str(args.suggest_queries),
                         "--geography", geography, *extra])
