@@ -156,7 +156,7 @@ def _other_postcodes():
 def _national_places(rng, n: int, boost: dict[str, float], other_towns: float, rest: float):
     """National geography: people where Belgians live. The 19 towns with their real
     population and a scatter matching their area; the other 8.3 million residents
-    spread evenly over the other postcodes (about 1 000), 1.5 km around each centroid.
+    spread evenly over the other postcodes (986), 1.5 km around each centroid.
     ``boost``, ``other_towns`` and ``rest`` weigh a resident for this kind of household.
     Returns (lat, lon, region, urban)."""
     others = _other_postcodes()
