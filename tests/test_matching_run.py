@@ -214,6 +214,15 @@ def test_a_coordinator_changes_the_weights_and_the_engine_uses_them(client, alic
     assert north.matching_weights == {"waiting": 3.5, "walk_km": 0.8}
     weights = bridge.weights_for(north)
     assert weights.waiting == 3.5 and weights.walk_km == 0.8 and weights.needs == 4.0
+    # A weight the form does not show keeps its stored value; one back at its default
+    # is no longer stored.
+    from voisins.programmes.models import Programme
+
+    Programme.objects.filter(pk=north.pk).update(
+        matching_weights={"waiting": 3.5, "host_language_code": "nl"})
+    client.post("/staff/north/matching/weights/", {**data, "waiting": "2"}, **EN)
+    north.refresh_from_db()
+    assert north.matching_weights == {"walk_km": 0.8, "host_language_code": "nl"}
 
 
 def test_bad_weights_are_refused_with_the_field_and_nothing_is_saved(client, alice, north):

@@ -47,13 +47,17 @@ def programme_set_matching_weights(*, programme: Programme, weights: dict,
                                    by: User | None = None) -> Programme:
     """Store the programme's matching weights (only those that differ from the defaults).
 
+    ``weights`` may give some weights only: the others keep their stored value (for
+    example the host-language codes, which the coordinators' form does not show).
     Raises ``ValidationError`` on ``matching_weights`` naming the bad weight; nothing is
     saved then.
     """
     from .matching_weights import overrides
 
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
-    locked.matching_weights = overrides(weights) if isinstance(weights, dict) else weights
+    stored = locked.matching_weights if isinstance(locked.matching_weights, dict) else {}
+    locked.matching_weights = (overrides({**stored, **weights}) if isinstance(weights, dict)
+                               else weights)
     locked.full_clean()
     locked.save(update_fields=["matching_weights"])
     return locked
