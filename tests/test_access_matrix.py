@@ -134,7 +134,8 @@ PAGES: dict[str, Row] = {
     # Actions that only take POST: GET is refused to everyone (after login for staff
     # pages). Who may POST them is tested in tests/test_match_*.py and test_mediation*.
     **{f"matches:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
-        "pause_all": SLUG, "proposal_send": PROPOSAL, "proposal_discard": PROPOSAL,
+        "pause_all": SLUG, "matching_weights": SLUG, "proposal_send": PROPOSAL,
+        "proposal_discard": PROPOSAL,
         "proposal_family_answer": PROPOSAL,
         "intro_plan": MATCH, "intro_held": MATCH, "match_pause": MATCH,
         "match_resume": MATCH, "match_end": MATCH, "match_clear": MATCH,

@@ -14,6 +14,7 @@ from voisins.matches.models import MatchingRun, Proposal
 from .conftest import family_data, volunteer_data
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+CODES = ("host_language_code", "host_language_need")  # not on the coordinator's form
 
 
 @pytest.fixture
@@ -154,3 +155,106 @@ def test_reasons_are_written_in_the_readers_language():
     with translation.override("fr"):
         assert "mercredi" in bridge.reason_text(reason).lower()
     assert bridge.reason_text({"code": "new-kind", "text": "As is"}) == "As is"
+
+
+def test_a_need_reason_names_the_child_and_a_high_priority():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert bridge.reason_text({"code": "need", "params": {
+            "need": "homework", "priority": 3, "children_ages": [9]}}) == (
+            "Homework help for a 9-year-old (high priority)")
+        assert bridge.reason_text({"code": "need", "params": {
+            "need": "homework", "priority": 1, "children_ages": [6, 9]}}) == (
+            "Homework help for children aged 6, 9")
+        assert bridge.reason_text({"code": "need", "params": {"need": "transport"}}) == (
+            "Transport")
+
+
+def test_the_runs_reasons_are_the_engines_in_the_readers_words(client, alice, pool):
+    from voisins.matches.services import matching_run_execute
+
+    run = MatchingRun.objects.create(programme=pool[0][0].programme)
+    matching_run_execute(run_id=run.pk)
+    client.force_login(alice)
+    page = client.get(f"/staff/north/matching/{run.pk}/", **EN).content.decode()
+    # family_data: homework (priority 3) for a child; the volunteers offer homework help.
+    assert "Homework help for a" in page and "(high priority)" in page
+    assert "Shared languages:" in page
+
+
+def test_a_programmes_weights_are_validated_naming_the_weight(north):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("en"):
+        north.matching_weights = {"wating": 3}
+        with pytest.raises(ValidationError) as error:
+            north.full_clean()
+        assert "wating" in error.value.message_dict["matching_weights"][0]
+        north.matching_weights = {"closeness": -1}
+        with pytest.raises(ValidationError) as error:
+            north.full_clean()
+        assert "closeness" in error.value.message_dict["matching_weights"][0]
+        north.matching_weights = {"waiting": 3, "walk_km": 0.5}
+        north.full_clean()
+
+
+def test_a_coordinator_changes_the_weights_and_the_engine_uses_them(client, alice, north):
+    client.force_login(alice)
+    page = client.get("/staff/north/matching/", **EN).content.decode()
+    assert "How pairs are scored" in page and 'name="waiting"' in page
+    from voisins.programmes.matching_weights import defaults
+
+    data = {**defaults(), "waiting": "3.5", "walk_km": "0.8"}
+    data = {k: v for k, v in data.items() if k not in ("host_language_code", "host_language_need")}
+    response = client.post("/staff/north/matching/weights/", data, **EN)
+    assert response.status_code == 302
+    north.refresh_from_db()
+    assert north.matching_weights == {"waiting": 3.5, "walk_km": 0.8}
+    weights = bridge.weights_for(north)
+    assert weights.waiting == 3.5 and weights.walk_km == 0.8 and weights.needs == 4.0
+    # A weight the form does not show keeps its stored value; one back at its default
+    # is no longer stored.
+    from voisins.programmes.models import Programme
+
+    Programme.objects.filter(pk=north.pk).update(
+        matching_weights={"waiting": 3.5, "host_language_code": "nl"})
+    client.post("/staff/north/matching/weights/", {**data, "waiting": "2"}, **EN)
+    north.refresh_from_db()
+    assert north.matching_weights == {"walk_km": 0.8, "host_language_code": "nl"}
+
+
+def test_bad_weights_are_refused_with_the_field_and_nothing_is_saved(client, alice, north):
+    from voisins.programmes.matching_weights import defaults
+
+    client.force_login(alice)
+    data = {k: v for k, v in defaults().items() if k not in CODES}
+    response = client.post("/staff/north/matching/weights/", {**data, "slots_cap": "40"},
+                           follow=True, **EN)
+    assert "slots_cap" in response.content.decode()
+    response = client.post("/staff/north/matching/weights/", {**data, "needs": "-2"},
+                           follow=True, **EN)
+    assert "Needs met" in response.content.decode()
+    north.refresh_from_db()
+    assert north.matching_weights == {}
+
+
+def test_only_a_coordinator_may_change_the_weights(client, bob, charlie, north):
+    for user in (bob, charlie):
+        client.force_login(user)
+        response = client.post("/staff/north/matching/weights/", {"waiting": "9"}, **EN)
+        assert response.status_code in (403, 404)
+    north.refresh_from_db()
+    assert north.matching_weights == {}
+
+
+def test_stored_weights_gone_bad_give_a_message_not_an_error_page(client, alice, pool):
+    families, _ = pool
+    from voisins.programmes.models import Programme
+
+    Programme.objects.filter(pk=families[0].programme_id).update(
+        matching_weights={"wating": 1})
+    client.force_login(alice)
+    page = client.get(f"/staff/north/families/{families[0].pk}/suggestions/", **EN)
+    assert page.status_code == 200 and "wating" in page.content.decode()

@@ -138,3 +138,33 @@ def test_it_accepts_numpy_and_decimal_numbers():
                                capacity=np.int64(2), children_ages=[np.int32(4)])
     assert (volunteer.id, volunteer.capacity, volunteer.radius_km) == (7, 2, 2.5)
     assert type(volunteer.id) is int and type(volunteer.capacity) is int
+
+
+def _contract(cls):
+    from dataclasses import MISSING, fields
+
+    def default(f):
+        if f.default is not MISSING:
+            return f.default
+        return "factory" if f.default_factory is not MISSING else None
+
+    return [(f.name, default(f)) for f in fields(cls)]
+
+
+def test_the_records_keep_the_contracts_field_order_and_defaults():
+    from voisins.matching import Proposal
+
+    assert _contract(Family)[:9] == [
+        ("id", None), ("lat", None), ("lon", None), ("languages", None), ("needs", None),
+        ("availability", None), ("radius_km", None), ("waiting_days", 0),
+        ("children_ages", ()),
+    ]
+    assert _contract(Volunteer)[:9] == [
+        ("id", None), ("lat", None), ("lon", None), ("languages", None), ("offers", None),
+        ("availability", None), ("radius_km", None), ("capacity", 1), ("children_ages", ()),
+    ]
+    assert [name for name, _ in _contract(Proposal)] == [
+        "family_id", "volunteer_id", "score", "distance_km", "reasons"]
+    # Fields added since the contract all have defaults.
+    assert all(default is not None for _, default in _contract(Family)[9:])
+    assert all(default is not None for _, default in _contract(Volunteer)[9:])

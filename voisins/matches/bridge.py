@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -67,7 +68,18 @@ def volunteer_input(volunteer: VolunteerHousehold, capacity: int | None = None
 
 
 def weights_for(programme: Programme) -> matching.Weights:
-    return _engine().Weights.from_dict(programme.matching_weights or {})
+    """The programme's score weights (its changes over the engine's defaults).
+
+    Raises ``ValidationError`` on ``matching_weights`` when what is stored is not valid
+    (written before validation, or by hand in the database).
+    """
+    from voisins.programmes.matching_weights import weights_error
+
+    stored = programme.matching_weights or {}
+    problem = weights_error(stored)
+    if problem:
+        raise ValidationError({"matching_weights": problem})
+    return _engine().Weights.from_dict(stored)
 
 
 def propose_for(programme: Programme, families: Sequence[FamilyHousehold],
@@ -123,6 +135,22 @@ def _join(words: Iterable[str]) -> str:
     return ", ".join(words)
 
 
+def _need_text(params: dict[str, Any]) -> str:
+    """"Homework help for a 9-year-old (high priority)", in the active language."""
+    service = service_label(params["need"])
+    ages = [int(a) for a in params.get("children_ages") or ()]
+    if len(ages) == 1:
+        text = _("%(service)s for a %(age)s-year-old") % {"service": service, "age": ages[0]}
+    elif ages:
+        text = _("%(service)s for children aged %(ages)s") % {
+            "service": service, "ages": _join(map(str, ages))}
+    else:
+        text = service
+    if int(params.get("priority", 1)) >= 3:
+        text = _("%(need)s (high priority)") % {"need": text}
+    return text
+
+
 def reason_text(reason: dict[str, Any]) -> str:
     """One stored reason written out in the active language (gettext), from code and params.
 
@@ -131,9 +159,7 @@ def reason_text(reason: dict[str, Any]) -> str:
     code, params = reason.get("code", ""), reason.get("params") or {}
     try:
         if code == "need":
-            text = _("Offers %(service)s (priority %(priority)s)") % {
-                "service": service_label(params["need"]), "priority": params.get("priority", 1)}
-            return text
+            return _need_text(params)
         if code == "distance":
             if params.get("walking"):
                 return _("%(km)s km apart, within walking distance") % {"km": params["km"]}

@@ -166,3 +166,21 @@ class HelpForm(forms.Form):
 
 def page_language_choices() -> list[tuple[str, str]]:
     return list(settings.LANGUAGES)
+
+
+class MatchingWeightsForm(forms.Form):
+    """The programme's score weights, one field each, starting from what is in use."""
+
+    def __init__(self, *args, current: dict | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+        from voisins.programmes.matching_weights import INTEGER_WEIGHTS, WEIGHT_LABELS, defaults
+
+        super().__init__(*args, **kwargs)
+        values = {**defaults(), **(current or {})}
+        for name, (label, help_text) in WEIGHT_LABELS.items():
+            if name in INTEGER_WEIGHTS:
+                field: forms.Field = forms.IntegerField(label=label, help_text=help_text)
+            else:
+                field = forms.FloatField(label=label, help_text=help_text, min_value=0,
+                                         widget=forms.NumberInput(attrs={"step": "any"}))
+            field.initial = values.get(name)
+            self.fields[name] = field

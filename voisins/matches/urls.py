@@ -10,6 +10,7 @@ urlpatterns = [
     path(f"{S}/follow-up/", views.dashboard, name="dashboard"),
     path(f"{S}/matching/", views.matching, name="matching"),
     path(f"{S}/matching/<int:pk>/", views.run_detail, name="run"),
+    path(f"{S}/matching/weights/", views.matching_weights, name="matching_weights"),
     path(f"{S}/proposals/", views.proposal_list, name="proposals"),
     path(f"{S}/proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path(f"{S}/proposals/<int:pk>/send/", views.proposal_send, name="proposal_send"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.households.models import FamilyHousehold
+from voisins.programmes.services import programme_set_matching_weights
 
 from . import bridge, selectors, services
 from .forms import (
@@ -24,6 +25,7 @@ from .forms import (
     EndForm,
     IntroductionHeldForm,
     IntroductionPlanForm,
+    MatchingWeightsForm,
     PauseForm,
     ProgrammePauseForm,
     ProposalEditForm,
@@ -83,7 +85,24 @@ def matching(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "matches/matching.html", {
         "programme": prog, "runs": runs,
         "waiting": selectors.waiting_families(prog).count(),
+        "weights_form": MatchingWeightsForm(current=prog.matching_weights
+                                            if isinstance(prog.matching_weights, dict) else {}),
+        "may_change_weights": access.can(request.user, "manage_programme", prog),
     })
+
+
+@login_required
+@require_POST
+def matching_weights(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_programme")
+    form = MatchingWeightsForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        _attempt(request, lambda: programme_set_matching_weights(
+            programme=prog, weights=form.cleaned_data, by=request.user),
+            _("Matching weights saved; the next run uses them."))
+    return redirect("matches:matching", slug=prog.slug)
 
 
 @login_required
@@ -117,8 +136,12 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.success(request, _("Proposal ready for review."))
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
     rows = {v.pk: v for v in selectors.matchable_volunteers(prog)}
-    found = bridge.suggest_for(prog, family, list(rows.values()),
-                               selectors.excluded_pairs(prog), k=10)
+    try:
+        found = bridge.suggest_for(prog, family, list(rows.values()),
+                                   selectors.excluded_pairs(prog), k=10)
+    except ValidationError as exc:  # the programme's stored weights are not valid
+        _errors(request, exc)
+        found = []
     items = [{"volunteer": rows[p.volunteer_id], "score": p.score,
               "distance_km": p.distance_km,
               "reasons": [bridge.reason_text(r) for r in bridge.reasons_as_json(p.reasons)]}

@@ -27,6 +27,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from .errors import DuplicateEdgeError, InvalidEdgeError, InvalidFieldError, SolverError
+from .parallel import fork_map, resolve_workers
 
 _INT64_HEADROOM = 2**61
 
@@ -116,6 +117,92 @@ def solve_b_matching(
     if status != flow.OPTIMAL:
         raise SolverError(f"min-cost flow ended with status {status!r}")
     chosen[usable] = flow.flows(np.arange(len(usable), dtype=np.int32)) > 0
+    return chosen
+
+
+PARALLEL_ARCS = 200_000
+"""Edges from which the graph is solved as :data:`SOLVE_GROUPS` groups of components."""
+SOLVE_GROUPS = 2
+
+
+def solve_b_matching_in_parts(
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    left_cap: np.ndarray,
+    right_cap: np.ndarray,
+    workers: int | None = None,
+    *,
+    left_rank: np.ndarray | None = None,
+    right_rank: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`solve_b_matching`, with the connected components solved in groups, the
+    groups at the same time in forked processes (:mod:`voisins.matching.parallel`).
+
+    ``left_rank`` and ``right_rank`` (permutations of the node indices, for example
+    :func:`~voisins.matching.geo.spatial_rank` of the households) renumber the nodes
+    and sort the edges for the solver: neighbours on the map become neighbours in its
+    arrays, a third faster on a national instance. The optimum does not depend on them
+    (which of several equal optima is found may).
+
+    Components share no node, so the optimum of the whole graph is the union of their
+    optima. From :data:`PARALLEL_ARCS` edges the components are packed, largest first,
+    into :data:`SOLVE_GROUPS` groups (each to the group with the fewest edges so far).
+    The groups depend on the graph only, not on ``workers``: one process solves them
+    one after the other and finds exactly what two find (among several optima of equal
+    total, the solver's choice depends on the graph it is given).
+
+    Notes
+    -----
+    ``O(n + m)`` for the components (``scipy.sparse.csgraph``) on top of the solves;
+    on a map of a country the largest component is a big city, so the gain of a second
+    process is bounded by that city's share of the edges.
+    """
+    m = len(weight)
+    if left_rank is not None or right_rank is not None:
+        left_rank = np.arange(len(left_cap)) if left_rank is None else left_rank
+        right_rank = np.arange(len(right_cap)) if right_rank is None else right_rank
+        new_left, new_right = left_rank[left], right_rank[right]
+        order = np.lexsort((new_right, new_left))
+        left_cap_new = np.empty_like(left_cap)
+        left_cap_new[left_rank] = left_cap
+        right_cap_new = np.empty_like(right_cap)
+        right_cap_new[right_rank] = right_cap
+        chosen = np.zeros(m, dtype=bool)
+        chosen[order] = solve_b_matching_in_parts(
+            new_left[order], new_right[order], weight[order], left_cap_new, right_cap_new,
+            workers)
+        return chosen
+    if m < PARALLEL_ARCS:
+        return solve_b_matching(left, right, weight, left_cap, right_cap)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n_left = len(left_cap)
+    n = n_left + len(right_cap)
+    graph = coo_matrix((np.ones(m, dtype=np.int8), (left, right + n_left)), shape=(n, n))
+    _count, label = connected_components(graph, directed=False)
+    component = label[left]
+    arcs = np.bincount(component)
+    group_of = np.zeros(len(arcs), dtype=np.int64)
+    load = np.zeros(SOLVE_GROUPS, dtype=np.int64)
+    for c in np.argsort(-arcs, kind="stable"):
+        if arcs[c] == 0:
+            break
+        g = int(np.argmin(load))
+        group_of[c] = g
+        load[g] += arcs[c]
+    group = group_of[component]
+    parts = [np.flatnonzero(group == g) for g in range(SOLVE_GROUPS) if load[g] > 0]
+
+    def solve(edges: np.ndarray) -> np.ndarray:
+        return solve_b_matching(left[edges], right[edges], weight[edges], left_cap, right_cap)
+
+    n_workers = resolve_workers(workers, float(m), PARALLEL_ARCS)
+    solved = fork_map(solve, parts) if n_workers > 1 else [solve(part) for part in parts]
+    chosen = np.zeros(m, dtype=bool)
+    for edges, part in zip(parts, solved, strict=True):
+        chosen[edges] = part
     return chosen
 
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .assignment import solve_b_matching
+from .assignment import solve_b_matching_in_parts
 from .errors import InvalidFieldError
+from .geo import spatial_rank
 from .model import Family, Proposal, Volunteer
+from .parallel import check_workers
 from .reasons import explain
-from .rules import Exclude, combine, feature_arrays, pair_features
+from .rules import Exclude, pair_features
 from .search import Edges, VolunteerIndex, check_unique, id_sort_key
 from .weights import DEFAULT_WEIGHTS, Weights
 
@@ -36,31 +38,24 @@ def _check_count(name: str, value, *, allow_none: bool, minimum: int) -> None:
 def proposals_for(
     families: Sequence[Family], volunteers: Sequence[Volunteer], edges: Edges, weights: Weights
 ) -> list[Proposal]:
-    """Proposals for chosen edges, in their order, with features, scores and reasons
-    recomputed by the scalar rules from the households' sets.
+    """Proposals for chosen edges, in their order, with their reasons.
 
-    The scores of all proposals go through :func:`~voisins.matching.rules.combine` in one
-    call, element by element exactly as :func:`score` does for one pair, and the
-    distances come from the search, computed with the same formula as
-    :func:`distance_km`.
+    Scores and distances are the search's: the same :func:`~voisins.matching.rules.combine`
+    (the one definition of the score) on the same integer features, and the same
+    haversine as :func:`distance_km`, so they equal :func:`score` and
+    :func:`distance_km` of each pair (the tests check it on every result). The reasons
+    come from the households' sets (:func:`~voisins.matching.rules.pair_features`).
     """
-    pairs = [(families[f], volunteers[v]) for f, v in zip(edges.family.tolist(),
-                                                          edges.volunteer.tolist(), strict=True)]
-    features = [
-        pair_features(family, volunteer, weights=weights, distance=distance)
-        for (family, volunteer), distance in zip(pairs, edges.distance_km.tolist(), strict=True)
-    ]
-    scores = combine(weights, **feature_arrays(features)).tolist() if features else []
-    return [
-        Proposal(
-            family_id=family.id,
-            volunteer_id=volunteer.id,
-            score=score,
-            distance_km=feature.distance_km,
-            reasons=explain(family, volunteer, feature, weights),
-        )
-        for (family, volunteer), feature, score in zip(pairs, features, scores, strict=True)
-    ]
+    out = []
+    for f, v, score, distance in zip(edges.family.tolist(), edges.volunteer.tolist(),
+                                     edges.score.tolist(), edges.distance_km.tolist(),
+                                     strict=True):
+        family, volunteer = families[f], volunteers[v]
+        feature = pair_features(family, volunteer, weights=weights, distance=distance)
+        out.append(Proposal(family_id=family.id, volunteer_id=volunteer.id, score=score,
+                            distance_km=distance,
+                            reasons=explain(family, volunteer, feature, weights)))
+    return out
 
 
 def suggest_edges(
@@ -154,7 +149,8 @@ class MatchingPlan:
     """Pairs given to the solver."""
     timings: dict[str, float] = field(default_factory=dict)
     """Wall-clock seconds spent in ``index``, ``search`` (with scoring), ``solve`` and
-    ``reasons``, and the CPU seconds of this process in each (``index_cpu``…)."""
+    ``reasons``, and the CPU seconds of this process in each (``index_cpu``…); a worker
+    process's CPU is not included (see :mod:`voisins.matching.parallel`)."""
 
 
 def plan(
@@ -164,12 +160,13 @@ def plan(
     *,
     weights: Weights | None = None,
     max_candidates: int | None = DEFAULT_MAX_CANDIDATES,
+    workers: int | None = None,
 ) -> MatchingPlan:
     """:func:`propose`, with the total score, the pair counts and the time of each step.
 
     Parameters
     ----------
-    families, volunteers, exclude, weights, max_candidates
+    families, volunteers, exclude, weights, max_candidates, workers
         As for :func:`propose`.
 
     Returns
@@ -200,6 +197,7 @@ def plan(
     """
     weights = weights or DEFAULT_WEIGHTS
     _check_count("max_candidates", max_candidates, allow_none=True, minimum=1)
+    check_workers(workers)
     families = list(families)
     for f in families:
         if not isinstance(f, Family):
@@ -208,11 +206,16 @@ def plan(
     clock = _Clock()
     index = _index(volunteers)
     clock.lap("index")
-    edges = index.edges(families, exclude, weights=weights, max_candidates=max_candidates)
+    edges = index.edges(families, exclude, weights=weights, max_candidates=max_candidates,
+                        workers=workers)
     clock.lap("search")
-    capacity = np.array([v.capacity for v in index.volunteers], dtype=np.int64)
-    chosen = solve_b_matching(edges.family, edges.volunteer, edges.score,
-                              np.ones(len(families), dtype=np.int64), capacity)
+    vols = index.volunteers
+    capacity = np.array([v.capacity for v in vols], dtype=np.int64)
+    chosen = solve_b_matching_in_parts(
+        edges.family, edges.volunteer, edges.score, np.ones(len(families), dtype=np.int64),
+        capacity, workers,
+        left_rank=spatial_rank(lat=[f.lat for f in families], lon=[f.lon for f in families]),
+        right_rank=spatial_rank(lat=[v.lat for v in vols], lon=[v.lon for v in vols]))
     clock.lap("solve")
     proposals = proposals_for(families, index.volunteers, edges.subset(chosen), weights)
     proposals.sort(key=lambda p: (-p.score, id_sort_key(p.family_id)))
@@ -233,6 +236,7 @@ def propose(
     *,
     weights: Weights | None = None,
     max_candidates: int | None = DEFAULT_MAX_CANDIDATES,
+    workers: int | None = None,
 ) -> list[Proposal]:
     """Proposals for everyone at once: the feasible pairs of largest total score.
 
@@ -255,6 +259,11 @@ def propose(
         every feasible pair. On realistic data the cap of 50 costs far less than 0.1 %
         of the total score (see ``docs/benchmarks.md``) and makes the solve several
         times faster.
+    workers : int or None, default None
+        Processes to run the search and the solve in. None uses two on a multi-core
+        machine for big instances, when this process runs no other thread (forking a
+        threaded process is unsafe); 1 runs everything here. The result does not
+        depend on it. See :mod:`voisins.matching.parallel`.
 
     Returns
     -------
@@ -275,8 +284,10 @@ def propose(
     reach, in bounded batches), then a maximum-weight b-matching
     (:func:`voisins.matching.assign`'s min-cost flow) on the kept pairs; reasons are built
     for the returned proposals only. On the 2-core development machine 10 000 families
-    and 10 000 volunteers take about a second of CPU, 100 000 and 100 000 around Belgian
-    towns (34 million feasible pairs) 27–31 s and 1.4 GB (see ``docs/benchmarks.md``).
+    and 10 000 volunteers take about half a second of CPU; 100 000 and 100 000 spread
+    over Belgium (7 million feasible pairs) about 12 s of CPU, and 100 000 and 100 000
+    crowded around 19 town centres (34 million) about 20 s, shared by two processes
+    when a second core is free, in 1.4 GB (see ``docs/benchmarks.md``).
 
     Examples
     --------
@@ -295,4 +306,4 @@ def propose(
     [('f2', 'v1'), ('f1', 'v2')]
     """
     return plan(families, volunteers, exclude, weights=weights,
-                max_candidates=max_candidates).proposals
+                max_candidates=max_candidates, workers=workers).proposals

@@ -150,15 +150,16 @@ _CACHE: dict[tuple, Reason] = {}
 _CACHE_LIMIT = 100_000
 
 
-def _cached(key: tuple, make) -> Reason:
+def _cached(key: tuple, make, *args) -> Reason:
     """The same reason object for the same words: a national batch has a few thousand
     distinct reasons for hundreds of thousands of proposals. Reasons are immutable (their
-    ``params`` property returns a copy), so sharing them is safe."""
+    ``params`` property returns a copy), so sharing them is safe. ``make(*args)`` gives
+    (text, code, params) on a miss."""
     reason = _CACHE.get(key)
     if reason is None:
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()
-        text, code, params = make()
+        text, code, params = make(*args)
         reason = _CACHE[key] = Reason(text, code=code, params=params)
     return reason
 
@@ -174,12 +175,17 @@ def _need_reason(need: str, priority: int, ages: tuple[int, ...]) -> tuple:
 
 def _need_reasons(family: Family, met_needs: Iterable[str]) -> list[Reason]:
     priority_of = family.need_priorities
+    ordered = (sorted(met_needs, key=lambda n: (-priority_of.get(n, 1), n)) if priority_of
+               else sorted(met_needs))
     reasons = []
-    for need in sorted(met_needs, key=lambda n: (-priority_of.get(n, 1), n)):
+    cache = _CACHE
+    for need in ordered:
         priority = priority_of.get(need, 1)
         ages = family.children_ages if need in _CHILD_SERVICES else ()
-        reasons.append(_cached(("need", need, priority, ages),
-                               lambda n=need, p=priority, a=ages: _need_reason(n, p, a)))
+        key = ("need", need, priority, ages)
+        reason = cache.get(key)
+        reasons.append(reason if reason is not None
+                       else _cached(key, _need_reason, need, priority, ages))
     return reasons
 
 
@@ -261,24 +267,29 @@ def explain(
     waiting  waiting for 4 months
     """
     reasons = _need_reasons(family, features.met_needs)
+    cache = _CACHE
 
     km = round(features.distance_km, 1)
     walking = features.distance_km <= weights.walk_km
-    reasons.append(_cached(("distance", km, walking), lambda: _distance_reason(km, walking)))
+    key: tuple = ("distance", km, walking)
+    reasons.append(cache.get(key) or _cached(key, _distance_reason, km, walking))
 
     shared = features.shared_languages
     if shared:
-        reasons.append(_cached(("language", shared), lambda: _languages_reason(shared, False)))
+        key = ("language", shared)
+        reasons.append(cache.get(key) or _cached(key, _languages_reason, shared, False))
     tongues = features.mother_tongues
     if tongues:
-        reasons.append(_cached(("mother_tongue", tongues),
-                               lambda: _languages_reason(tongues, True)))
+        key = ("mother_tongue", tongues)
+        reasons.append(cache.get(key) or _cached(key, _languages_reason, tongues, True))
     if features.host_language:
         code, need = weights.host_language_code, weights.host_language_need
-        reasons.append(_cached(("host_language", code, need), lambda: _host_reason(code, need)))
+        key = ("host_language", code, need)
+        reasons.append(cache.get(key) or _cached(key, _host_reason, code, need))
 
     slots = features.shared_slots
-    reasons.append(_cached(("slots", slots), lambda: _slots_reason(slots)))
+    key = ("slots", slots)
+    reasons.append(cache.get(key) or _cached(key, _slots_reason, slots))
 
     if features.children_matched:
         gap = weights.children_age_gap
@@ -286,11 +297,16 @@ def explain(
         volunteer_ages = tuple(sorted({
             b for b in volunteer.children_ages if any(abs(a - b) <= gap for a in family_ages)
         }))
-        reasons.append(_cached(("children", family_ages, volunteer_ages),
-                               lambda: _children_reason(family_ages, volunteer_ages)))
+        key = ("children", family_ages, volunteer_ages)
+        reasons.append(cache.get(key)
+                       or _cached(key, _children_reason, family_ages, volunteer_ages))
 
     days = features.waiting_days
     if days > 0:
-        reasons.append(_cached(("waiting", days),
-                               lambda: (waiting_phrase(days), "waiting", {"days": days})))
+        key = ("waiting", days)
+        reasons.append(cache.get(key) or _cached(key, _waiting_reason, days))
     return tuple(reasons)
+
+
+def _waiting_reason(days: int) -> tuple:
+    return waiting_phrase(days), "waiting", {"days": days}

@@ -21,7 +21,7 @@ from .weights import DEFAULT_WEIGHTS, Weights
 Exclude = Iterable[tuple[Hashable, Hashable]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PairFeatures:
     """What the score of a pair is made from, with the sets that explain it."""
 
@@ -105,37 +105,43 @@ def pair_features(
     ``distance`` may be passed when already known from :func:`distance_km` (or the
     vectorised search, which computes it identically).
     """
-    met_needs = family.needs & volunteer.offers
+    # Called for every proposal of a national batch: plain locals, no generator where a
+    # loop over one or two items does.
+    needs = family.needs
+    met_needs = needs & volunteer.offers
     priorities = family.need_priorities
     if priorities:
-        met_priority = sum(priorities.get(n, 1) for n in met_needs)
-        total_priority = sum(priorities.get(n, 1) for n in family.needs)
+        met_priority = total_priority = 0
+        for n in needs:
+            p = priorities.get(n, 1)
+            total_priority += p
+            if n in met_needs:
+                met_priority += p
     else:
-        met_priority, total_priority = len(met_needs), len(family.needs)
-    if family.children_ages and volunteer.children_ages:
-        family_ages = sorted(set(family.children_ages))
+        met_priority, total_priority = len(met_needs), len(needs)
+    family_children, volunteer_children = family.children_ages, volunteer.children_ages
+    if family_children and volunteer_children:
+        family_ages = sorted(set(family_children))
         gap = weights.children_age_gap
         matched = tuple(
-            a for a in family_ages if any(abs(a - b) <= gap for b in volunteer.children_ages)
+            a for a in family_ages if any(abs(a - b) <= gap for b in volunteer_children)
         )
         children_total = len(family_ages)
     else:
         matched, children_total = (), 0
+    languages = volunteer.languages
     return PairFeatures(
-        distance_km=distance_km(family, volunteer) if distance is None else distance,
-        shared_languages=family.languages & volunteer.languages,
-        met_needs=met_needs,
-        met_priority=met_priority,
-        total_priority=total_priority,
-        shared_slots=family.availability & volunteer.availability,
-        mother_tongues=family.mother_tongues & volunteer.languages,
-        host_language=(
-            weights.host_language_need in family.needs
-            and weights.host_language_code in volunteer.languages
-        ),
-        children_matched=matched,
-        children_total=children_total,
-        waiting_days=family.waiting_days,
+        distance_km(family, volunteer) if distance is None else distance,
+        family.languages & languages,
+        met_needs,
+        met_priority,
+        total_priority,
+        family.availability & volunteer.availability,
+        family.mother_tongues & languages,
+        weights.host_language_need in needs and weights.host_language_code in languages,
+        matched,
+        children_total,
+        family.waiting_days,
     )
 
 

@@ -26,25 +26,38 @@ Families are processed in batches of about :data:`PAIR_BUDGET` candidate pairs, 
 memory stays bounded however dense the map is. Each batch is filtered with vectorised
 bit operations (needs/offers, slots), then by distance, then by ``exclude``, and only
 the survivors are scored, with :func:`voisins.matching.rules.combine` — the same
-function the scalar :func:`voisins.matching.score` calls.
+function the scalar :func:`voisins.matching.score` calls. With several workers
+(:mod:`voisins.matching.parallel`) each forked process takes every other block of
+families (blocks of neighbours along a Z-order curve), encodes and searches them; the
+pairs come back in the same order.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import DuplicateIdError, InvalidFieldError
-from .geo import EARTH_RADIUS_KM, haversine_prepared, prepare
+from .geo import EARTH_RADIUS_KM, haversine_prepared, prepare, spatial_rank
 from .model import SLOT_BITS, Family, Volunteer
-from .rules import Exclude, combine
+from .parallel import fork_map, resolve_workers
+from .rules import Exclude, as_exclude_set, combine
 from .weights import Weights
 
 Masks = tuple[np.ndarray, ...]
 """A bit-mask column: one ``uint64`` array per 64 codes."""
+
+BLOCK_FAMILIES = 4096
+"""Families searched together (in Z-order of their homes), and shared out to workers."""
+
+PARALLEL_WORK = 20_000_000
+"""Families times index entries from which ``workers=None`` searches in two processes
+(5 000 families and 3 000 volunteers around one town is about 0.1 s of work; forking
+costs a few milliseconds)."""
 
 PAIR_BUDGET = 500_000
 """Candidate pairs handled at once: bounds the memory of the search (~100 bytes each).
@@ -80,7 +93,12 @@ class CodeBook:
     """
 
     def __init__(self, codes: Iterable[str]):
-        self.positions = {code: i for i, code in enumerate(sorted(set(codes)))}
+        # The most frequent codes get the lowest bits: the search keeps a pair under the
+        # first language both speak, so the big ranges (French, Dutch, English) need no
+        # check for pairs already found under an earlier language.
+        count = Counter(codes)
+        ordered = sorted(count, key=lambda code: (-count[code], code))
+        self.positions = {code: i for i, code in enumerate(ordered)}
         self.words = max(1, math.ceil(len(self.positions) / 64))
         self._cache: dict[frozenset[str], int] = {}
 
@@ -203,6 +221,23 @@ class FamilyArrays:
     packed: np.ndarray | None
     """Needs and slots in one word, when the index packs offers and slots."""
 
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def part(self, part: np.ndarray) -> FamilyArrays:
+        """The families at the indices ``part``, in that order."""
+        def cut(value):
+            if value is None:
+                return None
+            if isinstance(value, list):
+                return [value[k] for k in part.tolist()]
+            if isinstance(value, tuple):
+                return tuple(cut(v) for v in value)
+            return value[part]
+
+        return FamilyArrays(**{name: cut(getattr(self, name))
+                               for name in self.__dataclass_fields__})
+
 
 @dataclass
 class Edges:
@@ -286,8 +321,9 @@ class VolunteerIndex:
         slot_cache: dict = {}
 
         radius = np.array([v.radius_km for v in vols], dtype=np.float64)
-        # Strips about a third of a typical radius high: few candidates outside the
-        # circle, few ranges per family.
+        # Strips two thirds of a typical radius high: a balance between candidates
+        # outside the circle and ranges per family (measured at 100 000 per side: 10 %
+        # faster than a third on the national geography, the same on the dense one).
         typical = float(np.median(radius)) if len(vols) else 1.0
         # Radius bands (at the quartiles of the radii): a family looks at the volunteers of
         # a band only as far as the band's largest radius, so that volunteers who go
@@ -297,7 +333,7 @@ class VolunteerIndex:
         band = np.searchsorted(self.band_max, radius, side="left")
         n_groups = max(1, len(self.languages_book)) * len(self.band_max)
         min_strip = math.pi * EARTH_RADIUS_KM * n_groups / (_MAX_GROUPS - n_groups)
-        self.strip_km = min(max(typical / 3.0, 0.05, min_strip), 5000.0)
+        self.strip_km = min(max(typical / 1.5, 0.05, min_strip), 5000.0)
         self.strip_rad = self.strip_km / EARTH_RADIUS_KM
         self.n_strips = int(math.floor(math.pi / self.strip_rad)) + 1
 
@@ -495,6 +531,7 @@ class VolunteerIndex:
         *,
         weights: Weights,
         max_candidates: int | None = None,
+        workers: int | None = 1,
     ) -> Edges:
         """Every feasible pair of ``families`` with this index's volunteers, scored.
 
@@ -506,6 +543,10 @@ class VolunteerIndex:
         max_candidates : int or None
             Keep only the best ``max_candidates`` pairs of each family (by score, then
             volunteer id); None keeps all.
+        workers : int or None, default 1
+            Processes to search in (see :mod:`voisins.matching.parallel`); None chooses
+            (two on a multi-core machine when there are more than
+            :data:`PARALLEL_WORK`).
 
         Returns
         -------
@@ -517,11 +558,50 @@ class VolunteerIndex:
         -----
         Work is proportional to the candidate pairs that share a language and lie in the
         strips crossed by each family's circle (about 1.2 times those within its radius),
-        in batches of :data:`PAIR_BUDGET`; memory is ``O(PAIR_BUDGET + kept pairs)``.
+        in batches of :data:`PAIR_BUDGET`; memory is ``O(PAIR_BUDGET + kept pairs)`` per
+        worker. Families are searched in blocks of :data:`BLOCK_FAMILIES` along a
+        Z-order curve of their homes; with several workers each takes every other block
+        and encodes and searches it. Pairs come out grouped by family, blocks in order,
+        the same whatever the number of workers.
         """
-        fa = families if isinstance(families, FamilyArrays) else self.encode(families, weights)
-        if len(fa.ids) == 0 or len(self.keys) == 0:
+        n_families = len(families)
+        if n_families == 0 or len(self.keys) == 0:
             return Edges.concatenate([])
+        if isinstance(families, FamilyArrays):
+            lat, lon = families.phi, families.lmb
+        else:
+            for f in families:
+                if not isinstance(f, Family):
+                    raise InvalidFieldError("families", f"expected Family, got {f!r}")
+            lat, lon = [f.lat for f in families], [f.lon for f in families]
+        n_workers = resolve_workers(workers, float(n_families) * len(self.keys),
+                                    PARALLEL_WORK)
+        exclude = as_exclude_set(exclude) if exclude else ()
+        # Families in blocks along a Z-order curve: a batch then reads nearby index
+        # entries (10 % faster at 100 000). The blocks do not depend on the workers, who
+        # take every other one (a big city spans several), so the pairs come out in the
+        # same order however many there are.
+        order = np.argsort(spatial_rank(lat=lat, lon=lon), kind="stable")
+        blocks = np.array_split(order, -(-n_families // BLOCK_FAMILIES))
+        n_workers = min(n_workers, len(blocks))
+
+        def search(mine: list[np.ndarray]) -> list[Edges]:
+            found = []
+            for block in mine:
+                fa = (families.part(block) if isinstance(families, FamilyArrays)
+                      else self.encode([families[k] for k in block.tolist()], weights))
+                edges = self._edges(fa, exclude, weights, max_candidates)
+                edges.family = block[edges.family]
+                found.append(edges)
+            return found
+
+        shares = fork_map(search, [blocks[w::n_workers] for w in range(n_workers)])
+        return Edges.concatenate([shares[k % n_workers][k // n_workers]
+                                  for k in range(len(blocks))])
+
+    def _edges(self, fa: FamilyArrays, exclude: Exclude, weights: Weights,
+               max_candidates: int | None) -> Edges:
+        """:meth:`edges` for encoded families, in this process."""
         excluded = self._excluded_keys(fa.ids, exclude)
         family, start, stop, earlier = self._ranges(fa)
         vol_ages = self._similar_ages(weights.children_age_gap)
@@ -576,9 +656,17 @@ class VolunteerIndex:
         j = np.arange(size.sum()) + np.repeat(start - (np.cumsum(size) - size), size)
 
         # Cheapest and most selective filters first; each keeps the survivors only.
-        if any(word.any() for word in earlier):
-            keep = ~_intersects(_take(earlier, r), _take(self.languages, j))
-            r, j = r[keep], j[keep]
+        # Pairs of a range with no earlier language cannot have been found already.
+        later = earlier[0] != 0
+        for word in earlier[1:]:
+            later |= word != 0
+        if later.any():
+            check = np.flatnonzero(later[r])
+            found = _intersects(_take(earlier, r[check]), _take(self.languages, j[check]))
+            if found.any():
+                keep = np.ones(len(r), dtype=bool)
+                keep[check[found]] = False
+                r, j = r[keep], j[keep]
         i = family[r]
         if self.packed is not None:
             both = fa.packed[i] & self.packed[j]

@@ -105,6 +105,11 @@ class Programme(models.Model):
             errors["checkin_schedule_days"] = _(
                 "Give increasing numbers of days between 1 and 3650, such as 14, 30, 91."
             )
+        from .matching_weights import weights_error
+
+        problem = weights_error(self.matching_weights)
+        if problem:
+            errors["matching_weights"] = problem
         if errors:
             raise ValidationError(errors)
 

@@ -55,21 +55,12 @@ def programme_update(*, programme: Programme, changes: dict[str, Any]) -> Progra
     Raises
     ------
     ValidationError
-        Naming each invalid field (``matching_weights`` for weights the engine refuses);
-        nothing is written.
+        Naming each invalid field; nothing is written.
     """
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
     for name, value in changes.items():
         setattr(locked, name, value)
-    locked.full_clean()
-    if "matching_weights" in changes:
-        from voisins.matching import MatchingError, Weights
-
-        try:
-            Weights.from_dict(locked.matching_weights or {})
-        except MatchingError as exc:
-            raise ValidationError({"matching_weights": _("The engine refuses these weights: "
-                                                         "%(error)s") % {"error": exc}}) from None
+    locked.full_clean()  # the model asks the engine about matching weights
     locked.save()
     return locked
 
@@ -166,4 +157,25 @@ def membership_change(*, membership: Membership, role: str | None = None,
         raise ValidationError({"role": _("Choose a role.")})
     locked.role = role
     locked.save(update_fields=["role"])
+    return locked
+
+
+@transaction.atomic
+def programme_set_matching_weights(*, programme: Programme, weights: dict,
+                                   by: User | None = None) -> Programme:
+    """Store the programme's matching weights (only those that differ from the defaults).
+
+    ``weights`` may give some weights only: the others keep their stored value (for
+    example the host-language codes, which the coordinators' form does not show).
+    Raises ``ValidationError`` on ``matching_weights`` naming the bad weight; nothing is
+    saved then.
+    """
+    from .matching_weights import overrides
+
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    stored = locked.matching_weights if isinstance(locked.matching_weights, dict) else {}
+    locked.matching_weights = (overrides({**stored, **weights}) if isinstance(weights, dict)
+                               else weights)
+    locked.full_clean()
+    locked.save(update_fields=["matching_weights"])
     return locked

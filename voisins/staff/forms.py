@@ -250,19 +250,6 @@ class ConsentForm(forms.Form):
 
 # --- The programme: settings, categories, team ---------------------------------------------
 
-WEIGHT_FIELDS = [
-    ("needs", _("Needs the volunteer can meet")),
-    ("closeness", _("Closeness")),
-    ("walk_km", _("Walking distance (km), closeness is full up to here")),
-    ("slots", _("Shared free time")),
-    ("mother_tongue", _("A shared mother tongue")),
-    ("host_language", _("French with a family that wants French conversation")),
-    ("children", _("Children of similar ages")),
-    ("waiting", _("How long the family has waited")),
-    ("base", _("Points of every possible pair")),
-]
-
-
 class ProgrammeSettingsForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     languages = forms.MultipleChoiceField(label=_("Languages the programme works in"),
@@ -276,26 +263,14 @@ class ProgrammeSettingsForm(forms.Form):
         label=_("Anonymise households inactive for (months)"), min_value=1, max_value=120)
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
-        from voisins.matching import Weights
-
-        weights = Weights.from_dict(programme.matching_weights or {})
         kwargs.setdefault("initial", {
             "name": programme.name, "languages": programme.languages,
             "default_radius_km": programme.default_radius_km,
             "checkin_schedule": ", ".join(map(str, programme.checkin_schedule_days)),
-            "retention_months": programme.retention_months,
-            **{f"weight_{name}": getattr(weights, name) for name, _label in WEIGHT_FIELDS}})
+            "retention_months": programme.retention_months})
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.fields["languages"].choices = [(c, n) for c, n in language_choices() if c]
-        for name, label in WEIGHT_FIELDS:
-            self.fields[f"weight_{name}"] = forms.FloatField(
-                label=label, min_value=0.1 if name in ("base", "walk_km") else 0,
-                max_value=50 if name == "walk_km" else 20)
-
-    @property
-    def weight_fields(self) -> list[forms.BoundField]:
-        return [self[f"weight_{name}"] for name, _label in WEIGHT_FIELDS]
 
     def clean_checkin_schedule(self) -> list[int]:
         parts = [p for p in re.split(r"[,;\s]+", self.cleaned_data["checkin_schedule"]) if p]
@@ -308,9 +283,7 @@ class ProgrammeSettingsForm(forms.Form):
         return {"name": c["name"], "languages": c["languages"],
                 "default_radius_km": c["default_radius_km"],
                 "checkin_schedule_days": c["checkin_schedule"],
-                "retention_months": c["retention_months"],
-                "matching_weights": {**(self.programme.matching_weights or {}), **{
-                    name: c[f"weight_{name}"] for name, _label in WEIGHT_FIELDS}}}
+                "retention_months": c["retention_months"]}
 
 
 class CategoryForm(forms.Form):
