@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from voisins.ops import views as ops_views
 from voisins.staff import views as staff_views
 
 # The admin logs in through allauth, so it shares the login rate limits.
@@ -10,6 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 admin.site.site_header = "Voisins"
 
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
     path("", staff_views.landing, name="landing"),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("voisins.staff.urls")),
@@ -29,3 +31,4 @@ urlpatterns = [
     path("volunteer/", include("voisins.portal.urls")),
     path("programmes/", include("voisins.blueprints.urls")),
 ]
+handler500 = "voisins.ops.views.server_error"
