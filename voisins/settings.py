@@ -195,7 +195,9 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     _email_options.setdefault("timeout", 10)
 elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     # filemail:///path/to/dir writes each message to a file there (staging, tests).
-    _email_options = {"file_path": _email.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")}
+    # (django-environ drops the leading slash of the path.)
+    _email_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
+                      if _email.get("EMAIL_FILE_PATH") else str(VAR_DIR / "mail")}
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Voisins <noreply@localhost>")
 
