@@ -30,8 +30,8 @@ def database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    return f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    user, host = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1"
+    return f"postgres://{user}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
 def process_env(tmp_path: Path, **extra: str) -> dict[str, str]:
