@@ -301,6 +301,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
+# Source maps (7 MB of the API docs' and Leaflet's) are for developers' tools: served as
+# they are, not compressed at every collectstatic.
+from whitenoise.compress import Compressor as _Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*_Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # --- Logging: no personal data, ever. ------------------------------------------------
 # One line per request (method, route template, status, duration: voisins.ops.middleware),
