@@ -1,7 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from tqdm import tqdm
 
 from voisins.accounts.models import User
@@ -55,6 +55,11 @@ class Command(BaseCommand):
                                        password=login.password)
             self.stdout.write(f"{made['matches']} matches ({made['check_ins']} check-ins), "
                               f"{made['proposals']} proposals waiting for answers.")
+        if connection.vendor == "postgresql":
+            # Thousands of rows written at once: the planner needs fresh statistics, or it
+            # plans the first pages as if the tables were empty (seconds instead of ms).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         total_f = FamilyHousehold.objects.filter(programme__slug=slug).count()
         total_v = VolunteerHousehold.objects.filter(programme__slug=slug).count()
         self.stdout.write(f"Programme {slug}: {total_f} families, {total_v} volunteer households.")
