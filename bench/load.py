@@ -110,7 +110,8 @@ class Stack:
     def __init__(self) -> None:
         self.port = free_port()
         self.host = f"http://127.0.0.1:{self.port}"
-        e = env() | {"VOISINS_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "2"}
+        e = env() | {"VOISINS_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "2",
+                     "GUNICORN_MAX_REQUESTS": "0"}
         self.web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c",
                                      str(ROOT / "deploy" / "gunicorn.conf.py")],
                                     cwd=ROOT, env=e, stdout=subprocess.DEVNULL,

@@ -13,7 +13,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 # A worker is replaced after this many requests, so that memory cannot creep up for ever.
-max_requests = 2000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 # Voisins logs every request itself, by route and without the path (no personal data);
 # gunicorn's access log would print paths and query strings, so it stays off.

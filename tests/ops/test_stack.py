@@ -19,7 +19,7 @@ from .stack import Cluster, Stack, make_root, postgres_bin, redis_up
 pytestmark = pytest.mark.stack
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def stack():
     missing = [what for what, ok in (("PostgreSQL server binaries", postgres_bin()),
                                      ("Redis on 127.0.0.1:6379", redis_up()),
@@ -76,7 +76,14 @@ def wait_for(condition, timeout=60, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_the_stack_serves_pages_the_api_and_runs_tasks_in_its_worker(stack):
+def test_the_stack_serves_runs_tasks_and_survives_a_postgresql_restart(stack):
+    # One test, two phases: with several test processes (xdist), two tests of this module
+    # could each start a stack of their own.
+    serves_pages_the_api_and_runs_tasks_in_its_worker(stack)
+    a_postgresql_restart_gives_503_then_recovers_without_restarting_the_app(stack)
+
+
+def serves_pages_the_api_and_runs_tasks_in_its_worker(stack):
     assert requests.get(f"{stack.base}/healthz", timeout=5).json() == {
         "status": "ok", "failing": []}
     assert len(stack.web_worker_pids()) == 2
@@ -112,7 +119,7 @@ def test_the_stack_serves_pages_the_api_and_runs_tasks_in_its_worker(stack):
     assert worker_id and worker_id in ran_by
 
 
-def test_a_postgresql_restart_gives_503_then_recovers_without_restarting_the_app(stack):
+def a_postgresql_restart_gives_503_then_recovers_without_restarting_the_app(stack):
     session = logged_in(stack)
     slug = programme_slug(stack)
     pids = stack.web_worker_pids()
