@@ -209,6 +209,9 @@ def main() -> None:
     target_file = targets()
     stack = Stack()
     try:
+        # Warm-up, not measured: each gunicorn worker imports its views and templates on
+        # its first requests (seconds on a busy machine).
+        locust(stack, ["Coordinator"], args.users, 15, "warm-up", target_file, args.wait)
         mix = locust(stack, ["Coordinator", "Volunteer", "Family"], args.users, args.seconds,
                      "mix", target_file, args.wait)
         table(f"mix, {args.users} users, {args.seconds} s", mix)
