@@ -65,6 +65,8 @@ CASE = lambda d: {"slug": "north", "pk": d["case"].pk}  # noqa: E731
 LINK = lambda d: {"token": d["link"]}  # noqa: E731
 PAGES: dict[str, Row] = {
     "landing": Row({p: 302 for p in PERSONAS}),
+    # For load balancers and monitors: no login, no data (tests/ops/test_health.py).
+    "healthz": Row({p: 200 for p in PERSONAS}),
     # Staff land on their programme; a volunteer household on its portal.
     "staff:home": Row(only({}, others=302)),
     "staff:programme": Row(only({"alice": 200, "vera": 200}), lambda d: {"slug": "north"}),
