@@ -100,15 +100,22 @@ class Heartbeat(threading.Thread):
         self.stopping = threading.Event()
 
     def tick(self) -> None:
-        try:
-            beat(self.worker_id)
-            recover_lost_tasks(stale_after=self.stale_after)
-            if self.schedule:
-                schedule_due()
-        except DatabaseError as exc:
-            # The database is restarting: the next tick tries again on a new connection.
-            logger.warning("heartbeat failed", extra={"error": type(exc).__name__})
-            connection.close()
+        # Each step on its own: the thread must never die, or the other workers would take
+        # this one for dead and run its task a second time.
+        steps = [("heartbeat", lambda: beat(self.worker_id)),
+                 ("recovery", lambda: recover_lost_tasks(stale_after=self.stale_after))]
+        if self.schedule:
+            steps.append(("schedule", schedule_due))
+        for name, step in steps:
+            try:
+                step()
+            except DatabaseError as exc:
+                # The database is restarting: the next tick tries on a new connection.
+                logger.warning("%s failed", name, extra={"error": type(exc).__name__})
+                connection.close()
+                return
+            except Exception as exc:  # noqa: BLE001 - logged; the heartbeat goes on
+                logger.exception("%s failed", name, extra={"error": type(exc).__name__})
 
     def run(self) -> None:
         try:
