@@ -294,7 +294,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Hashed names; gzip and brotli copies made at collectstatic unless
+            # STATIC_COMPRESS=0 (a proxy that compresses, or a quick test stack).
+            ("whitenoise.storage.CompressedManifestStaticFilesStorage"
+             if env.bool("STATIC_COMPRESS", default=True)
+             else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
             if env.bool("STATIC_MANIFEST", default=not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
