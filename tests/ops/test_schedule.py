@@ -88,3 +88,27 @@ def test_two_schedulers_at_the_same_instant_queue_each_job_once():
 def test_the_worker_refuses_to_start_when_tasks_run_in_process(settings):
     with pytest.raises(CommandError, match="TASKS_BACKEND=database"):
         call_command("worker")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_laptops_server_runs_the_periodic_jobs_from_a_thread(north):
+    import importlib
+
+    from voisins.recruitment.models import Signup
+
+    runserver = importlib.import_module("voisins.ops.management.commands.runserver")
+    Signup.objects.create(programme=north, email="late@example.org",
+                          created_at=timezone.now() - timedelta(days=30))
+    stop = threading.Event()
+    thread = threading.Thread(target=runserver.scheduler, args=(stop, 0.05))
+    thread.start()
+    try:
+        deadline = timezone.now() + timedelta(seconds=30)
+        while PeriodicRun.objects.count() < len(JOBS) and timezone.now() < deadline:
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert PeriodicRun.objects.count() == len(JOBS)
+    assert not Signup.objects.exists()  # the purge ran, in that thread, with no worker

@@ -19,16 +19,19 @@ logger = logging.getLogger("voisins.ops")
 EVERY_SECONDS = 60
 
 
-def _scheduler(stop: threading.Event) -> None:
+def scheduler(stop: threading.Event, every: float = EVERY_SECONDS) -> None:
+    """Queue the periodic jobs now, then every `every` seconds until `stop` is set."""
     from voisins.ops.schedule import schedule_due
 
-    while not stop.wait(EVERY_SECONDS):
+    while True:
         try:
             schedule_due()
         except DatabaseError as exc:
             logger.warning("periodic jobs not queued", extra={"error": type(exc).__name__})
         finally:
             connection.close()
+        if stop.wait(every):
+            return
 
 
 class Command(Runserver):
@@ -38,6 +41,6 @@ class Command(Runserver):
         # With the autoreloader, inner_run is the serving child: one scheduler per server.
         if (not isinstance(task_backends["default"], DatabaseBackend)
                 and not os.environ.get("VOISINS_NO_SCHEDULER")):
-            threading.Thread(target=_scheduler, args=(threading.Event(),), daemon=True,
+            threading.Thread(target=scheduler, args=(threading.Event(),), daemon=True,
                              name="voisins-scheduler").start()
         super().inner_run(*args, **options)
