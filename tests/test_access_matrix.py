@@ -69,6 +69,8 @@ VOLUNTEER_PK = lambda d: {"slug": "north", "pk": d["volunteer"].pk}  # noqa: E73
 PUBLIC = {p: 200 for p in PERSONAS}
 PAGES: dict[str, Row] = {
     "landing": Row({p: 302 for p in PERSONAS}),
+    # For load balancers and monitors: no login, no data (tests/ops/test_health.py).
+    "healthz": Row({p: 200 for p in PERSONAS}),
     # Staff land on their programme; a volunteer household on its portal.
     "staff:home": Row(only({}, others=302)),
     "staff:programme": Row(only({"alice": 200, "vera": 200}), lambda d: {"slug": "north"}),

@@ -77,3 +77,33 @@ def test_negative_counts_are_refused(db):
 
     with pytest.raises(CommandError):
         call_command("demo", "--families", "-1")
+
+
+def match_snapshot(slug):
+    from voisins.matches.models import CheckIn, Match, Proposal
+
+    matches = list(Match.objects.filter(programme__slug=slug).order_by("family__reference")
+                   .values_list("family__reference", "volunteer__reference", "status",
+                                "started_on", "introduced_on"))
+    checkins = sorted(CheckIn.objects.filter(match__programme__slug=slug).values_list(
+        "match__family__reference", "side", "day_offset", "due_on", "rating"))
+    waiting = sorted(Proposal.objects.filter(programme__slug=slug, status="sent").values_list(
+        "family__reference", "volunteer__reference", "score"))
+    return matches, checkins, waiting
+
+
+def test_matches_proposals_and_checkins_are_the_same_for_a_seed(db, client, capsys):
+    from voisins.matches.models import Match, Proposal
+
+    for slug in ("a", "b"):
+        out = run_demo(capsys, "--families", "40", "--volunteers", "40", "--seed", "5",
+                       "--matches", "12", "--proposals", "4", "--programme", slug)
+    assert "12 matches" in out and "4 proposals waiting" in out
+    assert match_snapshot("a") == match_snapshot("b")
+    matches, checkins, waiting = match_snapshot("a")
+    assert len(matches) == 12 and len(waiting) == 4 and checkins
+    assert all(m.proposal.status == "accepted" for m in Match.objects.all())
+    # The volunteers concerned can log in to answer, with the demo password.
+    proposal = Proposal.objects.filter(programme__slug="b", status="sent").first()
+    password = re.search(r"password: (\S+)", out).group(1)
+    assert client.login(email=proposal.volunteer.user.email, password=password)

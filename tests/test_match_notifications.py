@@ -116,7 +116,7 @@ def test_a_due_checkin_is_emailed_once_with_its_link(live_match, alice, victor,
 
 def test_mail_server_down_the_action_succeeds_and_the_mail_goes_later(
         draft_proposal, alice, django_capture_on_commit_callbacks):
-    with (mock.patch("voisins.matches.notifications.send_mail",
+    with (mock.patch("voisins.matches.notifications.EmailMessage.send",
                      side_effect=ConnectionRefusedError("down")),
           django_capture_on_commit_callbacks(execute=True)):
         proposal = proposal_send(proposal=draft_proposal, by=alice)
@@ -136,7 +136,7 @@ def test_mail_server_down_the_action_succeeds_and_the_mail_goes_later(
 def test_it_gives_up_after_many_attempts(draft_proposal, alice):
     n = notifications.notify(kind="proposal_received", to_email="x@example.org",
                              language="fr", context={"name": "X"})
-    with mock.patch("voisins.matches.notifications.send_mail", side_effect=OSError):
+    with mock.patch("voisins.matches.notifications.EmailMessage.send", side_effect=OSError):
         for _ in range(notifications.MAX_ATTEMPTS):
             Notification.objects.filter(pk=n.pk).update(next_attempt_at=timezone.now())
             notifications.retry_due()

@@ -38,6 +38,13 @@ class Env(environ.Env):
             raise ImproperlyConfigured(f"{var}={os.environ.get(var)!r} is not a whole number.") \
                 from None
 
+    def float(self, var: str, default: Any = environ.Env.NOTSET) -> float:  # type: ignore[override]
+        try:
+            return super().float(var, default=default)
+        except ValueError:
+            raise ImproperlyConfigured(f"{var}={os.environ.get(var)!r} is not a number.") \
+                from None
+
 
 env = Env()
 BASE_DIR = Path(__file__).resolve().parent
@@ -63,6 +70,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First: its runserver (with the laptop's periodic jobs) replaces staticfiles' one.
+    "voisins.ops",
     "voisins.accounts",
     "voisins.programmes",
     "voisins.households",
@@ -92,9 +101,11 @@ INSTALLED_APPS = [
     "voisins.portal",
     "voisins.blueprints",
     "voisins.evaluation",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    "voisins.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +121,7 @@ MIDDLEWARE = [
     "voisins.security.middleware.RequestSizeLimitMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "voisins.security.middleware.RequireMFAMiddleware",
+    "voisins.ops.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "voisins.urls"
@@ -153,8 +165,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (shared by web processes for rate limits when REDIS_URL is set) ------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": REDIS_URL,
+                    # Several deployments (or test runs) may share one Redis.
+                    "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="voisins"),
+                    # A Redis that is away must not hang requests for long.
+                    "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -174,6 +193,11 @@ _email_options = {
 } if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {}
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     _email_options.setdefault("timeout", 10)
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # filemail:///path/to/dir writes each message to a file there (staging, tests).
+    # (django-environ drops the leading slash of the path.)
+    _email_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
+                      if _email.get("EMAIL_FILE_PATH") else str(VAR_DIR / "mail")}
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Voisins <noreply@localhost>")
 
@@ -225,6 +249,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# A load balancer asks /healthz over plain HTTP, from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 from django.utils.csp import CSP  # noqa: E402
 
 # Every asset is served by the app itself: no CDN, no inline script or style.
@@ -268,22 +294,46 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Hashed names; gzip and brotli copies made at collectstatic unless
+            # STATIC_COMPRESS=0 (a proxy that compresses, or a quick test stack).
+            ("whitenoise.storage.CompressedManifestStaticFilesStorage"
+             if env.bool("STATIC_COMPRESS", default=True)
+             else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage")
             if env.bool("STATIC_MANIFEST", default=not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
+# Source maps (7 MB of the API docs' and Leaflet's) are for developers' tools: served as
+# they are, not compressed at every collectstatic.
+from whitenoise.compress import Compressor as _Compressor  # noqa: E402
 
-# --- Logging: no personal data, ever. Requests are logged by path and status only. ---
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*_Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# --- Logging: no personal data, ever. ------------------------------------------------
+# One line per request (method, route template, status, duration: voisins.ops.middleware),
+# JSON by default so that a log collector can read it; LOG_FORMAT=plain for a console.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_request_details": {"()": "voisins.ops.logging.DropRequestDetails"}},
+    "formatters": {
+        "json": {"()": "voisins.ops.logging.Formatter"},
+        "plain": {"()": "voisins.ops.logging.PlainFormatter",
+                  "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["no_request_details"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django logs each request again, with its path: Voisins' own line replaces it.
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 # --- Voisins ---------------------------------------------------------------------------
@@ -295,11 +345,23 @@ ADMIN_SITE_HEADER = _("Voisins administration")
 # --- Background work -------------------------------------------------------------------
 # Django's Tasks framework. On a laptop tasks run at once, inside the process; production
 # switches TASKS_BACKEND to a backend with a worker (docs/deploy.md).
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND",
-                           default="django.tasks.backends.immediate.ImmediateBackend"),
-    }
+# TASKS_BACKEND=immediate (the default): tasks run at once, in the process that queues them,
+# and `voisins runserver` queues the periodic jobs from a thread. TASKS_BACKEND=database
+# (django-tasks-db): tasks are rows in the database, run by `voisins worker` processes.
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r} must be immediate or database.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+VOISINS_WORKER = {
+    # Seconds between looks at an empty queue, between heartbeats, and of silence after
+    # which a worker counts as dead (its task is then run again by another worker).
+    "INTERVAL": env.float("VOISINS_WORKER_INTERVAL", default=1.0),
+    "HEARTBEAT": env.float("VOISINS_WORKER_HEARTBEAT", default=5.0),
+    "STALE_AFTER": env.float("VOISINS_WORKER_STALE_AFTER", default=60.0),
 }
 
 # --- Security, audit and privacy duties (issue 8) --------------------------------------

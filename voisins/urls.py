@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from voisins import access
+from voisins.ops import views as ops_views
 from voisins.staff import views as staff_views
 
 # The admin logs in through allauth, so it shares the login rate limits.
@@ -14,6 +15,7 @@ admin.site.site_header = "Voisins"
 access.admin_deny_by_default(admin.site)
 
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
     path("", staff_views.landing, name="landing"),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("voisins.staff.urls")),
@@ -33,3 +35,4 @@ urlpatterns = [
     path("volunteer/", include("voisins.portal.urls")),
     path("programmes/", include("voisins.blueprints.urls")),
 ]
+handler500 = "voisins.ops.views.server_error"

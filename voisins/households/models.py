@@ -144,6 +144,9 @@ class FamilyHousehold(Household):
             models.Index(fields=["programme", "postcode"], name="family_programme_postcode"),
             models.Index(fields=["programme", "contact_last_name"], name="family_programme_name"),
             models.Index(fields=["programme", "waiting_since"], name="family_programme_waiting"),
+            # The lists' default order (newest first) and the API's updated_since.
+            models.Index(fields=["programme", "created_at", "id"], name="family_programme_created"),
+            models.Index(fields=["programme", "updated_at"], name="family_programme_updated"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -216,6 +219,10 @@ class VolunteerHousehold(Household):
             models.Index(
                 fields=["programme", "contact_last_name"], name="volunteer_programme_name"
             ),
+            models.Index(fields=["programme", "created_at", "id"],
+                         name="volunteer_programme_created"),
+            models.Index(fields=["programme", "updated_at"], name="volunteer_programme_updated"),
+            models.Index(fields=["programme", "capacity"], name="volunteer_programme_capacity"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -127,7 +127,16 @@ class Proposal(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        indexes = [models.Index(fields=["programme", "status"], name="proposal_prog_status")]
+        indexes = [
+            models.Index(fields=["programme", "status"], name="proposal_prog_status"),
+            # The list of one status, newest first; drafts best first; sent, oldest first.
+            models.Index(fields=["programme", "status", "created_at", "id"],
+                         name="proposal_prog_status_created"),
+            models.Index(fields=["programme", "status", "score"],
+                         name="proposal_prog_status_score"),
+            models.Index(fields=["programme", "status", "sent_at"],
+                         name="proposal_prog_status_sent"),
+        ]
         constraints = [
             # A family is offered one household at a time.
             models.UniqueConstraint(fields=["family"], condition=Q(status__in=["draft", "sent"]),
@@ -209,7 +218,11 @@ class Match(models.Model):
         ordering = ["-started_on", "-id"]
         verbose_name = _("match")
         verbose_name_plural = _("matches")
-        indexes = [models.Index(fields=["programme", "status"], name="match_prog_status")]
+        indexes = [
+            models.Index(fields=["programme", "status"], name="match_prog_status"),
+            # Lists of live matches (several statuses), newest first.
+            models.Index(fields=["programme", "started_on", "id"], name="match_prog_started"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["family"], condition=~Q(status="ended"),
                                     name="match_one_live_per_family"),
@@ -291,6 +304,11 @@ class CheckIn(models.Model):
         ordering = ["due_on", "side", "id"]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
+        indexes = [
+            # Check-ins waiting for an answer, by due date: overdue lists and the daily round.
+            models.Index(fields=["due_on", "id"], condition=Q(answered_at__isnull=True),
+                         name="checkin_open_due"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["match", "side", "day_offset"],
                                     name="checkin_once_per_step"),

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -157,6 +157,19 @@ def site_url() -> str:
     return getattr(settings, "VOISINS", {}).get("SITE_URL", "") or "http://127.0.0.1:8000"
 
 
+def message_id(notification: Notification) -> str:
+    """The same Message-ID every time this notification is sent.
+
+    Should a worker die after the mail server took the message but before it was marked
+    sent, the retry carries the same identifier, which mail servers and readers use to
+    drop the duplicate.
+    """
+    from urllib.parse import urlsplit
+
+    domain = urlsplit(site_url()).hostname or "localhost"
+    return f"<notification-{notification.pk}@{domain}>"
+
+
 def deliver(notification_id: int) -> bool:
     """Try to send one notification; on failure schedule a retry with a growing delay."""
     with transaction.atomic():
@@ -167,7 +180,8 @@ def deliver(notification_id: int) -> bool:
         subject, body = render(notification)
         notification.attempts += 1
         try:
-            send_mail(subject, body, None, [notification.to_email])
+            EmailMessage(subject, body, None, [notification.to_email],
+                         headers={"Message-ID": message_id(notification)}).send()
         except Exception as exc:  # noqa: BLE001 - any mail failure means "try later"
             # The exception's class only: its text may hold the address.
             notification.last_error = type(exc).__name__[:200]

@@ -84,6 +84,9 @@ def matching_run_execute(*, run_id: int) -> MatchingRun:
     run keeps the result on the run only.
     """
     run = MatchingRun.objects.select_related("programme").get(pk=run_id)
+    if run.status == MatchingRun.Status.DONE:
+        # Retried after its worker died between the commit and "task done": done once.
+        return run
     run.status = MatchingRun.Status.RUNNING
     run.save(update_fields=["status"])
     try:
@@ -98,6 +101,11 @@ def matching_run_execute(*, run_id: int) -> MatchingRun:
 
 @transaction.atomic
 def _execute(run: MatchingRun) -> MatchingRun:
+    # The run's row stays locked until its proposals are committed: a second execution of
+    # the same run (two workers) waits, then finds it done.
+    locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if locked.status == MatchingRun.Status.DONE:
+        return locked
     programme = run.programme
     families = list(selectors.waiting_families(programme))
     volunteers = list(selectors.matchable_volunteers(programme))
@@ -523,6 +531,11 @@ def checkins_notify_due(*, today: date | None = None) -> int:
     count = 0
     for checkin in due:
         with transaction.atomic():
+            # Claimed under a row lock: a round running at the same time (a second worker,
+            # or this one retried after a crash) skips what was already mailed.
+            if not CheckIn.objects.select_for_update().filter(
+                    pk=checkin.pk, notified_at__isnull=True).exists():
+                continue
             match = checkin.match
             household = match.family if checkin.side == Side.FAMILY else match.volunteer
             other = match.volunteer if checkin.side == Side.FAMILY else match.family

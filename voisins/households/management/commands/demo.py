@@ -1,7 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from tqdm import tqdm
 
 from voisins.accounts.models import User
@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--families", type=int, default=200)
         parser.add_argument("--volunteers", type=int, default=150)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--matches", type=int, default=0,
+                            help="matches to create among the households, with their "
+                                 "introductions and check-ins")
+        parser.add_argument("--proposals", type=int, default=0,
+                            help="sent proposals waiting for both households' answers")
         parser.add_argument("--programme", default="demo", help="slug of the programme")
         parser.add_argument(
             "--if-empty", action="store_true",
@@ -26,8 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         families, volunteers = int(options["families"]), int(options["volunteers"])
         seed, slug = int(options["seed"]), str(options["programme"])
-        if families < 0 or volunteers < 0:
-            raise CommandError("--families and --volunteers must be 0 or more.")
+        matches, proposals = int(options["matches"]), int(options["proposals"])
+        if min(families, volunteers, matches, proposals) < 0:
+            raise CommandError("--families, --volunteers, --matches and --proposals must be "
+                               "0 or more.")
         if options["if_empty"] and Programme.objects.exists():
             self._print_existing_login(slug, seed)
             return
@@ -40,6 +47,19 @@ class Command(BaseCommand):
             raise CommandError(f"Could not create demo data: {exc}") from exc
         finally:
             bar.close()
+        if matches or proposals:
+            from voisins.matches import demo as match_demo
+
+            made = match_demo.generate(programme=Programme.objects.get(slug=slug),
+                                       matches=matches, proposals=proposals, seed=seed,
+                                       password=login.password)
+            self.stdout.write(f"{made['matches']} matches ({made['check_ins']} check-ins), "
+                              f"{made['proposals']} proposals waiting for answers.")
+        if connection.vendor == "postgresql":
+            # Thousands of rows written at once: the planner needs fresh statistics, or it
+            # plans the first pages as if the tables were empty (seconds instead of ms).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         total_f = FamilyHousehold.objects.filter(programme__slug=slug).count()
         total_v = VolunteerHousehold.objects.filter(programme__slug=slug).count()
         self.stdout.write(f"Programme {slug}: {total_f} families, {total_v} volunteer households.")
