@@ -33,8 +33,9 @@ def test_it_shows_a_page_as_soon_as_its_url_name_exists(alice, north, monkeypatc
     assert any(i["label"] == "Import" for i in nav_for(alice, north))
 
 
-def test_it_hides_household_pages_from_a_viewer(vera, north):
-    assert nav_for(vera, north) == []
+def test_it_shows_a_viewer_the_reports_only(vera, north):
+    assert [i["url"] for i in nav_for(vera, north)] == [reverse("evaluation:dashboard",
+                                                                args=["north"])]
 
 
 def test_it_marks_the_current_page(client, alice, north):

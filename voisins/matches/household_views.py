@@ -69,19 +69,26 @@ def _volunteer(request: HttpRequest) -> VolunteerHousehold:
     return household
 
 
-@login_required
-def volunteer_home(request: HttpRequest) -> HttpResponse:
-    household = _volunteer(request)
-    proposals = (Proposal.objects.filter(volunteer=household, status=Proposal.Status.SENT)
-                 .select_related("family").prefetch_related("family__members"))
-    matches = (Match.objects.filter(volunteer=household, status__in=Match.LIVE)
-               .select_related("family", "introduction"))
+def _answer_form(proposal: Proposal, data: Any = None) -> AnswerForm:
+    # Ids per proposal: a page may show several proposals, each with its own form.
+    return AnswerForm(data, auto_id=f"id_p{proposal.pk}_%s")
+
+
+def _volunteer_home(request: HttpRequest, household: VolunteerHousehold,
+                    bound: AnswerForm | None = None, status: int = 200) -> HttpResponse:
+    proposals = selectors.volunteer_proposals_open(household)
     return render(request, "matches/volunteer_home.html", {
         "household": household,
-        "proposals": [(p, _profile(p.family)) for p in proposals],
-        "matches": matches,
-        "answer_form": AnswerForm(),
-    })
+        "proposals": [(p, _profile(p.family),
+                       bound if bound is not None and bound.proposal_pk == p.pk
+                       else _answer_form(p)) for p in proposals],
+        "matches": selectors.volunteer_matches_live(household),
+    }, status=status)
+
+
+@login_required
+def volunteer_home(request: HttpRequest) -> HttpResponse:
+    return _volunteer_home(request, _volunteer(request))
 
 
 @login_required
@@ -91,7 +98,9 @@ def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
     if proposal is None:
         raise Http404
-    _answer(request, proposal, Side.VOLUNTEER, request.user)
+    form = _answer(request, proposal, Side.VOLUNTEER, request.user)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_home(request, household, bound=form, status=400)
     return redirect("matches:volunteer_home")
 
 
@@ -162,15 +171,22 @@ def _log_activity(request: HttpRequest, match: Match, side: str, user: Any) -> N
         _form_errors(request, form)
 
 
-def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any) -> None:
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.proposal_answer(
+def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any
+            ) -> AnswerForm | None:
+    """Record one side's answer; return the form when it must be shown again with errors."""
+    form = _answer_form(proposal, request.POST)
+    form.proposal_pk = proposal.pk
+    if not form.is_valid():
+        return form
+    try:
+        services.proposal_answer(
             proposal=proposal, side=side, accept=form.cleaned_data["answer"] == "yes",
-            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
-            by=user), _("Thank you, your answer is recorded."))
+            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"], by=user)
+    except ValidationError as exc:
+        _errors(request, exc)
     else:
-        _form_errors(request, form)
+        messages.success(request, _("Thank you, your answer is recorded."))
+    return None
 
 
 def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
@@ -241,10 +257,8 @@ def _family_match(family: FamilyHousehold) -> Match | None:
             .select_related("volunteer", "volunteer__user", "programme").first())
 
 
-@family_page
-def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
-    """A neighbour for you: the proposal to answer, then the household met, with its contact
-    details, the first meeting, check-ins and what was done together."""
+def _family_proposal(request: HttpRequest, token: str, bound: AnswerForm | None = None,
+                     status: int = 200) -> HttpResponse:
     family = request.family
     proposal = (Proposal.objects.filter(family=family, status=Proposal.Status.SENT)
                 .select_related("volunteer").prefetch_related("volunteer__members").first())
@@ -252,14 +266,22 @@ def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
     context: dict[str, Any] = {
         "token": token, "family": family, "proposal": proposal,
         "other_profile": _profile(proposal.volunteer) if proposal else None,
-        "answer_form": AnswerForm(),
+        "answer_form": bound if bound is not None else (
+            _answer_form(proposal) if proposal else None),
     }
     if match:
         context.update(_side_context(match, Side.FAMILY, None))
         context["other"] = _profile(match.volunteer)
         context["activity_form"] = ActivityForm(
             categories=match.programme.service_categories.filter(active=True))
-    return render(request, "matches/family_proposal.html", context)
+    return render(request, "matches/family_proposal.html", context, status=status)
+
+
+@family_page
+def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
+    """A neighbour for you: the proposal to answer, then the household met, with its contact
+    details, the first meeting, check-ins and what was done together."""
+    return _family_proposal(request, token)
 
 
 @require_POST
@@ -268,7 +290,9 @@ def family_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     proposal = Proposal.objects.filter(pk=pk, family=request.family).first()
     if proposal is None:
         raise Http404
-    _answer(request, proposal, Side.FAMILY, None)
+    form = _answer(request, proposal, Side.FAMILY, None)
+    if form is not None:  # shown again with its errors next to the fields
+        return _family_proposal(request, token, bound=form, status=400)
     return redirect("matches:family_proposal", token=token)
 
 

@@ -172,6 +172,9 @@ class Match(models.Model):
         OTHER = "other", _("other")
 
     LIVE = (Status.INTRODUCTION, Status.ACTIVE, Status.PAUSED)
+    # Why a match needs attention (``services.match_check_attention`` stores the codes).
+    ATTENTION_LABELS = {"low-rating": _("a low rating"), "worry": _("a worry written down"),
+                        "missed": _("check-ins missed")}
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matches")
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="match")

@@ -72,6 +72,19 @@ def excluded_pairs(programme: Programme) -> set[tuple[int, int]]:
     return pairs
 
 
+def volunteer_proposals_open(volunteer: VolunteerHousehold) -> QuerySet[Proposal]:
+    """Proposals sent to a volunteer household that still wait for someone's answer."""
+    return (Proposal.objects.filter(volunteer=volunteer, status=Proposal.Status.SENT)
+            .select_related("family").prefetch_related("family__members")
+            .order_by("sent_at", "id"))
+
+
+def volunteer_matches_live(volunteer: VolunteerHousehold) -> QuerySet[Match]:
+    """A volunteer household's live matches, oldest first, with their first meeting."""
+    return (Match.objects.filter(volunteer=volunteer, status__in=Match.LIVE)
+            .select_related("family", "introduction").order_by("started_on", "id"))
+
+
 def live_match_count(volunteer: VolunteerHousehold) -> int:
     return Match.objects.filter(volunteer=volunteer, status__in=Match.LIVE).count()
 

@@ -246,8 +246,10 @@ def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "cases": cases_visible(prog, request.user).filter(match=match),
         "reveals": match.reveals.all()[:20],
         "can_manage": access.can(request.user, "manage_matches", prog),
-        "plan_form": IntroductionPlanForm(), "held_form": IntroductionHeldForm(),
-        "pause_form": PauseForm(), "end_form": EndForm(),
+        # Several forms on one page: each has its own ids.
+        "plan_form": IntroductionPlanForm(auto_id="id_plan_%s"),
+        "held_form": IntroductionHeldForm(auto_id="id_held_%s"),
+        "pause_form": PauseForm(auto_id="id_pause_%s"), "end_form": EndForm(auto_id="id_end_%s"),
         "mediators": prog.memberships.filter(role__in=["mediator", "coordinator"])
         .select_related("user"),
     })

@@ -86,6 +86,7 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
         "programme": prog, "household": household,
         "kind": "families" if model is FamilyHousehold else "volunteers",
         "next_statuses": [(s, labels[s]) for s in sorted(transitions[household.status])],
+        "can_match": access.can(request.user, "manage_matches", prog),
     })
 
 

@@ -34,3 +34,57 @@ def pager(context, page, target: str = "#rows"):
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "query": query.urlencode(), "target": target}
+
+
+# --- Codes stored on records, shown in the reader's language -----------------------------
+
+@register.filter
+def language_name(code: str) -> str:
+    """"ar" → "Arabic" (any other ISO code is shown as it is)."""
+    from voisins.programmes.constants import LANGUAGE_NAMES
+
+    name = LANGUAGE_NAMES.get(code)
+    return str(name) if name else code
+
+
+@register.filter
+def level_name(level: str) -> str:
+    """"native" → "mother tongue"."""
+    from voisins.programmes.constants import LanguageLevel
+
+    return str(LanguageLevel(level).label) if level in LanguageLevel.values else level
+
+
+@register.filter
+def slot_name(slot: str) -> str:
+    """"wed-pm" → "Wednesday afternoon"."""
+    from voisins.programmes.constants import DAY_LABELS, PART_LABELS
+
+    day, _sep, part = slot.partition("-")
+    return f"{DAY_LABELS.get(day, day)} {PART_LABELS.get(part, part)}"
+
+
+@register.filter
+def service_name(code: str) -> str:
+    """"homework" → "Homework help"."""
+    from voisins.programmes.categories import BUILTIN_BY_CODE
+
+    builtin = BUILTIN_BY_CODE.get(code)
+    return str(builtin.label) if builtin else code
+
+
+@register.filter
+def status_name(code: str, kind: str = "families") -> str:
+    """A household status code in words ("waiting" → "waiting"), "—" when there is none."""
+    from voisins.households.status import FamilyStatus, VolunteerStatus
+
+    choices = FamilyStatus if kind == "families" else VolunteerStatus
+    return str(choices(code).label) if code in choices.values else (code or "—")
+
+
+@register.filter
+def grouped(value) -> str:
+    """A whole number with the reader's thousands separator: 12 345, 12.345, 12,345."""
+    from django.utils.formats import number_format
+
+    return number_format(value, force_grouping=True) if value not in (None, "") else ""
