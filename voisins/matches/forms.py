@@ -144,7 +144,7 @@ class ProgrammePauseForm(forms.Form):
 class HelpForm(HouseholdForm):
     """A household asks for help: what about, in a few words, and maybe a call back."""
 
-    kind = forms.ChoiceField(label=_("What is it about?"), choices=CaseKind.choices)
+    kind = forms.ChoiceField(label=_("What is it about?"), choices=[("", "—"), *CaseKind.choices])
     summary = forms.CharField(label=_("Tell us in a few words"), max_length=2000,
                               required=False, widget=forms.Textarea(attrs={"rows": 3}))
     callback = forms.BooleanField(label=_("Please call me back"), required=False)

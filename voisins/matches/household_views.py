@@ -112,16 +112,21 @@ def _volunteer_match(request: HttpRequest, pk: int) -> Match:
     return match
 
 
-@login_required
-def volunteer_match(request: HttpRequest, pk: int) -> HttpResponse:
-    match = _volunteer_match(request, pk)
+def _volunteer_match_page(request: HttpRequest, match: Match, *,
+                          activity_form: ActivityForm | None = None,
+                          help_form: HelpForm | None = None, status: int = 200) -> HttpResponse:
     return render(request, "matches/household_match.html", {
         **_side_context(match, Side.VOLUNTEER, request.user),
         "other": _profile(match.family), "side": Side.VOLUNTEER,
-        "activity_form": ActivityForm(categories=match.programme.service_categories.filter(
-            active=True)),
-        "help_form": HelpForm(), "urls": _volunteer_urls(match),
-    })
+        "activity_form": activity_form or ActivityForm(
+            categories=match.programme.service_categories.filter(active=True)),
+        "help_form": help_form or HelpForm(), "urls": _volunteer_urls(match),
+    }, status=status)
+
+
+@login_required
+def volunteer_match(request: HttpRequest, pk: int) -> HttpResponse:
+    return _volunteer_match_page(request, _volunteer_match(request, pk))
 
 
 def _volunteer_urls(match: Match) -> dict[str, str]:
@@ -146,7 +151,9 @@ def volunteer_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_activity(request: HttpRequest, pk: int) -> HttpResponse:
     match = _volunteer_match(request, pk)
-    _log_activity(request, match, Side.VOLUNTEER, request.user)
+    form = _log_activity(request, match, Side.VOLUNTEER, request.user)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_match_page(request, match, activity_form=form, status=400)
     return redirect("matches:volunteer_match", pk=match.pk)
 
 
@@ -154,21 +161,25 @@ def volunteer_activity(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_help(request: HttpRequest, pk: int) -> HttpResponse:
     match = _volunteer_match(request, pk)
-    _ask_help(request, match, Side.VOLUNTEER, request.user)
+    form = _ask_help(request, match, Side.VOLUNTEER, request.user)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_match_page(request, match, help_form=form, status=400)
     return redirect("matches:volunteer_match", pk=match.pk)
 
 
 # --- Shared by both sides ------------------------------------------------------------------
 
-def _log_activity(request: HttpRequest, match: Match, side: str, user: Any) -> None:
+def _log_activity(request: HttpRequest, match: Match, side: str, user: Any
+                  ) -> ActivityForm | None:
+    """Note what the households did; returns the form when it must be shown again."""
     form = ActivityForm(request.POST, categories=match.programme.service_categories.filter(
         active=True))
-    if form.is_valid():
-        _attempt(request, lambda: services.activity_log(match=match, side=side, by=user,
-                                                        **form.cleaned_data),
-                 _("Noted, thank you."))
-    else:
-        _form_errors(request, form)
+    if not form.is_valid():
+        return form
+    _attempt(request, lambda: services.activity_log(match=match, side=side, by=user,
+                                                    **form.cleaned_data),
+             _("Noted, thank you."))
+    return None
 
 
 def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any
@@ -190,18 +201,19 @@ def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any
 
 
 def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
-              family: FamilyHousehold | None = None) -> bool:
-    """Open a case (with a callback when asked); a family may ask without a match."""
+              family: FamilyHousehold | None = None) -> HelpForm | None:
+    """Open a case (with a callback when asked); a family may ask without a match.
+    Returns the form when it must be shown again with its errors."""
     form = HelpForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return False
+        return form
     programme = match.programme if match else family.programme
-    return _attempt(request, lambda: mediation_services.case_open(
+    _attempt(request, lambda: mediation_services.case_open(
         programme=programme, kind=form.cleaned_data["kind"],
         summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
         family=family, callback=form.callback_data()),
         _("Thank you. The team will get back to you soon."))
+    return None
 
 
 def _checkin_page(request: HttpRequest, checkin: CheckIn, *, by: Any = None,
@@ -258,7 +270,8 @@ def _family_match(family: FamilyHousehold) -> Match | None:
 
 
 def _family_proposal(request: HttpRequest, token: str, bound: AnswerForm | None = None,
-                     status: int = 200) -> HttpResponse:
+                     activity_form: ActivityForm | None = None, status: int = 200
+                     ) -> HttpResponse:
     family = request.family
     proposal = (Proposal.objects.filter(family=family, status=Proposal.Status.SENT)
                 .select_related("volunteer").prefetch_related("volunteer__members").first())
@@ -272,7 +285,7 @@ def _family_proposal(request: HttpRequest, token: str, bound: AnswerForm | None 
     if match:
         context.update(_side_context(match, Side.FAMILY, None))
         context["other"] = _profile(match.volunteer)
-        context["activity_form"] = ActivityForm(
+        context["activity_form"] = activity_form or ActivityForm(
             categories=match.programme.service_categories.filter(active=True))
     return render(request, "matches/family_proposal.html", context, status=status)
 
@@ -326,7 +339,9 @@ def family_activity(request: HttpRequest, token: str) -> HttpResponse:
     match = _family_match(request.family)
     if match is None:
         raise Http404
-    _log_activity(request, match, Side.FAMILY, None)
+    form = _log_activity(request, match, Side.FAMILY, None)
+    if form is not None:  # shown again with its errors next to the fields
+        return _family_proposal(request, token, activity_form=form, status=400)
     return redirect("matches:family_proposal", token=token)
 
 
@@ -337,5 +352,8 @@ def family_help(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "matches/family_help.html", {
             "token": token, "family": family, "help_form": HelpForm()})
-    done = _ask_help(request, _family_match(family), Side.FAMILY, None, family=family)
-    return redirect("familypages:home" if done else "matches:family_help", token=token)
+    form = _ask_help(request, _family_match(family), Side.FAMILY, None, family=family)
+    if form is not None:  # shown again with its errors next to the fields
+        return render(request, "matches/family_help.html", {
+            "token": token, "family": family, "help_form": form}, status=400)
+    return redirect("familypages:home", token=token)

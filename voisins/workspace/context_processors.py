@@ -39,7 +39,7 @@ def shell(request: HttpRequest) -> dict:
         "shell_is_staff": SimpleLazyObject(lambda: bool(_programmes(request))),
         "shell_programme": programme,
         "shell_nav": SimpleLazyObject(
-            lambda: nav_for(request.user, programme or None, request.path)),
+            lambda: nav_for(request.user, programme or None, request.get_full_path())),
         # Each language in its own name, untranslated, so that anyone finds theirs.
         "shell_languages": [(code, name) for code, name in settings.LANGUAGES
                             if code in settings.STAFF_LANGUAGES],

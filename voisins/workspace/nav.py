@@ -6,6 +6,7 @@ NAV_ITEMS does resolve). Lists where work waits show how many items wait there.
 """
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -52,10 +53,16 @@ def _reverse(url_name: str, slug: str) -> str | None:
     return None
 
 
+def _is_current(url: str, query: str, here: str) -> bool:
+    # The page is current when the paths agree and the entry's filters are all in force.
+    path, _sep, here_query = here.partition("?")
+    return path == url and set(parse_qsl(query.lstrip("?"))) <= set(parse_qsl(here_query))
+
+
 def nav_for(user, programme, current_path: str = "") -> list[dict]:
     """The entries `user` may follow in `programme`: URL, label, whether it is the current
-    page, and how many items wait there (None when the entry has no count). The counts
-    cost one query together."""
+    page (`current_path` may carry a query string), and how many items wait there (None
+    when the entry has no count). The counts cost one query together."""
     if programme is None:
         return []
     items = []
@@ -66,7 +73,7 @@ def nav_for(user, programme, current_path: str = "") -> list[dict]:
         if url is None:
             continue
         items.append({"url": url + item.query, "label": item.label, "key": item.count,
-                      "current": bool(current_path) and current_path == url})
+                      "current": _is_current(url, item.query, current_path)})
     counts = selectors.nav_counts(programme, user, [i["key"] for i in items if i["key"]])
     for entry in items:
         entry["count"] = counts.get(entry.pop("key"))

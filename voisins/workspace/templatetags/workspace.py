@@ -88,3 +88,9 @@ def grouped(value) -> str:
     from django.utils.formats import number_format
 
     return number_format(value, force_grouping=True) if value not in (None, "") else ""
+
+
+@register.filter
+def counted(nav_items) -> list[dict]:
+    """The navigation entries that carry a count (lists where work waits)."""
+    return [item for item in nav_items or () if item.get("count") is not None]
