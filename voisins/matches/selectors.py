@@ -134,7 +134,9 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
         "overdue": checkins_overdue(programme, today=today),
         "cases": cases_visible(programme, user).filter(status="open"),
     }
-    counts = {key: queryset.count() for key, queryset in lists.items()}
+    from voisins.workspace.selectors import counts_in_one_query
+
+    counts = counts_in_one_query(lists)
     return {"lists": {k: list(v[:20]) for k, v in lists.items()}, "counts": counts}
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.households.models import FamilyHousehold
+from voisins.workspace.lists import list_query, render_list
 
 from . import bridge, selectors, services
+from .filters import CheckInFilter, MatchFilter, ProposalFilter
 from .forms import (
     AnswerForm,
     EndForm,
@@ -132,14 +133,12 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    status = request.GET.get("status", "draft")
-    queryset = Proposal.objects.filter(programme=prog).select_related("family", "volunteer")
-    if status in Proposal.Status.values:
-        queryset = queryset.filter(status=status)
-    page = Paginator(queryset.order_by("-score", "id") if status == "draft" else queryset, 50)
-    return render(request, "matches/proposal_list.html", {
-        "programme": prog, "page": page.get_page(request.GET.get("page")), "status": status,
-        "status_choices": Proposal.Status.choices})
+    filterset = ProposalFilter(
+        list_query(request, status=Proposal.Status.DRAFT),
+        queryset=Proposal.objects.filter(programme=prog).select_related("family", "volunteer"))
+    return render_list(request, template="matches/proposal_list.html",
+                       rows="matches/_proposal_rows.html", filterset=filterset,
+                       context={"programme": prog})
 
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
@@ -211,18 +210,11 @@ def proposal_family_answer(request: HttpRequest, slug: str, pk: int) -> HttpResp
 @login_required
 def match_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "mediate")
-    status = request.GET.get("status", "live")
-    if request.GET.get("attention"):
-        queryset = selectors.matches_needing_attention(prog)
-        if not access.can(request.user, "manage_matches", prog):
-            queryset = queryset.filter(mediator=request.user)
-    else:
-        queryset = selectors.matches_for(prog, request.user, status=status)
-    page = Paginator(queryset, 50)
-    return render(request, "matches/match_list.html", {
-        "programme": prog, "page": page.get_page(request.GET.get("page")), "status": status,
-        "attention": bool(request.GET.get("attention")),
-        "status_choices": Match.Status.choices})
+    data = list_query(request, status="live")
+    filterset = MatchFilter(data, queryset=selectors.matches_for(prog, request.user))
+    return render_list(request, template="matches/match_list.html",
+                       rows="matches/_match_rows.html", filterset=filterset,
+                       context={"programme": prog, "attention": bool(data.get("attention"))})
 
 
 def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
@@ -356,6 +348,7 @@ def pause_all(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def checkins_overdue(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    page = Paginator(selectors.checkins_overdue(prog), 50)
-    return render(request, "matches/checkins_overdue.html", {
-        "programme": prog, "page": page.get_page(request.GET.get("page"))})
+    filterset = CheckInFilter(request.GET, queryset=selectors.checkins_overdue(prog))
+    return render_list(request, template="matches/checkins_overdue.html",
+                       rows="matches/_checkin_rows.html", filterset=filterset,
+                       context={"programme": prog})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +13,10 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.matches.selectors import matches_for
 from voisins.matches.views import _attempt, _errors, _form_errors
+from voisins.workspace.lists import list_query, render_list
 
 from . import selectors, services
+from .filters import CaseFilter
 from .forms import CallbackDoneForm, CaseForm, NoteForm, ResolveForm
 from .models import Callback, Case, OpenedBy
 
@@ -23,14 +24,12 @@ from .models import Callback, Case, OpenedBy
 @login_required
 def case_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "mediate")
-    status = request.GET.get("status", "open")
-    queryset = selectors.cases_visible(prog, request.user)
-    if status in Case.Status.values:
-        queryset = queryset.filter(status=status)
-    return render(request, "mediation/case_list.html", {
-        "programme": prog, "page": Paginator(queryset, 50).get_page(request.GET.get("page")),
-        "status": status, "form": CaseForm(),
-        "callbacks": selectors.callbacks_open(prog, request.user)})
+    filterset = CaseFilter(list_query(request, status=Case.Status.OPEN),
+                           queryset=selectors.cases_visible(prog, request.user))
+    return render_list(request, template="mediation/case_list.html",
+                       rows="mediation/_case_rows.html", filterset=filterset, context={
+                           "programme": prog, "form": CaseForm(auto_id="id_new_%s"),
+                           "callbacks": selectors.callbacks_open(prog, request.user)})
 
 
 @login_required

@@ -18,8 +18,10 @@ from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.privacy.services import current_notice
 from voisins.programmes.models import Programme
+from voisins.workspace.lists import render_list
 
 from . import drawing, selectors, services
+from .filters import ReferralFilter
 from .forms import (
     CampaignForm,
     CharterForm,
@@ -397,10 +399,11 @@ def screening_decision(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def referral_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "refer_families")
     everyone = access.can(request.user, "view_households", programme)
-    return render(request, "recruitment/referral_list.html", {
-        "programme": programme,
-        "referrals": selectors.referrals_of(programme=programme, user=request.user,
-                                            everyone=everyone)[:500]})
+    filterset = ReferralFilter(request.GET, queryset=selectors.referrals_of(
+        programme=programme, user=request.user, everyone=everyone))
+    return render_list(request, template="recruitment/referral_list.html",
+                       rows="recruitment/_referral_rows.html", filterset=filterset,
+                       context={"programme": programme})
 
 
 @login_required

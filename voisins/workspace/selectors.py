@@ -75,11 +75,16 @@ def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
         "checkins": lambda: matches.checkins_overdue(programme),
         "cases": lambda: cases_visible(programme, user).filter(status="open"),
     }
-    # Prefixed: annotations may not take the name of a field of Programme ("proposals").
-    wanted = {f"n_{key}": _count(lists[key]()) for key in keys if key in lists}
-    if not wanted:
+    return counts_in_one_query({key: lists[key]() for key in keys if key in lists})
+
+
+def counts_in_one_query(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """``{name: queryset.count()}`` for every queryset, in a single SQL query."""
+    if not querysets:
         return {}
-    row = Programme.objects.filter(pk=programme.pk).values(**wanted).get()
+    # Prefixed: an annotation may not take the name of a field of Programme ("proposals").
+    wanted = {f"n_{key}": _count(queryset) for key, queryset in querysets.items()}
+    row = Programme.objects.values(**wanted)[:1].get()
     return {key.removeprefix("n_"): n for key, n in row.items()}
 
 
