@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
@@ -48,7 +48,8 @@ def _mail_invitations(event_id: int, user_ids: list[int], answer_url: str) -> No
                 message=_("You are invited to %(event)s on %(date)s at %(place)s.\n\n"
                           "Tell us whether you come: %(url)s") % {
                     "event": event.title, "place": event.place, "url": answer_url,
-                    "date": timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M")},
+                    "date": formats.date_format(timezone.localtime(event.starts_at),
+                                                "DATETIME_FORMAT")},
                 from_email=None, recipient_list=[user.email])
 
 
@@ -60,8 +61,8 @@ def _notify_moved_up(invitation_id: int) -> None:
             message=_("Someone cancelled, so you moved up from the waiting list: you are "
                       "expected at %(event)s on %(date)s.") % {
                 "event": invitation.event.title,
-                "date": timezone.localtime(invitation.event.starts_at).strftime(
-                    "%Y-%m-%d %H:%M")},
+                "date": formats.date_format(timezone.localtime(invitation.event.starts_at),
+                                            "DATETIME_FORMAT")},
             from_email=None, recipient_list=[invitation.user.email])
 
 
