@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.households.models import FamilyHousehold
+from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.lists import list_query, render_list
 
 from . import bridge, selectors, services
@@ -226,11 +227,20 @@ def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
     return prog, match
 
 
-@login_required
-def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    prog, match = _match(request, slug, pk)
+# The forms of a match's page: their name in the template and their own ids (several
+# forms on one page).
+MATCH_FORMS = {"plan_form": (IntroductionPlanForm, "id_plan_%s"),
+               "held_form": (IntroductionHeldForm, "id_held_%s"),
+               "pause_form": (PauseForm, "id_pause_%s"), "end_form": (EndForm, "id_end_%s")}
+
+
+def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | None = None,
+                status: int = 200) -> HttpResponse:
+    """The match and its forms; one of them may come back bound, with its errors."""
     from voisins.mediation.selectors import cases_visible
 
+    forms = {name: form_class(auto_id=auto_id)
+             for name, (form_class, auto_id) in MATCH_FORMS.items()} | (bound or {})
     return render(request, "matches/match_detail.html", {
         "programme": prog, "match": match,
         "introduction": getattr(match, "introduction", None),
@@ -238,31 +248,43 @@ def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "cases": cases_visible(prog, request.user).filter(match=match),
         "reveals": match.reveals.all()[:20],
         "can_manage": access.can(request.user, "manage_matches", prog),
-        # Several forms on one page: each has its own ids.
-        "plan_form": IntroductionPlanForm(auto_id="id_plan_%s"),
-        "held_form": IntroductionHeldForm(auto_id="id_held_%s"),
-        "pause_form": PauseForm(auto_id="id_pause_%s"), "end_form": EndForm(auto_id="id_end_%s"),
+        **forms,
         "mediators": prog.memberships.filter(role__in=["mediator", "coordinator"])
         .select_related("user"),
-    })
+    }, status=status)
 
 
-def _match_action(request: HttpRequest, slug: str, pk: int, form_class: Any,
+@login_required
+def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog, match = _match(request, slug, pk)
+    return _match_page(request, prog, match)
+
+
+def _match_action(request: HttpRequest, slug: str, pk: int, form_name: str | None,
                   action: Callable[[Match, dict], Any], success: str) -> HttpResponse:
     prog, match = _match(request, slug, pk, "manage_matches")
-    form = form_class(request.POST) if form_class else None
-    if form is None or form.is_valid():
-        data = form.cleaned_data if form else {}
-        _attempt(request, lambda: action(match, data), success)
-    else:
-        _form_errors(request, form)
+    form = None
+    if form_name:
+        form_class, auto_id = MATCH_FORMS[form_name]
+        form = form_class(request.POST, auto_id=auto_id)
+        if not form.is_valid():  # shown again with its errors next to the fields
+            return _match_page(request, prog, match, {form_name: form}, status=400)
+    try:
+        action(match, form.cleaned_data if form else {})
+    except ValidationError as exc:
+        if form is None:
+            _errors(request, exc)
+            return redirect("matches:match", slug=prog.slug, pk=match.pk)
+        errors_to_form(form, exc)  # the rule that refused it, next to its field
+        return _match_page(request, prog, match, {form_name: form}, status=400)
+    messages.success(request, success)
     return redirect("matches:match", slug=prog.slug, pk=match.pk)
 
 
 @login_required
 @require_POST
 def introduction_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _match_action(request, slug, pk, IntroductionPlanForm,
+    return _match_action(request, slug, pk, "plan_form",
                          lambda m, d: services.introduction_plan(match=m, by=request.user, **d),
                          _("Introduction planned; both households are told."))
 
@@ -270,7 +292,7 @@ def introduction_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def introduction_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _match_action(request, slug, pk, IntroductionHeldForm,
+    return _match_action(request, slug, pk, "held_form",
                          lambda m, d: services.introduction_record(match=m, by=request.user,
                                                                    **d),
                          _("Introduction recorded: the match is active."))
@@ -279,7 +301,7 @@ def introduction_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def match_pause(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _match_action(request, slug, pk, PauseForm,
+    return _match_action(request, slug, pk, "pause_form",
                          lambda m, d: services.match_pause(match=m, by=request.user, **d),
                          _("Match paused."))
 
@@ -295,7 +317,7 @@ def match_resume(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def match_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _match_action(request, slug, pk, EndForm,
+    return _match_action(request, slug, pk, "end_form",
                          lambda m, d: services.match_end(match=m, by=request.user, **d),
                          _("Match ended."))
 
