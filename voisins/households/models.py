@@ -144,6 +144,9 @@ class FamilyHousehold(Household):
             models.Index(fields=["programme", "postcode"], name="family_programme_postcode"),
             models.Index(fields=["programme", "contact_last_name"], name="family_programme_name"),
             models.Index(fields=["programme", "waiting_since"], name="family_programme_waiting"),
+            # The lists' default order, newest first: a page without sorting the programme.
+            models.Index(fields=["programme", "-created_at", "-id"],
+                         name="family_programme_created"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -212,6 +215,8 @@ class VolunteerHousehold(Household):
             models.Index(
                 fields=["programme", "contact_last_name"], name="volunteer_programme_name"
             ),
+            models.Index(fields=["programme", "-created_at", "-id"],
+                         name="volunteer_programme_created"),
         ]
         constraints = [
             models.UniqueConstraint(

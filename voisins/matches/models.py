@@ -127,7 +127,10 @@ class Proposal(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        indexes = [models.Index(fields=["programme", "status"], name="proposal_prog_status")]
+        indexes = [models.Index(fields=["programme", "status"], name="proposal_prog_status"),
+                   # Proposals to review, best first (the list and the dashboard).
+                   models.Index(fields=["programme", "status", "-score"],
+                                name="proposal_prog_status_score")]
         constraints = [
             # A family is offered one household at a time.
             models.UniqueConstraint(fields=["family"], condition=Q(status__in=["draft", "sent"]),
@@ -212,7 +215,10 @@ class Match(models.Model):
         ordering = ["-started_on", "-id"]
         verbose_name = _("match")
         verbose_name_plural = _("matches")
-        indexes = [models.Index(fields=["programme", "status"], name="match_prog_status")]
+        indexes = [models.Index(fields=["programme", "status"], name="match_prog_status"),
+                   # Matches needing attention, oldest first.
+                   models.Index(fields=["programme", "needs_attention", "started_on"],
+                                name="match_prog_attention")]
         constraints = [
             models.UniqueConstraint(fields=["family"], condition=~Q(status="ended"),
                                     name="match_one_live_per_family"),

@@ -128,7 +128,7 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
     today = timezone.localdate()
     lists = {
         "drafts": Proposal.objects.filter(programme=programme, status=Proposal.Status.DRAFT)
-        .select_related("family", "volunteer"),
+        .select_related("family", "volunteer").order_by("-score", "id"),  # as in the list
         "waiting": proposals_waiting(programme),
         "attention": matches_needing_attention(programme),
         "overdue": checkins_overdue(programme, today=today),

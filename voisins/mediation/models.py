@@ -67,7 +67,10 @@ class Case(models.Model):
         ordering = ["-opened_at", "-id"]
         verbose_name = _("mediation case")
         verbose_name_plural = _("mediation cases")
-        indexes = [models.Index(fields=["programme", "status"], name="case_prog_status")]
+        indexes = [models.Index(fields=["programme", "status"], name="case_prog_status"),
+                   # Open cases, newest first.
+                   models.Index(fields=["programme", "status", "-opened_at"],
+                                name="case_prog_status_opened")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=CaseKind.values), name="case_kind_valid"),
             models.CheckConstraint(

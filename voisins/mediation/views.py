@@ -24,7 +24,9 @@ from .models import Callback, Case, OpenedBy
 def _case_list_page(request: HttpRequest, prog, form: CaseForm | None = None,
                     status: int = 200) -> HttpResponse:
     filterset = CaseFilter(list_query(request, status=Case.Status.OPEN),
-                           queryset=selectors.cases_visible(prog, request.user))
+                           # The list shows no summary: none is decrypted for it.
+                           queryset=selectors.cases_visible(prog, request.user).defer(
+                               "summary", "resolution"))
     response = render_list(request, template="mediation/case_list.html",
                            rows="mediation/_case_rows.html", filterset=filterset, context={
                                "programme": prog,
