@@ -31,7 +31,8 @@ def _case_list_page(request: HttpRequest, prog, form: CaseForm | None = None,
                            rows="mediation/_case_rows.html", filterset=filterset, context={
                                "programme": prog,
                                "form": form or CaseForm(auto_id="id_new_%s"),
-                               "callbacks": selectors.callbacks_open(prog, request.user)})
+                               "callbacks": selectors.callbacks_open(prog, request.user)
+                               .defer("case__summary", "case__resolution")})
     response.status_code = status
     return response
 
