@@ -18,3 +18,7 @@ PASSWORD_HASHERS = ["voisins.accounts.hashers.FastArgon2PasswordHasher"]
 VOISINS_REQUIRE_MFA_ROLES: list[str] = []
 # Fuzzing the API sends thousands of requests a minute; the throttle is tested on its own.
 VOISINS_API_RATE = "100000/m"
+
+# SQLite: the browser tests' live server shares one connection between its threads.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    MIDDLEWARE = ["tests.middleware.OneRequestAtATime", *MIDDLEWARE]  # noqa: F405

@@ -114,7 +114,8 @@ def test_the_cut_off_split_compares_before_and_after(generated):
     result = selectors.persistence(programme=generated, split="cutoff",
                                    cutoff=date(2020, 3, 16), today=TODAY)
     labels = [c.label for c in result.comparison.curves]
-    assert labels == ["started before 2020-03-16", "started on or after 2020-03-16"]
+    # The date in the reader's format (English here: tests/evaluation/conftest.py).
+    assert labels == ["started before 03/16/2020", "started on or after 03/16/2020"]
     assert result.comparison.test.degrees_of_freedom == 1
 
 

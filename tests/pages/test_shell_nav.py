@@ -33,8 +33,9 @@ def test_it_shows_a_page_as_soon_as_its_url_name_exists(alice, north, monkeypatc
     assert any(i["label"] == "Import" for i in nav_for(alice, north))
 
 
-def test_it_hides_household_pages_from_a_viewer(vera, north):
-    assert nav_for(vera, north) == []
+def test_it_shows_a_viewer_the_reports_only(vera, north):
+    assert [i["url"] for i in nav_for(vera, north)] == [reverse("evaluation:dashboard",
+                                                                args=["north"])]
 
 
 def test_it_marks_the_current_page(client, alice, north):
@@ -48,3 +49,66 @@ def test_it_marks_the_current_page(client, alice, north):
 def test_it_shows_no_navigation_to_anonymous_visitors(client, db, name):
     html = client.get(reverse("account_login"), **EN).content.decode()
     assert 'aria-label="Main"' not in html
+
+
+def test_every_entry_lands_on_a_page(client, alice, north):
+    client.force_login(alice)
+    items = nav_for(alice, north)
+    assert len(items) == len(nav.NAV_ITEMS)  # all of them resolve, a coordinator sees all
+    for item in items:
+        assert client.get(item["url"], **EN).status_code == 200, item["url"]
+
+
+def test_it_counts_what_waits_in_each_list_as_the_list_counts_it(client, alice, bob, north,
+                                                                 live_match):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voisins.households.services import family_create, volunteer_create
+    from voisins.matches.models import CheckIn, Match, Proposal
+    from voisins.mediation.services import case_open
+
+    from ..conftest import family_data, volunteer_data
+
+    waiting = [family_create(programme=north, **family_data(contact_first_name=f"W{i}"))
+               for i in range(3)]
+    other = volunteer_create(programme=north, **volunteer_data(contact_first_name="Luc"))
+    Proposal.objects.create(programme=north, family=waiting[0], volunteer=other, score=3)
+    Match.objects.filter(pk=live_match.pk).update(needs_attention=True,
+                                                  attention_reasons=["worry"])
+    CheckIn.objects.create(match=live_match, side="family", day_offset=14,
+                           due_on=timezone.localdate() - timedelta(days=3))
+    case_open(programme=north, kind="practical", summary="s", opened_by="staff", by=alice,
+              match=live_match)
+    counts = {i["url"]: i["count"] for i in nav_for(alice, north)}
+    assert counts == {
+        reverse("staff:families", args=["north"]) + "?status=waiting": 3,
+        reverse("matches:proposals", args=["north"]): 1,
+        reverse("matches:matches", args=["north"]) + "?attention=1": 1,
+        reverse("matches:checkins_overdue", args=["north"]): 1,
+        reverse("mediation:cases", args=["north"]): 1,
+        reverse("staff:volunteers", args=["north"]): None,
+        reverse("training:overview", args=["north"]): None,
+        reverse("community:events", args=["north"]): None,
+        reverse("workspace:map", args=["north"]): None,
+        reverse("evaluation:dashboard", args=["north"]): None,
+    }
+    # The lists say the same.
+    client.force_login(alice)
+    html = client.get(reverse("staff:families", args=["north"]), {"status": "waiting"},
+                      **EN).content.decode()
+    assert "3 households" in html
+    # A mediator counts only what is assigned to them: nothing yet.
+    assert {i["count"] for i in nav_for(bob, north)} == {0}
+    html = client.get(reverse("staff:programme", args=["north"]), **EN).content.decode()
+    assert 'class="count">3<' in html
+
+
+def test_the_entry_with_filters_is_current_only_with_them(client, alice, north):
+    client.force_login(alice)
+    url = reverse("staff:families", args=["north"])
+    html = client.get(url, {"status": "waiting"}, **EN).content.decode()
+    assert f'<a href="{url}?status=waiting" aria-current="page">' in html
+    html = client.get(url, **EN).content.decode()
+    assert 'aria-current="page"' not in html.split('aria-label="Main"')[1].split("</nav>")[0]

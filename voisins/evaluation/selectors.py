@@ -123,7 +123,8 @@ def match_spells(*, programme: Programme, period: Period = Period(), split: str 
             group = labels.get(code, code) if code else _("not recorded")
         elif split == "cutoff" and cutoff is not None:
             group = (_("started before %(date)s") if started < cutoff
-                     else _("started on or after %(date)s")) % {"date": cutoff.isoformat()}
+                     else _("started on or after %(date)s")) % {
+                "date": formats.date_format(cutoff, "SHORT_DATE_FORMAT")}
         spells.append(Spell(max(days, 0), ended is not None and ended <= today, group))
     return spells
 
@@ -159,8 +160,9 @@ def persistence(*, programme: Programme, period: Period = Period(), split: str =
     if split and spells:
         order = None
         if split == "cutoff" and cutoff is not None:
-            order = [_("started before %(date)s") % {"date": cutoff.isoformat()},
-                     _("started on or after %(date)s") % {"date": cutoff.isoformat()}]
+            day = formats.date_format(cutoff, "SHORT_DATE_FORMAT")
+            order = [_("started before %(date)s") % {"date": day},
+                     _("started on or after %(date)s") % {"date": day}]
         comparison = compare(spells, order=order)
     curves = list(comparison.curves) if comparison else ([overall] if overall else [])
     svg = charts.survival_chart(curves, x_label=_("months since the start of the match"),

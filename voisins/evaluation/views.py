@@ -138,13 +138,15 @@ def survey_answer_page(request: HttpRequest, slug: str, match: int, child: int,
                                  else _("These answers were already given. The first answers "
                                         "are kept."))
                 return redirect("evaluation:surveys", slug=prog.slug)
-        return render(request, "evaluation/survey_answer.html", {
-            "programme": prog, "match": the_match, "child": member, "band": band,
-            "wave": Wave(wave), "form": form, "language": language, "error": error,
-            "languages": [(code, name) for code, name in settings.LANGUAGES
-                          if code in SURVEY_LANGUAGES],
-            "consent": has_consent(the_match.family, "surveys"),
-        })
+    # The page is in the coordinator's language; the questionnaire in it, in the family's
+    # ({% language %} in the template), marked with its own lang and dir.
+    return render(request, "evaluation/survey_answer.html", {
+        "programme": prog, "match": the_match, "child": member, "band": band,
+        "wave": Wave(wave), "form": form, "language": language, "error": error,
+        "languages": [(code, name) for code, name in settings.LANGUAGES
+                      if code in SURVEY_LANGUAGES],
+        "consent": has_consent(the_match.family, "surveys"),
+    })
 
 
 @login_required

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -162,8 +163,10 @@ def reason_text(reason: dict[str, Any]) -> str:
             return _need_text(params)
         if code == "distance":
             if params.get("walking"):
-                return _("%(km)s km apart, within walking distance") % {"km": params["km"]}
-            return _("%(km)s km apart") % {"km": params["km"]}
+                return _("%(km)s km apart, within walking distance") % {
+                    "km": number_format(float(params["km"]), decimal_pos=1)}
+            return _("%(km)s km apart") % {"km": number_format(float(params["km"]),
+                                                               decimal_pos=1)}
         if code == "language":
             return _("Shared languages: %(languages)s") % {
                 "languages": _join(language_label(c) for c in params["languages"])}

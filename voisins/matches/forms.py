@@ -31,6 +31,16 @@ def language_choices() -> list[tuple[str, str]]:
     return [(c, LANGUAGE_NAMES[c]) for c in codes]
 
 
+class HouseholdForm(forms.Form):
+    """A form households answer: its labels are questions or short words, shown without
+    Django's ":" suffix (which would also follow an Arabic "؟", a mark Django does not know).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class ProposalEditForm(forms.Form):
     note = forms.CharField(label=_("Note for the households"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -49,7 +59,7 @@ class ProposalEditForm(forms.Form):
         return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(HouseholdForm):
     answer = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect,
                                choices=[("yes", _("Yes, we would like to meet")),
                                         ("no", _("No, thank you"))])
@@ -89,7 +99,7 @@ class IntroductionHeldForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(HouseholdForm):
     rating = forms.TypedChoiceField(
         label=_("How is it going?"), coerce=int, widget=forms.RadioSelect,
         choices=[(5, _("5 – very well")), (4, _("4 – well")), (3, _("3 – so-so")),
@@ -102,7 +112,7 @@ class CheckInForm(forms.Form):
                             required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(HouseholdForm):
     category = forms.ChoiceField(label=_("What did you do?"))
     done_on = forms.DateField(label=_("Date"), widget=DateInput)
     duration = forms.ChoiceField(label=_("How long?"), required=False,
@@ -131,10 +141,10 @@ class ProgrammePauseForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class HelpForm(forms.Form):
+class HelpForm(HouseholdForm):
     """A household asks for help: what about, in a few words, and maybe a call back."""
 
-    kind = forms.ChoiceField(label=_("What is it about?"), choices=CaseKind.choices)
+    kind = forms.ChoiceField(label=_("What is it about?"), choices=[("", "—"), *CaseKind.choices])
     summary = forms.CharField(label=_("Tell us in a few words"), max_length=2000,
                               required=False, widget=forms.Textarea(attrs={"rows": 3}))
     callback = forms.BooleanField(label=_("Please call me back"), required=False)

@@ -69,19 +69,26 @@ def _volunteer(request: HttpRequest) -> VolunteerHousehold:
     return household
 
 
-@login_required
-def volunteer_home(request: HttpRequest) -> HttpResponse:
-    household = _volunteer(request)
-    proposals = (Proposal.objects.filter(volunteer=household, status=Proposal.Status.SENT)
-                 .select_related("family").prefetch_related("family__members"))
-    matches = (Match.objects.filter(volunteer=household, status__in=Match.LIVE)
-               .select_related("family", "introduction"))
+def _answer_form(proposal: Proposal, data: Any = None) -> AnswerForm:
+    # Ids per proposal: a page may show several proposals, each with its own form.
+    return AnswerForm(data, auto_id=f"id_p{proposal.pk}_%s")
+
+
+def _volunteer_home(request: HttpRequest, household: VolunteerHousehold,
+                    bound: AnswerForm | None = None, status: int = 200) -> HttpResponse:
+    proposals = selectors.volunteer_proposals_open(household)
     return render(request, "matches/volunteer_home.html", {
         "household": household,
-        "proposals": [(p, _profile(p.family)) for p in proposals],
-        "matches": matches,
-        "answer_form": AnswerForm(),
-    })
+        "proposals": [(p, _profile(p.family),
+                       bound if bound is not None and bound.proposal_pk == p.pk
+                       else _answer_form(p)) for p in proposals],
+        "matches": selectors.volunteer_matches_live(household),
+    }, status=status)
+
+
+@login_required
+def volunteer_home(request: HttpRequest) -> HttpResponse:
+    return _volunteer_home(request, _volunteer(request))
 
 
 @login_required
@@ -91,7 +98,9 @@ def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
     if proposal is None:
         raise Http404
-    _answer(request, proposal, Side.VOLUNTEER, request.user)
+    form = _answer(request, proposal, Side.VOLUNTEER, request.user)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_home(request, household, bound=form, status=400)
     return redirect("matches:volunteer_home")
 
 
@@ -103,16 +112,21 @@ def _volunteer_match(request: HttpRequest, pk: int) -> Match:
     return match
 
 
-@login_required
-def volunteer_match(request: HttpRequest, pk: int) -> HttpResponse:
-    match = _volunteer_match(request, pk)
+def _volunteer_match_page(request: HttpRequest, match: Match, *,
+                          activity_form: ActivityForm | None = None,
+                          help_form: HelpForm | None = None, status: int = 200) -> HttpResponse:
     return render(request, "matches/household_match.html", {
         **_side_context(match, Side.VOLUNTEER, request.user),
         "other": _profile(match.family), "side": Side.VOLUNTEER,
-        "activity_form": ActivityForm(categories=match.programme.service_categories.filter(
-            active=True)),
-        "help_form": HelpForm(), "urls": _volunteer_urls(match),
-    })
+        "activity_form": activity_form or ActivityForm(
+            categories=match.programme.service_categories.filter(active=True)),
+        "help_form": help_form or HelpForm(), "urls": _volunteer_urls(match),
+    }, status=status)
+
+
+@login_required
+def volunteer_match(request: HttpRequest, pk: int) -> HttpResponse:
+    return _volunteer_match_page(request, _volunteer_match(request, pk))
 
 
 def _volunteer_urls(match: Match) -> dict[str, str]:
@@ -137,7 +151,9 @@ def volunteer_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_activity(request: HttpRequest, pk: int) -> HttpResponse:
     match = _volunteer_match(request, pk)
-    _log_activity(request, match, Side.VOLUNTEER, request.user)
+    form = _log_activity(request, match, Side.VOLUNTEER, request.user)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_match_page(request, match, activity_form=form, status=400)
     return redirect("matches:volunteer_match", pk=match.pk)
 
 
@@ -145,47 +161,59 @@ def volunteer_activity(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_help(request: HttpRequest, pk: int) -> HttpResponse:
     match = _volunteer_match(request, pk)
-    _ask_help(request, match, Side.VOLUNTEER, request.user)
+    form = _ask_help(request, match, Side.VOLUNTEER, request.user)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_match_page(request, match, help_form=form, status=400)
     return redirect("matches:volunteer_match", pk=match.pk)
 
 
 # --- Shared by both sides ------------------------------------------------------------------
 
-def _log_activity(request: HttpRequest, match: Match, side: str, user: Any) -> None:
+def _log_activity(request: HttpRequest, match: Match, side: str, user: Any
+                  ) -> ActivityForm | None:
+    """Note what the households did; returns the form when it must be shown again."""
     form = ActivityForm(request.POST, categories=match.programme.service_categories.filter(
         active=True))
-    if form.is_valid():
-        _attempt(request, lambda: services.activity_log(match=match, side=side, by=user,
-                                                        **form.cleaned_data),
-                 _("Noted, thank you."))
-    else:
-        _form_errors(request, form)
+    if not form.is_valid():
+        return form
+    _attempt(request, lambda: services.activity_log(match=match, side=side, by=user,
+                                                    **form.cleaned_data),
+             _("Noted, thank you."))
+    return None
 
 
-def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any) -> None:
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.proposal_answer(
+def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any
+            ) -> AnswerForm | None:
+    """Record one side's answer; return the form when it must be shown again with errors."""
+    form = _answer_form(proposal, request.POST)
+    form.proposal_pk = proposal.pk
+    if not form.is_valid():
+        return form
+    try:
+        services.proposal_answer(
             proposal=proposal, side=side, accept=form.cleaned_data["answer"] == "yes",
-            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
-            by=user), _("Thank you, your answer is recorded."))
+            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"], by=user)
+    except ValidationError as exc:
+        _errors(request, exc)
     else:
-        _form_errors(request, form)
+        messages.success(request, _("Thank you, your answer is recorded."))
+    return None
 
 
 def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
-              family: FamilyHousehold | None = None) -> bool:
-    """Open a case (with a callback when asked); a family may ask without a match."""
+              family: FamilyHousehold | None = None) -> HelpForm | None:
+    """Open a case (with a callback when asked); a family may ask without a match.
+    Returns the form when it must be shown again with its errors."""
     form = HelpForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return False
+        return form
     programme = match.programme if match else family.programme
-    return _attempt(request, lambda: mediation_services.case_open(
+    _attempt(request, lambda: mediation_services.case_open(
         programme=programme, kind=form.cleaned_data["kind"],
         summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
         family=family, callback=form.callback_data()),
         _("Thank you. The team will get back to you soon."))
+    return None
 
 
 def _checkin_page(request: HttpRequest, checkin: CheckIn, *, by: Any = None,
@@ -241,10 +269,9 @@ def _family_match(family: FamilyHousehold) -> Match | None:
             .select_related("volunteer", "volunteer__user", "programme").first())
 
 
-@family_page
-def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
-    """A neighbour for you: the proposal to answer, then the household met, with its contact
-    details, the first meeting, check-ins and what was done together."""
+def _family_proposal(request: HttpRequest, token: str, bound: AnswerForm | None = None,
+                     activity_form: ActivityForm | None = None, status: int = 200
+                     ) -> HttpResponse:
     family = request.family
     proposal = (Proposal.objects.filter(family=family, status=Proposal.Status.SENT)
                 .select_related("volunteer").prefetch_related("volunteer__members").first())
@@ -252,14 +279,22 @@ def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
     context: dict[str, Any] = {
         "token": token, "family": family, "proposal": proposal,
         "other_profile": _profile(proposal.volunteer) if proposal else None,
-        "answer_form": AnswerForm(),
+        "answer_form": bound if bound is not None else (
+            _answer_form(proposal) if proposal else None),
     }
     if match:
         context.update(_side_context(match, Side.FAMILY, None))
         context["other"] = _profile(match.volunteer)
-        context["activity_form"] = ActivityForm(
+        context["activity_form"] = activity_form or ActivityForm(
             categories=match.programme.service_categories.filter(active=True))
-    return render(request, "matches/family_proposal.html", context)
+    return render(request, "matches/family_proposal.html", context, status=status)
+
+
+@family_page
+def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
+    """A neighbour for you: the proposal to answer, then the household met, with its contact
+    details, the first meeting, check-ins and what was done together."""
+    return _family_proposal(request, token)
 
 
 @require_POST
@@ -268,7 +303,9 @@ def family_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     proposal = Proposal.objects.filter(pk=pk, family=request.family).first()
     if proposal is None:
         raise Http404
-    _answer(request, proposal, Side.FAMILY, None)
+    form = _answer(request, proposal, Side.FAMILY, None)
+    if form is not None:  # shown again with its errors next to the fields
+        return _family_proposal(request, token, bound=form, status=400)
     return redirect("matches:family_proposal", token=token)
 
 
@@ -302,7 +339,9 @@ def family_activity(request: HttpRequest, token: str) -> HttpResponse:
     match = _family_match(request.family)
     if match is None:
         raise Http404
-    _log_activity(request, match, Side.FAMILY, None)
+    form = _log_activity(request, match, Side.FAMILY, None)
+    if form is not None:  # shown again with its errors next to the fields
+        return _family_proposal(request, token, activity_form=form, status=400)
     return redirect("matches:family_proposal", token=token)
 
 
@@ -313,5 +352,8 @@ def family_help(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "matches/family_help.html", {
             "token": token, "family": family, "help_form": HelpForm()})
-    done = _ask_help(request, _family_match(family), Side.FAMILY, None, family=family)
-    return redirect("familypages:home" if done else "matches:family_help", token=token)
+    form = _ask_help(request, _family_match(family), Side.FAMILY, None, family=family)
+    if form is not None:  # shown again with its errors next to the fields
+        return render(request, "matches/family_help.html", {
+            "token": token, "family": family, "help_form": form}, status=400)
+    return redirect("familypages:home", token=token)

@@ -181,6 +181,9 @@ class Match(models.Model):
         OTHER = "other", _("other")
 
     LIVE = (Status.INTRODUCTION, Status.ACTIVE, Status.PAUSED)
+    # Why a match needs attention (``services.match_check_attention`` stores the codes).
+    ATTENTION_LABELS = {"low-rating": _("a low rating"), "worry": _("a worry written down"),
+                        "missed": _("check-ins missed")}
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matches")
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="match")
@@ -222,6 +225,9 @@ class Match(models.Model):
             models.Index(fields=["programme", "status"], name="match_prog_status"),
             # Lists of live matches (several statuses), newest first.
             models.Index(fields=["programme", "started_on", "id"], name="match_prog_started"),
+            # Matches needing attention, oldest first.
+            models.Index(fields=["programme", "needs_attention", "started_on"],
+                         name="match_prog_attention"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["family"], condition=~Q(status="ended"),

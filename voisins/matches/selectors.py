@@ -72,6 +72,19 @@ def excluded_pairs(programme: Programme) -> set[tuple[int, int]]:
     return pairs
 
 
+def volunteer_proposals_open(volunteer: VolunteerHousehold) -> QuerySet[Proposal]:
+    """Proposals sent to a volunteer household that still wait for someone's answer."""
+    return (Proposal.objects.filter(volunteer=volunteer, status=Proposal.Status.SENT)
+            .select_related("family").prefetch_related("family__members")
+            .order_by("sent_at", "id"))
+
+
+def volunteer_matches_live(volunteer: VolunteerHousehold) -> QuerySet[Match]:
+    """A volunteer household's live matches, oldest first, with their first meeting."""
+    return (Match.objects.filter(volunteer=volunteer, status__in=Match.LIVE)
+            .select_related("family", "introduction").order_by("started_on", "id"))
+
+
 def live_match_count(volunteer: VolunteerHousehold) -> int:
     return Match.objects.filter(volunteer=volunteer, status__in=Match.LIVE).count()
 
@@ -115,13 +128,15 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
     today = timezone.localdate()
     lists = {
         "drafts": Proposal.objects.filter(programme=programme, status=Proposal.Status.DRAFT)
-        .select_related("family", "volunteer"),
+        .select_related("family", "volunteer").order_by("-score", "id"),  # as in the list
         "waiting": proposals_waiting(programme),
         "attention": matches_needing_attention(programme),
         "overdue": checkins_overdue(programme, today=today),
         "cases": cases_visible(programme, user).filter(status="open"),
     }
-    counts = {key: queryset.count() for key, queryset in lists.items()}
+    from voisins.workspace.selectors import counts_in_one_query
+
+    counts = counts_in_one_query(lists)
     return {"lists": {k: list(v[:20]) for k, v in lists.items()}, "counts": counts}
 
 

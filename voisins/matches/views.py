@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,8 +17,11 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.households.models import FamilyHousehold
 from voisins.programmes.services import programme_set_matching_weights
+from voisins.recruitment.utils import errors_to_form
+from voisins.workspace.lists import list_query, render_list
 
 from . import bridge, selectors, services
+from .filters import CheckInFilter, MatchFilter, ProposalFilter
 from .forms import (
     AnswerForm,
     EndForm,
@@ -155,14 +157,12 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    status = request.GET.get("status", "draft")
-    queryset = Proposal.objects.filter(programme=prog).select_related("family", "volunteer")
-    if status in Proposal.Status.values:
-        queryset = queryset.filter(status=status)
-    page = Paginator(queryset.order_by("-score", "id") if status == "draft" else queryset, 50)
-    return render(request, "matches/proposal_list.html", {
-        "programme": prog, "page": page.get_page(request.GET.get("page")), "status": status,
-        "status_choices": Proposal.Status.choices})
+    filterset = ProposalFilter(
+        list_query(request, status=Proposal.Status.DRAFT),
+        queryset=Proposal.objects.filter(programme=prog).select_related("family", "volunteer"))
+    return render_list(request, template="matches/proposal_list.html",
+                       rows="matches/_proposal_rows.html", filterset=filterset,
+                       context={"programme": prog})
 
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
@@ -234,18 +234,11 @@ def proposal_family_answer(request: HttpRequest, slug: str, pk: int) -> HttpResp
 @login_required
 def match_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "mediate")
-    status = request.GET.get("status", "live")
-    if request.GET.get("attention"):
-        queryset = selectors.matches_needing_attention(prog)
-        if not access.can(request.user, "manage_matches", prog):
-            queryset = queryset.filter(mediator=request.user)
-    else:
-        queryset = selectors.matches_for(prog, request.user, status=status)
-    page = Paginator(queryset, 50)
-    return render(request, "matches/match_list.html", {
-        "programme": prog, "page": page.get_page(request.GET.get("page")), "status": status,
-        "attention": bool(request.GET.get("attention")),
-        "status_choices": Match.Status.choices})
+    data = list_query(request, status="live")
+    filterset = MatchFilter(data, queryset=selectors.matches_for(prog, request.user))
+    return render_list(request, template="matches/match_list.html",
+                       rows="matches/_match_rows.html", filterset=filterset,
+                       context={"programme": prog, "attention": bool(data.get("attention"))})
 
 
 def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
@@ -257,11 +250,20 @@ def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
     return prog, match
 
 
-@login_required
-def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    prog, match = _match(request, slug, pk)
+# The forms of a match's page: their name in the template and their own ids (several
+# forms on one page).
+MATCH_FORMS = {"plan_form": (IntroductionPlanForm, "id_plan_%s"),
+               "held_form": (IntroductionHeldForm, "id_held_%s"),
+               "pause_form": (PauseForm, "id_pause_%s"), "end_form": (EndForm, "id_end_%s")}
+
+
+def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | None = None,
+                status: int = 200) -> HttpResponse:
+    """The match and its forms; one of them may come back bound, with its errors."""
     from voisins.mediation.selectors import cases_visible
 
+    forms = {name: form_class(auto_id=auto_id)
+             for name, (form_class, auto_id) in MATCH_FORMS.items()} | (bound or {})
     return render(request, "matches/match_detail.html", {
         "programme": prog, "match": match,
         "introduction": getattr(match, "introduction", None),
@@ -269,29 +271,43 @@ def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "cases": cases_visible(prog, request.user).filter(match=match),
         "reveals": match.reveals.all()[:20],
         "can_manage": access.can(request.user, "manage_matches", prog),
-        "plan_form": IntroductionPlanForm(), "held_form": IntroductionHeldForm(),
-        "pause_form": PauseForm(), "end_form": EndForm(),
+        **forms,
         "mediators": prog.memberships.filter(role__in=["mediator", "coordinator"])
         .select_related("user"),
-    })
+    }, status=status)
 
 
-def _match_action(request: HttpRequest, slug: str, pk: int, form_class: Any,
+@login_required
+def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog, match = _match(request, slug, pk)
+    return _match_page(request, prog, match)
+
+
+def _match_action(request: HttpRequest, slug: str, pk: int, form_name: str | None,
                   action: Callable[[Match, dict], Any], success: str) -> HttpResponse:
     prog, match = _match(request, slug, pk, "manage_matches")
-    form = form_class(request.POST) if form_class else None
-    if form is None or form.is_valid():
-        data = form.cleaned_data if form else {}
-        _attempt(request, lambda: action(match, data), success)
-    else:
-        _form_errors(request, form)
+    form = None
+    if form_name:
+        form_class, auto_id = MATCH_FORMS[form_name]
+        form = form_class(request.POST, auto_id=auto_id)
+        if not form.is_valid():  # shown again with its errors next to the fields
+            return _match_page(request, prog, match, {form_name: form}, status=400)
+    try:
+        action(match, form.cleaned_data if form else {})
+    except ValidationError as exc:
+        if form is None:
+            _errors(request, exc)
+            return redirect("matches:match", slug=prog.slug, pk=match.pk)
+        errors_to_form(form, exc)  # the rule that refused it, next to its field
+        return _match_page(request, prog, match, {form_name: form}, status=400)
+    messages.success(request, success)
     return redirect("matches:match", slug=prog.slug, pk=match.pk)
 
 
 @login_required
 @require_POST
 def introduction_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _match_action(request, slug, pk, IntroductionPlanForm,
+    return _match_action(request, slug, pk, "plan_form",
                          lambda m, d: services.introduction_plan(match=m, by=request.user, **d),
                          _("Introduction planned; both households are told."))
 
@@ -299,7 +315,7 @@ def introduction_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def introduction_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _match_action(request, slug, pk, IntroductionHeldForm,
+    return _match_action(request, slug, pk, "held_form",
                          lambda m, d: services.introduction_record(match=m, by=request.user,
                                                                    **d),
                          _("Introduction recorded: the match is active."))
@@ -308,7 +324,7 @@ def introduction_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def match_pause(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _match_action(request, slug, pk, PauseForm,
+    return _match_action(request, slug, pk, "pause_form",
                          lambda m, d: services.match_pause(match=m, by=request.user, **d),
                          _("Match paused."))
 
@@ -324,7 +340,7 @@ def match_resume(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def match_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _match_action(request, slug, pk, EndForm,
+    return _match_action(request, slug, pk, "end_form",
                          lambda m, d: services.match_end(match=m, by=request.user, **d),
                          _("Match ended."))
 
@@ -377,6 +393,7 @@ def pause_all(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def checkins_overdue(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    page = Paginator(selectors.checkins_overdue(prog), 50)
-    return render(request, "matches/checkins_overdue.html", {
-        "programme": prog, "page": page.get_page(request.GET.get("page"))})
+    filterset = CheckInFilter(request.GET, queryset=selectors.checkins_overdue(prog))
+    return render_list(request, template="matches/checkins_overdue.html",
+                       rows="matches/_checkin_rows.html", filterset=filterset,
+                       context={"programme": prog})

@@ -70,6 +70,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["programme", "status"], name="case_prog_status"),
             models.Index(fields=["programme", "opened_at", "id"], name="case_prog_opened"),
+            # Open cases, newest first.
+            models.Index(fields=["programme", "status", "-opened_at"],
+                         name="case_prog_status_opened"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=CaseKind.values), name="case_kind_valid"),

@@ -5,48 +5,56 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.matches.selectors import matches_for
-from voisins.matches.views import _attempt, _errors, _form_errors
+from voisins.matches.views import _attempt, _errors
+from voisins.workspace.lists import list_query, render_list
 
 from . import selectors, services
+from .filters import CaseFilter
 from .forms import CallbackDoneForm, CaseForm, NoteForm, ResolveForm
 from .models import Callback, Case, OpenedBy
+
+
+def _case_list_page(request: HttpRequest, prog, form: CaseForm | None = None,
+                    status: int = 200) -> HttpResponse:
+    filterset = CaseFilter(list_query(request, status=Case.Status.OPEN),
+                           # The list shows no summary: none is decrypted for it.
+                           queryset=selectors.cases_visible(prog, request.user).defer(
+                               "summary", "resolution"))
+    response = render_list(request, template="mediation/case_list.html",
+                           rows="mediation/_case_rows.html", filterset=filterset, context={
+                               "programme": prog,
+                               "form": form or CaseForm(auto_id="id_new_%s"),
+                               "callbacks": selectors.callbacks_open(prog, request.user)
+                               .defer("case__summary", "case__resolution")})
+    response.status_code = status
+    return response
 
 
 @login_required
 def case_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "mediate")
-    status = request.GET.get("status", "open")
-    queryset = selectors.cases_visible(prog, request.user)
-    if status in Case.Status.values:
-        queryset = queryset.filter(status=status)
-    return render(request, "mediation/case_list.html", {
-        "programme": prog, "page": Paginator(queryset, 50).get_page(request.GET.get("page")),
-        "status": status, "form": CaseForm(),
-        "callbacks": selectors.callbacks_open(prog, request.user)})
+    return _case_list_page(request, prog)
 
 
 @login_required
 @require_POST
 def case_new(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "mediate")
-    form = CaseForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("mediation:cases", slug=prog.slug)
+    form = CaseForm(request.POST, auto_id="id_new_%s")
     match = None
-    if form.cleaned_data["match"]:
+    if form.is_valid() and form.cleaned_data["match"]:
         match = matches_for(prog, request.user).filter(pk=form.cleaned_data["match"]).first()
         if match is None:
-            messages.error(request, _("Match number: no such match."))
-            return redirect("mediation:cases", slug=prog.slug)
+            form.add_error("match", _("No such match."))
+    if not form.is_valid():  # shown again with its errors next to the fields
+        return _case_list_page(request, prog, form=form, status=400)
     try:
         case = services.case_open(programme=prog, kind=form.cleaned_data["kind"],
                                   summary=form.cleaned_data["summary"],
@@ -70,18 +78,28 @@ def _case(request: HttpRequest, slug: str, pk: int):  # noqa: ANN202
     return prog, case
 
 
-@login_required
-def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    prog, case = _case(request, slug, pk)
+def _case_page(request: HttpRequest, prog, case: Case, *, note_form: NoteForm | None = None,
+               resolve_form: ResolveForm | None = None, done: tuple | None = None,
+               status: int = 200) -> HttpResponse:
+    """The case, with its forms; one of them may come back bound, with its errors."""
+    callbacks = [(cb, done[1] if done and done[0] == cb.pk
+                  else CallbackDoneForm(auto_id=f"id_cb{cb.pk}_%s"))
+                 for cb in case.callbacks.all()]
     return render(request, "mediation/case_detail.html", {
         "programme": prog, "case": case, "notes": case.notes.select_related("author"),
-        "callbacks": case.callbacks.all(), "note_form": NoteForm(),
-        "resolve_form": ResolveForm(), "done_form": CallbackDoneForm(),
+        "callbacks": callbacks, "note_form": note_form or NoteForm(),
+        "resolve_form": resolve_form or ResolveForm(),
         "can_assign": access.can(request.user, "manage_matches", prog),
         "staff": prog.memberships.filter(
             role__in=["coordinator"] if case.is_safeguarding else ["coordinator", "mediator"]
         ).select_related("user"),
-    })
+    }, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    prog, case = _case(request, slug, pk)
+    return _case_page(request, prog, case)
 
 
 @login_required
@@ -89,12 +107,11 @@ def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def case_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, case = _case(request, slug, pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.case_add_note(case=case, by=request.user,
-                                                         **form.cleaned_data),
-                 _("Note added."))
-    else:
-        _form_errors(request, form)
+    if not form.is_valid():  # shown again with its errors next to the fields
+        return _case_page(request, prog, case, note_form=form, status=400)
+    _attempt(request, lambda: services.case_add_note(case=case, by=request.user,
+                                                     **form.cleaned_data),
+             _("Note added."))
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)
 
 
@@ -121,12 +138,11 @@ def case_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def case_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, case = _case(request, slug, pk)
     form = ResolveForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.case_resolve(
-            case=case, resolution=form.cleaned_data["resolution"], by=request.user),
-            _("Case resolved."))
-    else:
-        _form_errors(request, form)
+    if not form.is_valid():  # shown again with its errors next to the fields
+        return _case_page(request, prog, case, resolve_form=form, status=400)
+    _attempt(request, lambda: services.case_resolve(
+        case=case, resolution=form.cleaned_data["resolution"], by=request.user),
+        _("Case resolved."))
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)
 
 
@@ -135,13 +151,12 @@ def case_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def callback_done(request: HttpRequest, slug: str, pk: int, callback_pk: int) -> HttpResponse:
     prog, case = _case(request, slug, pk)
     callback = Callback.objects.filter(pk=callback_pk, case=case).first()
-    form = CallbackDoneForm(request.POST)
     if callback is None:
-        messages.error(request, _("No such callback."))
-    elif form.is_valid():
-        _attempt(request, lambda: services.callback_done(callback=callback, by=request.user,
-                                                         **form.cleaned_data),
-                 _("Call logged."))
-    else:
-        _form_errors(request, form)
+        raise Http404
+    form = CallbackDoneForm(request.POST, auto_id=f"id_cb{callback.pk}_%s")
+    if not form.is_valid():  # shown again with its errors next to the fields
+        return _case_page(request, prog, case, done=(callback.pk, form), status=400)
+    _attempt(request, lambda: services.callback_done(callback=callback, by=request.user,
+                                                     **form.cleaned_data),
+             _("Call logged."))
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)

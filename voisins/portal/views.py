@@ -14,6 +14,7 @@ from voisins import access
 from voisins.community import selectors as community
 from voisins.community.services import calendar_token_for
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
+from voisins.matches import selectors as matches
 from voisins.recruitment import selectors as recruitment
 from voisins.recruitment.models import Screening
 from voisins.recruitment.services import screening_accept_charter
@@ -48,8 +49,12 @@ def home(request: HttpRequest) -> HttpResponse:
     invitations = list(community.invitations_of(request.user))
     for invitation in invitations:
         invitation.position = community.waiting_position(invitation)
+    proposals = list(matches.volunteer_proposals_open(volunteer))
     return render(request, "portal/home.html", {
         "volunteer": volunteer, "programme": programme, "form": form,
+        "proposals": proposals,
+        "unanswered": any(not p.volunteer_answer for p in proposals),
+        "matches": list(matches.volunteer_matches_live(volunteer)),
         "history": [(c.changed_at, VolunteerStatus(c.to_status).label)
                     for c in volunteer.status_changes.all() if c.to_status in VolunteerStatus],
         "charter_to_accept": charter if charter and (

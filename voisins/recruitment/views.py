@@ -18,8 +18,10 @@ from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.privacy.services import current_notice
 from voisins.programmes.models import Programme
+from voisins.workspace.lists import render_list
 
 from . import drawing, selectors, services
+from .filters import ReferralFilter
 from .forms import (
     CampaignForm,
     CharterForm,
@@ -184,18 +186,24 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 # --- Coordinators' pages ----------------------------------------------------------------
 
+TO_SCREEN_SHOWN = 30
+
+
 @login_required
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "view_funnel")
     rows = selectors.funnel(programme, by="campaign")
+    to_screen = (selectors.volunteers_to_screen(programme)
+                 if access.can(request.user, "screen_volunteers", programme) else None)
     return render(request, "recruitment/overview.html", {
         "programme": programme, "rows": rows, "total": selectors.funnel_total(rows),
         "channel_rows": selectors.funnel(programme, by="channel"),
         "stages": selectors.STAGES,
         "can_manage": access.can(request.user, "manage_recruitment", programme),
         "languages": PUBLIC_LANGUAGES,
-        "to_screen": (selectors.volunteers_to_screen(programme)
-                      if access.can(request.user, "screen_volunteers", programme) else None),
+        # The oldest first, a page of them; the volunteers list has them all.
+        "to_screen": None if to_screen is None else list(to_screen[:TO_SCREEN_SHOWN]),
+        "to_screen_total": 0 if to_screen is None else to_screen.count(),
     })
 
 
@@ -397,10 +405,11 @@ def screening_decision(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def referral_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "refer_families")
     everyone = access.can(request.user, "view_households", programme)
-    return render(request, "recruitment/referral_list.html", {
-        "programme": programme,
-        "referrals": selectors.referrals_of(programme=programme, user=request.user,
-                                            everyone=everyone)[:500]})
+    filterset = ReferralFilter(request.GET, queryset=selectors.referrals_of(
+        programme=programme, user=request.user, everyone=everyone))
+    return render_list(request, template="recruitment/referral_list.html",
+                       rows="recruitment/_referral_rows.html", filterset=filterset,
+                       context={"programme": programme})
 
 
 @login_required

@@ -9,11 +9,19 @@ from voisins import access
 from .nav import nav_for
 
 
+def _programmes(request: HttpRequest) -> list:
+    """The programmes where the user holds a staff role: read once per request."""
+    if not hasattr(request, "_shell_programmes"):
+        user = request.user
+        request._shell_programmes = (list(access.programmes_for(user))
+                                     if getattr(user, "is_authenticated", False) else [])
+    return request._shell_programmes
+
+
 def _current_programme(request: HttpRequest):
-    user = request.user
-    if not getattr(user, "is_authenticated", False):
+    programmes = _programmes(request)
+    if not programmes:
         return None
-    programmes = list(access.programmes_for(user))
     match = getattr(request, "resolver_match", None)
     slug = match.kwargs.get("slug") if match else None
     for programme in programmes:
@@ -23,12 +31,15 @@ def _current_programme(request: HttpRequest):
 
 
 def shell(request: HttpRequest) -> dict:
-    """`shell_programme` and `shell_nav` are computed only when a template uses them."""
+    """`shell_is_staff`, `shell_programme` and `shell_nav` are computed only when a template
+    uses them."""
     programme = SimpleLazyObject(lambda: _current_programme(request) or False)
     return {
+        # Staff get the search and their programmes; a volunteer household does not.
+        "shell_is_staff": SimpleLazyObject(lambda: bool(_programmes(request))),
         "shell_programme": programme,
         "shell_nav": SimpleLazyObject(
-            lambda: nav_for(request.user, programme or None, request.path)),
+            lambda: nav_for(request.user, programme or None, request.get_full_path())),
         # Each language in its own name, untranslated, so that anyone finds theirs.
         "shell_languages": [(code, name) for code, name in settings.LANGUAGES
                             if code in settings.STAFF_LANGUAGES],

@@ -22,11 +22,17 @@ CATEGORY_CHOICES = [(c.code, c.label) for c in BUILTIN_CATEGORIES]
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorts by the chosen column, then by id, so that pages never repeat or skip a row."""
+    """Sorts by the chosen column, then by id, so that pages never repeat or skip a row.
+    Without a choice, by `default` (newest first unless told)."""
+
+    def __init__(self, *args, default: tuple[str, ...] = ("-created_at", "-id"),
+                 **kwargs) -> None:
+        self.default = default
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if not value:
-            return qs.order_by("-created_at", "-id")
+            return qs.order_by(*self.default)
         ordering = [self.get_ordering_value(param) for param in value]
         tiebreak = "-id" if ordering[0].startswith("-") else "id"
         return qs.order_by(*ordering, tiebreak)

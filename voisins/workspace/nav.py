@@ -1,17 +1,20 @@
 """The staff navigation, defined in one place, by what a coordinator does in a day.
 
-Each entry names a URL. Pages that other parts of Voisins add later (proposals, cases,
-trainings…) appear on their own once their URL name exists: an entry whose name does not
-resolve is skipped, so the menu never links to a page that is not there.
+Each entry names a URL. An entry whose name does not resolve is skipped, so the menu never
+links to a page that is not there (tests/pages/test_shell_nav.py checks that every entry of
+NAV_ITEMS does resolve). Lists where work waits show how many items wait there.
 """
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from voisins import access
+
+from . import selectors
 
 
 @dataclass(frozen=True)
@@ -20,19 +23,23 @@ class NavItem:
     label: Promise | str
     action: str  # the access.PERMISSIONS entry a user needs to see it
     query: str = ""
+    count: str = ""  # a key of selectors.nav_counts: how many wait in that list
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("staff:families", _("Waiting families"), "view_households", "?status=waiting"),
-    NavItem("matches:proposals", _("Proposals"), "view_households"),
-    NavItem("matches:attention", _("Matches needing attention"), "view_households"),
-    NavItem("matches:checkins_due", _("Check-ins due"), "view_households"),
-    NavItem("mediation:cases", _("Cases"), "view_households"),
+    NavItem("staff:families", _("Waiting families"), "view_households", "?status=waiting",
+            count="waiting"),
+    NavItem("matches:proposals", _("Proposals"), "manage_matches", count="proposals"),
+    NavItem("matches:matches", _("Matches needing attention"), "mediate", "?attention=1",
+            count="attention"),
+    NavItem("matches:checkins_overdue", _("Check-ins due"), "manage_matches",
+            count="checkins"),
+    NavItem("mediation:cases", _("Cases"), "mediate", count="cases"),
     NavItem("staff:volunteers", _("Volunteers"), "view_households"),
-    NavItem("training:sessions", _("Trainings"), "view_households"),
-    NavItem("community:events", _("Events"), "view_households"),
+    NavItem("training:overview", _("Trainings"), "manage_training"),
+    NavItem("community:events", _("Events"), "manage_events"),
     NavItem("workspace:map", _("Map"), "view_households"),
-    NavItem("reports:dashboard", _("Reports"), "view_aggregates"),
+    NavItem("evaluation:dashboard", _("Reports"), "view_aggregates"),
 )
 
 
@@ -46,8 +53,16 @@ def _reverse(url_name: str, slug: str) -> str | None:
     return None
 
 
+def _is_current(url: str, query: str, here: str) -> bool:
+    # The page is current when the paths agree and the entry's filters are all in force.
+    path, _sep, here_query = here.partition("?")
+    return path == url and set(parse_qsl(query.lstrip("?"))) <= set(parse_qsl(here_query))
+
+
 def nav_for(user, programme, current_path: str = "") -> list[dict]:
-    """The entries `user` may follow in `programme`, with their URL and whether current."""
+    """The entries `user` may follow in `programme`: URL, label, whether it is the current
+    page (`current_path` may carry a query string), and how many items wait there (None
+    when the entry has no count). The counts cost one query together."""
     if programme is None:
         return []
     items = []
@@ -57,6 +72,9 @@ def nav_for(user, programme, current_path: str = "") -> list[dict]:
         url = _reverse(item.url_name, programme.slug)
         if url is None:
             continue
-        items.append({"url": url + item.query, "label": item.label,
-                      "current": bool(current_path) and current_path == url})
+        items.append({"url": url + item.query, "label": item.label, "key": item.count,
+                      "current": _is_current(url, item.query, current_path)})
+    counts = selectors.nav_counts(programme, user, [i["key"] for i in items if i["key"]])
+    for entry in items:
+        entry["count"] = counts.get(entry.pop("key"))
     return items

@@ -3,13 +3,15 @@
 from math import asin, cos, radians, sin, sqrt
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, F, Func, IntegerField, Max, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django_filters import FilterSet
 
 from voisins import access
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import household_search
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.programmes.models import Programme
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -41,6 +43,49 @@ def household_search_all(*, user, q: str, limit: int = SEARCH_LIMIT) -> dict[str
         found[key] = rows[:limit]
     found["more"] = more
     return found
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    # COUNT(*) of `queryset` as a scalar subquery (a Func, so no GROUP BY is added).
+    counted = queryset.order_by().annotate(
+        _n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("_n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
+    """How many items wait in the lists of the navigation (`keys` among "waiting",
+    "proposals", "attention", "checkins", "cases"), counted as the lists count them and
+    only among what `user` may see there. One query whatever the keys."""
+    from voisins.matches import selectors as matches
+    from voisins.matches.models import Proposal
+    from voisins.mediation.selectors import cases_visible
+
+    def attention() -> QuerySet:
+        queryset = matches.matches_needing_attention(programme)
+        if not access.can(user, "manage_matches", programme):
+            queryset = queryset.filter(mediator=user)
+        return queryset
+
+    lists = {
+        "waiting": lambda: FamilyHousehold.objects.filter(programme=programme,
+                                                          status=FamilyStatus.WAITING),
+        "proposals": lambda: Proposal.objects.filter(programme=programme,
+                                                     status=Proposal.Status.DRAFT),
+        "attention": attention,
+        "checkins": lambda: matches.checkins_overdue(programme),
+        "cases": lambda: cases_visible(programme, user).filter(status="open"),
+    }
+    return counts_in_one_query({key: lists[key]() for key in keys if key in lists})
+
+
+def counts_in_one_query(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """``{name: queryset.count()}`` for every queryset, in a single SQL query."""
+    if not querysets:
+        return {}
+    # Prefixed: an annotation may not take the name of a field of Programme ("proposals").
+    wanted = {f"n_{key}": _count(queryset) for key, queryset in querysets.items()}
+    row = Programme.objects.values(**wanted)[:1].get()
+    return {key.removeprefix("n_"): n for key, n in row.items()}
 
 
 # --- Map ------------------------------------------------------------------------------

@@ -17,6 +17,14 @@ def service_label(code: str) -> str:
 
 
 @register.filter
+def attention_labels(codes: list[str]) -> str:
+    """Why a match needs attention, in the reader's language: "a low rating, a worry…"."""
+    from voisins.matches.models import Match
+
+    return ", ".join(str(Match.ATTENTION_LABELS.get(code, code)) for code in codes or ())
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)} %"
 

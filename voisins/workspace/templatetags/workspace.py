@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
+from voisins.programmes import labels
+
 register = template.Library()
 
 
@@ -34,3 +36,60 @@ def pager(context, page, target: str = "#rows"):
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "query": query.urlencode(), "target": target}
+
+
+# --- Codes stored on records, shown in the reader's language -----------------------------
+
+@register.filter
+def language_name(code: str) -> str:
+    """"ar" → "Arabic" (any other ISO code is shown as it is)."""
+    return labels.language_label(code)
+
+
+@register.filter
+def level_name(level: str) -> str:
+    """"native" → "mother tongue"."""
+    return labels.level_label(level)
+
+
+@register.filter
+def slot_name(slot: str) -> str:
+    """"wed-pm" → "Wednesday afternoon"."""
+    return labels.slot_label(slot)
+
+
+@register.filter
+def service_name(code: str, programme: object = None) -> str:
+    """"homework" → "Homework help"; ``{{ code|service_name:programme }}`` also names the
+    programme's own categories."""
+    names = None
+    if programme is not None:
+        names = getattr(programme, "_category_names", None)
+        if names is None:
+            names = dict(programme.service_categories.exclude(name="")
+                         .values_list("code", "name"))
+            programme._category_names = names
+    return labels.service_label(code, names)
+
+
+@register.filter
+def status_name(code: str, kind: str = "families") -> str:
+    """A household status code in words ("waiting" → "waiting"), "—" when there is none."""
+    from voisins.households.status import FamilyStatus, VolunteerStatus
+
+    choices = FamilyStatus if kind == "families" else VolunteerStatus
+    return str(choices(code).label) if code in choices.values else (code or "—")
+
+
+@register.filter
+def grouped(value) -> str:
+    """A whole number with the reader's thousands separator: 12 345, 12.345, 12,345."""
+    from django.utils.formats import number_format
+
+    return number_format(value, force_grouping=True) if value not in (None, "") else ""
+
+
+@register.filter
+def counted(nav_items) -> list[dict]:
+    """The navigation entries that carry a count (lists where work waits)."""
+    return [item for item in nav_items or () if item.get("count") is not None]

@@ -1,0 +1,27 @@
+"""The one way a staff list answers: the whole page, or only its rows for htmx."""
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django_filters import FilterSet
+
+from .selectors import PAGE_SIZE, filtered_page
+
+
+def list_query(request: HttpRequest, **defaults: str) -> QueryDict:
+    """The list's query string with its defaults (e.g. ``status="draft"``) where the user
+    chose nothing; "all", as older links say, means no filter."""
+    data = request.GET.copy()
+    for key, value in defaults.items():
+        data.setdefault(key, value)
+        if data.get(key) == "all":
+            data[key] = ""
+    return data
+
+
+def render_list(request: HttpRequest, *, template: str, rows: str, filterset: FilterSet,
+                context: dict, per_page: int = PAGE_SIZE) -> HttpResponse:
+    """Render `template` (which includes `rows`) with one page of `filterset`; an htmx
+    request (filters changed, a column sorted, another page) gets `rows` alone."""
+    page = filtered_page(filterset, request.GET.get("page"), per_page)
+    return render(request, rows if request.htmx else template,
+                  {**context, "page": page, "filter": filterset, "rows_template": rows})
