@@ -170,7 +170,7 @@ def test_a_mail_server_down_keeps_the_signup_and_sends_the_link_later(
     from voisins.matches import notifications
     from voisins.matches.models import Notification
 
-    with (mock.patch("voisins.matches.notifications.send_mail",
+    with (mock.patch("voisins.matches.notifications.EmailMessage.send",
                      side_effect=ConnectionRefusedError("down")),
           django_capture_on_commit_callbacks(execute=True)):
         response = post(client, signup_post())
