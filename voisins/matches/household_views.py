@@ -23,29 +23,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins.familypages.decorators import family_page
-from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.mediation import services as mediation_services
 
-from . import bridge, selectors, services
+from . import selectors, services
 from .forms import ActivityForm, AnswerForm, CheckInForm, HelpForm
 from .models import CheckIn, Match, Proposal, Side
 from .views import _attempt, _errors, _form_errors
 
-
-def _profile(household: FamilyHousehold | VolunteerHousehold) -> dict[str, Any]:
-    """What the other side may know before contact: never a last name, address or phone."""
-    children = sorted(m.age for m in household.members.all() if m.kind == MemberKind.CHILD)
-    adults = sum(1 for m in household.members.all() if m.kind == MemberKind.ADULT)
-    needs = household.needs if isinstance(household, FamilyHousehold) else {}
-    offers = household.offers if isinstance(household, VolunteerHousehold) else []
-    return {
-        "first_name": household.contact_first_name,
-        "adults": adults, "children_ages": children,
-        "languages": [bridge.language_label(c) for c in sorted(household.language_codes)],
-        "needs": [bridge.service_label(c) for c in needs],
-        "offers": [bridge.service_label(c) for c in offers],
-        "area": f"{household.postcode} {household.locality}".strip(),
-    }
+_profile = selectors.household_profile
 
 
 def _side_context(match: Match, side: str, user: Any) -> dict[str, Any]:

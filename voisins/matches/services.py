@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from voisins import access
 from voisins.accounts.models import User
 from voisins.familypages.services import family_page_url
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_set_status
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
 from . import bridge, selectors
@@ -556,6 +558,28 @@ def activity_log(*, match: Match, side: str, category: str, done_on: date,
     activity.full_clean()
     activity.save()
     return activity
+
+
+# --- Mediator -----------------------------------------------------------------------------
+
+@transaction.atomic
+def match_assign_mediator(*, match: Match, mediator: User | None,
+                          by: User | None = None) -> Match:
+    """Give a match to a mediator (or a coordinator) of its programme, or to nobody.
+
+    Raises
+    ------
+    ValidationError
+        On ``mediator`` when that person is neither a mediator nor a coordinator of the
+        match's programme.
+    """
+    locked = Match.objects.select_for_update().get(pk=match.pk)
+    if mediator is not None and access.role_in(mediator, locked.programme_id) not in (
+            Role.MEDIATOR, Role.COORDINATOR):
+        raise ValidationError({"mediator": _("Choose a mediator of this programme.")})
+    locked.mediator = mediator
+    locked.save(update_fields=["mediator"])
+    return locked
 
 
 # --- Pause and end ---------------------------------------------------------------------

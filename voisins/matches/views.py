@@ -322,13 +322,11 @@ def match_mediator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         user = None
         if raw:
             membership = match.programme.memberships.filter(
-                user_id=raw if raw.isdigit() else None,
-                role__in=["mediator", "coordinator"]).first()
+                user_id=raw if raw.isdigit() else None).select_related("user").first()
             if membership is None:
                 raise ValidationError({"mediator": _("Choose a mediator of this programme.")})
             user = membership.user
-        match.mediator = user
-        match.save(update_fields=["mediator"])
+        services.match_assign_mediator(match=match, mediator=user, by=request.user)
 
     return _match_action(request, slug, pk, None, assign, _("Mediator saved."))
 

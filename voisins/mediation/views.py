@@ -54,9 +54,6 @@ def case_new(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
         return redirect("mediation:cases", slug=prog.slug)
-    if not access.can(request.user, "view_safeguarding", prog) and case.assigned_to_id is None:
-        # A mediator keeps sight of what they opened.
-        services.case_assign(case=case, mediator=request.user, by=request.user)
     messages.success(request, _("Case opened."))
     if not selectors.cases_visible(prog, request.user).filter(pk=case.pk).exists():
         return redirect("mediation:cases", slug=prog.slug)
