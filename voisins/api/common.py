@@ -98,6 +98,36 @@ class ApiValidationError(Exception):
         self.errors = errors
 
 
+# A write the record's state refuses (an answered check-in, a closed proposal): 409.
+CONFLICT: dict[int, Any] = {409: Message}
+
+
+def refused(exc: DjangoValidationError, fields: Any = (),
+            rename: dict[str, str] | None = None) -> Exception:
+    """A service's refusal as the API answers it.
+
+    Errors that name a field of the request body (`fields`; `rename` maps a service's
+    name for it, such as ``volunteer``, to the body's, such as ``volunteer_id``) are a
+    422 naming each field. A refusal that names no field the client sent is about the
+    record's state (already answered, closed, not due): a 409 with the message.
+    """
+    rename = rename or {}
+    known = set(fields)
+    if hasattr(exc, "error_dict"):
+        named = {rename.get(field, field): messages
+                 for field, messages in exc.message_dict.items()}
+        if known & set(named):
+            return ApiValidationError([
+                {"loc": ["body", "payload", field if field in known else "payload"],
+                 "msg": str(message), "type": "value_error"}
+                for field, messages in named.items() for message in messages])
+    return HttpError(409, " ".join(str(m) for m in exc.messages))
+
+
+def body_fields(schema: Any) -> set[str]:
+    return set(schema.model_fields)
+
+
 def programme_for(request: HttpRequest, slug: str, action: str) -> Programme:
     """The programme, if the token's user may do `action` there; 404 otherwise."""
     try:
