@@ -16,16 +16,31 @@ from voisins.programmes.models import Membership, Programme
 
 Household = FamilyHousehold | VolunteerHousehold
 
-# Other apps add their part of a person's data: name → function(household) → JSON data.
+# Other apps add their part of a person's data (their `privacy.py`, found by voisins.gdpr
+# at start-up): name → function(household) → a list of JSON-ready records, and its title
+# for the PDF.
 EXPORT_SECTIONS: dict[str, Callable[[Household], Any]] = {}
+EXPORT_TITLES: dict[str, Any] = {}
 
 
-def register_export_section(name: str) -> Callable:
-    """Decorator: add `function(household)`'s result to every data export under `name`."""
+def register_export_section(name: str, title: Any = None) -> Callable:
+    """Decorator: add `function(household)`'s result to every data export under `name`
+    (and to the PDF under `title`, a lazily translated string)."""
     def decorator(function: Callable[[Household], Any]) -> Callable[[Household], Any]:
         EXPORT_SECTIONS[name] = function
+        EXPORT_TITLES[name] = title or name
         return function
     return decorator
+
+
+def iso(value: Any) -> Any:
+    """A date or time as ISO text; anything else as is (for JSON)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_sections(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The other apps' sections of an export, as (title, records) for the PDF."""
+    return [(str(EXPORT_TITLES[name]), data.get(name) or []) for name in EXPORT_SECTIONS]
 
 
 def _iso(value: Any) -> Any:
@@ -42,17 +57,34 @@ FAMILY_FIELDS = ["needs", "arrival_date", "waiting_since", "wishes", "wishes_not
 VOLUNTEER_FIELDS = ["offers", "capacity", "motivation"]
 
 
+# Other apps name the records about a household whose log belongs with its own
+# (proposals, matches, check-ins, cases…): function(household) → {model: queryset of pks}.
+AUDIT_RECORDS: list[Callable[[Household], dict[type, QuerySet]]] = []
+
+
+def register_audit_records(function: Callable[[Household], dict[type, QuerySet]]
+                           ) -> Callable[[Household], dict[type, QuerySet]]:
+    """Decorator: the log of the records `function(household)` names joins the household's."""
+    if function not in AUDIT_RECORDS:
+        AUDIT_RECORDS.append(function)
+    return function
+
+
 def audit_entries(household: Household) -> QuerySet[LogEntry]:
-    """The audit log of a household, its members and its consents, newest first."""
+    """The audit log of a household, its members, its consents and the records other apps
+    keep about it (``AUDIT_RECORDS``), newest first."""
     kind = "family" if isinstance(household, FamilyHousehold) else "volunteer"
-    types = ContentType.objects.get_for_models(type(household), Member, Consent)
-    members = Member.objects.filter(**{kind: household}).values_list("pk", flat=True)
-    consents = Consent.objects.filter(**{kind: household}).values_list("pk", flat=True)
-    condition = (
-        Q(content_type=types[type(household)], object_id=household.pk)
-        | Q(content_type=types[Member], object_id__in=list(members))
-        | Q(content_type=types[Consent], object_id__in=list(consents))
-    )
+    records: dict[type, QuerySet] = {
+        Member: Member.objects.filter(**{kind: household}).values("pk"),
+        Consent: Consent.objects.filter(**{kind: household}).values("pk"),
+    }
+    for function in AUDIT_RECORDS:
+        records.update(function(household))
+    types = ContentType.objects.get_for_models(type(household), *records)
+    condition = Q(content_type=types[type(household)], object_id=household.pk)
+    for model, pks in records.items():
+        # object_id holds integer primary keys: a subquery, not a list of every id.
+        condition |= Q(content_type=types[model], object_id__in=pks)
     return (LogEntry.objects.filter(condition).select_related("actor", "content_type")
             .order_by("-timestamp", "-id"))
 
