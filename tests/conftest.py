@@ -182,11 +182,21 @@ def victor(north):
         email="victor.home@example.org"))
 
 
+def agreed_to_matching(*households) -> None:
+    """The households agreed to be matched (batch matching and proposals check it)."""
+    from voisins.privacy.services import consent_give
+
+    for household in households:
+        consent_give(household=household, purpose="matching")
+
+
 @pytest.fixture
 def draft_proposal(north, family, victor, alice):
-    """A proposal under review, as the engine would have stored it."""
+    """A proposal under review, as the engine would have stored it; both households agreed
+    to be matched."""
     from voisins.matches.models import Proposal
 
+    agreed_to_matching(family, victor)
     return Proposal.objects.create(
         programme=north, family=family, volunteer=victor, score=7.5, distance_km=0.4,
         created_by=alice,
@@ -286,7 +296,7 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     family.save()
     Member.objects.filter(family=family, kind="child").update(first_name="Yara")
     PrivacyNotice.objects.create(programme=north, version="1", text="We keep…")
-    for purpose in ("matching", "share_contact", "surveys"):
+    for purpose in ("share_contact", "surveys"):
         consent_give(household=family, purpose=purpose, recorded_by=alice,
                      given_by_name="Hassan", interpreter="Service Interprètes")
         consent_give(household=victor, purpose=purpose, recorded_by=alice)

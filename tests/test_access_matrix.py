@@ -161,6 +161,7 @@ CASE_ID = lambda d: {"case_id": d["case"].pk}  # noqa: E731
 CALLBACK = lambda d: {"case_id": d["case"].pk, "callback_id": d["callback"].pk}  # noqa: E731
 EVENT_ID = lambda d: {"event_id": d["event"].pk}  # noqa: E731
 INVITATION_ID = lambda d: {"invitation_id": d["invitation"].pk}  # noqa: E731
+CONSENT_ID = lambda d: {"consent_id": d["consent"].pk}  # noqa: E731
 
 OPERATIONS: dict[str, Row] = {
     "list_programmes": Row(api_only({}, everyone_with_token=200)),
@@ -236,6 +237,13 @@ OPERATIONS: dict[str, Row] = {
     "list_event_invitations": Row(api_only(ALICE), EVENT_ID),
     "invite_to_event": Row(api_only(ALICE), EVENT_ID, "post", {"groups": ["staff"]}),
     "record_event_attendance": Row(api_only(ALICE), EVENT_ID, "put", {"attended": []}),
+    # --- consent: coordinators
+    "list_family_consents": Row(api_only(ALICE), FAMILY),
+    "give_family_consent": Row(api_only({"alice": 201}), FAMILY, "post", {"purpose": "surveys"}),
+    "list_volunteer_consents": Row(api_only(ALICE), VOLUNTEER),
+    "give_volunteer_consent": Row(api_only({"alice": 201}), VOLUNTEER, "post",
+                                  {"purpose": "share_contact"}),
+    "withdraw_consent": Row(api_only(ALICE), CONSENT_ID, "post"),
     "list_my_invitations": Row(api_only({}, everyone_with_token=200)),
     "answer_my_invitation": Row(api_only({"victor": 200}), INVITATION_ID, "post",
                                 {"going": True}),
@@ -321,19 +329,22 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
 
 @pytest.fixture
 def api_data(data, north, alice, victor):
-    """`data`, and what only the API walk needs: an event victor is invited to."""
+    """`data`, and what only the API walk needs: an event victor is invited to, a
+    consent of the family."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from voisins.community.services import event_create, invitations_send
+    from voisins.privacy.services import consent_give
 
     starts = timezone.now() + timedelta(days=7)
     event = event_create(programme=north, by=alice, kind="meetup", title="Apéro",
                          starts_at=starts, ends_at=starts + timedelta(hours=2),
                          place="Maison de quartier", capacity=5)
     invitations_send(event=event, users=[victor.user])
-    return {**data, "event": event, "invitation": event.invitations.get()}
+    return {**data, "event": event, "invitation": event.invitations.get(),
+            "consent": consent_give(household=data["family"], purpose="matching")}
 
 
 def _headers(persona: str, d: dict) -> dict[str, str]:

@@ -11,13 +11,14 @@ from voisins.households.services import family_create
 from voisins.matches.models import Match, Proposal
 from voisins.matches.services import proposal_answer, proposal_send
 
-from .conftest import family_data
+from .conftest import agreed_to_matching, family_data
 
 
 def _proposals(north, volunteer, n):
     proposals = []
     for i in range(n):
         family = family_create(programme=north, **family_data(contact_first_name=f"F{i}"))
+        agreed_to_matching(family, volunteer)
         proposal = Proposal.objects.create(programme=north, family=family, volunteer=volunteer,
                                            score=1, distance_km=0.5)
         proposal = proposal_send(proposal=proposal)

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_personal_data": frozenset({R.COORDINATOR}),
     "erase_personal_data": frozenset({R.COORDINATOR}),
     "view_processing_record": frozenset({R.COORDINATOR}),
+    "record_consents": frozenset({R.COORDINATOR}),
     "import_matches": frozenset({R.COORDINATOR}),
     "record_surveys": frozenset({R.COORDINATOR}),
     "manage_evaluation": frozenset({R.COORDINATOR}),

@@ -48,13 +48,15 @@ def records(north, alice, family, volunteer, victor, live_match):
 
     from django.utils import timezone
 
-    from tests.conftest import family_data
+    from tests.conftest import agreed_to_matching, family_data
     from voisins.community.services import event_create, invitations_send
     from voisins.households.services import family_create
     from voisins.matches.models import CheckIn, MatchingRun, Proposal
     from voisins.mediation.services import callback_request, case_open
+    from voisins.privacy.services import consent_give
 
     waiting = family_create(programme=north, **family_data(contact_first_name="Nour"))
+    agreed_to_matching(waiting, volunteer)
     draft = Proposal.objects.create(programme=north, family=waiting, volunteer=volunteer,
                                     score=5, distance_km=0.3, created_by=alice)
     checkin = CheckIn.objects.create(match=live_match, side="volunteer", day_offset=0,
@@ -73,6 +75,7 @@ def records(north, alice, family, volunteer, victor, live_match):
         "proposal_id": draft.pk, "match_id": live_match.pk, "checkin_id": checkin.pk,
         "case_id": case.pk, "callback_id": callback.pk, "event_id": event.pk,
         "invitation_id": event.invitations.get(user=alice).pk,
+        "consent_id": consent_give(household=family, purpose="matching").pk,
         "families": family.pk, "volunteers": volunteer.pk,
         "victor_token": token_create(user=victor.user)[1],
         "victor_proposal_id": Proposal.objects.create(

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.conftest import family_data, volunteer_data
+from tests.conftest import agreed_to_matching, family_data, volunteer_data
 from voisins.households.services import family_create, volunteer_create
 from voisins.matches.models import CheckIn, Introduction, Match, Proposal
 from voisins.matches.services import introduction_plan, introduction_record
@@ -33,7 +33,26 @@ def introduced(match, by):
 
 # --- Proposals -------------------------------------------------------------------------------
 
+def test_a_proposal_waits_for_both_consents_to_be_matched(api_as, alice, family, volunteer):
+    before = Proposal.objects.count()
+    response = api_as(alice)("post", "/programmes/north/proposals",
+                             {"family_id": family.pk, "volunteer_id": volunteer.pk})
+    assert response.status_code == 422
+    assert {e["loc"][-1] for e in response.json()["detail"]} == {"family_id", "volunteer_id"}
+    assert Proposal.objects.count() == before
+
+
+def test_a_consent_withdrawn_after_the_draft_stops_the_sending(api_as, alice, draft_proposal):
+    from voisins.privacy.services import consent_withdraw
+
+    consent_withdraw(consent=draft_proposal.family.consents.get(purpose="matching"))
+    response = api_as(alice)("post", f"/proposals/{draft_proposal.pk}/send")
+    assert response.status_code == 409 and "agreed to be matched" in response.json()["detail"]
+    assert Proposal.objects.get(pk=draft_proposal.pk).status == "draft"
+
+
 def test_a_coordinator_proposes_a_volunteer_by_hand(api_as, alice, family, volunteer):
+    agreed_to_matching(family, volunteer)
     response = api_as(alice)("post", "/programmes/north/proposals",
                              {"family_id": family.pk, "volunteer_id": volunteer.pk})
     assert response.status_code == 201, response.content
@@ -57,6 +76,7 @@ def test_a_proposal_for_another_programmes_family_names_the_field(api_as, alice,
 
 def test_the_engines_refusal_names_the_volunteer(api_as, alice, north, family):
     far = volunteer_create(programme=north, **volunteer_data(postcode="8300"))
+    agreed_to_matching(family, far)
     response = api_as(alice)("post", "/programmes/north/proposals",
                              {"family_id": family.pk, "volunteer_id": far.pk})
     assert response.status_code == 422
@@ -372,6 +392,7 @@ def test_match_life_lists_run_a_fixed_number_of_queries(api_as, alice, north, vi
     def add_match(i):
         family = family_create(programme=north, **family_data(contact_first_name=f"F{i}"))
         volunteer = volunteer_create(programme=north, **volunteer_data(capacity=1))
+        agreed_to_matching(family, volunteer)
         proposal = proposal_send(proposal=Proposal.objects.create(
             programme=north, family=family, volunteer=volunteer), by=alice)
         proposal_answer(proposal=proposal, side="volunteer", accept=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from voisins.accounts.models import User
@@ -81,9 +81,13 @@ def require_consent(household: Household, purpose: str) -> None:
 
 
 def with_consent(queryset: QuerySet, purpose: str) -> QuerySet:
-    """Only the households of `queryset` that consent to `purpose` now (for batch uses)."""
-    return queryset.filter(consents__purpose=purpose,
-                           consents__withdrawn_at__isnull=True).distinct()
+    """Only the households of `queryset` that consent to `purpose` now (for batch uses).
+
+    One subquery (no join), so it composes with annotated querysets.
+    """
+    field = "family" if queryset.model is FamilyHousehold else "volunteer"
+    return queryset.filter(Exists(Consent.objects.filter(
+        **{field: OuterRef("pk")}, purpose=purpose, withdrawn_at__isnull=True)))
 
 
 # --- Erasure -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from voisins.audit.services import audit_read
 from voisins.familypages.decorators import family_page
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.mediation import services as mediation_services
@@ -34,11 +35,19 @@ from .views import _attempt, _errors, _form_errors
 _profile = selectors.household_profile
 
 
-def _side_context(match: Match, side: str, user: Any) -> dict[str, Any]:
+def _side_context(request: HttpRequest, match: Match, side: str, user: Any
+                  ) -> dict[str, Any]:
     viewer = "family" if side == Side.FAMILY else "volunteer"
+    contact = services.contact_reveal(match=match, viewer=viewer, viewer_user=user)
+    if contact is not None:
+        audit_read(request, services.contact_shown(match, viewer),
+                   ["contact_first_name", "contact_last_name", "email", "phone"],
+                   via=f"match-{viewer}")
     return {
         "match": match,
-        "contact": services.contact_reveal(match=match, viewer=viewer, viewer_user=user),
+        "contact": contact,
+        # A live match whose other household has not agreed to share its details.
+        "contact_withheld": contact is None and match.contacts_visible,
         "introduction": getattr(match, "introduction", None),
         "checkins": selectors.checkins_open_for(match=match, side=side),
         "activities": match.activities.filter(side=side)[:20],
@@ -93,7 +102,7 @@ def _volunteer_match(request: HttpRequest, pk: int) -> Match:
 def volunteer_match(request: HttpRequest, pk: int) -> HttpResponse:
     match = _volunteer_match(request, pk)
     return render(request, "matches/household_match.html", {
-        **_side_context(match, Side.VOLUNTEER, request.user),
+        **_side_context(request, match, Side.VOLUNTEER, request.user),
         "other": _profile(match.family), "side": Side.VOLUNTEER,
         "activity_form": ActivityForm(categories=match.programme.service_categories.filter(
             active=True)),
@@ -241,7 +250,7 @@ def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
         "answer_form": AnswerForm(),
     }
     if match:
-        context.update(_side_context(match, Side.FAMILY, None))
+        context.update(_side_context(request, match, Side.FAMILY, None))
         context["other"] = _profile(match.volunteer)
         context["activity_form"] = ActivityForm(
             categories=match.programme.service_categories.filter(active=True))

@@ -9,8 +9,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from voisins import access
+from voisins.gdpr.services import with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
@@ -23,14 +25,19 @@ MISSED_AFTER_DAYS = 14
 # that long).
 CHECKIN_ANSWER_DAYS = 30
 LOW_RATING = 2
+# What the households said about their match, shown on its page: each read is audited.
+MATCH_ANSWERS = ["checkins.rating", "checkins.frequency", "checkins.activities",
+                 "checkins.worry", "activities.text"]
 
 
 def waiting_families(programme: Programme) -> QuerySet[FamilyHousehold]:
-    """Families on the waiting list with no proposal already sent to a volunteer."""
+    """Families on the waiting list with no proposal already sent to a volunteer, that
+    agreed to be matched (their consent, checked now: a withdrawal counts at once)."""
     sent = Proposal.objects.filter(family=OuterRef("pk"), status=Proposal.Status.SENT)
-    return (FamilyHousehold.objects.filter(programme=programme, status=FamilyStatus.WAITING,
-                                           archived=False)
-            .exclude(Exists(sent)).prefetch_related("members").order_by("waiting_since", "id"))
+    return with_consent(
+        FamilyHousehold.objects.filter(programme=programme, status=FamilyStatus.WAITING,
+                                       archived=False), ConsentPurpose.MATCHING,
+    ).exclude(Exists(sent)).prefetch_related("members").order_by("waiting_since", "id")
 
 
 def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
@@ -40,16 +47,16 @@ def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
     capacity left once live matches and proposals awaiting an answer are counted. Each
     row carries ``room``: how many more families it may take.
 
-    Only households that completed the programme's required training modules are kept
-    (the engine never sees the others).
+    Only households that completed the programme's required training modules and agreed
+    to be matched are kept (the engine never sees the others).
     """
     live = Q(matches__status__in=Match.LIVE)
     pending = Q(proposals__status=Proposal.Status.SENT)
     return restrict_to_trained(
-        VolunteerHousehold.objects.filter(
+        with_consent(VolunteerHousehold.objects.filter(
             programme=programme, archived=False,
             status__in=[VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED],
-        )
+        ), ConsentPurpose.MATCHING)
         .annotate(live_matches=Count("matches", filter=live, distinct=True),
                   pending_proposals=Count("proposals", filter=pending, distinct=True))
         .filter(capacity__gt=0)

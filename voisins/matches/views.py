@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold
 
 from . import bridge, selectors, services
@@ -239,10 +240,13 @@ def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, match = _match(request, slug, pk)
     from voisins.mediation.selectors import cases_visible
 
+    checkins, activities = list(match.checkins.all()), list(match.activities.all()[:50])
+    if activities or any(c.answered_at for c in checkins):
+        audit_read(request, match, selectors.MATCH_ANSWERS)
     return render(request, "matches/match_detail.html", {
         "programme": prog, "match": match,
         "introduction": getattr(match, "introduction", None),
-        "checkins": match.checkins.all(), "activities": match.activities.all()[:50],
+        "checkins": checkins, "activities": activities,
         "cases": cases_visible(prog, request.user).filter(match=match),
         "reveals": match.reveals.all()[:20],
         "can_manage": access.can(request.user, "manage_matches", prog),

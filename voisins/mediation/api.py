@@ -36,7 +36,7 @@ from voisins.audit.services import audit_read
 from voisins.matches.models import Match
 from voisins.programmes.constants import LANGUAGE_NAMES
 
-from . import services
+from . import selectors, services
 from .models import Callback, Case, CaseKind, CaseNote, OpenedBy
 
 router = Router(tags=["mediation"])
@@ -47,8 +47,7 @@ NoteKind = Literal[tuple(CaseNote.Kind.values)]  # type: ignore[valid-type]
 LanguageOrNone = Literal[("", *LANGUAGE_NAMES)]  # type: ignore[valid-type]
 MAX_ID = 2**63 - 1
 
-# What a case says: reading any of it is audited.
-CASE_CONTENT = ["summary", "resolution", "notes"]
+CASE_CONTENT = selectors.CASE_CONTENT
 
 
 class CaseItem(Schema):

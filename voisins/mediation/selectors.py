@@ -11,6 +11,9 @@ from voisins.programmes.models import Programme
 
 from .models import Callback, Case
 
+# What a case says: every read of it is written to the audit log.
+CASE_CONTENT = ["summary", "resolution", "notes"]
+
 
 def cases_visible(programme: Programme, user: Any) -> QuerySet[Case]:
     """Cases of a programme that ``user`` may see.

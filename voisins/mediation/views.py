@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.audit.services import audit_read
 from voisins.matches.selectors import matches_for
 from voisins.matches.views import _attempt, _errors, _form_errors
 
@@ -70,6 +71,7 @@ def _case(request: HttpRequest, slug: str, pk: int):  # noqa: ANN202
 @login_required
 def case_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, case = _case(request, slug, pk)
+    audit_read(request, case, selectors.CASE_CONTENT)
     return render(request, "mediation/case_detail.html", {
         "programme": prog, "case": case, "notes": case.notes.select_related("author"),
         "callbacks": case.callbacks.all(), "note_form": NoteForm(),
