@@ -134,3 +134,24 @@ def test_reading_check_in_answers_on_a_match_page_is_audited(client, alice, live
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
     assert entry.content_type.model == "match" and entry.object_id == live_match.pk
     assert "checkins.worry" in entry.additional_data["fields"]
+
+
+def test_the_log_of_match_life_holds_no_name_or_free_text(whole_programme):
+    from tests.conftest import FAMILY_SECRETS, VOLUNTEER_SECRETS
+
+    text = str(list(LogEntry.objects.values_list("object_repr", "changes", "changes_text",
+                                                 "additional_data")))
+    assert [s for s in FAMILY_SECRETS + VOLUNTEER_SECRETS if s in text] == []
+    logged = set(LogEntry.objects.values_list("content_type__model", flat=True))
+    assert {"proposal", "match", "introduction", "checkin", "activity", "case", "casenote",
+            "callback", "consent", "familyhousehold", "volunteerhousehold"} <= logged
+
+
+def test_free_text_of_match_life_is_masked_in_the_log(alice, victor, sent_proposal):
+    from voisins.matches.services import proposal_answer
+
+    proposal_answer(proposal=sent_proposal, side="volunteer", accept=False, reason="no-time",
+                    comment="Victor's mother is ill", by=victor.user)
+    entry = LogEntry.objects.filter(content_type__model="proposal").order_by("id").last()
+    assert entry.changes_dict["volunteer_comment"][1] == "••••"
+    assert "mother" not in str(entry.changes)

@@ -207,3 +207,16 @@ def test_every_table_of_voisins_is_filled_by_the_whole_programme(whole_programme
              if config.name.startswith("voisins.") for model in config.get_models()
              if not model.objects.exists()]
     assert empty == []
+
+
+def test_an_erased_household_is_never_matched_again(north, family, volunteer):
+    from tests.conftest import agreed_to_matching
+    from voisins.matches.selectors import matchable_volunteers, waiting_families
+
+    agreed_to_matching(family, volunteer)
+    assert family in waiting_families(north) and volunteer in matchable_volunteers(north)
+    household_erase(household=family)
+    household_erase(household=volunteer)
+    # They keep their place in the figures (status, consent dates), not in matching.
+    assert family not in waiting_families(north)
+    assert volunteer not in matchable_volunteers(north)

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from voisins import access
-from voisins.gdpr.services import with_consent
+from voisins.gdpr.services import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.privacy.models import ConsentPurpose
@@ -32,11 +32,13 @@ MATCH_ANSWERS = ["checkins.rating", "checkins.frequency", "checkins.activities",
 
 def waiting_families(programme: Programme) -> QuerySet[FamilyHousehold]:
     """Families on the waiting list with no proposal already sent to a volunteer, that
-    agreed to be matched (their consent, checked now: a withdrawal counts at once)."""
+    agreed to be matched (their consent, checked now: a withdrawal counts at once) and
+    whose data was not erased."""
     sent = Proposal.objects.filter(family=OuterRef("pk"), status=Proposal.Status.SENT)
     return with_consent(
-        FamilyHousehold.objects.filter(programme=programme, status=FamilyStatus.WAITING,
-                                       archived=False), ConsentPurpose.MATCHING,
+        FamilyHousehold.objects.filter(erased_filter("family"), programme=programme,
+                                       status=FamilyStatus.WAITING, archived=False),
+        ConsentPurpose.MATCHING,
     ).exclude(Exists(sent)).prefetch_related("members").order_by("waiting_since", "id")
 
 
@@ -47,14 +49,14 @@ def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
     capacity left once live matches and proposals awaiting an answer are counted. Each
     row carries ``room``: how many more families it may take.
 
-    Only households that completed the programme's required training modules and agreed
-    to be matched are kept (the engine never sees the others).
+    Only households that completed the programme's required training modules, agreed
+    to be matched and were not erased are kept (the engine never sees the others).
     """
     live = Q(matches__status__in=Match.LIVE)
     pending = Q(proposals__status=Proposal.Status.SENT)
     return restrict_to_trained(
         with_consent(VolunteerHousehold.objects.filter(
-            programme=programme, archived=False,
+            erased_filter("volunteer"), programme=programme, archived=False,
             status__in=[VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED],
         ), ConsentPurpose.MATCHING)
         .annotate(live_matches=Count("matches", filter=live, distinct=True),

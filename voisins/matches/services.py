@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from voisins import access
 from voisins.accounts.models import User
 from voisins.familypages.services import family_page_url
+from voisins.gdpr.services import is_erased
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_set_status
 from voisins.households.status import FamilyStatus, VolunteerStatus
@@ -169,11 +170,12 @@ def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
 
 
 def _require_matching_consent(family: FamilyHousehold, volunteer: VolunteerHousehold) -> None:
-    """Both households agreed to be matched, now (a withdrawal since counts)."""
+    """Both households agreed to be matched, now (a withdrawal since counts), and neither
+    was erased (its record stays, anonymous, for the figures)."""
     errors = {}
-    if not has_consent(family, ConsentPurpose.MATCHING):
+    if not has_consent(family, ConsentPurpose.MATCHING) or is_erased(family):
         errors["family"] = _("The family has not agreed to be matched.")
-    if not has_consent(volunteer, ConsentPurpose.MATCHING):
+    if not has_consent(volunteer, ConsentPurpose.MATCHING) or is_erased(volunteer):
         errors["volunteer"] = _("The volunteer household has not agreed to be matched.")
     if errors:
         raise ValidationError(errors)
