@@ -220,3 +220,18 @@ def test_an_erased_household_is_never_matched_again(north, family, volunteer):
     # They keep their place in the figures (status, consent dates), not in matching.
     assert family not in waiting_families(north)
     assert volunteer not in matchable_volunteers(north)
+
+
+def test_the_record_of_processing_names_what_every_app_keeps(north, settings):
+    from django.utils import translation
+
+    from voisins.gdpr.selectors import processing_record
+
+    settings.VOISINS = {**settings.VOISINS, "FAMILY_LINK_DAYS": 45}
+    with translation.override("en"):
+        record = processing_record(north)
+    kept = record["personal_data"]["kept_with_each_household"]
+    assert {"Matches", "Mediation cases", "Children's survey answers", "Training",
+            "Sign-up forms", "Events"} <= set(kept)
+    assert record["retention"]["family_link_days"] == 45
+    assert set(record["consent_checked_before"]) == {"matching", "share_contact", "surveys"}

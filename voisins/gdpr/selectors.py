@@ -169,15 +169,28 @@ def processing_record(programme: Programme | None = None) -> dict[str, Any]:
             "families": HOUSEHOLD_FIELDS + FAMILY_FIELDS + ["members: kind, first name, "
                                                             "birth year, school level"],
             "volunteers": HOUSEHOLD_FIELDS + VOLUNTEER_FIELDS + ["members", "login account"],
+            # Each app's part of a person's data, as its export sections name it.
+            "kept_with_each_household": [str(title) for title in EXPORT_TITLES.values()],
             "staff": ["e-mail", "name", "role per programme", "two-factor secret"],
-            "special_categories": "none requested; mediation notes may reveal some: they "
-                                  "are encrypted at rest and every read is logged",
+            "special_categories": "none requested; mediation cases (a safeguarding case is "
+                                  "about a child) and their notes may reveal some: they are "
+                                  "encrypted at rest, seen by coordinators and the assigned "
+                                  "mediator only (safeguarding: coordinators only), and "
+                                  "every read is logged",
+        },
+        "consent_checked_before": {
+            ConsentPurpose.MATCHING.value: "batch matching, a proposal picked by hand, "
+                                           "sending a proposal",
+            ConsentPurpose.SHARE_CONTACT.value: "showing contact details to the matched "
+                                                "household",
+            ConsentPurpose.SURVEYS.value: "recording a child's outcome survey",
         },
         "recipients": [
             "the programme's coordinators (all records of their programme)",
-            "a mediator (the matches and cases assigned to them)",
+            "a mediator (the matches and cases assigned to them, never a safeguarding case)",
             "a referrer (the status of the families they referred)",
-            "a matched volunteer (first name, languages and contact, once both accepted)",
+            "a matched household (first name, languages and, with its consent to share them, "
+            "the other's contact details, while the match lives)",
             "viewers and funders (aggregate figures only)",
         ],
         "transfers_outside_eea": "none: no CDN, no third-party script, map tiles off "
@@ -187,7 +200,12 @@ def processing_record(programme: Programme | None = None) -> dict[str, Any]:
                           "(see controllers), by the task `purge_inactive_task`",
             "sessions_seconds": settings.SESSION_COOKIE_AGE,
             "api_token_days": settings.VOISINS_API_TOKEN_DAYS,
-            "audit_log": "kept; it holds no names, e-mails or phone numbers",
+            "family_link_days": settings.VOISINS["FAMILY_LINK_DAYS"],
+            "unconfirmed_signups_seconds": signup_max_age(),
+            "mail": "what filled a message (names, links) is dropped once it is sent",
+            "erasure": "names, contact details and free text go from every record; dates, "
+                       "states, ratings and answers 1-5 stay, anonymous, for the figures",
+            "audit_log": "kept; it holds no names, e-mails, phone numbers or free text",
         },
         "security_measures": {
             "database": db,
@@ -205,9 +223,17 @@ def processing_record(programme: Programme | None = None) -> dict[str, Any]:
             "audit": "every create, change and delete of households, consents, matches and "
                      "cases; every read of contact details, notes and survey answers",
             "backups": "voisins backup FILE / voisins restore FILE",
+            "encrypted_at_rest": "mediation cases, case notes (django-fernet-encrypted-"
+                                 "fields)",
         },
     }
     return record
+
+
+def signup_max_age() -> int:
+    from voisins.recruitment.services import SIGNUP_MAX_AGE
+
+    return SIGNUP_MAX_AGE
 
 
 def processing_record_markdown(record: dict[str, Any]) -> str:
