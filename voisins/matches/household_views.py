@@ -26,6 +26,7 @@ from voisins.audit.services import audit_read
 from voisins.familypages.decorators import family_page
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.mediation import services as mediation_services
+from voisins.recruitment.ratelimit import hit
 
 from . import selectors, services
 from .forms import ActivityForm, AnswerForm, CheckInForm, HelpForm
@@ -229,6 +230,8 @@ def checkin_link(request: HttpRequest, token: str) -> HttpResponse:
 # --- Family (personal link: request.family, set by @family_page) ---------------------------
 
 FAMILY_FRAME = "familypages/base.html"
+# Help requests through a family's link, per link and client address.
+HELP_LIMIT, HELP_WINDOW = 5, 3600
 
 
 def _family_match(family: FamilyHousehold) -> Match | None:
@@ -308,5 +311,13 @@ def family_help(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "matches/family_help.html", {
             "token": token, "family": family, "help_form": HelpForm()})
+    # The link is a key anyone holding it can use: a flood of requests (each opens a case
+    # and mails the coordinators) is stopped, a family asking a few times never is.
+    if not hit(f"family-help:{family.pk}", request, limit=HELP_LIMIT, window=HELP_WINDOW):
+        messages.error(request, _("You have asked several times already: the team will "
+                                  "call you. Try again in an hour if you need to."))
+        return render(request, "matches/family_help.html", {
+            "token": token, "family": family, "help_form": HelpForm(request.POST)},
+            status=429)
     done = _ask_help(request, _family_match(family), Side.FAMILY, None, family=family)
     return redirect("familypages:home" if done else "matches:family_help", token=token)
