@@ -141,3 +141,9 @@ def test_event_lists_run_a_fixed_number_of_queries(api_as, alice, north, event):
         invitations_send(event=other, users=[alice])
         invitations_send(event=event, users=[make_user(f"u{i}@example.org")])
     assert counts() == one
+
+
+def test_an_invitation_number_that_cannot_be_names_the_field(api_as, alice, event):
+    response = api_as(alice)("put", f"/events/{event.pk}/attendance", {"attended": [0]})
+    assert response.status_code == 422
+    assert "attended" in response.json()["detail"][0]["loc"]

@@ -4,7 +4,7 @@ record who came; anyone invited answers their own invitations (``/me/invitations
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from voisins import access
 from voisins.api.common import (
@@ -102,15 +102,9 @@ class InvitationOut(Schema):
 
 
 class AttendanceIn(Schema):
-    attended: list[int] = Field(max_length=10_000,
-                                description="Numbers of the invitations of those who came; "
-                                            "everyone else did not.")
-
-    @model_validator(mode="after")
-    def _ids(self) -> AttendanceIn:
-        if any(not 1 <= pk <= MAX_ID for pk in self.attended):
-            raise ValueError(_("Give invitation numbers of this event."))
-        return self
+    attended: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        max_length=10_000, description="Numbers of the invitations of those who came; "
+                                       "everyone else did not.")
 
 
 class Attendance(Schema):
