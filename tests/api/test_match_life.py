@@ -405,3 +405,23 @@ def test_match_life_lists_run_a_fixed_number_of_queries(api_as, alice, north, vi
     for i in range(1, 6):
         add_match(i)
     assert [queries(api, "get", path) for path in paths] == one
+
+
+def test_a_households_own_lists_run_a_fixed_number_of_queries(api_as, alice, north, victor):
+    from voisins.matches.services import proposal_send
+
+    api = api_as(victor.user)
+    api("get", "/programmes")  # the token's first use is written down once
+
+    def add_proposal(i):
+        family = family_create(programme=north, **family_data(contact_first_name=f"F{i}"))
+        agreed_to_matching(family, victor)
+        proposal_send(proposal=Proposal.objects.create(programme=north, family=family,
+                                                       volunteer=victor), by=alice)
+
+    add_proposal(0)
+    one = [queries(api, "get", path) for path in ("/me/proposals", "/me/check-ins")]
+    for i in range(1, 6):
+        add_proposal(i)
+    assert [queries(api, "get", path) for path in ("/me/proposals", "/me/check-ins")] == one
+    assert api("get", "/me/proposals").json()["count"] == 6

@@ -510,10 +510,6 @@ MATCH_WRITE = {200: MatchDetail, **ERRORS, **CONFLICT}
              operation_id="plan_introduction",
              summary="Plan (or re-plan) the first meeting; both households are told")
 def plan_introduction(request: HttpRequest, match_id: int, payload: IntroductionPlanIn):
-    if payload.interpreter_attends and not payload.interpreter_language:
-        raise refused(ValidationError({"interpreter_language": _(
-            "Choose the interpreter's language.")}),
-                      body_fields(IntroductionPlanIn))
     return _match_write(request, match_id, lambda m: services.introduction_plan(
         match=m, by=request.user, **payload.dict()), IntroductionPlanIn)
 

@@ -404,6 +404,8 @@ def introduction_plan(*, match: Match, planned_at: datetime, place: str,
         raise ValidationError(_("The introduction of this match already took place."))
     if not place.strip():
         raise ValidationError({"place": _("Say where the households meet.")})
+    if interpreter_attends and not interpreter_language:
+        raise ValidationError({"interpreter_language": _("Choose the interpreter's language.")})
     intro = Introduction.objects.filter(match=match).first() or Introduction(match=match)
     intro.planned_at = planned_at
     intro.place = place.strip()
