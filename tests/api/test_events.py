@@ -147,3 +147,21 @@ def test_an_invitation_number_that_cannot_be_names_the_field(api_as, alice, even
     response = api_as(alice)("put", f"/events/{event.pk}/attendance", {"attended": [0]})
     assert response.status_code == 422
     assert "attended" in response.json()["detail"][0]["loc"]
+
+
+def test_times_are_read_in_any_zone_and_kept_in_utc(api_as, alice, north):
+    from datetime import UTC, datetime
+
+    api = api_as(alice)
+    far = api("post", "/programmes/north/events", new_event(
+        starts_at="2099-05-01T18:00:00+14:30", ends_at="2099-05-01T21:00:00+14:30"))
+    assert far.status_code == 201, far.content
+    event = Event.objects.get(pk=far.json()["id"])
+    assert event.starts_at == datetime(2099, 5, 1, 3, 30, tzinfo=UTC)
+    odd = api("get", "/programmes/north/events", {"starts_after": "1368-10-14T07:55:58+21:58"})
+    assert odd.status_code == 200 and odd.json()["count"] == 1
+    before_year_one = api("post", "/programmes/north/events", new_event(
+        starts_at="0001-01-01T00:00:00+05:00"))
+    assert before_year_one.status_code == 422
+    assert before_year_one.json()["detail"][0]["loc"][-1] == "starts_at"
+    assert Event.objects.count() == 1

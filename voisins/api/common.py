@@ -1,9 +1,11 @@
 """What every API module shares: safe text types, error bodies, paging, access helpers."""
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
@@ -28,6 +30,23 @@ def Text(max_length: int) -> Any:  # noqa: N802 - reads as a type in schemas
     return Annotated[str, StringConstraints(max_length=max_length),
                      AfterValidator(_clean_text)]
 
+
+def _moment(value: datetime) -> datetime:
+    """A date and time in UTC: a time without a zone is the server's local time.
+
+    PostgreSQL accepts offsets up to ±15:59 only, and no year before 1 once in UTC; both
+    are refused here, by name, rather than by the database.
+    """
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError(_("Give a date and time between the years 1 and 9999.")) from None
+
+
+# Every date and time the API reads.
+Moment = Annotated[datetime, AfterValidator(_moment)]
 
 Slug = Annotated[str, StringConstraints(max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")]
 LanguageCode = Annotated[str, StringConstraints(min_length=2, max_length=3,

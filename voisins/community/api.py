@@ -19,6 +19,7 @@ from voisins import access
 from voisins.api.common import (
     CONFLICT,
     ERRORS,
+    Moment,
     Page,
     PageQuery,
     Text,
@@ -60,16 +61,16 @@ class EventOut(Schema):
 
 class EventFilters(Schema):
     kind: Kind | None = None
-    starts_after: datetime | None = None
-    starts_before: datetime | None = None
+    starts_after: Moment | None = None
+    starts_before: Moment | None = None
 
 
 class EventIn(Schema):
     kind: Kind
     title: Text(200) = Field(min_length=1)  # type: ignore[valid-type]
     description: Text(5000) = ""  # type: ignore[valid-type]
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     place: Text(300) = Field(min_length=1)  # type: ignore[valid-type]
     capacity: int | None = Field(None, ge=1, le=100_000,
                                  description="Places; null when there is no limit.")

@@ -22,6 +22,7 @@ from voisins.accounts.models import User
 from voisins.api.common import (
     CONFLICT,
     ERRORS,
+    Moment,
     Page,
     PageQuery,
     Text,
@@ -128,7 +129,7 @@ class ProposalIn(Schema):
 
 class ProposalPatch(Schema):
     note: Text(500) | None = None  # type: ignore[valid-type]
-    expires_at: datetime | None = Field(None, description="Answer before this moment.")
+    expires_at: Moment | None = Field(None, description="Answer before this moment.")
 
 
 class AnswerIn(Schema):
@@ -241,7 +242,7 @@ class MatchFilters(Schema):
 
 
 class IntroductionPlanIn(Schema):
-    planned_at: datetime
+    planned_at: Moment
     place: Text(200) = Field(min_length=1)  # type: ignore[valid-type]
     coordinator_attends: bool = False
     interpreter_attends: bool = False
