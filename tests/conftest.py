@@ -182,11 +182,21 @@ def victor(north):
         email="victor.home@example.org"))
 
 
+def agreed_to_matching(*households) -> None:
+    """The households agreed to be matched (batch matching and proposals check it)."""
+    from voisins.privacy.services import consent_give
+
+    for household in households:
+        consent_give(household=household, purpose="matching")
+
+
 @pytest.fixture
 def draft_proposal(north, family, victor, alice):
-    """A proposal under review, as the engine would have stored it."""
+    """A proposal under review, as the engine would have stored it; both households agreed
+    to be matched."""
     from voisins.matches.models import Proposal
 
+    agreed_to_matching(family, victor)
     return Proposal.objects.create(
         programme=north, family=family, volunteer=victor, score=7.5, distance_km=0.4,
         created_by=alice,
@@ -211,3 +221,157 @@ def live_match(sent_proposal, alice, victor):
     proposal_answer(proposal=sent_proposal, side="volunteer", accept=True, by=victor.user)
     proposal = proposal_answer(proposal=sent_proposal, side="family", accept=True, by=alice)
     return proposal.match
+
+
+# --- A programme with a record in every table (issue 8: export, erasure, backup) ------------
+
+# Personal details the whole-programme fixture writes about Amina's family, Victor's
+# household and their match: none of them may survive an erasure of the household.
+FAMILY_SECRETS = ["Amina", "Haddad", "amina@example.org", "488776655", "Yara", "Hassan",
+                  "Rue des Palais 12", "Amina cries", "Yara's teacher", "Amina's husband"]
+VOLUNTEER_SECRETS = ["Victor", "Peeters", "victor.home@example.org", "victor@example.org",
+                     "470112233", "Victor's back", "Victor drives", "Victor told"]
+
+
+@pytest.fixture
+def whole_programme(north, south, alice, bob, family, victor, live_match, south_family,
+                    django_capture_on_commit_callbacks):
+    """Amina's family matched with Victor's household, with everything match life,
+    mediation, evaluation, recruitment, training, community and the family pages keep
+    about them — and at least one row in every table of Voisins."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from voisins.api.services import token_create
+    from voisins.community.services import (
+        calendar_token_for,
+        event_create,
+        invitation_respond,
+        invitations_send,
+        resource_save,
+    )
+    from voisins.evaluation.services import (
+        feedback_submit,
+        meeting_invite,
+        meeting_plan,
+        survey_record,
+    )
+    from voisins.familypages.services import family_link_create
+    from voisins.gdpr.services import household_erase
+    from voisins.households.models import Member
+    from voisins.matches.models import CheckIn, MatchingRun
+    from voisins.matches.services import (
+        activity_log,
+        checkin_answer,
+        contact_reveal,
+        introduction_plan,
+        introduction_record,
+        programme_pause_all,
+        programme_resume_all,
+    )
+    from voisins.mediation.services import callback_request, case_add_note, case_open
+    from voisins.privacy.models import PrivacyNotice
+    from voisins.privacy.services import consent_give
+    from voisins.programmes.models import Organisation
+    from voisins.recruitment.models import Signup, Visit, VolunteerOrigin
+    from voisins.recruitment.services import (
+        campaign_create,
+        charter_publish,
+        news_post_create,
+        public_text_save,
+        screening_accept_charter,
+        screening_update,
+    )
+    from voisins.training.services import (
+        registration_create,
+        training_module_create,
+        training_session_create,
+    )
+
+    now = timezone.now()
+    north.organisations.add(Organisation.objects.create(name="Convivial"))
+    family.email, family.phone = "amina@example.org", "+32488776655"
+    family.wishes_note = "Amina's husband works nights"
+    family.save()
+    Member.objects.filter(family=family, kind="child").update(first_name="Yara")
+    PrivacyNotice.objects.create(programme=north, version="1", text="We keep…")
+    for purpose in ("share_contact", "surveys"):
+        consent_give(household=family, purpose=purpose, recorded_by=alice,
+                     given_by_name="Hassan", interpreter="Service Interprètes")
+        consent_give(household=victor, purpose=purpose, recorded_by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        match = live_match
+        match.started_on = date.today() - timedelta(days=40)
+        match.save(update_fields=["started_on"])
+        introduction_plan(match=match, planned_at=now - timedelta(days=30),
+                          place="Rue des Palais 12", by=alice)
+        introduction_record(match=match, held_on=date.today() - timedelta(days=30),
+                            note="Amina cries with joy", by=alice)
+        for side, worry in (("family", "Yara's teacher is worried"),
+                            ("volunteer", "Victor's back hurts")):
+            checkin = CheckIn.objects.filter(match=match, side=side, day_offset=14).get()
+            checkin_answer(checkin=checkin, rating=4, frequency="weekly", worry=worry,
+                           activities="homework", by=alice)
+        activity_log(match=match, side="volunteer", category="homework",
+                     done_on=date.today(), text="Victor drives Yara to school",
+                     by=victor.user)
+        contact_reveal(match=match, viewer="volunteer", viewer_user=victor.user)
+        programme_pause_all(programme=north, message="Pause", by=alice)
+        programme_resume_all(programme=north, by=alice)
+        case = case_open(programme=north, kind="conflict", summary="Victor told us Amina cries",
+                         opened_by="staff", by=alice, match=match)
+        case_add_note(case=case, text="Called Amina's husband", by=alice)
+        callback_request(case=case, requested_by="family", when="after Amina's work",
+                         language="ar")
+        case_open(programme=north, kind="safeguarding", summary="Yara's teacher called",
+                  opened_by="volunteer", match=match)
+    MatchingRun.objects.create(programme=north, created_by=alice)
+    child = family.members.get(kind="child")
+    survey_record(match=match, child=child, wave="start", answers={"happiness": 4,
+                                                                   "belonging": 3},
+                  language="ar", by=alice)
+    meeting = meeting_plan(programme=north, year=date.today().year,
+                           planned_at=now + timedelta(days=10), place="Salle", by=alice)
+    invitation = meeting_invite(meeting=meeting, volunteers=[victor])[0]
+    feedback_submit(invitation=invitation, what_works="Victor drives a lot",
+                    what_is_hard="Finding time", what_to_change="", themes=[])
+    module = training_module_create(programme=north, title="Welcome")
+    session = training_session_create(module=module, starts_at=now + timedelta(days=3),
+                                      ends_at=now + timedelta(days=3, hours=2),
+                                      place="Maison", capacity=10)
+    registration_create(session=session, volunteer=victor)
+    campaign = campaign_create(programme=north, name="Spring", channel="press", by=alice)
+    Visit.objects.create(programme=north, campaign=campaign)
+    Signup.objects.create(programme=north, campaign=campaign, email="victor@example.org",
+                          data={"contact_first_name": "Victor", "phone": "+32470112233"},
+                          confirmed_at=now, volunteer=victor)
+    VolunteerOrigin.objects.create(volunteer=victor, campaign=campaign, channel="press")
+    charter_publish(programme=north, version="1", text="We respect…")
+    screening_update(volunteer=victor, notes="Victor drives well", interview_place="Victor's home")
+    screening_accept_charter(volunteer=victor)
+    public_text_save(programme=north, language="fr", tagline="Voisins", about="…",
+                     how_to_join="…", how_to_refer="…")
+    news_post_create(programme=north, author=alice, language="fr", title="News", body="…")
+    starts = now + timedelta(days=7)
+    event = event_create(programme=north, by=alice, kind="meetup", title="Apéro",
+                         starts_at=starts, ends_at=starts + timedelta(hours=2), place="Parc")
+    invitations_send(event=event, users=[victor.user, alice])
+    invitation_respond(invitation=event.invitations.get(user=victor.user), going=True)
+    calendar_token_for(user=victor.user)
+    resource_save(programme=north, kind="guide", title="Guide", url="https://example.org",
+                  languages=["fr"], target_group="volunteers")
+    family_link_create(family=family, by=alice)
+    token_create(user=alice)
+    household_erase(household=south_family)
+    return {"family": family, "volunteer": victor, "match": match, "case": case,
+            "event": event}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that open many database connections at once (50 threads on PostgreSQL) run
+    one after the other on one xdist worker (``--dist loadgroup``): two at the same time
+    would go over PostgreSQL's 100 connections."""
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.xdist_group("many-connections"))

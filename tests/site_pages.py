@@ -46,6 +46,8 @@ PAGES: dict[str, Visit] = {
     "gdpr:erase": Visit("alice", lambda d: {"slug": "north", "kind": "volunteers",
                                             "pk": d["other_volunteer"].pk}),
     "gdpr:processing_record": Visit("alice", SLUG),
+    "gdpr:consents": Visit("alice", lambda d: {"slug": "north", "kind": "families",
+                                               "pk": d["family"].pk}),
     "blueprints:new": Visit("alice"),
     # Match life
     "matches:dashboard": Visit("alice", SLUG),
@@ -144,8 +146,7 @@ NOT_PAGES: dict[str, str] = {
         "matches:match_resume", "matches:match_end", "matches:match_clear",
         "matches:match_mediator", "matches:volunteer_answer", "matches:volunteer_activity",
         "matches:volunteer_help", "matches:family_answer", "matches:family_activity",
-        "workspace:language", "staff:consent_add", "staff:consent_withdraw",
-        "staff:category_add", "staff:category_toggle", "staff:team_member",
+        "workspace:language", "staff:category_add", "staff:category_toggle", "staff:team_member",
         "matches:matching_weights",
     ], POST_ONLY),
     "healthz": "a health check for the operator's monitoring (200 or 503, no data)",

@@ -98,3 +98,60 @@ def test_a_staff_user_with_every_permission_still_cannot_delete(client, family):
     entry = LogEntry.objects.first()
     client.post(f"/admin/auditlog/logentry/{entry.pk}/delete/", {"post": "yes"})
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_opening_a_case_page_is_audited(client, alice, north, live_match):
+    from voisins.mediation.services import case_open
+
+    case = case_open(programme=north, kind="conflict", summary="They argued.",
+                     opened_by="staff", match=live_match)
+    client.force_login(alice)
+    assert client.get(f"/staff/north/cases/{case.pk}/").status_code == 200
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, content_type__model="case")
+    assert entry.actor == alice and entry.object_id == case.pk
+    assert entry.additional_data == {"fields": ["notes", "resolution", "summary"],
+                                     "via": "page"}
+
+
+def test_reading_check_in_answers_on_a_match_page_is_audited(client, alice, live_match):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from voisins.matches.services import checkin_answer, introduction_plan, introduction_record
+
+    client.force_login(alice)
+    url = f"/staff/north/matches/{live_match.pk}/"
+    client.get(url)
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+    introduction_plan(match=live_match, planned_at=timezone.now(), place="Parc", by=alice)
+    live_match.started_on = date.today() - timedelta(days=20)
+    live_match.save()
+    introduction_record(match=live_match, held_on=date.today() - timedelta(days=15), by=alice)
+    checkin_answer(checkin=live_match.checkins.get(side="family", day_offset=14), rating=3,
+                   frequency="weekly", worry="Tired", by=alice)
+    client.get(url)
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.content_type.model == "match" and entry.object_id == live_match.pk
+    assert "checkins.worry" in entry.additional_data["fields"]
+
+
+def test_the_log_of_match_life_holds_no_name_or_free_text(whole_programme):
+    from tests.conftest import FAMILY_SECRETS, VOLUNTEER_SECRETS
+
+    text = str(list(LogEntry.objects.values_list("object_repr", "changes", "changes_text",
+                                                 "additional_data")))
+    assert [s for s in FAMILY_SECRETS + VOLUNTEER_SECRETS if s in text] == []
+    logged = set(LogEntry.objects.values_list("content_type__model", flat=True))
+    assert {"proposal", "match", "introduction", "checkin", "activity", "case", "casenote",
+            "callback", "consent", "familyhousehold", "volunteerhousehold"} <= logged
+
+
+def test_free_text_of_match_life_is_masked_in_the_log(alice, victor, sent_proposal):
+    from voisins.matches.services import proposal_answer
+
+    proposal_answer(proposal=sent_proposal, side="volunteer", accept=False, reason="no-time",
+                    comment="Victor's mother is ill", by=victor.user)
+    entry = LogEntry.objects.filter(content_type__model="proposal").order_by("id").last()
+    assert entry.changes_dict["volunteer_comment"][1] == "••••"
+    assert "mother" not in str(entry.changes)

@@ -11,13 +11,16 @@ from voisins.households.services import family_create
 from voisins.matches.models import Match, Proposal
 from voisins.matches.services import proposal_answer, proposal_send
 
-from .conftest import family_data
+from .conftest import agreed_to_matching, family_data
+
+PARALLEL = 50
 
 
 def _proposals(north, volunteer, n):
     proposals = []
     for i in range(n):
         family = family_create(programme=north, **family_data(contact_first_name=f"F{i}"))
+        agreed_to_matching(family, volunteer)
         proposal = Proposal.objects.create(programme=north, family=family, volunteer=volunteer,
                                            score=1, distance_km=0.5)
         proposal = proposal_send(proposal=proposal)
@@ -48,12 +51,12 @@ def test_ending_a_match_frees_the_capacity(north, volunteer, alice):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_parallel_acceptances_for_capacity_one_exactly_one_succeeds(north, volunteer,
-                                                                          alice, client):
+def test_fifty_parallel_acceptances_for_capacity_one_exactly_one_succeeds(north, volunteer,
+                                                                         alice, client):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so it proves nothing here")
-    proposals = _proposals(north, volunteer, 20)
-    barrier = threading.Barrier(20)
+    proposals = _proposals(north, volunteer, PARALLEL)
+    barrier = threading.Barrier(PARALLEL)
     statuses: list[int] = []
     lock = threading.Lock()
 
@@ -78,8 +81,50 @@ def test_twenty_parallel_acceptances_for_capacity_one_exactly_one_succeeds(north
         t.start()
     for t in threads:
         t.join(timeout=60)
-    assert len(statuses) == 20
+    assert len(statuses) == PARALLEL
     assert sum(statuses) == 1
     assert Match.objects.filter(volunteer=volunteer).count() == 1
     assert Proposal.objects.filter(volunteer=volunteer, status="accepted").count() == 1
-    assert Proposal.objects.filter(volunteer=volunteer, status="sent").count() == 19
+    assert Proposal.objects.filter(volunteer=volunteer, status="sent").count() == PARALLEL - 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_acceptances_through_the_api_never_exceed_the_capacity(
+        north, volunteer, alice):
+    """The same race through the API, for a household that offered room for two."""
+    from django.test import Client
+
+    from tests.conftest import bearer
+    from voisins.households.models import VolunteerHousehold
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so it proves nothing here")
+    VolunteerHousehold.objects.filter(pk=volunteer.pk).update(capacity=2)
+    volunteer.refresh_from_db()
+    proposals = _proposals(north, volunteer, PARALLEL)
+    headers = bearer(alice)
+    barrier = threading.Barrier(PARALLEL)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def accept(proposal: Proposal) -> None:
+        try:
+            barrier.wait(timeout=30)
+            response = Client().post(f"/api/v1/proposals/{proposal.pk}/family-answer",
+                                     data={"accept": True}, content_type="application/json",
+                                     **headers)
+            with lock:
+                statuses.append(response.status_code)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(p,)) for p in proposals]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    assert sorted(statuses) == [200] * 2 + [409] * (PARALLEL - 2)
+    assert Match.objects.filter(volunteer=volunteer).count() == 2
+    assert Proposal.objects.filter(volunteer=volunteer, status="sent").count() == PARALLEL - 2

@@ -1,5 +1,6 @@
 """Concurrency on PostgreSQL: 50 parallel edits of one family through the API lose no
-update (optimistic locking with If-Match, under a row lock).
+update (optimistic locking with If-Match, under a row lock); 50 parallel answers to one
+check-in keep exactly one.
 
 SQLite serialises writers on the whole file, so the race does not exist there; these
 tests run on PostgreSQL only (DATABASE_URL=postgres://…).
@@ -88,3 +89,42 @@ def test_fifty_parallel_status_moves_leave_one_history(alice, family):
         thread.join()
     assert 500 not in statuses
     assert family.status_changes.filter(to_status="matched").count() == 1
+
+
+def test_fifty_parallel_answers_to_one_check_in_keep_the_first(alice, live_match):
+    """Fifty clients record the same check-in at once: one answer is kept, the others are
+    told it was answered already (409), and the match is flagged once."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from voisins.matches.models import CheckIn
+    from voisins.matches.services import introduction_plan, introduction_record
+
+    introduction_plan(match=live_match, planned_at=timezone.now(), place="Parc", by=alice)
+    live_match.started_on = date.today() - timedelta(days=20)
+    live_match.save(update_fields=["started_on"])
+    introduction_record(match=live_match, held_on=date.today() - timedelta(days=14), by=alice)
+    checkin = CheckIn.objects.get(match=live_match, side="family", day_offset=14)
+    headers = bearer(alice)
+    start = threading.Barrier(WRITERS)
+    statuses: list[int] = []
+
+    def writer(number: int) -> None:
+        try:
+            start.wait()
+            response = Client().post(f"/api/v1/check-ins/{checkin.pk}/answer",
+                                     data={"rating": 1 + number % 5, "frequency": "weekly"},
+                                     content_type="application/json", **headers)
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] + [409] * (WRITERS - 1)
+    checkin.refresh_from_db()
+    assert checkin.answered_at is not None and checkin.rating in range(1, 6)

@@ -101,7 +101,11 @@ def _pdf_text(content: bytes) -> str | None:
 
     tool = shutil.which("pdftotext")
     if not tool:
-        return None
+        import io
+
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
         pdf.write(content)
         pdf.flush()

@@ -196,3 +196,39 @@ def test_production_requires_totp_of_coordinators(tmp_path):
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
                             env=env, capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "['coordinator']"
+
+
+def test_help_requests_through_a_family_link_are_rate_limited(client, family):
+    from django.urls import reverse
+
+    from voisins.familypages.services import family_link_create, family_link_token
+    from voisins.matches.household_views import HELP_LIMIT
+    from voisins.mediation.models import Case
+
+    token = family_link_token(family_link_create(family=family))
+    url = reverse("matches:family_help", kwargs={"token": token})
+    for _ in range(HELP_LIMIT):
+        assert client.post(url, {"kind": "practical", "summary": "papers"}).status_code == 302
+    response = client.post(url, {"kind": "practical", "summary": "papers"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert Case.objects.count() == HELP_LIMIT
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_reading(north, settings):
+    import io
+    import zipfile
+
+    from voisins.households.importers import import_households
+    from voisins.households.models import FamilyHousehold
+
+    settings.IMPORT_MAX_BYTES = 100_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * 5_000_000 + "</a>")
+    assert len(buffer.getvalue()) < settings.IMPORT_MAX_BYTES
+    buffer.seek(0)
+    result = import_households(programme=north, kind="families", upload=buffer,
+                               filename="bomb.xlsx")
+    assert not result.ok and result.errors[0].row == 1
+    assert not FamilyHousehold.objects.exists()

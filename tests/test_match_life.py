@@ -13,6 +13,7 @@ from voisins.familypages.services import family_link_create, family_link_revoke,
 from voisins.households.models import FamilyHousehold
 from voisins.matches.models import CheckIn, ContactReveal, Match, Proposal
 from voisins.mediation.models import Case
+from voisins.privacy.services import consent_give
 
 from .conftest import PASSWORD
 
@@ -51,6 +52,9 @@ def test_it_lives_a_whole_match_through_http(client, alice, victor, arabic_famil
     token = family_link_token(family_link_create(family=family, by=alice))
     family_url = f"/f/{token}/"
     neighbour_url = f"{family_url}neighbour/"
+    # Both households agreed at intake that their contact details go to the matched one.
+    consent_give(household=family, purpose="share_contact", recorded_by=alice)
+    consent_give(household=victor, purpose="share_contact", recorded_by=alice)
 
     # The coordinator reviews the proposal: distance, reasons, score; edits and sends it.
     page = staff.get(f"/staff/north/proposals/{draft_proposal.pk}/", **EN).content.decode()
@@ -300,3 +304,28 @@ def test_checkins_are_scheduled_on_the_programmes_days(live_match, alice):
     offsets = sorted(set(CheckIn.objects.filter(match=live_match).values_list("day_offset",
                                                                                flat=True)))
     assert offsets == [14, 30, 91, 182, 365]
+
+
+def test_contact_details_wait_for_the_consent_to_share_them(client, alice, victor,
+                                                           arabic_family, live_match):
+    from auditlog.models import LogEntry
+
+    from voisins.privacy.services import consent_withdraw
+
+    client.force_login(victor.user)
+    url = f"/me/matches/{live_match.pk}/"
+    page = client.get(url, **EN).content.decode()
+    assert "+32488776655" not in page and "has not agreed to share" in page
+    assert not ContactReveal.objects.exists()
+    consent = consent_give(household=arabic_family, purpose="share_contact",
+                           recorded_by=alice)
+    assert "+32488776655" in client.get(url, **EN).content.decode()
+    # Who saw the family's details, when and from where is in the family's audit log.
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS,
+                                    content_type__model="familyhousehold",
+                                    object_id=arabic_family.pk).get()
+    assert entry.actor == victor.user and entry.remote_addr == "127.0.0.1"
+    assert entry.additional_data["via"] == "match-volunteer"
+    consent_withdraw(consent=consent)
+    assert "+32488776655" not in client.get(url, **EN).content.decode()
+    assert ContactReveal.objects.count() == 1

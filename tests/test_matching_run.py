@@ -11,7 +11,7 @@ from voisins.households.services import family_create, household_set_status, vol
 from voisins.matches import bridge, selectors
 from voisins.matches.models import MatchingRun, Proposal
 
-from .conftest import family_data, volunteer_data
+from .conftest import agreed_to_matching, family_data, volunteer_data
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 CODES = ("host_language_code", "host_language_need")  # not on the coordinator's form
@@ -32,6 +32,7 @@ def pool(north):
     v1 = volunteer_create(programme=north, **volunteer_data(contact_first_name="Marie",
                                                            capacity=2))
     v2 = volunteer_create(programme=north, **volunteer_data(contact_first_name="Jan"))
+    agreed_to_matching(*families, v1, v2)
     return families, [v1, v2]
 
 
@@ -134,6 +135,7 @@ def test_picking_a_volunteer_that_cannot_help_is_refused(client, alice, north, p
     families, _ = pool
     far = volunteer_create(programme=north, **volunteer_data(
         contact_first_name="Far", offers=["transport"]))
+    agreed_to_matching(far)
     client.force_login(alice)
     response = client.post(f"/staff/north/families/{families[0].pk}/suggestions/",
                            {"volunteer": far.pk}, follow=True, **EN)

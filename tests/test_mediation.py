@@ -118,3 +118,23 @@ def test_a_resolved_case_cannot_be_resolved_again(live_match, alice):
         services.case_resolve(case=case, resolution="again", by=alice)
     case.refresh_from_db()
     assert case.resolution == "Talked it through."
+
+
+def test_a_mediator_opening_a_safeguarding_case_on_the_page_hands_it_to_coordinators(
+        client, bob, alice):
+    client.force_login(bob)
+    response = client.post("/staff/north/cases/new/", {"kind": "safeguarding",
+                                                       "summary": "A child seems afraid."})
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.assigned_to is None
+    client.force_login(alice)
+    assert client.get(f"/staff/north/cases/{case.pk}/").status_code == 200
+
+
+def test_a_mediator_keeps_sight_of_a_case_opened_on_the_page(client, bob):
+    client.force_login(bob)
+    client.post("/staff/north/cases/new/", {"kind": "other", "summary": "A call."})
+    case = Case.objects.get()
+    assert case.assigned_to == bob
+    assert client.get(f"/staff/north/cases/{case.pk}/").status_code == 200

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_personal_data": frozenset({R.COORDINATOR}),
     "erase_personal_data": frozenset({R.COORDINATOR}),
     "view_processing_record": frozenset({R.COORDINATOR}),
+    "record_consents": frozenset({R.COORDINATOR}),
     "import_matches": frozenset({R.COORDINATOR}),
     "record_surveys": frozenset({R.COORDINATOR}),
     "manage_evaluation": frozenset({R.COORDINATOR}),
@@ -244,3 +245,119 @@ def roles_of(user: Any) -> set[str]:
         return set()
     role_in(user, 0)  # fills the per-request cache
     return set(user._voisins_roles.values())
+
+
+# --- Issue 8 (API): match life by id --------------------------------------------------------
+# Who follows which match, check-in and case. The staff pages and the API both ask here;
+# the apps' selectors narrow their lists through these functions.
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def as_pk(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def matches_visible(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """The matches `user` may follow: every match of a programme they coordinate, and in a
+    programme where they mediate, the matches assigned to them."""
+    from django.db.models import Q
+
+    from voisins.matches.models import Match
+
+    queryset = Match.objects.all() if queryset is None else queryset
+    if not _authenticated(user):
+        return queryset.none()
+    return queryset.filter(
+        Q(programme__in=programmes_for(user, "manage_matches"))
+        | Q(programme__in=programmes_for(user, "mediate"), mediator=user))
+
+
+def cases_visible(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """The mediation cases `user` may see: every case of a programme they coordinate; in a
+    programme where they mediate, the cases assigned to them, never a safeguarding case."""
+    from django.db.models import Q
+
+    from voisins.mediation.models import Case, CaseKind
+
+    queryset = Case.objects.all() if queryset is None else queryset
+    if not _authenticated(user):
+        return queryset.none()
+    return queryset.filter(
+        Q(programme__in=programmes_for(user, "view_safeguarding"))
+        | (Q(programme__in=programmes_for(user, "mediate"), assigned_to=user)
+           & ~Q(kind=CaseKind.SAFEGUARDING)))
+
+
+def match_or_404(user: Any, pk: object, action: str = "mediate",
+                 queryset: QuerySet | None = None) -> Model:
+    """A match `user` may follow (``action="mediate"``) or run (``"manage_matches"``)."""
+    from voisins.matches.models import Match
+
+    queryset = Match.objects.all() if queryset is None else queryset
+    return record_or_404(matches_visible(user, queryset), user, action, pk=as_pk(pk))
+
+
+def checkin_or_404(user: Any, pk: object, action: str = "mediate",
+                   queryset: QuerySet | None = None) -> Model:
+    """A check-in of a match `user` may follow (or run, for ``"manage_matches"``)."""
+    from voisins.matches.models import CheckIn
+
+    queryset = CheckIn.objects.all() if queryset is None else queryset
+    return record_or_404(
+        queryset.filter(match__in=matches_visible(user)), user, action, "match__programme",
+        pk=as_pk(pk))
+
+
+def case_or_404(user: Any, pk: object, action: str = "mediate",
+                queryset: QuerySet | None = None) -> Model:
+    """A mediation case `user` may see (and, with ``"manage_matches"``, assign)."""
+    from voisins.mediation.models import Case
+
+    queryset = Case.objects.all() if queryset is None else queryset
+    return record_or_404(cases_visible(user, queryset), user, action, pk=as_pk(pk))
+
+
+# A volunteer household's own records: its proposals, its check-ins. An invitation to an
+# event is its invitee's own, whatever their role.
+
+def own_proposal_or_404(user: Any, pk: object, queryset: QuerySet | None = None) -> Model:
+    """A proposal sent to the volunteer household `user` speaks for."""
+    from voisins.matches.models import Proposal
+
+    household = volunteer_household_or_404(user)
+    queryset = Proposal.objects.all() if queryset is None else queryset
+    proposal = queryset.filter(pk=as_pk(pk), volunteer=household).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def own_checkin_or_404(user: Any, pk: object, queryset: QuerySet | None = None) -> Model:
+    """A check-in of the volunteer side of a match of `user`'s household."""
+    from voisins.matches.models import CheckIn, Side
+
+    household = volunteer_household_or_404(user)
+    queryset = CheckIn.objects.all() if queryset is None else queryset
+    checkin = queryset.filter(pk=as_pk(pk), side=Side.VOLUNTEER,
+                              match__volunteer=household).first()
+    if checkin is None:
+        raise Http404
+    return checkin
+
+
+def own_invitation_or_404(user: Any, pk: object, queryset: QuerySet | None = None) -> Model:
+    """An invitation to an event addressed to `user`: nobody answers for someone else."""
+    from voisins.community.models import Invitation
+
+    if not _authenticated(user):
+        raise Http404
+    queryset = Invitation.objects.all() if queryset is None else queryset
+    invitation = queryset.filter(pk=as_pk(pk), user=user).first()
+    if invitation is None:
+        raise Http404
+    return invitation

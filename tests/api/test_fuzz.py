@@ -38,16 +38,73 @@ def coordinator_token(alice):
     return token_create(user=alice)[1]
 
 
+@pytest.fixture
+def records(north, alice, family, volunteer, victor, live_match):
+    """One real record of every kind in alice's programme, for the paths to point at: a
+    match waiting for its introduction, a draft proposal for a waiting family, a check-in,
+    a case with a callback, an event alice is invited to; victor's household answers its
+    own proposals and check-ins."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.conftest import agreed_to_matching, family_data
+    from voisins.community.services import event_create, invitations_send
+    from voisins.households.services import family_create
+    from voisins.matches.models import CheckIn, MatchingRun, Proposal
+    from voisins.mediation.services import callback_request, case_open
+    from voisins.privacy.services import consent_give
+
+    waiting = family_create(programme=north, **family_data(contact_first_name="Nour"))
+    agreed_to_matching(waiting, volunteer)
+    draft = Proposal.objects.create(programme=north, family=waiting, volunteer=volunteer,
+                                    score=5, distance_km=0.3, created_by=alice)
+    checkin = CheckIn.objects.create(match=live_match, side="volunteer", day_offset=0,
+                                     due_on=timezone.localdate())
+    case = case_open(programme=north, kind="practical", summary="The bike is broken.",
+                     opened_by="staff", by=alice, match=live_match)
+    callback = callback_request(case=case, requested_by="family", when="evening",
+                                language="ar")
+    starts = timezone.now() + timedelta(days=7)
+    event = event_create(programme=north, by=alice, kind="meetup", title="Apéro",
+                         starts_at=starts, ends_at=starts + timedelta(hours=2),
+                         place="Maison de quartier", capacity=1)
+    invitations_send(event=event, users=[alice, victor.user])
+    return {
+        "slug": north.slug, "run_id": MatchingRun.objects.create(programme=north).pk,
+        "proposal_id": draft.pk, "match_id": live_match.pk, "checkin_id": checkin.pk,
+        "case_id": case.pk, "callback_id": callback.pk, "event_id": event.pk,
+        "invitation_id": event.invitations.get(user=alice).pk,
+        "consent_id": consent_give(household=family, purpose="matching").pk,
+        "families": family.pk, "volunteers": volunteer.pk,
+        "victor_token": token_create(user=victor.user)[1],
+        "victor_proposal_id": Proposal.objects.create(
+            programme=north, family=family_create(programme=north, **family_data()),
+            volunteer=victor, score=5, distance_km=0.3, status="sent",
+            sent_at=timezone.now(), expires_at=timezone.now() + timedelta(days=14)).pk,
+    }
+
+
+# A volunteer household's own operations are fuzzed with its own token (a coordinator
+# has no household: every call would be a 404).
+VOLUNTEER_PATHS = ("/api/v1/me/proposals", "/api/v1/me/check-ins")
+
+
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_the_api_never_fails_and_keeps_to_its_schema(case, live_server, coordinator_token,
-                                                     family, volunteer):
+                                                     records):
+    token = coordinator_token
     parameters = case.path_parameters or {}
-    if "slug" in parameters:
-        parameters["slug"] = "north"
-    if "household_id" in parameters:
-        parameters["household_id"] = (family.pk if "/families/" in case.operation.path
-                                      else volunteer.pk)
+    for name in parameters:
+        if name == "household_id":
+            parameters[name] = records[case.operation.path.split("/")[3]]
+        elif name in records:
+            parameters[name] = records[name]
+    if case.operation.path.startswith(VOLUNTEER_PATHS):
+        token = records["victor_token"]
+        if "proposal_id" in parameters:
+            parameters["proposal_id"] = records["victor_proposal_id"]
     case.call_and_validate(base_url=live_server.url, checks=CHECKS,
-                           headers={"Authorization": f"Bearer {coordinator_token}"})
+                           headers={"Authorization": f"Bearer {token}"})

@@ -25,7 +25,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PEOPLE, CAPACITY = 12, 5
+PEOPLE, CAPACITY = 50, 20
 
 
 def test_parallel_answers_never_go_over_capacity():
@@ -58,7 +58,7 @@ def test_parallel_answers_never_go_over_capacity():
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=90)
     assert not errors, errors
     assert results == [302] * PEOPLE
     statuses = list(Invitation.objects.filter(event=event).values_list("status", flat=True))
@@ -88,3 +88,42 @@ def test_parallel_answers_never_go_over_capacity():
     assert statuses.count("going") == CAPACITY
     assert statuses.count("declined") == 3
     assert statuses.count("waiting") == PEOPLE - CAPACITY - 3
+
+
+def test_fifty_parallel_answers_through_the_api_never_go_over_capacity():
+    from tests.conftest import bearer
+
+    programme = programme_create(name="Parallel API", slug="parallel-api")
+    start = timezone.now() + timedelta(days=3)
+    event = services.event_create(programme=programme, kind="meetup", title="Meet-up",
+                                  starts_at=start, ends_at=start + timedelta(hours=2),
+                                  place="Hall", capacity=CAPACITY)
+    users = [make_user(f"api{i}@example.org") for i in range(PEOPLE)]
+    services.invitations_send(event=event, users=users)
+    invitations = {i.user_id: i.pk for i in Invitation.objects.filter(event=event)}
+    tokens = {user.pk: bearer(user) for user in users}
+    barrier = threading.Barrier(PEOPLE)
+    answers: list[str] = []
+    errors: list[BaseException] = []
+
+    def answer(user):
+        try:
+            barrier.wait(timeout=20)
+            response = Client().post(f"/api/v1/me/invitations/{invitations[user.pk]}/answer",
+                                     data={"going": True}, content_type="application/json",
+                                     **tokens[user.pk])
+            answers.append(response.json()["status"])
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    assert not errors, errors
+    assert sorted(answers) == ["going"] * CAPACITY + ["waiting"] * (PEOPLE - CAPACITY)
+    statuses = list(Invitation.objects.filter(event=event).values_list("status", flat=True))
+    assert statuses.count("going") == CAPACITY

@@ -165,9 +165,10 @@ def test_the_matching_engine_only_sees_volunteers_who_completed_required_trainin
     from voisins.matches.selectors import matchable_volunteers
     from voisins.training.models import TrainingModule
 
-    from ..conftest import volunteer_data
+    from ..conftest import agreed_to_matching, volunteer_data
 
     volunteer = volunteer_create(programme=north, **volunteer_data())
+    agreed_to_matching(volunteer)
     assert volunteer in matchable_volunteers(north)
     module = TrainingModule.objects.create(programme=north, title="Role and limits",
                                            required=True)

@@ -1,9 +1,11 @@
 """What every API module shares: safe text types, error bodies, paging, access helpers."""
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
@@ -28,6 +30,23 @@ def Text(max_length: int) -> Any:  # noqa: N802 - reads as a type in schemas
     return Annotated[str, StringConstraints(max_length=max_length),
                      AfterValidator(_clean_text)]
 
+
+def _moment(value: datetime) -> datetime:
+    """A date and time in UTC: a time without a zone is the server's local time.
+
+    PostgreSQL accepts offsets up to ±15:59 only, and no year before 1 once in UTC; both
+    are refused here, by name, rather than by the database.
+    """
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError(_("Give a date and time between the years 1 and 9999.")) from None
+
+
+# Every date and time the API reads.
+Moment = Annotated[datetime, AfterValidator(_moment)]
 
 Slug = Annotated[str, StringConstraints(max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")]
 LanguageCode = Annotated[str, StringConstraints(min_length=2, max_length=3,
@@ -96,6 +115,36 @@ def invalid(exc: DjangoValidationError) -> "ApiValidationError":
 class ApiValidationError(Exception):
     def __init__(self, errors: list[dict[str, Any]]) -> None:
         self.errors = errors
+
+
+# A write the record's state refuses (an answered check-in, a closed proposal): 409.
+CONFLICT: dict[int, Any] = {409: Message}
+
+
+def refused(exc: DjangoValidationError, fields: Any = (),
+            rename: dict[str, str] | None = None) -> Exception:
+    """A service's refusal as the API answers it.
+
+    Errors that name a field of the request body (`fields`; `rename` maps a service's
+    name for it, such as ``volunteer``, to the body's, such as ``volunteer_id``) are a
+    422 naming each field. A refusal that names no field the client sent is about the
+    record's state (already answered, closed, not due): a 409 with the message.
+    """
+    rename = rename or {}
+    known = set(fields)
+    if hasattr(exc, "error_dict"):
+        named = {rename.get(field, field): messages
+                 for field, messages in exc.message_dict.items()}
+        if known & set(named):
+            return ApiValidationError([
+                {"loc": ["body", "payload", field if field in known else "payload"],
+                 "msg": str(message), "type": "value_error"}
+                for field, messages in named.items() for message in messages])
+    return HttpError(409, " ".join(str(m) for m in exc.messages))
+
+
+def body_fields(schema: Any) -> set[str]:
+    return set(schema.model_fields)
 
 
 def programme_for(request: HttpRequest, slug: str, action: str) -> Programme:

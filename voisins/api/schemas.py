@@ -12,7 +12,7 @@ from voisins.households.selectors import SORTS
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.programmes.constants import SLOTS, LanguageLevel
 
-from .common import LanguageCode, Slug, Text
+from .common import LanguageCode, Moment, Slug, Text
 
 Slot = Literal[SLOTS]  # type: ignore[valid-type]
 FamilyStatusCode = Literal[tuple(FamilyStatus.values)]  # type: ignore[valid-type]
@@ -183,7 +183,7 @@ class HouseholdFilters(Schema):
     postcode: Text(12) | None = None  # type: ignore[valid-type]
     language: LanguageCode | None = None
     archived: bool | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
     sort: SortKey = "-created"
 
 

@@ -24,12 +24,16 @@ WATCHED: dict[str, list[str]] = {
     ],
     "households.Member": ["first_name"],
     "privacy.Consent": ["given_by_name", "interpreter"],
-    # Other branches' models, logged once they exist.
-    "matches.Match": ["end_note", "note"],
-    "matches.Proposal": ["decline_note", "note"],
+    # Match life and mediation: every write of a match and what belongs to it, a case and
+    # its notes and callbacks; free text masked like names.
+    "matches.Match": ["end_note", "pause_reason"],
+    "matches.Proposal": ["note", "volunteer_comment", "family_comment"],
+    "matches.Introduction": ["place", "note"],
     "matches.CheckIn": ["activities", "worry"],
+    "matches.Activity": ["text"],
     "mediation.Case": ["summary", "resolution"],
     "mediation.CaseNote": ["text"],
+    "mediation.Callback": ["when"],
 }
 
 MASK = "••••"

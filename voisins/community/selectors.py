@@ -6,16 +6,44 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from voisins.accounts.models import User
+from voisins.households.status import VolunteerStatus
+from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
 from .models import Event, Invitation, Resource, ResourceKind, Rsvp, TargetGroup
 
 
-def events_of_programme(programme: Programme) -> QuerySet[Event]:
-    return Event.objects.filter(programme=programme).annotate(
+def events_counted(queryset: QuerySet[Event] | None = None) -> QuerySet[Event]:
+    """Events, each with how many are ``invited``, ``coming`` and ``waiting``."""
+    queryset = Event.objects.all() if queryset is None else queryset
+    return queryset.annotate(
         coming=Count("invitations", filter=Q(invitations__status=Rsvp.GOING)),
         waiting=Count("invitations", filter=Q(invitations__status=Rsvp.WAITING)),
         invited=Count("invitations"))
+
+
+def events_of_programme(programme: Programme) -> QuerySet[Event]:
+    return events_counted(Event.objects.filter(programme=programme))
+
+
+SCREENED_OR_LATER = [VolunteerStatus.SCREENED, VolunteerStatus.TRAINED,
+                     VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED, VolunteerStatus.PAUSED]
+INVITEE_GROUPS = ("volunteers", "staff")
+
+
+def invitees(programme: Programme, groups: list[str]) -> QuerySet[User]:
+    """Who an invitation to `groups` reaches: "volunteers" are the programme's screened
+    volunteer households with an account, "staff" its coordinators and mediators."""
+    users = User.objects.none()
+    if "volunteers" in groups:
+        users |= User.objects.filter(
+            volunteer_household__programme=programme, is_active=True,
+            volunteer_household__status__in=SCREENED_OR_LATER)
+    if "staff" in groups:
+        users |= User.objects.filter(
+            memberships__programme=programme, is_active=True,
+            memberships__role__in=[Role.COORDINATOR, Role.MEDIATOR])
+    return users.distinct()
 
 
 def invitations_of(user: User, *, upcoming_only: bool = True) -> QuerySet[Invitation]:

@@ -12,18 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.accounts.models import User
-from voisins.households.status import VolunteerStatus
-from voisins.programmes.constants import Role
 from voisins.recruitment.forms import language_choices
 from voisins.recruitment.utils import errors_to_form
 
 from . import ical, selectors, services
 from .forms import EventForm, InviteForm, ResourceForm
 from .models import CalendarToken, Event, Indicator, Invitation, Resource, ResourceKind, TargetGroup
-
-SCREENED_OR_LATER = [VolunteerStatus.SCREENED, VolunteerStatus.TRAINED,
-                     VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED, VolunteerStatus.PAUSED]
 
 
 @login_required
@@ -52,18 +46,9 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if action == "invite":
             invite_form = InviteForm(request.POST)
             if invite_form.is_valid():
-                groups = invite_form.cleaned_data["groups"]
-                users = User.objects.none()
-                if "volunteers" in groups:
-                    users |= User.objects.filter(
-                        volunteer_household__programme=programme, is_active=True,
-                        volunteer_household__status__in=SCREENED_OR_LATER)
-                if "staff" in groups:
-                    users |= User.objects.filter(
-                        memberships__programme=programme, is_active=True,
-                        memberships__role__in=[Role.COORDINATOR, Role.MEDIATOR])
                 n = services.invitations_send(
-                    event=event, users=users.distinct(),
+                    event=event,
+                    users=selectors.invitees(programme, invite_form.cleaned_data["groups"]),
                     answer_url=request.build_absolute_uri(reverse("community:invitations")))
                 messages.success(request, _("%(n)s people invited.") % {"n": n})
                 return redirect("community:event", slug=programme.slug, pk=event.pk)

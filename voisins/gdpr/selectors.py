@@ -16,16 +16,31 @@ from voisins.programmes.models import Membership, Programme
 
 Household = FamilyHousehold | VolunteerHousehold
 
-# Other apps add their part of a person's data: name → function(household) → JSON data.
+# Other apps add their part of a person's data (their `privacy.py`, found by voisins.gdpr
+# at start-up): name → function(household) → a list of JSON-ready records, and its title
+# for the PDF.
 EXPORT_SECTIONS: dict[str, Callable[[Household], Any]] = {}
+EXPORT_TITLES: dict[str, Any] = {}
 
 
-def register_export_section(name: str) -> Callable:
-    """Decorator: add `function(household)`'s result to every data export under `name`."""
+def register_export_section(name: str, title: Any = None) -> Callable:
+    """Decorator: add `function(household)`'s result to every data export under `name`
+    (and to the PDF under `title`, a lazily translated string)."""
     def decorator(function: Callable[[Household], Any]) -> Callable[[Household], Any]:
         EXPORT_SECTIONS[name] = function
+        EXPORT_TITLES[name] = title or name
         return function
     return decorator
+
+
+def iso(value: Any) -> Any:
+    """A date or time as ISO text; anything else as is (for JSON)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_sections(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The other apps' sections of an export, as (title, records) for the PDF."""
+    return [(str(EXPORT_TITLES[name]), data.get(name) or []) for name in EXPORT_SECTIONS]
 
 
 def _iso(value: Any) -> Any:
@@ -42,17 +57,34 @@ FAMILY_FIELDS = ["needs", "arrival_date", "waiting_since", "wishes", "wishes_not
 VOLUNTEER_FIELDS = ["offers", "capacity", "motivation"]
 
 
+# Other apps name the records about a household whose log belongs with its own
+# (proposals, matches, check-ins, cases…): function(household) → {model: queryset of pks}.
+AUDIT_RECORDS: list[Callable[[Household], dict[type, QuerySet]]] = []
+
+
+def register_audit_records(function: Callable[[Household], dict[type, QuerySet]]
+                           ) -> Callable[[Household], dict[type, QuerySet]]:
+    """Decorator: the log of the records `function(household)` names joins the household's."""
+    if function not in AUDIT_RECORDS:
+        AUDIT_RECORDS.append(function)
+    return function
+
+
 def audit_entries(household: Household) -> QuerySet[LogEntry]:
-    """The audit log of a household, its members and its consents, newest first."""
+    """The audit log of a household, its members, its consents and the records other apps
+    keep about it (``AUDIT_RECORDS``), newest first."""
     kind = "family" if isinstance(household, FamilyHousehold) else "volunteer"
-    types = ContentType.objects.get_for_models(type(household), Member, Consent)
-    members = Member.objects.filter(**{kind: household}).values_list("pk", flat=True)
-    consents = Consent.objects.filter(**{kind: household}).values_list("pk", flat=True)
-    condition = (
-        Q(content_type=types[type(household)], object_id=household.pk)
-        | Q(content_type=types[Member], object_id__in=list(members))
-        | Q(content_type=types[Consent], object_id__in=list(consents))
-    )
+    records: dict[type, QuerySet] = {
+        Member: Member.objects.filter(**{kind: household}).values("pk"),
+        Consent: Consent.objects.filter(**{kind: household}).values("pk"),
+    }
+    for function in AUDIT_RECORDS:
+        records.update(function(household))
+    types = ContentType.objects.get_for_models(type(household), *records)
+    condition = Q(content_type=types[type(household)], object_id=household.pk)
+    for model, pks in records.items():
+        # object_id holds integer primary keys: a subquery, not a list of every id.
+        condition |= Q(content_type=types[model], object_id__in=pks)
     return (LogEntry.objects.filter(condition).select_related("actor", "content_type")
             .order_by("-timestamp", "-id"))
 
@@ -137,15 +169,28 @@ def processing_record(programme: Programme | None = None) -> dict[str, Any]:
             "families": HOUSEHOLD_FIELDS + FAMILY_FIELDS + ["members: kind, first name, "
                                                             "birth year, school level"],
             "volunteers": HOUSEHOLD_FIELDS + VOLUNTEER_FIELDS + ["members", "login account"],
+            # Each app's part of a person's data, as its export sections name it.
+            "kept_with_each_household": [str(title) for title in EXPORT_TITLES.values()],
             "staff": ["e-mail", "name", "role per programme", "two-factor secret"],
-            "special_categories": "none requested; mediation notes may reveal some: they "
-                                  "are encrypted at rest and every read is logged",
+            "special_categories": "none requested; mediation cases (a safeguarding case is "
+                                  "about a child) and their notes may reveal some: they are "
+                                  "encrypted at rest, seen by coordinators and the assigned "
+                                  "mediator only (safeguarding: coordinators only), and "
+                                  "every read is logged",
+        },
+        "consent_checked_before": {
+            ConsentPurpose.MATCHING.value: "batch matching, a proposal picked by hand, "
+                                           "sending a proposal",
+            ConsentPurpose.SHARE_CONTACT.value: "showing contact details to the matched "
+                                                "household",
+            ConsentPurpose.SURVEYS.value: "recording a child's outcome survey",
         },
         "recipients": [
             "the programme's coordinators (all records of their programme)",
-            "a mediator (the matches and cases assigned to them)",
+            "a mediator (the matches and cases assigned to them, never a safeguarding case)",
             "a referrer (the status of the families they referred)",
-            "a matched volunteer (first name, languages and contact, once both accepted)",
+            "a matched household (first name, languages and, with its consent to share them, "
+            "the other's contact details, while the match lives)",
             "viewers and funders (aggregate figures only)",
         ],
         "transfers_outside_eea": "none: no CDN, no third-party script, map tiles off "
@@ -155,7 +200,12 @@ def processing_record(programme: Programme | None = None) -> dict[str, Any]:
                           "(see controllers), by the task `purge_inactive_task`",
             "sessions_seconds": settings.SESSION_COOKIE_AGE,
             "api_token_days": settings.VOISINS_API_TOKEN_DAYS,
-            "audit_log": "kept; it holds no names, e-mails or phone numbers",
+            "family_link_days": settings.VOISINS["FAMILY_LINK_DAYS"],
+            "unconfirmed_signups_seconds": signup_max_age(),
+            "mail": "what filled a message (names, links) is dropped once it is sent",
+            "erasure": "names, contact details and free text go from every record; dates, "
+                       "states, ratings and answers 1-5 stay, anonymous, for the figures",
+            "audit_log": "kept; it holds no names, e-mails, phone numbers or free text",
         },
         "security_measures": {
             "database": db,
@@ -173,9 +223,17 @@ def processing_record(programme: Programme | None = None) -> dict[str, Any]:
             "audit": "every create, change and delete of households, consents, matches and "
                      "cases; every read of contact details, notes and survey answers",
             "backups": "voisins backup FILE / voisins restore FILE",
+            "encrypted_at_rest": "mediation cases, case notes (django-fernet-encrypted-"
+                                 "fields)",
         },
     }
     return record
+
+
+def signup_max_age() -> int:
+    from voisins.recruitment.services import SIGNUP_MAX_AGE
+
+    return SIGNUP_MAX_AGE
 
 
 def processing_record_markdown(record: dict[str, Any]) -> str:

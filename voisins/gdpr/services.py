@@ -12,7 +12,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from voisins.accounts.models import User
@@ -28,9 +28,15 @@ from .models import Erasure, ErasureReason
 Household = FamilyHousehold | VolunteerHousehold
 ERASED_NAME = "—"
 
-# Other apps add what they hold about a household: each hook anonymises its own records
-# (match notes, case texts, survey answers) inside the erasure's transaction.
+# Other apps add what they hold about a household (their `privacy.py`, found by
+# voisins.gdpr at start-up): each hook anonymises its own records (match notes, case texts,
+# feedback) inside the erasure's transaction, before the household itself, so that it can
+# still tell which records were the person's (by e-mail, by account).
 ERASE_HOOKS: list[Callable[[Household], None]] = []
+# …and which households were active lately: `source(kind, since)` gives the ids of the
+# households of that kind ("family" or "volunteer") active at or after `since`, or still
+# active now (a live match), as a query the purge uses as a subquery.
+ACTIVITY_SOURCES: list[Callable[[str, datetime], QuerySet]] = []
 
 
 def register_erase_hook(hook: Callable[[Household], None]) -> Callable[[Household], None]:
@@ -38,6 +44,14 @@ def register_erase_hook(hook: Callable[[Household], None]) -> Callable[[Househol
     if hook not in ERASE_HOOKS:
         ERASE_HOOKS.append(hook)
     return hook
+
+
+def register_activity_source(source: Callable[[str, datetime], QuerySet]
+                             ) -> Callable[[str, datetime], QuerySet]:
+    """Decorator: count what `source(kind, since)` finds as activity for the retention purge."""
+    if source not in ACTIVITY_SOURCES:
+        ACTIVITY_SOURCES.append(source)
+    return source
 
 
 def kind_of(household: Household) -> str:
@@ -67,9 +81,13 @@ def require_consent(household: Household, purpose: str) -> None:
 
 
 def with_consent(queryset: QuerySet, purpose: str) -> QuerySet:
-    """Only the households of `queryset` that consent to `purpose` now (for batch uses)."""
-    return queryset.filter(consents__purpose=purpose,
-                           consents__withdrawn_at__isnull=True).distinct()
+    """Only the households of `queryset` that consent to `purpose` now (for batch uses).
+
+    One subquery (no join), so it composes with annotated querysets.
+    """
+    field = "family" if queryset.model is FamilyHousehold else "volunteer"
+    return queryset.filter(Exists(Consent.objects.filter(
+        **{field: OuterRef("pk")}, purpose=purpose, withdrawn_at__isnull=True)))
 
 
 # --- Erasure -----------------------------------------------------------------------------
@@ -100,7 +118,9 @@ def household_erase(*, household: Household, by: User | None = None,
     languages, needs or offers, availability, radius, capacity, members' kind, birth
     year and school level, consent records (purpose and dates). Removed: names, e-mail,
     phone, reference, pinned point (moved to the postcode's centre), notes and free text,
-    who spoke for the family, the interpreter, and the volunteer's login account.
+    who spoke for the family, the interpreter, and the volunteer's login account. Other
+    apps' hooks (``ERASE_HOOKS``) do the same to their records: matches, check-ins and
+    cases keep their dates, states and ratings, lose their free text.
 
     Idempotent: erasing an erased household returns the first erasure.
     """
@@ -110,6 +130,8 @@ def household_erase(*, household: Household, by: User | None = None,
     done = Erasure.objects.filter(kind=kind, household_id=locked.pk).first()
     if done is not None:
         return done
+    for hook in ERASE_HOOKS:
+        hook(locked)
     locked.contact_first_name = ERASED_NAME
     locked.contact_last_name = ""
     locked.email = ""
@@ -131,8 +153,6 @@ def household_erase(*, household: Household, by: User | None = None,
     Member.objects.filter(**{key: locked}).update(first_name="")
     StatusChange.objects.filter(**{key: locked}).update(note="")
     Consent.objects.filter(**{key: locked}).update(given_by_name="", interpreter="")
-    for hook in ERASE_HOOKS:
-        hook(locked)
     household.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     return Erasure.objects.create(programme_id=locked.programme_id, kind=kind,
                                   household_id=locked.pk, reason=reason, erased_by=by)
@@ -153,7 +173,13 @@ def months_before(moment: datetime, months: int) -> datetime:
 def inactive_households(programme: Programme, *, now: datetime | None = None
                         ) -> tuple[QuerySet, QuerySet]:
     """Families and volunteer households of `programme` inactive for longer than its
-    retention period, not yet erased, and not in a match (a match is activity)."""
+    retention period, and not yet erased.
+
+    Inactive: the household itself did not change (``last_activity_at``), it is not
+    matched, and no other app records activity for it since the cutoff
+    (``ACTIVITY_SOURCES``: a live match, a proposal, an answered check-in, a case, a
+    training, a survey, an event…).
+    """
     cutoff = months_before(now or timezone.now(), programme.retention_months)
     erased = Erasure.objects.filter(programme=programme)
     families = FamilyHousehold.objects.filter(
@@ -164,6 +190,9 @@ def inactive_households(programme: Programme, *, now: datetime | None = None
         programme=programme, last_activity_at__lt=cutoff
     ).exclude(status=VolunteerStatus.MATCHED).exclude(
         pk__in=erased.filter(kind="volunteer").values("household_id"))
+    for source in ACTIVITY_SOURCES:
+        families = families.exclude(pk__in=source("family", cutoff))
+        volunteers = volunteers.exclude(pk__in=source("volunteer", cutoff))
     return families, volunteers
 
 

@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +14,11 @@ from django.utils.translation import gettext as _
 from voisins import access
 from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.privacy.services import consent_give, consent_withdraw
+from voisins.recruitment.utils import errors_to_form
 
 from . import selectors, services
+from .forms import ConsentForm
 from .pdf import export_pdf
 
 MODELS = {"families": FamilyHousehold, "volunteers": VolunteerHousehold}
@@ -71,6 +75,39 @@ def erase(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
         "programme": programme, "household": household, "kind": kind,
         "erased": services.is_erased(household),
     })
+
+
+@login_required
+def consents(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    """What a household agreed to; a coordinator records a consent or a withdrawal."""
+    programme, household = _household(request, slug, kind, pk, "record_consents")
+    form = ConsentForm(request.POST if request.POST.get("action") == "give" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "withdraw":
+            consent = household.consents.filter(
+                pk=request.POST.get("consent") if str(request.POST.get("consent", ""))
+                .isdigit() else None).first()
+            if consent is None:
+                raise Http404
+            consent_withdraw(consent=consent)
+            messages.success(request, _("The consent is withdrawn from now on."))
+            return redirect("gdpr:consents", slug=programme.slug, kind=kind, pk=household.pk)
+        if form.is_valid():
+            try:
+                consent_give(household=household, recorded_by=request.user,
+                             **form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, _("The consent is recorded."))
+                return redirect("gdpr:consents", slug=programme.slug, kind=kind,
+                                pk=household.pk)
+    audit_read(request, household, ["consents"])
+    return render(request, "gdpr/consents.html", {
+        "programme": programme, "household": household, "kind": kind, "form": form,
+        "consents": household.consents.select_related("notice", "recorded_by")
+        .order_by("-given_at", "-id"),
+    }, status=422 if form.errors else 200)
 
 
 @login_required

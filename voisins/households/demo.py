@@ -279,7 +279,13 @@ def _save(model: Any, key: str, rows: list, people: list, notice: Any, programme
         [StatusChange(**{key: h}, from_status="", to_status=h.status, changed_at=h.created_at,
                       note="demo") for h in created], batch_size=2000,
     )
+    # Demo households agreed at intake to be matched and to share their contact details
+    # with the matched household; families also to answer the outcome surveys.
+    purposes = [ConsentPurpose.MATCHING, ConsentPurpose.SHARE_CONTACT]
+    if key == "family":
+        purposes.append(ConsentPurpose.SURVEYS)
     Consent.objects.bulk_create(
-        [Consent(programme=programme, **{key: h}, purpose=ConsentPurpose.MATCHING,
-                 notice=notice, given_at=h.created_at) for h in created], batch_size=2000,
+        [Consent(programme=programme, **{key: h}, purpose=purpose, notice=notice,
+                 given_at=h.created_at) for h in created for purpose in purposes],
+        batch_size=2000,
     )

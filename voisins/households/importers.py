@@ -116,15 +116,32 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
 
 
+# An XLSX file is a zip: what it unpacks to is bounded too, so that a small file cannot
+# expand into gigabytes (a "zip bomb").
+XLSX_MAX_UNPACKED_RATIO = 20
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+    import zipfile
+
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFileError(_("The XLSX file cannot be read.")) from None
+    if unpacked > XLSX_MAX_UNPACKED_RATIO * settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(_("The file is larger than %(mb)s MB.") % {
+            "mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged file; all mean the same
         raise ImportFileError(_("The XLSX file cannot be read.")) from None
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except Exception:  # a sheet damaged after its first rows: the same answer
+        raise ImportFileError(_("The XLSX file cannot be read.")) from None
     finally:
         workbook.close()
 

@@ -22,37 +22,33 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from voisins.audit.services import audit_read
 from voisins.familypages.decorators import family_page
-from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.mediation import services as mediation_services
+from voisins.recruitment.ratelimit import hit
 
-from . import bridge, selectors, services
+from . import selectors, services
 from .forms import ActivityForm, AnswerForm, CheckInForm, HelpForm
 from .models import CheckIn, Match, Proposal, Side
 from .views import _attempt, _errors, _form_errors
 
-
-def _profile(household: FamilyHousehold | VolunteerHousehold) -> dict[str, Any]:
-    """What the other side may know before contact: never a last name, address or phone."""
-    children = sorted(m.age for m in household.members.all() if m.kind == MemberKind.CHILD)
-    adults = sum(1 for m in household.members.all() if m.kind == MemberKind.ADULT)
-    needs = household.needs if isinstance(household, FamilyHousehold) else {}
-    offers = household.offers if isinstance(household, VolunteerHousehold) else []
-    return {
-        "first_name": household.contact_first_name,
-        "adults": adults, "children_ages": children,
-        "languages": [bridge.language_label(c) for c in sorted(household.language_codes)],
-        "needs": [bridge.service_label(c) for c in needs],
-        "offers": [bridge.service_label(c) for c in offers],
-        "area": f"{household.postcode} {household.locality}".strip(),
-    }
+_profile = selectors.household_profile
 
 
-def _side_context(match: Match, side: str, user: Any) -> dict[str, Any]:
+def _side_context(request: HttpRequest, match: Match, side: str, user: Any
+                  ) -> dict[str, Any]:
     viewer = "family" if side == Side.FAMILY else "volunteer"
+    contact = services.contact_reveal(match=match, viewer=viewer, viewer_user=user)
+    if contact is not None:
+        audit_read(request, services.contact_shown(match, viewer),
+                   ["contact_first_name", "contact_last_name", "email", "phone"],
+                   via=f"match-{viewer}")
     return {
         "match": match,
-        "contact": services.contact_reveal(match=match, viewer=viewer, viewer_user=user),
+        "contact": contact,
+        # A live match whose other household has not agreed to share its details.
+        "contact_withheld": contact is None and match.contacts_visible,
         "introduction": getattr(match, "introduction", None),
         "checkins": selectors.checkins_open_for(match=match, side=side),
         "activities": match.activities.filter(side=side)[:20],
@@ -116,7 +112,7 @@ def _volunteer_match_page(request: HttpRequest, match: Match, *,
                           activity_form: ActivityForm | None = None,
                           help_form: HelpForm | None = None, status: int = 200) -> HttpResponse:
     return render(request, "matches/household_match.html", {
-        **_side_context(match, Side.VOLUNTEER, request.user),
+        **_side_context(request, match, Side.VOLUNTEER, request.user),
         "other": _profile(match.family), "side": Side.VOLUNTEER,
         "activity_form": activity_form or ActivityForm(
             categories=match.programme.service_categories.filter(active=True)),
@@ -262,6 +258,8 @@ def checkin_link(request: HttpRequest, token: str) -> HttpResponse:
 # --- Family (personal link: request.family, set by @family_page) ---------------------------
 
 FAMILY_FRAME = "familypages/base.html"
+# Help requests through a family's link, per link and client address.
+HELP_LIMIT, HELP_WINDOW = 5, 3600
 
 
 def _family_match(family: FamilyHousehold) -> Match | None:
@@ -283,7 +281,7 @@ def _family_proposal(request: HttpRequest, token: str, bound: AnswerForm | None 
             _answer_form(proposal) if proposal else None),
     }
     if match:
-        context.update(_side_context(match, Side.FAMILY, None))
+        context.update(_side_context(request, match, Side.FAMILY, None))
         context["other"] = _profile(match.volunteer)
         context["activity_form"] = activity_form or ActivityForm(
             categories=match.programme.service_categories.filter(active=True))
@@ -352,6 +350,14 @@ def family_help(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "matches/family_help.html", {
             "token": token, "family": family, "help_form": HelpForm()})
+    # The link is a key anyone holding it can use: a flood of requests (each opens a case
+    # and mails the coordinators) is stopped, a family asking a few times never is.
+    if not hit(f"family-help:{family.pk}", request, limit=HELP_LIMIT, window=HELP_WINDOW):
+        messages.error(request, _("You have asked several times already: the team will "
+                                  "call you. Try again in an hour if you need to."))
+        return render(request, "matches/family_help.html", {
+            "token": token, "family": family, "help_form": HelpForm(request.POST)},
+            status=429)
     form = _ask_help(request, _family_match(family), Side.FAMILY, None, family=family)
     if form is not None:  # shown again with its errors next to the fields
         return render(request, "matches/family_help.html", {

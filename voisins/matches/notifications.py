@@ -187,17 +187,22 @@ def deliver(notification_id: int) -> bool:
             notification.last_error = type(exc).__name__[:200]
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = Notification.Status.FAILED
+                notification.context = {}  # given up: the names and links are not needed
             notification.next_attempt_at = timezone.now() + timedelta(
                 minutes=5 * 2 ** (notification.attempts - 1))
             notification.save(update_fields=["attempts", "last_error", "status",
-                                             "next_attempt_at"])
+                                             "next_attempt_at", "context"])
             logger.warning("notification %s not sent (attempt %s): %s", notification.pk,
                            notification.attempts, notification.last_error)
             return False
         notification.status = Notification.Status.SENT
         notification.sent_at = timezone.now()
         notification.last_error = ""
-        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        # Sent: what filled the message (first names, a family's personal link) is no
+        # longer needed, so it is not kept (data minimisation; the link is a key).
+        notification.context = {}
+        notification.save(update_fields=["attempts", "status", "sent_at", "last_error",
+                                         "context"])
         return True
 
 

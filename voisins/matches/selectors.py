@@ -9,11 +9,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from voisins import access
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.gdpr.services import erased_filter, with_consent
+from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
+from . import bridge
 from .models import CheckIn, Match, Proposal
 
 # A check-in not answered this many days after it fell due counts as missed.
@@ -22,14 +25,21 @@ MISSED_AFTER_DAYS = 14
 # that long).
 CHECKIN_ANSWER_DAYS = 30
 LOW_RATING = 2
+# What the households said about their match, shown on its page: each read is audited.
+MATCH_ANSWERS = ["checkins.rating", "checkins.frequency", "checkins.activities",
+                 "checkins.worry", "activities.text"]
 
 
 def waiting_families(programme: Programme) -> QuerySet[FamilyHousehold]:
-    """Families on the waiting list with no proposal already sent to a volunteer."""
+    """Families on the waiting list with no proposal already sent to a volunteer, that
+    agreed to be matched (their consent, checked now: a withdrawal counts at once) and
+    whose data was not erased."""
     sent = Proposal.objects.filter(family=OuterRef("pk"), status=Proposal.Status.SENT)
-    return (FamilyHousehold.objects.filter(programme=programme, status=FamilyStatus.WAITING,
-                                           archived=False)
-            .exclude(Exists(sent)).prefetch_related("members").order_by("waiting_since", "id"))
+    return with_consent(
+        FamilyHousehold.objects.filter(erased_filter("family"), programme=programme,
+                                       status=FamilyStatus.WAITING, archived=False),
+        ConsentPurpose.MATCHING,
+    ).exclude(Exists(sent)).prefetch_related("members").order_by("waiting_since", "id")
 
 
 def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
@@ -39,16 +49,16 @@ def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
     capacity left once live matches and proposals awaiting an answer are counted. Each
     row carries ``room``: how many more families it may take.
 
-    Only households that completed the programme's required training modules are kept
-    (the engine never sees the others).
+    Only households that completed the programme's required training modules, agreed
+    to be matched and were not erased are kept (the engine never sees the others).
     """
     live = Q(matches__status__in=Match.LIVE)
     pending = Q(proposals__status=Proposal.Status.SENT)
     return restrict_to_trained(
-        VolunteerHousehold.objects.filter(
-            programme=programme, archived=False,
+        with_consent(VolunteerHousehold.objects.filter(
+            erased_filter("volunteer"), programme=programme, archived=False,
             status__in=[VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED],
-        )
+        ), ConsentPurpose.MATCHING)
         .annotate(live_matches=Count("matches", filter=live, distinct=True),
                   pending_proposals=Count("proposals", filter=pending, distinct=True))
         .filter(capacity__gt=0)
@@ -87,6 +97,25 @@ def volunteer_matches_live(volunteer: VolunteerHousehold) -> QuerySet[Match]:
 
 def live_match_count(volunteer: VolunteerHousehold) -> int:
     return Match.objects.filter(volunteer=volunteer, status__in=Match.LIVE).count()
+
+
+def household_profile(household: FamilyHousehold | VolunteerHousehold) -> dict[str, Any]:
+    """What the other side may know before contact: never a last name, address or phone.
+
+    Reads ``household.members`` (prefetch it for a list).
+    """
+    children = sorted(m.age for m in household.members.all() if m.kind == MemberKind.CHILD)
+    adults = sum(1 for m in household.members.all() if m.kind == MemberKind.ADULT)
+    needs = household.needs if isinstance(household, FamilyHousehold) else {}
+    offers = household.offers if isinstance(household, VolunteerHousehold) else []
+    return {
+        "first_name": household.contact_first_name,
+        "adults": adults, "children_ages": children,
+        "languages": [bridge.language_label(c) for c in sorted(household.language_codes)],
+        "needs": [bridge.service_label(c) for c in needs],
+        "offers": [bridge.service_label(c) for c in offers],
+        "area": f"{household.postcode} {household.locality}".strip(),
+    }
 
 
 # --- Follow-up --------------------------------------------------------------------------
@@ -142,11 +171,87 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
 
 def matches_for(programme: Programme, user: Any, *, status: str = "") -> QuerySet[Match]:
     """Matches a staff member may follow: all for a coordinator, assigned ones for a mediator."""
-    queryset = Match.objects.filter(programme=programme).select_related("family", "volunteer")
-    if not access.can(user, "manage_matches", programme):
-        queryset = queryset.filter(mediator=user)
+    queryset = access.matches_visible(
+        user, Match.objects.filter(programme=programme).select_related("family", "volunteer"))
     if status == "live":
         queryset = queryset.filter(status__in=Match.LIVE)
     elif status in Match.Status.values:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+# --- Lists of the web API (each a fixed number of queries, whatever its length) ---------
+
+def proposals_filter(programme: Programme, filters: dict[str, Any]) -> QuerySet[Proposal]:
+    """A programme's proposals, newest first, filtered by status, family, volunteer or run."""
+    queryset = Proposal.objects.filter(programme=programme).select_related(
+        "family", "volunteer", "match")
+    for name in ("status", "family_id", "volunteer_id", "run_id"):
+        if filters.get(name) is not None:
+            queryset = queryset.filter(**{name: filters[name]})
+    return queryset.order_by("-created_at", "-id")
+
+
+def matches_filter(queryset: QuerySet[Match], filters: dict[str, Any]) -> QuerySet[Match]:
+    """Matches (already narrowed to what the user may follow) filtered by status ("live":
+    not ended), attention, mediator, family or volunteer; newest first."""
+    status = filters.get("status")
+    if status == "live":
+        queryset = queryset.filter(status__in=Match.LIVE)
+    elif status:
+        queryset = queryset.filter(status=status)
+    for name in ("needs_attention", "mediator_id", "family_id", "volunteer_id"):
+        if filters.get(name) is not None:
+            queryset = queryset.filter(**{name: filters[name]})
+    return queryset.select_related("family", "volunteer").order_by("-started_on", "-id")
+
+
+def checkins_filter(matches: QuerySet[Match], filters: dict[str, Any], *,
+                    today: date | None = None) -> QuerySet[CheckIn]:
+    """Check-ins of `matches`, by match, side, state and due date; soonest due first.
+
+    States: ``open`` (due, unanswered, still answerable), ``overdue`` (due, unanswered),
+    ``answered``, ``upcoming`` (not due yet).
+    """
+    today = today or timezone.localdate()
+    queryset = CheckIn.objects.filter(match__in=matches)
+    if filters.get("match_id") is not None:
+        queryset = queryset.filter(match_id=filters["match_id"])
+    if filters.get("side"):
+        queryset = queryset.filter(side=filters["side"])
+    state = filters.get("state")
+    if state == "answered":
+        queryset = queryset.filter(answered_at__isnull=False)
+    elif state in ("open", "overdue"):
+        queryset = queryset.filter(answered_at__isnull=True, due_on__lte=today)
+        if state == "open":
+            queryset = queryset.filter(
+                due_on__gte=today - timedelta(days=CHECKIN_ANSWER_DAYS),
+                match__status__in=Match.LIVE)
+        else:
+            queryset = queryset.filter(due_on__lt=today)
+    elif state == "upcoming":
+        queryset = queryset.filter(due_on__gt=today)
+    if filters.get("due_from"):
+        queryset = queryset.filter(due_on__gte=filters["due_from"])
+    if filters.get("due_to"):
+        queryset = queryset.filter(due_on__lte=filters["due_to"])
+    return queryset.order_by("due_on", "side", "id")
+
+
+def proposals_for_volunteer(household: VolunteerHousehold) -> QuerySet[Proposal]:
+    """Proposals waiting for a volunteer household's answer, with the family's members."""
+    return (Proposal.objects.filter(volunteer=household, status=Proposal.Status.SENT)
+            .select_related("family").prefetch_related("family__members")
+            .order_by("sent_at", "id"))
+
+
+def checkins_open_for_volunteer(household: VolunteerHousehold, *,
+                                today: date | None = None) -> QuerySet[CheckIn]:
+    """The volunteer side's check-ins a household may answer now, over its live matches."""
+    today = today or timezone.localdate()
+    return (CheckIn.objects.filter(
+        match__volunteer=household, match__status__in=Match.LIVE, side="volunteer",
+        answered_at__isnull=True, due_on__lte=today,
+        due_on__gte=today - timedelta(days=CHECKIN_ANSWER_DAYS))
+        .select_related("match__family").order_by("due_on", "id"))

@@ -15,11 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from voisins import access
 from voisins.accounts.models import User
 from voisins.familypages.services import family_page_url
+from voisins.gdpr.services import is_erased
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_set_status
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.privacy.models import ConsentPurpose
+from voisins.privacy.services import has_consent
+from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
 from . import bridge, selectors
@@ -148,6 +153,7 @@ def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
         raise ValidationError({"volunteer": _("This volunteer household is not in the programme.")})
     if family.status != FamilyStatus.WAITING:
         raise ValidationError({"family": _("Only a waiting family can be proposed.")})
+    _require_matching_consent(family, volunteer)
     if Proposal.objects.filter(family=family, status=Proposal.Status.SENT).exists():
         raise ValidationError({"family": _("A proposal is already waiting for answers.")})
     candidates = {v.pk: v for v in selectors.matchable_volunteers(programme)}
@@ -169,6 +175,18 @@ def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
     proposal.full_clean()
     proposal.save()
     return proposal
+
+
+def _require_matching_consent(family: FamilyHousehold, volunteer: VolunteerHousehold) -> None:
+    """Both households agreed to be matched, now (a withdrawal since counts), and neither
+    was erased (its record stays, anonymous, for the figures)."""
+    errors = {}
+    if not has_consent(family, ConsentPurpose.MATCHING) or is_erased(family):
+        errors["family"] = _("The family has not agreed to be matched.")
+    if not has_consent(volunteer, ConsentPurpose.MATCHING) or is_erased(volunteer):
+        errors["volunteer"] = _("The volunteer household has not agreed to be matched.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _lock(proposal: Proposal) -> Proposal:
@@ -214,6 +232,7 @@ def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
         raise ValidationError({"family": _("This family is no longer waiting.")})
     if (locked.family_id, locked.volunteer_id) in selectors.excluded_pairs(locked.programme):
         raise ValidationError(_("This pair was declined or matched before."))
+    _require_matching_consent(locked.family, locked.volunteer)
     now = timezone.now()
     locked.status = Proposal.Status.SENT
     locked.sent_at = now
@@ -346,16 +365,29 @@ def proposals_expire(*, now: datetime | None = None) -> int:
 
 # --- Contact details -------------------------------------------------------------------
 
+def contact_shown(match: Match, viewer: str) -> FamilyHousehold | VolunteerHousehold:
+    """The household whose contact details `viewer` ("family" or "volunteer") would see."""
+    return match.volunteer if viewer == ContactReveal.Viewer.FAMILY else match.family
+
+
+def contact_shareable(match: Match, viewer: str) -> bool:
+    """Whether `viewer` may see the other household's contact details now: the match
+    lives, and that household agreed to share them (a consent withdrawn a minute ago
+    counts)."""
+    return match.contacts_visible and has_consent(contact_shown(match, viewer),
+                                                  ConsentPurpose.SHARE_CONTACT)
+
+
 def contact_reveal(*, match: Match, viewer: str, viewer_user: User | None = None
                    ) -> dict[str, str] | None:
     """The other household's contact details for one side of a live match, audited.
 
-    None once the match ended (and nothing is logged then). ``viewer`` is "family" or
-    "volunteer".
+    None once the match ended, or while the other household has not agreed to share its
+    contact details (and nothing is logged then). ``viewer`` is "family" or "volunteer".
     """
-    if not match.contacts_visible:
+    if not contact_shareable(match, viewer):
         return None
-    other = match.volunteer if viewer == ContactReveal.Viewer.FAMILY else match.family
+    other = contact_shown(match, viewer)
     shown = Side.VOLUNTEER if viewer == ContactReveal.Viewer.FAMILY else Side.FAMILY
     ContactReveal.objects.create(match=match, viewer=viewer, viewer_user=viewer_user,
                                  shown=shown)
@@ -380,6 +412,8 @@ def introduction_plan(*, match: Match, planned_at: datetime, place: str,
         raise ValidationError(_("The introduction of this match already took place."))
     if not place.strip():
         raise ValidationError({"place": _("Say where the households meet.")})
+    if interpreter_attends and not interpreter_language:
+        raise ValidationError({"interpreter_language": _("Choose the interpreter's language.")})
     intro = Introduction.objects.filter(match=match).first() or Introduction(match=match)
     intro.planned_at = planned_at
     intro.place = place.strip()
@@ -569,6 +603,28 @@ def activity_log(*, match: Match, side: str, category: str, done_on: date,
     activity.full_clean()
     activity.save()
     return activity
+
+
+# --- Mediator -----------------------------------------------------------------------------
+
+@transaction.atomic
+def match_assign_mediator(*, match: Match, mediator: User | None,
+                          by: User | None = None) -> Match:
+    """Give a match to a mediator (or a coordinator) of its programme, or to nobody.
+
+    Raises
+    ------
+    ValidationError
+        On ``mediator`` when that person is neither a mediator nor a coordinator of the
+        match's programme.
+    """
+    locked = Match.objects.select_for_update().get(pk=match.pk)
+    if mediator is not None and access.role_in(mediator, locked.programme_id) not in (
+            Role.MEDIATOR, Role.COORDINATOR):
+        raise ValidationError({"mediator": _("Choose a mediator of this programme.")})
+    locked.mediator = mediator
+    locked.save(update_fields=["mediator"])
+    return locked
 
 
 # --- Pause and end ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold
 from voisins.programmes.services import programme_set_matching_weights
 from voisins.recruitment.utils import errors_to_form
@@ -264,10 +265,13 @@ def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | Non
 
     forms = {name: form_class(auto_id=auto_id)
              for name, (form_class, auto_id) in MATCH_FORMS.items()} | (bound or {})
+    checkins, activities = list(match.checkins.all()), list(match.activities.all()[:50])
+    if activities or any(c.answered_at for c in checkins):
+        audit_read(request, match, selectors.MATCH_ANSWERS)
     return render(request, "matches/match_detail.html", {
         "programme": prog, "match": match,
         "introduction": getattr(match, "introduction", None),
-        "checkins": match.checkins.all(), "activities": match.activities.all()[:50],
+        "checkins": checkins, "activities": activities,
         "cases": cases_visible(prog, request.user).filter(match=match),
         "reveals": match.reveals.all()[:20],
         "can_manage": access.can(request.user, "manage_matches", prog),
@@ -361,13 +365,11 @@ def match_mediator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         user = None
         if raw:
             membership = match.programme.memberships.filter(
-                user_id=raw if raw.isdigit() else None,
-                role__in=["mediator", "coordinator"]).first()
+                user_id=raw if raw.isdigit() else None).select_related("user").first()
             if membership is None:
                 raise ValidationError({"mediator": _("Choose a mediator of this programme.")})
             user = membership.user
-        match.mediator = user
-        match.save(update_fields=["mediator"])
+        services.match_assign_mediator(match=match, mediator=user, by=request.user)
 
     return _match_action(request, slug, pk, None, assign, _("Mediator saved."))
 

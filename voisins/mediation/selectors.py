@@ -9,7 +9,10 @@ from django.db.models import QuerySet
 from voisins import access
 from voisins.programmes.models import Programme
 
-from .models import Callback, Case, CaseKind
+from .models import Callback, Case
+
+# What a case says: every read of it is written to the audit log.
+CASE_CONTENT = ["summary", "resolution", "notes"]
 
 
 def cases_visible(programme: Programme, user: Any) -> QuerySet[Case]:
@@ -18,13 +21,8 @@ def cases_visible(programme: Programme, user: Any) -> QuerySet[Case]:
     Coordinators see every case; a mediator only the cases assigned to them, and never a
     safeguarding case (those are for coordinators only); anyone else nothing.
     """
-    queryset = Case.objects.filter(programme=programme).select_related(
-        "match__family", "match__volunteer", "family", "volunteer", "assigned_to")
-    if access.can(user, "view_safeguarding", programme):
-        return queryset
-    if access.can(user, "mediate", programme):
-        return queryset.filter(assigned_to=user).exclude(kind=CaseKind.SAFEGUARDING)
-    return queryset.none()
+    return access.cases_visible(user, Case.objects.filter(programme=programme).select_related(
+        "match__family", "match__volunteer", "family", "volunteer", "assigned_to"))
 
 
 def callbacks_open(programme: Programme, user: Any) -> QuerySet[Callback]:

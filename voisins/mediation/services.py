@@ -41,7 +41,7 @@ def case_open(*, programme: Programme, kind: str, summary: str, opened_by: str,
 
     A safeguarding case is urgent: every coordinator of the programme is e-mailed at once
     (and only coordinators can see it). Other cases are announced to the coordinators and
-    the match's mediator.
+    the match's mediator; a case a mediator opens without a match is assigned to them.
     """
     if kind not in CaseKind.values:
         raise ValidationError({"kind": _("Choose what the case is about.")})
@@ -57,6 +57,11 @@ def case_open(*, programme: Programme, kind: str, summary: str, opened_by: str,
                 opened_by_user=by, match=match, family=family, volunteer=volunteer)
     if match is not None and match.mediator_id and kind != CaseKind.SAFEGUARDING:
         case.assigned_to = match.mediator
+    elif (kind != CaseKind.SAFEGUARDING and opened_by == OpenedBy.STAFF and by is not None
+          and access.role_in(by, programme) == Role.MEDIATOR):
+        # A mediator keeps sight of what they opened (a safeguarding case goes to the
+        # coordinators alone).
+        case.assigned_to = by
     case.full_clean()
     case.save()
     if callback:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.audit.services import audit_read
 from voisins.matches.selectors import matches_for
 from voisins.matches.views import _attempt, _errors
 from voisins.workspace.lists import list_query, render_list
@@ -62,9 +63,6 @@ def case_new(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
         return redirect("mediation:cases", slug=prog.slug)
-    if not access.can(request.user, "view_safeguarding", prog) and case.assigned_to_id is None:
-        # A mediator keeps sight of what they opened.
-        services.case_assign(case=case, mediator=request.user, by=request.user)
     messages.success(request, _("Case opened."))
     if not selectors.cases_visible(prog, request.user).filter(pk=case.pk).exists():
         return redirect("mediation:cases", slug=prog.slug)
@@ -85,6 +83,7 @@ def _case_page(request: HttpRequest, prog, case: Case, *, note_form: NoteForm | 
     callbacks = [(cb, done[1] if done and done[0] == cb.pk
                   else CallbackDoneForm(auto_id=f"id_cb{cb.pk}_%s"))
                  for cb in case.callbacks.all()]
+    audit_read(request, case, selectors.CASE_CONTENT)
     return render(request, "mediation/case_detail.html", {
         "programme": prog, "case": case, "notes": case.notes.select_related("author"),
         "callbacks": callbacks, "note_form": note_form or NoteForm(),

@@ -22,11 +22,26 @@ def consent_give(
     given_by_name: str = "",
     interpreter: str = "",
 ) -> Consent:
-    """Record that `household` agreed to `purpose` under the programme's current notice."""
+    """Record that `household` agreed to `purpose` under the programme's current notice.
+
+    Agreeing again to what it already agreed to under the same notice records nothing
+    new: the consent in force is returned.
+
+    Raises
+    ------
+    ValidationError
+        On ``purpose`` for an unknown purpose, or naming the field too long.
+    """
+    notice = current_notice(household.programme_id)
+    field = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    existing = Consent.objects.filter(**{field: household}, purpose=purpose,
+                                      withdrawn_at__isnull=True, notice=notice).first()
+    if existing is not None:
+        return existing
     consent = Consent(
         programme_id=household.programme_id,
         purpose=purpose,
-        notice=current_notice(household.programme_id),
+        notice=notice,
         recorded_by=recorded_by,
         given_by_name=given_by_name,
         interpreter=interpreter,
@@ -40,11 +55,16 @@ def consent_give(
     return consent
 
 
+@transaction.atomic
 def consent_withdraw(*, consent: Consent) -> Consent:
-    if consent.withdrawn_at is None:
-        consent.withdrawn_at = timezone.now()
-        consent.save(update_fields=["withdrawn_at"])
-    return consent
+    """Withdraw a consent from now on (what was done under it before stays lawful).
+    Withdrawing twice keeps the first date."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_at is None:
+        locked.withdrawn_at = timezone.now()
+        locked.save(update_fields=["withdrawn_at"])
+    consent.withdrawn_at = locked.withdrawn_at
+    return locked
 
 
 def has_consent(household: FamilyHousehold | VolunteerHousehold, purpose: str) -> bool:

@@ -1,5 +1,5 @@
 """Writes of the staff pages that span apps: a household registered with its members
-and the consents given at intake, all or nothing."""
+and the consents given at intake, all or nothing. (Consent later on: voisins.gdpr.)"""
 
 from collections.abc import Iterable
 from typing import Any
@@ -9,7 +9,6 @@ from django.db import transaction
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import family_create, volunteer_create
-from voisins.privacy.models import Consent
 from voisins.privacy.services import consent_give
 from voisins.programmes.models import Programme
 
@@ -42,22 +41,3 @@ def household_register(
         consent_give(household=household, purpose=purpose, recorded_by=by,
                      given_by_name=given_by_name, interpreter=interpreter)
     return household
-
-
-@transaction.atomic
-def consents_record(
-    *,
-    household: FamilyHousehold | VolunteerHousehold,
-    purposes: Iterable[str],
-    given_by_name: str = "",
-    interpreter: str = "",
-    by: User | None = None,
-) -> list[Consent]:
-    """Record new consents of a household; a purpose it already agreed to (and did not
-    withdraw) is left as it is."""
-    key = "family" if isinstance(household, FamilyHousehold) else "volunteer"
-    active = set(Consent.objects.filter(**{key: household}, withdrawn_at__isnull=True)
-                 .values_list("purpose", flat=True))
-    return [consent_give(household=household, purpose=purpose, recorded_by=by,
-                         given_by_name=given_by_name, interpreter=interpreter)
-            for purpose in purposes if purpose not in active]

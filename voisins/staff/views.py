@@ -17,8 +17,7 @@ from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS
-from voisins.privacy import services as consent_services
-from voisins.privacy.models import Consent, ConsentPurpose
+from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, ServiceCategory
@@ -130,8 +129,6 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
                     for c in household.status_changes.all()],
         "can_edit": access.can(request.user, "edit_households", prog),
         "can_match": access.can(request.user, "manage_matches", prog),
-        # Nothing ticked in advance: consent is given, never presumed.
-        "consent_form": ConsentForm(prefix="consent"),
         "missing_matching_consent": ConsentPurpose.MATCHING not in active,
         **story,
     })
@@ -260,49 +257,6 @@ def volunteer_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def volunteer_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _household_form(request, slug, "volunteers", pk)
-
-
-@login_required
-@require_POST
-def consent_add(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
-    if kind not in KINDS:
-        raise Http404
-    prog = access.programme_or_404(request.user, slug, "edit_households")
-    model, _form, detail = KINDS[kind]
-    household = access.record_or_404(model.objects.all(), request.user, "edit_households",
-                                     pk=pk, programme=prog)
-    form = ConsentForm(request.POST, prefix="consent")
-    if form.is_valid():
-        try:
-            staff_services.consents_record(household=household, by=request.user,
-                                           purposes=form.cleaned_data["purposes"],
-                                           given_by_name=form.cleaned_data["given_by_name"],
-                                           interpreter=form.cleaned_data["interpreter"])
-            messages.success(request, _("Consent recorded."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(detail, slug=prog.slug, pk=household.pk)
-
-
-@login_required
-@require_POST
-def consent_withdraw(request: HttpRequest, slug: str, kind: str, pk: int,
-                     consent_pk: int) -> HttpResponse:
-    if kind not in KINDS:
-        raise Http404
-    prog = access.programme_or_404(request.user, slug, "edit_households")
-    model, _form, detail = KINDS[kind]
-    household = access.record_or_404(model.objects.all(), request.user, "edit_households",
-                                     pk=pk, programme=prog)
-    key = "family" if model is FamilyHousehold else "volunteer"
-    consent = get_object_or_404(Consent, pk=consent_pk, **{key: household})
-    consent_services.consent_withdraw(consent=consent)
-    messages.success(request, _("Consent withdrawn: it will no longer be used."))
-    return redirect(detail, slug=prog.slug, pk=household.pk)
 
 
 # --- The programme's settings, categories and team --------------------------------------

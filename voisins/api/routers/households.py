@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router
+from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
 
 from voisins import access
@@ -120,7 +120,7 @@ def _register(name: str) -> None:
                                        **_create_fields(payload, programme))
         except ValidationError as exc:
             raise invalid(exc) from None
-        return 201, detail(request, household, response)
+        return Status(201, detail(request, household, response))
 
     @router.get(f"/{name}/{{household_id}}", response={200: detail_schema, **ERRORS},
                 operation_id=f"get_{one}", summary=f"One {label}")
