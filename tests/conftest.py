@@ -364,6 +364,12 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     family_link_create(family=family, by=alice)
     token_create(user=alice)
     household_erase(household=south_family)
+    # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
+    from voisins.ops.models import PeriodicRun
+    from voisins.ops.worker import beat, new_worker_id
+
+    beat(new_worker_id())
+    PeriodicRun.objects.create(job="followup", period_start=now)
     return {"family": family, "volunteer": victor, "match": match, "case": case,
             "event": event}
 

@@ -75,8 +75,16 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.recruitment.forms.PublicTextForm": lambda p: {},
     "voisins.recruitment.forms.ReferralForm": lambda p: {"programme": p},
     "voisins.recruitment.forms.SignupForm": lambda p: {"programme": p},
+    "voisins.matches.forms.MatchingWeightsForm": lambda p: {"current": {}},
+    "voisins.staff.forms.CategoryForm": lambda p: {},
+    "voisins.staff.forms.ConsentForm": lambda p: {},
+    "voisins.staff.forms.FamilyForm": lambda p: {"programme": p},
     "voisins.staff.forms.ImportForm": lambda p: {},
+    "voisins.staff.forms.InviteForm": lambda p: {},
+    "voisins.staff.forms.MemberForm": lambda p: {},
+    "voisins.staff.forms.ProgrammeSettingsForm": lambda p: {"programme": p},
     "voisins.staff.forms.StatusForm": lambda p: {},
+    "voisins.staff.forms.VolunteerForm": lambda p: {"programme": p},
     "voisins.training.forms.ModuleForm": lambda p: {},
     "voisins.training.forms.RegisterForm": lambda p: {},
     "voisins.training.forms.SessionForm": lambda p: {"programme": p},
@@ -90,6 +98,9 @@ NOT_FUZZED_HERE = {
     "voisins.households.importers.VolunteerRow": "import rows: tests/test_fuzz_inputs.py",
     "voisins.evaluation.importers.MatchRow": "one import row: the importer test below",
     "voisins.households.admin.HouseholdAdminForm": "the admin, for super-users",
+    "voisins.matches.forms.HouseholdForm": "a base class: fuzzed through the households' forms",
+    "voisins.staff.forms.HouseholdForm": "a base class: fuzzed through FamilyForm and "
+                                         "VolunteerForm",
 }
 
 

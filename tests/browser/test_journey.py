@@ -18,7 +18,7 @@ from django.utils import timezone
 from voisins.households.services import family_create, volunteer_create
 from voisins.matches.models import CheckIn, Match, Proposal
 
-from ..conftest import PASSWORD, family_data, volunteer_data
+from ..conftest import PASSWORD, agreed_to_matching, family_data, volunteer_data
 from .conftest import check_accessibility, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,6 +74,12 @@ def neighbourhood(north, alice, family, victor):
     for postcode, name in [("1030", "Janssens"), ("1210", "Lambert")]:
         volunteer_create(programme=north, **volunteer_data(contact_last_name=name,
                                                            postcode=postcode))
+    # At intake both agreed to be matched and to share their contact with the other side.
+    from voisins.privacy.services import consent_give
+
+    agreed_to_matching(family, victor)
+    for household in (family, victor):
+        consent_give(household=household, purpose="share_contact")
     return family
 
 

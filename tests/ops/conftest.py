@@ -19,7 +19,7 @@ from voisins.households.services import family_create, volunteer_create
 from voisins.matches import services
 from voisins.matches.models import Match, Proposal
 
-from ..conftest import family_data, volunteer_data
+from ..conftest import agreed_to_matching, family_data, volunteer_data
 
 PROJECT = Path(__file__).resolve().parents[2]
 VOISINS = [sys.executable, "-m", "voisins"]
@@ -102,6 +102,7 @@ def matches_with_checkins_due(programme, coordinator, n: int) -> list:
             contact_first_name=f"Family{i}", email=f"family{i}@example.org"))
         volunteer = volunteer_create(programme=programme, **volunteer_data(
             contact_first_name=f"Volunteer{i}", email=f"volunteer{i}@example.org"))
+        agreed_to_matching(family, volunteer)
         proposal = Proposal.objects.create(programme=programme, family=family,
                                            volunteer=volunteer, score=5, distance_km=0.5)
         services.proposal_send(proposal=proposal, by=coordinator)

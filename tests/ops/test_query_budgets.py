@@ -19,7 +19,7 @@ from voisins.mediation.services import case_open
 from voisins.recruitment import services as recruitment
 from voisins.training import services as training
 
-from ..conftest import PASSWORD, bearer, family_data, volunteer_data
+from ..conftest import PASSWORD, agreed_to_matching, bearer, family_data, volunteer_data
 from .conftest import matches_with_checkins_due
 
 STAFF_PAGES = [
@@ -57,6 +57,7 @@ def grow(programme, coordinator, referrer, k: int) -> None:
                 volunteer=volunteer_create(programme=programme, **volunteer_data(
                     contact_first_name=f"Asked{i}", email=f"asked{i}@example.org")))
             if status == "sent":
+                agreed_to_matching(proposal.family, proposal.volunteer)
                 proposal_send(proposal=proposal, by=coordinator)
         case_open(programme=programme, kind="practical", summary="The bus pass.",
                   opened_by="staff", by=coordinator, match=match)

@@ -8,7 +8,7 @@ bulk (no e-mail, no per-row service call) so that 5,000 matches take seconds.
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -26,7 +26,7 @@ REASONS = [{"code": "distance", "params": {"km": 1.2, "walking": True}, "text": 
 
 
 def generate(*, programme: Programme, matches: int, proposals: int, seed: int,
-             password: str) -> dict[str, int]:
+             password: str, ended: int = 0) -> dict[str, int]:
     """Pair waiting families with available volunteers: ``matches`` matches (most of them
     active, with their check-ins, the past ones mostly answered) and ``proposals`` sent
     proposals waiting for both answers. Every volunteer concerned gets an account (its
@@ -100,7 +100,65 @@ def generate(*, programme: Programme, matches: int, proposals: int, seed: int,
         _moved([f for f, _v in matched], FamilyHousehold, FamilyStatus.MATCHED, "family")
         _moved([v for _f, v in matched], VolunteerHousehold, VolunteerStatus.MATCHED,
                "volunteer")
-    return {"matches": len(created), "check_ins": len(checkins), "proposals": len(waiting)}
+        history = _history(programme, ended, rng, exclude=[f.pk for f, _v in pairs])
+    return {"matches": len(created), "check_ins": len(checkins), "proposals": len(waiting),
+            "ended": history}
+
+
+# A lockdown in the demo's past, so that the persistence page has a before and an after.
+LOCKDOWN = (date(2020, 3, 16), date(2020, 5, 18))
+END_REASONS = [(Match.EndReason.GOAL_REACHED, 30), (Match.EndReason.MOVED_AWAY, 25),
+               (Match.EndReason.NO_TIME, 20), (Match.EndReason.NOT_NEEDED, 15),
+               (Match.EndReason.CONFLICT, 3), (Match.EndReason.OTHER, 7)]
+
+
+def _history(programme: Programme, count: int, rng: random.Random, *,
+             exclude: list[int]) -> int:
+    """``count`` matches of the last eight years that have ended, with their reasons (many
+    at the lockdown of spring 2020), for the evaluation pages. They reuse households that
+    are not in a live match; their families are back on the waiting list or ended."""
+    if count <= 0:
+        return 0
+    today = timezone.localdate()
+    families = list(FamilyHousehold.objects.filter(programme=programme).exclude(
+        pk__in=exclude).exclude(status=FamilyStatus.MATCHED).order_by("id"))
+    volunteers = list(VolunteerHousehold.objects.filter(
+        programme=programme, status__in=[VolunteerStatus.AVAILABLE, VolunteerStatus.PAUSED,
+                                         VolunteerStatus.LEFT]).order_by("id"))
+    if not families or not volunteers:
+        return 0
+    reasons, weights = zip(*END_REASONS, strict=True)
+    proposals, rows = [], []
+    for _ in range(count):
+        family, volunteer = rng.choice(families), rng.choice(volunteers)
+        started = today - timedelta(days=rng.randint(120, 8 * 365))
+        # Durations with a median of about a year; the longest last several years.
+        ended = started + timedelta(days=int(rng.expovariate(1 / 520)) + 30)
+        reason = rng.choices(reasons, weights)[0]
+        if started < LOCKDOWN[0] < ended and rng.random() < 0.35:
+            ended, reason = LOCKDOWN[0] + timedelta(days=rng.randint(0, 20)), \
+                Match.EndReason.PROGRAMME_PAUSED
+        ended = min(ended, today - timedelta(days=1))
+        moment = timezone.make_aware(datetime.combine(started, time(12)))
+        proposals.append(Proposal(
+            programme=programme, family=family, volunteer=volunteer,
+            status=Proposal.Status.ACCEPTED, score=round(rng.uniform(3, 9), 2),
+            distance_km=round(rng.uniform(0.2, 4), 2), reasons=REASONS, created_at=moment,
+            sent_at=moment, closed_at=moment, volunteer_answer="accepted",
+            family_answer="accepted", volunteer_answered_at=moment, family_answered_at=moment))
+        rows.append((started, ended, reason))
+    proposals = Proposal.objects.bulk_create(proposals, batch_size=1000)
+    if proposals and proposals[0].pk is None:
+        proposals = list(Proposal.objects.filter(programme=programme,
+                                                 status=Proposal.Status.ACCEPTED,
+                                                 match__isnull=True).order_by("id"))
+    Match.objects.bulk_create([
+        Match(programme=programme, proposal=p, family_id=p.family_id,
+              volunteer_id=p.volunteer_id, status=Match.Status.ENDED, started_on=started,
+              introduced_on=started + timedelta(days=7), ended_on=ended, end_reason=reason)
+        for p, (started, ended, reason) in zip(proposals, rows, strict=True)],
+        batch_size=1000)
+    return len(rows)
 
 
 def _accounts(volunteers: list[VolunteerHousehold], password: str) -> None:

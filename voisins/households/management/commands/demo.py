@@ -22,6 +22,11 @@ class Command(BaseCommand):
                                  "introductions and check-ins")
         parser.add_argument("--proposals", type=int, default=0,
                             help="sent proposals waiting for both households' answers")
+        parser.add_argument("--ended", type=int, default=0,
+                            help="matches of the past years that have ended (for the "
+                                 "evaluation pages)")
+        parser.add_argument("--journey", action="store_true",
+                            help="also campaigns, news, trainings, events and resources")
         parser.add_argument("--programme", default="demo", help="slug of the programme")
         parser.add_argument(
             "--if-empty", action="store_true",
@@ -32,9 +37,10 @@ class Command(BaseCommand):
         families, volunteers = int(options["families"]), int(options["volunteers"])
         seed, slug = int(options["seed"]), str(options["programme"])
         matches, proposals = int(options["matches"]), int(options["proposals"])
-        if min(families, volunteers, matches, proposals) < 0:
-            raise CommandError("--families, --volunteers, --matches and --proposals must be "
-                               "0 or more.")
+        ended = int(options["ended"])
+        if min(families, volunteers, matches, proposals, ended) < 0:
+            raise CommandError("--families, --volunteers, --matches, --proposals and "
+                               "--ended must be 0 or more.")
         if options["if_empty"] and Programme.objects.exists():
             self._print_existing_login(slug, seed)
             return
@@ -47,14 +53,20 @@ class Command(BaseCommand):
             raise CommandError(f"Could not create demo data: {exc}") from exc
         finally:
             bar.close()
-        if matches or proposals:
+        programme = Programme.objects.get(slug=slug)
+        if options["journey"]:
+            from voisins.blueprints.demo import journey_demo
+
+            journey_demo(programme, seed=seed)
+        if matches or proposals or ended:
             from voisins.matches import demo as match_demo
 
-            made = match_demo.generate(programme=Programme.objects.get(slug=slug),
-                                       matches=matches, proposals=proposals, seed=seed,
+            made = match_demo.generate(programme=programme, matches=matches,
+                                       proposals=proposals, seed=seed, ended=ended,
                                        password=login.password)
             self.stdout.write(f"{made['matches']} matches ({made['check_ins']} check-ins), "
-                              f"{made['proposals']} proposals waiting for answers.")
+                              f"{made['proposals']} proposals waiting for answers, "
+                              f"{made['ended']} past matches.")
         if connection.vendor == "postgresql":
             # Thousands of rows written at once: the planner needs fresh statistics, or it
             # plans the first pages as if the tables were empty (seconds instead of ms).
