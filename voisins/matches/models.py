@@ -209,7 +209,13 @@ class Match(models.Model):
         ordering = ["-started_on", "-id"]
         verbose_name = _("match")
         verbose_name_plural = _("matches")
-        indexes = [models.Index(fields=["programme", "status"], name="match_prog_status")]
+        indexes = [
+            models.Index(fields=["programme", "status"], name="match_prog_status"),
+            # Evaluation reads a programme's matches by start or end date (a period of the
+            # dashboard, the spells of a survival curve, matches per month).
+            models.Index(fields=["programme", "started_on"], name="match_prog_started"),
+            models.Index(fields=["programme", "ended_on"], name="match_prog_ended"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["family"], condition=~Q(status="ended"),
                                     name="match_one_live_per_family"),
@@ -330,6 +336,8 @@ class Activity(models.Model):
         ordering = ["-done_on", "-id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        # The dashboard counts a period's activities by category.
+        indexes = [models.Index(fields=["done_on"], name="activity_done_on")]
 
     def __str__(self) -> str:
         return f"{self.category} {self.done_on}"
