@@ -304,9 +304,10 @@ def households_by_status(*, programme: Programme, period: Period,
     """Families and volunteer households at each step at the end of `period`.
 
     Imported history counts like the rest. A period that ends today (or later) reads
-    today's statuses; an earlier one replays the status history up to its last day:
-    households registered after it are left out, and each one counts at the last step it
-    had reached by then.
+    today's statuses; an earlier one replays the status history: households registered
+    after it are left out, and each one counts at the last step it had reached by then
+    (or, with no change recorded before, the step its first later change left; or its
+    current step when its history says nothing).
     """
     today = today or timezone.localdate()
     result = {}
@@ -319,11 +320,17 @@ def households_by_status(*, programme: Programme, period: Period,
                           .values_list("status", "n"))
         else:
             _start, end = _period_datetimes(period)
+            # The last step reached before the end; failing that, the step the household
+            # left at its first change after the end.
+            changes = StatusChange.objects.filter(**{f"{fk}__programme": programme}).order_by(
+                "changed_at", "id")
             reached: dict[int, str] = {}
-            for household_id, status in StatusChange.objects.filter(
-                    **{f"{fk}__programme": programme}, changed_at__lt=end).order_by(
-                    "changed_at", "id").values_list(f"{fk}_id", "to_status"):
-                reached[household_id] = status
+            for household_id, before in changes.filter(changed_at__gte=end).exclude(
+                    from_status="").values_list(f"{fk}_id", "from_status"):
+                reached.setdefault(household_id, before)
+            for household_id, after in changes.filter(changed_at__lt=end).values_list(
+                    f"{fk}_id", "to_status"):
+                reached[household_id] = after
             counts = {}
             for household_id, status in households.filter(created_at__lt=end).values_list(
                     "id", "status"):
@@ -716,20 +723,24 @@ class SurveyDue:
     children: list[tuple[Member, str | None, dict[str, str]]]  # child, band, wave → state
 
 
-def surveys_due(*, programme: Programme, today: date | None = None) -> list[SurveyDue]:
+def surveys_due(*, programme: Programme, today: date | None = None,
+                family: FamilyHousehold | None = None) -> list[SurveyDue]:
     """Live matches with children aged 4–18 and, per child and wave, whether it is answered,
-    open or not yet open."""
-    from voisins.privacy.models import Consent
+    open or not yet open (of one family only, when `family` is given)."""
+    from voisins.privacy.models import Consent, ConsentPurpose
 
     from .services import wave_opens_on
 
     today = today or timezone.localdate()
-    matches = list(Match.objects.filter(programme=programme).exclude(
-        status=Match.Status.ENDED).select_related("family").prefetch_related(
+    matches = Match.objects.filter(programme=programme).exclude(status=Match.Status.ENDED)
+    consents = Consent.objects.filter(programme=programme, purpose=ConsentPurpose.SURVEYS,
+                                      withdrawn_at__isnull=True, family__isnull=False)
+    if family is not None:
+        matches = matches.filter(family=family)
+        consents = consents.filter(family=family)
+    matches = list(matches.select_related("family").prefetch_related(
         "family__members").order_by("started_on", "id"))
-    consenting = set(Consent.objects.filter(
-        programme=programme, purpose="surveys", withdrawn_at__isnull=True,
-        family__isnull=False).values_list("family_id", flat=True))
+    consenting = set(consents.values_list("family_id", flat=True))
     answered = set(SurveyResponse.objects.filter(programme=programme, match__in=matches)
                    .values_list("match_id", "child_id", "wave"))
     result = []
@@ -753,6 +764,14 @@ def surveys_due(*, programme: Programme, today: date | None = None) -> list[Surv
         if children:
             result.append(SurveyDue(match, match.family_id in consenting, children))
     return result
+
+
+def family_surveys_due(*, family: FamilyHousehold, today: date | None = None
+                       ) -> SurveyDue | None:
+    """The family's live match, its children of 4 to 18 and the state of each wave; None
+    when the family has no live match with such a child."""
+    due = surveys_due(programme=family.programme, today=today, family=family)
+    return due[0] if due else None
 
 
 # --- The yearly evaluation meeting ----------------------------------------------------------
