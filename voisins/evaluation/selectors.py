@@ -344,9 +344,8 @@ def _postcode_counts(*, programme: Programme, period: Period
                      ) -> dict[str, list[int]]:
     """Households taking part in `period`, per postcode: [families, volunteer households].
 
-    Taking part: registered by the end of the period and not gone before its start, that
-    is, in a match at some time of the period or registered during it (imported history
-    included). Counts per postcode only, never a household's own point.
+    Taking part: in a match at some time of the period, or registered during it (imported
+    history included). Counts per postcode only, never a household's own point.
     """
     start, end = _period_datetimes(period)
     matches = Match.objects.filter(programme=programme).order_by()
