@@ -206,3 +206,16 @@ def test_the_page_shows_recruitment_and_training(client, alice, busy):
                           HTTP_ACCEPT_LANGUAGE="en")
     assert b"Recruitment funnel by channel" in response.content
     assert b"Training completion" in response.content
+
+
+def test_charts_are_drawn_only_when_shown(busy):
+    """The figures come without drawing: the practice sheet and the XLSX never pay for
+    matplotlib. A chart is drawn the first time it is shown."""
+    board = selectors.dashboard(programme=busy, period=selectors.default_period())
+    charts = [board.monthly_chart, board.activities_chart, board.cases_chart,
+              board.map_chart, board.funnel_chart, board.persistence.chart]
+    assert not any("svg" in chart.__dict__ for chart in charts)
+    assert board.persistence.overall.n == 8  # the figures are there all the same
+    assert "<svg" in board.map_svg
+    assert "svg" in board.map_chart.__dict__
+    assert "svg" not in board.monthly_chart.__dict__
