@@ -32,7 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("VOISINS_VAR_DIR", tempfile.mkdtemp(prefix="voisins-bench-evaluation-"))
+if "VOISINS_VAR_DIR" not in os.environ:  # the child process reuses its parent's
+    os.environ["VOISINS_VAR_DIR"] = tempfile.mkdtemp(prefix="voisins-bench-evaluation-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 VAR = Path(os.environ["VOISINS_VAR_DIR"])
 HEAVY = ("lifelines", "pandas", "matplotlib", "weasyprint")

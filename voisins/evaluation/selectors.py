@@ -423,20 +423,20 @@ def training_completion(*, programme: Programme, period: Period) -> Training:
     required = {pk for pk, m in modules.items() if m["required"]}
     completed = None
     if required:
-        def completed_before(moment: datetime | None) -> int:
-            """Households that had attended a session of every required module before
-            `moment` (all of them so far when None): one count, computed by the database."""
-            attended = Registration.objects.filter(attended=True,
-                                                   session__module_id__in=required)
-            if moment is not None:
-                attended = attended.filter(session__starts_at__lt=moment)
-            return attended.order_by().values("volunteer_id").annotate(
-                modules=Count("session__module_id", distinct=True)).filter(
-                modules=len(required)).count()
-
-        # Completed in the period: by its end, and not yet by its start.
+        # Per household, the required modules attended before the end and before the
+        # start of the period: it completed its training in the period when it had them
+        # all by the end, not yet at the start. One grouped count by the database.
         start, end = _period_datetimes(period)
-        completed = completed_before(end) - (completed_before(start) if start else 0)
+        attended = Registration.objects.filter(
+            attended=True, session__module_id__in=required).order_by().values("volunteer_id")
+        by_end = Count("session__module_id", distinct=True,
+                       filter=Q(session__starts_at__lt=end) if end else None)
+        households = attended.annotate(by_end=by_end).filter(by_end=len(required))
+        if start:
+            households = households.annotate(by_start=Count(
+                "session__module_id", distinct=True, filter=Q(session__starts_at__lt=start))
+            ).exclude(by_start=len(required))
+        completed = households.count()
     return Training([ModuleTraining(**m) for m in modules.values()], completed)
 
 
@@ -466,19 +466,19 @@ def recruitment_funnel(*, programme: Programme, period: Period) -> Funnel:
         row = counts.setdefault(channels.get(campaign_id, NO_CAMPAIGN), {})
         row["visited"] = row.get("visited", 0) + n
     # Households signed up in the period (their origin keeps the campaign's channel even
-    # when the campaign is deleted), then those of them that ever reached each later step:
-    # one count per channel and step, by the database.
-    origins = _in_period_dt(VolunteerOrigin.objects.filter(volunteer__programme=programme),
-                            "volunteer__created_at", period).order_by()
-    steps = [("signed_up", origins)]
+    # when the campaign is deleted), and how many of them ever reached each later step:
+    # one grouped count by the database.
+    reached = {}
     for stage, threshold in (("screened", 2), ("trained", 3), ("matched", 4)):
         statuses = [status for status, step in STAGE_OF.items() if step >= threshold]
-        steps.append((stage, origins.filter(Exists(StatusChange.objects.filter(
-            volunteer_id=OuterRef("volunteer_id"), to_status__in=statuses)))))
-    for stage, queryset in steps:
-        for channel, n in queryset.values_list("channel").annotate(n=Count("id")).values_list(
-                "channel", "n"):
-            counts.setdefault(channel or NO_CAMPAIGN, {})[stage] = n
+        reached[stage] = Count("id", filter=Q(Exists(StatusChange.objects.filter(
+            volunteer_id=OuterRef("volunteer_id"), to_status__in=statuses))))
+    for channel, *values in _in_period_dt(
+            VolunteerOrigin.objects.filter(volunteer__programme=programme),
+            "volunteer__created_at", period).order_by().values_list("channel").annotate(
+            signed_up=Count("id"), **reached).values_list("channel", "signed_up", *reached):
+        counts.setdefault(channel or NO_CAMPAIGN, {}).update(
+            zip(["signed_up", *reached], values, strict=True))
     codes = [code for code, _label in STAGES]
     labels = dict(Channel.choices) | {NO_CAMPAIGN: _("no campaign (direct)")}
     rows = [(str(labels[code]), [counts[code].get(stage, 0) for stage in codes])
