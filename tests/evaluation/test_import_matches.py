@@ -162,3 +162,36 @@ def test_only_the_programmes_coordinator_may_import(client, request, north, pers
     client.force_login(request.getfixturevalue(persona))
     url = reverse("evaluation:import_matches", args=["north"])
     assert client.get(url).status_code == 404
+
+
+def test_imported_history_counts_in_every_figure(north):
+    """Matches imported from a spreadsheet, and the archived households they create, count
+    in the persistence curve, its district split, the dashboard and the practice sheet."""
+    from datetime import date
+
+    from voisins.evaluation import practice, selectors
+
+    rows = [[f"H{i}", f"HV{i}", f"2019-0{1 + i % 9}-01", "2020-06-30" if i % 2 else "",
+             "", "4000" if i < 6 else "1030", "4000", ""] for i in range(10)]
+    assert run(north, csv_bytes(HEADER, rows)).ok
+    today = date(2021, 1, 1)
+    curve = selectors.persistence(programme=north, today=today).overall
+    assert curve.n == 10 and curve.ended == 5
+    split = selectors.persistence(programme=north, split="district", today=today)
+    assert {c.label: c.n for c in split.comparison.curves} == {"40xx": 6}
+    assert split.comparison.hidden == ("10xx",)  # 4 matches: too few to draw
+
+    board = selectors.dashboard(programme=north, period=selectors.Period(date(2019, 1, 1),
+                                                                         date(2020, 12, 31)),
+                                today=today)
+    assert board.started == 10 and board.ended == 5
+    families = {code: n for code, _label, n in board.families}
+    assert families["matched"] == 5 and families["ended"] == 5
+    volunteers = {code: n for code, _label, n in board.volunteers}
+    assert volunteers["matched"] == 5 and volunteers["left"] == 5
+    assert {code: (f, v) for code, _place, f, v in board.postcodes} == {
+        "4000": (6, 10), "1030": (4, 0)}
+
+    figures = practice.figures(programme=north, today=today)
+    assert figures.families_met == 10 and figures.volunteers_met == 10
+    assert figures.matches == 10 and figures.matches_active == 5

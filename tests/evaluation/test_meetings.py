@@ -123,3 +123,22 @@ def test_only_coordinators_manage_meetings(client, request, meeting, persona):
     assert client.get(reverse("evaluation:meetings", args=["north"])).status_code == 404
     assert client.get(reverse("evaluation:meeting", args=["north", meeting.pk])).status_code \
         == 404
+
+
+def test_erasing_a_volunteer_household_erases_what_it_wrote(meeting):
+    from voisins.gdpr.services import household_erase
+
+    invitation, other = services.meeting_invite(meeting=meeting)
+    services.feedback_submit(invitation=invitation, what_works="Meals with Amina",
+                             what_is_hard="Our street", what_to_change="More",
+                             themes=["language"])
+    services.feedback_submit(invitation=other, what_works="Kept", what_is_hard="",
+                             what_to_change="", themes=[])
+    household_erase(household=invitation.volunteer)
+    feedback = MeetingFeedback.objects.get(invitation=invitation)
+    assert (feedback.what_works, feedback.what_is_hard, feedback.what_to_change) == ("", "", "")
+    # The theme it raised still counts year on year; other households keep their text.
+    assert feedback.themes == ["language"]
+    assert dict(selectors.theme_table(programme=meeting.programme).rows)[
+        "language barrier"][0].feedback == 1
+    assert MeetingFeedback.objects.get(invitation=other).what_works == "Kept"

@@ -165,3 +165,43 @@ def test_the_page_names_a_bad_field(client, alice, north):
 def test_others_do_not_see_the_page(client, request, north, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("evaluation:persistence", args=["north"])).status_code == 404
+
+
+def test_cached_curves_follow_the_data(generated):
+    """Curves are cached under a fingerprint of the matches: a reload reuses them, and a
+    match that ends changes the figures at once (never a stale curve)."""
+    from voisins.matches.models import Match
+
+    first = selectors.persistence(programme=generated, today=TODAY)
+    assert selectors.persistence(programme=generated, today=TODAY).overall == first.overall
+    match = Match.objects.filter(programme=generated, status="active",
+                                 started_on__lte=date(2024, 1, 1)).order_by("id").first()
+    Match.objects.filter(pk=match.pk).update(status="ended", ended_on=date(2024, 6, 1))
+    changed = selectors.persistence(programme=generated, today=TODAY)
+    assert changed.overall.ended == first.overall.ended + 1
+    spells = selectors.match_spells(programme=generated, today=TODAY)
+    assert changed.overall == kaplan_meier(spells, label=changed.overall.label)
+    assert changed.chart_svg != first.chart_svg
+    # Another day, other durations for the matches still going: another curve.
+    later = selectors.persistence(programme=generated, today=date(2025, 6, 1))
+    assert later.overall != changed.overall
+
+
+def test_the_chart_draws_each_curve_with_its_confidence_band(generated):
+    result = selectors.persistence(programme=generated, split="district", today=TODAY)
+    svg = result.chart_svg
+    assert svg.startswith("<?xml")
+    # One shaded band (95 % interval) per group, under its step curve.
+    assert svg.count("fill-opacity: 0.15") == len(result.comparison.curves)
+    for curve in result.comparison.curves:
+        assert f"{curve.label} (n={curve.n})" in svg
+
+
+def test_a_cut_off_date_splits_the_spells_exactly_there(north):
+    volunteer = make_volunteer(north, 1)
+    for i, start in enumerate([date(2020, 3, 15), date(2020, 3, 16), date(2020, 3, 17)]):
+        make_match(north, make_family(north, i), volunteer, start, start + timedelta(days=30))
+    groups = [s.group for s in selectors.match_spells(programme=north, split="cutoff",
+                                                      cutoff=date(2020, 3, 16), today=TODAY)]
+    assert groups == ["started before 2020-03-16", "started on or after 2020-03-16",
+                      "started on or after 2020-03-16"]

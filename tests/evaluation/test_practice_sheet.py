@@ -53,6 +53,17 @@ def test_it_exports_markdown_and_json_in_each_language(history, language, word):
     assert "4" in data["description"]
 
 
+@pytest.mark.parametrize("language, country, languages", [
+    ("fr", "Belgique", ["Français", "Néerlandais", "Anglais"]),
+    ("nl", "België", ["Frans", "Nederlands", "Engels"]),
+    ("en", "Belgium", ["French", "Dutch", "English"])])
+def test_country_and_languages_are_named_in_the_sheets_language(history, language, country,
+                                                                 languages):
+    record = practice.sheet(programme=history, language=language)
+    assert record["country"] == [country]
+    assert record["language"] == languages
+
+
 def test_the_three_languages_differ(history):
     texts = {lang: practice.sheet(programme=history, language=lang)["description"]
              for lang in practice.SHEET_LANGUAGES}

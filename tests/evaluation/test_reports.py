@@ -42,6 +42,24 @@ def programme_with_people(north, alice):
     invitation = services.meeting_invite(meeting=meeting)[0]
     services.feedback_submit(invitation=invitation, what_works="Kidname0 and Marie Dubois",
                              what_is_hard="", what_to_change="", themes=["language"])
+    # A volunteer who came through a campaign and followed the training.
+    from voisins.recruitment import services as recruitment
+    from voisins.training import services as training
+    from voisins.training.models import TrainingSession
+
+    from ..journey.test_funnel import signed_up
+
+    campaign = recruitment.campaign_create(programme=north, name="Poster", channel="press")
+    recruitment.visit_record(programme=north, campaign=campaign)
+    newcomer = signed_up(north, campaign, "jeanne.lambert@example.org")
+    module = training.training_module_create(programme=north, title="Welcome", required=True)
+    soon = timezone.now() + timedelta(days=1)
+    session = training.training_session_create(module=module, starts_at=soon,
+                                               ends_at=soon + timedelta(hours=2), place="Hall")
+    training.registration_create(session=session, volunteer=newcomer)
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=3))
+    training.attendance_record(session=session, attended=[newcomer.pk])
     return north
 
 
@@ -79,6 +97,7 @@ def test_no_name_or_contact_appears_in_the_reports(programme_with_people, langua
     xlsx = xlsx_text(reports.report_xlsx(report))
     names = personal_strings()
     assert "Kidname0" in names and "marie.dubois@example.org" in names
+    assert "jeanne.lambert@example.org" in names
     for text in (pdf, xlsx):
         lowered = text.lower()
         found = [name for name in names if name.lower() in lowered]
@@ -94,6 +113,8 @@ def test_the_report_is_in_the_chosen_language(programme_with_people):
     texts = {lang: pdf_text(reports.report_pdf(reports.report_build(
         programme=programme_with_people, period=period, language=lang))) for lang in ("en",)}
     assert "How long matches last" in texts["en"]
+    assert "Recruitment funnel by channel" in texts["en"] and "Press release 1 1" in texts["en"]
+    assert "Training completion" in texts["en"]
 
 
 def test_one_click_downloads_pdf_and_xlsx(client, vera, programme_with_people):
@@ -107,7 +128,13 @@ def test_one_click_downloads_pdf_and_xlsx(client, vera, programme_with_people):
     response = client.get(url, {"format": "xlsx", "language": "en", "start": "2000-01-01",
                                 "end": timezone.localdate().isoformat()})
     assert response.status_code == 200
-    assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "Summary"
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[0] == "Summary"
+    assert [row for row in workbook["Recruitment"].iter_rows(values_only=True)][:3] == [
+        ("Channel", "Visited", "Signed up", "Screened", "Trained", "Matched"),
+        ("press release", 1, 1, 0, 0, 0), ("All channels", 1, 1, 0, 0, 0)]
+    training = {row[0]: row[1:] for row in workbook["Training"].iter_rows(values_only=True)}
+    assert training["Welcome"] == ("yes", 1, 1, 1)
 
 
 def test_a_bad_request_names_the_field(client, alice, north):

@@ -82,6 +82,21 @@ def test_a_wave_opens_a_month_before_it_is_due(north):
                                   answers={"happiness": 3}, language="fr")[1]
 
 
+def test_a_withdrawn_consent_stops_the_next_answers(survey_match):
+    from voisins.privacy.models import Consent
+    from voisins.privacy.services import consent_withdraw
+
+    match, child = survey_match
+    services.survey_record(match=match, child=child, wave="start", answers={"happiness": 2},
+                           language="fr")
+    consent_withdraw(consent=Consent.objects.get(family=match.family, purpose="surveys"))
+    with pytest.raises(ValidationError) as exc:
+        services.survey_record(match=match, child=child, wave="m6", answers={"happiness": 4},
+                               language="fr")
+    assert "family" in exc.value.message_dict
+    assert SurveyResponse.objects.count() == 1
+
+
 @pytest.mark.parametrize("answers, field", [({"happiness": 6}, "happiness"),
                                             ({"wellbeing": 3}, "wellbeing"),
                                             ({}, "answers")])

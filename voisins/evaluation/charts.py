@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import io
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+from . import caching
+from .survival import Curve
 
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
-
-from .survival import Curve  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Colours that stay apart for colour-blind readers (Okabe–Ito), first the brand's green.
 PALETTE = ["#0b5d57", "#e69f00", "#56b4e9", "#cc79a7", "#009e73", "#d55e00", "#0072b2",
@@ -27,47 +27,76 @@ PALETTE = ["#0b5d57", "#e69f00", "#56b4e9", "#cc79a7", "#009e73", "#d55e00", "#0
 INK = "#1d2433"
 GRID = "#d5dae3"
 
-matplotlib.rcParams.update({
-    "svg.fonttype": "none",  # text stays text: smaller, searchable, any script
-    "svg.hashsalt": "voisins",  # the same chart gives the same bytes
-    "font.family": "sans-serif",
-    "font.size": 10,
-    "axes.edgecolor": GRID,
-    "axes.labelcolor": INK,
-    "xtick.color": INK,
-    "ytick.color": INK,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-})
 
+@functools.cache
+def _matplotlib() -> Any:
+    """matplotlib, imported and set up on the first drawing only: a page whose charts all
+    come from the cache (or a figure that needs no chart) does not pay its import."""
+    import matplotlib
 
-CACHE_SECONDS = 24 * 3600
+    matplotlib.use("Agg")
+    import matplotlib.ticker  # noqa: F401  (the survival chart's percent axis)
+
+    matplotlib.rcParams.update({
+        "svg.fonttype": "none",  # text stays text: smaller, searchable, any script
+        "svg.hashsalt": "voisins",  # the same chart gives the same bytes
+        "font.family": "sans-serif",
+        "font.size": 10,
+        "axes.edgecolor": GRID,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    })
+    return matplotlib
 
 
 def cached(function: Callable[..., str]) -> Callable[..., str]:
     """Keep each drawing in the cache, keyed by everything it is drawn from.
 
     matplotlib needs 0.1–0.3 s per chart; the same figures (a dashboard reloaded, the PDF
-    after the page) are drawn once.
+    after the page) are drawn once. A caller that already has a digest of the data (a
+    survival curve's spells) passes it as ``cache_key`` instead of the drawn values being
+    hashed again.
     """
 
     @functools.wraps(function)
-    def wrapper(*args: object, **kwargs: object) -> str:
-        from django.core.cache import cache
-
-        digest = hashlib.sha256(repr((function.__name__, args, sorted(kwargs.items())))
-                                .encode()).hexdigest()
-        key = f"voisins:chart:{digest}"
-        svg = cache.get(key)
-        if svg is None:
-            svg = function(*args, **kwargs)
-            cache.set(key, svg, CACHE_SECONDS)
-        return svg
+    def wrapper(*args: object, cache_key: str | None = None, **kwargs: object) -> str:
+        basis = (cache_key, sorted(kwargs.items())) if cache_key else (args,
+                                                                      sorted(kwargs.items()))
+        key = caching.digest(function.__name__, basis)
+        return caching.remember("chart", key, lambda: function(*args, **kwargs))
 
     return wrapper
 
 
-def _figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, object]:
+@dataclass(frozen=True)
+class Chart:
+    """A chart drawn when it is first shown (most figures never need their chart: the
+    practice sheet, the XLSX report, a dashboard section left empty).
+
+    Everything it is drawn from, labels included, is fixed when it is made, so the
+    drawing does not depend on the language active when it is shown.
+    """
+
+    draw: Callable[..., str]
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def svg(self) -> str:
+        return self.draw(*self.args, **self.kwargs)
+
+    @property
+    def uri(self) -> str:
+        return data_uri(self.svg)
+
+
+def _figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, Any]:
+    _matplotlib()
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, height))
     figure.subplots_adjust(left=0.1, right=0.98, top=0.95, bottom=0.16)
     axes = figure.add_subplot()
@@ -122,7 +151,7 @@ def survival_chart(curves: Sequence[Curve], *, x_label: str, y_label: str,
                   label=f"{curve.label} (n={curve.n})" if curve.label else f"n={curve.n}")
     axes.set_ylim(0, 1.02)
     axes.set_xlim(0, max_months or max((c.months[-1] for c in curves), default=12) or 12)
-    axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axes.yaxis.set_major_formatter(_matplotlib().ticker.PercentFormatter(1.0))
     axes.set_xlabel(x_label)
     axes.set_ylabel(y_label)
     if curves:
@@ -184,8 +213,6 @@ def postcode_map(points: Sequence[tuple[float, float, int, str]], *, label: str)
                               color=INK)
         # Degrees of longitude are shorter than degrees of latitude away from the equator.
         mean_lat = sum(p[1] for p in points) / len(points)
-        import math
-
         axes.set_aspect(1 / max(math.cos(math.radians(mean_lat)), 0.2))
     axes.set_xlabel(label)
     axes.tick_params(labelsize=7)

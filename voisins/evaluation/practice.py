@@ -74,6 +74,17 @@ def figures(*, programme: Programme, today: date | None = None) -> Figures:
     )
 
 
+def _names(language: str) -> Any:
+    """Names of countries and languages in `language` (from the CLDR, through Babel)."""
+    from babel import Locale
+
+    return Locale.parse(language)
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _pct(share: float | None) -> str:
     return "—" if share is None else f"{round(share * 100)} %"
 
@@ -121,9 +132,10 @@ def sheet(*, programme: Programme, language: str, today: date | None = None) -> 
             "title": programme.name,
             "description": description,
             "category": [_("Good practices")],
-            "country": [programme.country],
-            "language": [_("French") if "fr" in programme.languages else programme.languages[0]]
-            if programme.languages else [],
+            "country": [_names(language).territories.get(programme.country,
+                                                         programme.country)],
+            "language": [_capfirst(_names(language).languages.get(code, code))
+                         for code in programme.languages or []],
             "dashboard_outcomes": [str(label) for _code, label in Indicator.choices],
             "ex_post_evaluation": evaluation,
             "deliverables": _("A website and social media page; recruitment campaigns for new "

@@ -130,6 +130,12 @@ FAMILY_TEXTS = (
     _("Thank you! Your answers were saved."),
     _("These answers were already given. The first answers are kept."),
     _("Skip this question"),
+    # The family's own pages (through its personal link).
+    _("There is no questionnaire for your family now."),
+    _("Your family has not agreed to answer these questions. Ask your coordinator if you "
+      "would like to."),
+    _("At the start, after 6 months and after 12 months, each child answers a few questions "
+      "with a parent. It helps us know what the programme changes for children."),
 )
 
 

@@ -201,6 +201,27 @@ def report_xlsx(report: Report) -> bytes:
             sheet.append([str(label), n])
         sheet.column_dimensions["A"].width = 45
 
+        sheet = workbook.create_sheet(_("Recruitment")[:31])
+        sheet.append([_("Channel")] + [label.capitalize() for label in d.funnel.stages])
+        for label, values in d.funnel.rows:
+            sheet.append([label] + values)
+        sheet.append([_("All channels")] + d.funnel.total)
+        sheet.append([])
+        sheet.append([_("Visits of the sign-up form and sign-ups in the period; screened, "
+                        "trained and matched: how far those households have gone since.")])
+        sheet.column_dimensions["A"].width = 30
+
+        sheet = workbook.create_sheet(_("Training")[:31])
+        sheet.append([_("Module"), _("Required"), _("Sessions"), _("Registered"),
+                      _("Attended")])
+        for module in d.training.modules:
+            sheet.append([module.title, _("yes") if module.required else _("no"),
+                          module.sessions, module.registered, module.attended])
+        sheet.append([])
+        sheet.append([_("volunteer households completed the required training in the period"),
+                      d.training.completed])
+        sheet.column_dimensions["A"].width = 45
+
         sheet = workbook.create_sheet(_("Postcodes")[:31])
         sheet.append([_("Postcode"), _("Locality"), _("Families"), _("Volunteer households")])
         for row in d.postcodes:

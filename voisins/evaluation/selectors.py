@@ -8,9 +8,10 @@ matches: they are the same rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -22,17 +23,24 @@ from voisins.households.models import (
     StatusChange,
     VolunteerHousehold,
 )
-from voisins.households.selectors import status_counts
-from voisins.households.status import FamilyStatus
+from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.matches.models import Activity, Match
 from voisins.mediation.models import Case, CaseKind
 from voisins.programmes.categories import BUILTIN_CATEGORIES
 from voisins.programmes.models import Programme
 
-from . import charts
+from . import caching, charts
 from .models import EvaluationMeeting, MeetingFeedback, SurveyAnswer, SurveyResponse
 from .questions import MIN_GROUP, Indicator, Wave, age_band
-from .survival import Comparison, Curve, Milestone, Spell, compare, kaplan_meier
+from .survival import (
+    Comparison,
+    Curve,
+    Milestone,
+    Spell,
+    compare,
+    fingerprint,
+    kaplan_meier,
+)
 from .themes import Theme
 
 
@@ -93,14 +101,12 @@ def match_spells(*, programme: Programme, period: Period = Period(), split: str 
                  cutoff: date | None = None, today: date | None = None) -> list[Spell]:
     """The matches that started in `period`, as spells grouped by `split`.
 
-    Ended matches are events; live ones are censored at `today` (default: today).
+    Ended matches are events; live ones are censored at `today` (default: today). The
+    spells come in a fixed order (start date, then id) so that equal data give an equal
+    fingerprint, the key under which their curves are cached.
     """
     today = today or timezone.localdate()
-    queryset = Match.objects.filter(programme=programme)
-    if period.start:
-        queryset = queryset.filter(started_on__gte=period.start)
-    if period.end:
-        queryset = queryset.filter(started_on__lte=period.end)
+    queryset = _in_period(Match.objects.filter(programme=programme), "started_on", period)
     fields = ["started_on", "ended_on"]
     if split == "district":
         fields.append("family__postcode")
@@ -108,7 +114,8 @@ def match_spells(*, programme: Programme, period: Period = Period(), split: str 
         fields.append("family__needs")
         labels, order = _category_labels(programme)
     spells = []
-    for row in queryset.values_list(*fields).iterator(chunk_size=5000):
+    for row in queryset.order_by("started_on", "id").values_list(*fields).iterator(
+            chunk_size=5000):
         started, ended = row[0], row[1]
         if started > today:
             continue
@@ -136,11 +143,15 @@ class Persistence:
     cutoff: date | None
     overall: Curve | None
     comparison: Comparison | None
-    chart_svg: str
+    chart: charts.Chart
+
+    @property
+    def chart_svg(self) -> str:
+        return self.chart.svg
 
     @property
     def chart_uri(self) -> str:
-        return charts.data_uri(self.chart_svg)
+        return self.chart.uri
 
     @property
     def curves(self) -> tuple[Curve, ...]:
@@ -152,22 +163,33 @@ class Persistence:
 def persistence(*, programme: Programme, period: Period = Period(), split: str = "",
                 cutoff: date | None = None, today: date | None = None) -> Persistence:
     """Kaplan–Meier of match duration for the programme and period, optionally split into
-    groups compared by a log-rank test, with its chart."""
+    groups compared by a log-rank test, with its chart (drawn when first shown).
+
+    The fitted curves are cached under the fingerprint of the spells: reloading a page, or
+    the report after the dashboard, refits nothing and does not import lifelines.
+    """
     spells = match_spells(programme=programme, period=period, split=split, cutoff=cutoff,
                           today=today)
-    overall = kaplan_meier(spells, label=_("all matches")) if spells else None
+    key = fingerprint(spells)
+    label = _("all matches")
+    overall = caching.remember("curve", caching.digest(key, label),
+                               lambda: kaplan_meier(spells, label=label)) if spells else None
     comparison = None
+    order = None
     if split and spells:
-        order = None
         if split == "cutoff" and cutoff is not None:
             day = formats.date_format(cutoff, "SHORT_DATE_FORMAT")
             order = [_("started before %(date)s") % {"date": day},
                      _("started on or after %(date)s") % {"date": day}]
-        comparison = compare(spells, order=order)
-    curves = list(comparison.curves) if comparison else ([overall] if overall else [])
-    svg = charts.survival_chart(curves, x_label=_("months since the start of the match"),
-                                y_label=_("share of matches still going"))
-    return Persistence(period, split, cutoff, overall, comparison, svg)
+        comparison = caching.remember("comparison", caching.digest(key, order),
+                                      lambda: compare(spells, order=order))
+    curves = tuple(comparison.curves) if comparison else ((overall,) if overall else ())
+    chart = charts.Chart(charts.survival_chart, (curves,), {
+        "x_label": _("months since the start of the match"),
+        "y_label": _("share of matches still going"),
+        "cache_key": caching.digest(key, bool(comparison), order, label),
+    })
+    return Persistence(period, split, cutoff, overall, comparison, chart)
 
 
 # --- The programme dashboard ----------------------------------------------------------------
@@ -203,17 +225,18 @@ class Waiting:
 
 def waiting_times(*, programme: Programme, period: Period, today: date | None = None) -> Waiting:
     today = today or timezone.localdate()
-    matches = Match.objects.filter(programme=programme, family__archived=False)
-    if period.start:
-        matches = matches.filter(started_on__gte=period.start)
-    if period.end:
-        matches = matches.filter(started_on__lte=period.end)
+    # Imported history counts like the rest; its families were never on the waiting list
+    # in Voisins, so they have no wait to measure.
+    matches = _in_period(Match.objects.filter(programme=programme), "started_on",
+                         period).order_by()
     starts = list(matches.values_list("family_id", "started_on"))
     entered: dict[int, list[date]] = {}
-    for family_id, changed_at in StatusChange.objects.filter(
+    # The day of each entry on the waiting list, in the programme's time zone, as the
+    # database gives it (no conversion of thousands of datetimes here).
+    for family_id, day in StatusChange.objects.filter(
             family_id__in=matches.values("family_id"), to_status=FamilyStatus.WAITING,
-    ).values_list("family_id", "changed_at"):
-        entered.setdefault(family_id, []).append(timezone.localdate(changed_at))
+    ).order_by().annotate(day=TruncDate("changed_at")).values_list("family_id", "day"):
+        entered.setdefault(family_id, []).append(day)
     waited = []
     for family_id, started in starts:
         before = [d for d in entered.get(family_id, ()) if d <= started]
@@ -223,7 +246,7 @@ def waiting_times(*, programme: Programme, period: Period, today: date | None = 
     waiting = [
         float((now - since).days) for since in FamilyHousehold.objects.filter(
             programme=programme, archived=False, status=FamilyStatus.WAITING,
-            waiting_since__isnull=False).values_list("waiting_since", flat=True)
+            waiting_since__isnull=False).order_by().values_list("waiting_since", flat=True)
     ]
     return Waiting(len(waited), _quantile(waited, 0.5), _quantile(waited, 0.9),
                    len(waiting), _quantile(waiting, 0.5), _quantile(waiting, 0.9))
@@ -240,13 +263,14 @@ def _months(period: Period, first: date | None) -> list[date]:
 
 
 def _per_month(queryset, field: str) -> dict[date, int]:
-    # Counted here rather than with TruncMonth: SQLite truncates dates in a Python function
-    # called once per row, slower than reading the dates.
+    """Rows per month of `field`: counted per day by the database (a few hundred rows a
+    year, read from the index), added up per month here. TruncMonth would be one query
+    too, but SQLite truncates dates in a Python function called once per row."""
     counts: dict[date, int] = {}
-    for day in queryset.values_list(field, flat=True).iterator(chunk_size=5000):
-        if day is not None:
-            month = day.replace(day=1)
-            counts[month] = counts.get(month, 0) + 1
+    for day, n in queryset.exclude(**{f"{field}__isnull": True}).order_by().values_list(
+            field).annotate(n=Count("id")).values_list(field, "n"):
+        month = day.replace(day=1)
+        counts[month] = counts.get(month, 0) + n
     return counts
 
 
@@ -256,6 +280,213 @@ def _in_period(queryset, field: str, period: Period):
     if period.end:
         queryset = queryset.filter(**{f"{field}__lte": period.end})
     return queryset
+
+
+def _period_datetimes(period: Period) -> tuple[datetime | None, datetime | None]:
+    """The period as aware datetimes: from the start of its first day to the start of the
+    day after its last (a range the database can read from an index)."""
+    def midnight(day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+    return (midnight(period.start) if period.start else None,
+            midnight(period.end + timedelta(days=1)) if period.end else None)
+
+
+def _in_period_dt(queryset, field: str, period: Period):
+    start, end = _period_datetimes(period)
+    if start:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{field}__lt": end})
+    return queryset
+
+
+def households_by_status(*, programme: Programme, period: Period,
+                         today: date | None = None) -> dict[str, list[tuple[str, str, int]]]:
+    """Families and volunteer households at each step at the end of `period`.
+
+    Imported history counts like the rest. A period that ends today (or later) reads
+    today's statuses; an earlier one replays the status history: households registered
+    after it are left out, and each one counts at the last step it had reached by then
+    (or, with no change recorded before, the step its first later change left; or its
+    current step when its history says nothing).
+    """
+    today = today or timezone.localdate()
+    result = {}
+    for name, model, fk, choices in (
+            ("families", FamilyHousehold, "family", FamilyStatus.choices),
+            ("volunteers", VolunteerHousehold, "volunteer", VolunteerStatus.choices)):
+        households = model.objects.filter(programme=programme).order_by()
+        if period.end is None or period.end >= today:
+            counts = dict(households.values_list("status").annotate(n=Count("id"))
+                          .values_list("status", "n"))
+        else:
+            _start, end = _period_datetimes(period)
+            # The last step reached before the end; failing that, the step the household
+            # left at its first change after the end.
+            changes = StatusChange.objects.filter(**{f"{fk}__programme": programme}).order_by(
+                "changed_at", "id")
+            reached: dict[int, str] = {}
+            for household_id, before in changes.filter(changed_at__gte=end).exclude(
+                    from_status="").values_list(f"{fk}_id", "from_status"):
+                reached.setdefault(household_id, before)
+            for household_id, after in changes.filter(changed_at__lt=end).values_list(
+                    f"{fk}_id", "to_status"):
+                reached[household_id] = after
+            counts = {}
+            for household_id, status in households.filter(created_at__lt=end).values_list(
+                    "id", "status"):
+                status = reached.get(household_id, status)
+                counts[status] = counts.get(status, 0) + 1
+        result[name] = [(code, label, counts.get(code, 0)) for code, label in choices]
+    return result
+
+
+def _postcode_counts(*, programme: Programme, period: Period
+                     ) -> dict[str, list[int]]:
+    """Households taking part in `period`, per postcode: [families, volunteer households].
+
+    Taking part: in a match at some time of the period, or registered during it (imported
+    history included). Counts per postcode only, never a household's own point.
+    """
+    start, end = _period_datetimes(period)
+    matches = Match.objects.filter(programme=programme).order_by()
+    if period.end:
+        matches = matches.filter(started_on__lte=period.end)
+    if period.start:
+        matches = matches.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+    registered = Q()
+    if start:
+        registered &= Q(created_at__gte=start)
+    if end:
+        registered &= Q(created_at__lt=end)
+    by_postcode: dict[str, list[int]] = {}
+    for i, model, fk in ((0, FamilyHousehold, "family"), (1, VolunteerHousehold, "volunteer")):
+        taking_part = model.objects.filter(programme=programme).order_by().filter(
+            registered | Q(pk__in=matches.values(f"{fk}_id")))
+        for code, n in taking_part.values_list("postcode").annotate(n=Count("id")).values_list(
+                "postcode", "n"):
+            by_postcode.setdefault(code, [0, 0])[i] = n
+    return by_postcode
+
+
+@dataclass(frozen=True)
+class ModuleTraining:
+    title: str
+    required: bool
+    sessions: int  # sessions held in the period
+    registered: int  # registrations for them
+    attended: int
+
+
+@dataclass(frozen=True)
+class Training:
+    """Training in the period: per module, its sessions, the households registered for
+    them and those who attended; and the households that completed their required
+    training in the period."""
+
+    modules: list[ModuleTraining]
+    completed: int | None  # None: the programme requires no module
+
+    @property
+    def registered(self) -> int:
+        return sum(m.registered for m in self.modules)
+
+    @property
+    def attended(self) -> int:
+        return sum(m.attended for m in self.modules)
+
+    @property
+    def attendance(self) -> float | None:
+        return self.attended / self.registered if self.registered else None
+
+
+def training_completion(*, programme: Programme, period: Period) -> Training:
+    """Sessions that started in `period`, their registrations and attendance; how many
+    households completed their required training in the period (the day of the session
+    at which they attended the last required module they had not attended yet)."""
+    from voisins.training.models import Registration, TrainingModule, TrainingSession
+
+    modules = {pk: {"title": title, "required": required, "sessions": 0, "registered": 0,
+                    "attended": 0}
+               for pk, title, required in TrainingModule.objects.filter(
+                   programme=programme).order_by("position", "id").values_list(
+                   "pk", "title", "required")}
+    for module_id, n in _in_period_dt(TrainingSession.objects.filter(
+            module__programme=programme), "starts_at", period).order_by().values_list(
+            "module_id").annotate(n=Count("id")).values_list("module_id", "n"):
+        modules[module_id]["sessions"] = n
+    for module_id, registered, attended in _in_period_dt(Registration.objects.filter(
+            session__module__programme=programme), "session__starts_at", period).order_by(
+            ).values_list("session__module_id").annotate(
+            r=Count("id"), a=Count("id", filter=Q(attended=True))).values_list(
+            "session__module_id", "r", "a"):
+        modules[module_id].update(registered=registered, attended=attended)
+    required = {pk for pk, m in modules.items() if m["required"]}
+    completed = None
+    if required:
+        # Per household, the required modules attended before the end and before the
+        # start of the period: it completed its training in the period when it had them
+        # all by the end, not yet at the start. One grouped count by the database.
+        start, end = _period_datetimes(period)
+        attended = Registration.objects.filter(
+            attended=True, session__module_id__in=required).order_by().values("volunteer_id")
+        by_end = Count("session__module_id", distinct=True,
+                       filter=Q(session__starts_at__lt=end) if end else None)
+        households = attended.annotate(by_end=by_end).filter(by_end=len(required))
+        if start:
+            households = households.annotate(by_start=Count(
+                "session__module_id", distinct=True, filter=Q(session__starts_at__lt=start))
+            ).exclude(by_start=len(required))
+        completed = households.count()
+    return Training([ModuleTraining(**m) for m in modules.values()], completed)
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """The recruitment funnel per channel, for people who reached the programme in the
+    period: visits of the sign-up form, households signed up, and how many of those went
+    on to be screened, trained and matched (by today)."""
+
+    stages: list[str]
+    rows: list[tuple[str, list[int]]]  # channel label, a count per stage
+    total: list[int]
+
+
+def recruitment_funnel(*, programme: Programme, period: Period) -> Funnel:
+    """Per channel of the campaigns: visits in `period`, households whose confirmed sign-up
+    created them in `period`, and the furthest step each has reached since. Households
+    that came without a campaign form the row "no campaign"."""
+    from voisins.recruitment.models import Campaign, Channel, Visit, VolunteerOrigin
+    from voisins.recruitment.selectors import NO_CAMPAIGN, STAGE_OF, STAGES
+
+    counts: dict[str, dict[str, int]] = {}
+    channels = dict(Campaign.objects.filter(programme=programme).values_list("pk", "channel"))
+    for campaign_id, n in _in_period_dt(Visit.objects.filter(programme=programme),
+                                        "visited_at", period).order_by().values_list(
+            "campaign_id").annotate(n=Count("id")).values_list("campaign_id", "n"):
+        row = counts.setdefault(channels.get(campaign_id, NO_CAMPAIGN), {})
+        row["visited"] = row.get("visited", 0) + n
+    # Households signed up in the period (their origin keeps the campaign's channel even
+    # when the campaign is deleted), and how many of them ever reached each later step:
+    # one grouped count by the database.
+    reached = {}
+    for stage, threshold in (("screened", 2), ("trained", 3), ("matched", 4)):
+        statuses = [status for status, step in STAGE_OF.items() if step >= threshold]
+        reached[stage] = Count("id", filter=Q(Exists(StatusChange.objects.filter(
+            volunteer_id=OuterRef("volunteer_id"), to_status__in=statuses))))
+    for channel, *values in _in_period_dt(
+            VolunteerOrigin.objects.filter(volunteer__programme=programme),
+            "volunteer__created_at", period).order_by().values_list("channel").annotate(
+            signed_up=Count("id"), **reached).values_list("channel", "signed_up", *reached):
+        counts.setdefault(channel or NO_CAMPAIGN, {}).update(
+            zip(["signed_up", *reached], values, strict=True))
+    codes = [code for code, _label in STAGES]
+    labels = dict(Channel.choices) | {NO_CAMPAIGN: _("no campaign (direct)")}
+    rows = [(str(labels[code]), [counts[code].get(stage, 0) for stage in codes])
+            for code in [*Channel.values, NO_CAMPAIGN] if code in counts]
+    total = [sum(values[i] for _label, values in rows) for i in range(len(codes))]
+    return Funnel([str(label) for _code, label in STAGES], rows, total)
 
 
 @dataclass(frozen=True)
@@ -271,27 +502,51 @@ class Dashboard:
     activities: list[tuple[str, int]]
     cases: list[tuple[str, int]]
     postcodes: list[tuple[str, str, int, int]]
+    training: Training
+    funnel: Funnel
     persistence: Persistence
-    monthly_svg: str
-    activities_svg: str
-    cases_svg: str
-    map_svg: str
+    monthly_chart: charts.Chart
+    activities_chart: charts.Chart
+    cases_chart: charts.Chart
+    map_chart: charts.Chart
+    funnel_chart: charts.Chart
+
+    # The charts are drawn when first shown (and then come from the cache).
+    @property
+    def monthly_svg(self) -> str:
+        return self.monthly_chart.svg
 
     @property
     def monthly_uri(self) -> str:
-        return charts.data_uri(self.monthly_svg)
+        return self.monthly_chart.uri
+
+    @property
+    def activities_svg(self) -> str:
+        return self.activities_chart.svg
 
     @property
     def activities_uri(self) -> str:
-        return charts.data_uri(self.activities_svg)
+        return self.activities_chart.uri
+
+    @property
+    def cases_svg(self) -> str:
+        return self.cases_chart.svg
 
     @property
     def cases_uri(self) -> str:
-        return charts.data_uri(self.cases_svg)
+        return self.cases_chart.uri
+
+    @property
+    def map_svg(self) -> str:
+        return self.map_chart.svg
 
     @property
     def map_uri(self) -> str:
-        return charts.data_uri(self.map_svg)
+        return self.map_chart.uri
+
+    @property
+    def funnel_uri(self) -> str:
+        return self.funnel_chart.uri
 
     @property
     def twelve_months(self) -> Milestone | None:
@@ -300,39 +555,39 @@ class Dashboard:
 
 
 def dashboard(*, programme: Programme, period: Period, today: date | None = None) -> Dashboard:
-    """Every figure of the programme dashboard for `period`, with its charts."""
+    """Every figure of the programme dashboard for `period`, with its charts (drawn when
+    first shown, then cached). Imported history counts like native data."""
     today = today or timezone.localdate()
-    counts = status_counts(programme)
-    matches = Match.objects.filter(programme=programme)
+    counts = households_by_status(programme=programme, period=period, today=today)
+    matches = Match.objects.filter(programme=programme).order_by()
     started = _per_month(_in_period(matches, "started_on", period), "started_on")
-    ended = _per_month(_in_period(matches.filter(ended_on__isnull=False), "ended_on", period),
-                       "ended_on")
+    ended = _per_month(_in_period(matches, "ended_on", period), "ended_on")
     first = matches.order_by("started_on").values_list("started_on", flat=True).first()
     months = [(m.strftime("%Y-%m"), started.get(m, 0), ended.get(m, 0))
               for m in _months(period, first)]
 
     labels, _order = _category_labels(programme)
-    activity_rows = _in_period(Activity.objects.filter(match__programme=programme), "done_on",
-                               period).values("category").annotate(n=Count("id")).order_by("-n")
+    # EXISTS rather than a join: both databases then read the period's activities from
+    # their date index instead of every activity of every match of the programme.
+    activity_rows = _in_period(Activity.objects.filter(Exists(Match.objects.filter(
+        pk=OuterRef("match_id"), programme=programme))), "done_on", period).values(
+        "category").annotate(n=Count("id")).order_by("-n")
     activities = [(labels.get(r["category"], r["category"]), r["n"]) for r in activity_rows]
     case_labels = dict(CaseKind.choices)
-    case_rows = _in_period(Case.objects.filter(programme=programme), "opened_at__date",
-                           period).values("kind").annotate(n=Count("id")).order_by("-n")
+    case_rows = _in_period_dt(Case.objects.filter(programme=programme), "opened_at",
+                              period).values("kind").annotate(n=Count("id")).order_by("-n")
     cases = [(str(case_labels.get(r["kind"], r["kind"])), r["n"]) for r in case_rows]
 
-    by_postcode: dict[str, list[int]] = {}
-    for model, i in ((FamilyHousehold, 0), (VolunteerHousehold, 1)):
-        for row in model.objects.filter(programme=programme, archived=False).values(
-                "postcode").annotate(n=Count("id")):
-            by_postcode.setdefault(row["postcode"], [0, 0])[i] = row["n"]
     postcodes = []
     points = []
-    for code, (f, v) in sorted(by_postcode.items(), key=lambda kv: -sum(kv[1])):
+    by_postcode = _postcode_counts(programme=programme, period=period)
+    for code, (f, v) in sorted(by_postcode.items(), key=lambda kv: (-sum(kv[1]), kv[0])):
         place = find_postcode(programme.country, code)
         postcodes.append((code, place.locality if place else "", f, v))
         if place is not None:
             points.append((round(place.lon, 3), round(place.lat, 3), f + v, code))
 
+    funnel = recruitment_funnel(programme=programme, period=period)
     persistence_ = persistence(programme=programme, period=period, today=today)
     return Dashboard(
         period=period, families=counts["families"], volunteers=counts["volunteers"],
@@ -340,17 +595,23 @@ def dashboard(*, programme: Programme, period: Period, today: date | None = None
         months=months, started=sum(s for _m, s, _e in months),
         ended=sum(e for _m, _s, e in months),
         live_now=matches.exclude(status=Match.Status.ENDED).count(),
-        activities=activities, cases=cases, postcodes=postcodes, persistence=persistence_,
-        monthly_svg=charts.monthly_chart(
-            [m for m, _s, _e in months],
-            [(_("started"), [s for _m, s, _e in months]),
-             (_("ended"), [e for _m, _s, e in months])],
-            y_label=_("matches")),
-        activities_svg=charts.bar_chart([a for a, _n in activities], [n for _a, n in activities],
-                                        x_label=_("activities noted")),
-        cases_svg=charts.bar_chart([c for c, _n in cases], [n for _c, n in cases],
-                                   x_label=_("mediation cases opened")),
-        map_svg=charts.postcode_map(points, label=_("households by postcode (centroids)")),
+        activities=activities, cases=cases, postcodes=postcodes,
+        training=training_completion(programme=programme, period=period),
+        funnel=funnel, persistence=persistence_,
+        monthly_chart=charts.Chart(charts.monthly_chart, (
+            tuple(m for m, _s, _e in months),
+            ((_("started"), tuple(s for _m, s, _e in months)),
+             (_("ended"), tuple(e for _m, _s, e in months)))), {"y_label": _("matches")}),
+        activities_chart=charts.Chart(charts.bar_chart, (
+            tuple(a for a, _n in activities), tuple(n for _a, n in activities)),
+            {"x_label": _("activities noted")}),
+        cases_chart=charts.Chart(charts.bar_chart, (
+            tuple(c for c, _n in cases), tuple(n for _c, n in cases)),
+            {"x_label": _("mediation cases opened")}),
+        map_chart=charts.Chart(charts.postcode_map, (tuple(points),),
+                               {"label": _("households by postcode (centroids)")}),
+        funnel_chart=charts.Chart(charts.bar_chart, (tuple(funnel.stages), tuple(funnel.total)),
+                                  {"x_label": _("people at each step of recruitment")}),
     )
 
 
@@ -381,11 +642,15 @@ class SurveyResults:
     band: str
     answers_by_wave: dict[str, int | None]  # None: fewer than MIN_GROUP children
     outcomes: list[Outcome]
-    chart_svg: str
+    chart: charts.Chart | None  # None: no indicator has a figure to draw
+
+    @property
+    def chart_svg(self) -> str:
+        return self.chart.svg if self.chart else ""
 
     @property
     def chart_uri(self) -> str:
-        return charts.data_uri(self.chart_svg) if self.chart_svg else ""
+        return self.chart.uri if self.chart else ""
 
 
 def survey_results(*, programme: Programme, period: Period = Period(), wave: str = "m6",
@@ -444,11 +709,12 @@ def survey_results(*, programme: Programme, period: Period = Period(), wave: str
         count = qs.count()
         answers[code] = count if count >= MIN_GROUP else None
     shown = [o for o in outcomes if not o.suppressed]
-    svg = charts.change_chart(
-        [o.label for o in shown], [o.start_mean for o in shown], [o.follow_mean for o in shown],
-        before_label=_("at the start"), after_label=str(Wave(wave).label),
-    ) if shown else ""
-    return SurveyResults(period, wave, band, answers, outcomes, svg)
+    chart = charts.Chart(charts.change_chart, (
+        tuple(o.label for o in shown), tuple(o.start_mean for o in shown),
+        tuple(o.follow_mean for o in shown)),
+        {"before_label": _("at the start"), "after_label": str(Wave(wave).label)},
+    ) if shown else None
+    return SurveyResults(period, wave, band, answers, outcomes, chart)
 
 
 @dataclass(frozen=True)
@@ -458,20 +724,24 @@ class SurveyDue:
     children: list[tuple[Member, str | None, dict[str, str]]]  # child, band, wave → state
 
 
-def surveys_due(*, programme: Programme, today: date | None = None) -> list[SurveyDue]:
+def surveys_due(*, programme: Programme, today: date | None = None,
+                family: FamilyHousehold | None = None) -> list[SurveyDue]:
     """Live matches with children aged 4–18 and, per child and wave, whether it is answered,
-    open or not yet open."""
-    from voisins.privacy.models import Consent
+    open or not yet open (of one family only, when `family` is given)."""
+    from voisins.privacy.models import Consent, ConsentPurpose
 
     from .services import wave_opens_on
 
     today = today or timezone.localdate()
-    matches = list(Match.objects.filter(programme=programme).exclude(
-        status=Match.Status.ENDED).select_related("family").prefetch_related(
+    matches = Match.objects.filter(programme=programme).exclude(status=Match.Status.ENDED)
+    consents = Consent.objects.filter(programme=programme, purpose=ConsentPurpose.SURVEYS,
+                                      withdrawn_at__isnull=True, family__isnull=False)
+    if family is not None:
+        matches = matches.filter(family=family)
+        consents = consents.filter(family=family)
+    matches = list(matches.select_related("family").prefetch_related(
         "family__members").order_by("started_on", "id"))
-    consenting = set(Consent.objects.filter(
-        programme=programme, purpose="surveys", withdrawn_at__isnull=True,
-        family__isnull=False).values_list("family_id", flat=True))
+    consenting = set(consents.values_list("family_id", flat=True))
     answered = set(SurveyResponse.objects.filter(programme=programme, match__in=matches)
                    .values_list("match_id", "child_id", "wave"))
     result = []
@@ -495,6 +765,14 @@ def surveys_due(*, programme: Programme, today: date | None = None) -> list[Surv
         if children:
             result.append(SurveyDue(match, match.family_id in consenting, children))
     return result
+
+
+def family_surveys_due(*, family: FamilyHousehold, today: date | None = None
+                       ) -> SurveyDue | None:
+    """The family's live match, its children of 4 to 18 and the state of each wave; None
+    when the family has no live match with such a child."""
+    due = surveys_due(programme=family.programme, today=today, family=family)
+    return due[0] if due else None
 
 
 # --- The yearly evaluation meeting ----------------------------------------------------------

@@ -17,10 +17,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
+from voisins.gdpr.errors import ConsentRequired
+from voisins.gdpr.services import require_consent
 from voisins.households.models import Member, MemberKind, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches.models import Match
-from voisins.privacy.services import has_consent
+from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.models import Programme
 
 from .models import (
@@ -74,11 +76,15 @@ def survey_record(
     today = today or timezone.localdate()
     if wave not in Wave.values:
         raise ValidationError({"wave": _("Unknown survey wave.")})
+    # Checked right before the use: a consent withdrawn a minute ago counts.
+    try:
+        require_consent(match.family, ConsentPurpose.SURVEYS)
+    except ConsentRequired:
+        raise ValidationError(
+            {"family": _("The family has not agreed to answer surveys.")}) from None
     existing = SurveyResponse.objects.filter(match=match, child=child, wave=wave).first()
     if existing is not None:
         return existing, False
-    if not has_consent(match.family, "surveys"):
-        raise ValidationError({"family": _("The family has not agreed to answer surveys.")})
     if child.family_id != match.family_id or child.kind != MemberKind.CHILD:
         raise ValidationError({"child": _("This is not a child of the family.")})
     band = age_band(child.birth_year, today)
@@ -239,3 +245,15 @@ def meeting_write_minutes(*, meeting: EvaluationMeeting, minutes: str, themes: l
     meeting.full_clean()
     meeting.save(update_fields=["minutes", "minutes_themes", "minutes_written_at"])
     return meeting
+
+
+def feedback_erase(household: object) -> None:
+    """Erasure hook (voisins.gdpr): an erased volunteer household's feedback forms lose
+    what it wrote; the themes it raised still count in the year-on-year table.
+
+    Survey answers need nothing: they hold faces from 1 to 5 and an age band, and the
+    child they point to is anonymised by the erasure itself.
+    """
+    if isinstance(household, VolunteerHousehold):
+        MeetingFeedback.objects.filter(invitation__volunteer=household).update(
+            what_works="", what_is_hard="", what_to_change="")

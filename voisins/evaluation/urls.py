@@ -17,6 +17,10 @@ urlpatterns += [
     path("<slug:slug>/surveys/results/", views.survey_results_page, name="survey_results"),
     path("<slug:slug>/surveys/<int:match>/<int:child>/<str:wave>/", views.survey_answer_page,
          name="survey_answer"),
+    # Families, through their personal link (voisins.familypages).
+    path("f/<str:token>/questions/", views.family_surveys_page, name="family_surveys"),
+    path("f/<str:token>/questions/<int:child>/<str:wave>/", views.family_survey_answer_page,
+         name="family_survey_answer"),
 ]
 urlpatterns += [
     path("<slug:slug>/reports/", views.reports_page, name="reports"),

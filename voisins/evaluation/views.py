@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from voisins import access
+from voisins.familypages.decorators import family_page
 from voisins.matches.models import Match
 from voisins.privacy.services import has_consent
 
@@ -147,6 +148,50 @@ def survey_answer_page(request: HttpRequest, slug: str, match: int, child: int,
                       if code in SURVEY_LANGUAGES],
         "consent": has_consent(the_match.family, "surveys"),
     })
+
+
+@family_page
+def family_surveys_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The family's own page of questionnaires (through its personal link): each child
+    of 4 to 18, each wave, and a link to the ones open now."""
+    due = selectors.family_surveys_due(family=request.family)
+    children = [(member, [(code, label, states[code]) for code, label in Wave.choices])
+                for member, _band, states in (due.children if due else [])]
+    return render(request, "evaluation/family_surveys.html", {
+        "token": token, "due": due, "children": children})
+
+
+@family_page
+def family_survey_answer_page(request: HttpRequest, token: str, child: int,
+                              wave: str) -> HttpResponse:
+    """One child's questionnaire, answered at home with a parent, in the family's language
+    (the one of its pages)."""
+    due = selectors.family_surveys_due(family=request.family)
+    found = [(member, band, states) for member, band, states in (due.children if due else [])
+             if member.pk == child]
+    if not found or wave not in Wave.values:
+        raise Http404
+    member, band, states = found[0]
+    back = redirect("evaluation:family_surveys", token=token)
+    if not due.consent or states[wave] != "open":
+        return back
+    form = SurveyForm(request.POST or None, questions=questions_for(band))
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _response, created = services.survey_record(
+                match=due.match, child=member, wave=wave, answers=form.answers(),
+                language=translation.get_language())
+        except ValidationError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Thank you! Your answers were saved.") if created
+                             else _("These answers were already given. The first answers "
+                                    "are kept."))
+            return back
+    return render(request, "evaluation/family_survey_answer.html", {
+        "token": token, "child": member, "band": band, "wave": Wave(wave), "form": form,
+        "error": error, "consent": True, "language": ""})
 
 
 @login_required

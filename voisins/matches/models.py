@@ -228,6 +228,8 @@ class Match(models.Model):
             # Matches needing attention, oldest first.
             models.Index(fields=["programme", "needs_attention", "started_on"],
                          name="match_prog_attention"),
+            # Evaluation reads a programme's matches by end date too (a period, a curve).
+            models.Index(fields=["programme", "ended_on"], name="match_prog_ended"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["family"], condition=~Q(status="ended"),
@@ -354,6 +356,8 @@ class Activity(models.Model):
         ordering = ["-done_on", "-id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        # The dashboard counts a period's activities by category.
+        indexes = [models.Index(fields=["done_on"], name="activity_done_on")]
 
     def __str__(self) -> str:
         return f"{self.category} {self.done_on}"
