@@ -20,7 +20,7 @@ FAMILY_NAV_ITEMS: tuple[FamilyNavItem, ...] = (
     FamilyNavItem("matches:family_proposal", _("A neighbour for you"), "hands"),
     FamilyNavItem("matches:family_checkin", _("How is it going?"), "speech"),
     FamilyNavItem("matches:family_help", _("Ask for help"), "phone"),
-    FamilyNavItem("community:family_events", _("Meetings and outings"), "ball"),
+    FamilyNavItem("evaluation:family_surveys", _("Questions for your children"), "book"),
 )
 
 
