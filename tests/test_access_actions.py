@@ -118,3 +118,15 @@ def test_renewing_the_calendar_link_replaces_ones_own_only(client, alice, victor
     assert CalendarToken.objects.get(user=victor.user).token == victor_before
     assert client.get(f"/community/calendar/{alice_before}.ics").status_code == 404
     assert client.get(f"/community/calendar/{victor_before}.ics").status_code == 200
+
+
+def test_a_mediator_is_shown_only_the_follow_up_links_they_may_use(client, bob, north):
+    from django.urls import reverse
+
+    client.force_login(bob)
+    page = client.get(reverse("matches:matches", args=["north"])).content.decode()
+    for name in ("matches:matches", "mediation:cases"):
+        assert f'href="{reverse(name, args=["north"])}"' in page
+    for name in ("matches:dashboard", "matches:matching", "matches:proposals",
+                 "matches:checkins_overdue"):
+        assert f'href="{reverse(name, args=["north"])}"' not in page, name
