@@ -105,6 +105,9 @@ PAGES: dict[str, Visit] = {
     "familypages:home": Visit("family", TOKEN),
     "matches:family_proposal": Visit("family", TOKEN),
     "matches:family_checkin": Visit("family", TOKEN),  # sends it to the check-in due
+    "evaluation:family_surveys": Visit("family", TOKEN),
+    "evaluation:family_survey_answer": Visit("family", lambda d: {
+        "token": d["link"], "child": d["child"].pk, "wave": "start"}),
     "matches:family_checkin_answer": Visit("family", lambda d: {
         "token": d["link"], "pk": d["family_checkin"].pk}),
     "matches:family_help": Visit("family", TOKEN),
@@ -203,6 +206,9 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
                                    data={})
     waiting = (FamilyHousehold.objects.filter(programme=north, status="waiting")
                .exclude(pk=family.pk).first())
+    from voisins.privacy.services import consent_give
+
+    consent_give(household=family, purpose="surveys")  # its children's questionnaires
     return {
         "family": family, "volunteer": victor, "match": live_match, "run": run, "case": case,
         "other_volunteer": VolunteerHousehold.objects.filter(programme=north).exclude(

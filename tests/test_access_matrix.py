@@ -124,6 +124,10 @@ PAGES: dict[str, Row] = {
     "matches:family_checkin_answer": Row({p: 200 for p in PERSONAS}, lambda d: {
         "token": d["link"], "pk": d["checkin"].pk}),
     "matches:family_help": Row({p: 200 for p in PERSONAS}, LINK),
+    # The children's questionnaires, answered at home through the family's link.
+    "evaluation:family_surveys": Row({p: 200 for p in PERSONAS}, LINK),
+    "evaluation:family_survey_answer": Row({p: 200 for p in PERSONAS}, lambda d: {
+        "token": d["link"], "child": d["child"].pk, "wave": "start"}),
     # A volunteer's check-in link from its e-mail.
     "matches:checkin_link": Row({p: 200 for p in PERSONAS},
                                 lambda d: {"token": d["checkin_token"]}),
@@ -427,6 +431,7 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
 
     return _journey_records(north, alice, rita, victor, volunteer) | {
         "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
+        "survey_consent": consent_give(household=family, purpose="surveys", recorded_by=alice),
         "category": north.service_categories.get(code="together"),
         "membership": bob.memberships.get(programme=north),
         "child": family.members.get(kind="child"),
@@ -545,6 +550,8 @@ NEVER_SEEN = {
 }
 # Pages reached by a secret link show what the link's holder may see, whoever uses it.
 LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family",
+               "evaluation:family_surveys": "family",
+               "evaluation:family_survey_answer": "family",
                "matches:family_checkin": "family", "matches:family_checkin_answer": "family",
                "matches:family_help": "family", "matches:checkin_link": "victor",
                "evaluation:feedback": "victor", "community:calendar": "victor"}
