@@ -5,8 +5,8 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 from lifelines import KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 

@@ -1,5 +1,6 @@
 """What every API module shares: safe text types, error bodies, paging, access helpers."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -145,6 +146,16 @@ def refused(exc: DjangoValidationError, fields: Any = (),
 
 def body_fields(schema: Any) -> set[str]:
     return set(schema.model_fields)
+
+
+def apply[R](action: Callable[[], R], schema: Any = None,
+             rename: dict[str, str] | None = None) -> R:
+    """Run a service call for an operation; its refusal becomes the API's answer
+    (see :func:`refused`), naming the fields of `schema` the request sent."""
+    try:
+        return action()
+    except DjangoValidationError as exc:
+        raise refused(exc, body_fields(schema) if schema else (), rename) from None
 
 
 def programme_for(request: HttpRequest, slug: str, action: str) -> Programme:

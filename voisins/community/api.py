@@ -23,6 +23,7 @@ from voisins.api.common import (
     Page,
     PageQuery,
     Text,
+    apply,
     body_fields,
     paginate,
     programme_for,
@@ -153,12 +154,6 @@ def _event(request: HttpRequest, event_id: int) -> Event:
         "manage_events", pk=access.as_pk(event_id))
 
 
-def _apply(action: Any, schema: Any = None) -> Any:
-    try:
-        return action()
-    except ValidationError as exc:
-        raise refused(exc, body_fields(schema) if schema else ()) from None
-
 
 @router.get("/programmes/{slug}/events", response={200: Page[EventOut], **ERRORS},
             operation_id="list_events", summary="List the events of a programme")
@@ -179,7 +174,7 @@ def list_events(request: HttpRequest, slug: str, filters: Query[EventFilters],
              operation_id="create_event", summary="Plan an event")
 def create_event(request: HttpRequest, slug: str, payload: EventIn):
     programme = programme_for(request, slug, "manage_events")
-    event = _apply(lambda: services.event_create(programme=programme, by=request.user,
+    event = apply(lambda: services.event_create(programme=programme, by=request.user,
                                                  **payload.dict()), EventIn)
     return Status(201, _event(request, event.pk))
 
@@ -195,7 +190,7 @@ def get_event(request: HttpRequest, event_id: int):
             summary="Change the number of places; added places go to the waiting list")
 def update_event_capacity(request: HttpRequest, event_id: int, payload: CapacityIn):
     event = _event(request, event_id)
-    _apply(lambda: services.event_update_capacity(event=event, capacity=payload.capacity),
+    apply(lambda: services.event_update_capacity(event=event, capacity=payload.capacity),
            CapacityIn)
     return _event(request, event.pk)
 
@@ -260,5 +255,5 @@ def list_my_invitations(request: HttpRequest, paging: Query[PageQuery]):
                          "when someone cancels.")
 def answer_my_invitation(request: HttpRequest, invitation_id: int, payload: RsvpIn):
     invitation = access.own_invitation_or_404(request.user, invitation_id)
-    _apply(lambda: services.invitation_respond(invitation=invitation, going=payload.going))
+    apply(lambda: services.invitation_respond(invitation=invitation, going=payload.going))
     return access.own_invitation_or_404(request.user, invitation.pk, _mine(request))

@@ -26,6 +26,7 @@ from voisins.api.common import (
     Page,
     PageQuery,
     Text,
+    apply,
     body_fields,
     paginate,
     programme_for,
@@ -362,12 +363,6 @@ def _checkin_detail(request: HttpRequest, checkin: CheckIn) -> CheckIn:
     return checkin
 
 
-def _apply(action: Any, schema: Any = None, rename: dict[str, str] | None = None) -> Any:
-    try:
-        return action()
-    except ValidationError as exc:
-        raise refused(exc, body_fields(schema) if schema else (), rename) from None
-
 
 # --- Matching runs ---------------------------------------------------------------------------
 
@@ -419,7 +414,7 @@ def create_proposal(request: HttpRequest, slug: str, payload: ProposalIn):
         problems["volunteer"] = _("No such volunteer household in this programme.")
     if problems:
         raise refused(ValidationError(problems), body_fields(ProposalIn), rename)
-    proposal = _apply(lambda: services.proposal_pick(family=family, volunteer=volunteer,
+    proposal = apply(lambda: services.proposal_pick(family=family, volunteer=volunteer,
                                                      by=request.user), ProposalIn, rename)
     return Status(201, _proposal(request, proposal.pk))
 
@@ -437,7 +432,7 @@ def get_proposal(request: HttpRequest, proposal_id: int):
 def update_proposal(request: HttpRequest, proposal_id: int, payload: ProposalPatch):
     proposal = _proposal(request, proposal_id)
     changes = payload.dict(exclude_unset=True)
-    _apply(lambda: services.proposal_update(
+    apply(lambda: services.proposal_update(
         proposal=proposal, note=changes.get("note", proposal.note) or "",
         expires_at=changes.get("expires_at", proposal.expires_at), by=request.user),
         ProposalPatch)
@@ -450,7 +445,7 @@ def update_proposal(request: HttpRequest, proposal_id: int, payload: ProposalPat
              summary="Send a reviewed proposal to both households")
 def send_proposal(request: HttpRequest, proposal_id: int):
     proposal = _proposal(request, proposal_id)
-    _apply(lambda: services.proposal_send(proposal=proposal, by=request.user))
+    apply(lambda: services.proposal_send(proposal=proposal, by=request.user))
     return _proposal(request, proposal.pk)
 
 
@@ -459,7 +454,7 @@ def send_proposal(request: HttpRequest, proposal_id: int):
              operation_id="discard_proposal", summary="Drop an open proposal")
 def discard_proposal(request: HttpRequest, proposal_id: int):
     proposal = _proposal(request, proposal_id)
-    _apply(lambda: services.proposal_discard(proposal=proposal, by=request.user))
+    apply(lambda: services.proposal_discard(proposal=proposal, by=request.user))
     return _proposal(request, proposal.pk)
 
 
@@ -472,7 +467,7 @@ def discard_proposal(request: HttpRequest, proposal_id: int):
                          "household never gets more families than it offered.")
 def record_family_answer(request: HttpRequest, proposal_id: int, payload: AnswerIn):
     proposal = _proposal(request, proposal_id)
-    _apply(lambda: services.proposal_answer(
+    apply(lambda: services.proposal_answer(
         proposal=proposal, side=Side.FAMILY, accept=payload.accept, reason=payload.reason,
         comment=payload.comment, by=request.user), AnswerIn)
     return _proposal(request, proposal.pk)
@@ -500,7 +495,7 @@ def get_match(request: HttpRequest, match_id: int):
 def _match_write(request: HttpRequest, match_id: int, action: Any, schema: Any = None,
                  rename: dict[str, str] | None = None) -> Match:
     match = _match(request, match_id, "manage_matches")
-    _apply(lambda: action(match), schema, rename)
+    apply(lambda: action(match), schema, rename)
     return _match(request, match.pk, "manage_matches")
 
 
@@ -574,7 +569,7 @@ def assign_match_mediator(request: HttpRequest, match_id: int, payload: Mediator
                      "told")
 def pause_programme(request: HttpRequest, slug: str, payload: ProgrammePauseIn):
     programme = programme_for(request, slug, "manage_matches")
-    pause = _apply(lambda: services.programme_pause_all(
+    pause = apply(lambda: services.programme_pause_all(
         programme=programme, message=payload.message, by=request.user), ProgrammePauseIn)
     return Status(201, pause)
 
@@ -585,7 +580,7 @@ def pause_programme(request: HttpRequest, slug: str, payload: ProgrammePauseIn):
              summary="Resume the matches the programme pause had paused")
 def resume_programme(request: HttpRequest, slug: str):
     programme = programme_for(request, slug, "manage_matches")
-    return _apply(lambda: services.programme_resume_all(programme=programme, by=request.user))
+    return apply(lambda: services.programme_resume_all(programme=programme, by=request.user))
 
 
 # --- Check-ins -------------------------------------------------------------------------------
@@ -616,7 +611,7 @@ def get_checkin(request: HttpRequest, checkin_id: int):
                          "rating or a worry flags the match.")
 def record_checkin_answer(request: HttpRequest, checkin_id: int, payload: CheckInAnswerIn):
     checkin = access.checkin_or_404(request.user, checkin_id, "manage_matches")
-    answered = _apply(lambda: services.checkin_answer(checkin=checkin, by=request.user,
+    answered = apply(lambda: services.checkin_answer(checkin=checkin, by=request.user,
                                                       **payload.dict()), CheckInAnswerIn)
     return _checkin_detail(request, answered)
 
@@ -639,7 +634,7 @@ def list_my_proposals(request: HttpRequest, paging: Query[PageQuery]):
              summary="Your household says yes or no to a proposed family")
 def answer_my_proposal(request: HttpRequest, proposal_id: int, payload: AnswerIn):
     proposal = access.own_proposal_or_404(request.user, proposal_id)
-    _apply(lambda: services.proposal_answer(
+    apply(lambda: services.proposal_answer(
         proposal=proposal, side=Side.VOLUNTEER, accept=payload.accept, reason=payload.reason,
         comment=payload.comment, by=request.user), AnswerIn)
     return access.own_proposal_or_404(request.user, proposal.pk, Proposal.objects.select_related(
@@ -660,7 +655,7 @@ def list_my_checkins(request: HttpRequest, paging: Query[PageQuery]):
 def answer_my_checkin(request: HttpRequest, checkin_id: int, payload: CheckInAnswerIn):
     checkin = access.own_checkin_or_404(request.user, checkin_id,
                                         CheckIn.objects.select_related("match__family"))
-    _apply(lambda: services.checkin_answer(checkin=checkin, by=request.user,
+    apply(lambda: services.checkin_answer(checkin=checkin, by=request.user,
                                            **payload.dict()), CheckInAnswerIn)
     return checkin
 

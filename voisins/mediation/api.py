@@ -27,6 +27,7 @@ from voisins.api.common import (
     Page,
     PageQuery,
     Text,
+    apply,
     body_fields,
     paginate,
     programme_for,
@@ -158,12 +159,6 @@ def _read(request: HttpRequest, case: Case) -> Case:
     return case
 
 
-def _apply(action: Any, schema: Any = None, rename: dict[str, str] | None = None) -> Any:
-    try:
-        return action()
-    except ValidationError as exc:
-        raise refused(exc, body_fields(schema) if schema else (), rename) from None
-
 
 @router.get("/programmes/{slug}/cases", response={200: Page[CaseItem], **ERRORS},
             operation_id="list_cases",
@@ -191,7 +186,7 @@ def open_case(request: HttpRequest, slug: str, payload: CaseIn):
         if match is None:
             raise refused(ValidationError({"match_id": _("No such match.")}),
                           body_fields(CaseIn))
-    case = _apply(lambda: services.case_open(
+    case = apply(lambda: services.case_open(
         programme=programme, kind=payload.kind, summary=payload.summary,
         opened_by=OpenedBy.STAFF, by=request.user, match=match), CaseIn,
         {"match": "match_id"})
@@ -210,7 +205,7 @@ def get_case(request: HttpRequest, case_id: int):
              summary="Add a note, an action or a logged phone call to a case")
 def add_case_note(request: HttpRequest, case_id: int, payload: NoteIn):
     case = _case(request, case_id)
-    note = _apply(lambda: services.case_add_note(case=case, by=request.user,
+    note = apply(lambda: services.case_add_note(case=case, by=request.user,
                                                  **payload.dict()), NoteIn)
     return Status(201, note)
 
@@ -227,7 +222,7 @@ def assign_case(request: HttpRequest, case_id: int, payload: AssignIn):
         if mediator is None:
             raise refused(ValidationError({"assigned_to_id": _(
                 "Choose a mediator or coordinator of this programme.")}), body_fields(AssignIn))
-    _apply(lambda: services.case_assign(case=case, mediator=mediator, by=request.user),
+    apply(lambda: services.case_assign(case=case, mediator=mediator, by=request.user),
            AssignIn, {"assigned_to": "assigned_to_id"})
     return _read(request, _case(request, case.pk))
 
@@ -237,7 +232,7 @@ def assign_case(request: HttpRequest, case_id: int, payload: AssignIn):
              summary="Close a case with what was agreed; open callbacks are cancelled")
 def resolve_case(request: HttpRequest, case_id: int, payload: ResolveIn):
     case = _case(request, case_id)
-    _apply(lambda: services.case_resolve(case=case, resolution=payload.resolution,
+    apply(lambda: services.case_resolve(case=case, resolution=payload.resolution,
                                          by=request.user), ResolveIn)
     return _read(request, _case(request, case.pk))
 
@@ -251,5 +246,5 @@ def complete_callback(request: HttpRequest, case_id: int, callback_id: int,
     callback = case.callbacks.filter(pk=access.as_pk(callback_id)).first()
     if callback is None:
         raise Http404
-    return _apply(lambda: services.callback_done(callback=callback, by=request.user,
+    return apply(lambda: services.callback_done(callback=callback, by=request.user,
                                                  **payload.dict()), CallbackDoneIn)
