@@ -374,10 +374,26 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
             "event": event}
 
 
-def pytest_collection_modifyitems(config, items):
-    """Tests that open many database connections at once (50 threads on PostgreSQL) run
-    one after the other on one xdist worker (``--dist loadgroup``): two at the same time
-    would go over PostgreSQL's 100 connections."""
-    for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(pytest.mark.xdist_group("many-connections"))
+@pytest.fixture(autouse=True)
+def _many_connections_one_at_a_time(request):
+    """Tests that open many database connections at once (50 threads on PostgreSQL) take
+    turns across xdist workers: two at the same time would go over PostgreSQL's 100
+    connections. (A file lock: pytest-xdist's --dist loadgroup does not group tests
+    under pytest 9.)"""
+    if request.node.get_closest_marker("postgres") is None:
+        yield
+        return
+    import fcntl
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("NAME", "db")
+    lock = Path(tempfile.gettempdir()) / f"voisins-tests-{Path(str(name)).name}.lock"
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

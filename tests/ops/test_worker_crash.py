@@ -20,7 +20,7 @@ from voisins.households.services import family_create, volunteer_create
 from voisins.matches import tasks
 from voisins.matches.models import CheckIn, MatchingRun, Notification, Proposal
 
-from ..conftest import family_data, volunteer_data
+from ..conftest import agreed_to_matching, family_data, volunteer_data
 from .conftest import blocked_on_a_lock, matches_with_checkins_due, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -110,6 +110,7 @@ def test_a_matching_run_killed_half_way_stores_its_proposals_once(north, alice,
                 for i in range(3)]
     volunteers = [volunteer_create(programme=north, **volunteer_data(contact_first_name=f"V{i}"))
                   for i in range(3)]
+    agreed_to_matching(*families, *volunteers)  # batch matching sees only those who agreed
     with override_settings(TASKS=DATABASE_TASKS):
         from voisins.matches.services import matching_run_start
 

@@ -165,7 +165,7 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
     }
     from voisins.workspace.selectors import counts_in_one_query
 
-    counts = counts_in_one_query(lists)
+    counts = counts_in_one_query(programme, lists)
     return {"lists": {k: list(v[:20]) for k, v in lists.items()}, "counts": counts}
 
 

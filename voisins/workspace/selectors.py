@@ -75,16 +75,18 @@ def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
         "checkins": lambda: matches.checkins_overdue(programme),
         "cases": lambda: cases_visible(programme, user).filter(status="open"),
     }
-    return counts_in_one_query({key: lists[key]() for key in keys if key in lists})
+    return counts_in_one_query(programme, {key: lists[key]() for key in keys if key in lists})
 
 
-def counts_in_one_query(querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """``{name: queryset.count()}`` for every queryset, in a single SQL query."""
+def counts_in_one_query(programme: Programme, querysets: dict[str, QuerySet]
+                        ) -> dict[str, int]:
+    """``{name: queryset.count()}`` for every queryset, in a single SQL query (the counts
+    as sub-queries of the programme's own row, found by its key)."""
     if not querysets:
         return {}
     # Prefixed: an annotation may not take the name of a field of Programme ("proposals").
     wanted = {f"n_{key}": _count(queryset) for key, queryset in querysets.items()}
-    row = Programme.objects.values(**wanted)[:1].get()
+    row = Programme.objects.filter(pk=programme.pk).order_by().values(**wanted).get()
     return {key.removeprefix("n_"): n for key, n in row.items()}
 
 
