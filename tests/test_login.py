@@ -44,3 +44,26 @@ def test_nobody_can_sign_up_on_their_own(client, db):
 def test_the_login_page_speaks_french_by_default(client, db):
     body = client.get("/accounts/login/").content.decode()
     assert 'lang="fr"' in body
+
+
+def test_production_hashes_use_owasp_argon2id_costs_and_upgrade_older_hashes(client, alice):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+
+    from voisins import settings as production
+
+    from .conftest import PASSWORD
+
+    with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
+        # A hash made with Django's own Argon2 costs (before this setting) still logs in…
+        alice.password = Argon2PasswordHasher().encode(PASSWORD, "0123456789abcdef")
+        alice.save(update_fields=["password"])
+        assert "m=102400,t=2,p=8" in alice.password
+        response = client.post("/accounts/login/", {"login": alice.email,
+                                                    "password": PASSWORD})
+        assert response.status_code == 302
+        # …and is rewritten with OWASP's costs.
+        alice.refresh_from_db()
+        assert alice.password.startswith("argon2$argon2id$")
+        assert "m=19456,t=2,p=1" in alice.password
+        assert make_password("another-long-secret").startswith(
+            "argon2$argon2id$v=19$m=19456,t=2,p=1$")
