@@ -212,7 +212,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "voisins.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -416,6 +416,8 @@ STATICFILES_DIRS.append(
 # The account's own language choice comes after authentication is known.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "voisins.workspace.middleware.UserLanguageMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("voisins.workspace.middleware.UserLanguageMiddleware") + 1,
+                  "voisins.workspace.middleware.NavCountsMiddleware")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "voisins.workspace.context_processors.shell")
 VOISINS.update({

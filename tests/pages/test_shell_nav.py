@@ -112,3 +112,83 @@ def test_the_entry_with_filters_is_current_only_with_them(client, alice, north):
     assert f'<a href="{url}?status=waiting" aria-current="page">' in html
     html = client.get(url, **EN).content.decode()
     assert 'aria-current="page"' not in html.split('aria-label="Main"')[1].split("</nav>")[0]
+
+
+def test_the_counts_are_kept_until_something_is_written(alice, north,
+                                                        django_assert_num_queries):
+    from voisins.households.models import FamilyHousehold
+    from voisins.households.services import family_create
+    from voisins.workspace.selectors import cached_nav_counts
+
+    from ..conftest import family_data
+
+    keys = ["waiting", "proposals", "attention", "checkins", "cases"]
+    first = cached_nav_counts(north, alice, keys)
+    with django_assert_num_queries(0):
+        assert cached_nav_counts(north, alice, keys) == first
+    # A family saved (here without any request): counted at once.
+    family_create(programme=north, **family_data(contact_first_name="Nour"))
+    assert cached_nav_counts(north, alice, keys)["waiting"] == first["waiting"] + 1
+    # A bulk update sends no signal: the counts stay until a request writes…
+    FamilyHousehold.objects.filter(programme=north).update(status="matched")
+    assert cached_nav_counts(north, alice, keys)["waiting"] == first["waiting"] + 1
+
+
+def test_a_request_that_writes_makes_every_page_count_again(client, alice, north):
+    from voisins.households.models import FamilyHousehold
+    from voisins.households.services import family_create
+    from voisins.workspace.selectors import cached_nav_counts
+
+    from ..conftest import family_data
+
+    family_create(programme=north, **family_data(contact_first_name="Nour"))
+    assert cached_nav_counts(north, alice, ["waiting"]) == {"waiting": 1}
+    FamilyHousehold.objects.filter(programme=north).update(status="matched")
+    client.force_login(alice)
+    # Any form sent, even one refused, may have changed rows in bulk.
+    client.post(reverse("staff:settings", args=["north"]), {}, **EN)
+    assert cached_nav_counts(north, alice, ["waiting"]) == {"waiting": 0}
+
+
+def test_a_finished_task_makes_every_page_count_again(alice, north):
+    from voisins.households.models import FamilyHousehold
+    from voisins.households.services import family_create
+    from voisins.ops.tasks import prune_finished_tasks
+    from voisins.workspace.selectors import cached_nav_counts
+
+    from ..conftest import family_data
+
+    family_create(programme=north, **family_data(contact_first_name="Nour"))
+    assert cached_nav_counts(north, alice, ["waiting"]) == {"waiting": 1}
+    FamilyHousehold.objects.filter(programme=north).update(status="matched")
+    # (Here the task runs at once, in this process; a worker's tasks send the same signal.)
+    prune_finished_tasks.enqueue()
+    assert cached_nav_counts(north, alice, ["waiting"]) == {"waiting": 0}
+
+
+def test_each_user_has_their_own_counts(alice, bob, north, live_match):
+    from voisins.matches.models import Match
+    from voisins.workspace.selectors import cached_nav_counts
+
+    Match.objects.filter(pk=live_match.pk).update(needs_attention=True,
+                                                  attention_reasons=["worry"])
+    assert cached_nav_counts(north, alice, ["attention"]) == {"attention": 1}
+    # The mediator is assigned nothing: the coordinator's figure is not theirs.
+    assert cached_nav_counts(north, bob, ["attention"]) == {"attention": 0}
+
+
+def test_with_the_cache_away_pages_still_count_and_forms_still_save(client, alice, north,
+                                                                    monkeypatch):
+    from voisins.workspace import selectors
+
+    class Away:
+        def __getattr__(self, name):
+            def refuse(*args, **kwargs):
+                raise ConnectionError("Redis stopped")
+            return refuse
+
+    monkeypatch.setattr(selectors, "cache", Away())
+    assert selectors.cached_nav_counts(north, alice, ["waiting"]) == {"waiting": 0}
+    selectors.nav_counts_changed()  # no exception: the write goes on
+    client.force_login(alice)
+    assert client.get(reverse("staff:programme", args=["north"]), **EN).status_code == 200

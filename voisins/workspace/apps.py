@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class WorkspaceConfig(AppConfig):
     name = "voisins.workspace"
     verbose_name = _("Workspace shell")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from django.tasks.signals import task_finished
+
+        from .selectors import nav_counts_changed
+
+        # What the navigation counts are made of (see selectors.nav_counts). Bulk updates
+        # send no signal: NavCountsMiddleware and the counts' lifetime cover those.
+        for label in ("households.FamilyHousehold", "matches.Proposal", "matches.Match",
+                      "matches.CheckIn", "mediation.Case", "programmes.Membership"):
+            post_save.connect(nav_counts_changed, sender=label,
+                              dispatch_uid=f"nav-counts-save-{label}")
+            post_delete.connect(nav_counts_changed, sender=label,
+                                dispatch_uid=f"nav-counts-delete-{label}")
+        task_finished.connect(nav_counts_changed, dispatch_uid="nav-counts-task")

@@ -62,7 +62,8 @@ def _is_current(url: str, query: str, here: str) -> bool:
 def nav_for(user, programme, current_path: str = "") -> list[dict]:
     """The entries `user` may follow in `programme`: URL, label, whether it is the current
     page (`current_path` may carry a query string), and how many items wait there (None
-    when the entry has no count). The counts cost one query together."""
+    when the entry has no count). The counts cost one query together, none while they
+    are in the cache."""
     if programme is None:
         return []
     items = []
@@ -74,7 +75,8 @@ def nav_for(user, programme, current_path: str = "") -> list[dict]:
             continue
         items.append({"url": url + item.query, "label": item.label, "key": item.count,
                       "current": _is_current(url, item.query, current_path)})
-    counts = selectors.nav_counts(programme, user, [i["key"] for i in items if i["key"]])
+    counts = selectors.cached_nav_counts(programme, user,
+                                         [i["key"] for i in items if i["key"]])
     for entry in items:
         entry["count"] = counts.get(entry.pop("key"))
     return items

@@ -1,7 +1,10 @@
 """Reads of the workspace shell: filtered pages of a list, the global search."""
 
+import logging
 from math import asin, cos, radians, sin, sqrt
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, F, Func, IntegerField, Max, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -76,6 +79,47 @@ def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
         "cases": lambda: cases_visible(programme, user).filter(status="open"),
     }
     return counts_in_one_query(programme, {key: lists[key]() for key in keys if key in lists})
+
+
+# Navigation counts are kept this long at most; any write (a saved family, proposal, match,
+# check-in, case or membership, a form sent, a task finished) makes every page count again.
+NAV_COUNTS_SECONDS = 60
+_NAV_VERSION = "voisins:nav-counts:version"
+logger = logging.getLogger(__name__)
+
+
+def nav_counts_changed(**_signal) -> None:
+    """Some navigation count may have changed: every page counts again from now on.
+
+    (Also a signal receiver, hence the keyword arguments it ignores.)"""
+    try:
+        cache.set(_NAV_VERSION, uuid4().hex, None)
+    except Exception:  # the cache is a saving, never a reason to fail a write
+        logger.warning("navigation counts: the cache does not answer")
+
+
+def cached_nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
+    """`nav_counts`, kept in the cache for the same user and programme until a write.
+
+    Every staff page shows the counts, and counting the overdue check-ins of a large
+    programme reads thousands of index entries: a coordinator going from list to list
+    should not count them again each time. Only numbers are kept, under the user's id.
+    With the cache away (Redis stopped), the page counts as if nothing were kept.
+    """
+    try:
+        version = cache.get_or_set(_NAV_VERSION, uuid4().hex, None)
+        key = f"voisins:nav-counts:{version}:{programme.pk}:{user.pk}:{','.join(keys)}"
+        counts = cache.get(key)
+    except Exception:
+        logger.warning("navigation counts: the cache does not answer")
+        return nav_counts(programme, user, keys)
+    if counts is None:
+        counts = nav_counts(programme, user, keys)
+        try:
+            cache.set(key, counts, NAV_COUNTS_SECONDS)
+        except Exception:
+            logger.warning("navigation counts: the cache does not answer")
+    return counts
 
 
 def counts_in_one_query(programme: Programme, querysets: dict[str, QuerySet]
