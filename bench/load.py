@@ -47,7 +47,6 @@ def env() -> dict[str, str]:
         "VOISINS_REQUIRE_MFA_ROLES": "",
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
-        # Many logins from one address in a minute: the simulated people.
         "PYTHONUNBUFFERED": "1",
     })
     if "DATABASE_URL" not in e:

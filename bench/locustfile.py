@@ -82,54 +82,79 @@ class Coordinator(HttpUser):
                         headers=self.api, name="API families")
 
 
+def next_person(kind: str, counter) -> dict | None:
+    """The next simulated person of `kind` who has not answered yet (None: all have)."""
+    i = next(counter)
+    return TARGETS[kind][i] if i < len(TARGETS[kind]) else None
+
+
 class Volunteer(HttpUser):
-    """A volunteer household: its page, then its answer to the proposal it received."""
+    """Volunteer households one after the other: each logs in, opens its page a few times
+    and answers the proposal it received; then the next one takes over (once every
+    volunteer with a proposal has answered, the last keeps opening its page)."""
 
     weight = 1
     wait_time = WAIT
+    VISITS = 3  # pages opened before answering
 
     def on_start(self):
-        me = TARGETS["volunteers"][next(_volunteers) % len(TARGETS["volunteers"])]
-        self.proposal = me["proposal"]
-        self.answered = False
+        self.me = None
+        self.next_volunteer()
+
+    def next_volunteer(self):
+        me = next_person("volunteers", _volunteers)
+        if me is None:
+            if self.me is not None:
+                return  # the last one stays
+            me = TARGETS["volunteers"][-1]  # more simulated volunteers than proposals
+        self.me, self.visits = me, 0
+        self.client.cookies.clear()
         login(self.client, me["email"], TARGETS["coordinator"]["password"])
 
     @task
     def home_and_answer(self):
         page = self.client.get("/me/", name="volunteer home")
-        if not self.answered and page.status_code == 200:
+        self.visits += 1
+        answer = f"/me/proposals/{self.me['proposal']}/answer/"
+        if self.visits >= self.VISITS and page.status_code == 200 and answer in page.text:
             token = CSRF.search(page.text)
-            self.client.post(f"/me/proposals/{self.proposal}/answer/", name="volunteer answers",
+            self.client.post(answer, name="volunteer answers",
                              data={"answer": "yes", "csrfmiddlewaretoken": token.group(1)},
                              headers={"Referer": page.url}, allow_redirects=False)
-            self.answered = True
+            self.next_volunteer()
 
 
 class Family(HttpUser):
-    """A family, through its personal link: the check-in form, answered once."""
+    """Families one after the other, through their personal links: each opens its home
+    page and its check-in, answers it, and sees its check-ins; then the next family (once
+    every family has answered, the last keeps opening its pages)."""
 
     weight = 1
     wait_time = WAIT
 
     def on_start(self):
-        self.mine = TARGETS["families"][next(_families) % len(TARGETS["families"])]
-        self.answered = False
+        self.mine, self.answered = next_person("families", _families), False
+        if self.mine is None:  # more simulated families than families to answer
+            self.mine, self.answered = TARGETS["families"][-1], True
 
     @task
     def checkin(self):
-        if self.answered:
-            # Answered: the family's page of check-ins says there is nothing more to do.
-            self.client.get(self.mine["checkins"], name="family check-ins")
-        else:
+        self.client.get(self.mine["home"], name="family home")
+        if not self.answered:
             page = self.client.get(self.mine["checkin"], name="family check-in")
             token = CSRF.search(page.text)
-            if token:
+            if token and 'name="rating"' in page.text:
                 self.client.post(self.mine["checkin"], name="family answers check-in",
                                  data={"rating": "4", "frequency": "fortnightly",
                                        "csrfmiddlewaretoken": token.group(1)},
                                  headers={"Referer": page.url})
+        # Answered: the family's page of check-ins says there is nothing more to do.
+        self.client.get(self.mine["checkins"], name="family check-ins")
+        following = next_person("families", _families)
+        if following is None:
             self.answered = True
-        self.client.get(self.mine["home"], name="family home")
+        else:
+            self.mine = following
 
 
 class Trivial(HttpUser):

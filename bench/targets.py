@@ -23,7 +23,7 @@ from voisins.familypages.services import family_page_url  # noqa: E402
 from voisins.households import demo  # noqa: E402
 from voisins.matches.models import CheckIn, Proposal  # noqa: E402
 
-MAX = 200
+MAX = 1000
 
 
 def main(slug: str, seed: int) -> None:
