@@ -208,3 +208,64 @@ def test_the_upload_page_refuses_another_file_type(client, alice, north):
     response = client.post("/staff/north/import/", {"kind": "families", "file": upload})
     assert response.status_code == 200
     assert "CSV" in response.content.decode()
+
+
+CONSENT_HEADER = FAMILY_HEADER + ["consents", "consent_date", "consent_given_by"]
+
+
+def test_consents_given_on_paper_are_recorded_with_their_date_and_who_agreed(north, alice):
+    from datetime import date
+
+    from voisins.gdpr.services import require_consent
+    from voisins.privacy.models import Consent, PrivacyNotice
+
+    PrivacyNotice.objects.create(programme=north, version="2023", text="…",
+                                 published_at="2023-01-01T00:00:00Z")
+    PrivacyNotice.objects.create(programme=north, version="2025", text="…",
+                                 published_at="2025-01-01T00:00:00Z")
+    rows = [GOOD_FAMILIES[0] + ["matching, share_contact", "15/03/2024", "Karim Haddad"],
+            GOOD_FAMILIES[1] + ["", "", ""]]
+    result = import_households(programme=north, kind="families", filename="f.csv", by=alice,
+                               upload=io.BytesIO(csv_bytes(CONSENT_HEADER, rows)))
+    assert result.ok, result.errors
+    amina = FamilyHousehold.objects.get(reference="F1")
+    consents = Consent.objects.filter(family=amina).order_by("purpose")
+    assert [c.purpose for c in consents] == ["matching", "share_contact"]
+    for consent in consents:
+        assert consent.given_at.date() == date(2024, 3, 15)
+        assert consent.given_by_name == "Karim Haddad" and consent.recorded_by == alice
+        assert consent.notice.version == "2023"  # the notice in force that day
+    require_consent(amina, "matching")  # may be matched without recording it again
+    assert not Consent.objects.filter(family__reference="F2").exists()
+
+
+@pytest.mark.parametrize(("cells", "column", "message"), [
+    (["matching, newsletter", "", ""], "consents", "Unknown consent purpose: newsletter."),
+    (["matching", "2999-01-01", ""], "consent_date", "cannot be given in the future"),
+    (["matching", "yesterday", ""], "consent_date", "Enter a valid date."),
+    (["", "2024-03-15", ""], "consent_date", "Say in the column consents what was agreed"),
+    (["", "", "Karim"], "consent_given_by", "Say in the column consents what was agreed"),
+])
+def test_bad_consent_cells_are_named_and_nothing_is_written(north, cells, column, message):
+    from django.utils import translation
+
+    from voisins.privacy.models import Consent
+
+    rows = [GOOD_FAMILIES[0] + ["matching", "", ""], GOOD_FAMILIES[1] + cells]
+    with translation.override("en"):
+        result = run(north, csv_bytes(CONSENT_HEADER, rows))
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, column)]
+    assert message in result.errors[0].message
+    assert not FamilyHousehold.objects.exists() and not Consent.objects.exists()
+
+
+def test_volunteers_bring_their_consents_too(north):
+    from voisins.privacy.models import Consent
+
+    header = ["first_name", "postcode", "languages", "offers", "availability", "consents"]
+    rows = [["Marie", "1050", "fr:native", "homework", "sat-am", "matching; photos"]]
+    result = run(north, csv_bytes(header, rows), kind="volunteers", filename="v.csv")
+    assert result.ok, result.errors
+    assert sorted(Consent.objects.filter(volunteer__isnull=False)
+                  .values_list("purpose", flat=True)) == ["matching", "photos"]

@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, BinaryIO
 
 from django import forms
@@ -234,6 +234,11 @@ class _HouseholdRow(forms.Form):
     radius_km = forms.FloatField(min_value=0.1, max_value=50, required=False)
     adults = forms.CharField(max_length=200, required=False)
     children = forms.CharField(max_length=300, required=False)
+    # What the household agreed to on paper (or by the intake form of a partner), so that
+    # an imported household can be matched without recording each consent again.
+    consents = forms.CharField(max_length=200, required=False)
+    consent_date = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    consent_given_by = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,6 +269,26 @@ class _HouseholdRow(forms.Form):
 
     def clean_children(self) -> list[dict[str, Any]]:
         return parse_people(self.cleaned_data["children"], MemberKind.CHILD)
+
+    def clean_consents(self) -> list[str]:
+        from voisins.privacy.models import ConsentPurpose
+
+        return parse_codes(self.cleaned_data["consents"], set(ConsentPurpose.values),
+                           _("consent purpose"))
+
+    def clean_consent_date(self) -> date | None:
+        given = self.cleaned_data["consent_date"]
+        if given is not None and given > timezone.localdate():
+            raise ValidationError(_("A consent cannot be given in the future."))
+        return given
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("consents"):
+            for column in ("consent_date", "consent_given_by"):
+                if data.get(column) and column not in self.errors:
+                    self.add_error(column, _("Say in the column consents what was agreed to."))
+        return data
 
 
 class FamilyRow(_HouseholdRow):
@@ -304,7 +329,16 @@ KINDS = {
 }
 
 
-def _build(kind: str, programme: Programme, data: dict[str, Any]) -> tuple[Any, list[dict]]:
+@dataclass
+class _Row:
+    household: Any
+    members: list[dict]
+    consents: list[str]
+    consent_given: datetime
+    consent_given_by: str
+
+
+def _build(kind: str, programme: Programme, data: dict[str, Any]) -> _Row:
     model, _form, default_status = KINDS[kind]
     place = find_postcode(programme.country, data["postcode"])
     assert place is not None  # checked by the form
@@ -334,7 +368,12 @@ def _build(kind: str, programme: Programme, data: dict[str, Any]) -> tuple[Any, 
         capacity = data["capacity"]
         fields.update(offers=data["offers"], motivation=data["motivation"],
                       capacity=1 if capacity is None else capacity)
-    return model(**fields), data["adults"] + data["children"]
+    given = data["consent_date"]
+    return _Row(model(**fields), data["adults"] + data["children"], data["consents"],
+                # A date only: noon that day, in the programme's time zone.
+                timezone.make_aware(datetime.combine(given, time(12))) if given
+                else timezone.now(),
+                data["consent_given_by"])
 
 
 def import_households(
@@ -347,7 +386,7 @@ def import_households(
     """
     model, row_form, _default_status = KINDS[kind]
     result = ImportResult()
-    built: list[tuple[Any, list[dict]]] = []
+    built: list[_Row] = []
     references: dict[str, int] = {}
     existing = set(
         model.objects.filter(programme=programme).exclude(reference="")
@@ -388,14 +427,14 @@ def import_households(
             continue
         if reference:
             references[reference] = number
-        household, members = _build(kind, programme, form.cleaned_data)
+        row_built = _build(kind, programme, form.cleaned_data)
         try:
-            household.full_clean(exclude=["programme"])
+            row_built.household.full_clean(exclude=["programme"])
         except ValidationError as exc:
             for column, messages in exc.message_dict.items():
                 result.errors.extend(RowError(number, column, m) for m in messages)
             continue
-        built.append((household, members))
+        built.append(row_built)
     if result.errors:
         return result
     _write(kind, built, by)
@@ -404,13 +443,26 @@ def import_households(
 
 
 @transaction.atomic
-def _write(kind: str, built: list[tuple[Any, list[dict]]], by: User | None) -> None:
+def _write(kind: str, built: list[_Row], by: User | None) -> None:
+    from voisins.privacy.models import Consent
+    from voisins.privacy.services import notice_at
+
     key = "family" if kind == "families" else "volunteer"
+    notices: dict[datetime, Any] = {}
     # Saved one by one (not bulk) so that every backend returns the primary keys and
-    # later audit hooks see each creation.
+    # the audit log sees each creation (consents included).
     members, changes = [], []
-    for household, people in built:
+    for row in built:
+        household, people = row.household, row.members
         household.save()
+        if row.consents and row.consent_given not in notices:
+            notices[row.consent_given] = notice_at(household.programme_id, row.consent_given)
+        for purpose in row.consents:
+            Consent.objects.create(programme_id=household.programme_id, purpose=purpose,
+                                   notice=notices[row.consent_given],
+                                   given_at=row.consent_given,
+                                   given_by_name=row.consent_given_by, recorded_by=by,
+                                   **{key: household})
         members.extend(Member(**person, **{key: household}) for person in people)
         changes.append(StatusChange(**{key: household}, from_status="",
                                     to_status=household.status, changed_by=by,

@@ -1,5 +1,7 @@
 """Writes on consent. Consent is given per purpose and withdrawn, never edited away."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,6 +13,12 @@ from .models import Consent, PrivacyNotice
 
 def current_notice(programme_id: int) -> PrivacyNotice | None:
     return PrivacyNotice.objects.filter(programme_id=programme_id).order_by("-published_at").first()
+
+
+def notice_at(programme_id: int, moment: datetime) -> PrivacyNotice | None:
+    """The notice in force at `moment` (None before the first one was published)."""
+    return (PrivacyNotice.objects.filter(programme_id=programme_id, published_at__lte=moment)
+            .order_by("-published_at").first())
 
 
 @transaction.atomic
