@@ -120,7 +120,9 @@ class Visit(models.Model):
     visited_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["programme", "campaign"], name="visit_programme_campaign")]
+        indexes = [models.Index(fields=["programme", "campaign"], name="visit_programme_campaign"),
+                   # The funnel of a period (evaluation.selectors.recruitment_funnel).
+                   models.Index(fields=["programme", "visited_at"], name="visit_programme_time")]
 
     def __str__(self) -> str:
         return f"visit {self.visited_at:%Y-%m-%d}"
