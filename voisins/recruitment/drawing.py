@@ -1,26 +1,35 @@
 """Pictures drawn on the server: the funnel chart (SVG, matplotlib), QR codes (segno),
 and the image shown when a public page is shared on social media (PNG)."""
 
+import functools
 import io
 import os
 import tempfile
 import threading
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-# matplotlib writes a font cache; give it a writable place and no GUI.
-os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "voisins-mpl"))
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402
-
-from .selectors import STAGES, FunnelRow  # noqa: E402
+from .selectors import STAGES, FunnelRow
 
 BRAND = "#0b5d57"
 COLOURS = ["#9cc9c4", "#5fa8a0", "#2f8a80", BRAND, "#06332f"]
 # matplotlib's text layout is not thread-safe; pages are drawn one at a time.
 _lock = threading.Lock()
+
+
+@functools.cache
+def _matplotlib() -> tuple[Any, Any]:
+    """matplotlib and its Figure, imported on the first drawing only (0.3 s that every web
+    process would otherwise pay at start-up, for pages most of them never draw)."""
+    # matplotlib writes a font cache; give it a writable place and no GUI.
+    os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "voisins-mpl"))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return matplotlib, Figure
 
 
 def funnel_svg(rows: list[FunnelRow], title: str) -> bytes:
@@ -29,6 +38,7 @@ def funnel_svg(rows: list[FunnelRow], title: str) -> bytes:
     chart is readable by screen readers and searchable."""
     rows = rows or [FunnelRow("none", _("no data yet"))]
     height = 1.2 + 0.9 * len(rows) * len(STAGES) * 0.32
+    matplotlib, Figure = _matplotlib()  # noqa: N806 (a class)
     with _lock, matplotlib.rc_context({"svg.fonttype": "none", "font.size": 10}):
         figure = Figure(figsize=(8, max(height, 2.5)))
         axes = figure.subplots()
@@ -55,6 +65,7 @@ def funnel_svg(rows: list[FunnelRow], title: str) -> bytes:
 
 def share_image_png(title: str, subtitle: str) -> bytes:
     """A 1200×630 image for Open Graph and Twitter cards with the programme's name."""
+    _matplotlib_module, Figure = _matplotlib()  # noqa: N806 (a class)
     with _lock:
         figure = Figure(figsize=(12, 6.3), dpi=100, facecolor=BRAND)
         figure.text(0.06, 0.62, title[:60], color="white", fontsize=44, weight="bold")
