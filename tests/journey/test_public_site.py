@@ -90,3 +90,23 @@ def test_a_news_post_of_another_programme_is_404(client, north, south, alice):
     post = services.news_post_create(programme=north, author=alice, language="fr",
                                      title="x", body="y")
     assert client.get(f"/p/south/news/{post.pk}/").status_code == 404
+
+
+def test_the_referral_button_shows_to_those_who_may_refer_and_visitors_only(
+        client, texts, rita, alice, victor):
+    from django.urls import reverse
+
+    form = reverse("recruitment:referral_new", args=["north"])
+    page = reverse("recruitment:public", args=["north"])
+    # A visitor is sent to log in by the form; a referrer and a coordinator reach it.
+    assert f'href="{form}"' in client.get(page, {"lang": "en"}).content.decode()
+    for user in (rita, alice):
+        client.force_login(user)
+        assert f'href="{form}"' in client.get(page, {"lang": "en"}).content.decode()
+        assert client.get(form).status_code == 200
+    # A volunteer household logged in would find no page there: it is told who refers.
+    client.force_login(victor.user)
+    html = client.get(page, {"lang": "en"}).content.decode()
+    assert f'href="{form}"' not in html
+    assert "Families are referred by the programme's partners" in html
+    assert 'href="#how-to-refer"' in html and 'id="how-to-refer"' in html

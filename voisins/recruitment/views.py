@@ -73,6 +73,10 @@ def public_home(request: HttpRequest, slug: str) -> HttpResponse:
     text = selectors.public_text(programme, language)
     return render(request, "recruitment/public_home.html", {
         "programme": programme, "language": language, "text": text,
+        # The referral form is for the programme's referrers and coordinators (anyone else
+        # logged in would find no page there); a visitor is asked to log in first.
+        "can_refer": (not request.user.is_authenticated
+                      or access.can(request.user, "refer_families", programme)),
         "posts": selectors.news_posts(programme, language)[:5],
         **_share(request, programme, language, request.path, programme.name,
                  text.tagline if text else programme.name),
