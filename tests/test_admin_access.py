@@ -150,19 +150,38 @@ def test_admin_forms_offer_only_ones_own_programmes_records(client, staff_charli
     assert TrainingSession.objects.count() == before + 1
 
 
-def test_a_staff_account_cannot_link_a_consent_to_another_programmes_family(
-        client, staff_charlie, north, south):
-    from voisins.privacy.models import Consent
+def test_nobody_writes_a_consent_or_rewrites_a_notice_in_the_admin(
+        client, staff_charlie, north):
+    from voisins.privacy.models import Consent, PrivacyNotice
+    from voisins.privacy.services import consent_give
 
-    client.force_login(staff_charlie)
-    north_family = FamilyHousehold.objects.filter(programme=north).first()
-    before = Consent.objects.count()
-    response = client.post(admin_url(Consent, "add"), {
-        "programme": south.pk, "purpose": "surveys", "family": north_family.pk,
-        "given_at_0": "2025-01-01", "given_at_1": "10:00"})
-    assert response.status_code == 200 and Consent.objects.count() == before
-    # Refused as a family he cannot choose, not only by the model's own check.
-    assert "family" in response.context["adminform"].form.errors
+    notice = PrivacyNotice.objects.create(programme=north, version="v1", text="Nous…")
+    family = FamilyHousehold.objects.filter(programme=north).first()
+    consent = consent_give(household=family, purpose="surveys")
+    root = User.objects.create_superuser(email="root@example.org", password="x" * 20)
+    for user in (staff_charlie, root):
+        client.force_login(user)
+        before = Consent.objects.count()
+        response = client.post(admin_url(Consent, "add"), {
+            "programme": north.pk, "purpose": "photos", "family": family.pk,
+            "given_at_0": "2025-01-01", "given_at_1": "10:00"})
+        assert response.status_code == 403 and Consent.objects.count() == before
+        change = reverse("admin:privacy_consent_change", args=[consent.pk])
+        if user.is_superuser:
+            assert client.get(change).status_code == 200  # read, not written
+        response = client.post(change, {"programme": north.pk, "purpose": "photos",
+                                        "family": family.pk, "given_at_0": "2020-01-01",
+                                        "given_at_1": "10:00"})
+        # Refused to the super-user; to the staff account, not even shown.
+        assert response.status_code == (403 if user.is_superuser else 302)
+        consent.refresh_from_db()
+        assert consent.purpose == "surveys"
+        # A published notice keeps the text people agreed to.
+        client.post(reverse("admin:privacy_privacynotice_change", args=[notice.pk]), {
+            "programme": north.pk, "version": "v1", "text": "Autre chose",
+            "published_at_0": "2025-01-01", "published_at_1": "10:00"})
+        notice.refresh_from_db()
+        assert notice.text == "Nous…"
 
 
 def test_the_admin_is_not_for_coordinators_daily_work(client, alice):
