@@ -334,7 +334,7 @@ class _Row:
     household: Any
     members: list[dict]
     consents: list[str]
-    consent_given: datetime
+    consent_given: datetime | None  # None: when the file is written
     consent_given_by: str
 
 
@@ -371,8 +371,7 @@ def _build(kind: str, programme: Programme, data: dict[str, Any]) -> _Row:
     given = data["consent_date"]
     return _Row(model(**fields), data["adults"] + data["children"], data["consents"],
                 # A date only: noon that day, in the programme's time zone.
-                timezone.make_aware(datetime.combine(given, time(12))) if given
-                else timezone.now(),
+                timezone.make_aware(datetime.combine(given, time(12))) if given else None,
                 data["consent_given_by"])
 
 
@@ -448,6 +447,7 @@ def _write(kind: str, built: list[_Row], by: User | None) -> None:
     from voisins.privacy.services import notice_at
 
     key = "family" if kind == "families" else "volunteer"
+    now = timezone.now()
     notices: dict[datetime, Any] = {}
     # Saved one by one (not bulk) so that every backend returns the primary keys and
     # the audit log sees each creation (consents included).
@@ -455,12 +455,12 @@ def _write(kind: str, built: list[_Row], by: User | None) -> None:
     for row in built:
         household, people = row.household, row.members
         household.save()
-        if row.consents and row.consent_given not in notices:
-            notices[row.consent_given] = notice_at(household.programme_id, row.consent_given)
+        given = row.consent_given or now
+        if row.consents and given not in notices:
+            notices[given] = notice_at(household.programme_id, given)
         for purpose in row.consents:
             Consent.objects.create(programme_id=household.programme_id, purpose=purpose,
-                                   notice=notices[row.consent_given],
-                                   given_at=row.consent_given,
+                                   notice=notices[given], given_at=given,
                                    given_by_name=row.consent_given_by, recorded_by=by,
                                    **{key: household})
         members.extend(Member(**person, **{key: household}) for person in people)
