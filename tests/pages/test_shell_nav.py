@@ -192,3 +192,21 @@ def test_with_the_cache_away_pages_still_count_and_forms_still_save(client, alic
     selectors.nav_counts_changed()  # no exception: the write goes on
     client.force_login(alice)
     assert client.get(reverse("staff:programme", args=["north"]), **EN).status_code == 200
+
+
+def test_the_follow_up_dashboard_counts_from_the_same_cache(alice, north, live_match):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from voisins.matches.models import Match
+    from voisins.matches.selectors import dashboard
+
+    first = dashboard(north, alice)
+    with CaptureQueriesContext(connection) as queries:
+        again = dashboard(north, alice)
+    assert again["counts"] == first["counts"]
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    match = Match.objects.get(pk=live_match.pk)
+    match.needs_attention, match.attention_reasons = True, ["worry"]
+    match.save()  # a saved match: counted again at once
+    assert dashboard(north, alice)["counts"]["attention"] == first["counts"]["attention"] + 1

@@ -163,9 +163,11 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
         "overdue": checkins_overdue(programme, today=today),
         "cases": cases_visible(programme, user).filter(status="open"),
     }
-    from voisins.workspace.selectors import counts_in_one_query
+    from voisins.workspace.selectors import cached_counts, counts_in_one_query
 
-    counts = counts_in_one_query(programme, lists)
+    # The same figures as the navigation's, kept in the cache the same way.
+    counts = cached_counts(programme, user, "follow-up",
+                           lambda: counts_in_one_query(programme, lists))
     return {"lists": {k: list(v[:20]) for k, v in lists.items()}, "counts": counts}
 
 

@@ -1,6 +1,7 @@
 """Reads of the workspace shell: filtered pages of a list, the global search."""
 
 import logging
+from collections.abc import Callable
 from math import asin, cos, radians, sin, sqrt
 from uuid import uuid4
 
@@ -98,28 +99,36 @@ def nav_counts_changed(**_signal) -> None:
         logger.warning("navigation counts: the cache does not answer")
 
 
-def cached_nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
-    """`nav_counts`, kept in the cache for the same user and programme until a write.
+def cached_counts(programme, user, name: str,
+                  compute: Callable[[], dict[str, int]]) -> dict[str, int]:
+    """The counts `compute()` gives, kept in the cache for the same user, programme and
+    `name` until a write (see nav_counts_changed) and NAV_COUNTS_SECONDS at most.
 
-    Every staff page shows the counts, and counting the overdue check-ins of a large
-    programme reads thousands of index entries: a coordinator going from list to list
-    should not count them again each time. Only numbers are kept, under the user's id.
-    With the cache away (Redis stopped), the page counts as if nothing were kept.
+    Every staff page shows the navigation's counts, and counting the overdue check-ins of
+    a large programme reads thousands of index entries: a coordinator going from list to
+    list should not count them again each time. Only numbers are kept, under the user's
+    id. With the cache away (Redis stopped), the page counts as if nothing were kept.
     """
     try:
         version = cache.get_or_set(_NAV_VERSION, uuid4().hex, None)
-        key = f"voisins:nav-counts:{version}:{programme.pk}:{user.pk}:{','.join(keys)}"
+        key = f"voisins:counts:{version}:{programme.pk}:{user.pk}:{name}"
         counts = cache.get(key)
     except Exception:
         logger.warning("navigation counts: the cache does not answer")
-        return nav_counts(programme, user, keys)
+        return compute()
     if counts is None:
-        counts = nav_counts(programme, user, keys)
+        counts = compute()
         try:
             cache.set(key, counts, NAV_COUNTS_SECONDS)
         except Exception:
             logger.warning("navigation counts: the cache does not answer")
     return counts
+
+
+def cached_nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
+    """`nav_counts`, kept in the cache (see cached_counts)."""
+    return cached_counts(programme, user, "nav:" + ",".join(keys),
+                         lambda: nav_counts(programme, user, keys))
 
 
 def counts_in_one_query(programme: Programme, querysets: dict[str, QuerySet]
