@@ -22,11 +22,15 @@ FAMILY_COLUMNS = ["reference", "first_name", "last_name", "gender", "email", "ph
                   "postcode", "languages", "availability", "radius_km", "adults", "children",
                   "needs", "arrival_date", "wishes", "page_language", "status"]
 VOLUNTEER_COLUMNS = FAMILY_COLUMNS[:12] + ["offers", "capacity", "motivation", "status"]
+CONSENT_COLUMNS = ["consents", "consent_date", "consent_given_by"]
+FAMILY_COLUMNS += CONSENT_COLUMNS
+VOLUNTEER_COLUMNS += CONSENT_COLUMNS
 
 # Cells: plausible values, arbitrary unicode, huge strings, empty, numbers as text.
 cells = st.one_of(
     st.sampled_from(["", "1030", "ar:native", "fr", "mon-pm", "homework:3", "2015:primary",
                      "waiting", "x" * 5000, "2024-02-30", "-1", "NaN", "٣", "\u202e",
+                     "matching, surveys", "photos;newsletter", "2024-03-15", "15/03/2099",
                      "=cmd|' /C calc'!A0"]),
     st.text(max_size=60),
     st.integers().map(str),
@@ -35,8 +39,10 @@ cells = st.one_of(
 
 
 def counts() -> tuple[int, ...]:
+    from voisins.privacy.models import Consent
+
     return (FamilyHousehold.objects.count(), VolunteerHousehold.objects.count(),
-            Member.objects.count(), StatusChange.objects.count())
+            Member.objects.count(), StatusChange.objects.count(), Consent.objects.count())
 
 
 def _csv(columns: list[str], rows: list[list[str]]) -> bytes:
