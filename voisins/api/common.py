@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from pydantic import AfterValidator, Field, StringConstraints
 
 from voisins import access
+from voisins.programmes.constants import LANGUAGE_NAMES
 from voisins.programmes.models import Programme
 
 
@@ -52,6 +53,10 @@ Moment = Annotated[datetime, AfterValidator(_moment)]
 Slug = Annotated[str, StringConstraints(max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")]
 LanguageCode = Annotated[str, StringConstraints(min_length=2, max_length=3,
                                                 pattern=r"^[a-z]{2,3}$")]
+# One of the languages Voisins names, or none (an interpreter's, a call's).
+LanguageOrNone = Literal[("", *LANGUAGE_NAMES)]  # type: ignore[valid-type]
+# The largest primary key: a bigger id in a body is refused by name, not by the database.
+MAX_ID = 2**63 - 1
 
 
 class Message(Schema):

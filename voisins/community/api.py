@@ -19,6 +19,7 @@ from voisins import access
 from voisins.api.common import (
     CONFLICT,
     ERRORS,
+    MAX_ID,
     Moment,
     Page,
     PageQuery,
@@ -38,7 +39,6 @@ router = Router(tags=["events"])
 Kind = Literal[tuple(EventKind.values)]  # type: ignore[valid-type]
 Answer = Literal[tuple(Rsvp.values)]  # type: ignore[valid-type]
 Group = Literal[selectors.INVITEE_GROUPS]  # type: ignore[valid-type]
-MAX_ID = 2**63 - 1
 
 
 class EventOut(Schema):

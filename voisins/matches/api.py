@@ -22,6 +22,8 @@ from voisins.accounts.models import User
 from voisins.api.common import (
     CONFLICT,
     ERRORS,
+    MAX_ID,
+    LanguageOrNone,
     Moment,
     Page,
     PageQuery,
@@ -33,7 +35,6 @@ from voisins.api.common import (
     refused,
 )
 from voisins.audit.services import audit_read
-from voisins.programmes.constants import LANGUAGE_NAMES
 
 from . import bridge, selectors, services
 from .models import CheckIn, Introduction, Match, MatchingRun, Proposal, Side
@@ -45,7 +46,6 @@ MatchStatus = Literal[tuple(Match.Status.values)]  # type: ignore[valid-type]
 MatchStatusFilter = Literal[("live", *Match.Status.values)]  # type: ignore[valid-type]
 EndReason = Literal[tuple(Match.EndReason.values)]  # type: ignore[valid-type]
 DeclineReasonOrNone = Literal[("", *Proposal.DeclineReason.values)]  # type: ignore[valid-type]
-LanguageOrNone = Literal[("", *LANGUAGE_NAMES)]  # type: ignore[valid-type]
 Frequency = Literal[tuple(CheckIn.Frequency.values)]  # type: ignore[valid-type]
 SideCode = Literal[tuple(Side.values)]  # type: ignore[valid-type]
 CheckInState = Literal["open", "overdue", "answered", "upcoming"]
@@ -118,14 +118,14 @@ class ProposalDetail(ProposalItem):
 
 class ProposalFilters(Schema):
     status: ProposalStatus | None = None
-    family_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    volunteer_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    run_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    family_id: int | None = Field(None, ge=1, le=MAX_ID)
+    volunteer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    run_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class ProposalIn(Schema):
-    family_id: int = Field(ge=1, le=2**63 - 1)
-    volunteer_id: int = Field(ge=1, le=2**63 - 1)
+    family_id: int = Field(ge=1, le=MAX_ID)
+    volunteer_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ProposalPatch(Schema):
@@ -237,9 +237,9 @@ class MatchDetail(MatchItem):
 class MatchFilters(Schema):
     status: MatchStatusFilter | None = Field(None, description="`live`: not ended.")
     needs_attention: bool | None = None
-    mediator_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    family_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    volunteer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    mediator_id: int | None = Field(None, ge=1, le=MAX_ID)
+    family_id: int | None = Field(None, ge=1, le=MAX_ID)
+    volunteer_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class IntroductionPlanIn(Schema):
@@ -266,7 +266,7 @@ class EndIn(Schema):
 
 
 class MediatorIn(Schema):
-    mediator_id: int | None = Field(ge=1, le=2**63 - 1, description="null: nobody.")
+    mediator_id: int | None = Field(ge=1, le=MAX_ID, description="null: nobody.")
 
 
 class ProgrammePauseIn(Schema):
@@ -286,7 +286,7 @@ class ProgrammePauseOut(Schema):
 
 
 class CheckInFilters(Schema):
-    match_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    match_id: int | None = Field(None, ge=1, le=MAX_ID)
     side: SideCode | None = None
     state: CheckInState | None = Field(
         None, description="open: due and still answerable; overdue: due, unanswered; "

@@ -24,6 +24,8 @@ from voisins.accounts.models import User
 from voisins.api.common import (
     CONFLICT,
     ERRORS,
+    MAX_ID,
+    LanguageOrNone,
     Page,
     PageQuery,
     Text,
@@ -35,7 +37,6 @@ from voisins.api.common import (
 )
 from voisins.audit.services import audit_read
 from voisins.matches.models import Match
-from voisins.programmes.constants import LANGUAGE_NAMES
 
 from . import selectors, services
 from .models import Callback, Case, CaseKind, CaseNote, OpenedBy
@@ -45,8 +46,6 @@ router = Router(tags=["mediation"])
 Kind = Literal[tuple(CaseKind.values)]  # type: ignore[valid-type]
 CaseStatus = Literal[tuple(Case.Status.values)]  # type: ignore[valid-type]
 NoteKind = Literal[tuple(CaseNote.Kind.values)]  # type: ignore[valid-type]
-LanguageOrNone = Literal[("", *LANGUAGE_NAMES)]  # type: ignore[valid-type]
-MAX_ID = 2**63 - 1
 
 CASE_CONTENT = selectors.CASE_CONTENT
 
