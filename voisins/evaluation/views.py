@@ -108,6 +108,25 @@ def survey_results_page(request: HttpRequest, slug: str) -> HttpResponse:
         "can_record": access.can(request.user, "record_surveys", prog)})
 
 
+def _record_answers(request: HttpRequest, form: SurveyForm, *, match: Match, child: Any,
+                    wave: str, language: str, by: Any = None
+                    ) -> tuple[bool, ValidationError | None]:
+    """Record a sent and valid questionnaire, with a message saying whether these answers
+    are kept or the first ones were: (True, None) once recorded, (False, the error to
+    show) when the service refused, (False, None) when there is nothing to record."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        _response, created = services.survey_record(
+            match=match, child=child, wave=wave, answers=form.answers(), language=language,
+            by=by)
+    except ValidationError as exc:
+        return False, exc
+    messages.success(request, _("Thank you! Your answers were saved.") if created
+                     else _("These answers were already given. The first answers are kept."))
+    return True, None
+
+
 @login_required
 def survey_answer_page(request: HttpRequest, slug: str, match: int, child: int,
                        wave: str) -> HttpResponse:
@@ -126,19 +145,10 @@ def survey_answer_page(request: HttpRequest, slug: str, match: int, child: int,
     band = age_band(member.birth_year, timezone.localdate())
     with translation.override(language):
         form = SurveyForm(request.POST or None, questions=questions_for(band) if band else [])
-        error = None
-        if request.method == "POST" and form.is_valid():
-            try:
-                _response, created = services.survey_record(
-                    match=the_match, child=member, wave=wave, answers=form.answers(),
-                    language=language, by=request.user)
-            except ValidationError as exc:
-                error = exc
-            else:
-                messages.success(request, _("Thank you! Your answers were saved.") if created
-                                 else _("These answers were already given. The first answers "
-                                        "are kept."))
-                return redirect("evaluation:surveys", slug=prog.slug)
+        saved, error = _record_answers(request, form, match=the_match, child=member,
+                                       wave=wave, language=language, by=request.user)
+        if saved:
+            return redirect("evaluation:surveys", slug=prog.slug)
     # The page is in the coordinator's language; the questionnaire in it, in the family's
     # ({% language %} in the template), marked with its own lang and dir.
     return render(request, "evaluation/survey_answer.html", {
@@ -176,19 +186,10 @@ def family_survey_answer_page(request: HttpRequest, token: str, child: int,
     if not due.consent or states[wave] != "open":
         return back
     form = SurveyForm(request.POST or None, questions=questions_for(band))
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _response, created = services.survey_record(
-                match=due.match, child=member, wave=wave, answers=form.answers(),
-                language=translation.get_language())
-        except ValidationError as exc:
-            error = exc
-        else:
-            messages.success(request, _("Thank you! Your answers were saved.") if created
-                             else _("These answers were already given. The first answers "
-                                    "are kept."))
-            return back
+    saved, error = _record_answers(request, form, match=due.match, child=member, wave=wave,
+                                   language=translation.get_language())
+    if saved:
+        return back
     return render(request, "evaluation/family_survey_answer.html", {
         "token": token, "child": member, "band": band, "wave": Wave(wave), "form": form,
         "error": error, "consent": True, "language": ""})
