@@ -389,8 +389,11 @@ def _many_connections_one_at_a_time(request):
 
     from django.conf import settings
 
-    name = settings.DATABASES["default"].get("NAME", "db")
-    lock = Path(tempfile.gettempdir()) / f"voisins-tests-{Path(str(name)).name}.lock"
+    # One lock per database server (its connections are what runs out), the same for
+    # every xdist worker: each worker's NAME is its own test database by now.
+    db = settings.DATABASES["default"]
+    server = f"{db.get('HOST') or 'local'}-{db.get('PORT') or 'default'}".replace("/", "_")
+    lock = Path(tempfile.gettempdir()) / f"voisins-tests-pg-{server}.lock"
     with open(lock, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
