@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import translation
 
 from voisins.households.services import family_create
@@ -12,6 +12,7 @@ from voisins.matches.models import Match, Proposal
 from voisins.matches.services import proposal_answer, proposal_send
 
 from .conftest import agreed_to_matching, family_data
+from .threads import in_parallel
 
 PARALLEL = 50
 
@@ -65,22 +66,14 @@ def test_fifty_parallel_acceptances_for_capacity_one_exactly_one_succeeds(north,
 
         c = Client(HTTP_ACCEPT_LANGUAGE="en")
         c.force_login(alice)
-        try:
-            barrier.wait(timeout=30)
-            response = c.post(f"/staff/north/proposals/{proposal.pk}/family-answer/",
-                              {"answer": "yes"}, follow=True)
-            ok = "The family&#x27;s answer is recorded." in response.content.decode()
-            with lock:
-                statuses.append(1 if ok else 0)
-        finally:
-            close_old_connections()
-            connection.close()
+        barrier.wait(timeout=30)
+        response = c.post(f"/staff/north/proposals/{proposal.pk}/family-answer/",
+                          {"answer": "yes"}, follow=True)
+        ok = "The family&#x27;s answer is recorded." in response.content.decode()
+        with lock:
+            statuses.append(1 if ok else 0)
 
-    threads = [threading.Thread(target=accept, args=(p,)) for p in proposals]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    in_parallel(accept, ((p,) for p in proposals), timeout=60)
     assert len(statuses) == PARALLEL
     assert sum(statuses) == 1
     assert Match.objects.filter(volunteer=volunteer).count() == 1
@@ -109,22 +102,14 @@ def test_fifty_parallel_acceptances_through_the_api_never_exceed_the_capacity(
     lock = threading.Lock()
 
     def accept(proposal: Proposal) -> None:
-        try:
-            barrier.wait(timeout=30)
-            response = Client().post(f"/api/v1/proposals/{proposal.pk}/family-answer",
-                                     data={"accept": True}, content_type="application/json",
-                                     **headers)
-            with lock:
-                statuses.append(response.status_code)
-        finally:
-            close_old_connections()
-            connection.close()
+        barrier.wait(timeout=30)
+        response = Client().post(f"/api/v1/proposals/{proposal.pk}/family-answer",
+                                 data={"accept": True}, content_type="application/json",
+                                 **headers)
+        with lock:
+            statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=accept, args=(p,)) for p in proposals]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=90)
+    in_parallel(accept, ((p,) for p in proposals), timeout=90)
     assert sorted(statuses) == [200] * 2 + [409] * (PARALLEL - 2)
     assert Match.objects.filter(volunteer=volunteer).count() == 2
     assert Proposal.objects.filter(volunteer=volunteer, status="sent").count() == PARALLEL - 2

@@ -9,10 +9,11 @@ tests run on PostgreSQL only (DATABASE_URL=postgres://…).
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from tests.conftest import bearer
+from tests.threads import in_parallel
 
 pytestmark = [
     pytest.mark.postgres,
@@ -33,29 +34,22 @@ def test_fifty_parallel_read_modify_writes_lose_nothing(alice, family):
 
     def writer(number: int) -> None:
         client = Client()
-        try:
-            start.wait()
-            for _attempt in range(200):
-                current = client.get(url, **headers)
-                note = current.json()["wishes_note"]
-                response = client.patch(
-                    url, data={"wishes_note": f"{note}[{number}]"},
-                    content_type="application/json", HTTP_IF_MATCH=current["ETag"], **headers)
-                if response.status_code == 200:
-                    return
-                if response.status_code != 412:
-                    errors.append(f"{number}: {response.status_code} {response.content[:200]}")
-                    return
-                conflicts.append(number)
-            errors.append(f"{number}: gave up")
-        finally:
-            connections.close_all()
+        start.wait()
+        for _attempt in range(200):
+            current = client.get(url, **headers)
+            note = current.json()["wishes_note"]
+            response = client.patch(
+                url, data={"wishes_note": f"{note}[{number}]"},
+                content_type="application/json", HTTP_IF_MATCH=current["ETag"], **headers)
+            if response.status_code == 200:
+                return
+            if response.status_code != 412:
+                errors.append(f"{number}: {response.status_code} {response.content[:200]}")
+                return
+            conflicts.append(number)
+        errors.append(f"{number}: gave up")
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(writer, ((n,) for n in range(WRITERS)))
     assert not errors, errors
     family.refresh_from_db()
     marks = [f"[{n}]" for n in range(WRITERS)]
@@ -74,19 +68,12 @@ def test_fifty_parallel_status_moves_leave_one_history(alice, family):
 
     def writer() -> None:
         client = Client()
-        try:
-            start.wait()
-            statuses.append(client.patch(url, data={"status": "matched"},
-                                         content_type="application/json",
-                                         **headers).status_code)
-        finally:
-            connections.close_all()
+        start.wait()
+        statuses.append(client.patch(url, data={"status": "matched"},
+                                     content_type="application/json",
+                                     **headers).status_code)
 
-    threads = [threading.Thread(target=writer) for _ in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(writer, (() for _ in range(WRITERS)))
     assert 500 not in statuses
     assert family.status_changes.filter(to_status="matched").count() == 1
 
@@ -111,20 +98,13 @@ def test_fifty_parallel_answers_to_one_check_in_keep_the_first(alice, live_match
     statuses: list[int] = []
 
     def writer(number: int) -> None:
-        try:
-            start.wait()
-            response = Client().post(f"/api/v1/check-ins/{checkin.pk}/answer",
-                                     data={"rating": 1 + number % 5, "frequency": "weekly"},
-                                     content_type="application/json", **headers)
-            statuses.append(response.status_code)
-        finally:
-            connections.close_all()
+        start.wait()
+        response = Client().post(f"/api/v1/check-ins/{checkin.pk}/answer",
+                                 data={"rating": 1 + number % 5, "frequency": "weekly"},
+                                 content_type="application/json", **headers)
+        statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(writer, ((n,) for n in range(WRITERS)))
     assert sorted(statuses) == [200] + [409] * (WRITERS - 1)
     checkin.refresh_from_db()
     assert checkin.answered_at is not None and checkin.rating in range(1, 6)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from voisins.community.models import Invitation
 from voisins.programmes.services import programme_create
 
 from ..conftest import make_user
+from ..threads import in_parallel
 
 pytestmark = [
     pytest.mark.postgres,
@@ -51,14 +51,8 @@ def test_parallel_answers_never_go_over_capacity():
             results.append(response.status_code)
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=answer, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=90)
+    in_parallel(answer, ((u,) for u in users), timeout=90)
     assert not errors, errors
     assert results == [302] * PEOPLE
     statuses = list(Invitation.objects.filter(event=event).values_list("status", flat=True))
@@ -75,14 +69,8 @@ def test_parallel_answers_never_go_over_capacity():
             services.invitation_respond(invitation=invitation, going=False)
         except BaseException as exc:
             errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=cancel, args=(i,)) for i in going]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    in_parallel(cancel, ((i,) for i in going), timeout=60)
     assert not errors, errors
     statuses = list(Invitation.objects.filter(event=event).values_list("status", flat=True))
     assert statuses.count("going") == CAPACITY
@@ -115,14 +103,8 @@ def test_fifty_parallel_answers_through_the_api_never_go_over_capacity():
             answers.append(response.json()["status"])
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=answer, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=90)
+    in_parallel(answer, ((u,) for u in users), timeout=90)
     assert not errors, errors
     assert sorted(answers) == ["going"] * CAPACITY + ["waiting"] * (PEOPLE - CAPACITY)
     statuses = list(Invitation.objects.filter(event=event).values_list("status", flat=True))

@@ -13,6 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from voisins.ops.models import PeriodicRun
 from voisins.ops.schedule import JOBS, Job, schedule_due
 
+from ..threads import in_parallel
+
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MONDAY_NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -72,14 +74,8 @@ def test_two_schedulers_at_the_same_instant_queue_each_job_once():
             schedule_due(now=MONDAY_NOON)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=scheduler) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_parallel(scheduler, (() for _ in range(4)))
     assert errors == []
     assert PeriodicRun.objects.count() == len(JOBS)
     assert DBTaskResult.objects.count() == len(JOBS)
