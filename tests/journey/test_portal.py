@@ -97,3 +97,20 @@ def test_i_cannot_register_for_another_programmes_session(client, south, marie):
         capacity=3)
     client.force_login(marie.user)
     assert client.post(f"/volunteer/training/{session.pk}/register/").status_code == 404
+
+
+def test_after_leaving_i_am_offered_no_session_and_cannot_register(client, north, marie):
+    start = timezone.now() + timedelta(days=3)
+    module = training.training_module_create(programme=north, title="Asylum procedure")
+    session = training.training_session_create(
+        module=module, starts_at=start, ends_at=start + timedelta(hours=2), place="Hall",
+        capacity=3)
+    marie.status = "left"
+    marie.save()
+    client.force_login(marie.user)
+    html = client.get("/volunteer/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Asylum procedure" not in html
+    response = client.post(f"/volunteer/training/{session.pk}/register/",
+                           HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "You have left the programme" in response.content.decode()
+    assert not session.registrations.exists()

@@ -174,3 +174,12 @@ def test_the_matching_engine_only_sees_volunteers_who_completed_required_trainin
                                            required=True)
     assert module.required
     assert volunteer not in matchable_volunteers(north)
+
+
+def test_a_household_that_left_cannot_register(north, modules):
+    gone = household(north, 1, status="left")
+    session = session_of(modules[0])
+    with pytest.raises(ValidationError) as exc:
+        services.registration_create(session=session, volunteer=gone)
+    assert "session" in exc.value.message_dict
+    assert not session.registrations.exists()

@@ -61,8 +61,9 @@ def home(request: HttpRequest) -> HttpResponse:
             screening is None or screening.charter_id != charter.pk) else None,
         "screening": screening,
         "registrations": registrations,
-        "sessions": [s for s in training.upcoming_sessions(programme)
-                     if s.pk not in registered][:20],
+        # A household that left registers again only after joining again.
+        "sessions": [] if volunteer.status == VolunteerStatus.LEFT else [
+            s for s in training.upcoming_sessions(programme) if s.pk not in registered][:20],
         "missing_modules": training.missing_required_modules(volunteer),
         "invitations": invitations,
         "can_pause": can_move(VOLUNTEER_TRANSITIONS, volunteer.status, VolunteerStatus.PAUSED),

@@ -55,12 +55,16 @@ def registration_create(*, session: TrainingSession,
     Raises
     ------
     ValidationError
-        On ``session`` when it is full, already started, or of another programme.
+        On ``session`` when it is full, already started, or of another programme, or
+        when the household has left the programme (it applies again first).
     """
     session = TrainingSession.objects.select_for_update().select_related("module").get(
         pk=session.pk)
     if session.module.programme_id != volunteer.programme_id:
         raise ValidationError({"session": _("This session belongs to another programme.")})
+    if volunteer.status == VolunteerStatus.LEFT:
+        raise ValidationError({"session": _(
+            "You have left the programme: ask its coordinators to join again first.")})
     existing = Registration.objects.filter(session=session, volunteer=volunteer).first()
     if existing is not None:
         return existing
