@@ -12,6 +12,13 @@ import traceback
 from pythonjsonlogger.json import JsonFormatter
 
 
+def traceback_without_message(exc_type: type[BaseException], tb) -> str:
+    """A traceback's frames and the exception's class, without its message (which can
+    quote a row's values). Used for log lines and for the failed tasks kept in the queue."""
+    frames = "".join(traceback.format_tb(tb))
+    return f"Traceback (most recent call last):\n{frames}{exc_type.__qualname__}"
+
+
 class Formatter(JsonFormatter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level",
@@ -21,8 +28,7 @@ class Formatter(JsonFormatter):
 
     def formatException(self, ei) -> str:  # noqa: N802 - logging's name
         exc_type, _exc, tb = ei
-        frames = "".join(traceback.format_tb(tb))
-        return f"Traceback (most recent call last):\n{frames}{exc_type.__qualname__}"
+        return traceback_without_message(exc_type, tb)
 
 
 class PlainFormatter(logging.Formatter):

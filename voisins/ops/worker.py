@@ -10,6 +10,7 @@ retried task does its work once in total. The same thread runs the periodic sche
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -24,6 +25,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from .logging import traceback_without_message
 from .models import WorkerHeartbeat
 from .schedule import schedule_due
 
@@ -136,6 +138,9 @@ class VoisinsWorker(Worker):
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self.current_task_id = db_task_result.id
+        # A failure is recorded without the exception's message (see below).
+        db_task_result.set_failed = functools.partial(set_failed_without_message,
+                                                      db_task_result)
         super().run_task(db_task_result)
         self.current_task_id = None
 
@@ -146,6 +151,18 @@ class VoisinsWorker(Worker):
         DBTaskResult.objects.filter(id=self.current_task_id, status=TaskResultStatus.RUNNING
                                     ).update(status=TaskResultStatus.READY, started_at=None)
         self.current_task_id = None
+
+
+def set_failed_without_message(result: DBTaskResult, exc: BaseException) -> None:
+    """django-tasks-db's record of a failure, with the traceback kept as the logs keep it.
+
+    Failed tasks stay in the queue's table for the operators (30 days), and an exception's
+    message can quote personal data: a database error names the values of the row
+    ("Key (email)=(...) already exists"), a validation error the value refused.
+    """
+    DBTaskResult.set_failed(result, exc)
+    result.traceback = traceback_without_message(type(exc), exc.__traceback__)
+    result.save(update_fields=["traceback"])
 
 
 def forget(worker_id: str) -> None:
