@@ -19,6 +19,25 @@ SORTS = {
 }
 
 
+# The columns the staff lists show of a household (for ``QuerySet.only()``). A household
+# row has some 35 columns, five of them JSON: the lists that read only what they show cost
+# 7 to 30 % less CPU (docs/benchmarks.md, "Load test"). A column shown but not listed here
+# costs a query a row, which tests/ops/test_query_budgets.py catches.
+LIST_COLUMNS = {
+    "families": ("contact_first_name", "contact_last_name", "postcode", "locality",
+                 "languages", "status", "waiting_since"),
+    "volunteers": ("contact_first_name", "contact_last_name", "postcode", "locality",
+                   "languages", "status", "capacity"),
+}
+
+
+def names_of(*relations: str) -> list[str]:
+    """The columns that name the households behind `relations` (their ``str()``), for
+    ``QuerySet.only()``: ``names_of("family")`` → family__contact_first_name, …"""
+    return [f"{relation}__{column}" for relation in relations
+            for column in ("contact_first_name", "contact_last_name")]
+
+
 def household_search(queryset: QuerySet, q: str) -> QuerySet:
     """Households whose name, postcode, reference or phone contains `q`."""
     # PostgreSQL text cannot hold NUL; nobody searches for control characters anyway.

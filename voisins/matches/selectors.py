@@ -11,6 +11,7 @@ from django.utils import timezone
 from voisins import access
 from voisins.gdpr.services import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
+from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.models import Programme
@@ -151,10 +152,11 @@ def proposals_waiting(programme: Programme) -> QuerySet[Proposal]:
 
 
 def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
-    """What the coordinator dashboard shows: the lists and their counts."""
+    """What the coordinator dashboard shows: the first rows of its lists and their counts."""
     from voisins.mediation.selectors import cases_visible
 
     today = timezone.localdate()
+    names = names_of("family", "volunteer")
     lists = {
         "drafts": Proposal.objects.filter(programme=programme, status=Proposal.Status.DRAFT)
         .select_related("family", "volunteer").order_by("-score", "id"),  # as in the list
@@ -163,12 +165,21 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
         "overdue": checkins_overdue(programme, today=today),
         "cases": cases_visible(programme, user).filter(status="open"),
     }
+    # The page shows the first rows of four lists (the drafts are only counted), and a few
+    # columns of each: only those are read.
+    shown = {
+        "waiting": lists["waiting"].only("expires_at", *names),
+        "attention": lists["attention"].only("attention_reasons", *names),
+        "overdue": lists["overdue"].only("match", "side", "due_on",
+                                         *names_of("match__family", "match__volunteer")),
+        "cases": lists["cases"].select_related(None).only("kind"),
+    }
     from voisins.workspace.selectors import cached_counts, counts_in_one_query
 
     # The same figures as the navigation's, kept in the cache the same way.
     counts = cached_counts(programme, user, "follow-up",
                            lambda: counts_in_one_query(programme, lists))
-    return {"lists": {k: list(v[:20]) for k, v in lists.items()}, "counts": counts}
+    return {"lists": {k: list(v[:20]) for k, v in shown.items()}, "counts": counts}
 
 
 def matches_for(programme: Programme, user: Any, *, status: str = "") -> QuerySet[Match]:

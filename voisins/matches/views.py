@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold
+from voisins.households.selectors import names_of
 from voisins.programmes.services import programme_set_matching_weights
 from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.lists import list_query, render_list
@@ -160,7 +161,8 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     filterset = ProposalFilter(
         list_query(request, status=Proposal.Status.DRAFT),
-        queryset=Proposal.objects.filter(programme=prog).select_related("family", "volunteer"))
+        queryset=Proposal.objects.filter(programme=prog).select_related("family", "volunteer")
+        .only("status", "score", "distance_km", *names_of("family", "volunteer")))
     return render_list(request, template="matches/proposal_list.html",
                        rows="matches/_proposal_rows.html", filterset=filterset,
                        context={"programme": prog})
@@ -236,7 +238,9 @@ def proposal_family_answer(request: HttpRequest, slug: str, pk: int) -> HttpResp
 def match_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "mediate")
     data = list_query(request, status="live")
-    filterset = MatchFilter(data, queryset=selectors.matches_for(prog, request.user))
+    filterset = MatchFilter(data, queryset=selectors.matches_for(prog, request.user).only(
+        "status", "started_on", "needs_attention", "attention_reasons",
+        *names_of("family", "volunteer")))
     return render_list(request, template="matches/match_list.html",
                        rows="matches/_match_rows.html", filterset=filterset,
                        context={"programme": prog, "attention": bool(data.get("attention"))})
@@ -395,7 +399,8 @@ def pause_all(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def checkins_overdue(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    filterset = CheckInFilter(request.GET, queryset=selectors.checkins_overdue(prog))
+    filterset = CheckInFilter(request.GET, queryset=selectors.checkins_overdue(prog).only(
+        "match", "side", "due_on", "notified_at", *names_of("match__family", "match__volunteer")))
     return render_list(request, template="matches/checkins_overdue.html",
                        rows="matches/_checkin_rows.html", filterset=filterset,
                        context={"programme": prog})

@@ -88,7 +88,8 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "view_households")
     model, filter_class = ((FamilyHousehold, FamilyFilter) if kind == "families"
                            else (VolunteerHousehold, VolunteerFilter))
-    filterset = filter_class(request.GET or None, queryset=model.objects.filter(programme=prog))
+    filterset = filter_class(request.GET or None, queryset=model.objects.filter(
+        programme=prog).only(*selectors.LIST_COLUMNS[kind]))
     page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
     query = request.GET.copy()
