@@ -78,17 +78,22 @@ def volunteer_list(
     return queryset.order_by(*SORTS.get(sort, SORTS["-created"]))
 
 
-def status_counts(programme: Programme) -> dict[str, list[tuple[str, str, int]]]:
-    """How many families and volunteer households are at each step (two queries)."""
-    families = dict(
-        FamilyHousehold.objects.filter(programme=programme, archived=False)
-        .values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    volunteers = dict(
-        VolunteerHousehold.objects.filter(programme=programme, archived=False)
-        .values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+def status_numbers(programme: Programme) -> dict[str, int]:
+    """How many families and volunteer households are at each step, as
+    ``{"families:waiting": 12, "volunteers:available": 30, …}`` (two queries)."""
+    numbers = {}
+    for kind, model in (("families", FamilyHousehold), ("volunteers", VolunteerHousehold)):
+        for status, n in (model.objects.filter(programme=programme, archived=False)
+                          .values_list("status").annotate(n=Count("id"))
+                          .values_list("status", "n")):
+            numbers[f"{kind}:{status}"] = n
+    return numbers
+
+
+def status_counts(numbers: dict[str, int]) -> dict[str, list[tuple[str, str, int]]]:
+    """`numbers` (see status_numbers) as the programme page lists them: every step in
+    order, with its label, none left out."""
     return {
-        "families": [(s, label, families.get(s, 0)) for s, label in FamilyStatus.choices],
-        "volunteers": [(s, label, volunteers.get(s, 0)) for s, label in VolunteerStatus.choices],
+        kind: [(s, label, numbers.get(f"{kind}:{s}", 0)) for s, label in statuses.choices]
+        for kind, statuses in (("families", FamilyStatus), ("volunteers", VolunteerStatus))
     }
