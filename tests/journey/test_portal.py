@@ -20,13 +20,19 @@ def marie(north):
     return household
 
 
-def test_it_shows_my_status_trainings_events_and_the_matches_place(client, north, marie):
+def session_in(programme, title: str, *, required: bool = False):
+    """A session of a new module, in three days."""
     start = timezone.now() + timedelta(days=3)
-    module = training.training_module_create(programme=north, title="Asylum procedure",
-                                             required=True)
-    session = training.training_session_create(
+    module = training.training_module_create(programme=programme, title=title,
+                                             required=required)
+    return training.training_session_create(
         module=module, starts_at=start, ends_at=start + timedelta(hours=2), place="Hall",
         capacity=3)
+
+
+def test_it_shows_my_status_trainings_events_and_the_matches_place(client, north, marie):
+    start = timezone.now() + timedelta(days=3)
+    session = session_in(north, "Asylum procedure", required=True)
     event = community.event_create(programme=north, kind="meetup", title="Apéro",
                                    starts_at=start, ends_at=start + timedelta(hours=1),
                                    place="Café", capacity=None)
@@ -90,21 +96,13 @@ def test_staff_without_a_household_and_visitors_get_no_portal(client, alice):
 
 
 def test_i_cannot_register_for_another_programmes_session(client, south, marie):
-    start = timezone.now() + timedelta(days=3)
-    module = training.training_module_create(programme=south, title="South module")
-    session = training.training_session_create(
-        module=module, starts_at=start, ends_at=start + timedelta(hours=2), place="Hall",
-        capacity=3)
+    session = session_in(south, "South module")
     client.force_login(marie.user)
     assert client.post(f"/volunteer/training/{session.pk}/register/").status_code == 404
 
 
 def test_after_leaving_i_am_offered_no_session_and_cannot_register(client, north, marie):
-    start = timezone.now() + timedelta(days=3)
-    module = training.training_module_create(programme=north, title="Asylum procedure")
-    session = training.training_session_create(
-        module=module, starts_at=start, ends_at=start + timedelta(hours=2), place="Hall",
-        capacity=3)
+    session = session_in(north, "Asylum procedure")
     marie.status = "left"
     marie.save()
     client.force_login(marie.user)
