@@ -169,3 +169,40 @@ def test_an_inactive_coordinator_reaches_no_programme(alice, north, family):
     alice.is_active = False
     assert not access.programmes_for(alice).exists()
     assert not access.scoped(FamilyHousehold.objects.all(), alice, "view_households").exists()
+
+
+def test_a_programme_is_found_by_slug_only_among_ones_own_and_for_the_action(
+        alice, vera, charlie, north, south):
+    from django.http import Http404
+
+    assert access.programme_or_404(alice, "north", "view_households") == north
+    assert [p.slug for p in access.programmes_of(alice)] == ["north"]
+    for user, slug, action in [(charlie, "north", "view_aggregates"),      # another's
+                               (vera, "north", "view_households"),         # not allowed
+                               (alice, "nowhere", "view_households")]:     # none such
+        with pytest.raises(Http404):
+            access.programme_or_404(user, slug, action)
+    alice.is_active = False
+    assert access.programmes_of(alice) == []
+    with pytest.raises(Http404):
+        access.programme_or_404(alice, "north", "view_households")
+
+
+def test_a_staff_page_reads_the_users_programmes_and_roles_in_one_query(client, alice, north):
+    """The programme of the URL, the roles for each check and the shell's programmes all
+    come from one read of the memberships (the navigation's counts are kept meanwhile)."""
+    from django.db import connection
+
+    client.force_login(alice)
+    assert client.get("/staff/north/families/").status_code == 200  # counts now kept
+    sql = []
+
+    def record(execute, query, params, many, context):
+        sql.append(query)
+        return execute(query, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert client.get("/staff/north/families/").status_code == 200
+    memberships = [q for q in sql if q.startswith('SELECT "programmes_membership".')]
+    programmes = [q for q in sql if q.startswith('SELECT "programmes_programme".')]
+    assert len(memberships) == 1 and programmes == [], (memberships, programmes)

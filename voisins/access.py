@@ -56,16 +56,32 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _memberships(user: Any) -> dict[int, tuple[str, Programme]]:
+    """{programme id: (role, programme)} of an active, logged-in user: read once per user
+    object, that is once per request (every staff page asks several times)."""
+    cache = getattr(user, "_voisins_memberships", None)
+    if cache is None:
+        cache = {m.programme_id: (m.role, m.programme)
+                 for m in Membership.objects.filter(user=user).select_related("programme")}
+        user._voisins_memberships = cache
+    return cache
+
+
 def role_in(user: Any, programme: Programme | int) -> str | None:
     """The user's role in a programme, or None. Cached per user object for one request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    cache = getattr(user, "_voisins_roles", None)
-    if cache is None:
-        cache = dict(Membership.objects.filter(user=user).values_list("programme_id", "role"))
-        user._voisins_roles = cache
     programme_id = programme if isinstance(programme, int) else programme.pk
-    return cache.get(programme_id)
+    role, _programme = _memberships(user).get(programme_id, (None, None))
+    return role
+
+
+def programmes_of(user: Any) -> list[Programme]:
+    """The programmes in which `user` holds a role, by name, from the same per-request
+    read as role_in (programmes_for is the same as a query, for subqueries)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return sorted((p for _role, p in _memberships(user).values()), key=lambda p: (p.name, p.pk))
 
 
 def can(user: Any, action: str, programme: Programme | int) -> bool:
@@ -85,10 +101,11 @@ def programmes_for(user: Any, action: str | None = None) -> QuerySet[Programme]:
 
 def programme_or_404(user: Any, slug: str, action: str) -> Programme:
     """The programme `slug` if `user` may do `action` there; otherwise 404, whatever the reason."""
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None or not can(user, action, programme):
-        raise Http404
-    return programme
+    # Only a programme where the user holds a role can pass: it is among their memberships.
+    for programme in programmes_of(user):
+        if programme.slug == slug and can(user, action, programme):
+            return programme
+    raise Http404
 
 
 def scoped(queryset: QuerySet, user: Any, action: str, path: str = "programme") -> QuerySet:
@@ -243,8 +260,7 @@ def roles_of(user: Any) -> set[str]:
     """Every role `user` holds, in any programme (for rules such as two-factor login)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    role_in(user, 0)  # fills the per-request cache
-    return set(user._voisins_roles.values())
+    return {role for role, _programme in _memberships(user).values()}
 
 
 # --- Issue 8 (API): match life by id --------------------------------------------------------

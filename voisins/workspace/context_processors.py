@@ -10,12 +10,9 @@ from .nav import nav_for
 
 
 def _programmes(request: HttpRequest) -> list:
-    """The programmes where the user holds a staff role: read once per request."""
-    if not hasattr(request, "_shell_programmes"):
-        user = request.user
-        request._shell_programmes = (list(access.programmes_for(user))
-                                     if getattr(user, "is_authenticated", False) else [])
-    return request._shell_programmes
+    """The programmes where the user holds a staff role (read once per request, with the
+    roles: see access.programmes_of)."""
+    return access.programmes_of(request.user)
 
 
 def _current_programme(request: HttpRequest):
