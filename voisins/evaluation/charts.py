@@ -11,11 +11,11 @@ import base64
 import functools
 import io
 import math
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from voisins.plotting import matplotlib_agg
 
 from . import caching
 from .survival import Curve
@@ -34,12 +34,8 @@ GRID = "#d5dae3"
 def _matplotlib() -> Any:
     """matplotlib, imported and set up on the first drawing only: a page whose charts all
     come from the cache (or a figure that needs no chart) does not pay its import."""
-    # matplotlib writes a font cache; give it a writable place.
-    os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "voisins-mpl"))
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.ticker  # noqa: F401  (the survival chart's percent axis)
+    matplotlib = matplotlib_agg()
+    from matplotlib import ticker  # noqa: F401  (the survival chart's percent axis)
 
     matplotlib.rcParams.update({
         "svg.fonttype": "none",  # text stays text: smaller, searchable, any script

@@ -3,12 +3,12 @@ and the image shown when a public page is shared on social media (PNG)."""
 
 import functools
 import io
-import os
-import tempfile
 import threading
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from voisins.plotting import matplotlib_agg
 
 from .selectors import STAGES, FunnelRow
 
@@ -20,13 +20,8 @@ _lock = threading.Lock()
 
 @functools.cache
 def _matplotlib() -> tuple[Any, Any]:
-    """matplotlib and its Figure, imported on the first drawing only (0.3 s that every web
-    process would otherwise pay at start-up, for pages most of them never draw)."""
-    # matplotlib writes a font cache; give it a writable place and no GUI.
-    os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "voisins-mpl"))
-    import matplotlib
-
-    matplotlib.use("Agg")
+    """matplotlib and its Figure, on the first drawing (see voisins.plotting)."""
+    matplotlib = matplotlib_agg()
     from matplotlib.figure import Figure
 
     return matplotlib, Figure
