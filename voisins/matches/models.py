@@ -45,6 +45,9 @@ class MatchingRun(models.Model):
     median_distance_km = models.FloatField(null=True, blank=True)
     # A dry run keeps its result here instead of as proposals.
     result = models.JSONField(default=list, blank=True)
+    # Every waiting family the run did not propose, with why and the smallest changes
+    # (matches.waiting.as_json).
+    not_proposed = models.JSONField(default=list, blank=True)
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:

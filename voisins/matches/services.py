@@ -27,7 +27,7 @@ from voisins.privacy.services import has_consent
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
-from . import bridge, selectors
+from . import bridge, selectors, waiting
 from .models import (
     Activity,
     CheckIn,
@@ -114,11 +114,12 @@ def _execute(run: MatchingRun) -> MatchingRun:
     programme = run.programme
     families = list(selectors.waiting_families(programme))
     volunteers = list(selectors.matchable_volunteers(programme))
-    engine_result = bridge.propose_for(programme, families, volunteers,
-                                       selectors.excluded_pairs(programme))
+    excluded = selectors.excluded_pairs(programme)
+    engine_result = bridge.propose_for(programme, families, volunteers, excluded)
     run.families_waiting = len(families)
     run.volunteers_available = sum(1 for v in volunteers if selectors.room_left(v) > 0)
     run.families_proposed = len(engine_result)
+    run.not_proposed = waiting.not_proposed(programme, families, engine_result, excluded)
     distances = [p.distance_km for p in engine_result]
     run.median_distance_km = round(statistics.median(distances), 2) if distances else None
     if run.dry_run:

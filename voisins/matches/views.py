@@ -18,11 +18,12 @@ from voisins import access
 from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold
 from voisins.households.selectors import names_of
+from voisins.households.status import FamilyStatus
 from voisins.programmes.services import programme_set_matching_weights
 from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.lists import list_query, render_list
 
-from . import bridge, selectors, services
+from . import bridge, selectors, services, waiting
 from .filters import CheckInFilter, MatchFilter, ProposalFilter
 from .forms import (
     AnswerForm,
@@ -116,8 +117,9 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                                pk=pk, programme=prog)
     proposals = (run.proposals.select_related("family", "volunteer").order_by("-score")
                  if not run.dry_run else [])
-    return render(request, "matches/run.html", {"programme": prog, "run": run,
-                                                "proposals": proposals})
+    return render(request, "matches/run.html", {
+        "programme": prog, "run": run, "proposals": proposals,
+        "not_proposed": waiting.explained(run.not_proposed, prog)})
 
 
 @login_required
@@ -140,9 +142,12 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.success(request, _("Proposal ready for review."))
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
     rows = {v.pk: v for v in selectors.matchable_volunteers(prog)}
+    waits = None
     try:
         found = bridge.suggest_for(prog, family, list(rows.values()),
                                    selectors.excluded_pairs(prog), k=10)
+        if not found and family.status == FamilyStatus.WAITING:
+            waits = waiting.family_waits(family)
     except ValidationError as exc:  # the programme's stored weights are not valid
         _errors(request, exc)
         found = []
@@ -151,7 +156,7 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
               "reasons": [bridge.reason_text(r) for r in bridge.reasons_as_json(p.reasons)]}
              for p in found]
     return render(request, "matches/suggestions.html", {
-        "programme": prog, "family": family, "items": items})
+        "programme": prog, "family": family, "items": items, "waits": waits})
 
 
 # --- Proposals ---------------------------------------------------------------------------

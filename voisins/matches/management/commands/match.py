@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from voisins.matches import bridge
+from voisins.matches import bridge, waiting
 from voisins.matches.models import MatchingRun
 from voisins.matches.services import matching_run_execute
 from voisins.programmes.models import Programme
@@ -46,8 +46,10 @@ class Command(BaseCommand):
             "median_distance_km": run.median_distance_km,
         }
         if options["json"]:
-            self.stdout.write(json.dumps({**totals, "proposals": proposals}, ensure_ascii=False,
-                                         indent=2))
+            not_proposed = waiting.with_texts(run.not_proposed, programme)
+            self.stdout.write(json.dumps({**totals, "proposals": proposals,
+                                          "not_proposed": not_proposed},
+                                         ensure_ascii=False, indent=2))
             return
         for p in proposals:
             reasons = "; ".join(bridge.reason_text(r) for r in p["reasons"])
@@ -56,6 +58,11 @@ class Command(BaseCommand):
         share = "—" if totals["share_proposed"] is None else f"{totals['share_proposed']:.0%}"
         median = ("—" if run.median_distance_km is None
                   else f"{run.median_distance_km:.1f} km")
+        for entry in waiting.with_texts(run.not_proposed, programme):
+            changes = "; ".join(c["text"] for c in entry["changes"][:2])
+            self.stdout.write(f"family {entry['family_id']} not proposed: "
+                              f"{entry['text']}"
+                              + (f" Smallest changes: {changes}" if changes else ""))
         verb = "would be proposed" if run.dry_run else "proposed for review"
         self.stdout.write(f"{run.families_proposed} of {run.families_waiting} waiting families "
                           f"{verb} ({share}); median distance {median}.")

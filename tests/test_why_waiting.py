@@ -1,0 +1,112 @@
+"""Why a family still waits, on the programme's records: stored with every batch run,
+printed by `voisins match --json`, shown on the run page and where "who could help?"
+finds nobody."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from voisins.households.services import family_create, household_set_status, volunteer_create
+from voisins.matches.models import MatchingRun
+from voisins.matches.services import matching_run_execute
+
+from .conftest import agreed_to_matching, family_data, volunteer_data
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def pool(north):
+    """Amina (Arabic) can be helped by Marie; Olena (Ukrainian only) by nobody nearby;
+    Dari-speaking Farid's only match in language is a household still to be screened."""
+    amina = family_create(programme=north, **family_data(contact_first_name="Amina"))
+    olena = family_create(programme=north, **family_data(
+        contact_first_name="Olena", languages=[{"code": "uk", "level": "native"}]))
+    farid = family_create(programme=north, **family_data(
+        contact_first_name="Farid", languages=[{"code": "prs", "level": "native"}]))
+    marie = volunteer_create(programme=north, **volunteer_data(contact_first_name="Marie"))
+    nadia = volunteer_create(programme=north, **volunteer_data(
+        contact_first_name="Nadia", status="applied",
+        languages=[{"code": "prs", "level": "native"}, {"code": "fr", "level": "native"}]))
+    agreed_to_matching(amina, olena, farid, marie, nadia)
+    return {"amina": amina, "olena": olena, "farid": farid, "marie": marie, "nadia": nadia}
+
+
+def test_a_batch_run_stores_why_each_family_left_out_waits(north, pool):
+    run = matching_run_execute(run_id=MatchingRun.objects.create(programme=north).pk)
+    by_family = {e["family_id"]: e for e in run.not_proposed}
+    assert set(by_family) == {pool["olena"].pk, pool["farid"].pk}
+    assert by_family[pool["olena"].pk]["reason"] == "no_shared_language"
+    farid = by_family[pool["farid"].pk]
+    assert farid["reason"] == "only_unavailable"
+    assert {"kind": "volunteer_ready", "value": "screening",
+            "volunteer_ids": [pool["nadia"].pk]} in farid["changes"]
+    # Marie fits but for the language: French (the host language) is what she speaks too.
+    assert {"kind": "family_language", "value": "fr",
+            "volunteer_ids": [pool["marie"].pk]} in farid["changes"]
+
+
+def test_the_match_command_lists_not_proposed_families_with_reason_text_and_changes(
+        north, pool):
+    out = StringIO()
+    call_command("match", north.slug, "--dry-run", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert [p["family_id"] for p in data["proposals"]] == [pool["amina"].pk]
+    entries = {e["family_id"]: e for e in data["not_proposed"]}
+    assert set(entries) == {pool["olena"].pk, pool["farid"].pk}
+    for entry in entries.values():
+        assert entry["reason"] and entry["text"]
+        for change in entry["changes"]:
+            assert {"kind", "value", "volunteer_ids", "text"} <= set(change)
+    assert entries[pool["farid"].pk]["changes"][0]["volunteer_ids"] == [pool["nadia"].pk]
+
+
+def test_a_household_that_has_not_done_the_required_training_is_named_as_the_reason(
+        north, pool):
+    from voisins.training.services import training_module_create
+
+    training_module_create(programme=north, title="Welcome", required=True)
+    run = matching_run_execute(run_id=MatchingRun.objects.create(programme=north).pk)
+    amina = next(e for e in run.not_proposed if e["family_id"] == pool["amina"].pk)
+    assert amina["reason"] == "only_unavailable"
+    assert {"kind": "volunteer_ready", "value": "training",
+            "volunteer_ids": [pool["marie"].pk]} in amina["changes"]
+
+
+def test_the_run_page_groups_the_families_left_out_by_reason(client, alice, north, pool):
+    run = matching_run_execute(run_id=MatchingRun.objects.create(programme=north).pk)
+    client.force_login(alice)
+    page = client.get(f"/staff/north/matching/{run.pk}/", **EN).content.decode()
+    assert "Not proposed, and why" in page
+    assert "No shared language" in page and "Olena" in page
+    assert "Nadia would fit once screened." in page
+
+
+def test_who_could_help_says_why_nobody_can_and_what_would_change_it(
+        client, alice, north, pool):
+    household_set_status(household=pool["marie"], status="paused")
+    client.force_login(alice)
+    page = client.get(f"/staff/north/families/{pool['amina'].pk}/suggestions/", **EN)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Why this family still waits" in text
+    assert "Only households not ready yet" in text
+    assert "Marie would fit after their pause." in text
+
+
+def test_a_wider_radius_is_offered_with_the_households_it_would_reach(
+        client, alice, north, pool):
+    far = volunteer_create(programme=north, **volunteer_data(
+        contact_first_name="Piotr", postcode="1000", radius_km=15,
+        languages=[{"code": "uk", "level": "native"}]))
+    agreed_to_matching(far)
+    olena = pool["olena"]
+    olena.radius_km = 0.5
+    olena.save(update_fields=["radius_km"])
+    run = matching_run_execute(run_id=MatchingRun.objects.create(programme=north).pk)
+    entry = next(e for e in run.not_proposed if e["family_id"] == olena.pk)
+    assert entry["reason"] == "no_shared_language"  # Marie is near, but speaks no Ukrainian
+    [change] = [c for c in entry["changes"] if c["kind"] == "family_radius"]
+    assert change["volunteer_ids"] == [far.pk] and change["value"] > 0.5

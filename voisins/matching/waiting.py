@@ -1,0 +1,629 @@
+"""Why a family still waits, and the smallest change that would let it be proposed.
+
+For a family that a batch run did not propose, the households of the pool pass through
+the engine's rules one at a time, in the order a coordinator thinks of them::
+
+    within reach → a shared language → a shared time slot → an offer for a need
+      → ready to be matched (screened, trained…) → room left → not declined before
+
+The first rule that leaves nobody is the **binding constraint** (the ``reason``). When
+some households pass every rule, the family has feasible partners and the optimum gave
+their places to other families (``taken``), or, rarely, it was not among the best
+candidates the batch kept for a household that still has room (``room_left``).
+
+Then, for each rule alone, the households that fail *only* that rule say what single
+change would make the family matchable, and with whom: a larger radius (the family's, or
+one household's), one more time slot, a language, an offer, a household made ready, one
+more place. Every change is exact with respect to :func:`~voisins.matching.feasible`:
+applied to the family or to the named households, each of those pairs becomes feasible
+(the tests re-run ``feasible`` on every change they get).
+
+Reason codes (``Waiting.reason``):
+
+``no_households``
+    The pool has no volunteer household at all.
+``no_household_in_reach``
+    No household lives within both radii.
+``no_shared_language``
+    Households within reach, none speaks a language of the family.
+``no_shared_slot``
+    Within reach with a shared language, but no shared time slot.
+``no_offer_for_needs``
+    Within reach, a shared language and slot, but nobody offers what the family needs.
+``only_unavailable``
+    The only households that fit are not ready to be matched (not screened, required
+    training not done, paused: the caller says which, see ``unavailable``).
+``only_full``
+    The only households that fit have no room left.
+``only_declined``
+    The only households that fit were declined before (excluded pairs).
+``taken``
+    Households fit, and the optimum gave all their places to other families.
+``room_left``
+    A household that fits still has room: the batch kept only each family's best
+    candidates; propose it by hand or run the matching again.
+
+Change kinds (``Change.kind``, with ``Change.value``):
+
+``family_radius`` (km)
+    The family's radius raised to ``value`` reaches ``volunteer_ids``.
+``volunteer_radius`` (km)
+    That one household's radius raised to ``value`` reaches the family.
+``family_slot`` (slot code)
+    The family also available at ``value``.
+``family_language`` (language code)
+    The family also speaking ``value`` (or an interpreter for it).
+``volunteer_offer`` (service code)
+    One of ``volunteer_ids`` offering the family's need ``value``.
+``volunteer_ready`` (the caller's code, e.g. ``"training"``)
+    One of ``volunteer_ids`` made ready (screened, trained…).
+``volunteer_capacity`` (places)
+    One of ``volunteer_ids`` taking ``value`` more family.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from .errors import InvalidFieldError
+from .geo import EARTH_RADIUS_KM, haversine_prepared, prepare
+from .model import SLOT_BITS, Family, Proposal, Volunteer
+from .rules import Exclude, as_exclude_set
+from .search import CodeBook, VolunteerIndex, check_unique, id_sort_key
+from .weights import DEFAULT_WEIGHTS, Weights
+
+REASONS: tuple[str, ...] = (
+    "no_households", "no_household_in_reach", "no_shared_language", "no_shared_slot",
+    "no_offer_for_needs", "only_unavailable", "only_full", "only_declined", "taken",
+    "room_left",
+)
+"""Every reason code, in the order of the rules."""
+
+CHANGE_KINDS: tuple[str, ...] = (
+    "volunteer_capacity", "volunteer_ready", "family_slot", "family_radius",
+    "volunteer_radius", "volunteer_offer", "family_language",
+)
+"""Every change kind, cheapest first (the order changes are listed in on a tie)."""
+
+STRIP_KM = 2.0
+"""Height of the index's latitude strips."""
+
+NEAR_KM = 3.0
+"""How far beyond its radius a family's neighbourhood is searched first."""
+
+RADIUS_STEP_KM = 0.5
+"""A new radius is rounded up to this step: "4 km", not "3.87 km"."""
+
+_KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180.0
+
+# The rules, in funnel order; each name is also the key of Waiting.counts.
+_RULES = ("in_reach", "language", "slot", "offer", "ready", "room", "not_declined")
+_EMPTY_REASON = dict(zip(_RULES, REASONS[1:8], strict=True))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """One change that would make the family matchable, and with whom.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`CHANGE_KINDS`.
+    value : str, int or float
+        The new radius in km, the slot, language or service code, the caller's code of
+        what a household lacks, or the number of places to add.
+    volunteer_ids : tuple
+        The households the change would reach (sorted by id).
+    """
+
+    kind: str
+    value: Hashable
+    volunteer_ids: tuple[Hashable, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Waiting:
+    """Why one family was not proposed.
+
+    Parameters
+    ----------
+    family_id : str or int
+    reason : str
+        One of :data:`REASONS`.
+    text : str
+        The reason as an English sentence (the application writes its own from
+        ``reason`` and ``params``).
+    counts : mapping of str to int
+        Households left after each rule, in order: ``in_reach``, ``language``, ``slot``,
+        ``offer``, ``ready``, ``room``, ``not_declined``.
+    changes : tuple of Change
+        The single changes that would make the family matchable, the one reaching most
+        households first (then the cheapest kind).
+    params : mapping
+        Values of the sentence: for ``taken``, ``households``, ``best_score`` and
+        ``their_score`` (the lowest score among the families that got those places).
+    """
+
+    family_id: Hashable
+    reason: str
+    text: str
+    counts: Mapping[str, int]
+    changes: tuple[Change, ...] = ()
+    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+
+class WaitingIndex:
+    """The volunteer households of a pool, arranged to explain many families quickly.
+
+    Parameters
+    ----------
+    volunteers : iterable of Volunteer
+        Every household of the pool, those not ready to be matched included (they are
+        how ``only_unavailable`` is found); ``capacity`` is the room each has left.
+    unavailable : mapping of volunteer id to str, optional
+        Households that may not be proposed yet, each with the caller's code of why
+        (``"screening"``, ``"training"``, ``"paused"``…).
+
+    Raises
+    ------
+    DuplicateIdError
+        Two volunteers with the same id.
+    InvalidFieldError
+        An element that is not a Volunteer, or an ``unavailable`` id not in the pool.
+
+    Notes
+    -----
+    ``O(n log n)`` for ``n`` households (sorted by latitude, sets as bit masks).
+    """
+
+    def __init__(self, volunteers: Iterable[Volunteer],
+                 unavailable: Mapping[Hashable, str] | None = None):
+        vols = list(volunteers)
+        for v in vols:
+            if not isinstance(v, Volunteer):
+                raise InvalidFieldError("volunteers", f"expected Volunteer, got {v!r}")
+        check_unique("volunteer", [v.id for v in vols])
+        unavailable = dict(unavailable or {})
+        unknown = set(unavailable) - {v.id for v in vols}
+        if unknown:
+            raise InvalidFieldError("unavailable", "ids not in the pool",
+                                    value=sorted(unknown, key=id_sort_key))
+        # Strips of latitude, each sorted by longitude: a family looks at the strips its
+        # circle crosses and, in each, at the span of longitudes the circle covers.
+        strips = np.floor(np.array([v.lat for v in vols], dtype=np.float64)
+                          * _KM_PER_DEGREE / STRIP_KM).astype(np.int64)
+        order = np.lexsort((np.array([v.lon for v in vols], dtype=np.float64), strips))
+        vols = [vols[i] for i in order.tolist()]
+        self.volunteers: list[Volunteer] = vols
+        self.strips = strips[order]
+        self.lons = np.array([v.lon for v in vols], dtype=np.float64)
+        self.phi, self.lmb, self.cos = prepare([v.lat for v in vols], self.lons)
+        self.radius = np.array([v.radius_km for v in vols], dtype=np.float64)
+        self.max_radius = float(self.radius.max()) if vols else 0.0
+        self.capacity = np.array([v.capacity for v in vols], dtype=np.int64)
+        self.languages = CodeBook(c for v in vols for c in v.languages)
+        self.offers = CodeBook(c for v in vols for c in v.offers)
+        self.language_masks = self.languages.masks(
+            [self.languages.integer(v.languages) for v in vols])
+        self.offer_masks = self.offers.masks([self.offers.integer(v.offers) for v in vols])
+        self.slot_masks = np.array([_slot_integer(v.availability) for v in vols],
+                                   dtype=np.uint32)
+        self.ready = np.array([v.id not in unavailable for v in vols], dtype=bool)
+        self.unavailable = unavailable
+        self._scoring_index: VolunteerIndex | None = None
+
+    def __len__(self) -> int:
+        return len(self.volunteers)
+
+    def _scorer(self) -> VolunteerIndex:
+        if self._scoring_index is None:
+            self._scoring_index = VolunteerIndex(
+                v for v, ready in zip(self.volunteers, self.ready.tolist(), strict=True)
+                if ready and v.capacity > 0)
+        return self._scoring_index
+
+    def explain(self, family: Family, *, assigned: Mapping[Hashable, Sequence[float]]
+                | None = None, exclude: Exclude = (), weights: Weights = DEFAULT_WEIGHTS,
+                max_changes: int = 5) -> Waiting:
+        """Why ``family`` is not proposed, and the smallest changes (see the module).
+
+        Parameters
+        ----------
+        family : Family
+        assigned : mapping of volunteer id to the scores of the families it got
+            The batch's proposals by household (see :func:`explain_waiting`); a
+            household absent from it got nobody. None when no batch ran.
+        exclude : iterable of (family_id, volunteer_id), default ()
+            Pairs never to propose, as given to :func:`~voisins.matching.propose`.
+        weights : Weights, optional
+            For the scores of ``taken``.
+        max_changes : int, default 5
+
+        Returns
+        -------
+        Waiting
+
+        Notes
+        -----
+        ``O(b + c·s)`` for ``b`` households in the latitude band of the family's
+        largest useful radius and ``c`` of them within that radius, ``s`` the size of
+        their sets.
+        """
+        if not isinstance(family, Family):
+            raise InvalidFieldError("family", f"expected Family, got {family!r}")
+        empty = dict.fromkeys(_RULES, 0)
+        if not self.volunteers:
+            return Waiting(family_id=family.id, reason="no_households",
+                           text="There is no volunteer household in the pool.",
+                           counts=MappingProxyType(empty))
+        # First the neighbourhood (every household within the family's radius, and the
+        # nearest ones beyond it); farther only when no nearer one would do.
+        full = max(family.radius_km, self.max_radius)
+        reach = min(full, max(2.0 * family.radius_km, family.radius_km + NEAR_KM))
+        waiting = self._explain_within(family, reach, assigned, exclude, weights, max_changes)
+        if waiting is None:
+            waiting = self._explain_within(family, full, assigned, exclude, weights,
+                                           max_changes)
+        return waiting
+
+    def _explain_within(self, family: Family, reach: float,
+                        assigned: Mapping[Hashable, Sequence[float]] | None, exclude: Exclude,
+                        weights: Weights, max_changes: int) -> Waiting | None:
+        """:meth:`explain` among the households within ``reach``; None when a household
+        beyond it might be the nearest one a larger family radius would reach."""
+        full = max(family.radius_km, self.max_radius)
+        d, rows = self._candidates(family, reach)
+        v_radius = self.radius[rows]
+        in_reach = d <= np.minimum(family.radius_km, v_radius)
+        language = _intersects(_take(self.language_masks, rows),
+                               _family_masks(self.languages, family.languages))
+        offer = _intersects(_take(self.offer_masks, rows),
+                            _family_masks(self.offers, family.needs))
+        slot = (self.slot_masks[rows] & np.uint32(_slot_integer(family.availability))) != 0
+        ready = self.ready[rows]
+        room = self.capacity[rows] > 0
+        passed = {"in_reach": in_reach, "language": language, "slot": slot, "offer": offer,
+                  "ready": ready, "room": room}
+        excluded_set = as_exclude_set(exclude) if exclude else frozenset()
+        # The exclusion is looked up only for households that pass every other rule,
+        # or all but one (the only ones a change can reach).
+        fails = sum((~a).astype(np.int8) for a in passed.values())
+        not_declined = np.ones(len(rows), dtype=bool)
+        if excluded_set:
+            for i in np.flatnonzero(fails <= 1).tolist():
+                vid = self.volunteers[rows[i]].id
+                not_declined[i] = (family.id, vid) not in excluded_set
+        passed["not_declined"] = not_declined
+        counts, funnel = {}, np.ones(len(rows), dtype=bool)
+        for rule in _RULES:
+            funnel = funnel & passed[rule]
+            counts[rule] = int(funnel.sum())
+        if reach < full:
+            others = np.ones(len(rows), dtype=bool)
+            for name, ok in passed.items():
+                if name != "in_reach":
+                    others &= ok
+            wider = others & (d > family.radius_km) & (d <= self.radius[rows])
+            if not wider.any() or _round_up(float(d[wider].min())) > reach:
+                return None
+        changes = self._changes(family, rows, d, passed, weights, max_changes)
+        if counts["not_declined"]:
+            return self._fitting(family, rows, funnel, counts, changes, assigned, exclude,
+                                weights)
+        reason = next(_EMPTY_REASON[rule] for rule in _RULES if counts[rule] == 0)
+        return Waiting(family_id=family.id, reason=reason, text=_TEXTS[reason].format(**counts),
+                       counts=MappingProxyType(counts), changes=changes)
+
+    # -- parts of explain
+
+    def _candidates(self, family: Family, reach: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Distances and rows of the households within ``reach`` km of the family and
+        within ``max(family radius, their radius)``: no single change reaches one
+        farther away."""
+        span = reach / _KM_PER_DEGREE + 1e-9  # a degree of latitude is the same everywhere
+        first = math.floor((family.lat - span) * _KM_PER_DEGREE / STRIP_KM)
+        last = math.floor((family.lat + span) * _KM_PER_DEGREE / STRIP_KM)
+        lo = np.searchsorted(self.strips, first, side="left")
+        hi = np.searchsorted(self.strips, last, side="right")
+        widest = max(abs(family.lat) + span, 0.0)
+        cos = math.cos(math.radians(min(widest, 89.9)))
+        dlon = span / cos if cos > 1e-6 else 360.0
+        parts = []
+        if family.lon - dlon < -180.0 or family.lon + dlon > 180.0 or hi - lo < 64:
+            parts.append(np.arange(lo, hi))
+        else:
+            bounds = np.searchsorted(self.strips[lo:hi], np.arange(first, last + 2)) + lo
+            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+                if a < b:
+                    lons = self.lons[a:b]
+                    start = a + int(np.searchsorted(lons, family.lon - dlon, side="left"))
+                    stop = a + int(np.searchsorted(lons, family.lon + dlon, side="right"))
+                    if start < stop:
+                        parts.append(np.arange(start, stop))
+        rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        phi, lmb, fcos = prepare([family.lat], [family.lon])
+        d = haversine_prepared(phi, lmb, fcos, self.phi[rows], self.lmb[rows], self.cos[rows])
+        keep = (d <= np.maximum(family.radius_km, self.radius[rows])) & (d <= reach)
+        return d[keep], rows[keep]
+
+    def _changes(self, family: Family, rows: np.ndarray, d: np.ndarray,
+                 passed: dict[str, np.ndarray], weights: Weights, max_changes: int
+                 ) -> tuple[Change, ...]:
+        out: list[Change] = []
+        vols = self.volunteers
+
+        def all_but(rule: str) -> np.ndarray:
+            result = np.ones(len(rows), dtype=bool)
+            for name, ok in passed.items():
+                if name != rule:
+                    result &= ok
+            return result & ~passed[rule]
+
+        def ids(mask: np.ndarray) -> tuple[Hashable, ...]:
+            return _sorted_ids(vols[r].id for r in rows[mask].tolist())
+
+        v_radius = self.radius[rows]
+        # The family's radius: households it does not reach but that reach it.
+        wider = all_but("in_reach") & (d > family.radius_km) & (d <= v_radius)
+        if wider.any():
+            value = _round_up(float(d[wider].min()))
+            out.append(Change(kind="family_radius", value=value,
+                              volunteer_ids=ids(wider & (d <= value))))
+        # One household's radius: the family reaches it, it does not reach the family.
+        shorter = all_but("in_reach") & (d <= family.radius_km) & (d > v_radius)
+        if shorter.any():
+            candidates = np.flatnonzero(shorter)
+            best = candidates[np.argmin(d[candidates] - v_radius[candidates])]
+            one = np.zeros(len(rows), dtype=bool)
+            one[best] = True
+            out.append(Change(kind="volunteer_radius", value=_round_up(float(d[best])),
+                              volunteer_ids=ids(one)))
+        # One more slot, or one more language, for the family: the one most households share.
+        for rule, kind, attribute, order in (
+                ("slot", "family_slot", "availability", SLOT_BITS),
+                ("language", "family_language", "languages", None)):
+            mask = all_but(rule)
+            if mask.any():
+                masked = rows[mask].tolist()
+                tally = Counter(c for r in masked for c in getattr(vols[r], attribute))
+                # On a tie, the slot first in the week; the host language before others.
+                value = min(tally, key=lambda c: (-tally[c], order[c] if order else
+                                                  (c != weights.host_language_code, c)))
+                out.append(Change(kind=kind, value=value, volunteer_ids=_sorted_ids(
+                    vols[r].id for r in masked if value in getattr(vols[r], attribute))))
+        mask = all_but("offer")
+        if mask.any():
+            need = min(family.needs, key=lambda n: (-family.priority(n), n))
+            out.append(Change(kind="volunteer_offer", value=need, volunteer_ids=ids(mask)))
+        mask = all_but("ready")
+        if mask.any():
+            by_code: dict[str, list[Hashable]] = {}
+            for r in rows[mask].tolist():
+                by_code.setdefault(self.unavailable[vols[r].id], []).append(vols[r].id)
+            for code in sorted(by_code, key=lambda c: (-len(by_code[c]), c)):
+                out.append(Change(kind="volunteer_ready", value=code,
+                                  volunteer_ids=_sorted_ids(by_code[code])))
+        mask = all_but("room")
+        if mask.any():
+            out.append(Change(kind="volunteer_capacity", value=1, volunteer_ids=ids(mask)))
+        rank = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
+        out.sort(key=lambda c: (-len(c.volunteer_ids), rank[c.kind]))
+        return tuple(out[:max_changes])
+
+    def _fitting(self, family: Family, rows: np.ndarray, fits: np.ndarray,
+                 counts: dict[str, int], changes: tuple[Change, ...],
+                 assigned: Mapping[Hashable, Sequence[float]] | None, exclude: Exclude,
+                 weights: Weights) -> Waiting:
+        """Some households fit: their places went to others, or one still has room."""
+        assigned = assigned or {}
+        fitting = [self.volunteers[r] for r in rows[fits].tolist()]
+        # The scores of every fitting pair at once, by the vectorised search (the same
+        # score as voisins.matching.score), over the households ready and with room.
+        scorer = self._scorer()
+        edges = scorer.edges([family], exclude, weights=weights)
+        best, theirs, free = 0.0, math.inf, []
+        for row, pair_score in zip(edges.volunteer.tolist(), edges.score.tolist(),
+                                   strict=True):
+            v = scorer.volunteers[row]
+            got = assigned.get(v.id, ())
+            if len(got) < v.capacity:
+                free.append(v.id)
+                continue
+            best = max(best, pair_score)
+            theirs = min(theirs, min(got, default=math.inf))
+        ids = tuple(sorted((v.id for v in fitting), key=id_sort_key))
+        more = Change(kind="volunteer_capacity", value=1, volunteer_ids=ids)
+        if free:
+            return Waiting(
+                family_id=family.id, reason="room_left", text=_TEXTS["room_left"].format(
+                    households=len(free)), counts=MappingProxyType(counts),
+                changes=changes, params=MappingProxyType({"households": len(free)}))
+        params = {"households": len(fitting), "best_score": round(best, 4),
+                  "their_score": round(theirs, 4)}
+        return Waiting(family_id=family.id, reason="taken",
+                       text=_TEXTS["taken"].format(**params), counts=MappingProxyType(counts),
+                       changes=(more, *changes), params=MappingProxyType(params))
+
+
+def why_waiting(family: Family, volunteers: Iterable[Volunteer] | WaitingIndex, *,
+                proposals: Iterable[Proposal] = (), exclude: Exclude = (),
+                unavailable: Mapping[Hashable, str] | None = None,
+                weights: Weights | None = None, max_changes: int = 5) -> Waiting:
+    """Why one family is not proposed, and the smallest changes that would help.
+
+    Parameters
+    ----------
+    family : Family
+    volunteers : iterable of Volunteer, or WaitingIndex
+        The whole pool (see :class:`WaitingIndex`); pass an index built once to explain
+        many families.
+    proposals : iterable of Proposal, default ()
+        The batch's proposals, to tell ``taken`` from ``room_left``.
+    exclude, unavailable, weights, max_changes
+        See :class:`WaitingIndex` and :meth:`WaitingIndex.explain`.
+
+    Returns
+    -------
+    Waiting
+
+    Notes
+    -----
+    Building the index is ``O(n log n)``; the question itself is
+    :meth:`WaitingIndex.explain`'s.
+
+    Examples
+    --------
+    >>> f = Family(id="f1", lat=50.8466, lon=4.3517, languages={"prs"},
+    ...            needs={"homework"}, availability={"sun-pm"}, radius_km=3)
+    >>> v = Volunteer(id="v1", lat=50.8466, lon=4.4100, languages={"prs", "fr"},
+    ...               offers={"homework"}, availability={"sun-pm"}, radius_km=5)
+    >>> w = why_waiting(f, [v])
+    >>> w.reason, w.changes[0].kind, w.changes[0].value, w.changes[0].volunteer_ids
+    ('no_household_in_reach', 'family_radius', 4.5, ('v1',))
+    """
+    index = volunteers if isinstance(volunteers, WaitingIndex) else WaitingIndex(
+        volunteers, unavailable)
+    return index.explain(family, assigned=_assigned(proposals), exclude=exclude,
+                         weights=weights or DEFAULT_WEIGHTS, max_changes=max_changes)
+
+
+def explain_waiting(families: Iterable[Family], volunteers: Iterable[Volunteer] | WaitingIndex,
+                    proposals: Iterable[Proposal], *, exclude: Exclude = (),
+                    unavailable: Mapping[Hashable, str] | None = None,
+                    weights: Weights | None = None, max_changes: int = 5) -> list[Waiting]:
+    """Why each family that ``proposals`` leave out waits, in the order of ``families``.
+
+    Parameters
+    ----------
+    families : iterable of Family
+        Everyone the batch considered.
+    volunteers : iterable of Volunteer, or WaitingIndex
+        The whole pool, households not ready included (see ``unavailable``).
+    proposals : iterable of Proposal
+        What the batch proposed (:func:`~voisins.matching.propose`).
+    exclude, unavailable, weights, max_changes
+        As for :func:`why_waiting`.
+
+    Returns
+    -------
+    list of Waiting
+        One for every family without a proposal.
+
+    Notes
+    -----
+    One :meth:`WaitingIndex.explain` per family left out.
+    """
+    families = list(families)
+    proposals = list(proposals)
+    index = volunteers if isinstance(volunteers, WaitingIndex) else WaitingIndex(
+        volunteers, unavailable)
+    proposed = {p.family_id for p in proposals}
+    by_volunteer = _assigned(proposals)
+    weights = weights or DEFAULT_WEIGHTS
+    exclude = as_exclude_set(exclude) if exclude else frozenset()
+    return [index.explain(f, assigned=by_volunteer, exclude=exclude, weights=weights,
+                          max_changes=max_changes)
+            for f in families if f.id not in proposed]
+
+
+def apply_change(change: Change, family: Family, volunteer: Volunteer) -> tuple[Family, Volunteer]:
+    """The family and the volunteer as they would be after ``change`` (for checking it).
+
+    Examples
+    --------
+    >>> f = Family(id="f", lat=50.85, lon=4.35, languages={"ar"}, needs={"homework"},
+    ...            availability={"sat-am"}, radius_km=1)
+    >>> v = Volunteer(id="v", lat=50.85, lon=4.35, languages={"fr"}, offers={"homework"},
+    ...               availability={"sat-am"}, radius_km=1)
+    >>> from voisins.matching import feasible
+    >>> feasible(*apply_change(Change(kind="family_language", value="fr",
+    ...                               volunteer_ids=("v",)), f, v))
+    True
+    """
+    from dataclasses import replace
+
+    kind, value = change.kind, change.value
+    if kind == "family_radius":
+        return replace(family, radius_km=value), volunteer
+    if kind == "volunteer_radius":
+        return family, replace(volunteer, radius_km=value)
+    if kind == "family_slot":
+        return replace(family, availability=family.availability | {value}), volunteer
+    if kind == "family_language":
+        return replace(family, languages=family.languages | {value}), volunteer
+    if kind == "volunteer_offer":
+        return family, replace(volunteer, offers=volunteer.offers | {value})
+    if kind == "volunteer_capacity":
+        return family, replace(volunteer, capacity=volunteer.capacity + int(value))
+    if kind == "volunteer_ready":
+        return family, volunteer  # the engine's rules do not see readiness
+    raise InvalidFieldError("kind", f"unknown change {kind!r}", value=kind)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+_TEXTS = {
+    "no_household_in_reach": "No volunteer household lives within reach of both radii.",
+    "no_shared_language": "{in_reach} household(s) within reach, none speaks a language of "
+                          "the family.",
+    "no_shared_slot": "{language} household(s) within reach speak a language of the family, "
+                      "none is free at the same time.",
+    "no_offer_for_needs": "{slot} household(s) within reach share a language and a time "
+                          "slot, none offers what the family needs.",
+    "only_unavailable": "{offer} household(s) would fit, none is ready to be matched yet.",
+    "only_full": "{ready} household(s) would fit, all are full.",
+    "only_declined": "{room} household(s) would fit, all were declined before.",
+    "taken": "{households} household(s) could help; the best total gave their places to "
+             "other families (best score here {best_score}, theirs from {their_score}).",
+    "room_left": "{households} household(s) with room could help: propose one by hand or "
+                 "run the matching again.",
+}
+
+
+def _sorted_ids(ids: Iterable[Hashable]) -> tuple[Hashable, ...]:
+    return tuple(sorted(ids, key=id_sort_key))
+
+
+def _slot_integer(slots: Iterable[str]) -> int:
+    return sum(1 << SLOT_BITS[s] for s in slots)
+
+
+def _family_masks(book: CodeBook, codes: frozenset[str]) -> tuple[int, ...]:
+    value = book.integer(codes)
+    low = (1 << 64) - 1
+    return tuple((value >> (64 * w)) & low for w in range(book.words))
+
+
+def _take(masks: tuple[np.ndarray, ...], rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    return tuple(word[rows] for word in masks)
+
+
+def _intersects(masks: tuple[np.ndarray, ...], family: tuple[int, ...]) -> np.ndarray:
+    result = np.zeros(len(masks[0]), dtype=bool)
+    for word, bits in zip(masks, family, strict=True):
+        if bits:
+            result |= (word & np.uint64(bits)) != 0
+    return result
+
+
+def _round_up(km: float) -> float:
+    value = math.ceil(km / RADIUS_STEP_KM - 1e-12) * RADIUS_STEP_KM
+    return value if value >= km else value + RADIUS_STEP_KM
+
+
+def _assigned(proposals: Iterable[Proposal]) -> dict[Hashable, list[float]]:
+    out: dict[Hashable, list[float]] = {}
+    for p in proposals:
+        out.setdefault(p.volunteer_id, []).append(p.score)
+    return out
+
+
+__all__ = ["CHANGE_KINDS", "REASONS", "Change", "Waiting", "WaitingIndex",
+           "apply_change", "explain_waiting", "why_waiting"]
