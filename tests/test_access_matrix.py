@@ -294,6 +294,7 @@ OPERATIONS: dict[str, Row] = {
     # persona, so the writes that change a match come after the reads.
     "start_matching_run": Row(api_only({"alice": 202}), NORTH, "post", {"dry_run": True}),
     "get_matching_run": Row(api_only(ALICE), RUN),
+    "get_family_waiting": Row(api_only(ALICE), lambda d: {"family_id": d["family"].pk}),
     "list_proposals": Row(api_only(ALICE), NORTH),
     "get_proposal": Row(api_only(ALICE), PROPOSAL_ID),
     # The proposal was accepted: coordinators reach it, and the service refuses the change.

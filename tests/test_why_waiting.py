@@ -110,3 +110,20 @@ def test_a_wider_radius_is_offered_with_the_households_it_would_reach(
     assert entry["reason"] == "no_shared_language"  # Marie is near, but speaks no Ukrainian
     [change] = [c for c in entry["changes"] if c["kind"] == "family_radius"]
     assert change["volunteer_ids"] == [far.pk] and change["value"] > 0.5
+
+
+def test_the_api_says_why_a_family_waits_and_lists_the_families_a_run_left_out(
+        api_as, alice, charlie, north, pool):
+    as_alice = api_as(alice)
+    answer = as_alice("get", f"/families/{pool['farid'].pk}/waiting")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["reason"] == "only_unavailable" and body["text"]
+    assert {"kind": "volunteer_ready", "value": "screening",
+            "volunteer_ids": [pool["nadia"].pk],
+            "text": "Nadia would fit once screened."} in body["changes"]
+    # Another programme's coordinator learns nothing, not even that the family exists.
+    assert api_as(charlie)("get", f"/families/{pool['farid'].pk}/waiting").status_code == 404
+    run = matching_run_execute(run_id=MatchingRun.objects.create(programme=north).pk)
+    left_out = as_alice("get", f"/matching-runs/{run.pk}").json()["not_proposed"]
+    assert {e["family_id"] for e in left_out} == {pool["olena"].pk, pool["farid"].pk}

@@ -35,8 +35,9 @@ from voisins.api.common import (
     refused,
 )
 from voisins.audit.services import audit_read
+from voisins.households.models import FamilyHousehold
 
-from . import bridge, selectors, services
+from . import bridge, selectors, services, waiting
 from .models import CheckIn, Introduction, Match, MatchingRun, Proposal, Side
 
 router = Router(tags=["match life"])
@@ -144,6 +145,25 @@ class RunIn(Schema):
     dry_run: bool = False
 
 
+class ChangeOut(Schema):
+    kind: str = Field(description="What would change: family_radius, volunteer_radius, "
+                                  "family_slot, family_language, volunteer_offer, "
+                                  "volunteer_ready or volunteer_capacity (docs/matching.md)")
+    value: str | int | float = Field(description="The new radius in km, the slot, language "
+                                                 "or service code, what the households "
+                                                 "lack, or the places to add")
+    volunteer_ids: list[int] = Field(description="The volunteer households it would reach")
+    text: str
+
+
+class WaitingOut(Schema):
+    family_id: int
+    reason: str = Field(description="The rule that leaves nobody (docs/matching.md)")
+    text: str
+    counts: dict[str, int] = Field(description="Households left after each rule, in order")
+    changes: list[ChangeOut]
+
+
 class RunOut(Schema):
     id: int
     status: str
@@ -155,6 +175,12 @@ class RunOut(Schema):
     families_proposed: int
     median_distance_km: float | None
     error: str
+    not_proposed: list[WaitingOut] = Field(
+        description="Every waiting family the run did not propose, and why")
+
+    @staticmethod
+    def resolve_not_proposed(run: MatchingRun) -> list[dict[str, Any]]:
+        return waiting.with_texts(run.not_proposed, run.programme)
 
 
 class IntroductionOut(Schema):
@@ -384,6 +410,19 @@ def get_matching_run(request: HttpRequest, run_id: int):
     # Refreshed: a run queued in this request may have finished since.
     return access.record_or_404(MatchingRun.objects.all(), request.user, "manage_matches",
                                 pk=access.as_pk(run_id))
+
+
+@router.get("/families/{family_id}/waiting", response={200: WaitingOut, **ERRORS},
+            operation_id="get_family_waiting",
+            summary="Why a waiting family has nobody to be proposed now",
+            description="The rule that leaves no volunteer household for the family, and the "
+                        "smallest single changes that would make it matchable.")
+def get_family_waiting(request: HttpRequest, family_id: int):
+    family = access.record_or_404(FamilyHousehold.objects.select_related("programme"),
+                                  request.user, "manage_matches", pk=access.as_pk(family_id))
+    [entry] = waiting.with_texts([waiting.why_family_waits(
+        family, selectors.excluded_pairs(family.programme))], family.programme)
+    return entry
 
 
 # --- Proposals -------------------------------------------------------------------------------
