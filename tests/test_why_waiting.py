@@ -42,10 +42,10 @@ def test_a_batch_run_stores_why_each_family_left_out_waits(north, pool):
     farid = by_family[pool["farid"].pk]
     assert farid["reason"] == "only_unavailable"
     assert {"kind": "volunteer_ready", "value": "screening",
-            "volunteer_ids": [pool["nadia"].pk]} in farid["changes"]
+            "volunteer_ids": [pool["nadia"].pk], "reaches": 1} in farid["changes"]
     # Marie fits but for the language: French (the host language) is what she speaks too.
     assert {"kind": "family_language", "value": "fr",
-            "volunteer_ids": [pool["marie"].pk]} in farid["changes"]
+            "volunteer_ids": [pool["marie"].pk], "reaches": 1} in farid["changes"]
 
 
 def test_the_match_command_lists_not_proposed_families_with_reason_text_and_changes(
@@ -72,7 +72,7 @@ def test_a_household_that_has_not_done_the_required_training_is_named_as_the_rea
     amina = next(e for e in run.not_proposed if e["family_id"] == pool["amina"].pk)
     assert amina["reason"] == "only_unavailable"
     assert {"kind": "volunteer_ready", "value": "training",
-            "volunteer_ids": [pool["marie"].pk]} in amina["changes"]
+            "volunteer_ids": [pool["marie"].pk], "reaches": 1} in amina["changes"]
 
 
 def test_the_run_page_groups_the_families_left_out_by_reason(client, alice, north, pool):
@@ -120,7 +120,7 @@ def test_the_api_says_why_a_family_waits_and_lists_the_families_a_run_left_out(
     body = answer.json()
     assert body["reason"] == "only_unavailable" and body["text"]
     assert {"kind": "volunteer_ready", "value": "screening",
-            "volunteer_ids": [pool["nadia"].pk],
+            "volunteer_ids": [pool["nadia"].pk], "reaches": 1,
             "text": "Nadia would fit once screened."} in body["changes"]
     # Another programme's coordinator learns nothing, not even that the family exists.
     assert api_as(charlie)("get", f"/families/{pool['farid'].pk}/waiting").status_code == 404

@@ -145,6 +145,7 @@ def test_on_random_pools_every_claim_agrees_with_feasible(seed):
             assert not fitting
         for change in waiting.changes:
             assert change.kind in CHANGE_KINDS and change.volunteer_ids
+            assert change.reaches >= len(change.volunteer_ids)
             for vid in change.volunteer_ids:
                 f2, v2 = apply_change(change, family, by_id[vid])
                 assert feasible(f2, v2, exclude), (waiting, change, vid)
@@ -161,3 +162,12 @@ def test_the_smallest_family_radius_is_the_smallest_that_reaches_anyone():
     change = why_waiting(family, pool).changes[0]
     assert change.kind == "family_radius" and change.value == 2.0
     assert change.volunteer_ids == ("v1.7",)
+
+
+def test_a_change_names_the_nearest_households_and_counts_them_all():
+    family = make_family(radius_km=10, availability=("sat-am",))
+    pool = [make_volunteer(f"v{i:02d}", lon=4.3517 + (0.1 * i) * EAST_1KM, radius_km=10,
+                           availability=("sun-pm",)) for i in range(30)]
+    [change] = why_waiting(family, pool).changes
+    assert (change.kind, change.value, change.reaches) == ("family_slot", "sun-pm", 30)
+    assert change.volunteer_ids == tuple(f"v{i:02d}" for i in range(20))

@@ -152,7 +152,9 @@ class ChangeOut(Schema):
     value: str | int | float = Field(description="The new radius in km, the slot, language "
                                                  "or service code, what the households "
                                                  "lack, or the places to add")
-    volunteer_ids: list[int] = Field(description="The volunteer households it would reach")
+    volunteer_ids: list[int] = Field(description="The volunteer households it would reach, "
+                                                 "nearest first (at most 20)")
+    reaches: int = Field(description="How many households it would reach in all")
     text: str
 
 

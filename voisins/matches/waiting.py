@@ -114,8 +114,8 @@ def as_json(entry: matching.waiting.Waiting) -> dict[str, Any]:
     return {
         "family_id": entry.family_id, "reason": entry.reason, "text": entry.text,
         "counts": dict(entry.counts), "params": dict(entry.params),
-        "changes": [{"kind": c.kind, "value": c.value, "volunteer_ids": list(c.volunteer_ids)}
-                    for c in entry.changes],
+        "changes": [{"kind": c.kind, "value": c.value, "volunteer_ids": list(c.volunteer_ids),
+                     "reaches": c.reaches} for c in entry.changes],
     }
 
 
@@ -174,11 +174,12 @@ READY_TEXTS = {
 NAMES_SHOWN = 4
 
 
-def _names(ids: Sequence[int], households: dict[int, VolunteerHousehold]) -> str:
-    """"Marie, Jan, Piotr, Anna +3": the households' first names (ids when unknown)."""
+def _names(ids: Sequence[int], households: dict[int, VolunteerHousehold], total: int) -> str:
+    """"Marie, Jan, Piotr, Anna +3": the households' first names (ids when unknown), the
+    nearest first, and how many more."""
     names = [households[i].contact_first_name if i in households else f"#{i}"
              for i in ids[:NAMES_SHOWN]]
-    more = len(ids) - NAMES_SHOWN
+    more = max(total, len(ids)) - len(names)
     return ", ".join(names) + (f" +{more}" if more > 0 else "")
 
 
@@ -190,7 +191,7 @@ def change_text(change: dict[str, Any], *, family: FamilyHousehold | None = None
     kind, value = change.get("kind"), change.get("value")
     ids = list(change.get("volunteer_ids") or [])
     households = households or {}
-    names = _names(ids, households)
+    names = _names(ids, households, int(change.get("reaches") or len(ids)))
     if kind == "family_radius":
         return _("A radius of %(value)s km instead of %(current)s km would reach "
                  "%(names)s.") % {

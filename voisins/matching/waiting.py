@@ -64,7 +64,6 @@ Change kinds (``Change.kind``, with ``Change.value``):
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -97,6 +96,11 @@ STRIP_KM = 2.0
 NEAR_KM = 3.0
 """How far beyond its radius a family's neighbourhood is searched first."""
 
+MAX_LISTED = 20
+"""A change names at most this many households (the nearest); ``reaches`` counts all."""
+
+SLOT_ORDER = tuple(sorted(SLOT_BITS, key=SLOT_BITS.__getitem__))
+
 RADIUS_STEP_KM = 0.5
 """A new radius is rounded up to this step: "4 km", not "3.87 km"."""
 
@@ -119,12 +123,21 @@ class Change:
         The new radius in km, the slot, language or service code, the caller's code of
         what a household lacks, or the number of places to add.
     volunteer_ids : tuple
-        The households the change would reach (sorted by id).
+        The households the change would reach, nearest first, at most
+        :data:`MAX_LISTED`.
+    reaches : int
+        How many households it would reach in all (the length of ``volunteer_ids``
+        when not given).
     """
 
     kind: str
     value: Hashable
     volunteer_ids: tuple[Hashable, ...]
+    reaches: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.reaches:
+            object.__setattr__(self, "reaches", len(self.volunteer_ids))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,6 +228,11 @@ class WaitingIndex:
         self.slot_masks = np.array([_slot_integer(v.availability) for v in vols],
                                    dtype=np.uint32)
         self.ready = np.array([v.id not in unavailable for v in vols], dtype=bool)
+        # What each household lacks, as an index into lacking_codes (0: nothing).
+        self.lacking_codes = ["", *sorted(set(unavailable.values()))]
+        position = {code: i for i, code in enumerate(self.lacking_codes)}
+        self.lacking = np.array([position[unavailable.get(v.id, "")] for v in vols],
+                                dtype=np.int64)
         self.unavailable = unavailable
         self._scoring_index: VolunteerIndex | None = None
 
@@ -257,24 +275,45 @@ class WaitingIndex:
         """
         if not isinstance(family, Family):
             raise InvalidFieldError("family", f"expected Family, got {family!r}")
-        empty = dict.fromkeys(_RULES, 0)
-        if not self.volunteers:
-            return Waiting(family_id=family.id, reason="no_households",
-                           text="There is no volunteer household in the pool.",
-                           counts=MappingProxyType(empty))
-        # First the neighbourhood (every household within the family's radius, and the
-        # nearest ones beyond it); farther only when no nearer one would do.
-        full = max(family.radius_km, self.max_radius)
-        reach = min(full, max(2.0 * family.radius_km, family.radius_km + NEAR_KM))
-        waiting = self._explain_within(family, reach, assigned, exclude, weights, max_changes)
-        if waiting is None:
-            waiting = self._explain_within(family, full, assigned, exclude, weights,
-                                           max_changes)
-        return waiting
+        return self.explain_many([family], assigned=assigned, exclude=exclude,
+                                 weights=weights, max_changes=max_changes)[0]
 
-    def _explain_within(self, family: Family, reach: float,
-                        assigned: Mapping[Hashable, Sequence[float]] | None, exclude: Exclude,
-                        weights: Weights, max_changes: int) -> Waiting | None:
+    def explain_many(self, families: Sequence[Family], *,
+                     assigned: Mapping[Hashable, Sequence[float]] | None = None,
+                     exclude: Exclude = (), weights: Weights = DEFAULT_WEIGHTS,
+                     max_changes: int = 5) -> list[Waiting]:
+        """:meth:`explain` for each of ``families``, in their order.
+
+        Notes
+        -----
+        Each family's rules and changes as in :meth:`explain`; the scores of the pairs
+        of every family with fitting households (``taken``) come from one vectorised
+        search over all of them, which is what makes a whole waiting list fast.
+        """
+        exclude = as_exclude_set(exclude) if exclude else frozenset()
+        out: list[Waiting | _Fitting] = []
+        for family in families:
+            if not self.volunteers:
+                out.append(Waiting(family_id=family.id, reason="no_households",
+                                   text="There is no volunteer household in the pool.",
+                                   counts=MappingProxyType(dict.fromkeys(_RULES, 0))))
+                continue
+            # First the neighbourhood (every household within the family's radius, and
+            # the nearest ones beyond it); farther only when no nearer one would do.
+            full = max(family.radius_km, self.max_radius)
+            reach = min(full, max(2.0 * family.radius_km, family.radius_km + NEAR_KM))
+            result = self._explain_within(family, reach, exclude, weights, max_changes)
+            if result is None:
+                result = self._explain_within(family, full, exclude, weights, max_changes)
+            out.append(result)
+        fitting = [r for r in out if isinstance(r, _Fitting)]
+        if fitting:
+            done = iter(self._fitting(fitting, assigned or {}, exclude, weights))
+            out = [next(done) if isinstance(r, _Fitting) else r for r in out]
+        return out  # type: ignore[return-value]
+
+    def _explain_within(self, family: Family, reach: float, exclude: Exclude,
+                        weights: Weights, max_changes: int) -> Waiting | _Fitting | None:
         """:meth:`explain` among the households within ``reach``; None when a household
         beyond it might be the nearest one a larger family radius would reach."""
         full = max(family.radius_km, self.max_radius)
@@ -290,7 +329,7 @@ class WaitingIndex:
         room = self.capacity[rows] > 0
         passed = {"in_reach": in_reach, "language": language, "slot": slot, "offer": offer,
                   "ready": ready, "room": room}
-        excluded_set = as_exclude_set(exclude) if exclude else frozenset()
+        excluded_set = exclude
         # The exclusion is looked up only for households that pass every other rule,
         # or all but one (the only ones a change can reach).
         fails = sum((~a).astype(np.int8) for a in passed.values())
@@ -314,8 +353,7 @@ class WaitingIndex:
                 return None
         changes = self._changes(family, rows, d, passed, weights, max_changes)
         if counts["not_declined"]:
-            return self._fitting(family, rows, funnel, counts, changes, assigned, exclude,
-                                weights)
+            return _Fitting(family, rows, d, funnel, counts, changes)
         reason = next(_EMPTY_REASON[rule] for rule in _RULES if counts[rule] == 0)
         return Waiting(family_id=family.id, reason=reason, text=_TEXTS[reason].format(**counts),
                        counts=MappingProxyType(counts), changes=changes)
@@ -366,16 +404,19 @@ class WaitingIndex:
                     result &= ok
             return result & ~passed[rule]
 
-        def ids(mask: np.ndarray) -> tuple[Hashable, ...]:
-            return _sorted_ids(vols[r].id for r in rows[mask].tolist())
+        def change(kind: str, value: Hashable, mask: np.ndarray) -> Change:
+            # The nearest households first, at most MAX_LISTED of them.
+            where = np.flatnonzero(mask)
+            nearest = where[np.argsort(d[where], kind="stable")[:MAX_LISTED]]
+            return Change(kind=kind, value=value, reaches=len(where),
+                          volunteer_ids=tuple(vols[r].id for r in rows[nearest].tolist()))
 
         v_radius = self.radius[rows]
         # The family's radius: households it does not reach but that reach it.
         wider = all_but("in_reach") & (d > family.radius_km) & (d <= v_radius)
         if wider.any():
             value = _round_up(float(d[wider].min()))
-            out.append(Change(kind="family_radius", value=value,
-                              volunteer_ids=ids(wider & (d <= value))))
+            out.append(change("family_radius", value, wider & (d <= value)))
         # One household's radius: the family reaches it, it does not reach the family.
         shorter = all_but("in_reach") & (d <= family.radius_km) & (d > v_radius)
         if shorter.any():
@@ -383,73 +424,103 @@ class WaitingIndex:
             best = candidates[np.argmin(d[candidates] - v_radius[candidates])]
             one = np.zeros(len(rows), dtype=bool)
             one[best] = True
-            out.append(Change(kind="volunteer_radius", value=_round_up(float(d[best])),
-                              volunteer_ids=ids(one)))
-        # One more slot, or one more language, for the family: the one most households share.
-        for rule, kind, attribute, order in (
-                ("slot", "family_slot", "availability", SLOT_BITS),
-                ("language", "family_language", "languages", None)):
-            mask = all_but(rule)
-            if mask.any():
-                masked = rows[mask].tolist()
-                tally = Counter(c for r in masked for c in getattr(vols[r], attribute))
-                # On a tie, the slot first in the week; the host language before others.
-                value = min(tally, key=lambda c: (-tally[c], order[c] if order else
-                                                  (c != weights.host_language_code, c)))
-                out.append(Change(kind=kind, value=value, volunteer_ids=_sorted_ids(
-                    vols[r].id for r in masked if value in getattr(vols[r], attribute))))
+            out.append(change("volunteer_radius", _round_up(float(d[best])), one))
+        # One more slot for the family: the one most households share (on a tie, the
+        # first in the week).
+        mask = all_but("slot")
+        if mask.any():
+            slots = self.slot_masks[rows]
+            tally = _bit_counts((slots[mask].astype(np.uint64),), len(SLOT_BITS))
+            bit = int(np.argmax(tally))
+            out.append(change("family_slot", SLOT_ORDER[bit],
+                              mask & ((slots >> np.uint32(bit)) & np.uint32(1) != 0)))
+        # One more language for the family: the one most households speak (on a tie, the
+        # host language, then by code).
+        mask = all_but("language")
+        if mask.any():
+            words = _take(self.language_masks, rows)
+            tally = _bit_counts(tuple(w[mask] for w in words), 64 * len(words))
+            codes = self.languages.positions
+            value = min((c for c in codes if tally[codes[c]]),
+                        key=lambda c: (-tally[codes[c]], c != weights.host_language_code, c))
+            word, bit = divmod(codes[value], 64)
+            speaks = (words[word] >> np.uint64(bit)) & np.uint64(1) != 0
+            out.append(change("family_language", value, mask & speaks))
         mask = all_but("offer")
         if mask.any():
             need = min(family.needs, key=lambda n: (-family.priority(n), n))
-            out.append(Change(kind="volunteer_offer", value=need, volunteer_ids=ids(mask)))
+            out.append(change("volunteer_offer", need, mask))
         mask = all_but("ready")
         if mask.any():
-            by_code: dict[str, list[Hashable]] = {}
-            for r in rows[mask].tolist():
-                by_code.setdefault(self.unavailable[vols[r].id], []).append(vols[r].id)
-            for code in sorted(by_code, key=lambda c: (-len(by_code[c]), c)):
-                out.append(Change(kind="volunteer_ready", value=code,
-                                  volunteer_ids=_sorted_ids(by_code[code])))
+            lacking = self.lacking[rows]
+            found = np.bincount(lacking[mask], minlength=len(self.lacking_codes))
+            for code in sorted((c for i, c in enumerate(self.lacking_codes) if found[i]),
+                               key=lambda c: (-found[self.lacking_codes.index(c)], c)):
+                out.append(change("volunteer_ready", code,
+                                  mask & (lacking == self.lacking_codes.index(code))))
         mask = all_but("room")
         if mask.any():
-            out.append(Change(kind="volunteer_capacity", value=1, volunteer_ids=ids(mask)))
+            out.append(change("volunteer_capacity", 1, mask))
         rank = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
-        out.sort(key=lambda c: (-len(c.volunteer_ids), rank[c.kind]))
+        out.sort(key=lambda c: (-c.reaches, rank[c.kind]))
         return tuple(out[:max_changes])
 
-    def _fitting(self, family: Family, rows: np.ndarray, fits: np.ndarray,
-                 counts: dict[str, int], changes: tuple[Change, ...],
-                 assigned: Mapping[Hashable, Sequence[float]] | None, exclude: Exclude,
-                 weights: Weights) -> Waiting:
-        """Some households fit: their places went to others, or one still has room."""
-        assigned = assigned or {}
-        fitting = [self.volunteers[r] for r in rows[fits].tolist()]
-        # The scores of every fitting pair at once, by the vectorised search (the same
-        # score as voisins.matching.score), over the households ready and with room.
+    def _fitting(self, pending: list[_Fitting], assigned: Mapping[Hashable, Sequence[float]],
+                 exclude: Exclude, weights: Weights) -> list[Waiting]:
+        """Families with households that fit: their places went to others (``taken``),
+        or one still has room (``room_left``)."""
         scorer = self._scorer()
-        edges = scorer.edges([family], exclude, weights=weights)
-        best, theirs, free = 0.0, math.inf, []
-        for row, pair_score in zip(edges.volunteer.tolist(), edges.score.tolist(),
-                                   strict=True):
-            v = scorer.volunteers[row]
-            got = assigned.get(v.id, ())
-            if len(got) < v.capacity:
-                free.append(v.id)
+        vols = scorer.volunteers
+        # Every fitting pair of every such family scored at once by the vectorised search
+        # (the same score as voisins.matching.score).
+        edges = scorer.edges([p.family for p in pending], exclude, weights=weights)
+        # Per household met there: families it got in the batch, and their lowest score.
+        got = np.zeros(len(vols), dtype=np.int64)
+        lowest = np.full(len(vols), np.inf)
+        capacity = np.zeros(len(vols), dtype=np.int64)
+        for row in np.unique(edges.volunteer).tolist():
+            capacity[row] = vols[row].capacity
+            scores = assigned.get(vols[row].id)
+            if scores:
+                got[row], lowest[row] = len(scores), min(scores)
+        order = np.argsort(edges.family, kind="stable")
+        bounds = np.searchsorted(edges.family[order], np.arange(len(pending) + 1))
+        out = []
+        for i, p in enumerate(pending):
+            mine = order[bounds[i]:bounds[i + 1]]
+            rows_v = edges.volunteer[mine]
+            free = got[rows_v] < capacity[rows_v]
+            where = np.flatnonzero(p.fits)
+            nearest = p.rows[where[np.argsort(p.d[where], kind="stable")[:MAX_LISTED]]]
+            counts = MappingProxyType(p.counts)
+            if free.any():
+                n = int(free.sum())
+                out.append(Waiting(family_id=p.family.id, reason="room_left",
+                                   text=_TEXTS["room_left"].format(households=n),
+                                   counts=counts, changes=p.changes,
+                                   params=MappingProxyType({"households": n})))
                 continue
-            best = max(best, pair_score)
-            theirs = min(theirs, min(got, default=math.inf))
-        ids = tuple(sorted((v.id for v in fitting), key=id_sort_key))
-        more = Change(kind="volunteer_capacity", value=1, volunteer_ids=ids)
-        if free:
-            return Waiting(
-                family_id=family.id, reason="room_left", text=_TEXTS["room_left"].format(
-                    households=len(free)), counts=MappingProxyType(counts),
-                changes=changes, params=MappingProxyType({"households": len(free)}))
-        params = {"households": len(fitting), "best_score": round(best, 4),
-                  "their_score": round(theirs, 4)}
-        return Waiting(family_id=family.id, reason="taken",
-                       text=_TEXTS["taken"].format(**params), counts=MappingProxyType(counts),
-                       changes=(more, *changes), params=MappingProxyType(params))
+            more = Change(kind="volunteer_capacity", value=1, reaches=len(where),
+                          volunteer_ids=tuple(self.volunteers[r].id for r in nearest.tolist()))
+            params = {"households": len(where),
+                      "best_score": round(float(edges.score[mine].max(initial=0.0)), 4),
+                      "their_score": round(float(lowest[rows_v].min(initial=np.inf)), 4)}
+            out.append(Waiting(family_id=p.family.id, reason="taken",
+                               text=_TEXTS["taken"].format(**params), counts=counts,
+                               changes=(more, *p.changes), params=MappingProxyType(params)))
+        return out
+
+
+@dataclass(frozen=True)
+class _Fitting:
+    """A family whose rules leave some households: finished by :meth:`WaitingIndex._fitting`."""
+
+    family: Family
+    rows: np.ndarray
+    d: np.ndarray
+    fits: np.ndarray
+    counts: dict[str, int]
+    changes: tuple[Change, ...]
 
 
 def why_waiting(family: Family, volunteers: Iterable[Volunteer] | WaitingIndex, *,
@@ -528,9 +599,9 @@ def explain_waiting(families: Iterable[Family], volunteers: Iterable[Volunteer] 
     by_volunteer = _assigned(proposals)
     weights = weights or DEFAULT_WEIGHTS
     exclude = as_exclude_set(exclude) if exclude else frozenset()
-    return [index.explain(f, assigned=by_volunteer, exclude=exclude, weights=weights,
-                          max_changes=max_changes)
-            for f in families if f.id not in proposed]
+    return index.explain_many([f for f in families if f.id not in proposed],
+                              assigned=by_volunteer, exclude=exclude, weights=weights,
+                              max_changes=max_changes)
 
 
 def apply_change(change: Change, family: Family, volunteer: Volunteer) -> tuple[Family, Volunteer]:
@@ -587,8 +658,14 @@ _TEXTS = {
 }
 
 
-def _sorted_ids(ids: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(sorted(ids, key=id_sort_key))
+def _bit_counts(words: tuple[np.ndarray, ...], bits: int) -> np.ndarray:
+    """How many of the masks have each bit set (bit ``64 * word + b``)."""
+    counts = np.zeros(64 * len(words), dtype=np.int64)
+    for w, word in enumerate(words):
+        as_bytes = np.ascontiguousarray(word, dtype="<u8").view(np.uint8)
+        bits_set = np.unpackbits(as_bytes.reshape(-1, 8), axis=1, bitorder="little")
+        counts[64 * w:64 * (w + 1)] = bits_set.sum(axis=0)
+    return counts[:bits]
 
 
 def _slot_integer(slots: Iterable[str]) -> int:
