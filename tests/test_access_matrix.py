@@ -105,6 +105,7 @@ PAGES: dict[str, Row] = {
     "matches:proposals": Row(only(ALICE), SLUG),
     "matches:matches": Row(only({"alice": 200, "bob": 200}), SLUG),  # bob: his own only
     "matches:checkins_overdue": Row(only(ALICE), SLUG),
+    "matches:gaps": Row(only(ALICE), SLUG),
     "matches:run": Row(only(ALICE), lambda d: {"slug": "north", "pk": d["run"].pk}),
     "matches:proposal": Row(only(ALICE), PROPOSAL),
     "matches:suggestions": Row(only(ALICE), FAMILY_PK),

@@ -127,3 +127,57 @@ def test_the_api_says_why_a_family_waits_and_lists_the_families_a_run_left_out(
     run = matching_run_execute(run_id=MatchingRun.objects.create(programme=north).pk)
     left_out = as_alice("get", f"/matching-runs/{run.pk}").json()["not_proposed"]
     assert {e["family_id"] for e in left_out} == {pool["olena"].pk, pool["farid"].pk}
+
+
+def test_whom_to_recruit_lists_the_households_worth_recruiting_and_the_areas(
+        client, alice, north, pool):
+    client.force_login(alice)
+    page = client.get("/staff/north/matching/gaps/", **EN)
+    text = page.content.decode()
+    assert page.status_code == 200
+    # Olena (Ukrainian) and Farid (Dari) wait without a household that fits.
+    assert "2 of the 3 waiting families" in text
+    assert "A household speaking Ukrainian" in text
+    assert "A household speaking Dari" in text or "A household speaking Persian" in text
+    link = "/recruitment/north/campaigns/?target_postcode=1030&amp;target_language=uk"
+    assert link in text
+    geo = client.get("/staff/north/matching/gaps/?format=geojson").json()
+    [area] = geo["features"]
+    assert area["properties"] == {"postcode": "1030", "locality": pool["olena"].locality,
+                                  "waiting": 2}
+
+
+def test_every_recruitment_gap_is_exact_with_respect_to_the_engine(north, pool):
+    from voisins import matching
+    from voisins.matches import bridge
+    from voisins.matches.waiting import recruitment_gaps
+
+    gaps = recruitment_gaps(north)
+    families = {f.pk: f for f in (pool["olena"], pool["farid"])}
+    assert gaps["lines"]
+    for line in gaps["lines"]:
+        area = next(a for a in gaps["areas"] if a["postcode"] == line["postcode"])
+        recruit = matching.Volunteer(id="r", lat=area["lat"], lon=area["lon"],
+                                     languages={line["language"]}, offers={line["need"]},
+                                     availability={line["slot"]}, radius_km=line["radius_km"])
+        claimed = {f.pk for f in line["families"]}
+        assert claimed == {pk for pk, f in families.items()
+                           if matching.feasible(bridge.family_input(f), recruit)}
+
+
+def test_a_campaign_made_from_a_gap_is_prefilled_and_keeps_whom_it_looks_for(
+        client, alice, north):
+    client.force_login(alice)
+    query = "target_postcode=1030&target_language=uk&target_slot=wed-pm&target_need=homework"
+    form = client.get(f"/recruitment/north/campaigns/?{query}", **EN).content.decode()
+    assert 'value="1030"' in form and "Recruit: Ukrainian" in form
+    response = client.post("/recruitment/north/campaigns/", {
+        "name": "Ukrainian speakers in Schaerbeek", "channel": "facebook",
+        "target_postcode": "1030", "target_language": "uk", "target_slot": "wed-pm",
+        "target_need": "homework"}, **EN)
+    assert response.status_code == 302
+    page = client.get(response["Location"], **EN).content.decode()
+    assert "Looking for" in page and "Ukrainian" in page and "around 1030" in page
+    bad = client.post("/recruitment/north/campaigns/", {
+        "name": "Bad", "channel": "facebook", "target_language": "Ukrainian!"}, **EN)
+    assert bad.status_code == 200 and "ISO 639" in bad.content.decode()

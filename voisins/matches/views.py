@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -120,6 +121,21 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "matches/run.html", {
         "programme": prog, "run": run, "proposals": proposals,
         "not_proposed": waiting.explained(run.not_proposed, prog)})
+
+
+@login_required
+def recruitment_gaps(request: HttpRequest, slug: str) -> HttpResponse:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    try:
+        gaps = waiting.recruitment_gaps(prog)
+    except ValidationError as exc:  # the programme's stored weights are not valid
+        _errors(request, exc)
+        gaps = {"waiting": 0, "unmet": 0, "lines": [], "areas": []}
+    if request.GET.get("format") == "geojson":
+        return JsonResponse(waiting.areas_geojson(gaps["areas"]))
+    tiles = {"url": settings.VOISINS.get("MAP_TILES", ""),
+             "attribution": settings.VOISINS.get("MAP_ATTRIBUTION", "")}
+    return render(request, "matches/gaps.html", {"programme": prog, **gaps, "tiles": tiles})
 
 
 @login_required

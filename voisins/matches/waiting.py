@@ -290,3 +290,69 @@ REASON_LABELS = {
     "taken": gettext_lazy("Places given to other families"),
     "room_left": gettext_lazy("A household with room could help"),
 }
+
+
+# --- Whom to recruit, where -------------------------------------------------------------
+
+def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]:
+    """The waiting families that no volunteer household can help now, by area, and the
+    recruits that would make the most of them matchable (``voisins.matching.gaps``).
+
+    A family counts when no household that may be proposed now (screened, trained,
+    available, with room) fits it; the recruits live at the centre of the families'
+    postcode areas and go as far as the programme's default radius.
+    """
+    from voisins.matching import Point, VolunteerIndex
+    from voisins.matching.gaps import recruitment_gaps as find_gaps
+
+    families = list(selectors.waiting_families(programme))
+    engine_families = [bridge.family_input(f) for f in families]
+    volunteers = [bridge.volunteer_input(v, selectors.room_left(v))
+                  for v in selectors.matchable_volunteers(programme)]
+    volunteers = [v for v in volunteers if v.capacity > 0]
+    helped: set[int] = set()
+    if volunteers and engine_families:
+        edges = VolunteerIndex(volunteers).edges(engine_families, selectors.excluded_pairs(
+            programme), weights=bridge.weights_for(programme))
+        helped = set(edges.family.tolist())
+    unmet = [f for i, f in enumerate(families) if i not in helped]
+    areas: dict[str, dict[str, Any]] = {}
+    for f in unmet:
+        area = areas.setdefault(f.postcode, {"postcode": f.postcode, "locality": f.locality,
+                                             "lat": 0.0, "lon": 0.0, "waiting": 0})
+        area["lat"] += f.lat
+        area["lon"] += f.lon
+        area["waiting"] += 1
+    for area in areas.values():
+        area["lat"] /= area["waiting"]
+        area["lon"] /= area["waiting"]
+    gaps = find_gaps(
+        [engine_families[i] for i, _f in enumerate(families) if i not in helped],
+        {f.pk: f.postcode for f in unmet},
+        {code: Point(lat=a["lat"], lon=a["lon"]) for code, a in areas.items()},
+        radius_km=programme.default_radius_km, limit=limit)
+    by_id = {f.pk: f for f in unmet}
+    lines = [{
+        "families": [by_id[i] for i in gap.family_ids], "count": len(gap.family_ids),
+        "postcode": gap.area, "locality": areas[gap.area]["locality"],
+        "language": gap.language, "slot": gap.slot, "need": gap.need,
+        "radius_km": gap.radius_km,
+        "text": _("A household speaking %(language)s, free on %(slot)s, offering "
+                  "%(service)s, around %(postcode)s %(locality)s.") % {
+            "language": language_label(gap.language),
+            "slot": slot_label(gap.slot), "service": service_label(gap.need),
+            "postcode": gap.area, "locality": areas[gap.area]["locality"]},
+    } for gap in gaps]
+    return {"waiting": len(families), "unmet": len(unmet), "lines": lines,
+            "areas": sorted(areas.values(), key=lambda a: (-a["waiting"], a["postcode"]))}
+
+
+def areas_geojson(areas: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The areas of :func:`recruitment_gaps` for the map: a point each (the mean of the
+    families' postcode centroids or coarsened pins), never a household."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [round(a["lon"], 4), round(a["lat"], 4)]},
+         "properties": {"postcode": a["postcode"], "locality": a["locality"],
+                        "waiting": a["waiting"]}}
+        for a in areas]}

@@ -34,7 +34,7 @@ from .search import id_sort_key
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180.0
 
-PROFILES_PER_AREA = 3
+PROFILES_PER_AREA = 10
 """How many of each area's best profiles are kept before the areas are compared."""
 
 
@@ -94,8 +94,12 @@ def recruitment_gaps(families: Iterable[Family], area_of: Mapping[Hashable, Hash
     Returns
     -------
     list of Gap
-        Most families first (then area, language, slot, need); each area keeps its
-        :data:`PROFILES_PER_AREA` best profiles. A family may appear in several gaps.
+        Chosen greedily: first the recruit that makes the most families matchable, then
+        each time the one that makes the most *other* families matchable (ties: most
+        families in all, then area, language, slot, need), until no recruit adds a
+        family or ``limit`` is reached. Each gap lists every family it would make
+        matchable, so a family may appear in several. Each area offers its
+        :data:`PROFILES_PER_AREA` best profiles.
 
     Raises
     ------
@@ -169,7 +173,14 @@ def recruitment_gaps(families: Iterable[Family], area_of: Mapping[Hashable, Hash
                 best.append((int(tally[profile]), area, profile, members))
     best.sort(key=lambda b: (-b[0], id_sort_key(b[1]), b[2]))
     gaps = []
-    for _count, area, profile, members in best[:limit]:
+    covered = np.zeros(len(families), dtype=bool)
+    while best and len(gaps) < limit:
+        gains = [int((~covered[members]).sum()) for _c, _a, _p, members in best]
+        pick = max(range(len(best)), key=lambda i: (gains[i], -i))
+        if gains[pick] == 0:
+            break
+        _count, area, profile, members = best.pop(pick)
+        covered[members] = True
         rest, need = divmod(profile, n_needs)
         language, slot = divmod(rest, n_slots)
         point = points[area]

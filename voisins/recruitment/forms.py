@@ -242,7 +242,8 @@ class NewsPostForm(forms.ModelForm):
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "channel"]
+        fields = ["name", "channel", "target_postcode", "target_language", "target_slot",
+                  "target_need"]
 
 
 class CharterForm(forms.ModelForm):

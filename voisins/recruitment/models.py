@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.households.models import VolunteerHousehold
+from voisins.programmes.constants import SLOTS
 from voisins.programmes.models import Programme
 
 PUBLIC_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES
@@ -92,6 +93,13 @@ class Campaign(models.Model):
     code = models.CharField(_("link code"), max_length=20, unique=True,
                             default=new_campaign_code, editable=False)
     active = models.BooleanField(_("active"), default=True)
+    # Whom the campaign looks for, when it was made from a recruitment gap (all optional).
+    target_postcode = models.CharField(_("target area (postcode)"), max_length=12, blank=True)
+    target_language = models.CharField(_("target language"), max_length=12, blank=True,
+                                       help_text=_("ISO 639 code, e.g. prs for Dari"))
+    target_slot = models.CharField(_("target time slot"), max_length=8, blank=True,
+                                   choices=[(s, s) for s in SLOTS])
+    target_need = models.CharField(_("target service"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True)
@@ -108,6 +116,12 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        code = self.target_language
+        if code and not (code.isascii() and code.isalpha() and code.islower()
+                         and 2 <= len(code) <= 3):
+            raise ValidationError({"target_language": _("Give an ISO 639 language code.")})
 
 
 class Visit(models.Model):

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, StatusChange, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
+from voisins.programmes.constants import SLOTS
+from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.programmes.models import Programme
 
 from .models import Campaign, Channel, Charter, NewsPost, PublicText, Visit, VolunteerOrigin
@@ -130,3 +133,30 @@ def volunteers_to_screen(programme: Programme) -> QuerySet[VolunteerHousehold]:
     """Households that applied and wait for their screening, oldest first."""
     return (VolunteerHousehold.objects.filter(programme=programme, status=V.APPLIED)
             .select_related("screening").order_by("created_at", "id"))
+
+
+def campaign_from_gap(params: Any) -> dict[str, str]:
+    """A new campaign's fields prefilled from a recruitment gap's link (query parameters
+    ``target_postcode``, ``target_language``, ``target_slot``, ``target_need``), with a
+    name that says whom it looks for. Only prefilled: the form checks them when sent."""
+    fields = {key: str(params.get(key, ""))[:50] for key in (
+        "target_postcode", "target_language", "target_slot", "target_need")}
+    if not any(fields.values()):
+        return {}
+    parts = [language_label(fields["target_language"]) if fields["target_language"] else "",
+             slot_label(fields["target_slot"]) if fields["target_slot"] in SLOTS else "",
+             service_label(fields["target_need"]) if fields["target_need"] else "",
+             fields["target_postcode"]]
+    name = _("Recruit: %(profile)s") % {"profile": ", ".join(p for p in parts if p)}
+    return {**fields, "name": name[:200]}
+
+
+def campaign_target(campaign: Campaign) -> str:
+    """Whom a campaign looks for, in words ("Dari, Sunday afternoon, homework help, around
+    1030"); empty when it looks for anybody."""
+    parts = [language_label(campaign.target_language) if campaign.target_language else "",
+             slot_label(campaign.target_slot) if campaign.target_slot else "",
+             service_label(campaign.target_need) if campaign.target_need else "",
+             (_("around %(postcode)s") % {"postcode": campaign.target_postcode})
+             if campaign.target_postcode else ""]
+    return ", ".join(p for p in parts if p)

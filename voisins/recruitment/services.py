@@ -74,9 +74,14 @@ def news_post_update(*, post: NewsPost, **fields: Any) -> NewsPost:
 # --- Campaigns and visits -------------------------------------------------------------
 
 def campaign_create(*, programme: Programme, name: str, channel: str,
-                    by: User | None = None) -> Campaign:
-    """Create a campaign with its own tracked link code."""
-    campaign = Campaign(programme=programme, name=name, channel=channel, created_by=by)
+                    by: User | None = None, target_postcode: str = "",
+                    target_language: str = "", target_slot: str = "",
+                    target_need: str = "") -> Campaign:
+    """Create a campaign with its own tracked link code (and, when it was made from a
+    recruitment gap, whom it looks for)."""
+    campaign = Campaign(programme=programme, name=name, channel=channel, created_by=by,
+                        target_postcode=target_postcode, target_language=target_language,
+                        target_slot=target_slot, target_need=target_need)
     campaign.full_clean()
     campaign.save()
     return campaign

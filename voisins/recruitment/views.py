@@ -282,7 +282,7 @@ def news_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_recruitment")
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST or None, initial=selectors.campaign_from_gap(request.GET))
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(programme=programme, by=request.user,
@@ -307,6 +307,7 @@ def campaign_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     row = next((r for r in selectors.funnel(programme) if r.key == str(campaign.pk)), None)
     return render(request, "recruitment/campaign_detail.html", {
         "programme": programme, "campaign": campaign, "url": _tracked_url(request, campaign),
+        "target": selectors.campaign_target(campaign),
         "steps": [(label, n) for (_stage, label), n in
                   zip(selectors.STAGES, row.values if row else [0] * 5, strict=True)]})
 
