@@ -53,6 +53,7 @@ PAGES: dict[str, Visit] = {
     "matches:dashboard": Visit("alice", SLUG),
     "matches:matching": Visit("alice", SLUG),
     "matches:run": Visit("alice", lambda d: {"slug": "north", "pk": d["run"].pk}),
+    "matches:gaps": Visit("alice", SLUG),
     "matches:proposals": Visit("alice", SLUG),
     "matches:proposal": Visit("alice", lambda d: {"slug": "north", "pk": d["draft"].pk}),
     "matches:suggestions": Visit("alice", lambda d: {"slug": "north",
