@@ -107,7 +107,9 @@ def _figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, Any]:
 
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # "tight": the drawing grows to hold its labels (long category names were cut).
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                   bbox_inches="tight", pad_inches=0.08)
     return buffer.getvalue()
 
 

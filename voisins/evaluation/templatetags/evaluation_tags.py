@@ -79,3 +79,9 @@ def count(value: int | None) -> str:
     if value is None:
         return f"< {rounding.MIN_COUNT}"
     return str(value)
+
+
+@register.simple_tag
+def lockdown_share(lockdown, follow_up) -> str:
+    """The share of the matches live when a pause began that were still live then."""
+    return percent(lockdown.share(follow_up))
