@@ -10,10 +10,16 @@ from voisins.evaluation import rounding
 register = template.Library()
 
 
+def _value(value):
+    """None for no value: None itself, or the empty string a template gives for a missing
+    attribute (a milestone of a curve that does not exist)."""
+    return None if value is None or value == "" else value
+
+
 @register.filter
 def percent(value: float | None) -> str:
     """0.448 → "45 %" in the current language; "—" for no value."""
-    points = rounding.percent_points(value)
+    points = rounding.percent_points(_value(value))
     if points is None:
         return "—"
     return f"{number_format(points, rounding.SHARE_DIGITS)} %"
@@ -23,6 +29,7 @@ def percent(value: float | None) -> str:
 def months(value: float | None) -> str:
     """A duration in months, one decimal (5.29 → "5.3 months"); "not reached" for a median
     not reached yet."""
+    value = _value(value)
     if value is None:
         return _("not reached")
     return _("%(n)s months") % {
@@ -32,6 +39,7 @@ def months(value: float | None) -> str:
 @register.filter
 def pvalue(value: float | None) -> str:
     """The p-value as a whole expression: "p = 0.043", or "p < 0.001" (never "p = < …")."""
+    value = _value(value)
     if value is None:
         return "—"
     if rounding.p_value_below_floor(value):
@@ -42,11 +50,13 @@ def pvalue(value: float | None) -> str:
 @register.filter
 def significant(value: float | None) -> bool:
     """Whether the p-value, as printed, is below 0.05."""
+    value = _value(value)
     return value is not None and rounding.significant(value)
 
 
 @register.filter
 def statistic(value: float | None) -> str:
+    value = _value(value)
     return "—" if value is None else number_format(rounding.statistic(value),
                                                    rounding.STATISTIC_DIGITS)
 
@@ -54,12 +64,14 @@ def statistic(value: float | None) -> str:
 @register.filter
 def mean(value: float | None) -> str:
     """A mean answer or a change of means, two decimals."""
+    value = _value(value)
     return "—" if value is None else number_format(rounding.mean(value), rounding.MEAN_DIGITS)
 
 
 @register.filter
 def signed_mean(value: float | None) -> str:
     """A change of means with its sign: "+0.40", "-0.25", "0.00"."""
+    value = _value(value)
     if value is None:
         return "—"
     rounded = rounding.mean(value)
@@ -70,6 +82,7 @@ def signed_mean(value: float | None) -> str:
 @register.filter
 def days(value: float | None) -> str:
     """A number of days, whole; "—" for no value."""
+    value = _value(value)
     return "—" if value is None else number_format(rounding.days(value), rounding.DAYS_DIGITS)
 
 
