@@ -26,7 +26,7 @@ from voisins.households.models import (
     VolunteerHousehold,
 )
 from voisins.households.status import FamilyStatus, VolunteerStatus
-from voisins.matches.models import Activity, Match
+from voisins.matches.models import Activity, Match, ProgrammePause
 from voisins.mediation.models import Case, CaseKind
 from voisins.programmes.categories import BUILTIN_CATEGORIES
 from voisins.programmes.models import Programme
@@ -738,8 +738,6 @@ def lockdowns(*, programme: Programme, today: date | None = None) -> list[Lockdo
     """Every programme pause (voisins.matches.models.ProgrammePause) with its figure, oldest
     first. Dates are the programme's local days of the pause's start and end. Imported
     history counts like the rest; matches starting after today are left out."""
-    from voisins.matches.models import ProgrammePause
-
     today = today or timezone.localdate()
     rows = list(Match.objects.filter(programme=programme, started_on__lte=today).order_by()
                 .values_list("started_on", "ended_on"))
