@@ -274,3 +274,20 @@ def test_the_lockdown_figure_is_in_the_page_the_pdf_and_the_xlsx(client, vera, l
     # The page is in French (the default language of these pages).
     assert "Les binômes à travers un confinement" in page
     assert "Binômes en cours à son début" in page
+
+
+def test_the_api_gives_the_periods_figures_without_small_counts_to_a_viewer(
+        client, alice, vera, households):
+    from ..conftest import bearer
+
+    url = "/api/v1/programmes/north/statistics"
+    viewer = client.get(url, **bearer(vera)).json()["evaluation"]
+    assert viewer["families_by_status"]["waiting"] == 7
+    assert viewer["families_by_status"]["matched"] is None  # 1: a small count
+    assert viewer["matches_started"] == 1  # matches are not people: as in the report
+    coordinator = client.get(url, **bearer(alice)).json()["evaluation"]
+    assert coordinator["families_by_status"]["matched"] == 1
+    old = client.get(url, {"start": "2000-01-01", "end": "2000-12-31"}, **bearer(vera))
+    assert old.json()["evaluation"]["matches_started"] == 0
+    bad = client.get(url, {"start": "2025-13-01"}, **bearer(vera))
+    assert bad.status_code == 422 and "start" in bad.content.decode()
