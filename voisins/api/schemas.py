@@ -1,7 +1,7 @@
 """Typed shapes of the API's households and programmes (OpenAPI is generated from them)."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from ninja import Schema
@@ -229,3 +229,4 @@ class StatisticsOut(Schema):
     family_needs: dict[str, int]
     volunteer_offers: dict[str, int]
     median_waiting_days: float | None
+    evaluation: dict[str, Any]

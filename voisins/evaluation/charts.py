@@ -107,7 +107,9 @@ def _figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, Any]:
 
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # "tight": the drawing grows to hold its labels (long category names were cut).
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                   bbox_inches="tight", pad_inches=0.08)
     return buffer.getvalue()
 
 
@@ -155,7 +157,8 @@ def survival_chart(curves: Sequence[Curve], *, x_label: str, y_label: str,
     axes.set_xlabel(x_label)
     axes.set_ylabel(y_label)
     if curves:
-        axes.legend(frameon=False, loc="lower left", fontsize=9)
+        # Where the curves leave room: a fixed corner hid the curves that stayed low.
+        axes.legend(frameon=True, framealpha=0.85, edgecolor="none", loc="best", fontsize=9)
     return _svg(figure)
 
 
@@ -213,7 +216,9 @@ def postcode_map(points: Sequence[tuple[float, float, int, str]], *, label: str)
                               color=INK)
         # Degrees of longitude are shorter than degrees of latitude away from the equator.
         mean_lat = sum(p[1] for p in points) / len(points)
-        axes.set_aspect(1 / max(math.cos(math.radians(mean_lat)), 0.2))
+        # "datalim": the map fills its drawing and the extent grows instead (a box
+        # adjusted to the data made a flat thumbnail of a wide programme).
+        axes.set_aspect(1 / max(math.cos(math.radians(mean_lat)), 0.2), adjustable="datalim")
     axes.set_xlabel(label)
     axes.tick_params(labelsize=7)
     return _svg(figure)

@@ -13,12 +13,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from voisins.matches.models import Match
 from voisins.programmes.models import Programme
 
-from . import selectors
+from . import rounding, selectors
 from .models import EvaluationMeeting, SurveyResponse
 from .questions import MIN_GROUP, Indicator
 
@@ -86,7 +87,8 @@ def _capfirst(text: str) -> str:
 
 
 def _pct(share: float | None) -> str:
-    return "—" if share is None else f"{round(share * 100)} %"
+    """In whole percents, rounded as everywhere (voisins.evaluation.rounding)."""
+    return "—" if share is None else f"{number_format(rounding.percent_points(share), 0)} %"
 
 
 def sheet(*, programme: Programme, language: str, today: date | None = None) -> dict[str, Any]:
@@ -120,7 +122,8 @@ def sheet(*, programme: Programme, language: str, today: date | None = None) -> 
               "least 12 months; %(share)s of the matches are still going after 12 months "
               "(Kaplan–Meier estimate); the median duration is %(median)s.") % {
                 "lasted": f.lasted_12_months, "share": _pct(f.share_12_months),
-                "median": (_("%(n)s months") % {"n": round(f.median_months, 1)}
+                "median": (_("%(n)s months") % {"n": number_format(
+                    rounding.months(f.median_months), rounding.MONTHS_DIGITS)}
                            if f.median_months is not None else _("not reached"))},
             (_("Children answer a short questionnaire on the seven Dashboard outcomes at the "
                "start of a match and after 6 and 12 months (%(n)s children so far).") % {
@@ -159,9 +162,9 @@ def sheet(*, programme: Programme, language: str, today: date | None = None) -> 
         "since": f.since, "families_met": f.families_met, "volunteers_met": f.volunteers_met,
         "matches": f.matches, "matches_active": f.matches_active,
         "matches_lasting_12_months": f.lasted_12_months,
-        "share_active_after_12_months": (round(f.share_12_months, 3)
+        "share_active_after_12_months": (float(rounding.share(f.share_12_months))
                                          if f.share_12_months is not None else None),
-        "median_duration_months": (round(f.median_months, 1)
+        "median_duration_months": (float(rounding.months(f.median_months))
                                    if f.median_months is not None else None),
         "evaluation_meetings_held": f.meetings_held,
         "children_surveyed": f.children_surveyed,

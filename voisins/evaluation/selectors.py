@@ -7,6 +7,8 @@ matches: they are the same rows.
 
 from __future__ import annotations
 
+import calendar
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -24,12 +26,12 @@ from voisins.households.models import (
     VolunteerHousehold,
 )
 from voisins.households.status import FamilyStatus, VolunteerStatus
-from voisins.matches.models import Activity, Match
+from voisins.matches.models import Activity, Match, ProgrammePause
 from voisins.mediation.models import Case, CaseKind
 from voisins.programmes.categories import BUILTIN_CATEGORIES
 from voisins.programmes.models import Programme
 
-from . import caching, charts
+from . import caching, charts, rounding
 from .models import EvaluationMeeting, MeetingFeedback, SurveyAnswer, SurveyResponse
 from .questions import MIN_GROUP, Indicator, Wave, age_band
 from .survival import (
@@ -401,6 +403,30 @@ class Training:
         return self.attended / self.registered if self.registered else None
 
 
+@dataclass(frozen=True)
+class SuppressedTraining(Training):
+    """Training figures with the small counts replaced by None; the totals and the share
+    attended are those of the raw figures (the share of a large total says nothing about
+    one person)."""
+
+    registered_total: int | None = None
+    attended_total: int | None = None
+    attendance_share: float | None = None
+    completion_suppressed: bool = False  # `completed` is None because it is small
+
+    @property
+    def registered(self) -> int | None:  # type: ignore[override]
+        return self.registered_total
+
+    @property
+    def attended(self) -> int | None:  # type: ignore[override]
+        return self.attended_total
+
+    @property
+    def attendance(self) -> float | None:
+        return self.attendance_share
+
+
 def training_completion(*, programme: Programme, period: Period) -> Training:
     """Sessions that started in `period`, their registrations and attendance; how many
     households completed their required training in the period (the day of the session
@@ -554,9 +580,11 @@ class Dashboard:
         return curve.milestones[2] if curve else None
 
 
-def dashboard(*, programme: Programme, period: Period, today: date | None = None) -> Dashboard:
+def dashboard(*, programme: Programme, period: Period, today: date | None = None,
+              persistence_: Persistence | None = None) -> Dashboard:
     """Every figure of the programme dashboard for `period`, with its charts (drawn when
-    first shown, then cached). Imported history counts like native data."""
+    first shown, then cached). Imported history counts like native data. `persistence_`
+    is the period's Kaplan–Meier when the caller (the report) already has it."""
     today = today or timezone.localdate()
     counts = households_by_status(programme=programme, period=period, today=today)
     matches = Match.objects.filter(programme=programme).order_by()
@@ -588,7 +616,8 @@ def dashboard(*, programme: Programme, period: Period, today: date | None = None
             points.append((round(place.lon, 3), round(place.lat, 3), f + v, code))
 
     funnel = recruitment_funnel(programme=programme, period=period)
-    persistence_ = persistence(programme=programme, period=period, today=today)
+    if persistence_ is None:
+        persistence_ = persistence(programme=programme, period=period, today=today)
     return Dashboard(
         period=period, families=counts["families"], volunteers=counts["volunteers"],
         waiting=waiting_times(programme=programme, period=period, today=today),
@@ -613,6 +642,126 @@ def dashboard(*, programme: Programme, period: Period, today: date | None = None
         funnel_chart=charts.Chart(charts.bar_chart, (tuple(funnel.stages), tuple(funnel.total)),
                                   {"x_label": _("people at each step of recruitment")}),
     )
+
+
+def _suppressed(rows: list[tuple], index: int) -> list[tuple]:
+    return [(*row[:index], rounding.small_count(row[index]), *row[index + 1:]) for row in rows]
+
+
+def dashboard_without_small_counts(d: Dashboard) -> Dashboard:
+    """The dashboard with every count about people or households between 1 and 4 replaced
+    by None ("< 5"): households by status and by postcode, families waiting, mediation
+    cases by type, the recruitment funnel, training registrations and completions. Counts
+    of matches (started, ended, going on, per month) and of activities stay: they describe
+    the programme's pairs over time, not a characteristic of a person; the Kaplan–Meier
+    groups of fewer than 5 matches are already left out. Charts drawn from a suppressed
+    count are redrawn without it (the map keeps only postcodes of 5 or more)."""
+    small = rounding.small_count
+    cases = [(label, n) for label, n in _suppressed(d.cases, 1)]
+    shown_cases = [(label, n) for label, n in cases if n is not None]
+    postcodes = [(code, place, small(f), small(v)) for code, place, f, v in d.postcodes]
+    points = [p for p in d.map_chart.args[0] if small(p[2]) is not None]
+    funnel = Funnel(d.funnel.stages,
+                    [(label, [small(n) for n in values]) for label, values in d.funnel.rows],
+                    [small(n) for n in d.funnel.total])
+    raw = d.training
+    training = SuppressedTraining(
+        [dataclasses.replace(m, registered=small(m.registered), attended=small(m.attended))
+         for m in raw.modules], None if raw.completed is None else small(raw.completed),
+        small(raw.registered), small(raw.attended),
+        raw.attendance if small(raw.registered) is not None else None,
+        raw.completed is not None and small(raw.completed) is None)
+    waiting = dataclasses.replace(d.waiting, matched_n=small(d.waiting.matched_n),
+                                  waiting_n=small(d.waiting.waiting_n))
+    return dataclasses.replace(
+        d, families=_suppressed(d.families, 2), volunteers=_suppressed(d.volunteers, 2),
+        waiting=waiting, cases=cases, postcodes=postcodes, training=training, funnel=funnel,
+        cases_chart=charts.Chart(d.cases_chart.draw, (
+            tuple(c for c, _n in shown_cases), tuple(n for _c, n in shown_cases)),
+            d.cases_chart.kwargs),
+        map_chart=charts.Chart(d.map_chart.draw, (tuple(points),), d.map_chart.kwargs),
+        funnel_chart=charts.Chart(d.funnel_chart.draw, (
+            tuple(d.funnel.stages), tuple(n or 0 for n in funnel.total)),
+            d.funnel_chart.kwargs),
+    )
+
+
+# --- The lockdown figure --------------------------------------------------------------------
+
+LOCKDOWN_FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later (the 31st becomes the month's last day).
+
+    >>> add_months(date(2020, 5, 31), 3), add_months(date(2020, 11, 30), 3)
+    (datetime.date(2020, 8, 31), datetime.date(2021, 2, 28))
+    """
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def live_on(started_on: date, ended_on: date | None, day: date) -> bool:
+    """A match is live on `day` when it had started by then and had not ended: it ends on
+    its end date (a match that ended on `day` is no longer live on it)."""
+    return started_on <= day and (ended_on is None or ended_on > day)
+
+
+@dataclass(frozen=True)
+class LockdownFollowUp:
+    months: int  # after the resume
+    on: date
+    live: int | None  # None: not yet known (the date is after today, or no resume yet)
+
+
+@dataclass(frozen=True)
+class Lockdown:
+    """One programme pause: the matches live on the day it began, how many of those were
+    still live 3, 6 and 12 months after it ended (the resume), and the Kaplan–Meier of
+    every match of the programme split by whether it started before that day."""
+
+    began: date
+    resumed: date | None  # None: still paused
+    live_at_start: int
+    follow_ups: tuple[LockdownFollowUp, ...]
+    persistence: Persistence
+
+    def share(self, follow_up: LockdownFollowUp) -> float | None:
+        if follow_up.live is None or not self.live_at_start:
+            return None
+        return follow_up.live / self.live_at_start
+
+
+def lockdowns(*, programme: Programme, today: date | None = None) -> list[Lockdown]:
+    """Every programme pause (voisins.matches.models.ProgrammePause) with its figure, oldest
+    first. Dates are the programme's local days of the pause's start and end. Imported
+    history counts like the rest; matches starting after today are left out."""
+    today = today or timezone.localdate()
+    rows = list(Match.objects.filter(programme=programme, started_on__lte=today).order_by()
+                .values_list("started_on", "ended_on"))
+    result = []
+    for pause in ProgrammePause.objects.filter(programme=programme).order_by("started_at",
+                                                                            "id"):
+        began = timezone.localdate(pause.started_at)
+        if began > today:
+            continue
+        resumed = timezone.localdate(pause.ended_at) if pause.ended_at else None
+        if resumed is not None and resumed > today:
+            resumed = None
+        cohort = [(s, e) for s, e in rows if live_on(s, e, began)]
+        follow_ups = []
+        for months in LOCKDOWN_FOLLOW_UP_MONTHS:
+            on = add_months(resumed, months) if resumed else None
+            known = on is not None and on <= today
+            follow_ups.append(LockdownFollowUp(
+                months, on, sum(1 for s, e in cohort if e is None or e > on) if known
+                else None))
+        result.append(Lockdown(began, resumed, len(cohort), tuple(follow_ups),
+                               persistence(programme=programme, split="cutoff", cutoff=began,
+                                           today=today)))
+    return result
 
 
 # --- Outcome surveys ------------------------------------------------------------------------

@@ -57,18 +57,26 @@ def import_matches_page(request: HttpRequest, slug: str) -> HttpResponse:
         "end_reasons": Match.EndReason.choices})
 
 
+def _report_language() -> str:
+    language = translation.get_language()
+    return language if language in dict(settings.LANGUAGES) else "fr"
+
+
 @login_required
 def persistence_page(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "view_aggregates")
     form = PersistenceForm(request.GET or None)
-    result = None
+    result = lockdowns = None
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
-        result = selectors.persistence(
+        report = reports.report_build(
             programme=prog, period=selectors.Period(data.get("start"), data.get("end")),
-            split=data.get("split") or "", cutoff=data.get("cutoff"))
+            language=_report_language(),
+            small_counts=access.can(request.user, "view_small_counts", prog))
+        result = report.persistence_for(data.get("split") or "", data.get("cutoff"))
+        lockdowns = report.lockdowns
     return render(request, "evaluation/persistence.html",
-                  {"programme": prog, "form": form, "result": result})
+                  {"programme": prog, "form": form, "result": result, "lockdowns": lockdowns})
 
 
 @login_required
@@ -80,9 +88,12 @@ def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
         period = selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"])
     elif not request.GET:
         form = PeriodForm(initial={"start": period.start, "end": period.end})
+    # The same report object as the PDF and the XLSX: a viewer reads "< 5" where they do.
+    report = reports.report_build(
+        programme=prog, period=period, language=_report_language(),
+        small_counts=access.can(request.user, "view_small_counts", prog))
     return render(request, "evaluation/dashboard.html", {
-        "programme": prog, "form": form,
-        "dashboard": selectors.dashboard(programme=prog, period=period),
+        "programme": prog, "form": form, "dashboard": report.dashboard,
         "can": {action: access.can(request.user, action, prog) for action in (
             "import_matches", "record_surveys", "manage_evaluation", "export_reports")},
     })
@@ -208,14 +219,15 @@ def reports_page(request: HttpRequest, slug: str) -> HttpResponse:
         report = reports.report_build(
             programme=prog, period=selectors.Period(data["start"], data["end"]),
             language=data["language"])
-        stem = f"{prog.slug}-{timezone.localdate().isoformat()}-{data['language']}"
         if data["format"] == "xlsx":
             return HttpResponse(
                 reports.report_xlsx(report),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
+                headers={"Content-Disposition":
+                         f'attachment; filename="{report.filename("xlsx")}"'})
         return HttpResponse(reports.report_pdf(report), content_type="application/pdf",
-                            headers={"Content-Disposition": f'attachment; filename="{stem}.pdf"'})
+                            headers={"Content-Disposition":
+                                     f'attachment; filename="{report.filename("pdf")}"'})
     return render(request, "evaluation/reports.html", {"programme": prog, "form": form})
 
 

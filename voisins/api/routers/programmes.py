@@ -1,10 +1,15 @@
 """Programmes the token's user has a role in, their settings and aggregate statistics."""
 
+from datetime import date
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Router
 
 from voisins import access
+from voisins.evaluation import reports, selectors
 
 from .. import schemas as s
 from ..common import ERRORS, invalid, programme_for
@@ -47,5 +52,18 @@ def update_programme(request: HttpRequest, slug: str, payload: s.ProgrammePatch)
 @router.get("/programmes/{slug}/statistics", response={200: s.StatisticsOut, **ERRORS},
             operation_id="get_statistics",
             summary="Aggregate figures of a programme (never a name)")
-def get_statistics(request: HttpRequest, slug: str):
-    return programme_statistics(programme_for(request, slug, "view_aggregates"))
+def get_statistics(request: HttpRequest, slug: str, start: date | None = None,
+                   end: date | None = None):
+    """Counts of today, and under `evaluation` the figures of the period's report (default:
+    the last 12 months), from the same report object as the dashboard, the PDF and the XLSX,
+    rounded alike; small counts of people are given only to coordinators."""
+    programme = programme_for(request, slug, "view_aggregates")
+    period = selectors.default_period()
+    if start or end:
+        period = selectors.Period(start, end)
+    language = translation.get_language()
+    report = reports.report_build(
+        programme=programme, period=period,
+        language=language if language in dict(settings.LANGUAGES) else "en",
+        small_counts=access.can(request.user, "view_small_counts", programme))
+    return {**programme_statistics(programme), "evaluation": report.figures()}
