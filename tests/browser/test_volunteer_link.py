@@ -66,3 +66,37 @@ def test_a_volunteer_household_without_account_answers_its_proposal_on_a_phone(
     assert not outside
     proposal.refresh_from_db()
     assert proposal.volunteer_answer == "accepted" and proposal.volunteer_answered_by is None
+
+
+def test_a_coordinator_sends_a_volunteer_households_link_and_records_its_phone_answer(
+        page, axe_path, csp_errors, north, family, alice):
+    from django.urls import reverse
+
+    from .test_pages import login
+
+    marie = volunteer_create(programme=north, **volunteer_data(email="marie@example.org"))
+    agreed_to_matching(family, marie)
+    proposal = Proposal.objects.create(programme=north, family=family, volunteer=marie,
+                                       score=6, distance_km=0.6, created_by=alice)
+    proposal_send(proposal=proposal, by=alice)
+    login(page, alice)
+    page.wait_for_url("**/staff/north/")
+    page.goto(reverse("staff:volunteer", args=["north", marie.pk]))
+    page.get_by_role("button", name="Créer un lien pour le ménage").click()
+    page.get_by_role("button", name="Fermer ce lien").wait_for()  # htmx, no reload
+    assert "/v/" in page.locator("#volunteer-links input[readonly]").first.input_value()
+    check_accessibility(page, axe_path)
+    screenshot(page, "volunteer-links-staff")
+
+    page.goto(reverse("matches:proposal", args=["north", proposal.pk]))
+    page.locator("#id_v_answer input[value=yes]").check()
+    page.get_by_label("Anything to add", exact=False).or_(
+        page.locator("#id_v_comment")).first.fill("Au téléphone, ravie")
+    page.locator("form[action$='/volunteer-answer/'] button").click()
+    page.get_by_text("recorded by", exact=False).or_(
+        page.get_by_text("enregistré", exact=False)).first.wait_for()
+    check_accessibility(page, axe_path)
+    screenshot(page, "proposal-volunteer-answer")
+    proposal.refresh_from_db()
+    assert proposal.volunteer_answer == "accepted" and proposal.volunteer_answered_by == alice
+    assert not csp_errors

@@ -36,8 +36,10 @@ def _household(request: HttpRequest, slug: str, pk: int, kind: str
 def _links_page(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse:
     household = _household(request, slug, pk, kind)
     if request.method == "POST":
-        # One live link at a time: a new one closes the others.
-        services.household_link_create(household=household, by=request.user, replace=True)
+        # A volunteer household has one live link at a time: a new one closes the others
+        # (a family's links stay as they were: each one is closed by hand).
+        services.household_link_create(household=household, by=request.user,
+                                       replace=kind == "volunteer")
     if request.method == "POST" and not request.htmx:
         return redirect(STAFF_KINDS[kind][2], slug=slug, pk=pk)
     template = "familypages/_staff_links.html" if request.htmx else "familypages/staff_links.html"
