@@ -22,9 +22,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold
 
-from .services import FamilyLinkError, household_link_resolve
+from .services import FamilyLinkError, household_link_resolve, volunteer_page_language
 
 STATUS_FOR_REASON = {"tampered": 404, "expired": 410, "revoked": 410}
 
@@ -56,19 +56,6 @@ def family_language(request: HttpRequest, family: FamilyHousehold) -> str:
     return translation.get_language_from_request(request)
 
 
-def volunteer_language(volunteer: VolunteerHousehold) -> str:
-    """The language of a volunteer household's pages when it chose none: its account's
-    language, else the first language it speaks that Voisins has pages in, else the
-    programme's first such language, else the site's."""
-    known = [code for code, _name in settings.LANGUAGES]
-    user = volunteer.user if volunteer.user_id else None
-    candidates = [getattr(user, "language", "") or ""]
-    candidates += [entry.get("code", "") for entry in volunteer.languages or []
-                   if isinstance(entry, dict)]
-    candidates += list(volunteer.programme.languages or [])
-    return next((code for code in candidates if code in known), settings.LANGUAGE_CODE)
-
-
 def household_page(kind: str) -> Callable[[Callable[..., HttpResponse]],
                                            Callable[..., HttpResponse]]:
     """The decorator of pages opened through a household's link of `kind`."""
@@ -93,7 +80,7 @@ def household_page(kind: str) -> Callable[[Callable[..., HttpResponse]],
                 language = family_language(request, household)
             else:
                 request.volunteer = household
-                language = _chosen(request) or volunteer_language(household)
+                language = _chosen(request) or volunteer_page_language(household)
             with translation.override(language):
                 request.LANGUAGE_CODE = language
                 response = view(request, token, *args, **kwargs)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,7 +82,7 @@ def household_link_token(link: HouseholdLink) -> str:
 family_link_token = household_link_token
 
 
-def household_links_of(household: Household):
+def household_links_of(household: Household) -> QuerySet:
     """The links of `household`, newest first."""
     kind = link_kind(household)
     return kind.model.objects.filter(**{kind.model.household_field: household})
@@ -199,3 +200,16 @@ def family_page_url(*, family: FamilyHousehold, page: str = "familypages:home",
                     **kwargs: object) -> str:
     """The path of one of `family`'s pages (see `household_page_url`)."""
     return household_page_url(household=family, page=page, **kwargs)
+
+
+def volunteer_page_language(volunteer: VolunteerHousehold) -> str:
+    """The language of a volunteer household's pages when it chose none: its account's
+    language, else the first language it speaks that Voisins has pages in, else the
+    programme's first such language, else the site's."""
+    known = [code for code, _name in settings.LANGUAGES]
+    user = volunteer.user if volunteer.user_id else None
+    candidates = [getattr(user, "language", "") or ""]
+    candidates += [entry.get("code", "") for entry in volunteer.languages or []
+                   if isinstance(entry, dict)]
+    candidates += list(volunteer.programme.languages or [])
+    return next((code for code in candidates if code in known), settings.LANGUAGE_CODE)

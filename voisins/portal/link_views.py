@@ -7,6 +7,8 @@ Pages of match life (proposals, a match, check-ins) are `voisins.matches`'s, und
 same `/v/<token>/`. Asking for one's link by e-mail (`/v/request/`) is public.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,7 +40,8 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
         volunteer=request.volunteer, token=token))
 
 
-def _done(request: HttpRequest, token: str, action, text: str) -> HttpResponse:
+def _done(request: HttpRequest, token: str, action: Callable[[], object], text: str
+          ) -> HttpResponse:
     """Run a write of the household on itself; say how it went on its home page."""
     try:
         action()

@@ -1,15 +1,20 @@
 """Writes a volunteer household makes on itself, from its portal or through its personal
 link."""
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
+from voisins.familypages.services import household_page_url, volunteer_page_language
 from voisins.households.models import VolunteerHousehold
 from voisins.households.services import household_set_status
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
+from voisins.matches.notifications import notify
+from voisins.recruitment.ratelimit import hit_value
 
 
 @transaction.atomic
@@ -65,9 +70,6 @@ def volunteer_account_create(*, volunteer: VolunteerHousehold, email: str, passw
         On ``email`` (missing, or already an account's), ``password`` (too weak, by the
         site's password rules), or ``account`` (the household has a password already).
     """
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth.password_validation import validate_password
-
     volunteer = VolunteerHousehold.objects.select_for_update().select_related("user").get(
         pk=volunteer.pk)
     user = volunteer.user
@@ -109,11 +111,6 @@ def volunteer_link_request(*, email: str) -> int:
     The caller answers the same whatever the number (no account enumeration); an address
     gets at most a few links a day, whoever asks.
     """
-    from voisins.familypages.decorators import volunteer_language
-    from voisins.familypages.services import household_page_url
-    from voisins.matches.notifications import notify
-    from voisins.recruitment.ratelimit import hit_value
-
     email = (email or "").strip()
     if not email:
         return 0
@@ -126,7 +123,7 @@ def volunteer_link_request(*, email: str) -> int:
     with transaction.atomic():
         for household in households:
             notify(kind="personal_link", to_email=email, programme=household.programme,
-                   language=volunteer_language(household), context={
+                   language=volunteer_page_language(household), context={
                        "name": household.contact_first_name,
                        "programme": household.programme.name,
                        "link": household_page_url(household=household)})
