@@ -61,6 +61,19 @@ def test_a_volunteer_household_without_account_answers_its_proposal_on_a_phone(
         page.get_by_role("status").wait_for()
         check_accessibility(page, axe_path)
         screenshot(page, "volunteer-link-answered")
+
+        # What Voisins holds about it, and a password to log in without the link.
+        page.goto(home)
+        page.get_by_role("link", name="Wat Voisins over u bijhoudt").click()
+        assert "joke@example.org" in page.content()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        check_accessibility(page, axe_path)
+        screenshot(page, "volunteer-link-data")
+        page.goto(home)
+        page.get_by_role("link", name="Een wachtwoord kiezen").click()
+        assert page.locator("#id_email").input_value() == "joke@example.org"
+        check_accessibility(page, axe_path)
+        screenshot(page, "volunteer-link-password")
     finally:
         context.close()
     assert not outside
