@@ -1,12 +1,17 @@
 """Reads for a volunteer household's own pages: its portal (logged in) and the pages it
 opens through its personal link."""
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import formats, timezone
+
 from voisins.community import selectors as community
+from voisins.familypages.services import household_links_of
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches import selectors as matches
+from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.training import selectors as training
 
 
@@ -53,24 +58,32 @@ def volunteer_link_home(*, volunteer: VolunteerHousehold, token: str) -> dict[st
 
 
 def volunteer_own_data(volunteer: VolunteerHousehold) -> dict[str, Any]:
-    """What Voisins holds about the household, for its own eyes: the fields of its record
-    with their labels, its members, consents and personal links (the export's content,
-    without the staff's access log)."""
-    from voisins.gdpr.selectors import household_export
+    """What Voisins holds about the household, for its own eyes, in words: the fields of
+    its record with their labels, its members, consents and personal links (the export's
+    content, without the staff's access log)."""
+    from voisins.gdpr.selectors import HOUSEHOLD_FIELDS, VOLUNTEER_FIELDS, household_export
 
     data = household_export(volunteer)
+    words = {
+        "languages": lambda v: ", ".join(language_label(e["code"]) for e in v
+                                         if isinstance(e, dict) and e.get("code")),
+        "availability": lambda v: ", ".join(slot_label(code) for code in v),
+        "offers": lambda v: ", ".join(service_label(code) for code in v),
+        "status": lambda v: volunteer.get_status_display(),
+        "contact_gender": lambda v: volunteer.get_contact_gender_display(),
+    }
     fields = []
-    for name, value in data["household"].items():
-        if name in ("id", "lat", "lon", "pinned") or value in ("", None, [], {}):
+    for name in HOUSEHOLD_FIELDS + VOLUNTEER_FIELDS:
+        value = getattr(volunteer, name)
+        if name in ("id", "lat", "lon", "pinned", "updated_at") or value in ("", None, [], {}):
             continue
-        label = VolunteerHousehold._meta.get_field(name).verbose_name
-        if name == "languages":
-            value = ", ".join(e.get("code", "") for e in value if isinstance(e, dict))
-        elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        elif name == "status":
-            value = volunteer.get_status_display()
-        fields.append((label, value))
+        if name in words:
+            value = words[name](value)
+        elif isinstance(value, datetime):
+            value = formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+        elif isinstance(value, float):
+            value = formats.number_format(value, decimal_pos=1)
+        fields.append((VolunteerHousehold._meta.get_field(name).verbose_name, value))
     return {"volunteer": volunteer, "programme": volunteer.programme, "fields": fields,
             "members": data["members"], "consents": data["consents"],
-            "links": data.get("personal_links", []), "account": data.get("account")}
+            "links": list(household_links_of(volunteer)), "account": data.get("account")}
