@@ -4,7 +4,7 @@ link."""
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,8 +70,8 @@ def volunteer_account_create(*, volunteer: VolunteerHousehold, email: str, passw
         On ``email`` (missing, or already an account's), ``password`` (too weak, by the
         site's password rules), or ``account`` (the household has a password already).
     """
-    volunteer = VolunteerHousehold.objects.select_for_update().select_related("user").get(
-        pk=volunteer.pk)
+    volunteer = VolunteerHousehold.objects.select_for_update(of=("self",)).select_related(
+        "user").get(pk=volunteer.pk)
     user = volunteer.user
     if user is not None and (user.has_usable_password() or user.is_staff
                              or user.memberships.exists()):
@@ -93,7 +93,13 @@ def volunteer_account_create(*, volunteer: VolunteerHousehold, email: str, passw
         raise ValidationError({"password1": exc.messages}) from None
     user.set_password(password)
     user.full_clean(exclude=["password", "username"])
-    user.save()
+    try:
+        with transaction.atomic():  # the same address chosen at the same moment elsewhere
+            user.save()
+    except IntegrityError:
+        raise ValidationError({"email": _(
+            "An account already uses this address: log in with it, or choose another "
+            "address.")}) from None
     verified = email == (volunteer.email or "").strip().lower() or EmailAddress.objects.filter(
         user=user, email__iexact=email, verified=True).exists()
     EmailAddress.objects.update_or_create(user=user, email=email,
