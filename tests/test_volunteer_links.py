@@ -397,3 +397,13 @@ def test_a_used_link_counts_as_activity(marie, client):
     client.get(reverse("volunteerpages:home", args=[token]))
     assert list(activity("volunteer", since)) == [{"pk": marie.pk}]
 
+
+
+def test_a_forgotten_password_without_account_leads_to_the_personal_link(client, marie):
+    """allauth answers an unknown address with a mail: it points to the personal link, not
+    to a sign-up page that says sign-ups are closed."""
+    mail.outbox.clear()
+    client.post(reverse("account_reset_password"), {"email": "marie.home@example.org"}, **EN)
+    [message] = mail.outbox
+    assert reverse("volunteerpages:request") in message.body
+    assert reverse("account_signup") not in message.body
