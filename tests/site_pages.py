@@ -20,6 +20,7 @@ class Visit:
 SLUG = lambda d: {"slug": "north"}  # noqa: E731
 FAMILY = lambda d: {"slug": "north", "pk": d["family"].pk}  # noqa: E731
 TOKEN = lambda d: {"token": d["link"]}  # noqa: E731
+VTOKEN = lambda d: {"token": d["vlink"]}  # noqa: E731
 
 PAGES: dict[str, Visit] = {
     # The staff shell and its lists
@@ -112,6 +113,19 @@ PAGES: dict[str, Visit] = {
     "matches:family_checkin_answer": Visit("family", lambda d: {
         "token": d["link"], "pk": d["family_checkin"].pk}),
     "matches:family_help": Visit("family", TOKEN),
+    # A volunteer household through its personal link, without an account (in its
+    # language: tests/pages/test_languages.py)
+    "volunteerpages:home": Visit("anonymous", VTOKEN),
+    "volunteerpages:data": Visit("anonymous", VTOKEN),
+    "volunteerpages:password": Visit("anonymous", VTOKEN),
+    "matches:volunteer_link_proposals": Visit("anonymous", VTOKEN),
+    "matches:volunteer_link_match": Visit("anonymous", lambda d: {
+        "token": d["vlink"], "pk": d["match"].pk}),
+    "matches:volunteer_link_checkin": Visit("anonymous", lambda d: {
+        "token": d["vlink"], "pk": d["volunteer_checkin"].pk}),
+    "volunteerpages:request": Visit("anonymous"),
+    "familypages:staff_volunteer_links": Visit("alice", lambda d: {
+        "slug": "north", "pk": d["volunteer"].pk}),
     # Links from e-mails and the public site, without an account
     "landing": Visit("anonymous"),  # to the login page
     "matches:checkin_link": Visit("anonymous", lambda d: {"token": d["checkin_token"]}),
@@ -151,7 +165,11 @@ NOT_PAGES: dict[str, str] = {
         "matches:match_mediator", "matches:volunteer_answer", "matches:volunteer_activity",
         "matches:volunteer_help", "matches:family_answer", "matches:family_activity",
         "workspace:language", "staff:category_add", "staff:category_toggle", "staff:team_member",
-        "matches:matching_weights",
+        "matches:matching_weights", "matches:proposal_volunteer_answer",
+        "matches:volunteer_link_answer", "matches:volunteer_link_activity",
+        "matches:volunteer_link_help", "volunteerpages:training_register",
+        "volunteerpages:training_cancel", "volunteerpages:rsvp",
+        "familypages:staff_volunteer_revoke",
     ], POST_ONLY),
     "healthz": "a health check for the operator's monitoring (200 or 503, no data)",
     "gdpr:export": "a download (JSON or PDF of one household)",
@@ -172,7 +190,12 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
     case with a callback, an evaluation meeting, a sign-up waiting for its confirmation."""
     from voisins.blueprints.demo import journey_demo
     from voisins.evaluation.services import meeting_invite, meeting_plan
-    from voisins.familypages.services import family_link_create, family_link_token
+    from voisins.familypages.services import (
+        family_link_create,
+        family_link_token,
+        household_link_create,
+        household_link_token,
+    )
     from voisins.households.demo import generate
     from voisins.households.models import FamilyHousehold, VolunteerHousehold
     from voisins.matches.models import CheckIn, Match, Proposal
@@ -224,6 +247,7 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
         "meeting": meeting, "feedback_token": invitation.token,
         "signup_token": signup_token(signup),
         "link": family_link_token(family_link_create(family=family, by=alice)),
+        "vlink": household_link_token(household_link_create(household=victor, by=alice)),
         "family_checkin": CheckIn.objects.filter(match=live_match, side="family",
                                                  day_offset=14).first(),
         "volunteer_checkin": CheckIn.objects.filter(match=live_match, side="volunteer",

@@ -63,6 +63,7 @@ FAMILY_PK = lambda d: {"slug": "north", "pk": d["family"].pk}  # noqa: E731
 MATCH = lambda d: {"slug": "north", "pk": d["match"].pk}  # noqa: E731
 CASE = lambda d: {"slug": "north", "pk": d["case"].pk}  # noqa: E731
 LINK = lambda d: {"token": d["link"]}  # noqa: E731
+VLINK = lambda d: {"token": d["vlink"]}  # noqa: E731
 NEWS = lambda d: {"slug": "north", "pk": d["news"].pk}  # noqa: E731
 CAMPAIGN = lambda d: {"slug": "north", "pk": d["campaign"].pk}  # noqa: E731
 VOLUNTEER_PK = lambda d: {"slug": "north", "pk": d["volunteer"].pk}  # noqa: E731
@@ -132,6 +133,32 @@ PAGES: dict[str, Row] = {
     # A volunteer's check-in link from its e-mail.
     "matches:checkin_link": Row({p: 200 for p in PERSONAS},
                                 lambda d: {"token": d["checkin_token"]}),
+    # A volunteer household's pages behind its personal link (victor's household here):
+    # whoever holds the link gets them, without an account. Asking for one's link is public.
+    **{name: Row({p: 200 for p in PERSONAS}, kwargs) for name, kwargs in {
+        "volunteerpages:home": VLINK, "volunteerpages:data": VLINK,
+        "volunteerpages:password": VLINK, "matches:volunteer_link_proposals": VLINK,
+        "matches:volunteer_link_match": lambda d: {"token": d["vlink"], "pk": d["match"].pk},
+        "matches:volunteer_link_checkin": lambda d: {
+            "token": d["vlink"], "pk": d["volunteer_checkin"].pk},
+        "volunteerpages:request": lambda d: {},
+    }.items()},
+    **{name: Row({p: 405 for p in PERSONAS}, kwargs) for name, kwargs in {
+        "matches:volunteer_link_answer": lambda d: {"token": d["vlink"],
+                                                    "pk": d["proposal"].pk},
+        "matches:volunteer_link_activity": lambda d: {"token": d["vlink"],
+                                                      "pk": d["match"].pk},
+        "matches:volunteer_link_help": lambda d: {"token": d["vlink"], "pk": d["match"].pk},
+        "volunteerpages:training_register": lambda d: {"token": d["vlink"],
+                                                       "pk": d["other_session"].pk},
+        "volunteerpages:training_cancel": lambda d: {"token": d["vlink"],
+                                                     "pk": d["registration"].pk},
+        "volunteerpages:rsvp": lambda d: {"token": d["vlink"], "pk": d["invitation"].pk},
+    }.items()},
+    # The coordinator's links to a volunteer household's pages.
+    "familypages:staff_volunteer_links": Row(only(ALICE), VOLUNTEER_PK),
+    "familypages:staff_volunteer_revoke": Row(POST_ONLY, lambda d: {
+        "slug": "north", "pk": d["victor"].pk, "link_id": d["vlink_id"]}),
     # The coordinator's links to a family's pages.
     "familypages:staff_links": Row(only(ALICE), FAMILY_PK),
     "familypages:staff_revoke": Row(POST_ONLY, lambda d: {
@@ -141,7 +168,7 @@ PAGES: dict[str, Row] = {
     **{f"matches:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
         "pause_all": SLUG, "matching_weights": SLUG, "proposal_send": PROPOSAL,
         "proposal_discard": PROPOSAL,
-        "proposal_family_answer": PROPOSAL,
+        "proposal_family_answer": PROPOSAL, "proposal_volunteer_answer": PROPOSAL,
         "intro_plan": MATCH, "intro_held": MATCH, "match_pause": MATCH,
         "match_resume": MATCH, "match_end": MATCH, "match_clear": MATCH,
         "match_mediator": MATCH,
@@ -415,7 +442,12 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
 
     from django.utils import timezone
 
-    from voisins.familypages.services import family_link_create, family_link_token
+    from voisins.familypages.services import (
+        family_link_create,
+        family_link_token,
+        household_link_create,
+        household_link_token,
+    )
     from voisins.matches.models import CheckIn, MatchingRun
     from voisins.matches.services import checkin_token, introduction_plan, introduction_record
     from voisins.mediation.services import callback_request, case_open
@@ -428,6 +460,7 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
     callback = callback_request(case=case, requested_by="family", when="evening",
                                 language="ar")
     link = family_link_create(family=family, by=alice)
+    vlink = household_link_create(household=victor, by=alice)
     run = MatchingRun.objects.create(programme=north)
     from voisins.privacy.services import consent_give
 
@@ -445,6 +478,7 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
             "volunteer_checkin": CheckIn.objects.filter(match=live_match,
                                                         side="volunteer").first(),
             "link": family_link_token(link), "link_id": link.pk,
+            "vlink": household_link_token(vlink), "vlink_id": vlink.pk, "victor": victor,
             "users": {"alice": alice, "bob": bob, "rita": rita, "vera": vera,
                       "charlie": charlie, "victor": victor.user}}
 
@@ -556,7 +590,11 @@ LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family"
                "evaluation:family_survey_answer": "family",
                "matches:family_checkin": "family", "matches:family_checkin_answer": "family",
                "matches:family_help": "family", "matches:checkin_link": "victor",
-               "evaluation:feedback": "victor", "community:calendar": "victor"}
+               "evaluation:feedback": "victor", "community:calendar": "victor",
+               **{name: "victor" for name in (
+                   "volunteerpages:home", "volunteerpages:data", "volunteerpages:password",
+                   "matches:volunteer_link_proposals", "matches:volunteer_link_match",
+                   "matches:volunteer_link_checkin")}}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

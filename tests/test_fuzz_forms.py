@@ -66,6 +66,8 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.mediation.forms.CaseForm": lambda p: {},
     "voisins.mediation.forms.NoteForm": lambda p: {},
     "voisins.mediation.forms.ResolveForm": lambda p: {},
+    "voisins.portal.forms.AccountForm": lambda p: {},
+    "voisins.portal.forms.LinkRequestForm": lambda p: {},
     "voisins.portal.forms.PreferencesForm": lambda p: {"programme": p},
     "voisins.recruitment.forms.CampaignForm": lambda p: {},
     "voisins.recruitment.forms.CharterForm": lambda p: {},

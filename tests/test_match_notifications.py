@@ -39,7 +39,7 @@ def test_a_proposal_is_announced_to_each_household_in_its_language(
     [volunteer_mail] = _to("victor.home@example.org")
     [family_mail] = _to("olena@example.org")
     # Victor chose Dutch for his account; the family's pages are in Ukrainian.
-    assert "Amina" in volunteer_mail.body and "/me/" in volunteer_mail.body
+    assert "Amina" in volunteer_mail.body and "/v/" in volunteer_mail.body  # its personal link
     assert "/f/" in family_mail.body and "Victor" in family_mail.body
     kinds = dict(Notification.objects.values_list("to_email", "language"))
     assert kinds == {"victor.home@example.org": "nl", "olena@example.org": "uk"}
@@ -111,7 +111,10 @@ def test_a_due_checkin_is_emailed_once_with_its_link(live_match, alice, victor,
     with django_capture_on_commit_callbacks(execute=True):
         assert checkins_notify_due() == 0
     [message] = mail.outbox
-    assert message.to == ["victor.home@example.org"] and "/check-in/" in message.body
+    assert message.to == ["victor.home@example.org"]
+    # Its personal link, to the check-in's page (no login, no one-time token).
+    checkin = live_match.checkins.get(side="volunteer", notified_at__isnull=False)
+    assert "/v/" in message.body and f"/check-ins/{checkin.pk}/" in message.body
 
 
 def test_mail_server_down_the_action_succeeds_and_the_mail_goes_later(

@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mediate": frozenset({R.COORDINATOR, R.MEDIATOR}),
     "view_safeguarding": frozenset({R.COORDINATOR}),
     "send_family_links": frozenset({R.COORDINATOR}),
+    "send_volunteer_links": frozenset({R.COORDINATOR}),
     # volunteer-journey: recruitment, screening, training, events, resources, referrals
     "manage_recruitment": frozenset({R.COORDINATOR}),
     "view_funnel": frozenset({R.COORDINATOR, R.VIEWER}),

@@ -427,6 +427,8 @@ VOISINS.update({
     "MAP_ATTRIBUTION": env.str("VOISINS_MAP_ATTRIBUTION", default=""),
     # How long a family's signed link works, in days.
     "FAMILY_LINK_DAYS": env.int("VOISINS_FAMILY_LINK_DAYS", default=90),
+    # How long a volunteer household's signed link works, in days.
+    "VOLUNTEER_LINK_DAYS": env.int("VOISINS_VOLUNTEER_LINK_DAYS", default=90),
 })
 if VOISINS["MAP_TILES"]:
     from urllib.parse import urlsplit as _urlsplit

@@ -33,6 +33,7 @@ urlpatterns = [
     path("training/", include("voisins.training.urls")),
     path("community/", include("voisins.community.urls")),
     path("volunteer/", include("voisins.portal.urls")),
+    path("v/", include("voisins.portal.link_urls")),
     path("programmes/", include("voisins.blueprints.urls")),
 ]
 handler500 = "voisins.ops.views.server_error"

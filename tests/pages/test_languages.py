@@ -25,8 +25,12 @@ def _html_lang(response) -> tuple[str, str]:
     return (found[1].decode(), found[2].decode()) if found else ("", "")
 
 
-# A check-in link from a volunteer household's e-mail speaks the household's language.
-IN_THE_VOLUNTEERS_LANGUAGE = {"matches:checkin_link"}
+# A check-in link from a volunteer household's e-mail, and the pages behind its personal
+# link, speak the household's language.
+IN_THE_VOLUNTEERS_LANGUAGE = {"matches:checkin_link", "volunteerpages:home",
+                              "volunteerpages:data", "volunteerpages:password",
+                              "matches:volunteer_link_proposals", "matches:volunteer_link_match",
+                              "matches:volunteer_link_checkin"}
 
 
 def _urls(rich, who: str) -> list[tuple[str, str]]:

@@ -3,19 +3,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from voisins.households.models import FamilyHousehold
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
 
-class FamilyLink(models.Model):
-    """A signed link that lets a family open its pages without an account.
+class HouseholdLink(models.Model):
+    """A signed link that lets a household open its pages without an account.
 
-    The URL carries `key` signed with the site's secret, so a changed link is refused
-    before the database is asked. The row makes the link expire and lets a coordinator
-    revoke it (a lost phone, a link sent to the wrong number).
+    The URL carries `key` signed with the site's secret (a salt per kind of household), so a
+    changed link is refused before the database is asked. The row makes the link expire
+    and lets a coordinator revoke it (a lost phone, a link sent to the wrong address).
+    Families and volunteer households each have their own table, one mechanism
+    (`voisins.familypages.services`).
     """
 
-    family = models.ForeignKey(FamilyHousehold, on_delete=models.CASCADE, related_name="links",
-                               verbose_name=_("family"))
     key = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -26,18 +26,48 @@ class FamilyLink(models.Model):
                                    null=True, blank=True, related_name="+")
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
+    # The name of the foreign key to the household, in each concrete model.
+    household_field = ""
+
     class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.household_field + '_id')}:{self.created_at:%Y-%m-%d}"
+
+    @property
+    def household(self) -> FamilyHousehold | VolunteerHousehold:
+        return getattr(self, self.household_field)
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class FamilyLink(HouseholdLink):
+    family = models.ForeignKey(FamilyHousehold, on_delete=models.CASCADE, related_name="links",
+                               verbose_name=_("family"))
+    household_field = "family"
+
+    class Meta(HouseholdLink.Meta):
         verbose_name = _("family link")
         verbose_name_plural = _("family links")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
                                    name="family_link_expires_after_creation"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.family_id}:{self.created_at:%Y-%m-%d}"
 
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
+class VolunteerLink(HouseholdLink):
+    volunteer = models.ForeignKey(VolunteerHousehold, on_delete=models.CASCADE,
+                                  related_name="links", verbose_name=_("volunteer household"))
+    household_field = "volunteer"
+
+    class Meta(HouseholdLink.Meta):
+        verbose_name = _("volunteer household link")
+        verbose_name_plural = _("volunteer household links")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
+                                   name="volunteer_link_expires_after_creation"),
+        ]

@@ -1,6 +1,7 @@
-"""What a family's personal links add to the GDPR duties: when they were made, used and
-revoked, in the data export (never the link itself); every link revoked on erasure; a
-link used counts as activity for the retention purge."""
+"""What households' personal links (families' and volunteer households') add to the GDPR
+duties: when they were made, used and revoked, in the data export (never the link
+itself); every link revoked on erasure; a link used counts as activity for the retention
+purge."""
 
 from datetime import datetime
 from typing import Any
@@ -13,31 +14,27 @@ from voisins.gdpr.selectors import iso, register_export_section
 from voisins.gdpr.services import register_activity_source, register_erase_hook
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
-from .models import FamilyLink
+from .services import household_links_of
 
 Household = FamilyHousehold | VolunteerHousehold
 
 
-@register_export_section("family_links", _("Personal links"))
+@register_export_section("personal_links", _("Personal links"))
 def export_links(household: Household) -> list[dict[str, Any]]:
-    if not isinstance(household, FamilyHousehold):
-        return []
     return [
         {"created_at": iso(link.created_at), "expires_at": iso(link.expires_at),
          "last_used_at": iso(link.last_used_at), "revoked_at": iso(link.revoked_at)}
-        for link in FamilyLink.objects.filter(family=household)
+        for link in household_links_of(household)
     ]
 
 
 @register_erase_hook
 def erase(household: Household) -> None:
-    if isinstance(household, FamilyHousehold):
-        FamilyLink.objects.filter(family=household, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+    household_links_of(household).filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
 
 
 @register_activity_source
 def activity(kind: str, since: datetime) -> QuerySet:
-    if kind != "family":
-        return VolunteerHousehold.objects.none().values("pk")
-    return FamilyHousehold.objects.filter(links__last_used_at__gte=since).values("pk")
+    model = FamilyHousehold if kind == "family" else VolunteerHousehold
+    return model.objects.filter(links__last_used_at__gte=since).values("pk")

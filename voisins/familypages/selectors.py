@@ -3,13 +3,12 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-from voisins.households.models import FamilyHousehold
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FamilyStatus
 from voisins.programmes.categories import BUILTIN_BY_CODE
 
-from .models import FamilyLink
 from .nav import family_nav
-from .services import family_link_token
+from .services import household_link_token, household_links_of, link_kind
 
 # What a family reads about where it stands: plain words, one pictogram.
 STATUS_ICON = {
@@ -38,10 +37,21 @@ def family_home(*, family: FamilyHousehold, token: str) -> dict:
     }
 
 
-def family_links(*, family: FamilyHousehold, request: HttpRequest) -> dict:
-    """The family's links, newest first, each with the full URL to send."""
-    links = list(FamilyLink.objects.filter(family=family)[:10])
+def household_links(*, household: FamilyHousehold | VolunteerHousehold,
+                    request: HttpRequest) -> dict:
+    """The household's links, newest first, each with the full URL to send, and what the
+    coordinator's link card needs (its kind, its URL names)."""
+    kind = link_kind(household)
+    links = list(household_links_of(household)[:10])
     for link in links:
         link.url = request.build_absolute_uri(
-            reverse("familypages:home", kwargs={"token": family_link_token(link)}))
-    return {"family": family, "programme": family.programme, "links": links}
+            reverse(kind.home, kwargs={"token": household_link_token(link)}))
+    prefix = "familypages:staff_" if kind.name == "family" else "familypages:staff_volunteer_"
+    return {"household": household, "family": household, "programme": household.programme,
+            "links": links, "kind": kind.name, "links_url": prefix + "links",
+            "revoke_url": prefix + "revoke"}
+
+
+def family_links(*, family: FamilyHousehold, request: HttpRequest) -> dict:
+    """The family's links (see `household_links`)."""
+    return household_links(household=family, request=request)

@@ -8,4 +8,9 @@ urlpatterns = [
     path("links/<slug:slug>/<int:pk>/", views.staff_links, name="staff_links"),
     path("links/<slug:slug>/<int:pk>/<int:link_id>/revoke/", views.staff_revoke,
          name="staff_revoke"),
+    # A volunteer household's links (its pages live in voisins.portal, under /v/).
+    path("links/<slug:slug>/volunteers/<int:pk>/", views.staff_volunteer_links,
+         name="staff_volunteer_links"),
+    path("links/<slug:slug>/volunteers/<int:pk>/<int:link_id>/revoke/",
+         views.staff_volunteer_revoke, name="staff_volunteer_revoke"),
 ]

@@ -1,4 +1,5 @@
-"""Family pages (no account, a signed link) and the coordinator's links to them."""
+"""Family pages (no account, a signed link) and the coordinator's links to the pages of
+both kinds of household."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -6,11 +7,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.households.models import FamilyHousehold
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
 from . import selectors, services
 from .decorators import family_page
-from .models import FamilyLink
+
+# The household kinds of the coordinator's link pages: model, access action, staff page.
+STAFF_KINDS = {
+    "family": (FamilyHousehold, "send_family_links", "staff:family"),
+    "volunteer": (VolunteerHousehold, "send_volunteer_links", "staff:volunteer"),
+}
 
 
 @family_page
@@ -19,32 +25,59 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
         family=request.family, token=token))
 
 
-def _family(request: HttpRequest, slug: str, pk: int) -> FamilyHousehold:
-    prog = access.programme_or_404(request.user, slug, "send_family_links")
-    return access.record_or_404(FamilyHousehold.objects.select_related("programme"),
-                                request.user, "send_family_links", pk=pk, programme=prog)
+def _household(request: HttpRequest, slug: str, pk: int, kind: str
+               ) -> FamilyHousehold | VolunteerHousehold:
+    model, action, _page = STAFF_KINDS[kind]
+    prog = access.programme_or_404(request.user, slug, action)
+    return access.record_or_404(model.objects.select_related("programme"),
+                                request.user, action, pk=pk, programme=prog)
+
+
+def _links_page(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse:
+    household = _household(request, slug, pk, kind)
+    if request.method == "POST":
+        # A volunteer household has one live link at a time: a new one closes the others
+        # (a family's links stay as they were: each one is closed by hand).
+        services.household_link_create(household=household, by=request.user,
+                                       replace=kind == "volunteer")
+    if request.method == "POST" and not request.htmx:
+        return redirect(STAFF_KINDS[kind][2], slug=slug, pk=pk)
+    template = "familypages/_staff_links.html" if request.htmx else "familypages/staff_links.html"
+    return render(request, template, selectors.household_links(household=household,
+                                                               request=request))
+
+
+def _revoke(request: HttpRequest, slug: str, pk: int, link_id: int, kind: str
+            ) -> HttpResponse:
+    household = _household(request, slug, pk, kind)
+    link = services.household_links_of(household).filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    services.household_link_revoke(link=link, by=request.user)
+    if not request.htmx:
+        return redirect(STAFF_KINDS[kind][2], slug=slug, pk=pk)
+    return render(request, "familypages/_staff_links.html",
+                  selectors.household_links(household=household, request=request))
 
 
 @login_required
 def staff_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    family = _family(request, slug, pk)
-    if request.method == "POST":
-        services.family_link_create(family=family, by=request.user)
-    if request.method == "POST" and not request.htmx:
-        return redirect("staff:family", slug=slug, pk=pk)
-    template = "familypages/_staff_links.html" if request.htmx else "familypages/staff_links.html"
-    return render(request, template, selectors.family_links(family=family, request=request))
+    return _links_page(request, slug, pk, "family")
 
 
 @login_required
 @require_POST
 def staff_revoke(request: HttpRequest, slug: str, pk: int, link_id: int) -> HttpResponse:
-    family = _family(request, slug, pk)
-    link = FamilyLink.objects.filter(family=family, pk=link_id).first()
-    if link is None:
-        raise Http404
-    services.family_link_revoke(link=link, by=request.user)
-    if not request.htmx:
-        return redirect("staff:family", slug=slug, pk=pk)
-    return render(request, "familypages/_staff_links.html",
-                  selectors.family_links(family=family, request=request))
+    return _revoke(request, slug, pk, link_id, "family")
+
+
+@login_required
+def staff_volunteer_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _links_page(request, slug, pk, "volunteer")
+
+
+@login_required
+@require_POST
+def staff_volunteer_revoke(request: HttpRequest, slug: str, pk: int, link_id: int
+                           ) -> HttpResponse:
+    return _revoke(request, slug, pk, link_id, "volunteer")

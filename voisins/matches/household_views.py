@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins.audit.services import audit_read
-from voisins.familypages.decorators import family_page
+from voisins.familypages.decorators import family_page, volunteer_page
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.mediation import services as mediation_services
 from voisins.recruitment.ratelimit import hit
@@ -71,7 +71,9 @@ def _answer_form(proposal: Proposal, data: Any = None) -> AnswerForm:
 
 
 def _volunteer_home(request: HttpRequest, household: VolunteerHousehold,
-                    bound: AnswerForm | None = None, status: int = 200) -> HttpResponse:
+                    bound: AnswerForm | None = None, status: int = 200,
+                    token: str = "") -> HttpResponse:
+    """The household's proposals and matches; through its personal link when `token`."""
     proposals = selectors.volunteer_proposals_open(household)
     return render(request, "matches/volunteer_home.html", {
         "household": household,
@@ -79,6 +81,7 @@ def _volunteer_home(request: HttpRequest, household: VolunteerHousehold,
                        bound if bound is not None and bound.proposal_pk == p.pk
                        else _answer_form(p)) for p in proposals],
         "matches": selectors.volunteer_matches_live(household),
+        **({"token": token, "base": VOLUNTEER_FRAME} if token else {}),
     }, status=status)
 
 
@@ -110,13 +113,17 @@ def _volunteer_match(request: HttpRequest, pk: int) -> Match:
 
 def _volunteer_match_page(request: HttpRequest, match: Match, *,
                           activity_form: ActivityForm | None = None,
-                          help_form: HelpForm | None = None, status: int = 200) -> HttpResponse:
+                          help_form: HelpForm | None = None, status: int = 200,
+                          token: str = "") -> HttpResponse:
+    user = None if token else request.user
     return render(request, "matches/household_match.html", {
-        **_side_context(request, match, Side.VOLUNTEER, request.user),
+        **_side_context(request, match, Side.VOLUNTEER, user),
         "other": _profile(match.family), "side": Side.VOLUNTEER,
         "activity_form": activity_form or ActivityForm(
             categories=match.programme.service_categories.filter(active=True)),
-        "help_form": help_form or HelpForm(), "urls": _volunteer_urls(match),
+        "help_form": help_form or HelpForm(),
+        "urls": _volunteer_link_urls(match, token) if token else _volunteer_urls(match),
+        **({"token": token, "base": VOLUNTEER_FRAME} if token else {}),
     }, status=status)
 
 
@@ -161,6 +168,91 @@ def volunteer_help(request: HttpRequest, pk: int) -> HttpResponse:
     if form is not None:  # shown again with its errors next to the fields
         return _volunteer_match_page(request, match, help_form=form, status=400)
     return redirect("matches:volunteer_match", pk=match.pk)
+
+
+# --- Volunteer household, through its personal link (request.volunteer, @volunteer_page) --
+# The same pages and services as above; who answers is the link's holder (by=None).
+
+VOLUNTEER_FRAME = "portal/link_base.html"
+
+
+def _volunteer_link_urls(match: Match, token: str) -> dict[str, str]:
+    return {"activity": reverse("matches:volunteer_link_activity", args=[token, match.pk]),
+            "help": reverse("matches:volunteer_link_help", args=[token, match.pk]),
+            "checkin": "matches:volunteer_link_checkin",
+            "home": reverse("volunteerpages:home", args=[token])}
+
+
+def _volunteer_link_match(household: VolunteerHousehold, pk: int) -> Match:
+    match = (Match.objects.filter(pk=pk, volunteer=household)
+             .select_related("family", "volunteer", "programme").first())
+    if match is None:
+        raise Http404
+    return match
+
+
+@volunteer_page
+def volunteer_link_proposals(request: HttpRequest, token: str) -> HttpResponse:
+    return _volunteer_home(request, request.volunteer, token=token)
+
+
+@require_POST
+@volunteer_page
+def volunteer_link_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    household = request.volunteer
+    proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
+    if proposal is None:
+        raise Http404
+    form = _answer(request, proposal, Side.VOLUNTEER, None)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_home(request, household, bound=form, status=400, token=token)
+    return redirect("matches:volunteer_link_proposals", token=token)
+
+
+@volunteer_page
+def volunteer_link_match(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    return _volunteer_match_page(request, _volunteer_link_match(request.volunteer, pk),
+                                 token=token)
+
+
+@volunteer_page
+def volunteer_link_checkin(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    checkin = CheckIn.objects.filter(pk=pk, side=Side.VOLUNTEER,
+                                     match__volunteer=request.volunteer).select_related(
+        "match__family").first()
+    if checkin is None:
+        raise Http404
+    home = reverse("volunteerpages:home", kwargs={"token": token})
+    return _checkin_page(request, checkin, done_url=home,
+                         extra={"base": VOLUNTEER_FRAME, "token": token, "back_url": home})
+
+
+@require_POST
+@volunteer_page
+def volunteer_link_activity(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    match = _volunteer_link_match(request.volunteer, pk)
+    form = _log_activity(request, match, Side.VOLUNTEER, None)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_match_page(request, match, activity_form=form, status=400,
+                                     token=token)
+    return redirect("matches:volunteer_link_match", token=token, pk=match.pk)
+
+
+@require_POST
+@volunteer_page
+def volunteer_link_help(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    match = _volunteer_link_match(request.volunteer, pk)
+    # As for a family's link: whoever holds it may ask, a flood is stopped.
+    if not hit(f"volunteer-help:{request.volunteer.pk}", request, limit=HELP_LIMIT,
+               window=HELP_WINDOW):
+        messages.error(request, _("You have asked several times already: the team will "
+                                  "call you. Try again in an hour if you need to."))
+        return _volunteer_match_page(request, match, help_form=HelpForm(request.POST),
+                                     status=429, token=token)
+    form = _ask_help(request, match, Side.VOLUNTEER, None)
+    if form is not None:  # shown again with its errors next to the fields
+        return _volunteer_match_page(request, match, help_form=form, status=400, token=token)
+    return redirect("matches:volunteer_link_match", token=token, pk=match.pk)
 
 
 # --- Shared by both sides ------------------------------------------------------------------

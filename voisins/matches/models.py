@@ -118,6 +118,10 @@ class Proposal(models.Model):
                                         blank=True)
     volunteer_comment = models.CharField(max_length=300, blank=True)
     volunteer_answered_at = models.DateTimeField(null=True, blank=True)
+    # Set when a coordinator recorded the volunteer household's answer on its behalf.
+    volunteer_answered_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                              on_delete=models.SET_NULL, null=True,
+                                              blank=True, related_name="+")
     family_answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     family_reason = models.CharField(max_length=10, choices=DeclineReason.choices, blank=True)
     family_comment = models.CharField(max_length=300, blank=True)

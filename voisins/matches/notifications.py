@@ -41,12 +41,14 @@ SUBJECTS = {
     "signup_confirm": _("Confirm your sign-up to %(programme)s"),
     "event_invitation": _("Invitation: %(event)s"),
     "event_moved_up": _("A place is free for you: %(event)s"),
+    "personal_link": _("Your personal link to %(programme)s"),
 }
 # Where a kind's body lives, when not in matches/email/<kind>.txt.
 TEMPLATES = {
     "signup_confirm": "recruitment/email/confirm.txt",
     "event_invitation": "community/email/invitation.txt",
     "event_moved_up": "community/email/moved_up.txt",
+    "personal_link": "portal/email/personal_link.txt",
 }
 MAX_ATTEMPTS = 8
 

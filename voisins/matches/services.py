@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from voisins import access
 from voisins.accounts.models import User
-from voisins.familypages.services import family_page_url
+from voisins.familypages.services import household_page_url
 from voisins.gdpr.services import is_erased
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_set_status
@@ -58,13 +58,15 @@ def volunteer_language(volunteer: VolunteerHousehold) -> str:
 def _notify_household(*, side: str, household: FamilyHousehold | VolunteerHousehold,
                       kind: str, context: dict[str, Any], link: str = "",
                       family_page: str = "familypages:home") -> None:
-    """Mail one household; a family's link opens `family_page` through its personal link."""
+    """Mail one household, with its personal link (a family's opens `family_page`, a
+    volunteer household's its proposals): no account needed to answer."""
     if side == Side.FAMILY:
         email, language = household.email, household.page_language
-        link = link or family_page_url(family=household, page=family_page)
+        link = link or household_page_url(household=household, page=family_page)
     else:
         email, language = volunteer_email(household), volunteer_language(household)
-        link = link or reverse("matches:volunteer_home")
+        link = link or household_page_url(household=household,
+                                          page="matches:volunteer_link_proposals")
     notify(kind=kind, to_email=email, language=language, programme=household.programme,
            context={"name": household.contact_first_name, "link": link, **context})
 
@@ -260,10 +262,10 @@ def proposal_answer(*, proposal: Proposal, side: str, accept: bool, reason: str 
                     comment: str = "", by: User | None = None) -> Proposal:
     """Record one household's yes or no.
 
-    ``by`` is the volunteer's account, or the coordinator who answers on the family's
-    behalf (None when the family answered on its own page). The second yes creates the
-    match; the volunteer row is locked first so that its capacity is never exceeded, even
-    when several answers come at the same moment.
+    ``by`` is the volunteer's account, or the coordinator who answers on a household's
+    behalf (None when the household answered on its own pages, through its link). The
+    second yes creates the match; the volunteer row is locked first so that its capacity
+    is never exceeded, even when several answers come at the same moment.
 
     Raises
     ------
@@ -310,6 +312,9 @@ def _answer(proposal: Proposal, side: str, accept: bool, reason: str, comment: s
     setattr(locked, f"{prefix}_answered_at", now)
     if side == Side.FAMILY:
         locked.family_answered_by = by
+    elif by is not None and by.pk != locked.volunteer.user_id:
+        # Someone other than the household's own account: a coordinator who heard it.
+        locked.volunteer_answered_by = by
     both = locked.family_answer == locked.volunteer_answer == Proposal.Answer.ACCEPTED
     if not accept:
         locked.status = Proposal.Status.DECLINED
@@ -574,13 +579,10 @@ def checkins_notify_due(*, today: date | None = None) -> int:
             match = checkin.match
             household = match.family if checkin.side == Side.FAMILY else match.volunteer
             other = match.volunteer if checkin.side == Side.FAMILY else match.family
-            # A family answers on its own pages, through its personal link; a volunteer
-            # through a link that works once, without logging in.
-            if checkin.side == Side.FAMILY:
-                link = family_page_url(family=household, page="matches:family_checkin_answer",
-                                       pk=checkin.pk)
-            else:
-                link = reverse("matches:checkin_link", args=[checkin_token(checkin)])
+            # Each household answers on its own pages, through its personal link.
+            page = ("matches:family_checkin_answer" if checkin.side == Side.FAMILY
+                    else "matches:volunteer_link_checkin")
+            link = household_page_url(household=household, page=page, pk=checkin.pk)
             _notify_household(side=checkin.side, household=household, kind="checkin_due",
                               link=link, context={"other_first_name": other.contact_first_name})
             CheckIn.objects.filter(pk=checkin.pk).update(notified_at=timezone.now())

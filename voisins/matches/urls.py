@@ -18,6 +18,8 @@ urlpatterns = [
     path(f"{S}/proposals/<int:pk>/discard/", views.proposal_discard, name="proposal_discard"),
     path(f"{S}/proposals/<int:pk>/family-answer/", views.proposal_family_answer,
          name="proposal_family_answer"),
+    path(f"{S}/proposals/<int:pk>/volunteer-answer/", views.proposal_volunteer_answer,
+         name="proposal_volunteer_answer"),
     path(f"{S}/families/<int:pk>/suggestions/", views.suggestions, name="suggestions"),
     path(f"{S}/matches/", views.match_list, name="matches"),
     path(f"{S}/matches/<int:pk>/", views.match_detail, name="match"),
@@ -49,4 +51,17 @@ urlpatterns = [
     path("f/<str:token>/help/", h.family_help, name="family_help"),
     # Volunteers' check-in links from e-mails
     path("check-in/<str:token>/", h.checkin_link, name="checkin_link"),
+    # Volunteer households, through their personal link: voisins.portal owns v/<token>/
+    # (their home, trainings, events, data, password); these are the match-life pages.
+    path("v/<str:token>/proposals/", h.volunteer_link_proposals,
+         name="volunteer_link_proposals"),
+    path("v/<str:token>/proposals/<int:pk>/answer/", h.volunteer_link_answer,
+         name="volunteer_link_answer"),
+    path("v/<str:token>/matches/<int:pk>/", h.volunteer_link_match, name="volunteer_link_match"),
+    path("v/<str:token>/matches/<int:pk>/activity/", h.volunteer_link_activity,
+         name="volunteer_link_activity"),
+    path("v/<str:token>/matches/<int:pk>/help/", h.volunteer_link_help,
+         name="volunteer_link_help"),
+    path("v/<str:token>/check-ins/<int:pk>/", h.volunteer_link_checkin,
+         name="volunteer_link_checkin"),
 ]

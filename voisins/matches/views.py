@@ -215,6 +215,8 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "expires_on": proposal.expires_at.date() if proposal.expires_at else None})
     return render(request, "matches/proposal_detail.html", {
         "programme": prog, "proposal": proposal, "form": form, "answer_form": AnswerForm(),
+        # Both answers may be recorded on this page: each form its own ids.
+        "volunteer_answer_form": AnswerForm(auto_id="id_v_%s"),
         "reasons": [bridge.reason_text(r) for r in proposal.reasons],
     })
 
@@ -248,6 +250,22 @@ def proposal_family_answer(request: HttpRequest, slug: str, pk: int) -> HttpResp
             proposal=proposal, side="family", accept=form.cleaned_data["answer"] == "yes",
             reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
             by=request.user), _("The family's answer is recorded."))
+    else:
+        _form_errors(request, form)
+    return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_volunteer_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A coordinator records the volunteer household's answer, given by phone or in person."""
+    prog, proposal = _proposal(request, slug, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: services.proposal_answer(
+            proposal=proposal, side="volunteer", accept=form.cleaned_data["answer"] == "yes",
+            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
+            by=request.user), _("The volunteer household's answer is recorded."))
     else:
         _form_errors(request, form)
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.community import selectors as community
 from voisins.community.services import calendar_token_for
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
 from voisins.matches import selectors as matches
@@ -19,11 +18,10 @@ from voisins.recruitment import selectors as recruitment
 from voisins.recruitment.models import Screening
 from voisins.recruitment.services import screening_accept_charter
 from voisins.recruitment.utils import errors_to_form
-from voisins.training import selectors as training
 from voisins.training.models import Registration, TrainingSession
 from voisins.training.services import registration_cancel, registration_create
 
-from . import services
+from . import selectors, services
 from .forms import PreferencesForm
 
 
@@ -43,12 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             errors_to_form(form, exc)
     screening = Screening.objects.filter(volunteer=volunteer).select_related("charter").first()
     charter = recruitment.current_charter(programme)
-    registrations = list(training.registrations_of(volunteer))
-    registered = {r.session_id for r in registrations}
     token = calendar_token_for(user=request.user)
-    invitations = list(community.invitations_of(request.user))
-    for invitation in invitations:
-        invitation.position = community.waiting_position(invitation)
     proposals = list(matches.volunteer_proposals_open(volunteer))
     return render(request, "portal/home.html", {
         "volunteer": volunteer, "programme": programme, "form": form,
@@ -60,12 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "charter_to_accept": charter if charter and (
             screening is None or screening.charter_id != charter.pk) else None,
         "screening": screening,
-        "registrations": registrations,
-        # A household that left registers again only after joining again.
-        "sessions": [] if volunteer.status == VolunteerStatus.LEFT else [
-            s for s in training.upcoming_sessions(programme) if s.pk not in registered][:20],
-        "missing_modules": training.missing_required_modules(volunteer),
-        "invitations": invitations,
+        **selectors.volunteer_trainings(volunteer),
+        "invitations": selectors.volunteer_invitations(volunteer),
         "can_pause": can_move(VOLUNTEER_TRANSITIONS, volunteer.status, VolunteerStatus.PAUSED),
         "paused": volunteer.status == VolunteerStatus.PAUSED,
         "calendar_url": request.build_absolute_uri(

@@ -14,7 +14,17 @@ def client_key(request: HttpRequest) -> str:
 
 def hit(scope: str, request: HttpRequest, *, limit: int, window: int) -> bool:
     """Count one attempt; True while the client stays within `limit` per `window` seconds."""
-    key = f"voisins:rl:{scope}:{client_key(request)}"
+    return _count(f"voisins:rl:{scope}:{client_key(request)}", limit=limit, window=window)
+
+
+def hit_value(scope: str, value: str, *, limit: int, window: int) -> bool:
+    """Count one attempt about `value` (an e-mail address…), whoever makes it; True while
+    it stays within `limit` per `window` seconds. The value is hashed, never stored."""
+    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+    return _count(f"voisins:rl:{scope}:v:{digest}", limit=limit, window=window)
+
+
+def _count(key: str, *, limit: int, window: int) -> bool:
     if cache.add(key, 1, timeout=window):
         return True
     try:
