@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matches', '0006_evaluation_indexes'),
+        ('matches', '0007_matchingrun_not_proposed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
