@@ -2,13 +2,13 @@
 service categories are stored as codes and shown as words."""
 
 from voisins.programmes.categories import BUILTIN_BY_CODE
-from voisins.programmes.constants import DAY_LABELS, LANGUAGE_NAMES, PART_LABELS, LanguageLevel
+from voisins.programmes.constants import DAY_LABELS, PART_LABELS, LanguageLevel
+from voisins.programmes.languages import language_name
 
 
 def language_label(code: str) -> str:
-    """"ar" → "Arabic" (translated); an unnamed ISO code stays as it is."""
-    name = LANGUAGE_NAMES.get(code)
-    return str(name) if name else code
+    """"ar" → "Arabic", in the reader's language (``languages.language_name``)."""
+    return language_name(code)
 
 
 def level_label(level: str) -> str:
