@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.programmes.labels import language_label, service_label, slot_label
+from voisins.programmes.languages import join_list
 from voisins.programmes.models import Programme
 
 from . import selectors
@@ -133,7 +134,7 @@ def _jsonable(value: Any) -> Any:
 # --- Reasons in the reader's language ----------------------------------------------------
 
 def _join(words: Iterable[str]) -> str:
-    return ", ".join(words)
+    return join_list(words)
 
 
 def _need_text(params: dict[str, Any]) -> str:

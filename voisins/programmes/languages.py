@@ -110,3 +110,16 @@ def language_choices(codes: Iterable[str] | None = None) -> list[tuple[str, str]
     pairs = [(code, language_name(code)) for code in (codes if codes is not None
                                                       else LANGUAGE_NAMES)]
     return sorted_by_name(pairs, name=lambda pair: pair[1])
+
+
+# Lists: Arabic separates their items with the Arabic comma.
+LIST_SEPARATORS = {"ar": "، ", "fa": "، ", "ur": "، "}
+
+
+def join_list(items: Iterable[object], language: str | None = None) -> str:
+    """Items joined as a list is written in `language` (default: the active one).
+
+    >>> join_list(["a", "b"], "fr"), join_list(["a", "b"], "ar")
+    ('a, b', 'a، b')
+    """
+    return LIST_SEPARATORS.get(_ui_language(language), ", ").join(str(i) for i in items)
