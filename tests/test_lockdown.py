@@ -141,6 +141,8 @@ def test_the_family_page_says_the_programme_is_paused_in_its_language(
     page = client.get(f"/f/{token}/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert "البرنامج متوقف" in page
     assert '<blockquote dir="auto">Restez chez vous.</blockquote>' in page
+    page = client.get(f"/f/{token}/neighbour/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "البرنامج متوقف" in page
     services.programme_resume_all(programme=introduced.programme, by=alice)
     page = client.get(f"/f/{token}/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert "البرنامج متوقف" not in page

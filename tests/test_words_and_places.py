@@ -208,3 +208,19 @@ def test_names_in_an_arabic_email_are_isolated_and_not_in_a_french_one():
         french = render_to_string("matches/email/checkin_due.txt", context)
     assert "\u2068Victor\u2069" in arabic and "\u2068Amina\u2069" in arabic
     assert "\u2068" not in french and "Victor" in french
+
+
+def test_households_stored_with_a_sub_locality_are_renamed_after_their_municipality(north):
+    import importlib
+
+    from django.apps import apps
+
+    from voisins.households.models import FamilyHousehold
+
+    family = family_create(programme=north, **family_data(postcode="4000"))
+    FamilyHousehold.objects.filter(pk=family.pk).update(locality="Glain")
+    migration = importlib.import_module(
+        "voisins.households.migrations.0003_belgian_localities")
+    migration.rename(apps, None)
+    family.refresh_from_db()
+    assert family.locality == "Liège"
