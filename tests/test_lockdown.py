@@ -178,3 +178,13 @@ def test_the_banner_shows_only_in_the_paused_programme(client, introduced, alice
     services.programme_pause_all(programme=introduced.programme, message="Lockdown", by=alice)
     client.force_login(charlie)
     assert 'class="banner paused"' not in client.get("/staff/south/", **EN).content.decode()
+
+
+def test_a_checkin_falling_due_during_the_pause_is_not_offered_on_the_households_pages(
+        introduced, alice, clock):
+    services.programme_pause_all(programme=introduced.programme, message="Lockdown", by=alice)
+    clock.advance(10)  # the 14-day check-ins fell due 6 days ago, during the pause
+    assert not selectors.checkins_open_for(match=introduced, side="family").exists()
+    services.programme_resume_all(programme=introduced.programme, by=alice)
+    clock.advance(4)
+    assert selectors.checkins_open_for(match=introduced, side="family").count() == 1

@@ -161,10 +161,12 @@ def checkins_overdue(programme: Programme, *, today: date | None = None) -> Quer
 
 def checkins_open_for(*, match: Match, side: str, today: date | None = None
                       ) -> QuerySet[CheckIn]:
-    """Check-ins one side may answer now (due, not answered, not too old)."""
+    """Check-ins one side may answer now (due, not answered, not too old). While the
+    programme is paused nothing new falls due (``followup_day``)."""
     today = today or timezone.localdate()
     return CheckIn.objects.filter(
-        match=match, side=side, answered_at__isnull=True, due_on__lte=today,
+        match=match, side=side, answered_at__isnull=True,
+        due_on__lte=followup_day(match.programme_id, today),
         due_on__gte=today - timedelta(days=CHECKIN_ANSWER_DAYS),
     )
 
