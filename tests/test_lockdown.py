@@ -188,3 +188,25 @@ def test_a_checkin_falling_due_during_the_pause_is_not_offered_on_the_households
     services.programme_resume_all(programme=introduced.programme, by=alice)
     clock.advance(4)
     assert selectors.checkins_open_for(match=introduced, side="family").count() == 1
+
+
+def test_a_checkin_mail_held_back_by_a_mail_server_waits_during_the_pause(
+        introduced, alice, clock, django_capture_on_commit_callbacks):
+    from voisins.matches import notifications
+
+    clock.advance(4)  # the 14-day check-ins fall due
+    with (mock.patch("voisins.matches.notifications.EmailMessage.send",
+                     side_effect=ConnectionRefusedError("down")),
+          django_capture_on_commit_callbacks(execute=True)):
+        services.checkins_notify_due()
+    held = Notification.objects.filter(kind="checkin_due", status="pending").count()
+    assert held == 1  # the volunteer's (the family has no e-mail address)
+    services.programme_pause_all(programme=introduced.programme, message="Lockdown", by=alice)
+    Notification.objects.update(next_attempt_at=clock.now)
+    notifications.retry_due()  # the pause's own message goes; the question waits
+    assert Notification.objects.filter(kind="checkin_due", status="pending").count() == held
+    assert Notification.objects.filter(kind="programme_paused", status="sent").exists()
+    services.programme_resume_all(programme=introduced.programme, by=alice)
+    Notification.objects.update(next_attempt_at=clock.now)
+    notifications.retry_due()
+    assert not Notification.objects.filter(kind="checkin_due", status="pending").exists()
