@@ -210,3 +210,36 @@ def test_a_checkin_mail_held_back_by_a_mail_server_waits_during_the_pause(
     Notification.objects.update(next_attempt_at=clock.now)
     notifications.retry_due()
     assert not Notification.objects.filter(kind="checkin_due", status="pending").exists()
+
+
+def test_a_month_of_lockdown_on_the_demo_programme_flags_no_match(
+        db, clock, django_capture_on_commit_callbacks, capsys):
+    # The reproduction: a month of a programme-wide pause on demo data had flagged
+    # 17 of 25 paused matches for missed check-ins.
+    from django.core.management import call_command
+
+    from voisins.matches.models import ProgrammePause
+    from voisins.programmes.models import Programme
+
+    call_command("demo", "--families", "60", "--volunteers", "40", "--matches", "25",
+                 "--seed", "7")
+    programme = Programme.objects.get(slug="demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.followup_run()
+    flagged_before = set(Match.objects.filter(needs_attention=True).values_list("pk",
+                                                                                 flat=True))
+    services.programme_pause_all(programme=programme, message="Lockdown")
+    paused = set(ProgrammePause.objects.get().matches.values_list("pk", flat=True))
+    assert paused
+    asked_before = CheckIn.objects.filter(notified_at__isnull=False).count()
+    _days(clock, 31, capture=django_capture_on_commit_callbacks)
+    assert CheckIn.objects.filter(notified_at__isnull=False).count() == asked_before
+    flagged = set(Match.objects.filter(needs_attention=True).values_list("pk", flat=True))
+    assert flagged <= flagged_before
+    assert len(paused) == 25
+    # Resumed: the schedule moved by the month, so nothing is missed the day after either.
+    services.programme_resume_all(programme=programme)
+    _days(clock, 1, capture=django_capture_on_commit_callbacks)
+    flagged = set(Match.objects.filter(needs_attention=True).values_list("pk", flat=True))
+    assert flagged <= flagged_before
+
