@@ -64,7 +64,7 @@ def test_a_coordinator_registers_a_family_with_its_members_and_consent(client, a
         ("Nour", "Samir (Arabic)", alice.pk)}
     page = client.get(response["Location"], **EN).content.decode()
     assert "Arabic (mother tongue)" in page and "Wednesday afternoon" in page
-    assert "Homework help (priority 3)" in page and "+32470112233" in page
+    assert "Homework help (priority 3 – most important)" in page and "+32470112233" in page
     assert "No consent to be matched" not in page
 
 

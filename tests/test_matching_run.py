@@ -165,7 +165,7 @@ def test_a_need_reason_names_the_child_and_a_high_priority():
     with translation.override("en"):
         assert bridge.reason_text({"code": "need", "params": {
             "need": "homework", "priority": 3, "children_ages": [9]}}) == (
-            "Homework help for a 9-year-old (high priority)")
+            "Homework help for a 9-year-old (priority 3 – most important)")
         assert bridge.reason_text({"code": "need", "params": {
             "need": "homework", "priority": 1, "children_ages": [6, 9]}}) == (
             "Homework help for children aged 6, 9")
@@ -181,7 +181,7 @@ def test_the_runs_reasons_are_the_engines_in_the_readers_words(client, alice, po
     client.force_login(alice)
     page = client.get(f"/staff/north/matching/{run.pk}/", **EN).content.decode()
     # family_data: homework (priority 3) for a child; the volunteers offer homework help.
-    assert "Homework help for a" in page and "(high priority)" in page
+    assert "Homework help for a" in page and "(priority 3 – most important)" in page
     assert "Shared languages:" in page
 
 

@@ -286,6 +286,8 @@ LANGUAGES = [
 # Staff pages exist in these; family-facing pages in all of LANGUAGES.
 STAFF_LANGUAGES = ["fr", "nl", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in the Belgian order (day month year) in every language: voisins/formats/.
+FORMAT_MODULE_PATH = ["voisins.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")

@@ -115,8 +115,9 @@ def test_the_cut_off_split_compares_before_and_after(generated):
     result = selectors.persistence(programme=generated, split="cutoff",
                                    cutoff=date(2020, 3, 16), today=TODAY)
     labels = [c.label for c in result.comparison.curves]
-    # The date in the reader's format (English here: tests/evaluation/conftest.py).
-    assert labels == ["started before 03/16/2020", "started on or after 03/16/2020"]
+    # The date in the reader's format (English here, written day/month/year as in Belgium:
+    # voisins/formats/en).
+    assert labels == ["started before 16/03/2020", "started on or after 16/03/2020"]
     assert result.comparison.test.degrees_of_freedom == 1
 
 
@@ -205,5 +206,5 @@ def test_a_cut_off_date_splits_the_spells_exactly_there(north):
     with translation.override("en"):  # the date is written as the reader writes it
         groups = [s.group for s in selectors.match_spells(
             programme=north, split="cutoff", cutoff=date(2020, 3, 16), today=TODAY)]
-    assert groups == ["started before 03/16/2020", "started on or after 03/16/2020",
-                      "started on or after 03/16/2020"]
+    assert groups == ["started before 16/03/2020", "started on or after 16/03/2020",
+                      "started on or after 16/03/2020"]

@@ -44,4 +44,6 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.email
+        # Staff and mediators are named by their name wherever a page lists them; the
+        # e-mail address only when no name was given.
+        return self.get_full_name() or self.email

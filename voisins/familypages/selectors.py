@@ -34,6 +34,8 @@ def family_home(*, family: FamilyHousehold, token: str) -> dict:
         "family": family, "programme": family.programme, "token": token,
         "status_icon": STATUS_ICON.get(family.status, "hands"), "needs": needs,
         "pages": family_nav(token),
+        # The programme is paused (a lockdown): the page says so, with the team's message.
+        "pause": family.programme.pauses.filter(ended_at__isnull=True).first(),
     }
 
 

@@ -1,11 +1,15 @@
-"""Postcode → centroid, offline, from the countrystatecity-postal-codes package.
+"""Postcode → centroid, offline, from the countrystatecity-postal-codes package; a Belgian
+postcode is named after its municipality (Statbel's table, data/be_postcodes.csv: the package
+names some after a sub-locality, 4000 "Glain" for Liège).
 
 We never store a street address for matching: a postcode centroid, or a point that a
 coordinator pins, rounded to about 100 m (see `coarsen`).
 """
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from countrystatecity_postal_codes import get_countries_with_postal_data, get_postcodes_of_country
 from django.core.exceptions import ValidationError
@@ -25,6 +29,16 @@ def normalise_postcode(postcode: object) -> str:
     return "".join(str(postcode).split()).upper()
 
 
+MUNICIPALITIES_CSV = Path(__file__).resolve().parent / "data" / "be_postcodes.csv"
+
+
+@lru_cache(maxsize=1)
+def belgian_municipalities() -> dict[str, str]:
+    """Belgian postcode → the name of its municipality (data/README.md says whence)."""
+    with open(MUNICIPALITIES_CSV, encoding="utf-8", newline="") as f:
+        return {row["postcode"]: row["name"] for row in csv.DictReader(f)}
+
+
 @lru_cache(maxsize=8)
 def _country_index(country: str) -> dict[str, Place]:
     """All postcodes of a country with coordinates; several localities share a centroid mean."""
@@ -34,10 +48,11 @@ def _country_index(country: str) -> dict[str, Place]:
             continue
         grouped.setdefault(normalise_postcode(entry.code), []).append(entry)
     index = {}
+    names = belgian_municipalities() if country.upper() == "BE" else {}
     for code, entries in grouped.items():
         lat = sum(e.latitude for e in entries) / len(entries)
         lon = sum(e.longitude for e in entries) / len(entries)
-        index[code] = Place(code, entries[0].localityName or code, lat, lon)
+        index[code] = Place(code, names.get(code) or entries[0].localityName or code, lat, lon)
     return index
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from voisins.accounts.models import User
 from voisins.programmes.constants import SLOTS, LanguageLevel
+from voisins.programmes.languages import is_language_code
 from voisins.programmes.models import Programme
 
 from .geocoding import find_postcode, normalise_postcode
@@ -158,7 +159,7 @@ def parse_languages(text: str) -> list[dict[str, str]]:
     for item in _items(text):
         code, _sep, level = item.partition(":")
         code, level = code.strip().lower(), (level.strip().lower() or LanguageLevel.FLUENT)
-        if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
+        if not is_language_code(code):
             raise ValidationError(_("“%(value)s” is not an ISO 639 language code.") % {
                 "value": code})
         if level not in LanguageLevel.values:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.programmes.constants import SLOTS, LanguageLevel
+from voisins.programmes.languages import is_language_code
 from voisins.programmes.models import Organisation, Programme
 
 from .status import FamilyStatus, VolunteerStatus
@@ -90,8 +91,7 @@ class Household(models.Model):
             for entry in self.languages:
                 code = entry.get("code", "") if isinstance(entry, dict) else ""
                 level = entry.get("level", "") if isinstance(entry, dict) else ""
-                if not (isinstance(code, str) and 2 <= len(code) <= 3 and code.isalpha()
-                        and code.islower()):
+                if not is_language_code(code):
                     errors["languages"] = _("“%(code)s” is not an ISO 639 language code.") % {
                         "code": code}
                     break

@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
-from voisins.programmes.labels import language_label, service_label, slot_label
+from voisins.programmes.labels import (
+    language_label,
+    priority_label,
+    service_label,
+    slot_label,
+)
+from voisins.programmes.languages import join_list
 from voisins.programmes.models import Programme
 
 from . import selectors
@@ -133,11 +139,12 @@ def _jsonable(value: Any) -> Any:
 # --- Reasons in the reader's language ----------------------------------------------------
 
 def _join(words: Iterable[str]) -> str:
-    return ", ".join(words)
+    return join_list(words)
 
 
 def _need_text(params: dict[str, Any]) -> str:
-    """"Homework help for a 9-year-old (high priority)", in the active language."""
+    """"Homework help for a 9-year-old (priority 3 – most important)", in the active
+    language (the priority as the household's form and page name it)."""
     service = service_label(params["need"])
     ages = [int(a) for a in params.get("children_ages") or ()]
     if len(ages) == 1:
@@ -148,7 +155,8 @@ def _need_text(params: dict[str, Any]) -> str:
     else:
         text = service
     if int(params.get("priority", 1)) >= 3:
-        text = _("%(need)s (high priority)") % {"need": text}
+        text = _("%(need)s (priority %(priority)s)") % {
+            "need": text, "priority": priority_label(params["priority"])}
     return text
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.mediation.models import CaseKind
-from voisins.programmes.constants import LANGUAGE_NAMES
+from voisins.programmes import languages
 
 from .models import Activity, CheckIn, Match, Proposal
 
@@ -27,8 +27,8 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def language_choices() -> list[tuple[str, str]]:
-    codes = sorted(LANGUAGE_NAMES, key=lambda c: str(LANGUAGE_NAMES[c]))
-    return [(c, LANGUAGE_NAMES[c]) for c in codes]
+    # By name, in the reader's language and collation (voisins.programmes.languages).
+    return languages.language_choices()
 
 
 class HouseholdForm(forms.Form):

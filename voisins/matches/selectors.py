@@ -18,7 +18,7 @@ from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, Proposal
+from .models import CheckIn, Match, ProgrammePause, Proposal
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -128,9 +128,32 @@ def matches_needing_attention(programme: Programme) -> QuerySet[Match]:
             .select_related("family", "volunteer").order_by("started_on", "id"))
 
 
-def checkins_overdue(programme: Programme, *, today: date | None = None) -> QuerySet[CheckIn]:
-    """Check-ins of live matches that fell due and are not answered."""
+def running_pause(programme: Programme | int) -> ProgrammePause | None:
+    """The programme pause (a lockdown) running now, if any (one query)."""
+    return ProgrammePause.objects.filter(programme=programme, ended_at__isnull=True).first()
+
+
+def followup_day(programme: Programme | int, today: date | None = None) -> date:
+    """The day the follow-up clock of a programme shows: ``today``, or the day its running
+    pause began. While a programme is paused its clock stands still: nothing falls due,
+    nothing becomes missed or overdue (the pending check-ins move on resume)."""
     today = today or timezone.localdate()
+    pause = running_pause(programme)
+    if pause is None:
+        return today
+    return min(today, timezone.localdate(pause.started_at))
+
+
+def running_pause_exists(programme_field: str = "programme") -> Exists:
+    """An ``Exists`` filter: the row's programme (reached by ``programme_field``) is paused."""
+    return Exists(ProgrammePause.objects.filter(programme=OuterRef(programme_field),
+                                                ended_at__isnull=True))
+
+
+def checkins_overdue(programme: Programme, *, today: date | None = None) -> QuerySet[CheckIn]:
+    """Check-ins of live matches that fell due and are not answered (before the programme
+    was paused, while it is: see followup_day)."""
+    today = followup_day(programme, today)
     return (CheckIn.objects.filter(match__programme=programme, match__status__in=Match.LIVE,
                                    answered_at__isnull=True, due_on__lt=today)
             .select_related("match__family", "match__volunteer").order_by("due_on", "id"))
@@ -138,10 +161,12 @@ def checkins_overdue(programme: Programme, *, today: date | None = None) -> Quer
 
 def checkins_open_for(*, match: Match, side: str, today: date | None = None
                       ) -> QuerySet[CheckIn]:
-    """Check-ins one side may answer now (due, not answered, not too old)."""
+    """Check-ins one side may answer now (due, not answered, not too old). While the
+    programme is paused nothing new falls due (``followup_day``)."""
     today = today or timezone.localdate()
     return CheckIn.objects.filter(
-        match=match, side=side, answered_at__isnull=True, due_on__lte=today,
+        match=match, side=side, answered_at__isnull=True,
+        due_on__lte=followup_day(match.programme_id, today),
         due_on__gte=today - timedelta(days=CHECKIN_ANSWER_DAYS),
     )
 

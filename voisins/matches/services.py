@@ -525,9 +525,11 @@ def match_check_attention(*, match: Match, today: date | None = None) -> Match:
 
     A rating of 1 or 2, a worry written down, or two check-ins missed (unanswered more
     than ``MISSED_AFTER_DAYS`` after falling due), counting only what came after a
-    coordinator last cleared the match.
+    coordinator last cleared the match. While the programme is paused, its clock stands
+    still at the first day of the pause (``selectors.followup_day``): nothing that fell
+    due during a lockdown counts as missed.
     """
-    today = today or timezone.localdate()
+    today = selectors.followup_day(match.programme_id, today)
     cleared = match.attention_cleared_at
     reasons: list[str] = []
     answered = match.checkins.filter(answered_at__isnull=False)
@@ -567,6 +569,10 @@ def checkins_notify_due(*, today: date | None = None) -> int:
         notified_at__isnull=True, answered_at__isnull=True, due_on__lte=today,
         due_on__gte=today - timedelta(days=selectors.CHECKIN_ANSWER_DAYS),
         match__status__in=Match.LIVE,
+    ).exclude(
+        # Nothing is asked while the programme is paused: these wait for the resume, which
+        # moves them by the length of the pause.
+        selectors.running_pause_exists("match__programme"),
     ).select_related("match__family", "match__volunteer", "match__volunteer__user")
     count = 0
     for checkin in due:
@@ -713,14 +719,16 @@ def programme_pause_all(*, programme: Programme, message: str,
                         by: User | None = None) -> ProgrammePause:
     """Pause every running match of a programme at once (a lockdown) and tell every household.
 
-    Check-ins keep going, remotely. Refused while a programme pause is running.
+    While the pause runs no check-in is sent and none becomes missed (the programme's
+    follow-up clock stands still: ``selectors.followup_day``). Refused while a programme
+    pause is running.
     """
     if not message.strip():
         raise ValidationError({"message": _("Write a message to the households.")})
     if ProgrammePause.objects.filter(programme=programme, ended_at__isnull=True).exists():
         raise ValidationError(_("The programme is already paused."))
     pause = ProgrammePause.objects.create(programme=programme, message=message.strip(),
-                                          started_by=by)
+                                          started_at=timezone.now(), started_by=by)
     matches = (Match.objects.select_for_update(of=("self",))
                .filter(programme=programme,
                        status__in=[Match.Status.INTRODUCTION, Match.Status.ACTIVE])
@@ -735,11 +743,14 @@ def programme_pause_all(*, programme: Programme, message: str,
 
 @transaction.atomic
 def programme_resume_all(*, programme: Programme, by: User | None = None) -> ProgrammePause:
-    """Resume the matches that the running programme pause had paused."""
+    """Resume the matches that the running programme pause had paused, and move every
+    pending check-in of the programme by the length of the pause (``checkins_shift``)."""
     pause = ProgrammePause.objects.select_for_update().filter(
         programme=programme, ended_at__isnull=True).first()
     if pause is None:
         raise ValidationError(_("The programme is not paused."))
+    pause.ended_at = timezone.now()
+    checkins_shift(pause=pause)
     for match in pause.matches.select_for_update(of=("self",)).select_related(
             "family", "volunteer", "volunteer__user"):
         if match.status != Match.Status.PAUSED:
@@ -748,10 +759,38 @@ def programme_resume_all(*, programme: Programme, by: User | None = None) -> Pro
         for side, household in ((Side.FAMILY, match.family), (Side.VOLUNTEER, match.volunteer)):
             _notify_household(side=side, household=household, kind="programme_resumed",
                               context={})
-    pause.ended_at = timezone.now()
     pause.ended_by = by
     pause.save(update_fields=["ended_at", "ended_by"])
     return pause
+
+
+def checkins_shift(*, pause: ProgrammePause) -> int:
+    """Move the pending check-ins of a programme by the days its pause lasted; how many.
+
+    Pending: not answered, of a match not ended, and not already missed when the pause
+    began (due no more than ``MISSED_AFTER_DAYS`` before it). A check-in's clock starts at
+    its match's introduction: a match introduced during the pause moves only by the days
+    between its introduction and the resume. Called by ``programme_resume_all`` inside its
+    transaction, with ``pause.ended_at`` set.
+    """
+    started = timezone.localdate(pause.started_at)
+    ended = timezone.localdate(pause.ended_at)
+    if ended <= started:
+        return 0
+    pending = (CheckIn.objects.select_for_update(of=("self",))
+               .filter(match__programme_id=pause.programme_id, answered_at__isnull=True,
+                       due_on__gte=started - timedelta(days=selectors.MISSED_AFTER_DAYS))
+               .exclude(match__status=Match.Status.ENDED)
+               .select_related("match").only("id", "due_on", "match__introduced_on"))
+    moved = []
+    for checkin in pending:
+        clock_from = max(started, checkin.match.introduced_on or started)
+        days = (ended - clock_from).days
+        if days > 0:
+            checkin.due_on += timedelta(days=days)
+            moved.append(checkin)
+    CheckIn.objects.bulk_update(moved, ["due_on"])
+    return len(moved)
 
 
 # --- Daily follow-up ---------------------------------------------------------------------

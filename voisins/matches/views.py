@@ -320,7 +320,7 @@ def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | Non
         "can_manage": access.can(request.user, "manage_matches", prog),
         **forms,
         "mediators": prog.memberships.filter(role__in=["mediator", "coordinator"])
-        .select_related("user"),
+        .select_related("user").order_by("user__first_name", "user__last_name", "user__email"),
     }, status=status)
 
 

@@ -91,7 +91,7 @@ def _case_page(request: HttpRequest, prog, case: Case, *, note_form: NoteForm | 
         "can_assign": access.can(request.user, "manage_matches", prog),
         "staff": prog.memberships.filter(
             role__in=["coordinator"] if case.is_safeguarding else ["coordinator", "mediator"]
-        ).select_related("user"),
+        ).select_related("user").order_by("user__first_name", "user__last_name", "user__email"),
     }, status=status)
 
 

@@ -48,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "proposals": proposals,
         "unanswered": any(not p.volunteer_answer for p in proposals),
         "matches": list(matches.volunteer_matches_live(volunteer)),
+        "pause": matches.running_pause(programme),
         "history": [(c.changed_at, VolunteerStatus(c.to_status).label)
                     for c in volunteer.status_changes.all() if c.to_status in VolunteerStatus],
         "charter_to_accept": charter if charter and (

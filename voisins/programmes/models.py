@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .categories import BUILTIN_BY_CODE
 from .constants import Role
+from .languages import is_language_code
 
 DEFAULT_CHECKIN_SCHEDULE = [14, 30, 91, 182, 365]
 
@@ -91,8 +92,7 @@ class Programme(models.Model):
                 "country": self.country
             }
         if not isinstance(self.languages, list) or not all(
-            isinstance(code, str) and 2 <= len(code) <= 3 and code.isalpha()
-            for code in self.languages
+            is_language_code(code) for code in self.languages
         ):
             errors["languages"] = _("Give a list of ISO 639 language codes, such as fr, nl.")
         schedule = self.checkin_schedule_days

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.households.geocoding import find_postcode
+from voisins.programmes import languages
 from voisins.programmes.constants import (
     DAY_LABELS,
     DAYS,
-    LANGUAGE_NAMES,
     PART_LABELS,
     PARTS,
     LanguageLevel,
@@ -26,8 +26,8 @@ LANGUAGE_ROWS = 3
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + sorted(((c, str(n)) for c, n in LANGUAGE_NAMES.items()),
-                                key=lambda item: item[1])
+    # By name, in the reader's language and collation (voisins.programmes.languages).
+    return [("", "—"), *languages.language_choices()]
 
 
 def slot_choices() -> list[tuple[str, str]]:

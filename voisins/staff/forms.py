@@ -10,6 +10,7 @@ from voisins.households.models import FamilyWish, Gender, MemberKind, SchoolLeve
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.constants import Role
+from voisins.programmes.labels import PRIORITY_LABELS
 from voisins.programmes.models import Programme
 from voisins.recruitment.forms import (
     LanguageRowsMixin,
@@ -45,8 +46,7 @@ class StatusForm(forms.Form):
 
 # --- Households: a coordinator adds or edits a family or a volunteer household ------------
 
-PRIORITY_CHOICES = [("", "—"), ("1", _("1 – would be nice")), ("2", _("2 – matters")),
-                    ("3", _("3 – most important"))]
+PRIORITY_CHOICES = [("", "—"), *((str(p), label) for p, label in PRIORITY_LABELS.items())]
 
 
 class HouseholdForm(LanguageRowsMixin):

@@ -12,11 +12,12 @@ class WorkspaceConfig(AppConfig):
 
         from .selectors import nav_counts_changed
 
-        # What the kept counts are made of (the navigation's, see selectors.nav_counts, and
-        # the programme page's). Bulk updates send no signal: NavCountsMiddleware and the
-        # counts' lifetime cover those.
+        # What the kept counts are made of (the navigation's, see selectors.nav_counts, the
+        # programme page's and the pause banner's). Bulk updates send no signal:
+        # NavCountsMiddleware and the counts' lifetime cover those.
         for label in ("households.FamilyHousehold", "households.VolunteerHousehold",
                       "matches.Proposal", "matches.Match", "matches.CheckIn",
+                      "matches.ProgrammePause",
                       "mediation.Case", "programmes.Membership"):
             post_save.connect(nav_counts_changed, sender=label,
                               dispatch_uid=f"nav-counts-save-{label}")

@@ -7,6 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from voisins import access
 
 from .nav import nav_for
+from .selectors import programme_paused_since
 
 
 def _programmes(request: HttpRequest) -> list:
@@ -35,6 +36,10 @@ def shell(request: HttpRequest) -> dict:
         # Staff get the search and their programmes; a volunteer household does not.
         "shell_is_staff": SimpleLazyObject(lambda: bool(_programmes(request))),
         "shell_programme": programme,
+        # The first day of the programme's running pause: a banner on every staff page.
+        "shell_paused_since": SimpleLazyObject(
+            lambda: (programme and bool(_programmes(request))
+                     and programme_paused_since(programme, request.user)) or False),
         "shell_nav": SimpleLazyObject(
             lambda: nav_for(request.user, programme or None, request.get_full_path())),
         # Each language in its own name, untranslated, so that anyone finds theirs.

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from math import asin, cos, radians, sin, sqrt
 from uuid import uuid4
 
@@ -9,6 +10,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, F, Func, IntegerField, Max, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django_filters import FilterSet
 
 from voisins import access
@@ -129,6 +131,20 @@ def cached_nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
     """`nav_counts`, kept in the cache (see cached_counts)."""
     return cached_counts(programme, user, "nav:" + ",".join(keys),
                          lambda: nav_counts(programme, user, keys))
+
+
+def programme_paused_since(programme, user) -> date | None:
+    """The first day of the programme's running pause (a lockdown), or None: the banner of
+    every staff page. Kept with the navigation's counts (a pause saved counts again)."""
+    from voisins.matches.models import ProgrammePause
+
+    def compute() -> dict[str, int]:
+        pause = ProgrammePause.objects.filter(programme=programme,
+                                              ended_at__isnull=True).only("started_at").first()
+        return {"since": timezone.localdate(pause.started_at).toordinal() if pause else 0}
+
+    since = cached_counts(programme, user, "paused", compute)["since"]
+    return date.fromordinal(since) if since else None
 
 
 def counts_in_one_query(programme: Programme, querysets: dict[str, QuerySet]

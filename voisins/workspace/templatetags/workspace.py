@@ -47,6 +47,12 @@ def language_name(code: str) -> str:
 
 
 @register.filter
+def priority_name(priority: int) -> str:
+    """3 → "3 – most important" (the form's words)."""
+    return labels.priority_label(priority)
+
+
+@register.filter
 def level_name(level: str) -> str:
     """"native" → "mother tongue"."""
     return labels.level_label(level)
