@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from voisins.households.models import VolunteerHousehold
 from voisins.programmes.constants import SLOTS
+from voisins.programmes.languages import is_language_code
 from voisins.programmes.models import Programme
 
 PUBLIC_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES
@@ -118,9 +119,7 @@ class Campaign(models.Model):
         return self.name
 
     def clean(self) -> None:
-        code = self.target_language
-        if code and not (code.isascii() and code.isalpha() and code.islower()
-                         and 2 <= len(code) <= 3):
+        if self.target_language and not is_language_code(self.target_language):
             raise ValidationError({"target_language": _("Give an ISO 639 language code.")})
 
 
