@@ -163,6 +163,8 @@ PAGES: dict[str, Row] = {
     "workspace:search": Row(only({p: 200 for p in STAFF_ROLES})),
     # The language switch is public (POST only, no data): GET is refused to everyone.
     "workspace:language": Row({p: 405 for p in PERSONAS}, lambda d: {}),
+    # Signed by Twilio (tests/test_messaging_webhooks.py): a GET is refused by everyone.
+    "messaging:twilio_status": Row({p: 405 for p in PERSONAS}, lambda d: {}),
     "workspace:map": Row(only(ALICE), SLUG),
     "workspace:map_households": Row(only(ALICE), SLUG),
     "workspace:family_radius": Row(only(ALICE), FAMILY_PK),
