@@ -225,6 +225,15 @@ class FamilyHousehold(Household):
         if errors:
             raise ValidationError(errors)
 
+    def messages_language(self) -> str:
+        """Its own choice for messages, else the language of its pages (chosen with the
+        family at intake, so that a message and the page its link opens agree)."""
+        known = {code for code, _name in settings.LANGUAGES}
+        for code in (self.message_language, self.page_language):
+            if code in known:
+                return code
+        return super().messages_language()
+
     @property
     def wish_labels(self) -> list[str]:
         return [str(FamilyWish(w).label) for w in self.wishes if w in FamilyWish.values]

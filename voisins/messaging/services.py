@@ -200,8 +200,8 @@ def sms_template(template: str) -> str:
 def render(message: Message) -> tuple[str, str]:
     """Subject and body of ``message`` in its language, signed by its programme.
 
-    An SMS longer than two segments is replaced by its short form (who writes, and the
-    link), which always fits.
+    An SMS is kept to two segments: longer, the coordinator's note is left out, then the
+    short form (who writes, and the link) is used.
     """
     programme = message.programme
     with translation.override(message.language):
@@ -212,7 +212,12 @@ def render(message: Message) -> tuple[str, str]:
         if "%(" in subject:
             subject = subject % context
         if message.channel == Channel.SMS:
+            # The whole text; else without the coordinator's note (it stays in e-mails
+            # and on the household's page); else who writes and the link.
             body = render_to_string(sms_template(message.template), context).strip()
+            if count_segments(body)[1] > MAX_SEGMENTS and context.get("note"):
+                body = render_to_string(sms_template(message.template),
+                                        {**context, "note": ""}).strip()
             if count_segments(body)[1] > MAX_SEGMENTS:
                 body = render_to_string(SHORT_SMS_TEMPLATE, context).strip()
         else:

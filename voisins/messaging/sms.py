@@ -137,7 +137,8 @@ class TwilioBackend:
             status = exc.status or 0
             # 429 (too many requests) and 5xx pass; any other 4xx will not.
             permanent = 400 <= status < 500 and status != 429
-            raise SmsError(f"Twilio {status} {exc.code or ''}: {exc.msg}", permanent=permanent,
+            raise SmsError(f"Twilio error {exc.code or '?'} (HTTP {status}): {exc.msg}",
+                           permanent=permanent,
                            bad_number=exc.code in TWILIO_BAD_NUMBER) from None
         except (RequestException, TwilioException, OSError) as exc:
             raise SmsError(f"Twilio unreachable: {type(exc).__name__}", permanent=False) \
@@ -175,7 +176,7 @@ def get_backend() -> SmsBackend:
     return backend
 
 
-def wait_for_turn(provider: str) -> None:
+def wait_for_turn(provider: str, *, clock: Any = time.time, sleep: Any = time.sleep) -> None:
     """Keep to ``VOISINS_SMS["RATE"]`` messages a second for ``provider``, across every
     worker sharing the cache (Redis in production): a one-second window counted in the
     cache; past the limit, wait for the next second."""
@@ -183,7 +184,7 @@ def wait_for_turn(provider: str) -> None:
     if not rate:
         return
     while True:
-        now = time.time()
+        now = clock()
         key = f"voisins-sms-rate:{provider}:{int(now)}"
         cache.add(key, 0, timeout=5)
         try:
@@ -192,4 +193,4 @@ def wait_for_turn(provider: str) -> None:
             continue
         if used <= rate:
             return
-        time.sleep(max(0.0, 1 - (now - int(now))) + 0.001)
+        sleep(max(0.0, 1 - (now - int(now))) + 0.001)
