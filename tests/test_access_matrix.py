@@ -165,6 +165,8 @@ PAGES: dict[str, Row] = {
     "workspace:language": Row({p: 405 for p in PERSONAS}, lambda d: {}),
     # Signed by Twilio (tests/test_messaging_webhooks.py): a GET is refused by everyone.
     "messaging:twilio_status": Row({p: 405 for p in PERSONAS}, lambda d: {}),
+    # Off until the Mailgun signing key is set (tests/test_messaging_webhooks.py).
+    "messaging:mailgun_tracking": Row({p: 404 for p in PERSONAS}, lambda d: {}),
     "workspace:map": Row(only(ALICE), SLUG),
     "workspace:map_households": Row(only(ALICE), SLUG),
     "workspace:family_radius": Row(only(ALICE), FAMILY_PK),

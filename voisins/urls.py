@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -35,13 +34,7 @@ urlpatterns = [
     path("community/", include("voisins.community.urls")),
     path("volunteer/", include("voisins.portal.urls")),
     path("programmes/", include("voisins.blueprints.urls")),
-    # Delivery reports from SMS providers (signed; docs/deploy.md).
+    # Delivery reports from SMS and e-mail providers (signed; docs/deploy.md).
     path("hooks/", include("voisins.messaging.urls")),
 ]
-if settings.ANYMAIL.get("WEBHOOK_SECRET"):
-    from anymail.webhooks.mailgun import MailgunTrackingWebhookView
-
-    # E-mail bounces and complaints (Mailgun, signature checked by django-anymail).
-    urlpatterns.append(path("hooks/email/mailgun/", MailgunTrackingWebhookView.as_view(),
-                            name="mailgun_tracking"))
 handler500 = "voisins.ops.views.server_error"

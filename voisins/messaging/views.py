@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -49,3 +49,15 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     if message is None:
         logger.info("twilio status callback for an unknown message ignored")
     return HttpResponse(status=204)
+
+
+@csrf_exempt
+def mailgun_tracking(request: HttpRequest) -> HttpResponse:
+    """Mailgun's tracking webhook, read by django-anymail (which checks the signature and
+    answers 400 to a bad one); its events arrive in ``receivers.email_tracked``. Off (404)
+    until the signing key is configured."""
+    if not settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
+        raise Http404
+    from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+
+    return MailgunTrackingWebhookView.as_view()(request)
