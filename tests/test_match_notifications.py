@@ -13,8 +13,6 @@ from django.utils import timezone
 from voisins.households.models import FamilyHousehold
 from voisins.matches import notifications
 from voisins.matches.models import Notification
-from voisins.messaging import services as messaging
-from voisins.messaging.models import Message
 from voisins.matches.services import (
     introduction_plan,
     introduction_record,
@@ -22,6 +20,8 @@ from voisins.matches.services import (
     proposal_send,
 )
 from voisins.mediation.services import case_open
+from voisins.messaging import services as messaging
+from voisins.messaging.models import Message
 
 
 @pytest.fixture

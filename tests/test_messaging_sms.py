@@ -106,9 +106,9 @@ def test_the_file_backend_writes_one_file_per_message(sms_family, tmp_path,
 
 def test_twilio_sends_through_the_sdk_to_the_fake_api(sms_family,
                                                      django_capture_on_commit_callbacks):
-    with FakeTwilio() as fake, override_settings(VOISINS_SMS=fake.settings()):
-        with django_capture_on_commit_callbacks(execute=True):
-            message = _message(sms_family)
+    with (FakeTwilio() as fake, override_settings(VOISINS_SMS=fake.settings()),
+          django_capture_on_commit_callbacks(execute=True)):
+        message = _message(sms_family)
     [request] = fake.received
     assert request["To"] == MOBILE and request["From"] == "+32460000000"
     assert "/f/abc/" in request["Body"]
