@@ -282,9 +282,17 @@ class ProgrammeSettingsForm(forms.Form):
         help_text=_("Increasing numbers separated by commas, e.g. 14, 30, 91, 182, 365."))
     retention_months = forms.IntegerField(
         label=_("Anonymise households inactive for (months)"), min_value=1, max_value=120)
+    signature = forms.CharField(
+        label=_("Signature of messages"), max_length=200, required=False,
+        help_text=_("The association's name as households know it; empty: the programme's "
+                    "name."))
+    phone = forms.CharField(label=_("Phone number of the programme"), max_length=30,
+                            required=False,
+                            help_text=_("Given in every message, for households to call back."))
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {
+            "signature": programme.signature, "phone": programme.phone,
             "name": programme.name, "languages": programme.languages,
             "default_radius_km": programme.default_radius_km,
             "checkin_schedule": ", ".join(map(str, programme.checkin_schedule_days)),
@@ -304,7 +312,8 @@ class ProgrammeSettingsForm(forms.Form):
         return {"name": c["name"], "languages": c["languages"],
                 "default_radius_km": c["default_radius_km"],
                 "checkin_schedule_days": c["checkin_schedule"],
-                "retention_months": c["retention_months"]}
+                "retention_months": c["retention_months"],
+                "signature": c["signature"], "phone": c["phone"]}
 
 
 class CategoryForm(forms.Form):
