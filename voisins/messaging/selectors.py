@@ -27,37 +27,37 @@ def household_messages(household: FamilyHousehold | VolunteerHousehold,
 
 def _who(message: Message) -> str:
     if message.family_id:
-        return _("the family (%(name)s)") % {"name": message.family.contact_first_name}
+        return _("The family (%(name)s)") % {"name": message.family.contact_first_name}
     if message.volunteer_id:
-        return _("the volunteer household (%(name)s)") % {
+        return _("The volunteer household (%(name)s)") % {
             "name": message.volunteer.contact_first_name}
-    return _("a staff member")
+    return _("A staff member")
 
 
 def _sentence(message: Message) -> str:
     who = {"who": _who(message)}
     state, email = message.state, message.channel == Channel.EMAIL
     if state in (Message.State.SENT, Message.State.DELIVERED):
-        return (_("E-mail sent to %(who)s.") if email else _("SMS sent to %(who)s.")) % who
+        return (_("%(who)s: e-mail sent.") if email else _("%(who)s: SMS sent.")) % who
     if state == Message.State.QUEUED and message.attempts:
-        return (_("E-mail to %(who)s not sent yet (the mail server did not answer); it will "
-                  "be tried again.") if email else
-                _("SMS to %(who)s not sent yet (the provider did not answer); it will be "
-                  "tried again.")) % who
+        return (_("%(who)s: e-mail not sent yet (the mail server did not answer), it will be "
+                  "tried again.") if email else
+                _("%(who)s: SMS not sent yet (the provider did not answer), it will be tried "
+                  "again.")) % who
     if state == Message.State.QUEUED:
-        return (_("E-mail to %(who)s queued; it goes out in a moment.") if email else
-                _("SMS to %(who)s queued; it goes out in a moment.")) % who
+        return (_("%(who)s: e-mail queued, it goes out in a moment.") if email else
+                _("%(who)s: SMS queued, it goes out in a moment.")) % who
     if state == Message.State.TO_CALL:
-        return _("No digital channel for %(who)s: it is on your to-call list.") % who
-    return (_("Could not send the e-mail to %(who)s: please call them.") if email else
-            _("Could not send the SMS to %(who)s: please call them.")) % who
+        return _("%(who)s: no digital channel, it is on your to-call list.") % who
+    return (_("%(who)s: the e-mail could not be sent, please call them.") if email else
+            _("%(who)s: the SMS could not be sent, please call them.")) % who
 
 
 def reach_summary(messages: Iterable[Message]) -> str:
     """What became of ``messages`` (read again now), for the coordinator who caused them.
 
-    Up to four: one sentence each ("E-mail sent to the volunteer household (Marc). No
-    digital channel for the family (Amina): it is on your to-call list."); more: counts.
+    Up to four: one sentence each ("The volunteer household (Marc): e-mail sent. The
+    family (Amina): no digital channel, it is on your to-call list."); more: counts.
     """
     ids = [m.pk for m in messages]
     if not ids:

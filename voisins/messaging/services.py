@@ -30,7 +30,7 @@ from voisins.households.phones import can_receive_sms, mask_phone
 
 from . import sms as sms_backends
 from .models import Message, Purpose
-from .segments import count_segments
+from .segments import count_segments, plain
 
 logger = logging.getLogger(__name__)
 
@@ -214,12 +214,12 @@ def render(message: Message) -> tuple[str, str]:
         if message.channel == Channel.SMS:
             # The whole text; else without the coordinator's note (it stays in e-mails
             # and on the household's page); else who writes and the link.
-            body = render_to_string(sms_template(message.template), context).strip()
+            body = plain(render_to_string(sms_template(message.template), context).strip())
             if count_segments(body)[1] > MAX_SEGMENTS and context.get("note"):
-                body = render_to_string(sms_template(message.template),
-                                        {**context, "note": ""}).strip()
+                body = plain(render_to_string(sms_template(message.template),
+                                              {**context, "note": ""}).strip())
             if count_segments(body)[1] > MAX_SEGMENTS:
-                body = render_to_string(SHORT_SMS_TEMPLATE, context).strip()
+                body = plain(render_to_string(SHORT_SMS_TEMPLATE, context).strip())
         else:
             body = render_to_string(message.template, context)
     return subject, body
