@@ -13,6 +13,7 @@ from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from .models import Message
 
 Household = FamilyHousehold | VolunteerHousehold
+ERASED_NAME = "—"
 
 
 def _mine(household: Household) -> Any:
@@ -36,3 +37,14 @@ def erase(household: Household) -> None:
     mine.filter(state__in=[Message.State.QUEUED, Message.State.TO_CALL]).update(
         state=Message.State.FAILED, error_class="Erased", error="erased")
     mine.update(to_address="", context={})
+    # Messages still waiting to go to others (the other household) may name the person:
+    # the name goes, the message still goes.
+    name = household.contact_first_name
+    waiting = Message.objects.filter(programme_id=household.programme_id,
+                                     state__in=[Message.State.QUEUED, Message.State.TO_CALL])
+    for message in waiting.exclude(context={}):
+        context = dict(message.context)
+        named = [key for key, value in context.items() if key.endswith("name") and value == name]
+        if named:
+            context.update(dict.fromkeys(named, ERASED_NAME))
+            Message.objects.filter(pk=message.pk).update(context=context)
