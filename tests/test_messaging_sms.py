@@ -194,3 +194,30 @@ def test_a_bad_backend_setting_stops_start_up():
     assert result.returncode != 0
     assert "VOISINS_SMS_BACKEND='pigeon' must be file, locmem or twilio" in result.stderr
     assert Message.objects.model  # the module still imports here
+
+
+def test_a_message_is_sent_once_even_when_two_tasks_deliver_it(sms_family):
+    message = _message(sms_family)  # its task is not run: no commit in this test
+    assert services.message_deliver(message_id=message.pk)
+    assert not services.message_deliver(message_id=message.pk)
+    assert len(sms.outbox) == 1
+
+
+def test_a_message_whose_worker_died_is_sent_after_its_lease(sms_family):
+    message = _message(sms_family)
+    # A worker claimed it, then died before the provider answered.
+    Message.objects.filter(pk=message.pk).update(
+        attempts=1, next_attempt_at=timezone.now() + services.LOST_AFTER)
+    assert services.messages_retry_due() == 0
+    later = timezone.now() + services.LOST_AFTER + timezone.timedelta(seconds=1)
+    assert services.messages_retry_due(now=later) == 1
+    message.refresh_from_db()
+    assert message.state == "sent" and message.attempts == 2
+
+
+def test_a_message_whose_task_was_lost_is_sent_by_the_retry(sms_family):
+    _message(sms_family)
+    assert services.messages_retry_due() == 0  # its task may still come
+    later = timezone.now() + services.LOST_AFTER + timezone.timedelta(seconds=1)
+    assert services.messages_retry_due(now=later) == 1
+    assert len(sms.outbox) == 1

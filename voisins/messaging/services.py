@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -37,6 +38,8 @@ logger = logging.getLogger(__name__)
 Household = FamilyHousehold | VolunteerHousehold
 MAX_ATTEMPTS = 8
 MAX_SEGMENTS = 2
+# A message being sent is leased to its worker this long; after it, it is tried again.
+LOST_AFTER = timedelta(minutes=10)
 SHORT_SMS_TEMPLATE = "messaging/sms/short.txt"
 
 _collected: contextvars.ContextVar[list[Message] | None] = contextvars.ContextVar(
@@ -262,45 +265,48 @@ def _permanent_email_error(exc: Exception) -> bool:
     return isinstance(exc, (AnymailRecipientsRefused, AnymailInvalidAddress))
 
 
-def message_deliver(*, message_id: int) -> bool:
+def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
     """Try to send one queued message; True when it went.
 
-    A failure that retrying can cure (server or provider down, 5xx, too many requests) is
-    tried again later with a growing delay, at most ``MAX_ATTEMPTS`` times; one that it
-    cannot (invalid number, refused request) fails at once with its reason, and the
-    household's channel is marked "to check" when the number or address is at fault.
+    The message is first claimed with one UPDATE (a lease of ``LOST_AFTER``), so that two
+    workers never send it both, and no lock is held while the provider answers; a worker
+    that dies with it leaves it to the retry once the lease ends. A failure that retrying
+    can cure (server or provider down, 5xx, too many requests) is tried again later with a
+    growing delay, at most ``MAX_ATTEMPTS`` times; one that it cannot (invalid number,
+    refused request) fails at once with its reason, and the household's channel is marked
+    "to check" when the number or address is at fault.
     """
-    with transaction.atomic():
-        message = (Message.objects.select_for_update(of=("self",))
-                   .select_related("programme")
-                   .filter(pk=message_id, state=Message.State.QUEUED).first())
-        if message is None:
-            return False
-        message.attempts += 1
-        subject, body = render(message)
-        try:
-            if message.channel == Channel.SMS:
-                message.segments = count_segments(body)[1]
-                message.provider, message.provider_id = _send_sms(message, body)
-            else:
-                message.provider, message.provider_id = _send_email(message, subject, body)
-        except sms_backends.SmsError as exc:
-            _failed(message, type(exc).__name__, exc.reason, permanent=exc.permanent,
-                    bad_address=exc.bad_number)
-            return False
-        except Exception as exc:  # noqa: BLE001 - any mail failure: try later, or give up
-            # The class only, and a masked text: an exception's text may hold the address.
-            permanent = _permanent_email_error(exc)
-            _failed(message, type(exc).__name__, "", permanent=permanent,
-                    bad_address=permanent)
-            return False
-        message.state = Message.State.SENT
-        message.sent_at = timezone.now()
-        message.error_class = message.error = ""
-        # Sent: what filled it (names, a personal link, which is a key) is not kept.
-        message.context = {}
-        message.save()
-        return True
+    now = now or timezone.now()
+    claimed = Message.objects.filter(
+        pk=message_id, state=Message.State.QUEUED, next_attempt_at__lte=now,
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + LOST_AFTER)
+    if not claimed:
+        return False
+    message = Message.objects.select_related("programme").get(pk=message_id)
+    subject, body = render(message)
+    try:
+        if message.channel == Channel.SMS:
+            message.segments = count_segments(body)[1]
+            message.provider, message.provider_id = _send_sms(message, body)
+        else:
+            message.provider, message.provider_id = _send_email(message, subject, body)
+    except sms_backends.SmsError as exc:
+        _failed(message, type(exc).__name__, exc.reason, permanent=exc.permanent,
+                bad_address=exc.bad_number)
+        return False
+    except Exception as exc:  # noqa: BLE001 - any mail failure: try later, or give up
+        # The class only: an exception's text may hold the address.
+        permanent = _permanent_email_error(exc)
+        _failed(message, type(exc).__name__, "", permanent=permanent, bad_address=permanent)
+        return False
+    message.state = Message.State.SENT
+    message.sent_at = timezone.now()
+    message.error_class = message.error = ""
+    # Sent: what filled it (names, a personal link, which is a key) is not kept.
+    message.context = {}
+    message.save(update_fields=["state", "sent_at", "error_class", "error", "context",
+                                "segments", "provider", "provider_id"])
+    return True
 
 
 def _failed(message: Message, error_class: str, reason: str, *, permanent: bool,
@@ -315,7 +321,7 @@ def _failed(message: Message, error_class: str, reason: str, *, permanent: bool,
     else:
         message.next_attempt_at = timezone.now() + timedelta(
             minutes=min(60, 2 ** (message.attempts - 1)))
-    message.save()
+    message.save(update_fields=["error_class", "error", "state", "context", "next_attempt_at"])
     logger.warning("message %s not sent (attempt %s, %s): %s", message.pk, message.attempts,
                    "given up" if message.state == Message.State.FAILED else "will retry",
                    message.error_class)
@@ -331,11 +337,13 @@ def _mark_to_check(message: Message) -> None:
 
 
 def messages_retry_due(*, now: datetime | None = None) -> int:
-    """Deliver every queued message whose retry time has come; the number sent."""
-    due = (Message.objects.filter(state=Message.State.QUEUED, attempts__gt=0,
-                                  next_attempt_at__lte=now or timezone.now())
+    """Deliver every queued message whose retry time has come, and every one never tried
+    whose task was lost (its worker died, its database was busy); the number sent."""
+    now = now or timezone.now()
+    due = (Message.objects.filter(state=Message.State.QUEUED, next_attempt_at__lte=now)
+           .filter(Q(attempts__gt=0) | Q(created_at__lte=now - LOST_AFTER))
            .values_list("pk", flat=True))
-    return sum(message_deliver(message_id=pk) for pk in list(due))
+    return sum(message_deliver(message_id=pk, now=now) for pk in list(due))
 
 
 # --- Delivery reports ---------------------------------------------------------------------------
