@@ -108,7 +108,7 @@ def mailgun(settings):
 
 
 def _email(family):
-    return _sms(family, channel="email", to_address="amina@example.org", provider="anymail",
+    return _sms(family, channel="email", to_address="amina@example.org", provider="email",
                 provider_id="<abc@mg.example.org>")
 
 
@@ -145,6 +145,25 @@ def test_a_mailgun_event_for_an_unknown_message_is_ignored(client, family, mailg
     response = client.post(MAILGUN_URL, _mailgun_body("failed", "nobody@mg.example.org"),
                            content_type="application/json")
     assert response.status_code == 200
+
+
+def test_an_email_sent_over_smtp_is_found_by_its_message_id(
+        client, family, mailgun, django_capture_on_commit_callbacks):
+    from voisins.households.models import FamilyHousehold
+    from voisins.messaging.services import message_household
+
+    FamilyHousehold.objects.filter(pk=family.pk).update(email="amina@example.org")
+    family.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_household(household=family, purpose="checkin", subject="x",
+                                    template="matches/email/checkin_due.txt", context={})
+    message.refresh_from_db()
+    assert message.provider_id == f"<message-{message.pk}@127.0.0.1>"
+    response = client.post(MAILGUN_URL, _mailgun_body("failed", message.provider_id[1:-1]),
+                           content_type="application/json")
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert message.state == "failed"
 
 
 def test_the_mailgun_webhook_is_off_until_configured(client):

@@ -21,7 +21,7 @@ def email_tracked(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None
     if event.event_type not in FAILED | {"delivered"}:
         return
     message = services.message_report(
-        provider="anymail", provider_id=event.message_id or "",
+        provider="email", provider_id=event.message_id or "",
         delivered=event.event_type == "delivered",
         reason=f"{esp_name} {event.event_type}")
     if message is None:

@@ -242,9 +242,11 @@ def _send_email(message: Message, subject: str, body: str) -> tuple[str, str]:
     email = EmailMessage(subject, body, None, [message.to_address],
                          headers={"Message-ID": _email_message_id(message)})
     email.send()
+    # The provider's id when it is sent through django-anymail's API backends, else our
+    # own Message-ID, which providers relaying SMTP (Mailgun) report in their webhooks.
     status = getattr(email, "anymail_status", None)
-    provider_id = getattr(status, "message_id", None) or ""
-    return ("anymail" if status is not None else "email"), str(provider_id)
+    provider_id = getattr(status, "message_id", None) or _email_message_id(message)
+    return "email", str(provider_id)
 
 
 def _send_sms(message: Message, body: str) -> tuple[str, str]:
