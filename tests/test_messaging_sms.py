@@ -221,3 +221,22 @@ def test_a_message_whose_task_was_lost_is_sent_by_the_retry(sms_family):
     later = timezone.now() + services.LOST_AFTER + timezone.timedelta(seconds=1)
     assert services.messages_retry_due(now=later) == 1
     assert len(sms.outbox) == 1
+
+
+@pytest.mark.parametrize("language", ["uk", "ar", "fr", "nl", "en"])
+def test_every_sms_fits_two_segments_even_with_a_long_link(sms_family, north, language,
+                                                           django_capture_on_commit_callbacks):
+    north.signature = "Convivial – Voisins Solidaires"
+    north.save()
+    sms_family.message_language = language
+    sms_family.save()
+    link = "/f/cn-cbqhQrVFuE-EmO_nKVn-z:_tfolR3ncB4-2PTzlNZXJuDOlBvK04WCJAMYnaWxIC8/neighbour/"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_household(
+            household=sms_family, purpose="proposal", subject="A proposal from Voisins",
+            template="matches/email/proposal_received.txt", link=link,
+            context={"other_first_name": "Marie", "note": "Elle parle arabe."})
+    [sent] = sms.outbox
+    assert count_segments(sent.body)[1] <= 2, sent.body
+    assert sent.body.startswith("Convivial - Voisins Solidaires")
+    assert "http://127.0.0.1:8000" + link in sent.body

@@ -45,6 +45,19 @@ def normalise_phone(text: str, region: str | None = None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def display_phone(e164: str) -> str:
+    """A stored number written for people: "+32 2 512 34 56" (as stored when unreadable).
+
+    >>> display_phone("+3225123456")
+    '+32 2 512 34 56'
+    """
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164),
+                                          phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164
+
+
 def can_receive_sms(e164: str) -> bool:
     """A mobile number (or one whose kind the numbering plan does not tell apart)."""
     if not e164:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 
 from voisins.accounts.models import User
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
-from voisins.households.phones import can_receive_sms, mask_phone
+from voisins.households.phones import can_receive_sms, display_phone, mask_phone
 
 from . import sms as sms_backends
 from .models import Message, Purpose
@@ -204,13 +204,15 @@ def render(message: Message) -> tuple[str, str]:
     """Subject and body of ``message`` in its language, signed by its programme.
 
     An SMS is kept to two segments: longer, the coordinator's note is left out, then the
-    short form (who writes, and the link) is used.
+    short form ("<signature>: a message for you. <link>") is used, and when even that is
+    too long (a UCS-2 language and a long link), the signature and the link alone.
     """
     programme = message.programme
     with translation.override(message.language):
         context = _localise(message.context)
         context.setdefault("signature", programme.message_signature if programme else "Voisins")
-        context.setdefault("programme_phone", programme.phone if programme else "")
+        context.setdefault("programme_phone",
+                           display_phone(programme.phone) if programme else "")
         subject = gettext(message.subject)
         if "%(" in subject:
             subject = subject % context
@@ -223,6 +225,10 @@ def render(message: Message) -> tuple[str, str]:
                                               {**context, "note": ""}).strip())
             if count_segments(body)[1] > MAX_SEGMENTS:
                 body = plain(render_to_string(SHORT_SMS_TEMPLATE, context).strip())
+            if count_segments(body)[1] > MAX_SEGMENTS:
+                # A long link leaves no room for a UCS-2 sentence: who writes, and the
+                # link, which opens the household's page in its language.
+                body = plain(f"{context['signature']}: {context.get('link', '')}".strip())
         else:
             body = render_to_string(message.template, context)
     return subject, body
