@@ -22,8 +22,8 @@ def test_the_coordinator_reads_who_was_told_how(page, axe_path, csp_errors, alic
     sms.outbox.clear()
     log_in(page, alice.email)
     page.goto(reverse("matches:proposal", args=["north", draft_proposal.pk]))
-    page.locator(f'form[action="{reverse("matches:proposal_send", args=["north", draft_proposal.pk])}"]'
-                 " button").click()
+    send = reverse("matches:proposal_send", args=["north", draft_proposal.pk])
+    page.locator(f'form[action="{send}"] button').click()
     page.wait_for_load_state()
     confirmation = page.locator(".message").first.inner_text()
     assert "Le ménage bénévole (Victor) : e-mail envoyé." in confirmation
