@@ -230,3 +230,26 @@ def test_a_volunteer_without_account_is_messaged_through_its_own_address(north):
     assert isinstance(volunteer, VolunteerHousehold)
     assert services.channel_for(volunteer) == ("email", "m@example.org")
     assert FamilyHousehold  # the family side is covered above
+
+
+def test_a_staff_member_is_messaged_by_email_in_their_language(
+        alice, north, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from tests.conftest import make_user
+
+    alice.language = "nl"
+    alice.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.message_user(
+            user=alice, purpose="other", subject="The programme is paused",
+            template="matches/email/programme_paused.txt",
+            context={"name": "Alice", "message": "Lockdown"}, programme_id=north.pk)
+    message.refresh_from_db()
+    assert (message.channel, message.language, message.state) == ("email", "nl", "sent")
+    [sent] = mail.outbox
+    assert sent.to == ["alice@example.org"] and "Lockdown" in sent.body
+    nobody = make_user("nobody@example.org", first_name="Nobody")
+    nobody.email = ""
+    assert services.message_user(user=nobody, purpose="other", subject="x",
+                                 template="x", context={}) is None
