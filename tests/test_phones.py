@@ -97,3 +97,16 @@ def test_old_numbers_are_converted_and_unreadable_ones_kept_and_flagged(family, 
 def test_numbers_are_masked_in_provider_texts():
     text = "The 'To' number +32 470 12 34 56 is unreachable (0470123456); error 21211"
     assert mask_phone(text) == "The 'To' number … is unreachable (…); error 21211"
+
+
+def test_the_api_sets_and_shows_the_channel_and_language(api_as, alice, family):
+    api = api_as(alice)
+    response = api("patch", f"/families/{family.pk}", {
+        "preferred_channel": "sms", "message_language": "uk", "news_opt_out": True})
+    assert response.status_code == 200, response.content
+    shown = api("get", f"/families/{family.pk}").json()
+    assert (shown["preferred_channel"], shown["message_language"], shown["news_opt_out"]) == (
+        "sms", "uk", True)
+    bad = api("patch", f"/families/{family.pk}", {"preferred_channel": "pigeon"})
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"][-1] == "preferred_channel"
