@@ -22,3 +22,5 @@ VOISINS_API_RATE = "100000/m"
 # SQLite: the browser tests' live server shares one connection between its threads.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     MIDDLEWARE = ["tests.middleware.OneRequestAtATime", *MIDDLEWARE]  # noqa: F405
+# SMS are kept in memory (voisins.messaging.sms.outbox); no pacing between them.
+VOISINS_SMS = {**VOISINS_SMS, "BACKEND": "locmem", "RATE": 0}  # noqa: F405

@@ -1,5 +1,7 @@
 """A notification per event, each in its recipient's language, sent by a task after commit,
-and retried later when the mail server is down (the action itself still succeeds)."""
+and retried later when the mail server is down (the action itself still succeeds).
+
+Households' messages are `voisins.messaging` Messages; staff e-mails stay Notifications."""
 
 from datetime import timedelta
 from unittest import mock
@@ -18,6 +20,8 @@ from voisins.matches.services import (
     proposal_send,
 )
 from voisins.mediation.services import case_open
+from voisins.messaging import services as messaging
+from voisins.messaging.models import Message
 
 
 @pytest.fixture
@@ -41,9 +45,9 @@ def test_a_proposal_is_announced_to_each_household_in_its_language(
     # Victor chose Dutch for his account; the family's pages are in Ukrainian.
     assert "Amina" in volunteer_mail.body and "/v/" in volunteer_mail.body  # its personal link
     assert "/f/" in family_mail.body and "Victor" in family_mail.body
-    kinds = dict(Notification.objects.values_list("to_email", "language"))
+    kinds = dict(Message.objects.values_list("to_address", "language"))
     assert kinds == {"victor.home@example.org": "nl", "olena@example.org": "uk"}
-    assert Notification.objects.filter(status="sent").count() == 2
+    assert Message.objects.filter(state="sent", channel="email").count() == 2
 
 
 def test_each_mail_is_written_in_its_recipients_language(
@@ -57,7 +61,7 @@ def test_each_mail_is_written_in_its_recipients_language(
         seen[context["name"]] = translation.get_language()
         return render_to_string(template, context)
 
-    with (mock.patch("voisins.matches.notifications.render_to_string", side_effect=spy),
+    with (mock.patch("voisins.messaging.services.render_to_string", side_effect=spy),
           translation.override("fr"), django_capture_on_commit_callbacks(execute=True)):
         proposal_send(proposal=draft_proposal, by=alice)
     assert seen == {"Victor": "nl", "Amina": "uk"}
@@ -84,6 +88,8 @@ def test_each_event_sends_its_notification(ukrainian_family, draft_proposal, ali
         case_open(programme=match.programme, kind="expectations", summary="—",
                   opened_by="volunteer", match=match)
     kinds = list(Notification.objects.order_by("id").values_list("kind", "to_email"))
+    kinds += [(m.template.rsplit("/", 1)[-1].removesuffix(".txt"), m.to_address)
+              for m in Message.objects.all()]
     assert ("proposal_received", "victor.home@example.org") in kinds
     assert ("proposal_received", "olena@example.org") in kinds
     assert ("proposal_answered", "alice@example.org") in kinds
@@ -92,7 +98,8 @@ def test_each_event_sends_its_notification(ukrainian_family, draft_proposal, ali
     assert ("introduction_planned", "olena@example.org") in kinds
     assert ("case_opened", "alice@example.org") in kinds
     assert [m for m in _to("olena@example.org") if "Library" in m.body]
-    assert len(mail.outbox) == Notification.objects.filter(status="sent").count()
+    assert len(mail.outbox) == (Notification.objects.filter(status="sent").count()
+                                + Message.objects.filter(state="sent").count())
 
 
 def test_a_due_checkin_is_emailed_once_with_its_link(live_match, alice, victor,
@@ -106,8 +113,9 @@ def test_a_due_checkin_is_emailed_once_with_its_link(live_match, alice, victor,
                         by=alice)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        # Both sides are due; the family has no e-mail address (it sees it on its page).
+        # Both sides are due; the family has neither e-mail nor phone: it is to be called.
         assert checkins_notify_due() == 2
+    assert Message.objects.get(family=live_match.family, purpose="checkin").state == "to_call"
     with django_capture_on_commit_callbacks(execute=True):
         assert checkins_notify_due() == 0
     [message] = mail.outbox
@@ -119,20 +127,20 @@ def test_a_due_checkin_is_emailed_once_with_its_link(live_match, alice, victor,
 
 def test_mail_server_down_the_action_succeeds_and_the_mail_goes_later(
         draft_proposal, alice, django_capture_on_commit_callbacks):
-    with (mock.patch("voisins.matches.notifications.EmailMessage.send",
+    with (mock.patch("voisins.messaging.services.EmailMessage.send",
                      side_effect=ConnectionRefusedError("down")),
           django_capture_on_commit_callbacks(execute=True)):
         proposal = proposal_send(proposal=draft_proposal, by=alice)
     assert proposal.status == "sent"
-    pending = Notification.objects.get(to_email="victor.home@example.org")
-    assert pending.status == "pending" and pending.attempts == 1
-    assert pending.last_error == "ConnectionRefusedError"
+    pending = Message.objects.get(to_address="victor.home@example.org")
+    assert pending.state == "queued" and pending.attempts == 1
+    assert pending.error_class == "ConnectionRefusedError"
     assert pending.next_attempt_at > timezone.now()
-    assert notifications.retry_due() == 0  # not yet time
-    Notification.objects.update(next_attempt_at=timezone.now())
-    assert notifications.retry_due() == 1
+    assert messaging.messages_retry_due() == 0  # not yet time
+    Message.objects.update(next_attempt_at=timezone.now())
+    assert messaging.messages_retry_due() == 1
     pending.refresh_from_db()
-    assert pending.status == "sent" and pending.attempts == 2
+    assert pending.state == "sent" and pending.attempts == 2
     assert [m.to for m in mail.outbox] == [["victor.home@example.org"]]
 
 
@@ -152,8 +160,9 @@ def test_nothing_is_mailed_when_the_action_fails(sent_proposal, victor,
     from django.core.exceptions import ValidationError
 
     mail.outbox.clear()
-    before = Notification.objects.count()
+    before = Notification.objects.count() + Message.objects.count()
     proposal_answer(proposal=sent_proposal, side="volunteer", accept=True, by=victor.user)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         proposal_answer(proposal=sent_proposal, side="volunteer", accept=True, by=victor.user)
-    assert Notification.objects.count() == before + 1  # the first answer only
+    # The first answer only (the coordinator is told).
+    assert Notification.objects.count() + Message.objects.count() == before + 1

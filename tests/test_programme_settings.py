@@ -35,11 +35,22 @@ def test_the_settings_are_saved_and_keep_the_matching_weights(client, alice, nor
     assert weights_for(north).waiting == 3.0  # set on the matching page, left alone here
 
 
+def test_the_signature_and_phone_of_messages_are_saved(client, alice, north):
+    client.force_login(alice)
+    response = client.post("/staff/north/settings/", settings_post(
+        signature="Convivial – Voisins Solidaires", phone="02 512 34 56"), **EN)
+    assert response.status_code == 302
+    north.refresh_from_db()
+    assert north.signature == "Convivial – Voisins Solidaires"
+    assert north.phone == "+3225123456"
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("checkin_schedule", "30, 7", "Give increasing numbers of days"),
     ("checkin_schedule", "soon", "Give whole numbers of days"),
     ("retention_months", "0", "greater than or equal to 1"),
     ("languages", [], "This field is required"),
+    ("phone", "12", "is not a phone number"),
 ])
 def test_bad_settings_are_named_and_nothing_changes(client, alice, north, field, value,
                                                     message):

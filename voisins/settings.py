@@ -440,3 +440,39 @@ if VOISINS["MAP_TILES"]:
     if _tiles.scheme not in ("http", "https") or not _tiles.netloc or "{z}" not in _tiles.path:
         raise ImproperlyConfigured("VOISINS_MAP_TILES must be an http(s) URL with {z}/{x}/{y}.")
     SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+
+# --- Messages to households: SMS, delivery reports (issue 15) ---------------------------
+INSTALLED_APPS += ["voisins.messaging"]
+# VOISINS_SMS_BACKEND: file (one file a message under var/sms/, the default on a laptop),
+# locmem (tests) or twilio (Twilio's SDK; docs/deploy.md).
+VOISINS_SMS = {
+    "BACKEND": env.str("VOISINS_SMS_BACKEND", default="file"),
+    "FILE_PATH": env.str("VOISINS_SMS_FILE_PATH", default=str(VAR_DIR / "sms")),
+    "TWILIO_ACCOUNT_SID": env.str("TWILIO_ACCOUNT_SID", default=""),
+    "TWILIO_AUTH_TOKEN": env.str("TWILIO_AUTH_TOKEN", default=""),
+    # A sender number in E.164, an alphanumeric sender id, or a messaging service (MG…).
+    "TWILIO_FROM": env.str("TWILIO_FROM", default=""),
+    # Only for tests and benchmarks: where the SDK sends its requests instead of Twilio.
+    "TWILIO_BASE_URL": env.str("TWILIO_BASE_URL", default=""),
+    # Messages a second to one provider, over every worker (0: no limit).
+    "RATE": env.int("VOISINS_SMS_RATE", default=50),
+}
+if VOISINS_SMS["BACKEND"] not in ("file", "locmem", "twilio"):
+    raise ImproperlyConfigured(
+        f"VOISINS_SMS_BACKEND={VOISINS_SMS['BACKEND']!r} must be file, locmem or twilio.")
+if VOISINS_SMS["BACKEND"] == "twilio":
+    _missing = [name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")
+                if not VOISINS_SMS[name]]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"VOISINS_SMS_BACKEND=twilio needs {', '.join(_missing)} (docs/deploy.md).")
+if VOISINS_SMS["RATE"] < 0:
+    raise ImproperlyConfigured("VOISINS_SMS_RATE must be 0 (no limit) or more.")
+# E-mail delivery reports through django-anymail's tracking webhooks (Mailgun): the
+# webhook signing key turns the webhook on (empty: /hooks/email/mailgun/ answers 404);
+# ANYMAIL_WEBHOOK_SECRET, "user:password", adds basic authentication in front of it.
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="")}
+if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):
+    if ":" not in env.str("ANYMAIL_WEBHOOK_SECRET"):
+        raise ImproperlyConfigured("ANYMAIL_WEBHOOK_SECRET must be user:password.")
+    ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET")

@@ -35,5 +35,7 @@ urlpatterns = [
     path("volunteer/", include("voisins.portal.urls")),
     path("v/", include("voisins.portal.link_urls")),
     path("programmes/", include("voisins.blueprints.urls")),
+    # Delivery reports from SMS and e-mail providers (signed; docs/deploy.md).
+    path("hooks/", include("voisins.messaging.urls")),
 ]
 handler500 = "voisins.ops.views.server_error"

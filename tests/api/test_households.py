@@ -126,7 +126,7 @@ def test_it_updates_some_fields(api_as, alice, family):
 
 def test_it_refuses_a_move_the_pipeline_does_not_allow(api_as, alice, family):
     response = api_as(alice)("patch", f"/families/{family.pk}", {"status": "referred",
-                                                                 "phone": "+3247011"})
+                                                                 "phone": "+32470112233"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "status"
     family.refresh_from_db()

@@ -92,6 +92,7 @@ def test_a_tampered_link_is_refused(client, north):
     ({"adult_birth_years": "2020"}, "adult_birth_years", "18 or older"),
     ({"children_birth_years": "abc"}, "children_birth_years", "not a birth year"),
     ({"availability": ["mon-night"]}, "availability", "valid choice"),
+    ({"phone": "0470 11"}, "phone", "is not a phone number"),
 ])
 def test_bad_input_is_refused_naming_the_field(client, north, signup_post, overrides, field,
                                                message):

@@ -30,10 +30,12 @@ def test_a_period_starts_on_the_same_instant_on_every_machine():
 @override_settings(TASKS=DATABASE_TASKS)
 def test_each_job_is_queued_once_per_period():
     assert sorted(schedule_due(now=MONDAY_NOON)) == sorted(j.name for j in JOBS)
-    assert schedule_due(now=MONDAY_NOON + timedelta(minutes=5)) == []
-    assert schedule_due(now=MONDAY_NOON + timedelta(minutes=10)) == ["retry-notifications"]
+    assert schedule_due(now=MONDAY_NOON + timedelta(minutes=2)) == []
+    assert schedule_due(now=MONDAY_NOON + timedelta(minutes=5)) == ["retry-messages"]
+    assert sorted(schedule_due(now=MONDAY_NOON + timedelta(minutes=10))) == [
+        "retry-messages", "retry-notifications"]
     assert sorted(schedule_due(now=MONDAY_NOON + timedelta(hours=1))) == [
-        "followup", "retry-notifications"]
+        "followup", "retry-messages", "retry-notifications"]
     followups = DBTaskResult.objects.filter(task_path="voisins.matches.tasks.followup")
     assert followups.count() == 2
     claimed = PeriodicRun.objects.filter(job="followup").values_list("task_id", flat=True)

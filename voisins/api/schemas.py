@@ -7,7 +7,7 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
-from voisins.households.models import FamilyWish, Gender, MemberKind, SchoolLevel
+from voisins.households.models import Channel, FamilyWish, Gender, MemberKind, SchoolLevel
 from voisins.households.selectors import SORTS
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.programmes.constants import SLOTS, LanguageLevel
@@ -20,6 +20,10 @@ VolunteerStatusCode = Literal[tuple(VolunteerStatus.values)]  # type: ignore[val
 GenderCode = Literal[tuple(Gender.values)]  # type: ignore[valid-type]
 WishCode = Literal[tuple(FamilyWish.values)]  # type: ignore[valid-type]
 PageLanguage = Literal[tuple(code for code, _name in settings.LANGUAGES)]  # type: ignore[valid-type]
+# "": chosen by Voisins (what the household has; the first language it speaks that
+# Voisins writes in).
+ChannelCode = Literal[("", *Channel.values)]  # type: ignore[valid-type]
+MessageLanguage = Literal[("", *(code for code, _name in settings.LANGUAGES))]  # type: ignore[valid-type]
 SortKey = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 Priority = Annotated[int, Field(ge=1, le=3)]
 
@@ -57,6 +61,9 @@ class _HouseholdIn(Schema):
     contact_gender: GenderCode = ""
     email: Text(254) = ""  # type: ignore[valid-type]
     phone: Text(30) = ""  # type: ignore[valid-type]
+    preferred_channel: ChannelCode = ""
+    message_language: MessageLanguage = ""
+    news_opt_out: bool = False
     postcode: Text(12) = Field(min_length=1)  # type: ignore[valid-type]
     pin: Pin | None = None
     languages: list[Language] = Field(min_length=1, max_length=20)
@@ -89,6 +96,9 @@ class _HouseholdPatch(Schema):
     contact_gender: GenderCode | None = None
     email: Text(254) | None = None  # type: ignore[valid-type]
     phone: Text(30) | None = None  # type: ignore[valid-type]
+    preferred_channel: ChannelCode | None = None
+    message_language: MessageLanguage | None = None
+    news_opt_out: bool | None = None
     postcode: Text(12) | None = Field(None, min_length=1)  # type: ignore[valid-type]
     pin: Pin | None = None
     languages: list[Language] | None = Field(None, min_length=1, max_length=20)
@@ -151,6 +161,9 @@ class _HouseholdDetail(_HouseholdListItem):
     # Contact details: null for a user whose role does not show them.
     email: str | None
     phone: str | None
+    preferred_channel: str
+    message_language: str
+    news_opt_out: bool
     members: list[MemberOut]
 
 

@@ -15,12 +15,12 @@ from django.utils import translation
 # app_label.ModelName → fields whose values never reach the log
 WATCHED: dict[str, list[str]] = {
     "households.FamilyHousehold": [
-        "contact_first_name", "contact_last_name", "email", "phone", "wishes_note", "lat",
-        "lon",
+        "contact_first_name", "contact_last_name", "email", "phone", "phone_unread",
+        "wishes_note", "lat", "lon",
     ],
     "households.VolunteerHousehold": [
-        "contact_first_name", "contact_last_name", "email", "phone", "motivation", "lat",
-        "lon",
+        "contact_first_name", "contact_last_name", "email", "phone", "phone_unread",
+        "motivation", "lat", "lon",
     ],
     "households.Member": ["first_name"],
     "privacy.Consent": ["given_by_name", "interpreter"],

@@ -15,10 +15,10 @@ from django.http import HttpRequest
 
 # Fields whose reading is written to the log, per model name.
 SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
-    "familyhousehold": frozenset({"email", "phone", "contact_last_name", "wishes_note",
-                                  "members", "consents"}),
-    "volunteerhousehold": frozenset({"email", "phone", "contact_last_name", "motivation",
-                                     "members", "consents"}),
+    "familyhousehold": frozenset({"email", "phone", "phone_unread", "contact_last_name",
+                                  "wishes_note", "members", "consents"}),
+    "volunteerhousehold": frozenset({"email", "phone", "phone_unread", "contact_last_name",
+                                     "motivation", "members", "consents"}),
 }
 
 

@@ -4,17 +4,15 @@ minutes. Keyword-only, validated, mail sent only after commit."""
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from voisins.accounts.models import User
 from voisins.gdpr.errors import ConsentRequired
@@ -22,6 +20,8 @@ from voisins.gdpr.services import require_consent
 from voisins.households.models import Member, MemberKind, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches.models import Match
+from voisins.messaging.models import Purpose
+from voisins.messaging.services import message_household
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.models import Programme
 
@@ -151,45 +151,31 @@ def meeting_invite(*, meeting: EvaluationMeeting,
             if volunteer.programme_id != meeting.programme_id or volunteer.pk in already:
                 continue
             created.append(MeetingInvitation.objects.create(meeting=meeting, volunteer=volunteer))
-        ids = [i.pk for i in created]
-        transaction.on_commit(lambda: send_invitations(ids))
+        # Queued with the invitations: the messages go once this commits.
+        send_invitations([i.pk for i in created])
     return created
 
 
-def site_url() -> str:
-    """Where the app is served, for links in e-mails (VOISINS["SITE_URL"] when set)."""
-    return (getattr(settings, "VOISINS", {}).get("SITE_URL", "")
-            or "http://127.0.0.1:8000").rstrip("/")
-
-
 def send_invitations(invitation_ids: list[int]) -> int:
-    """E-mail each invitation its personal link; returns how many went. A failure is
-    logged without any address and leaves `sent_at` empty, so it can be sent again."""
-    sent = 0
+    """Queue each invitation's message with its personal link (voisins.messaging: e-mail or
+    SMS in the household's language, sent by the worker with retries; a household with no
+    digital channel goes on the coordinators' to-call list). Returns how many were queued
+    for a digital channel; `sent_at` records when."""
+    queued = 0
     for invitation in MeetingInvitation.objects.filter(pk__in=invitation_ids).select_related(
-            "meeting__programme", "volunteer__user"):
-        volunteer = invitation.volunteer
-        email = volunteer.email or (volunteer.user.email if volunteer.user_id else "")
-        if not email:
-            continue
-        language = "fr"
-        if volunteer.user_id and getattr(volunteer.user, "language", ""):
-            language = volunteer.user.language
-        with translation.override(language):
-            context = {"invitation": invitation, "meeting": invitation.meeting,
-                       "link": site_url() + reverse("evaluation:feedback",
-                                                    args=[invitation.token])}
-            subject = _("Evaluation meeting of %(programme)s") % {
-                "programme": invitation.meeting.programme.name}
-            body = render_to_string("evaluation/email/invitation.txt", context)
-        try:
-            send_mail(subject, body, None, [email])
-        except (smtplib.SMTPException, OSError):
-            logger.warning("invitation %s not sent", invitation.pk)
-            continue
-        MeetingInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
-        sent += 1
-    return sent
+            "meeting__programme", "volunteer__user", "volunteer__programme"):
+        meeting = invitation.meeting
+        message = message_household(
+            household=invitation.volunteer, purpose=Purpose.MEETING,
+            subject=gettext_lazy("Evaluation meeting of %(programme)s"),
+            template="evaluation/email/invitation.txt",
+            context={"programme": meeting.programme.name,
+                     "when_iso": meeting.planned_at.isoformat(), "place": meeting.place},
+            link=reverse("evaluation:feedback", args=[invitation.token]))
+        if message.state == message.State.QUEUED:
+            MeetingInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+            queued += 1
+    return queued
 
 
 def invitation_set_attendance(*, invitation: MeetingInvitation, attendance: str

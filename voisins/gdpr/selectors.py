@@ -49,7 +49,8 @@ def _iso(value: Any) -> Any:
 
 HOUSEHOLD_FIELDS = [
     "id", "reference", "contact_first_name", "contact_last_name", "contact_gender", "email",
-    "phone", "postcode", "locality", "lat", "lon", "pinned", "languages", "availability",
+    "phone", "phone_unread", "preferred_channel", "message_language", "news_opt_out",
+    "postcode", "locality", "lat", "lon", "pinned", "languages", "availability",
     "radius_km", "status", "created_at", "updated_at", "last_activity_at",
 ]
 FAMILY_FIELDS = ["needs", "arrival_date", "waiting_since", "wishes", "wishes_note",

@@ -136,6 +136,7 @@ def household_erase(*, household: Household, by: User | None = None,
     locked.contact_last_name = ""
     locked.email = ""
     locked.phone = ""
+    locked.phone_unread = ""
     locked.reference = ""
     place = find_postcode(locked.programme.country, locked.postcode)
     if place is not None:

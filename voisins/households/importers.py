@@ -249,6 +249,16 @@ class _HouseholdRow(forms.Form):
     def clean_gender(self) -> str:
         return self.cleaned_data["gender"] or ""
 
+    def clean_phone(self) -> str:
+        from .phones import InvalidPhone, normalise_phone
+
+        try:
+            return normalise_phone(self.cleaned_data["phone"], self.programme.country)
+        except InvalidPhone:
+            raise ValidationError(_("“%(phone)s” is not a phone number; write it as 0470 12 34 "
+                                    "56 or +32 470 12 34 56.") % {
+                "phone": self.cleaned_data["phone"][:30]}) from None
+
     def clean_postcode(self) -> str:
         code = self.cleaned_data["postcode"]
         if find_postcode(self.programme.country, code) is None:

@@ -25,6 +25,14 @@ class FamilyWish(models.TextChoices):
     SAME_LANGUAGE = "same-language", _("someone who speaks our language")
 
 
+class Channel(models.TextChoices):
+    """How a household is reached: a digital channel, or a coordinator who calls or visits."""
+
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("by phone or in person")
+
+
 class Household(models.Model):
     """What volunteer households and families share: a contact, a place, languages, time."""
 
@@ -39,7 +47,24 @@ class Household(models.Model):
         _("gender of the contact"), max_length=1, choices=Gender.choices, blank=True
     )
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True,
+                             help_text=_("Kept in international form, such as +32470123456."))
+    # A number that could not be read (from before numbers were checked) is kept here as
+    # it was typed, never lost, until a coordinator corrects it.
+    phone_unread = models.CharField(_("phone as given, to correct"), max_length=60, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=5, choices=Channel.choices, blank=True,
+        help_text=_("Empty: e-mail when it has an address, else SMS, else by phone."),
+    )
+    message_language = models.CharField(
+        _("language of messages"), max_length=8, choices=settings.LANGUAGES, blank=True,
+        help_text=_("Empty: the first language it speaks that Voisins writes in."),
+    )
+    news_opt_out = models.BooleanField(_("no news messages"), default=False)
+    # Set when a provider reports that a message could not be delivered: the channel is
+    # skipped until a coordinator checks the address or number.
+    email_check = models.BooleanField(_("e-mail to check"), default=False)
+    phone_check = models.BooleanField(_("phone number to check"), default=False)
     postcode = models.CharField(_("postcode"), max_length=12)
     locality = models.CharField(_("locality"), max_length=100, blank=True)
     lat = models.FloatField(
@@ -75,16 +100,35 @@ class Household(models.Model):
     def language_codes(self) -> set[str]:
         return {entry["code"] for entry in self.languages}
 
+    def messages_language(self) -> str:
+        """The language to write to this household in.
+
+        Its own choice, else the account's, else the first language it speaks that Voisins
+        writes in, else the programme's first such language, else the site's.
+        """
+        known = {code for code, _name in settings.LANGUAGES}
+        user = getattr(self, "user", None) if getattr(self, "user_id", None) else None
+        candidates = [self.message_language, getattr(user, "language", "")]
+        candidates += [e.get("code", "") for e in self.languages if isinstance(e, dict)]
+        candidates += list(self.programme.languages if self.programme_id else [])
+        return next((c for c in candidates if c in known), settings.LANGUAGE_CODE)
+
     @property
     def mother_tongues(self) -> set[str]:
         return {e["code"] for e in self.languages if e.get("level") == LanguageLevel.NATIVE}
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        # Phones are kept as "+32470112233" so that search by any part of them works.
-        self.phone = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
-        if self.phone and not 6 <= len(self.phone.lstrip("+")) <= 15:
-            errors["phone"] = _("Give a phone number of 6 to 15 digits.")
+        # Phones are kept in E.164 ("+32470112233"), so that search by any part of them
+        # works and SMS providers take them as they are.
+        from .phones import InvalidPhone, normalise_phone
+
+        region = self.programme.country if self.programme_id else None
+        try:
+            self.phone = normalise_phone(self.phone, region)
+        except InvalidPhone:
+            errors["phone"] = _("“%(phone)s” is not a phone number; write it as 0470 12 34 56 "
+                                "or +32 470 12 34 56.") % {"phone": self.phone[:30]}
         if not isinstance(self.languages, list) or not self.languages:
             errors["languages"] = _("Give at least one language.")
         else:
@@ -180,6 +224,15 @@ class FamilyHousehold(Household):
             errors["wishes"] = [_("Unknown wish.")]
         if errors:
             raise ValidationError(errors)
+
+    def messages_language(self) -> str:
+        """Its own choice for messages, else the language of its pages (chosen with the
+        family at intake, so that a message and the page its link opens agree)."""
+        known = {code for code, _name in settings.LANGUAGES}
+        for code in (self.message_language, self.page_language):
+            if code in known:
+                return code
+        return super().messages_language()
 
     @property
     def wish_labels(self) -> list[str]:

@@ -206,6 +206,7 @@ def household_update(
     status = changes.pop("status", None)
     postcode = changes.pop("postcode", None)
     pin = changes.pop("pin", False)
+    before = {"phone": locked.phone, "email": locked.email}
     for name, value in changes.items():
         setattr(locked, name, value)
     errors: dict[str, list[str]] = {}
@@ -223,6 +224,11 @@ def household_update(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    # A corrected number or address is tried again: its "to check" mark goes.
+    if locked.phone != before["phone"]:
+        locked.phone_check, locked.phone_unread = False, ""
+    if locked.email != before["email"]:
+        locked.email_check = False
     locked.save()
     if members is not None:
         _members_set(locked, members)

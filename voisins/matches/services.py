@@ -1,6 +1,6 @@
 """Writes of match life: matching runs, proposals and answers, introductions, check-ins,
-activities, pause and end. Each is keyword-only, validates, and schedules its e-mails to go
-after commit (``notifications.notify``)."""
+activities, pause and end. Each is keyword-only, validates, and queues its messages to the
+households (``voisins.messaging``: e-mail, SMS or a call) to go after commit."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from voisins.gdpr.services import is_erased
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_set_status
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.messaging.models import Message, Purpose
+from voisins.messaging.services import message_household
 from voisins.privacy.models import ConsentPurpose
 from voisins.privacy.services import has_consent
 from voisins.programmes.constants import Role
@@ -39,7 +41,7 @@ from .models import (
     Proposal,
     Side,
 )
-from .notifications import notify, notify_coordinators, recipient_language
+from .notifications import SUBJECTS, notify_coordinators, recipient_language
 
 PROPOSAL_ANSWER_DAYS = 14
 CHECKIN_LINK_SALT = "voisins.matches.checkin"
@@ -55,20 +57,28 @@ def volunteer_language(volunteer: VolunteerHousehold) -> str:
     return recipient_language(volunteer.user if volunteer.user_id else None)
 
 
+# Why each kind of message is sent (the purpose recorded with it).
+PURPOSES = {
+    "proposal_received": Purpose.PROPOSAL, "match_confirmed": Purpose.MATCH,
+    "introduction_planned": Purpose.INTRODUCTION, "checkin_due": Purpose.CHECKIN,
+    "programme_paused": Purpose.PROGRAMME, "programme_resumed": Purpose.PROGRAMME,
+}
+
+
 def _notify_household(*, side: str, household: FamilyHousehold | VolunteerHousehold,
                       kind: str, context: dict[str, Any], link: str = "",
-                      family_page: str = "familypages:home") -> None:
-    """Mail one household, with its personal link (a family's opens `family_page`, a
-    volunteer household's its proposals): no account needed to answer."""
+                      family_page: str = "familypages:home", by: User | None = None) -> Message:
+    """Message one household through the channel it has (e-mail, SMS, else a coordinator
+    calls), with its personal link (a family's opens `family_page`, a volunteer
+    household's its proposals): no account needed to answer."""
     if side == Side.FAMILY:
-        email, language = household.email, household.page_language
         link = link or household_page_url(household=household, page=family_page)
     else:
-        email, language = volunteer_email(household), volunteer_language(household)
         link = link or household_page_url(household=household,
                                           page="matches:volunteer_link_proposals")
-    notify(kind=kind, to_email=email, language=language, programme=household.programme,
-           context={"name": household.contact_first_name, "link": link, **context})
+    return message_household(household=household, purpose=PURPOSES[kind],
+                             subject=SUBJECTS[kind], template=f"matches/email/{kind}.txt",
+                             context=context, link=link, by=by)
 
 
 # --- Batch matching ----------------------------------------------------------------------
@@ -243,12 +253,14 @@ def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
         locked.expires_at = now + timedelta(days=PROPOSAL_ANSWER_DAYS)
     locked.save(update_fields=["status", "sent_at", "expires_at"])
     expires = locked.expires_at.isoformat()
+    # The coordinator's own words go with the proposal, in every channel.
     _notify_household(side=Side.VOLUNTEER, household=locked.volunteer, kind="proposal_received",
                       context={"other_first_name": locked.family.contact_first_name,
-                               "expires_iso": expires})
+                               "expires_iso": expires, "note": locked.note}, by=by)
     _notify_household(side=Side.FAMILY, household=locked.family, kind="proposal_received",
                       context={"other_first_name": locked.volunteer.contact_first_name,
-                               "expires_iso": expires}, family_page="matches:family_proposal")
+                               "expires_iso": expires, "note": locked.note},
+                      family_page="matches:family_proposal", by=by)
     return locked
 
 

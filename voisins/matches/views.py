@@ -20,6 +20,8 @@ from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus
+from voisins.messaging.selectors import reach_summary
+from voisins.messaging.services import collect as collect_messages
 from voisins.programmes.services import programme_set_matching_weights
 from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.lists import list_query, render_list
@@ -58,11 +60,13 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 
 def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
     try:
-        action()
+        # What the households were told, exactly (channel and state of each message).
+        with collect_messages() as queued:
+            action()
     except ValidationError as exc:
         _errors(request, exc)
         return False
-    messages.success(request, success)
+    messages.success(request, " ".join(filter(None, [success, reach_summary(queued)])))
     return True
 
 
@@ -226,7 +230,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def proposal_send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, proposal = _proposal(request, slug, pk)
     _attempt(request, lambda: services.proposal_send(proposal=proposal, by=request.user),
-             _("Proposal sent to both households."))
+             _("Proposal sent."))
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
 
 
@@ -340,14 +344,15 @@ def _match_action(request: HttpRequest, slug: str, pk: int, form_name: str | Non
         if not form.is_valid():  # shown again with its errors next to the fields
             return _match_page(request, prog, match, {form_name: form}, status=400)
     try:
-        action(match, form.cleaned_data if form else {})
+        with collect_messages() as queued:
+            action(match, form.cleaned_data if form else {})
     except ValidationError as exc:
         if form is None:
             _errors(request, exc)
             return redirect("matches:match", slug=prog.slug, pk=match.pk)
         errors_to_form(form, exc)  # the rule that refused it, next to its field
         return _match_page(request, prog, match, {form_name: form}, status=400)
-    messages.success(request, success)
+    messages.success(request, " ".join(filter(None, [success, reach_summary(queued)])))
     return redirect("matches:match", slug=prog.slug, pk=match.pk)
 
 
@@ -356,7 +361,7 @@ def _match_action(request: HttpRequest, slug: str, pk: int, form_name: str | Non
 def introduction_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _match_action(request, slug, pk, "plan_form",
                          lambda m, d: services.introduction_plan(match=m, by=request.user, **d),
-                         _("Introduction planned; both households are told."))
+                         _("Introduction planned."))
 
 
 @login_required
@@ -429,7 +434,7 @@ def pause_all(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             _attempt(request, lambda: services.programme_pause_all(
                 programme=prog, message=form.cleaned_data["message"], by=request.user),
-                _("Every match is paused; the households are told."))
+                _("Every match is paused."))
         else:
             _form_errors(request, form)
     return redirect("matches:dashboard", slug=prog.slug)

@@ -49,6 +49,8 @@ JOBS: tuple[Job, ...] = (
     # Mail that could not be sent (server down) is tried again with a growing delay.
     Job("retry-notifications", "voisins.matches.tasks.retry_notifications",
         timedelta(minutes=10)),
+    # Messages to households that could not go yet (provider or mail server down).
+    Job("retry-messages", "voisins.messaging.tasks.retry_messages", timedelta(minutes=5)),
     # Retention duties: households inactive past their programme's period are anonymised.
     Job("purge-inactive", "voisins.gdpr.tasks.purge_inactive_task", timedelta(days=1)),
     # Sign-ups never confirmed within a week are deleted.

@@ -64,6 +64,14 @@ class Programme(models.Model):
         _("matching weights"), default=dict, blank=True,
         help_text=_("Overrides of the matching engine's default weights."),
     )
+    # How messages to households are signed (instead of a generic team name) and the
+    # number they can call back.
+    signature = models.CharField(
+        _("signature of messages"), max_length=200, blank=True,
+        help_text=_("The association's name as households know it; empty: the programme's "
+                    "name."),
+    )
+    phone = models.CharField(_("phone number of the programme"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -81,6 +89,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def message_signature(self) -> str:
+        return self.signature or self.name
 
     def clean(self) -> None:
         from voisins.households.geocoding import country_has_postcodes
@@ -105,6 +117,13 @@ class Programme(models.Model):
             errors["checkin_schedule_days"] = _(
                 "Give increasing numbers of days between 1 and 3650, such as 14, 30, 91."
             )
+        from voisins.households.phones import InvalidPhone, normalise_phone
+
+        try:
+            self.phone = normalise_phone(self.phone, self.country or None)
+        except InvalidPhone:
+            errors["phone"] = _("“%(phone)s” is not a phone number; write it as 0470 12 34 56 "
+                                "or +32 470 12 34 56.") % {"phone": self.phone[:30]}
         from .matching_weights import weights_error
 
         problem = weights_error(self.matching_weights)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.households.geocoding import find_postcode
+from voisins.households.phones import InvalidPhone, normalise_phone
 from voisins.programmes import languages
 from voisins.programmes.constants import (
     DAY_LABELS,
@@ -131,6 +132,14 @@ class SignupForm(LanguageRowsMixin):
     @property
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
+
+    def clean_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data["phone"], self.programme.country)
+        except InvalidPhone:
+            raise forms.ValidationError(_(
+                "“%(phone)s” is not a phone number; write it as 0470 12 34 56 or "
+                "+32 470 12 34 56.") % {"phone": self.cleaned_data["phone"][:30]}) from None
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"]

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from voisins.households.geocoding import find_postcode
-from voisins.households.models import FamilyWish, Gender, MemberKind, SchoolLevel
+from voisins.households.models import Channel, FamilyWish, Gender, MemberKind, SchoolLevel
+from voisins.households.phones import InvalidPhone, normalise_phone
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.constants import Role
@@ -60,7 +61,17 @@ class HouseholdForm(LanguageRowsMixin):
     contact_gender = forms.ChoiceField(label=_("Gender of the contact"),
                                        choices=Gender.choices, required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
+                            help_text=_("Such as 0470 12 34 56 or +32 470 12 34 56."))
+    preferred_channel = forms.ChoiceField(
+        label=_("Preferred channel"), required=False,
+        choices=[("", _("whatever it has (e-mail, else SMS, else by phone)")),
+                 *Channel.choices])
+    message_language = forms.ChoiceField(
+        label=_("Language of messages"), required=False,
+        choices=[("", _("the first language it speaks that Voisins writes in"))]
+        + list(settings.LANGUAGES))
+    news_opt_out = forms.BooleanField(label=_("Does not want news messages"), required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=12)
     availability = forms.MultipleChoiceField(label=_("Usually free"), required=False,
                                              widget=forms.CheckboxSelectMultiple)
@@ -95,10 +106,19 @@ class HouseholdForm(LanguageRowsMixin):
     def initial_from(cls, household: Any) -> dict[str, Any]:
         initial = {name: getattr(household, name) for name in (
             "reference", "contact_first_name", "contact_last_name", "contact_gender", "email",
-            "phone", "postcode", "availability", "radius_km")}
+            "phone", "preferred_channel", "message_language", "news_opt_out", "postcode",
+            "availability", "radius_km")}
         for i, entry in enumerate(household.languages, start=1):
             initial[f"language_{i}"], initial[f"level_{i}"] = entry["code"], entry["level"]
         return initial
+
+    def clean_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data["phone"], self.programme.country)
+        except InvalidPhone:
+            raise forms.ValidationError(_(
+                "“%(phone)s” is not a phone number; write it as 0470 12 34 56 or "
+                "+32 470 12 34 56.") % {"phone": self.cleaned_data["phone"][:30]}) from None
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"]
@@ -116,7 +136,8 @@ class HouseholdForm(LanguageRowsMixin):
         c = self.cleaned_data
         return {name: c[name] for name in (
             "reference", "contact_first_name", "contact_last_name", "contact_gender", "email",
-            "phone", "postcode", "languages", "availability", "radius_km", "status")
+            "phone", "preferred_channel", "message_language", "news_opt_out", "postcode",
+            "languages", "availability", "radius_km", "status")
             if name in c}
 
 
@@ -261,9 +282,17 @@ class ProgrammeSettingsForm(forms.Form):
         help_text=_("Increasing numbers separated by commas, e.g. 14, 30, 91, 182, 365."))
     retention_months = forms.IntegerField(
         label=_("Anonymise households inactive for (months)"), min_value=1, max_value=120)
+    signature = forms.CharField(
+        label=_("Signature of messages"), max_length=200, required=False,
+        help_text=_("The association's name as households know it; empty: the programme's "
+                    "name."))
+    phone = forms.CharField(label=_("Phone number of the programme"), max_length=30,
+                            required=False,
+                            help_text=_("Given in every message, for households to call back."))
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {
+            "signature": programme.signature, "phone": programme.phone,
             "name": programme.name, "languages": programme.languages,
             "default_radius_km": programme.default_radius_km,
             "checkin_schedule": ", ".join(map(str, programme.checkin_schedule_days)),
@@ -283,7 +312,8 @@ class ProgrammeSettingsForm(forms.Form):
         return {"name": c["name"], "languages": c["languages"],
                 "default_radius_km": c["default_radius_km"],
                 "checkin_schedule_days": c["checkin_schedule"],
-                "retention_months": c["retention_months"]}
+                "retention_months": c["retention_months"],
+                "signature": c["signature"], "phone": c["phone"]}
 
 
 class CategoryForm(forms.Form):

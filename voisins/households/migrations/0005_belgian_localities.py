@@ -21,6 +21,6 @@ def rename(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("households", "0002_list_indexes"), ("programmes", "0001_initial")]
+    dependencies = [("households", "0004_phones_e164"), ("programmes", "0001_initial")]
 
     operations = [migrations.RunPython(rename, migrations.RunPython.noop)]

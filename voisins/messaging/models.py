@@ -1,0 +1,98 @@
+"""Every message to a household or a staff member is a record: who, through which channel,
+why, in which language, and what became of it (queued, sent, delivered, failed, or on the
+coordinators' list of people to call when the household has no digital channel).
+
+This app sits on the domain floor just above households and programmes: it knows
+households and channels, not proposals or events. Callers (matches, community,
+evaluation) give it a purpose, a template and the words to fill it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
+from voisins.programmes.models import Programme
+
+
+class Purpose(models.TextChoices):
+    PROPOSAL = "proposal", _("proposal")
+    MATCH = "match", _("match")
+    INTRODUCTION = "introduction", _("first meeting")
+    CHECKIN = "checkin", _("check-in")
+    PROGRAMME = "programme", _("programme news")
+    EVENT = "event", _("event")
+    MEETING = "meeting", _("yearly meeting")
+    NEWS = "news", _("news")
+    OTHER = "other", _("other")
+
+
+class Message(models.Model):
+    """One message to one recipient through one channel."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")
+        TO_CALL = "to_call", _("to call")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="messages")
+    family = models.ForeignKey(FamilyHousehold, on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="messages")
+    volunteer = models.ForeignKey(VolunteerHousehold, on_delete=models.CASCADE, null=True,
+                                  blank=True, related_name="messages")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="messages")
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    # The English subject (a msgid, translated when the message is written out) and the
+    # e-mail body's template; the SMS body's template is the same path under sms/.
+    subject = models.CharField(max_length=200)
+    template = models.CharField(max_length=200)
+    # Messages written once for many recipients (a group message) share this id.
+    group_id = models.UUIDField(null=True, blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=8)
+    to_address = models.CharField(max_length=254, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    provider = models.CharField(max_length=20, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    segments = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # The class of the last error and a short reason without any address or number.
+    error_class = models.CharField(max_length=60, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="message_due"),
+            models.Index(fields=["provider", "provider_id"], name="message_provider_id"),
+            models.Index(fields=["programme", "state"], name="message_programme_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(family__isnull=False) & models.Q(volunteer__isnull=False)),
+                name="message_one_household"),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values),
+                                   name="message_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.purpose} #{self.pk}"
+
+    @property
+    def household(self) -> FamilyHousehold | VolunteerHousehold | None:
+        return self.family or self.volunteer

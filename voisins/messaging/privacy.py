@@ -1,0 +1,50 @@
+"""What messaging adds to the GDPR duties: a household's messages in its data export; on
+erasure, the address or number each went to and what filled them are removed (channel,
+purpose, state and dates stay for the figures), and nothing still queued goes out."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from voisins.gdpr.selectors import iso, register_export_section
+from voisins.gdpr.services import register_erase_hook
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+
+from .models import Message
+
+Household = FamilyHousehold | VolunteerHousehold
+ERASED_NAME = "—"
+
+
+def _mine(household: Household) -> Any:
+    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    return Message.objects.filter(**{side: household})
+
+
+@register_export_section("messages", _("Messages sent to you"))
+def export_messages(household: Household) -> list[dict[str, Any]]:
+    return [
+        {"channel": m.channel, "purpose": m.purpose, "to": m.to_address,
+         "language": m.language, "state": m.state, "created_at": iso(m.created_at),
+         "sent_at": iso(m.sent_at), "delivered_at": iso(m.delivered_at)}
+        for m in _mine(household).order_by("created_at", "id")
+    ]
+
+
+@register_erase_hook
+def erase(household: Household) -> None:
+    mine = _mine(household)
+    mine.filter(state__in=[Message.State.QUEUED, Message.State.TO_CALL]).update(
+        state=Message.State.FAILED, error_class="Erased", error="erased")
+    mine.update(to_address="", context={})
+    # Messages still waiting to go to others (the other household) may name the person:
+    # the name goes, the message still goes.
+    name = household.contact_first_name
+    waiting = Message.objects.filter(programme_id=household.programme_id,
+                                     state__in=[Message.State.QUEUED, Message.State.TO_CALL])
+    for message in waiting.exclude(context={}):
+        context = dict(message.context)
+        named = [key for key, value in context.items() if key.endswith("name") and value == name]
+        if named:
+            context.update(dict.fromkeys(named, ERASED_NAME))
+            Message.objects.filter(pk=message.pk).update(context=context)

@@ -1,0 +1,381 @@
+"""Writes of messaging: queue a message to a household (choosing its channel), deliver it,
+retry it, and take in what providers report about delivery.
+
+``message_household`` is the one entry point for households. It returns the
+:class:`Message` it recorded, so that the caller can say what really happened; a view can
+also gather every message that a service queued with :func:`collect`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
+
+from voisins.accounts.models import User
+from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
+from voisins.households.phones import can_receive_sms, display_phone, mask_phone
+
+from . import sms as sms_backends
+from .models import Message, Purpose
+from .segments import count_segments, plain
+
+logger = logging.getLogger(__name__)
+
+Household = FamilyHousehold | VolunteerHousehold
+MAX_ATTEMPTS = 8
+MAX_SEGMENTS = 2
+# A message being sent is leased to its worker this long; after it, it is tried again.
+LOST_AFTER = timedelta(minutes=10)
+SHORT_SMS_TEMPLATE = "messaging/sms/short.txt"
+
+_collected: contextvars.ContextVar[list[Message] | None] = contextvars.ContextVar(
+    "voisins_messages_collected", default=None)
+
+
+@contextlib.contextmanager
+def collect() -> Iterator[list[Message]]:
+    """Gather the messages queued inside the ``with`` block (for a confirmation)."""
+    gathered: list[Message] = []
+    token = _collected.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _collected.reset(token)
+
+
+def site_url() -> str:
+    return (getattr(settings, "VOISINS", {}).get("SITE_URL", "")
+            or "http://127.0.0.1:8000").rstrip("/")
+
+
+# --- Choosing a channel ----------------------------------------------------------------------
+
+def household_email(household: Household) -> str:
+    """The household's own address, else (volunteer) its account's."""
+    user = getattr(household, "user", None) if getattr(household, "user_id", None) else None
+    return household.email or (user.email if user is not None else "")
+
+
+def channel_for(household: Household) -> tuple[str, str]:
+    """The channel to reach ``household`` through, and the address or number to use.
+
+    Its preferred channel when it has it (and it is not marked "to check"), else e-mail,
+    else SMS to a mobile number, else a coordinator calls (``Channel.PHONE``, the number
+    if any).
+    """
+    email = "" if household.email_check else household_email(household)
+    mobile = household.phone if (not household.phone_check
+                                 and can_receive_sms(household.phone)) else ""
+    preferred = household.preferred_channel
+    if preferred == Channel.PHONE:
+        return Channel.PHONE, household.phone
+    if preferred == Channel.SMS and mobile:
+        return Channel.SMS, mobile
+    if preferred == Channel.EMAIL and email:
+        return Channel.EMAIL, email
+    if email:
+        return Channel.EMAIL, email
+    if mobile:
+        return Channel.SMS, mobile
+    return Channel.PHONE, household.phone
+
+
+def _msgid(text: Any) -> str:
+    """The English text of a (lazy) translatable string: stored, translated when written."""
+    with translation.override("en"):
+        return str(text)
+
+
+def message_household(*, household: Household, purpose: str, subject: Any, template: str,
+                      context: dict[str, Any], link: str = "", by: User | None = None,
+                      group_id: uuid.UUID | None = None) -> Message:
+    """Queue one message to ``household`` through the channel it can be reached by.
+
+    Parameters
+    ----------
+    household
+        A family or a volunteer household.
+    purpose
+        One of :class:`Purpose` (a news message is not sent to a household that opted out).
+    subject
+        The e-mail subject, a translatable string (``gettext_lazy``); it may use the
+        context's ``%(name)s`` placeholders.
+    template
+        The e-mail body's template; the SMS body is the same path with ``/email/``
+        replaced by ``/sms/``.
+    context
+        Plain JSON values for the templates; keys ending in ``_iso`` are dates written out
+        in the household's language.
+    link
+        The household's link (a path or a URL), in every channel.
+
+    Returns
+    -------
+    Message
+        Queued (sent by a task once the transaction commits) or "to call" when the
+        household has no digital channel. Nothing is queued when it opted out of news.
+    """
+    if purpose not in Purpose.values:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    channel, address = channel_for(household)
+    is_family = isinstance(household, FamilyHousehold)
+    message = Message(
+        programme_id=household.programme_id,
+        family=household if is_family else None,
+        volunteer=None if is_family else household,
+        channel=channel, purpose=purpose, subject=_msgid(subject), template=template,
+        group_id=group_id, language=household.messages_language(), to_address=address,
+        context={"name": household.contact_first_name, "link": link, **context},
+        state=Message.State.TO_CALL if channel == Channel.PHONE else Message.State.QUEUED,
+        created_by=by,
+    )
+    if purpose == Purpose.NEWS and household.news_opt_out:
+        message.state = Message.State.FAILED
+        message.error = "opted out of news"
+    message.full_clean()
+    message.save()
+    if message.state == Message.State.QUEUED:
+        from .tasks import deliver_message
+
+        transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+    gathered = _collected.get()
+    if gathered is not None:
+        gathered.append(message)
+    return message
+
+
+def message_user(*, user: User, purpose: str, subject: Any, template: str,
+                 context: dict[str, Any], programme_id: int | None = None,
+                 language: str = "") -> Message | None:
+    """Queue one e-mail to a staff member or an account (None without an address)."""
+    if not user.email:
+        return None
+    known = {code for code, _name in settings.LANGUAGES}
+    language = next((c for c in (language, user.language) if c in known),
+                    settings.LANGUAGE_CODE)
+    message = Message(programme_id=programme_id, user=user, channel=Channel.EMAIL,
+                      purpose=purpose, subject=_msgid(subject), template=template,
+                      language=language, to_address=user.email, context=context)
+    message.full_clean()
+    message.save()
+    from .tasks import deliver_message
+
+    transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+    return message
+
+
+# --- Writing a message out ----------------------------------------------------------------------
+
+def _localise(context: dict[str, Any]) -> dict[str, Any]:
+    result = dict(context)
+    for key, value in context.items():
+        if key.endswith("_iso") and value:
+            moment = datetime.fromisoformat(value)
+            if "T" in value:
+                moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+                result[key[:-4]] = formats.date_format(moment, "DATETIME_FORMAT")
+            else:
+                result[key[:-4]] = formats.date_format(moment.date(), "DATE_FORMAT")
+    link = str(context.get("link", ""))
+    if link.startswith("/"):
+        result["link"] = site_url() + link
+    return result
+
+
+def sms_template(template: str) -> str:
+    return template.replace("/email/", "/sms/")
+
+
+def render(message: Message) -> tuple[str, str]:
+    """Subject and body of ``message`` in its language, signed by its programme.
+
+    An SMS is kept to two segments: longer, the coordinator's note is left out, then the
+    short form ("<signature>: a message for you. <link>") is used, and when even that is
+    too long (a UCS-2 language and a long link), the signature and the link alone.
+    """
+    programme = message.programme
+    with translation.override(message.language):
+        context = _localise(message.context)
+        context.setdefault("signature", programme.message_signature if programme else "Voisins")
+        context.setdefault("programme_phone",
+                           display_phone(programme.phone) if programme else "")
+        subject = gettext(message.subject)
+        if "%(" in subject:
+            subject = subject % context
+        if message.channel == Channel.SMS:
+            # The whole text; else without the coordinator's note (it stays in e-mails
+            # and on the household's page); else who writes and the link.
+            body = plain(render_to_string(sms_template(message.template), context).strip())
+            if count_segments(body)[1] > MAX_SEGMENTS and context.get("note"):
+                body = plain(render_to_string(sms_template(message.template),
+                                              {**context, "note": ""}).strip())
+            if count_segments(body)[1] > MAX_SEGMENTS:
+                body = plain(render_to_string(SHORT_SMS_TEMPLATE, context).strip())
+            if count_segments(body)[1] > MAX_SEGMENTS:
+                # A long link leaves no room for a UCS-2 sentence: who writes, and the
+                # link, which opens the household's page in its language.
+                body = plain(f"{context['signature']}: {context.get('link', '')}".strip())
+        else:
+            body = render_to_string(message.template, context)
+    return subject, body
+
+
+# --- Delivery ------------------------------------------------------------------------------------
+
+def _email_message_id(message: Message) -> str:
+    """The same Message-ID at every attempt, so that a retry after a crash is recognised
+    as the same mail."""
+    from urllib.parse import urlsplit
+
+    return f"<message-{message.pk}@{urlsplit(site_url()).hostname or 'localhost'}>"
+
+
+def _send_email(message: Message, subject: str, body: str) -> tuple[str, str]:
+    email = EmailMessage(subject, body, None, [message.to_address],
+                         headers={"Message-ID": _email_message_id(message)})
+    email.send()
+    # The provider's id when it is sent through django-anymail's API backends, else our
+    # own Message-ID, which providers relaying SMTP (Mailgun) report in their webhooks.
+    status = getattr(email, "anymail_status", None)
+    provider_id = getattr(status, "message_id", None) or _email_message_id(message)
+    return "email", str(provider_id)
+
+
+def _send_sms(message: Message, body: str) -> tuple[str, str]:
+    backend = sms_backends.get_backend()
+    callback = ""
+    if backend.name == "twilio":
+        callback = site_url() + reverse("messaging:twilio_status")
+    sms_backends.wait_for_turn(backend.name)
+    provider_id = backend.send(sms_backends.Sms(to=message.to_address, body=body,
+                                                reference=str(message.pk),
+                                                status_callback=callback))
+    return backend.name, provider_id
+
+
+def _permanent_email_error(exc: Exception) -> bool:
+    from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
+
+    return isinstance(exc, (AnymailRecipientsRefused, AnymailInvalidAddress))
+
+
+def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
+    """Try to send one queued message; True when it went.
+
+    The message is first claimed with one UPDATE (a lease of ``LOST_AFTER``), so that two
+    workers never send it both, and no lock is held while the provider answers; a worker
+    that dies with it leaves it to the retry once the lease ends. A failure that retrying
+    can cure (server or provider down, 5xx, too many requests) is tried again later with a
+    growing delay, at most ``MAX_ATTEMPTS`` times; one that it cannot (invalid number,
+    refused request) fails at once with its reason, and the household's channel is marked
+    "to check" when the number or address is at fault.
+    """
+    now = now or timezone.now()
+    claimed = Message.objects.filter(
+        pk=message_id, state=Message.State.QUEUED, next_attempt_at__lte=now,
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + LOST_AFTER)
+    if not claimed:
+        return False
+    message = Message.objects.select_related("programme").get(pk=message_id)
+    subject, body = render(message)
+    try:
+        if message.channel == Channel.SMS:
+            message.segments = count_segments(body)[1]
+            message.provider, message.provider_id = _send_sms(message, body)
+        else:
+            message.provider, message.provider_id = _send_email(message, subject, body)
+    except sms_backends.SmsError as exc:
+        _failed(message, type(exc).__name__, exc.reason, permanent=exc.permanent,
+                bad_address=exc.bad_number)
+        return False
+    except Exception as exc:  # noqa: BLE001 - any mail failure: try later, or give up
+        # The class only: an exception's text may hold the address.
+        permanent = _permanent_email_error(exc)
+        _failed(message, type(exc).__name__, "", permanent=permanent, bad_address=permanent)
+        return False
+    message.state = Message.State.SENT
+    message.sent_at = timezone.now()
+    message.error_class = message.error = ""
+    # Sent: what filled it (names, a personal link, which is a key) is not kept.
+    message.context = {}
+    message.save(update_fields=["state", "sent_at", "error_class", "error", "context",
+                                "segments", "provider", "provider_id"])
+    return True
+
+
+def _failed(message: Message, error_class: str, reason: str, *, permanent: bool,
+            bad_address: bool) -> None:
+    message.error_class = error_class[:60]
+    message.error = mask_phone(reason)[:200]
+    if permanent or message.attempts >= MAX_ATTEMPTS:
+        message.state = Message.State.FAILED
+        message.context = {}
+        if bad_address:
+            _mark_to_check(message)
+    else:
+        message.next_attempt_at = timezone.now() + timedelta(
+            minutes=min(60, 2 ** (message.attempts - 1)))
+    message.save(update_fields=["error_class", "error", "state", "context", "next_attempt_at"])
+    logger.warning("message %s not sent (attempt %s, %s): %s", message.pk, message.attempts,
+                   "given up" if message.state == Message.State.FAILED else "will retry",
+                   message.error_class)
+
+
+def _mark_to_check(message: Message) -> None:
+    """The household's channel that failed is skipped until a coordinator checks it."""
+    field = "phone_check" if message.channel == Channel.SMS else "email_check"
+    for model, pk in ((FamilyHousehold, message.family_id),
+                      (VolunteerHousehold, message.volunteer_id)):
+        if pk:
+            model.objects.filter(pk=pk).update(**{field: True})
+
+
+def messages_retry_due(*, now: datetime | None = None) -> int:
+    """Deliver every queued message whose retry time has come, and every one never tried
+    whose task was lost (its worker died, its database was busy); the number sent."""
+    now = now or timezone.now()
+    due = (Message.objects.filter(state=Message.State.QUEUED, next_attempt_at__lte=now)
+           .filter(Q(attempts__gt=0) | Q(created_at__lte=now - LOST_AFTER))
+           .values_list("pk", flat=True))
+    return sum(message_deliver(message_id=pk, now=now) for pk in list(due))
+
+
+# --- Delivery reports ---------------------------------------------------------------------------
+
+def message_report(*, provider: str, provider_id: str, delivered: bool,
+                   reason: str = "") -> Message | None:
+    """A provider's report on a message it took: delivered, or failed for good (a bounce,
+    a complaint, an unreachable number). None for a message we do not know."""
+    if not provider_id:
+        return None
+    with transaction.atomic():
+        message = (Message.objects.select_for_update()
+                   .filter(provider=provider, provider_id=provider_id[:100]).first())
+        if message is None:
+            return None
+        if delivered:
+            if message.state == Message.State.SENT:
+                message.state = Message.State.DELIVERED
+                message.delivered_at = timezone.now()
+                message.save(update_fields=["state", "delivered_at"])
+        elif message.state != Message.State.FAILED:
+            message.state = Message.State.FAILED
+            message.error_class = "ProviderReport"
+            message.error = mask_phone(reason)[:200]
+            message.save(update_fields=["state", "error_class", "error"])
+            _mark_to_check(message)
+    return message
