@@ -192,24 +192,26 @@ def test_a_checkin_falling_due_during_the_pause_is_not_offered_on_the_households
 
 def test_a_checkin_mail_held_back_by_a_mail_server_waits_during_the_pause(
         introduced, alice, clock, django_capture_on_commit_callbacks):
-    from voisins.matches import notifications
+    from voisins.messaging.models import Message
+    from voisins.messaging.services import messages_retry_due
 
     clock.advance(4)  # the 14-day check-ins fall due
-    with (mock.patch("voisins.matches.notifications.EmailMessage.send",
+    with (mock.patch("voisins.messaging.services.EmailMessage.send",
                      side_effect=ConnectionRefusedError("down")),
           django_capture_on_commit_callbacks(execute=True)):
         services.checkins_notify_due()
-    held = Notification.objects.filter(kind="checkin_due", status="pending").count()
+    questions = Message.objects.filter(purpose="checkin", channel="email")
+    held = questions.filter(state="queued").count()
     assert held == 1  # the volunteer's (the family has no e-mail address)
     services.programme_pause_all(programme=introduced.programme, message="Lockdown", by=alice)
-    Notification.objects.update(next_attempt_at=clock.now)
-    notifications.retry_due()  # the pause's own message goes; the question waits
-    assert Notification.objects.filter(kind="checkin_due", status="pending").count() == held
-    assert Notification.objects.filter(kind="programme_paused", status="sent").exists()
+    Message.objects.update(next_attempt_at=clock.now)
+    messages_retry_due()  # the pause's own message goes; the question waits
+    assert questions.filter(state="queued").count() == held
+    assert Message.objects.filter(purpose="programme", state="sent").exists()
     services.programme_resume_all(programme=introduced.programme, by=alice)
-    Notification.objects.update(next_attempt_at=clock.now)
-    notifications.retry_due()
-    assert not Notification.objects.filter(kind="checkin_due", status="pending").exists()
+    Message.objects.update(next_attempt_at=clock.now)
+    messages_retry_due()
+    assert not questions.filter(state="queued").exists()
 
 
 def test_a_month_of_lockdown_on_the_demo_programme_flags_no_match(

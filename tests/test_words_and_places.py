@@ -220,7 +220,7 @@ def test_households_stored_with_a_sub_locality_are_renamed_after_their_municipal
     family = family_create(programme=north, **family_data(postcode="4000"))
     FamilyHousehold.objects.filter(pk=family.pk).update(locality="Glain")
     migration = importlib.import_module(
-        "voisins.households.migrations.0003_belgian_localities")
+        "voisins.households.migrations.0005_belgian_localities")
     migration.rename(apps, None)
     family.refresh_from_db()
     assert family.locality == "Liège"

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
-from .models import Notification, ProgrammePause
+from .models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -214,8 +213,4 @@ def retry_due() -> int:
     due = Notification.objects.filter(status=Notification.Status.PENDING,
                                       next_attempt_at__lte=timezone.now()).values_list("pk",
                                                                                        flat=True)
-    # A check-in question held back by a mail server that was down waits, like the others,
-    # while its programme is paused (a lockdown).
-    paused = ProgrammePause.objects.filter(programme=OuterRef("programme"), ended_at=None)
-    due = due.exclude(Q(kind="checkin_due") & Exists(paused))
     return sum(deliver(pk) for pk in list(due))

@@ -12,7 +12,7 @@ import contextlib
 import contextvars
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -344,14 +344,31 @@ def _mark_to_check(message: Message) -> None:
             model.objects.filter(pk=pk).update(**{field: True})
 
 
+# Messages that must wait for now, whatever their retry time: each hold is a function
+# giving a Q of messages to leave queued, registered by the app that knows why (match life
+# holds the check-in questions while a programme is paused). Lower floors are called back
+# only this way.
+HOLDS: list[Callable[[], Q]] = []
+
+
+def register_hold(hold: Callable[[], Q]) -> Callable[[], Q]:
+    """Register ``hold`` (a function returning a ``Q`` on Message): the retries leave the
+    messages it selects queued. Usable as a decorator."""
+    HOLDS.append(hold)
+    return hold
+
+
 def messages_retry_due(*, now: datetime | None = None) -> int:
     """Deliver every queued message whose retry time has come, and every one never tried
-    whose task was lost (its worker died, its database was busy); the number sent."""
+    whose task was lost (its worker died, its database was busy), except those a hold
+    keeps waiting (:func:`register_hold`); the number sent."""
     now = now or timezone.now()
     due = (Message.objects.filter(state=Message.State.QUEUED, next_attempt_at__lte=now)
-           .filter(Q(attempts__gt=0) | Q(created_at__lte=now - LOST_AFTER))
-           .values_list("pk", flat=True))
-    return sum(message_deliver(message_id=pk, now=now) for pk in list(due))
+           .filter(Q(attempts__gt=0) | Q(created_at__lte=now - LOST_AFTER)))
+    for hold in HOLDS:
+        due = due.exclude(hold())
+    return sum(message_deliver(message_id=pk, now=now)
+               for pk in list(due.values_list("pk", flat=True)))
 
 
 # --- Delivery reports ---------------------------------------------------------------------------
