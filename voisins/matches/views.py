@@ -184,14 +184,14 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if form.is_valid():
             if _attempt(request, lambda: services.proposal_update(
                     proposal=proposal, note=form.cleaned_data["note"],
-                    expires_at=form.expires_at(), by=request.user), _("Proposal saved.")):
+                    expires_at=form.expires_at(proposal.expires_at), by=request.user),
+                    _("Proposal saved.")):
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
         else:
             _form_errors(request, form)
     else:
-        form = ProposalEditForm(initial={
-            "note": proposal.note,
-            "expires_on": proposal.expires_at.date() if proposal.expires_at else None})
+        form = ProposalEditForm(initial=ProposalEditForm.initial_for(
+            note=proposal.note, expires_at=proposal.expires_at))
     return render(request, "matches/proposal_detail.html", {
         "programme": prog, "proposal": proposal, "form": form, "answer_form": AnswerForm(),
         "reasons": [bridge.reason_text(r) for r in proposal.reasons],
