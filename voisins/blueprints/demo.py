@@ -5,14 +5,16 @@ training sessions with attendance, events with answers, and a small resource lib
 Deterministic for a seed; run after ``voisins demo`` (which makes the households)."""
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from voisins.community.models import Event, Invitation, Resource, Rsvp
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
+from voisins.matches.models import Match
 from voisins.programmes.models import Programme
 from voisins.recruitment.models import Campaign, NewsPost, Visit, VolunteerOrigin
 from voisins.training.models import Registration, TrainingSession
@@ -73,13 +75,26 @@ def journey_demo(programme: Programme, seed: int = 1) -> None:
             NewsPost.objects.create(programme=programme, language=language, title=title,
                                     body=body, published_at=now - timedelta(days=10))
     trained = [v for v in volunteers if v.status in TRAINED]
+    # Each household trained soon after it signed up, and before its first match: the
+    # monthly session after its sign-up, or one the next day when a match came sooner.
+    first_match = dict(Match.objects.filter(programme=programme).values("volunteer")
+                       .annotate(first=Min("started_on")).values_list("volunteer", "first"))
+    today = timezone.localdate()
+    days: dict[date, list[VolunteerHousehold]] = {}
+    for volunteer in trained:
+        signed_up = timezone.localdate(volunteer.created_at)
+        latest = min(first_match.get(volunteer.pk, today), today) - timedelta(days=2)
+        day = (signed_up.replace(day=1) + timedelta(days=40)).replace(day=10)
+        days.setdefault(day if day <= latest else signed_up + timedelta(days=1),
+                        []).append(volunteer)
     for module in programme.training_modules.all():
-        past = TrainingSession.objects.create(
-            module=module, starts_at=now - timedelta(days=60, hours=-module.position),
-            ends_at=now - timedelta(days=60, hours=-module.position - 2),
-            place="Maison de quartier", capacity=max(10, len(trained)))
-        Registration.objects.bulk_create(
-            Registration(session=past, volunteer=v, attended=True) for v in trained)
+        for day, group in sorted(days.items()):
+            starts = timezone.make_aware(datetime.combine(day, time(18 + module.position % 3)))
+            past = TrainingSession.objects.create(
+                module=module, starts_at=starts, ends_at=starts + timedelta(minutes=50),
+                place="Maison de quartier", capacity=max(10, len(group)))
+            Registration.objects.bulk_create(
+                Registration(session=past, volunteer=v, attended=True) for v in group)
         start = now + timedelta(days=14 + 7 * module.position)
         TrainingSession.objects.create(module=module, starts_at=start,
                                        ends_at=start + timedelta(hours=2),
