@@ -3,11 +3,13 @@ engine finds feasible, at the distance its households' coordinates give; its dat
 with the households' own; names go with the gender recorded; and the outcome surveys have
 enough children for the IMMERSE indicators to show."""
 
+import io
 from collections import defaultdict
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from voisins import matching
 from voisins.households import demo as household_demo
@@ -16,18 +18,18 @@ from voisins.matches import bridge
 from voisins.matches.models import CheckIn, Match, Notification, Proposal
 from voisins.programmes.models import Programme
 
-pytestmark = pytest.mark.django_db
-
 MAKE_RUN = ["--families", "120", "--volunteers", "100", "--matches", "25", "--proposals", "8",
             "--ended", "80", "--journey", "--seed", "1"]
 
 
-@pytest.fixture
-def demo(capsys):
-    """The demo programme of `make run`."""
-    call_command("demo", *MAKE_RUN)
-    out = capsys.readouterr().out
-    return Programme.objects.get(slug="demo"), out
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo programme of `make run`, made once for this module and rolled back after."""
+    out = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", *MAKE_RUN, stdout=out)
+        yield Programme.objects.get(slug="demo"), out.getvalue()
+        transaction.set_rollback(True)
 
 
 def test_every_proposal_is_a_pair_the_engine_finds_feasible_at_its_true_distance(demo):

@@ -229,13 +229,15 @@ def _make_room(lives: list[_Life]) -> None:
         if household.created_at <= latest:
             continue
         # Signed up some weeks before that, at a time of day that varies.
-        created = latest - timedelta(days=pk % 40, minutes=pk * 37 % 600)
+        # (Spread by the household's reference, not its id: the same for a seed.)
+        n = int("".join(c for c in household.reference if c.isdigit()) or 0)
+        created = latest - timedelta(days=n % 40, minutes=n * 37 % 600)
         changes: dict[str, Any] = {"created_at": created, "last_activity_at": created}
         key = "family" if kind == "f" else "volunteer"
         if kind == "f":
             arrival = household.arrival_date
             if arrival is None or arrival > created.date() - timedelta(days=30):
-                changes["arrival_date"] = created.date() - timedelta(days=30 + pk % 300)
+                changes["arrival_date"] = created.date() - timedelta(days=30 + n % 300)
             if household.waiting_since:
                 changes["waiting_since"] = created
         model.objects.filter(pk=pk).update(**changes)
