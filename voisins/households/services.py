@@ -80,9 +80,17 @@ def volunteer_create(
     members: Iterable[dict[str, Any]] = (),
     by: User | None = None,
     pin: tuple[float, float] | None = None,
+    exception_reason: str = "",
     **fields: Any,
 ) -> VolunteerHousehold:
-    """Create a volunteer household with its members, fully validated."""
+    """Create a volunteer household with its members, fully validated.
+
+    With ``exception_reason``, the household starts beyond screening by a coordinator's
+    exception: who (``by``), when (now) and why are recorded and shown on its page.
+    """
+    if exception_reason.strip():
+        fields.update(exception_reason=exception_reason.strip(), exception_by=by,
+                      exception_at=timezone.now())
     return _create(VolunteerHousehold, programme=programme, postcode=postcode, members=members,
                    by=by, pin=pin, fields=fields)  # type: ignore[return-value]
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from voisins import access
@@ -36,12 +37,16 @@ from .forms import (
 )
 from .models import Match, MatchingRun, ProgrammePause, Proposal
 
+# Fields that services name in their refusals, as the reader calls them.
+FIELD_LABELS = {"family": _lazy("Family"), "volunteer": _lazy("Volunteer household")}
+
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            label = FIELD_LABELS.get(field, field)
             for message in errors:
-                messages.error(request, message if field == "__all__" else f"{field}: {message}")
+                messages.error(request, message if field == "__all__" else f"{label}: {message}")
     else:
         for message in exc.messages:
             messages.error(request, message)
@@ -151,7 +156,8 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
               "reasons": [bridge.reason_text(r) for r in bridge.reasons_as_json(p.reasons)]}
              for p in found]
     return render(request, "matches/suggestions.html", {
-        "programme": prog, "family": family, "items": items})
+        "programme": prog, "family": family, "items": items,
+        "not_proposable": selectors.family_not_proposable(family)})
 
 
 # --- Proposals ---------------------------------------------------------------------------
