@@ -262,7 +262,7 @@ class _Clock:
         self.fields[Proposal].remove("expires_at")
 
     def at(self, moment: datetime, step: Callable[[], Any], life: _Life, *,
-           every_checkin: bool = False, only: tuple[type, ...] = ()) -> Any:
+           only: tuple[type, ...] = ()) -> Any:
         """Run ``step``; move what it wrote (to ``life``'s rows, or to the ``only`` models)
         to ``moment``."""
         began = timezone.now()
@@ -282,8 +282,6 @@ class _Clock:
             elif model is StatusChange:
                 query = query.filter(models.Q(family=life.family.pk)
                                      | models.Q(volunteer=life.volunteer.pk))
-            elif model is CheckIn and every_checkin:
-                pass  # notifying due check-ins reaches every match's
             elif model is Introduction or model is CheckIn:
                 if not life.match_id:
                     continue
@@ -326,15 +324,13 @@ def _simulate(programme: Programme, lives: list[_Life], coordinator: User | None
                 if life.end is None:
                     # Check-ins are e-mailed since Voisins runs the programme; the past
                     # matches' were asked by phone.
-                    add(due, 8, lambda life=life, due=due: clock.at(
-                        _moment(due, time(8)), lambda: services.checkins_notify_due(today=due),
-                        life, every_checkin=True, only=(CheckIn,)))
+                    add(due, 8, lambda due=due: _notify_checkins(due))
                 for side in Side.values:
                     answered_on = due + timedelta(days=rng.randint(0, 6))
                     if answered_on >= last or rng.random() > 0.8:
                         continue
                     add(answered_on, 20, lambda life=life, side=side, due=due,
-                        day=answered_on: _answer_checkin(life, side, due, day, clock, rng))
+                        day=answered_on: _answer_checkin(life, side, due, day, rng))
         life.children = [m for m in life.family.members.all() if m.kind == MemberKind.CHILD
                          and age_band(m.birth_year, life.start)]
         waves = [(Wave.START, life.start + timedelta(days=rng.randint(2, 20))),
@@ -386,16 +382,24 @@ def _start(life: _Life, clock: _Clock, by: User | None, rng: random.Random) -> N
     clock.at(moment, both_said_yes, life)
 
 
-def _answer_checkin(life: _Life, side: str, due: date, day: date, clock: _Clock,
+def _notify_checkins(day: date) -> None:
+    """The morning round of the day: every check-in due is e-mailed (then, not now)."""
+    began = timezone.now()
+    services.checkins_notify_due(today=day)
+    CheckIn.objects.filter(notified_at__gte=began).update(notified_at=_moment(day, time(8)))
+
+
+def _answer_checkin(life: _Life, side: str, due: date, day: date,
                     rng: random.Random) -> None:
     checkin = CheckIn.objects.filter(match=life.match_id, side=side, due_on=due).first()
     if checkin is None or checkin.answered_at is not None:
         return
     by = life.volunteer.user if side == Side.VOLUNTEER else None
-    clock.at(_moment(day, time(20)), lambda: services.checkin_answer(
+    services.checkin_answer(
         checkin=checkin, rating=rng.choice([3, 4, 4, 5, 5]),
         frequency=rng.choice(["weekly", "fortnightly", "fortnightly", "monthly"]),
-        by=by, today=day), life, only=(CheckIn,))
+        by=by, today=day)
+    CheckIn.objects.filter(pk=checkin.pk).update(answered_at=_moment(day, time(20)))
 
 
 def _surveys(life: _Life, wave: str, day: date, by: User | None, rng: random.Random,
