@@ -124,11 +124,19 @@ def test_the_immerse_indicators_have_enough_children_to_show(demo):
     assert not [o.indicator for o in results.outcomes if o.suppressed]
 
 
-def test_a_volunteer_household_is_trained_before_its_first_match(demo):
+def test_a_volunteer_household_is_screened_and_trained_before_its_first_match(demo):
+    from voisins.recruitment.models import Screening
     from voisins.training.models import Registration
 
     programme, _out = demo
+    past_applied = VolunteerHousehold.objects.filter(programme=programme).exclude(
+        status__in=["applied", "left"])
+    screened = {s.volunteer_id: s for s in Screening.objects.filter(
+        volunteer__in=past_applied, decision="accepted")}
+    assert set(screened) == set(past_applied.values_list("pk", flat=True))
+    assert not past_applied.filter(exception_at__isnull=False).exists()
     for m in Match.objects.filter(programme=programme):
+        assert screened[m.volunteer_id].decided_at.date() < m.started_on
         attended = Registration.objects.filter(volunteer=m.volunteer_id, attended=True,
                                                session__module__required=True)
         assert attended.exists()
