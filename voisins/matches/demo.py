@@ -327,7 +327,7 @@ def _simulate(programme: Programme, lives: list[_Life], coordinator: User | None
                     add(due, 8, lambda due=due: _notify_checkins(due))
                 for side in Side.values:
                     answered_on = due + timedelta(days=rng.randint(0, 6))
-                    if answered_on >= last or rng.random() > 0.8:
+                    if answered_on >= last or rng.random() > 0.9:
                         continue
                     add(answered_on, 20, lambda life=life, side=side, due=due,
                         day=answered_on: _answer_checkin(life, side, due, day, rng))
