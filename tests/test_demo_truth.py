@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
 
 from voisins import matching
 from voisins.households import demo as household_demo
@@ -142,3 +142,17 @@ def test_a_volunteer_household_is_screened_and_trained_before_its_first_match(de
         assert attended.exists()
         assert all(r.session.ends_at.date() <= m.started_on - timedelta(days=1)
                    for r in attended.select_related("session"))
+
+
+def test_parents_are_older_than_their_children(demo):
+    from voisins.households.models import Member
+
+    programme, _out = demo
+    years = defaultdict(lambda: {"adult": [], "child": []})
+    for family, volunteer, kind, born in Member.objects.filter(
+            models.Q(family__programme=programme) | models.Q(volunteer__programme=programme)
+    ).values_list("family", "volunteer", "kind", "birth_year"):
+        years[(family, volunteer)][kind].append(born)
+    for household in years.values():
+        if household["child"]:
+            assert min(household["adult"]) <= min(household["child"]) - 18

@@ -220,7 +220,10 @@ def generate(
                         "ar", "uk") else rng.choice(["en", "fr"]),
                     created_at=created, last_activity_at=created,
                 ))
-                adults = [{"kind": "adult", "birth_year": this_year - rng.randint(22, 55),
+                # Parents at least 18 years older than their eldest child.
+                low = max([22] + [this_year - c["birth_year"] + 18 for c in children])
+                adults = [{"kind": "adult",
+                           "birth_year": this_year - rng.randint(low, max(low + 5, 55)),
                            "school_level": "", "first_name": ""}
                           for _a in range(rng.choice([1, 2, 2]))]
                 people.append(adults + children)
@@ -261,7 +264,9 @@ def generate(
                     motivation="",
                     created_at=created, last_activity_at=created,
                 ))
-                adults = [{"kind": "adult", "birth_year": this_year - rng.randint(24, 75),
+                low = max([24] + [this_year - c["birth_year"] + 18 for c in children])
+                adults = [{"kind": "adult",
+                           "birth_year": this_year - rng.randint(low, max(low + 5, 75)),
                            "school_level": "", "first_name": ""}
                           for _a in range(rng.choice([1, 1, 2, 2]))]
                 people.append(adults + children)
