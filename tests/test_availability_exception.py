@@ -53,3 +53,48 @@ def test_a_household_created_as_applied_needs_no_exception(client, alice, north)
     assert volunteer.status == "applied" and volunteer.exception_at is None
     page = client.get(f"/staff/north/volunteers/{volunteer.pk}/", **EN).content.decode()
     assert "Available by exception" not in page
+
+
+def move(client, volunteer, status, language="en"):
+    return client.post(f"/staff/north/volunteers/{volunteer.pk}/status/", {"status": status},
+                       HTTP_ACCEPT_LANGUAGE=language, follow=True)
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_a_household_is_not_moved_to_screened_without_its_screening(client, alice, north):
+    from voisins.households.services import volunteer_create
+
+    from .conftest import volunteer_data
+
+    volunteer = volunteer_create(programme=north, **volunteer_data(status="applied"))
+    client.force_login(alice)
+    text = " ".join(messages_of(move(client, volunteer, "screened")))
+    assert "Record the screening first" in text
+    volunteer.refresh_from_db()
+    assert volunteer.status == "applied"
+
+
+def test_a_screened_household_is_not_made_available_before_its_required_training(
+        client, alice, north):
+    from voisins.households.services import volunteer_create
+    from voisins.recruitment import services as recruitment
+    from voisins.training.services import training_module_create
+
+    from .conftest import volunteer_data
+
+    volunteer = volunteer_create(programme=north, **volunteer_data(status="applied"))
+    recruitment.charter_publish(programme=north, version="1", text="We respect…")
+    recruitment.screening_update(volunteer=volunteer, interview_held_at="2026-01-05T10:00Z")
+    recruitment.screening_accept_charter(volunteer=volunteer)
+    recruitment.screening_decide(volunteer=volunteer, decision="accepted", by=alice)
+    training_module_create(programme=north, title="Role and limits", required=True)
+    client.force_login(alice)
+    volunteer.refresh_from_db()
+    assert volunteer.status == "screened"
+    text = " ".join(messages_of(move(client, volunteer, "trained", "fr")))
+    assert "formation requise" in text and "Role and limits" in text
+    volunteer.refresh_from_db()
+    assert volunteer.status == "screened"
