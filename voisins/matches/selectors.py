@@ -111,6 +111,15 @@ def volunteer_not_proposable(volunteer: VolunteerHousehold) -> str:
     return ""
 
 
+def excluded_pairs_of(family: FamilyHousehold) -> set[tuple[int, int]]:
+    """The pairs of ``excluded_pairs`` that concern one family (two small queries, however
+    large the programme)."""
+    pairs = set(Proposal.objects.filter(family=family, status=Proposal.Status.DECLINED)
+                .values_list("family_id", "volunteer_id"))
+    pairs |= set(Match.objects.filter(family=family).values_list("family_id", "volunteer_id"))
+    return pairs
+
+
 def excluded_pairs(programme: Programme) -> set[tuple[int, int]]:
     """(family id, volunteer id) pairs never to propose again: declined, or matched before."""
     declined = Proposal.objects.filter(programme=programme, status=Proposal.Status.DECLINED)

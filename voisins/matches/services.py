@@ -158,13 +158,12 @@ def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
     if reason:
         raise ValidationError({"family": reason})
     _require_matching_consent(family, volunteer)
-    candidates = {v.pk: v for v in selectors.matchable_volunteers(programme)}
-    row = candidates.get(volunteer.pk)
+    row = selectors.matchable_volunteers(programme).filter(pk=volunteer.pk).first()
     if row is None or selectors.room_left(row) <= 0:
         # The true reason: archived, not available, not trained, or full.
         raise ValidationError({"volunteer": selectors.volunteer_not_proposable(volunteer)
                                or _("This volunteer household has no room left.")})
-    suggestion = bridge.suggest_for(programme, family, [row], selectors.excluded_pairs(programme),
+    suggestion = bridge.suggest_for(programme, family, [row], selectors.excluded_pairs_of(family),
                                     k=1)
     if not suggestion:
         raise ValidationError({"volunteer": _(
@@ -234,7 +233,7 @@ def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
         raise ValidationError(_("Only a proposal under review can be sent."))
     if locked.family.status != FamilyStatus.WAITING:
         raise ValidationError({"family": _("This family is no longer waiting.")})
-    if (locked.family_id, locked.volunteer_id) in selectors.excluded_pairs(locked.programme):
+    if (locked.family_id, locked.volunteer_id) in selectors.excluded_pairs_of(locked.family):
         raise ValidationError(_("This pair was declined or matched before."))
     _require_matching_consent(locked.family, locked.volunteer)
     now = timezone.now()

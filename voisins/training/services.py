@@ -122,6 +122,8 @@ def attendance_record(*, session: TrainingSession, attended: Iterable[int],
     ValidationError
         On ``session`` when it has not started yet: nobody attended it so far.
     """
+    # Read again (and locked): what counts is the session as stored now.
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.starts_at > timezone.now():
         raise ValidationError({"session": _(
             "This session has not started yet: record who attended once it has begun.")})
