@@ -115,13 +115,15 @@ def test_names_go_with_the_gender_recorded(demo):
             assert first in (women if gender == "f" else men), (first, gender)
 
 
-def test_the_immerse_indicators_have_enough_children_to_show(demo):
-    from voisins.evaluation.selectors import survey_results
+@pytest.mark.parametrize("wave", ["m6", "m12"])
+def test_the_immerse_indicators_have_enough_children_to_show(demo, wave):
+    from voisins.evaluation.selectors import Period, default_period, survey_results
 
     programme, _out = demo
-    results = survey_results(programme=programme, wave="m6")
-    assert len(results.outcomes) == 7
-    assert not [o.indicator for o in results.outcomes if o.suppressed]
+    for period in (Period(), default_period()):  # all time, and the last twelve months
+        results = survey_results(programme=programme, wave=wave, period=period)
+        assert len(results.outcomes) == 7
+        assert not [o.indicator for o in results.outcomes if o.suppressed], period
 
 
 def test_a_volunteer_household_is_screened_and_trained_before_its_first_match(demo):

@@ -87,7 +87,7 @@ def generate(*, programme: Programme, matches: int, proposals: int, seed: int,
         live = _live_pairs(programme, matches + proposals, rng)
         lives: list[_Life] = []
         for family, volunteer in live[:matches]:
-            start = today - timedelta(days=rng.randint(20, 390))
+            start = today - timedelta(days=rng.randint(20, 560))
             introduced = start + timedelta(days=rng.randint(3, 15))
             if rng.random() < 0.08:  # a few are waiting for their first meeting
                 start = today - timedelta(days=rng.randint(1, 8))
