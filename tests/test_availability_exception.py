@@ -2,6 +2,8 @@
 training, or by a coordinator's exception recorded with who, when and why, and shown on
 its page (issue 14, item 7)."""
 
+from django.utils import translation
+
 from voisins.households.models import VolunteerHousehold
 
 from .test_household_forms import EN, members
@@ -98,3 +100,38 @@ def test_a_screened_household_is_not_made_available_before_its_required_training
     assert "formation requise" in text and "Role and limits" in text
     volunteer.refresh_from_db()
     assert volunteer.status == "screened"
+
+
+def test_a_household_created_available_elsewhere_says_so_on_its_page(client, alice, north):
+    """Through the API or a service, a household created as available carries the
+    exception of its creation: who, when, and that no screening or training is recorded."""
+    from voisins.households.services import volunteer_create
+
+    from .conftest import volunteer_data
+
+    with translation.override("en"):
+        volunteer = volunteer_create(programme=north, by=alice, **volunteer_data())
+    assert volunteer.status == "available" and volunteer.exception_by == alice
+    assert "without a screening" in volunteer.exception_reason
+    client.force_login(alice)
+    page = client.get(f"/staff/north/volunteers/{volunteer.pk}/", **EN).content.decode()
+    assert "Available by exception" in page
+
+
+def test_an_imported_available_household_says_so(north, alice):
+    import io
+
+    from voisins.households.importers import import_households
+
+    from .test_import import csv_bytes
+
+    header = ["first_name", "postcode", "languages", "availability", "offers", "status"]
+    with translation.override("en"):
+        result = import_households(
+            programme=north, kind="volunteers", by=alice, filename="v.csv",
+            upload=io.BytesIO(csv_bytes(header, [["Jan", "1000", "nl", "mon-eve",
+                                                  "transport", "available"]])))
+    assert result.ok, result.errors
+    volunteer = VolunteerHousehold.objects.get()
+    assert volunteer.exception_by == alice and volunteer.exception_at is not None
+    assert volunteer.exception_reason.startswith("Imported as")
