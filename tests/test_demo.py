@@ -96,7 +96,7 @@ def test_matches_proposals_and_checkins_are_the_same_for_a_seed(db, client, caps
     from voisins.matches.models import Match, Proposal
 
     for slug in ("a", "b"):
-        out = run_demo(capsys, "--families", "40", "--volunteers", "40", "--seed", "5",
+        out = run_demo(capsys, "--families", "60", "--volunteers", "60", "--seed", "5",
                        "--matches", "12", "--proposals", "4", "--programme", slug)
     assert "12 matches" in out and "4 proposals waiting" in out
     assert match_snapshot("a") == match_snapshot("b")

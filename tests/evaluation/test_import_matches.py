@@ -195,3 +195,88 @@ def test_imported_history_counts_in_every_figure(north):
     figures = practice.figures(programme=north, today=today)
     assert figures.families_met == 10 and figures.volunteers_met == 10
     assert figures.matches == 10 and figures.matches_active == 5
+
+
+# --- Imported history keeps the live state right (issue 14, item 4) ---------------------------
+
+def test_an_active_imported_match_makes_its_family_matched_and_fills_the_volunteer(north):
+    from voisins.matches.selectors import matchable_volunteers, room_left, waiting_families
+    from voisins.privacy.services import consent_give
+
+    family = make_family(north, 1, status="waiting")
+    volunteer = make_volunteer(north, 1)
+    for household in (family, volunteer):
+        consent_give(household=household, purpose="matching")
+    assert family in waiting_families(north) and volunteer in matchable_volunteers(north)
+    rows = [["F1", "V1", "2024-03-01", "", "", "", "", ""]]
+    assert run(north, csv_bytes(HEADER, rows)).ok
+    family.refresh_from_db()
+    volunteer.refresh_from_db()
+    assert family.status == "matched" and volunteer.status == "matched"
+    assert family.status_changes.filter(to_status="matched").exists()
+    # Neither can be proposed again: the family is matched, the household is full.
+    assert family not in waiting_families(north)
+    assert [room_left(v) for v in matchable_volunteers(north) if v.pk == volunteer.pk] in (
+        [], [0])
+
+
+def test_a_volunteer_household_beyond_its_capacity_is_refused_with_its_rows(north):
+    make_volunteer(north, 1, capacity=1)
+    make_family(north, 1)
+    make_family(north, 2)
+    rows = [["F1", "V1", "2023-01-01", "", "", "", "", ""],
+            ["F2", "V1", "2023-06-01", "", "", "", "", ""]]
+    result = run(north, csv_bytes(HEADER, rows))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "volunteer")]
+    assert "row" in result.errors[0].message and "2" in result.errors[0].message
+    assert Match.objects.count() == 0
+    assert VolunteerHousehold.objects.get(reference="V1").status == "available"
+
+
+def test_a_volunteer_household_takes_as_many_families_as_its_capacity(north):
+    make_volunteer(north, 1, capacity=2)
+    make_family(north, 1)
+    make_family(north, 2)
+    rows = [["F1", "V1", "2023-01-01", "", "", "", "", ""],
+            ["F2", "V1", "2023-06-01", "", "", "", "", ""]]
+    assert run(north, csv_bytes(HEADER, rows)).ok
+    assert Match.objects.filter(volunteer__reference="V1", status="active").count() == 2
+
+
+def test_overlapping_matches_of_one_family_are_refused_with_their_rows(north):
+    make_family(north, 1)
+    rows = [["F1", "V1", "2020-01-01", "2020-12-31", "", "", "1000", ""],
+            ["F1", "V2", "2020-06-01", "2021-03-01", "", "", "1000", ""],
+            # Back to back is fine: a match may start the day the previous one ended.
+            ["F1", "V3", "2021-03-01", "2021-09-01", "", "", "1000", ""]]
+    result = run(north, csv_bytes(HEADER, rows))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "start")]
+    assert "row 2" in result.errors[0].message
+    assert Match.objects.count() == 0
+
+
+def test_a_near_duplicate_row_is_refused(north):
+    rows = [["F1", "V1", "2020-01-01", "2020-12-31", "", "1000", "1000", ""],
+            ["F1", "V1", "2020-01-03", "2020-12-31", "moved-away", "1000", "1000", ""]]
+    result = run(north, csv_bytes(HEADER, rows))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "start")]
+    assert Match.objects.count() == 0 and FamilyHousehold.objects.count() == 0
+
+
+def test_a_match_overlapping_one_already_recorded_is_refused(north):
+    rows = [["F1", "V1", "2020-01-01", "2020-12-31", "", "1000", "1000", ""]]
+    assert run(north, csv_bytes(HEADER, rows)).ok
+    again = run(north, csv_bytes(HEADER, [["F1", "V2", "2020-05-01", "2020-08-01", "",
+                                           "", "1000", ""]]))
+    assert [(e.row, e.column) for e in again.errors] == [(2, "start")]
+    assert "already recorded" in again.errors[0].message
+    assert Match.objects.count() == 1
+
+
+def test_a_future_end_date_with_a_reason_gets_only_the_true_error(north):
+    make_family(north, 1)
+    make_volunteer(north, 1)
+    rows = [["F1", "V1", "2020-01-01", "2099-01-01", "moved-away", "", "", ""]]
+    result = run(north, csv_bytes(HEADER, rows))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "end")]
+    assert "future" in result.errors[0].message

@@ -34,10 +34,21 @@ def household(north, n, status="screened"):
         email=f"v{n}@example.org", status=status))
 
 
+def held(session):
+    """The session's day came and it took place (attendance is recorded afterwards)."""
+    from voisins.training.models import TrainingSession
+
+    now = timezone.now()
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1))
+    session.refresh_from_db()
+    return session
+
+
 def attend(module, volunteer):
     session = session_of(module)
     services.registration_create(session=session, volunteer=volunteer)
-    return services.attendance_record(session=session, attended=[volunteer.pk])
+    return services.attendance_record(session=held(session), attended=[volunteer.pk])
 
 
 def test_only_households_that_attended_every_required_module_pass(north, modules):
@@ -60,7 +71,7 @@ def test_registered_but_absent_does_not_count(north, modules):
     attend(role, v)
     session = session_of(asylum)
     services.registration_create(session=session, volunteer=v)
-    services.attendance_record(session=session, attended=[])
+    services.attendance_record(session=held(session), attended=[])
     assert not selectors.volunteers_who_completed_required_training(north).exists()
 
 

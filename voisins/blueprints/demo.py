@@ -5,16 +5,27 @@ training sessions with attendance, events with answers, and a small resource lib
 Deterministic for a seed; run after ``voisins demo`` (which makes the households)."""
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
+from voisins.accounts.models import User
 from voisins.community.models import Event, Invitation, Resource, Rsvp
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
+from voisins.matches.models import Match
 from voisins.programmes.models import Programme
-from voisins.recruitment.models import Campaign, NewsPost, Visit, VolunteerOrigin
+from voisins.recruitment.models import (
+    Campaign,
+    Charter,
+    Decision,
+    NewsPost,
+    Screening,
+    Visit,
+    VolunteerOrigin,
+)
 from voisins.training.models import Registration, TrainingSession
 
 from .services import programme_apply_builtin_template
@@ -72,14 +83,28 @@ def journey_demo(programme: Programme, seed: int = 1) -> None:
         for title, body in posts:
             NewsPost.objects.create(programme=programme, language=language, title=title,
                                     body=body, published_at=now - timedelta(days=10))
+    _screenings(programme, volunteers)
     trained = [v for v in volunteers if v.status in TRAINED]
+    # Each household trained soon after it signed up, and before its first match: the
+    # monthly session after its sign-up, or one the next day when a match came sooner.
+    first_match = dict(Match.objects.filter(programme=programme).values("volunteer")
+                       .annotate(first=Min("started_on")).values_list("volunteer", "first"))
+    today = timezone.localdate()
+    days: dict[date, list[VolunteerHousehold]] = {}
+    for volunteer in trained:
+        signed_up = timezone.localdate(volunteer.created_at)
+        latest = min(first_match.get(volunteer.pk, today), today) - timedelta(days=2)
+        day = (signed_up.replace(day=1) + timedelta(days=40)).replace(day=10)
+        days.setdefault(day if day <= latest else signed_up + timedelta(days=2),
+                        []).append(volunteer)
     for module in programme.training_modules.all():
-        past = TrainingSession.objects.create(
-            module=module, starts_at=now - timedelta(days=60, hours=-module.position),
-            ends_at=now - timedelta(days=60, hours=-module.position - 2),
-            place="Maison de quartier", capacity=max(10, len(trained)))
-        Registration.objects.bulk_create(
-            Registration(session=past, volunteer=v, attended=True) for v in trained)
+        for day, group in sorted(days.items()):
+            starts = timezone.make_aware(datetime.combine(day, time(18 + module.position % 3)))
+            past = TrainingSession.objects.create(
+                module=module, starts_at=starts, ends_at=starts + timedelta(minutes=50),
+                place="Maison de quartier", capacity=max(10, len(group)))
+            Registration.objects.bulk_create(
+                Registration(session=past, volunteer=v, attended=True) for v in group)
         start = now + timedelta(days=14 + 7 * module.position)
         TrainingSession.objects.create(module=module, starts_at=start,
                                        ends_at=start + timedelta(hours=2),
@@ -98,3 +123,24 @@ def journey_demo(programme: Programme, seed: int = 1) -> None:
         Resource.objects.create(programme=programme, kind=kind, title=title,
                                 body=title, languages=languages, target_group=target,
                                 indicators=indicators)
+
+
+def _screenings(programme: Programme, volunteers: list[VolunteerHousehold]) -> None:
+    """Each household past "applied" was screened the day after it signed up: interview
+    held, the programme's charter accepted, accepted by its coordinator (the path a
+    household takes to become available)."""
+    charter = Charter.objects.filter(programme=programme).first()
+    coordinator = User.objects.filter(memberships__programme=programme,
+                                      memberships__role="coordinator").order_by("id").first()
+    rows = []
+    for volunteer in volunteers:
+        if volunteer.status in (V.APPLIED, V.LEFT) or charter is None:
+            continue
+        interview = volunteer.created_at + timedelta(days=1)
+        rows.append(Screening(volunteer=volunteer, interview_at=interview,
+                              interview_place="Maison de quartier", interview_held_at=interview,
+                              charter=charter, charter_accepted_at=interview,
+                              decision=Decision.ACCEPTED,
+                              decided_at=interview + timedelta(hours=2),
+                              decided_by=coordinator))
+    Screening.objects.bulk_create(rows, ignore_conflicts=True)

@@ -123,7 +123,9 @@ class MatchRow(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end date is before the start date."))
-        if end is None and data.get("end_reason"):
+        # An end date refused above (in the future, say) is the only error of its row:
+        # the reason is not also said to lack one.
+        if end is None and data.get("end_reason") and "end" not in self.errors:
             self.add_error("end_reason", _("An end reason needs an end date."))
         return data
 
@@ -172,9 +174,11 @@ def import_matches(
         return result
 
     families = {f.reference: f for f in FamilyHousehold.objects.filter(
-        programme=programme).exclude(reference="").only("id", "reference", "postcode")}
+        programme=programme).exclude(reference="").only("id", "reference", "postcode",
+                                                        "status", "programme")}
     volunteers = {v.reference: v for v in VolunteerHousehold.objects.filter(
-        programme=programme).exclude(reference="").only("id", "reference", "postcode")}
+        programme=programme).exclude(reference="").only("id", "reference", "postcode",
+                                                        "status", "capacity", "programme")}
     live_families = set(Match.objects.filter(programme=programme).exclude(
         status=Match.Status.ENDED).values_list("family__reference", flat=True))
     recorded = set(Match.objects.filter(programme=programme).values_list(
@@ -228,9 +232,61 @@ def import_matches(
                                                        else "")))
     if result.errors:
         return result
+    result.errors.extend(_overlaps(programme, planned, families, volunteers))
+    if result.errors:
+        return result
     result.created = _write(programme, planned, families, volunteers, new_families,
                             new_volunteers, by)
     return result
+
+
+def _overlaps(programme: Programme, planned: list[_Planned], families: dict[str, Any],
+              volunteers: dict[str, Any]) -> list[RowError]:
+    """What would put a household in two places at once: a family in two matches at the
+    same time (a near-duplicate row is one of those), or a volunteer household with more
+    families at once than it takes (its capacity; 1 for a household the file creates).
+    Matches already recorded count too. Each problem names the rows."""
+    far = date.max
+    spans: dict[tuple[str, str], list[tuple[date, date, int | None]]] = {}
+    for m in Match.objects.filter(programme=programme).values_list(
+            "family__reference", "volunteer__reference", "started_on", "ended_on"):
+        spans.setdefault(("f", m[0]), []).append((m[2], m[3] or far, None))
+        spans.setdefault(("v", m[1]), []).append((m[2], m[3] or far, None))
+    errors: list[RowError] = []
+    for p in sorted(planned, key=lambda item: (item.start, item.row)):
+        span = (p.start, p.end or far)
+        same_family = [other for other in spans.get(("f", p.family_ref), [])
+                       if _overlap(span, other)]
+        if same_family:
+            other_row = same_family[0][2]
+            errors.append(RowError(p.row, "start", (_(
+                "Family %(family)s is in another match at that time, on row %(row)s; a "
+                "family has one match at a time (a repeated row?).") % {
+                    "family": p.family_ref, "row": other_row}) if other_row else _(
+                "Family %(family)s is in a match already recorded at that time; a family "
+                "has one match at a time.") % {"family": p.family_ref}))
+            continue
+        volunteer = volunteers.get(p.volunteer_ref)
+        capacity = volunteer.capacity if volunteer is not None else 1
+        at_once = [other for other in spans.get(("v", p.volunteer_ref), [])
+                   if _overlap(span, other)]
+        if len(at_once) >= capacity:
+            rows = sorted({str(r) for _s, _e, r in at_once if r})
+            errors.append(RowError(p.row, "volunteer", _(
+                "Volunteer household %(volunteer)s already has as many families at that time "
+                "as it takes (%(n)s): %(where)s.") % {
+                    "volunteer": p.volunteer_ref, "n": capacity,
+                    "where": _("rows %(rows)s") % {"rows": ", ".join(rows)} if rows
+                    else _("matches already recorded")}))
+            continue
+        spans.setdefault(("f", p.family_ref), []).append((*span, p.row))
+        spans.setdefault(("v", p.volunteer_ref), []).append((*span, p.row))
+    return sorted(errors, key=lambda e: e.row)
+
+
+def _overlap(a: tuple[date, date, Any], b: tuple[date, date, Any]) -> bool:
+    # A match may start on the day the previous one ended.
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _new_household(reference: str, known: dict[str, Any], new: dict[str, dict[str, Any]],
@@ -304,7 +360,38 @@ def _write(programme: Programme, planned: list[_Planned], families: dict[str, An
         match.full_clean(exclude=["programme", "proposal", "family", "volunteer"])
         matches.append(match)
     Match.objects.bulk_create(matches, batch_size=1000)
+    _live_state(planned, families, volunteers, created_families, created_volunteers, by)
     return len(matches)
+
+
+def _live_state(planned: list[_Planned], families: dict[str, Any], volunteers: dict[str, Any],
+                created_families: dict[str, Any], created_volunteers: dict[str, Any],
+                by: User | None) -> None:
+    """An active imported match does what a live one does: its family is matched (and
+    its open proposals are moot), its volunteer household, when it was available, is
+    matched too, and its place counts against the household's capacity (the match is
+    live, which ``matchable_volunteers`` counts)."""
+    note = _("imported history")
+    moves: list[StatusChange] = []
+    for ref in {p.family_ref for p in planned if p.end is None} - set(created_families):
+        family = families[ref]
+        if family.status != FamilyStatus.MATCHED:
+            moves.append(StatusChange(family=family, from_status=family.status,
+                                      to_status=FamilyStatus.MATCHED, changed_by=by,
+                                      note=note))
+            FamilyHousehold.objects.filter(pk=family.pk).update(
+                status=FamilyStatus.MATCHED, last_activity_at=timezone.now())
+        Proposal.objects.filter(family=family, status__in=Proposal.OPEN).update(
+            status=Proposal.Status.DISCARDED, closed_at=timezone.now())
+    for ref in {p.volunteer_ref for p in planned if p.end is None} - set(created_volunteers):
+        volunteer = volunteers[ref]
+        if volunteer.status == VolunteerStatus.AVAILABLE:
+            moves.append(StatusChange(volunteer=volunteer, from_status=volunteer.status,
+                                      to_status=VolunteerStatus.MATCHED, changed_by=by,
+                                      note=note))
+            VolunteerHousehold.objects.filter(pk=volunteer.pk).update(
+                status=VolunteerStatus.MATCHED, last_activity_at=timezone.now())
+    StatusChange.objects.bulk_create(moves)
 
 
 def _aware(day: date) -> datetime:

@@ -55,7 +55,7 @@ HOUSEHOLD_FIELDS = [
 ]
 FAMILY_FIELDS = ["needs", "arrival_date", "waiting_since", "wishes", "wishes_note",
                  "page_language"]
-VOLUNTEER_FIELDS = ["offers", "capacity", "motivation"]
+VOLUNTEER_FIELDS = ["offers", "capacity", "motivation", "exception_reason", "exception_at"]
 
 
 # Other apps name the records about a household whose log belongs with its own

@@ -146,6 +146,7 @@ def household_erase(*, household: Household, by: User | None = None,
         locked.wishes_note = ""
     else:
         locked.motivation = ""
+        locked.exception_reason = ""  # a coordinator's words, which may name people
         if locked.user_id is not None:
             _anonymise_user(locked.user)
             locked.user = None

@@ -36,26 +36,29 @@ PLACES = [
 ]
 
 FAMILY_ORIGINS = [
-    # (weight, languages (first = mother tongue), first names, last names)
-    (26, ["ar"], ["Amina", "Yousef", "Rania", "Khaled", "Lina", "Omar", "Nour", "Samir",
-                  "Hala", "Ahmad", "سارة", "محمد"], ["Haddad", "Al-Khatib", "Darwish", "Nasser",
-                                                      "Saleh", "Hamdan", "الحلبي"]),
-    (18, ["prs", "fa"], ["Farida", "Ahmad", "Zahra", "Jawad", "Mariam", "Habib", "Nargis"],
-     ["Rahimi", "Ahmadi", "Karimi", "Sultani", "Hakimi"]),
-    (8, ["ps", "prs"], ["Gul", "Rahmat", "Shabana", "Wali", "Palwasha"],
-     ["Khan", "Yousafzai", "Safi", "Mohmand"]),
-    (12, ["ti", "ar"], ["Senait", "Yonas", "Helen", "Dawit", "Lemlem", "Tesfay", "ሰላም"],
-     ["Tesfamariam", "Ghebreyesus", "Haile", "Berhane"]),
-    (16, ["uk", "ru"], ["Olena", "Andriy", "Iryna", "Taras", "Oksana", "Dmytro", "Олена"],
-     ["Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Мельник"]),
-    (4, ["ru"], ["Natalia", "Sergei", "Anna", "Pavel"], ["Ivanova", "Petrov", "Smirnova"]),
-    (6, ["so", "ar"], ["Hodan", "Abdi", "Faadumo", "Mahad"], ["Warsame", "Abdullahi", "Farah"]),
-    (6, ["ku", "ar"], ["Rojda", "Azad", "Berivan", "Dilan"], ["Baran", "Zana", "Aydin"]),
-    (4, ["fa"], ["Shirin", "Reza", "Parisa", "Kaveh"], ["Tehrani", "Moradi", "Jafari"]),
+    # (weight, languages (first = mother tongue), women's first names, men's first names,
+    #  last names (women's, men's: the same where the language does not inflect them))
+    (26, ["ar"], ["Amina", "Rania", "Lina", "Nour", "Hala", "سارة"],
+     ["Yousef", "Khaled", "Omar", "Samir", "Ahmad", "محمد"],
+     (["Haddad", "Al-Khatib", "Darwish", "Nasser", "Saleh", "Hamdan", "الحلبي"],) * 2),
+    (18, ["prs", "fa"], ["Farida", "Zahra", "Mariam", "Nargis"], ["Ahmad", "Jawad", "Habib"],
+     (["Rahimi", "Ahmadi", "Karimi", "Sultani", "Hakimi"],) * 2),
+    (8, ["ps", "prs"], ["Shabana", "Palwasha", "Malalai"], ["Rahmat", "Wali", "Gul Agha"],
+     (["Khan", "Yousafzai", "Safi", "Mohmand"],) * 2),
+    (12, ["ti", "ar"], ["Senait", "Helen", "Lemlem", "ሰላም"], ["Yonas", "Dawit", "Tesfay"],
+     (["Tesfamariam", "Ghebreyesus", "Haile", "Berhane"],) * 2),
+    (16, ["uk", "ru"], ["Olena", "Iryna", "Oksana", "Олена"], ["Andriy", "Taras", "Dmytro"],
+     (["Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Мельник"],) * 2),
+    (4, ["ru"], ["Natalia", "Anna"], ["Sergei", "Pavel"],
+     (["Ivanova", "Petrova", "Smirnova"], ["Ivanov", "Petrov", "Smirnov"])),
+    (6, ["so", "ar"], ["Hodan", "Faadumo"], ["Abdi", "Mahad"],
+     (["Warsame", "Abdullahi", "Farah"],) * 2),
+    (6, ["ku", "ar"], ["Rojda", "Berivan"], ["Azad", "Dilan"], (["Baran", "Zana", "Aydin"],) * 2),
+    (4, ["fa"], ["Shirin", "Parisa"], ["Reza", "Kaveh"], (["Tehrani", "Moradi", "Jafari"],) * 2),
 ]
-VOLUNTEER_FIRST = ["Marie", "Luc", "Sophie", "Pierre", "Anne", "Jan", "Els", "Thomas",
-                   "Nathalie", "Marc", "Julie", "Koen", "Isabelle", "David", "Sarah", "Youssef",
-                   "Fatima", "Inès", "Bart", "Claire"]
+VOLUNTEER_WOMEN = ["Marie", "Sophie", "Anne", "Els", "Nathalie", "Julie", "Isabelle", "Sarah",
+                   "Fatima", "Inès", "Claire"]
+VOLUNTEER_MEN = ["Luc", "Pierre", "Jan", "Thomas", "Marc", "Koen", "David", "Youssef", "Bart"]
 VOLUNTEER_LAST = ["Dubois", "Lambert", "Peeters", "Janssens", "Martin", "Dupont", "Maes",
                   "Leclercq", "Simon", "Claes", "Wouters", "Renard", "El Amrani", "Benali",
                   "Goossens", "Laurent"]
@@ -177,11 +180,17 @@ def generate(
         with transaction.atomic():
             rows, people = [], []
             for _i in range(start, min(families, start + batch)):
-                _w, langs, firsts, lasts = rng.choices(FAMILY_ORIGINS, origin_weights)[0]
+                _w, langs, women, men, lasts = rng.choices(FAMILY_ORIGINS, origin_weights)[0]
+                # The contact person's name goes with the gender recorded for them.
+                gender = rng.choice(["f", "m"])
+                first = rng.choice(women if gender == "f" else men)
+                last = rng.choice(lasts[0] if gender == "f" else lasts[1])
                 postcode, locality, lat, lon = _point(rng, programme.country)
                 languages = [{"code": langs[0], "level": "native"}]
                 languages += [{"code": c, "level": "fluent"} for c in langs[1:]]
-                for extra, chance in (("en", 0.25), ("fr", 0.35)):
+                # Many families have learnt some French or English: the language they
+                # share with their neighbours.
+                for extra, chance in (("en", 0.35), ("fr", 0.6)):
                     if rng.random() < chance:
                         languages.append({"code": extra, "level": "basic"})
                 children = _children(rng, this_year, 1.8)
@@ -196,8 +205,7 @@ def generate(
                 created = now - timedelta(days=rng.randint(3, 400))
                 rows.append(FamilyHousehold(
                     programme=programme,
-                    contact_first_name=rng.choice(firsts), contact_last_name=rng.choice(lasts),
-                    contact_gender=rng.choice(["f", "m"]),
+                    contact_first_name=first, contact_last_name=last, contact_gender=gender,
                     email="", phone=f"+324{rng.randint(70, 99)}{rng.randint(100000, 999999)}",
                     postcode=postcode, locality=locality, lat=lat, lon=lon, pinned=True,
                     languages=languages, availability=_slots(rng, 2, 8),
@@ -212,7 +220,10 @@ def generate(
                         "ar", "uk") else rng.choice(["en", "fr"]),
                     created_at=created, last_activity_at=created,
                 ))
-                adults = [{"kind": "adult", "birth_year": this_year - rng.randint(22, 55),
+                # Parents at least 18 years older than their eldest child.
+                low = max([22] + [this_year - c["birth_year"] + 18 for c in children])
+                adults = [{"kind": "adult",
+                           "birth_year": this_year - rng.randint(low, max(low + 5, 55)),
                            "school_level": "", "first_name": ""}
                           for _a in range(rng.choice([1, 2, 2]))]
                 people.append(adults + children)
@@ -226,33 +237,36 @@ def generate(
                 base = rng.choices(["fr", "nl"], [80, 20])[0]
                 languages = [{"code": base, "level": "native"}]
                 for extra, chance in (("en", 0.55), ("nl" if base == "fr" else "fr", 0.35),
-                                      ("ar", 0.08), ("es", 0.08), ("uk", 0.02),
-                                      ("ru", 0.03), ("de", 0.05)):
+                                      ("ar", 0.15), ("es", 0.08), ("uk", 0.05),
+                                      ("ru", 0.05), ("de", 0.05)):
                     if rng.random() < chance:
                         languages.append({"code": extra, "level": rng.choice(
                             ["fluent", "basic", "native" if extra == "ar" else "fluent"])})
                 children = _children(rng, this_year, 0.9)
                 created = now - timedelta(days=rng.randint(3, 700))
+                gender = rng.choices(["f", "m"], [65, 35])[0]
                 rows.append(VolunteerHousehold(
                     programme=programme,
-                    contact_first_name=rng.choice(VOLUNTEER_FIRST),
-                    contact_last_name=rng.choice(VOLUNTEER_LAST),
-                    contact_gender=rng.choices(["f", "m"], [65, 35])[0],
+                    contact_first_name=rng.choice(VOLUNTEER_WOMEN if gender == "f"
+                                                  else VOLUNTEER_MEN),
+                    contact_last_name=rng.choice(VOLUNTEER_LAST), contact_gender=gender,
                     email=f"volunteer{_i + 1}@{slug}.voisins.example",
                     phone=f"+324{rng.randint(70, 99)}{rng.randint(100000, 999999)}",
                     postcode=postcode, locality=locality, lat=lat, lon=lon, pinned=True,
-                    languages=languages, availability=_slots(rng, 2, 7),
-                    radius_km=rng.choice([1.0, 2.0, 3.0, 3.0, 4.0, 5.0]),
+                    languages=languages, availability=_slots(rng, 3, 9),
+                    radius_km=rng.choice([2.0, 3.0, 3.0, 4.0, 5.0, 5.0]),
                     status=rng.choices(
                         [VolunteerStatus.APPLIED, VolunteerStatus.SCREENED,
                          VolunteerStatus.TRAINED, VolunteerStatus.AVAILABLE,
                          VolunteerStatus.PAUSED], [8, 7, 10, 70, 5])[0],
-                    offers=_weighted(rng, OFFER_FREQ, 1, 4),
+                    offers=_weighted(rng, OFFER_FREQ, 2, 5),
                     capacity=rng.choices([1, 2, 3], [80, 17, 3])[0],
                     motivation="",
                     created_at=created, last_activity_at=created,
                 ))
-                adults = [{"kind": "adult", "birth_year": this_year - rng.randint(24, 75),
+                low = max([24] + [this_year - c["birth_year"] + 18 for c in children])
+                adults = [{"kind": "adult",
+                           "birth_year": this_year - rng.randint(low, max(low + 5, 75)),
                            "school_level": "", "first_name": ""}
                           for _a in range(rng.choice([1, 1, 2, 2]))]
                 people.append(adults + children)

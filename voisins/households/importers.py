@@ -37,6 +37,7 @@ from .models import (
     StatusChange,
     VolunteerHousehold,
 )
+from .services import BY_EXCEPTION
 from .status import FamilyStatus, VolunteerStatus
 
 MAX_ROWS = 50_000
@@ -465,6 +466,12 @@ def _write(kind: str, built: list[_Row], by: User | None) -> None:
     members, changes = [], []
     for row in built:
         household, people = row.household, row.members
+        if key == "volunteer" and household.status in BY_EXCEPTION:
+            # Screened and trained before Voisins, as the file says: said on its page.
+            household.exception_reason = _("Imported as “%(status)s”, without a screening "
+                                           "or required training recorded in Voisins.") % {
+                                               "status": household.get_status_display()}
+            household.exception_by, household.exception_at = by, now
         household.save()
         given = row.consent_given or now
         if row.consents and given not in notices:

@@ -261,6 +261,13 @@ class VolunteerHousehold(Household):
         _("families at once"), default=1, validators=[MaxValueValidator(10)]
     )
     motivation = models.TextField(_("motivation"), blank=True)
+    # Available for matching without the screening and required training it would
+    # otherwise go through: a coordinator's exception, recorded with who, when and why.
+    exception_reason = models.CharField(_("why an exception"), max_length=500, blank=True)
+    exception_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("exception made by"))
+    exception_at = models.DateTimeField(_("exception made on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("volunteer household")

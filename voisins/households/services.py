@@ -13,9 +13,18 @@ from voisins.programmes.models import Programme
 
 from .geocoding import coarsen, geocode_postcode, normalise_postcode
 from .models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
-from .status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS, FamilyStatus, can_move
+from .status import (
+    FAMILY_TRANSITIONS,
+    VOLUNTEER_TRANSITIONS,
+    FamilyStatus,
+    VolunteerStatus,
+    can_move,
+)
 
 Household = FamilyHousehold | VolunteerHousehold
+# Where a volunteer household can only start by an exception to screening and training.
+BY_EXCEPTION = frozenset({VolunteerStatus.TRAINED, VolunteerStatus.AVAILABLE,
+                          VolunteerStatus.MATCHED, VolunteerStatus.PAUSED})
 
 
 def household_locate(
@@ -80,9 +89,25 @@ def volunteer_create(
     members: Iterable[dict[str, Any]] = (),
     by: User | None = None,
     pin: tuple[float, float] | None = None,
+    exception_reason: str = "",
     **fields: Any,
 ) -> VolunteerHousehold:
-    """Create a volunteer household with its members, fully validated."""
+    """Create a volunteer household with its members, fully validated.
+
+    A household starts "applied" or "screened"; further on, it is an exception to the
+    path through screening and the required training: who (``by``), when (now) and why
+    (``exception_reason``, or a sentence saying it was created so) are recorded and shown
+    on its page.
+    """
+    status = fields.get("status", VolunteerStatus.APPLIED)
+    if not exception_reason.strip() and status in BY_EXCEPTION:
+        # Created further than "screened" (through the API, say): what happened is said.
+        exception_reason = _("Created as “%(status)s”, without a screening or required "
+                             "training recorded in Voisins.") % {
+                                 "status": VolunteerStatus(status).label}
+    if exception_reason.strip():
+        fields.update(exception_reason=exception_reason.strip()[:500], exception_by=by,
+                      exception_at=timezone.now())
     return _create(VolunteerHousehold, programme=programme, postcode=postcode, members=members,
                    by=by, pin=pin, fields=fields)  # type: ignore[return-value]
 

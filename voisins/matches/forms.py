@@ -9,21 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from voisins.mediation.models import CaseKind
 from voisins.programmes import languages
+from voisins.widgets import DateInput, DateTimeInput
 
 from .models import Activity, CheckIn, Match, Proposal
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def format_value(self, value):  # noqa: ANN001, ANN201
-        if isinstance(value, datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
-        return value
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -52,10 +40,21 @@ class ProposalEditForm(forms.Form):
             raise forms.ValidationError(_("Give a date in the future."))
         return day
 
-    def expires_at(self) -> datetime | None:
+    @staticmethod
+    def initial_for(*, note: str, expires_at: datetime | None) -> dict:
+        """The form's values for a stored proposal (its answer date in local time)."""
+        return {"note": note,
+                "expires_on": timezone.localdate(expires_at) if expires_at else None}
+
+    def expires_at(self, current: datetime | None = None) -> datetime | None:
+        """The new answer deadline: the end of the chosen day, or ``current`` unchanged
+        when the day is the one it already falls on (saving a form as it was changes
+        nothing)."""
         day = self.cleaned_data.get("expires_on")
         if not day:
             return None
+        if current is not None and timezone.localdate(current) == day:
+            return current
         return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from voisins import access
 from voisins.gdpr.services import erased_filter, with_consent
@@ -72,6 +73,51 @@ def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
 def room_left(volunteer: VolunteerHousehold) -> int:
     """Families a matchable volunteer may still be proposed (from the annotated row)."""
     return max(0, volunteer.capacity - volunteer.live_matches - volunteer.pending_proposals)
+
+
+def family_not_proposable(family: FamilyHousehold) -> str:
+    """Why a family cannot be proposed a volunteer household now, in the reader's
+    language; "" when it can."""
+    if family.status != FamilyStatus.WAITING:
+        return _("This family is “%(status)s”: only a waiting family can be proposed.") % {
+            "status": family.get_status_display()}
+    if Proposal.objects.filter(family=family, status=Proposal.Status.SENT).exists():
+        return _("A proposal is already waiting for answers.")
+    return ""
+
+
+def volunteer_not_proposable(volunteer: VolunteerHousehold) -> str:
+    """Why a volunteer household cannot be proposed a family now — the true reason, in the
+    order a coordinator would check: archived, its status, the required training, its
+    room; "" when it can. (Consent is checked, and said, by the services.)"""
+    from voisins.training.selectors import missing_required_modules
+
+    if volunteer.archived:
+        return _("This volunteer household is archived.")
+    if volunteer.status not in (VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED):
+        return _("This volunteer household is “%(status)s”: only an available household can "
+                 "be proposed a family.") % {"status": volunteer.get_status_display()}
+    missing = missing_required_modules(volunteer)
+    if missing:
+        return _("This volunteer household has not attended the required training yet: "
+                 "%(modules)s.") % {"modules": ", ".join(m.title for m in missing)}
+    taken = (Match.objects.filter(volunteer=volunteer, status__in=Match.LIVE).count()
+             + Proposal.objects.filter(volunteer=volunteer,
+                                       status=Proposal.Status.SENT).count())
+    if taken >= volunteer.capacity:
+        return _("This volunteer household has no room left: it takes %(capacity)s "
+                 "family(ies) at a time and has %(taken)s (live matches and proposals "
+                 "waiting for answers).") % {"capacity": volunteer.capacity, "taken": taken}
+    return ""
+
+
+def excluded_pairs_of(family: FamilyHousehold) -> set[tuple[int, int]]:
+    """The pairs of ``excluded_pairs`` that concern one family (two small queries, however
+    large the programme)."""
+    pairs = set(Proposal.objects.filter(family=family, status=Proposal.Status.DECLINED)
+                .values_list("family_id", "volunteer_id"))
+    pairs |= set(Match.objects.filter(family=family).values_list("family_id", "volunteer_id"))
+    return pairs
 
 
 def excluded_pairs(programme: Programme) -> set[tuple[int, int]]:

@@ -158,22 +158,25 @@ def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
                   by: User | None = None) -> Proposal:
     """A coordinator picks one of the engine's suggestions for a family by hand.
 
-    The family's earlier draft is discarded. Refused when the pair is not feasible for
-    the engine (too far, nothing in common, or declined before).
+    The family's earlier draft is discarded. Refused, with the true reason on the field
+    concerned, when the family is not waiting (or already has a proposal out), when the
+    volunteer household is archived, not available, not trained or full, when either has
+    not agreed to be matched, or when the pair is not feasible for the engine (too far,
+    nothing in common, or declined before).
     """
     programme = family.programme
     if volunteer.programme_id != programme.pk:
         raise ValidationError({"volunteer": _("This volunteer household is not in the programme.")})
-    if family.status != FamilyStatus.WAITING:
-        raise ValidationError({"family": _("Only a waiting family can be proposed.")})
+    reason = selectors.family_not_proposable(family)
+    if reason:
+        raise ValidationError({"family": reason})
     _require_matching_consent(family, volunteer)
-    if Proposal.objects.filter(family=family, status=Proposal.Status.SENT).exists():
-        raise ValidationError({"family": _("A proposal is already waiting for answers.")})
-    candidates = {v.pk: v for v in selectors.matchable_volunteers(programme)}
-    row = candidates.get(volunteer.pk)
+    row = selectors.matchable_volunteers(programme).filter(pk=volunteer.pk).first()
     if row is None or selectors.room_left(row) <= 0:
-        raise ValidationError({"volunteer": _("This volunteer household has no room left.")})
-    suggestion = bridge.suggest_for(programme, family, [row], selectors.excluded_pairs(programme),
+        # The true reason: archived, not available, not trained, or full.
+        raise ValidationError({"volunteer": selectors.volunteer_not_proposable(volunteer)
+                               or _("This volunteer household has no room left.")})
+    suggestion = bridge.suggest_for(programme, family, [row], selectors.excluded_pairs_of(family),
                                     k=1)
     if not suggestion:
         raise ValidationError({"volunteer": _(
@@ -243,7 +246,7 @@ def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
         raise ValidationError(_("Only a proposal under review can be sent."))
     if locked.family.status != FamilyStatus.WAITING:
         raise ValidationError({"family": _("This family is no longer waiting.")})
-    if (locked.family_id, locked.volunteer_id) in selectors.excluded_pairs(locked.programme):
+    if (locked.family_id, locked.volunteer_id) in selectors.excluded_pairs_of(locked.family):
         raise ValidationError(_("This pair was declined or matched before."))
     _require_matching_consent(locked.family, locked.volunteer)
     now = timezone.now()

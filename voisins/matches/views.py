@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from voisins import access
@@ -40,12 +41,16 @@ from .forms import (
 )
 from .models import Match, MatchingRun, ProgrammePause, Proposal
 
+# Fields that services name in their refusals, as the reader calls them.
+FIELD_LABELS = {"family": _lazy("Family"), "volunteer": _lazy("Volunteer household")}
+
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            label = FIELD_LABELS.get(field, field)
             for message in errors:
-                messages.error(request, message if field == "__all__" else f"{field}: {message}")
+                messages.error(request, message if field == "__all__" else f"{label}: {message}")
     else:
         for message in exc.messages:
             messages.error(request, message)
@@ -176,7 +181,8 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
               "reasons": [bridge.reason_text(r) for r in bridge.reasons_as_json(p.reasons)]}
              for p in found]
     return render(request, "matches/suggestions.html", {
-        "programme": prog, "family": family, "items": items, "waits": waits})
+        "programme": prog, "family": family, "items": items, "waits": waits,
+        "not_proposable": selectors.family_not_proposable(family)})
 
 
 # --- Proposals ---------------------------------------------------------------------------
@@ -209,14 +215,14 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if form.is_valid():
             if _attempt(request, lambda: services.proposal_update(
                     proposal=proposal, note=form.cleaned_data["note"],
-                    expires_at=form.expires_at(), by=request.user), _("Proposal saved.")):
+                    expires_at=form.expires_at(proposal.expires_at), by=request.user),
+                    _("Proposal saved.")):
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
         else:
             _form_errors(request, form)
     else:
-        form = ProposalEditForm(initial={
-            "note": proposal.note,
-            "expires_on": proposal.expires_at.date() if proposal.expires_at else None})
+        form = ProposalEditForm(initial=ProposalEditForm.initial_for(
+            note=proposal.note, expires_at=proposal.expires_at))
     return render(request, "matches/proposal_detail.html", {
         "programme": prog, "proposal": proposal, "form": form, "answer_form": AnswerForm(),
         # Both answers may be recorded on this page: each form its own ids.

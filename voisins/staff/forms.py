@@ -204,10 +204,30 @@ class VolunteerForm(HouseholdForm):
                                   initial=1)
     motivation = forms.CharField(label=_("Motivation"), max_length=2000, required=False,
                                  widget=forms.Textarea(attrs={"rows": 3}))
+    # Starting beyond "screened" skips the screening and the required training.
+    BY_EXCEPTION = (VolunteerStatus.TRAINED, VolunteerStatus.AVAILABLE)
+    exception_reason = forms.CharField(
+        label=_("Why it starts trained or available (an exception)"), max_length=500,
+        required=False, help_text=_("A household becomes available through screening and "
+                                    "the required training. Starting it further is an "
+                                    "exception: it is recorded with your name and the date, "
+                                    "and shown on its page."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["offers"].choices = category_choices(self.programme)
+        if self.household is not None:
+            del self.fields["exception_reason"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("status") in self.BY_EXCEPTION and not (
+                cleaned.get("exception_reason") or "").strip():
+            self.add_error("exception_reason", _(
+                "A new household becomes available through screening and the required "
+                "training: to start it as “%(status)s”, say why.") % {
+                    "status": VolunteerStatus(cleaned["status"]).label})
+        return cleaned
 
     @classmethod
     def initial_from(cls, household: Any) -> dict[str, Any]:
@@ -220,6 +240,8 @@ class VolunteerForm(HouseholdForm):
         fields = super().household_fields()
         fields.update({name: self.cleaned_data[name]
                        for name in ("offers", "capacity", "motivation")})
+        if self.cleaned_data.get("status") in self.BY_EXCEPTION:
+            fields["exception_reason"] = self.cleaned_data.get("exception_reason", "")
         return fields
 
 

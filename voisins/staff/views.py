@@ -160,7 +160,8 @@ def household_status(request: HttpRequest, slug: str, kind: str, pk: int) -> Htt
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.household_set_status(household=household, status=form.cleaned_data["status"],
+            staff_services.household_move(household=household,
+                                          status=form.cleaned_data["status"],
                                           by=request.user, note=form.cleaned_data["note"])
             messages.success(request, _("Status changed."))
         except ValidationError as exc:

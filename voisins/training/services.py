@@ -75,6 +75,33 @@ def registration_create(*, session: TrainingSession,
     return Registration.objects.create(session=session, volunteer=volunteer)
 
 
+@transaction.atomic
+def registration_add_walk_in(*, session: TrainingSession,
+                             volunteer: VolunteerHousehold) -> Registration:
+    """A coordinator adds a household to a session: before it starts as any registration
+    (within its places), and from its day on — a walk-in, who came without registering —
+    whether or not it has started, beyond the places (they were in the room).
+
+    Raises
+    ------
+    ValidationError
+        On ``session``, as :func:`registration_create` before the session's day; of
+        another programme, or a household that left, at any time.
+    """
+    session = TrainingSession.objects.select_for_update().select_related("module").get(
+        pk=session.pk)
+    if timezone.localdate() < timezone.localdate(session.starts_at):
+        return registration_create(session=session, volunteer=volunteer)
+    if session.module.programme_id != volunteer.programme_id:
+        raise ValidationError({"session": _("This session belongs to another programme.")})
+    if volunteer.status == VolunteerStatus.LEFT:
+        raise ValidationError({"session": _(
+            "This household has left the programme: it applies again first.")})
+    registration, _created = Registration.objects.get_or_create(session=session,
+                                                               volunteer=volunteer)
+    return registration
+
+
 def registration_cancel(*, registration: Registration) -> None:
     """Withdraw from a session that has not started; attendance records are kept."""
     if registration.session.starts_at <= timezone.now():
@@ -88,7 +115,18 @@ def attendance_record(*, session: TrainingSession, attended: Iterable[int],
     """Record who of the registered households attended (ids in `attended`), and move
     each screened household that now completed the required training to "trained".
 
-    Returns the households that moved."""
+    Returns the households that moved.
+
+    Raises
+    ------
+    ValidationError
+        On ``session`` when it has not started yet: nobody attended it so far.
+    """
+    # Read again (and locked): what counts is the session as stored now.
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.starts_at > timezone.now():
+        raise ValidationError({"session": _(
+            "This session has not started yet: record who attended once it has begun.")})
     attended = set(attended)
     moved = []
     for registration in session.registrations.select_for_update().select_related("volunteer"):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,6 +62,15 @@ def module_required(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("training:overview", slug=programme.slug)
 
 
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    """A refusal, with the field it concerns named in the reader's language."""
+    labels = {"session": _("Session")}
+    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        for message in errors:
+            messages.error(request, f"{labels[field]}: {message}" if field in labels
+                           else message)
+
+
 @login_required
 def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_training")
@@ -74,15 +84,20 @@ def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.error(request, _("Volunteer household: choose one from the list."))
             else:
                 try:
-                    services.registration_create(session=session, volunteer=volunteer)
+                    services.registration_add_walk_in(session=session, volunteer=volunteer)
                     messages.success(request, _("Registered."))
                 except ValidationError as exc:
-                    messages.error(request, " ".join(exc.messages))
+                    _refused(request, exc)
         else:
             ids = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
-            moved = services.attendance_record(session=session, attended=ids, by=request.user)
-            messages.success(request, _("Attendance saved; %(n)s household(s) now trained.")
-                             % {"n": len(moved)})
+            try:
+                moved = services.attendance_record(session=session, attended=ids,
+                                                   by=request.user)
+            except ValidationError as exc:
+                _refused(request, exc)
+            else:
+                messages.success(request, _("Attendance saved; %(n)s household(s) now "
+                                            "trained.") % {"n": len(moved)})
         return redirect("training:session", slug=programme.slug, pk=session.pk)
     registrations = session.registrations.select_related("volunteer")
     registered = {r.volunteer_id for r in registrations}
@@ -92,4 +107,5 @@ def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ).exclude(pk__in=registered).order_by("contact_last_name", "contact_first_name")[:500]
     return render(request, "training/session.html", {
         "programme": programme, "session": session, "registrations": registrations,
-        "candidates": candidates})
+        "candidates": candidates, "started": session.starts_at <= timezone.now(),
+        "walk_ins": timezone.localdate() >= timezone.localdate(session.starts_at)})

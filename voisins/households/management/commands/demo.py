@@ -54,10 +54,6 @@ class Command(BaseCommand):
         finally:
             bar.close()
         programme = Programme.objects.get(slug=slug)
-        if options["journey"]:
-            from voisins.blueprints.demo import journey_demo
-
-            journey_demo(programme, seed=seed)
         if matches or proposals or ended:
             from voisins.matches import demo as match_demo
 
@@ -67,6 +63,16 @@ class Command(BaseCommand):
             self.stdout.write(f"{made['matches']} matches ({made['check_ins']} check-ins), "
                               f"{made['proposals']} proposals waiting for answers, "
                               f"{made['ended']} past matches.")
+            if (made["matches"], made["proposals"], made["ended"]) != (matches, proposals,
+                                                                      ended):
+                self.stdout.write("The engine found fewer feasible pairs than asked for "
+                                  "among these households: only those were made.")
+        if options["journey"]:
+            # After the matches: each volunteer household's training is dated before its
+            # first match.
+            from voisins.blueprints.demo import journey_demo
+
+            journey_demo(programme, seed=seed)
         if connection.vendor == "postgresql":
             # Thousands of rows written at once: the planner needs fresh statistics, or it
             # plans the first pages as if the tables were empty (seconds instead of ms).
