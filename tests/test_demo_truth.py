@@ -18,6 +18,10 @@ from voisins.matches import bridge
 from voisins.matches.models import CheckIn, Match, Notification, Proposal
 from voisins.programmes.models import Programme
 
+# The module's fixture makes the demo once; the mark makes pytest-django set up the test
+# database even when this module runs alone.
+pytestmark = pytest.mark.django_db
+
 MAKE_RUN = ["--families", "120", "--volunteers", "100", "--matches", "25", "--proposals", "8",
             "--ended", "80", "--journey", "--seed", "1"]
 
@@ -158,3 +162,11 @@ def test_parents_are_older_than_their_children(demo):
     for household in years.values():
         if household["child"]:
             assert min(household["adult"]) <= min(household["child"]) - 18
+
+
+def test_the_simulated_past_sends_nothing(demo):
+    # Proposals, meetings and check-ins of the generated past went through the real
+    # services; none of their messages may be left queued for the worker to send now.
+    from voisins.messaging.models import Message
+
+    assert not Message.objects.filter(programme__slug="demo").exists()

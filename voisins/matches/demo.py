@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, MemberKind, StatusChange, VolunteerHousehold
+from voisins.messaging.models import Message
 from voisins.privacy.models import Consent
 from voisins.programmes.models import Programme
 
@@ -107,6 +108,7 @@ def generate(*, programme: Programme, matches: int, proposals: int, seed: int,
         # Nothing of a simulated past is mailed: its messages are dropped with the tasks
         # that would deliver them once this transaction commits.
         Notification.objects.filter(created_at__gte=since).delete()
+        Message.objects.filter(created_at__gte=since).delete()
         del connection.run_on_commit[queued:]
         for match in Match.objects.filter(programme=programme, status__in=Match.LIVE):
             services.match_check_attention(match=match, today=today)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0002_list_indexes'),
+        ('households', '0005_belgian_localities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
