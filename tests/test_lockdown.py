@@ -230,15 +230,15 @@ def test_a_month_of_lockdown_on_the_demo_programme_flags_no_match(
         services.followup_run()
     flagged_before = set(Match.objects.filter(needs_attention=True).values_list("pk",
                                                                                  flat=True))
+    live = Match.objects.filter(programme=programme, status__in=Match.LIVE).count()
     services.programme_pause_all(programme=programme, message="Lockdown")
     paused = set(ProgrammePause.objects.get().matches.values_list("pk", flat=True))
-    assert paused
+    assert len(paused) == live >= 10
     asked_before = CheckIn.objects.filter(notified_at__isnull=False).count()
     _days(clock, 31, capture=django_capture_on_commit_callbacks)
     assert CheckIn.objects.filter(notified_at__isnull=False).count() == asked_before
     flagged = set(Match.objects.filter(needs_attention=True).values_list("pk", flat=True))
     assert flagged <= flagged_before
-    assert len(paused) == 25
     # Resumed: the schedule moved by the month, so nothing is missed the day after either.
     services.programme_resume_all(programme=programme)
     _days(clock, 1, capture=django_capture_on_commit_callbacks)
