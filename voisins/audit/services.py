@@ -13,6 +13,8 @@ from auditlog.models import LogEntry
 from django.db.models import Model
 from django.http import HttpRequest
 
+from voisins.security.client import client_address as _client_address
+
 # Fields whose reading is written to the log, per model name.
 SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
     "familyhousehold": frozenset({"email", "phone", "contact_last_name", "wishes_note",
@@ -23,10 +25,8 @@ SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The client's address. Behind a reverse proxy (HTTPS=1) the proxy sets it first."""
-    from auditlog.middleware import AuditlogMiddleware
-
-    return AuditlogMiddleware._get_remote_addr(request) or None
+    """The client's address (voisins.security.client), None when it cannot be told."""
+    return _client_address(request) or None
 
 
 def audit_read(request_or_user: Any, obj: Model, fields: Iterable[str],
