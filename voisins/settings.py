@@ -153,9 +153,13 @@ _default_db = f"sqlite:///{VAR_DIR / 'voisins.sqlite3'}"
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_db)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL and a busy timeout let the web process and a worker share the file.
+    # WAL and a busy timeout let the web process and a worker share the file. Write
+    # transactions take the lock when they begin (IMMEDIATE): a deferred one that read
+    # first and then writes fails at once with "database is locked" when another writer
+    # is there, without waiting the busy timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
