@@ -329,6 +329,11 @@ KINDS = {
 }
 
 
+# The file's column for a model field that `_build` renames (an error names the column).
+MODEL_FIELD_COLUMNS = {"contact_first_name": "first_name", "contact_last_name": "last_name",
+                       "contact_gender": "gender"}
+
+
 @dataclass
 class _Row:
     household: Any
@@ -430,7 +435,8 @@ def import_households(
         try:
             row_built.household.full_clean(exclude=["programme"])
         except ValidationError as exc:
-            for column, messages in exc.message_dict.items():
+            for field, messages in exc.message_dict.items():
+                column = MODEL_FIELD_COLUMNS.get(field, field)
                 result.errors.extend(RowError(number, column, m) for m in messages)
             continue
         built.append(row_built)

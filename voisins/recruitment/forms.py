@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.households.geocoding import find_postcode
+from voisins.security.text import CONTROL_MESSAGE, has_control
 from voisins.programmes.constants import (
     DAY_LABELS,
     DAYS,
@@ -52,6 +53,25 @@ def parse_years(value: str, field_label: str) -> list[int]:
     if len(years) > 12:
         raise forms.ValidationError(_("Give at most 12 birth years."))
     return years
+
+
+def clean_phone_value(value: str) -> str:
+    """The phone as the household models keep it ("+32470112233"), or the models' own
+    message: a sign-up whose phone the model refuses could never be confirmed."""
+    phone = "".join(ch for ch in value if ch.isdigit() or ch == "+")
+    if phone and not 6 <= len(phone.lstrip("+")) <= 15:
+        raise forms.ValidationError(_("Give a phone number of 6 to 15 digits."))
+    return phone
+
+
+def refuse_control_characters(form: forms.Form) -> None:
+    """Name every one-line field of `form` that holds a line break or another control
+    character (a header of a mail, a line of a CSV); no record is written with one."""
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if (isinstance(field, forms.CharField) and isinstance(value, str)
+                and not isinstance(field.widget, forms.Textarea) and has_control(value)):
+            form.add_error(name, str(CONTROL_MESSAGE))
 
 
 class LanguageRowsMixin(forms.Form):
@@ -152,9 +172,13 @@ class SignupForm(LanguageRowsMixin):
     def clean_children_birth_years(self) -> list[int]:
         return parse_years(self.cleaned_data.get("children_birth_years", ""), "children")
 
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data.get("phone", ""))
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         cleaned["languages"] = self.clean_languages(cleaned)
+        refuse_control_characters(self)
         return cleaned
 
     def household_data(self) -> dict[str, Any]:
@@ -210,9 +234,13 @@ class ReferralForm(LanguageRowsMixin):
     def clean_children_birth_years(self) -> list[int]:
         return parse_years(self.cleaned_data.get("children_birth_years", ""), "children")
 
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data.get("phone", ""))
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         cleaned["languages"] = self.clean_languages(cleaned)
+        refuse_control_characters(self)
         return cleaned
 
     def family_data(self) -> dict[str, Any]:
