@@ -236,6 +236,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 # Staff accounts are created by coordinators; nobody signs up on their own here.
 ACCOUNT_ADAPTER = "voisins.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A password reset for an address without an account sends nothing (the page answers the
+# same): the site is no mail cannon aimed at strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     # Five failed logins per account and address within 5 minutes, then a pause.
     "login_failed": "5/5m/ip,5/5m/key",

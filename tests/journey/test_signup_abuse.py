@@ -31,3 +31,33 @@ def test_a_signup_with_a_good_phone_can_be_confirmed(client, north, signup_post,
     link = mail.outbox[0].body.split("/p/north/confirm/")[1].split()[0]
     response = client.post(f"/p/north/confirm/{link}")
     assert response.status_code == 302
+
+
+def test_the_confirmation_mail_carries_nothing_the_visitor_typed(
+        client, north, signup_post, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, signup_post(contact_first_name="WIN A PRIZE AT evil.example",
+                                 contact_last_name="Spam", motivation="Click evil.example"))
+    body = mail.outbox[0].body
+    assert "evil.example" not in body and "WIN" not in body and "Spam" not in body
+    assert body.startswith("Hello,")
+
+
+def test_one_address_receives_only_a_few_confirmations_whoever_asks(
+        client, north, signup_post, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(6):
+            response = client.post("/p/north/join/?lang=en",
+                                   signup_post(email="Victim@example.org"),
+                                   REMOTE_ADDR=f"198.51.100.{i}")
+            assert response.status_code == 200  # the same answer every time
+    assert len(mail.outbox) == 3
+    assert Signup.objects.count() == 3
+
+
+def test_a_password_reset_for_an_unknown_address_sends_nothing(client, alice):
+    response = client.post("/accounts/password/reset/", {"email": "stranger@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+    client.post("/accounts/password/reset/", {"email": alice.email})
+    assert len(mail.outbox) == 1

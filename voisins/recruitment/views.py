@@ -33,10 +33,11 @@ from .forms import (
     SignupForm,
 )
 from .models import PUBLIC_LANGUAGES, Campaign, NewsPost, Screening, Signup
-from .ratelimit import hit
+from .ratelimit import hit, hit_value
 from .utils import errors_to_form
 
 SIGNUP_LIMIT, SIGNUP_WINDOW = 5, 3600
+CONFIRMATIONS_PER_ADDRESS, CONFIRMATIONS_WINDOW = 3, 24 * 3600
 OG_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 
 
@@ -148,6 +149,11 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                        window=SIGNUP_WINDOW):
                 return render(request, "recruitment/join_limited.html",
                               {"programme": programme}, status=429)
+            # A few confirmation mails a day to one address, whoever asks and from
+            # wherever: the same answer, so that nobody learns more by asking again.
+            if not hit_value("signup-confirm", form.cleaned_data["email"],
+                             limit=CONFIRMATIONS_PER_ADDRESS, window=CONFIRMATIONS_WINDOW):
+                return render(request, "recruitment/join_sent.html", {"programme": programme})
             services.signup_submit(
                 programme=programme, data=form.household_data(), campaign=campaign,
                 language=language, confirm_url_for=lambda token: request.build_absolute_uri(
