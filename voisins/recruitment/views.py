@@ -203,11 +203,16 @@ TO_SCREEN_SHOWN = 30
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "view_funnel")
     rows = selectors.funnel(programme, by="campaign")
+    total = selectors.funnel_total(rows)
+    channel_rows = selectors.funnel(programme, by="channel")
+    if not access.can(request.user, "view_small_counts", programme):
+        [total], rows, channel_rows = (selectors.funnel_without_small(r) for r in (
+            [total], rows, channel_rows))
     to_screen = (selectors.volunteers_to_screen(programme)
                  if access.can(request.user, "screen_volunteers", programme) else None)
     return render(request, "recruitment/overview.html", {
-        "programme": programme, "rows": rows, "total": selectors.funnel_total(rows),
-        "channel_rows": selectors.funnel(programme, by="channel"),
+        "programme": programme, "rows": rows, "total": total,
+        "channel_rows": channel_rows,
         "stages": selectors.STAGES,
         "can_manage": access.can(request.user, "manage_recruitment", programme),
         "languages": PUBLIC_LANGUAGES,
@@ -225,6 +230,8 @@ def funnel_chart(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = request.GET.get("campaign", "")
     if campaign:
         rows = [row for row in rows if row.key == campaign]
+    if not access.can(request.user, "view_small_counts", programme):
+        rows = selectors.funnel_without_small(rows)  # drawn as 0, like the dashboard's
     title = _("Sign-up funnel by channel") if by == "channel" else _(
         "Sign-up funnel by campaign")
     return HttpResponse(drawing.funnel_svg(rows, title), content_type="image/svg+xml")

@@ -67,8 +67,10 @@ def get_statistics(request: HttpRequest, slug: str, start: date | None = None,
     if start or end:
         period = selectors.Period(start, end)
     language = translation.get_language()
+    small_counts = access.can(request.user, "view_small_counts", programme)
     report = reports.report_build(
         programme=programme, period=period,
         language=language if language in dict(settings.LANGUAGES) else "en",
-        small_counts=access.can(request.user, "view_small_counts", programme))
-    return {**programme_statistics(programme), "evaluation": report.figures()}
+        small_counts=small_counts)
+    return {**programme_statistics(programme, small_counts=small_counts),
+            "evaluation": report.figures()}
