@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.audit.services import SENSITIVE_FIELDS, audit_read
+from voisins.audit.services import SENSITIVE_FIELDS, audit_list, audit_read
 from voisins.evaluation import rounding
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
@@ -98,6 +98,7 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     filterset = filter_class(request.GET or None, queryset=model.objects.filter(
         programme=prog).only(*selectors.LIST_COLUMNS[kind]))
     page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
+    audit_list(request, prog, page, via=kind)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
     query = request.GET.copy()
     query.pop("page", None)
