@@ -16,7 +16,6 @@ from voisins.households import importers
 from voisins.households.models import FamilyHousehold
 
 
-
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):

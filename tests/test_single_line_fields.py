@@ -12,7 +12,7 @@ from tests.test_import import FAMILY_HEADER, GOOD_FAMILIES, csv_bytes, run
 from voisins.community.models import Event
 from voisins.households.models import FamilyHousehold
 from voisins.matches.models import Notification
-from voisins.matches.notifications import MAX_ATTEMPTS, deliver, notify, retry_due
+from voisins.matches.notifications import MAX_ATTEMPTS, deliver, retry_due
 from voisins.security.text import has_control
 
 

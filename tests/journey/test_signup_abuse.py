@@ -61,3 +61,17 @@ def test_a_password_reset_for_an_unknown_address_sends_nothing(client, alice):
     assert mail.outbox == []
     client.post("/accounts/password/reset/", {"email": alice.email})
     assert len(mail.outbox) == 1
+
+
+def test_an_old_signup_with_a_phone_the_household_refuses_is_no_500(client, north,
+                                                                    signup_post):
+    from voisins.recruitment.forms import SignupForm
+    from voisins.recruitment.services import signup_token
+
+    form = SignupForm(signup_post(), programme=north)
+    assert form.is_valid(), form.errors
+    # Kept before the form checked the phone.
+    signup = Signup.objects.create(programme=north, email="old@example.org",
+                                   data={**form.household_data(), "phone": "04701"})
+    response = client.post(f"/p/north/confirm/{signup_token(signup)}/")
+    assert response.status_code == 400

@@ -45,7 +45,6 @@ from .survival import (
 )
 from .themes import Theme
 
-
 # The dates a period may take: wide enough for any programme's history, narrow enough
 # that a day or a year more never leaves what Python's dates can hold (0001–9999).
 PERIOD_FIRST_DAY = date(1900, 1, 1)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.households.geocoding import find_postcode
-from voisins.security.text import CONTROL_MESSAGE, has_control
 from voisins.programmes.constants import (
     DAY_LABELS,
     DAYS,
@@ -19,6 +18,7 @@ from voisins.programmes.constants import (
     LanguageLevel,
 )
 from voisins.programmes.models import Programme
+from voisins.security.text import CONTROL_MESSAGE, has_control
 from voisins.widgets import DateTimeInput
 
 from .models import Campaign, Charter, NewsPost, PublicText

@@ -180,7 +180,13 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         first_time = signup.confirmed_at is None
-        signup = services.signup_confirm(signup=signup)
+        try:
+            signup = services.signup_confirm(signup=signup)
+        except ValidationError:
+            # Kept before the form checked what the household refuses (a phone "04701"):
+            # it can never become a household; signing up again can.
+            return render(request, "recruitment/confirm_invalid.html",
+                          {"programme": programme}, status=400)
         user = signup.volunteer.user if signup.volunteer else None
         # The link proves the address; it logs in only a fresh volunteer account, never
         # a staff account (which has a password and maybe a second factor).

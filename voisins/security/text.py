@@ -45,7 +45,7 @@ def install_single_line_validators() -> None:
         for field in model._meta.concrete_fields:
             if (isinstance(field, models.CharField) and not field.choices
                     and not field.name.endswith(MULTILINE_SUFFIXES)
-                    and field.name not in MULTILINE_NAMES):
-                if single_line not in field.validators:
-                    # `validators` is a cached property: extend the cached list.
-                    field.__dict__["validators"] = [*field.validators, single_line]
+                    and field.name not in MULTILINE_NAMES
+                    and single_line not in field.validators):
+                # `validators` is a cached property: extend the cached list.
+                field.__dict__["validators"] = [*field.validators, single_line]
