@@ -76,6 +76,16 @@ def test_without_a_proxy_a_forged_header_does_not_reach_the_audit_log(client, al
     assert entry.remote_addr == "192.0.2.5"
 
 
+def test_without_a_proxy_a_forged_header_does_not_reach_the_log_of_writes(api_as, alice,
+                                                                         family):
+    response = api_as(alice)("patch", f"/families/{family.pk}", {"status": "matched"},
+                             REMOTE_ADDR="192.0.2.5", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert response.status_code == 200, response.content
+    updates = LogEntry.objects.filter(action=LogEntry.Action.UPDATE, object_id=family.pk)
+    assert updates and {u.remote_addr for u in updates} == {"192.0.2.5"}
+    assert not LogEntry.objects.filter(remote_addr="6.6.6.6").exists()
+
+
 @BEHIND_NGINX
 def test_behind_the_proxy_the_audit_log_keeps_the_client_address(client, alice, family):
     client.force_login(alice)

@@ -237,8 +237,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "voisins.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # A password reset for an address without an account sends nothing (the page answers the
-# same): the site is no mail cannon aimed at strangers.
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# same), unless the address is a volunteer household's: it is pointed to its personal
+# link (AccountAdapter.send_mail). The site is no mail cannon aimed at strangers.
 ACCOUNT_RATE_LIMITS = {
     # Five failed logins per account and address within 5 minutes, then a pause.
     "login_failed": "5/5m/ip,5/5m/key",
