@@ -18,4 +18,7 @@ def matplotlib_agg() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
+    # Labels are names that people typed (service categories, districts): "$…$" in one
+    # is text, never mathematics to parse (a bad formula broke every chart).
+    matplotlib.rcParams["text.parse_math"] = False
     return matplotlib

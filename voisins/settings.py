@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "voisins.security.middleware.RequestSizeLimitMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "voisins.audit.middleware.AuditlogMiddleware",
     "voisins.security.middleware.RequireMFAMiddleware",
     "voisins.ops.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -153,9 +153,13 @@ _default_db = f"sqlite:///{VAR_DIR / 'voisins.sqlite3'}"
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_db)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL and a busy timeout let the web process and a worker share the file.
+    # WAL and a busy timeout let the web process and a worker share the file. Write
+    # transactions take the lock when they begin (IMMEDIATE): a deferred one that read
+    # first and then writes fails at once with "database is locked" when another writer
+    # is there, without waiting the busy timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
@@ -232,6 +236,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 # Staff accounts are created by coordinators; nobody signs up on their own here.
 ACCOUNT_ADAPTER = "voisins.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A password reset for an address without an account sends nothing (the page answers the
+# same), unless the address is a volunteer household's: it is pointed to its personal
+# link (AccountAdapter.send_mail). The site is no mail cannon aimed at strangers.
 ACCOUNT_RATE_LIMITS = {
     # Five failed logins per account and address within 5 minutes, then a pause.
     "login_failed": "5/5m/ip,5/5m/key",
@@ -253,6 +260,14 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# How many reverse proxies in front of Voisins append to X-Forwarded-For (1 behind the
+# nginx of docs/deploy.md). 0: the header is ignored, a client could write anything there.
+# The rate limits, the API's limit on failed tokens, allauth and the audit log all take
+# the client's address from voisins.security.client.client_address.
+VOISINS_TRUSTED_PROXIES = env.int("VOISINS_TRUSTED_PROXIES", default=0)
+if VOISINS_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("VOISINS_TRUSTED_PROXIES must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = VOISINS_TRUSTED_PROXIES
 # A load balancer asks /healthz over plain HTTP, from inside.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 from django.utils.csp import CSP  # noqa: E402
@@ -385,7 +400,7 @@ VOISINS_API_RATE = env.str("VOISINS_API_RATE", default="600/m")
 VOISINS_MAX_REQUEST_BYTES = env.int("VOISINS_MAX_REQUEST_BYTES",
                                     default=IMPORT_MAX_BYTES + 1024 * 1024)
 # The audit log masks personal values (voisins/audit/registration.py) and keeps the
-# client address; the reverse proxy must set X-Forwarded-For (docs/deploy.md).
+# client address (VOISINS_TRUSTED_PROXIES says whether X-Forwarded-For is believed).
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_MASK_CALLABLE = "voisins.audit.registration.mask"
 # Loading a backup or fixture restores log entries; it must not log its own saves.

@@ -159,7 +159,7 @@ def test_the_page_names_a_bad_field(client, alice, north):
     url = reverse("evaluation:persistence", args=["north"])
     response = client.get(url, {"split": "cutoff", "start": "2020-02-30"},
                           HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"start", "cutoff"}
 
 

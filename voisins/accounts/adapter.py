@@ -4,6 +4,7 @@ from typing import Any
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from django.apps import apps
 from django.http import HttpRequest
 
 
@@ -16,6 +17,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's "no account with this address" mail goes only to a volunteer
+        household's address (it points to the household's personal link): to any other
+        address, nothing (issue 19: no mail to strangers on anyone's request)."""
+        if template_prefix == "account/email/unknown_account":
+            households = apps.get_model("households", "VolunteerHousehold")
+            if not households.objects.filter(email__iexact=email).exists():
+                return
+        super().send_mail(template_prefix, email, context)
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """A coordinator sent to set up two factors right after typing the password is

@@ -233,13 +233,14 @@ class ProgrammePatch(Schema):
 
 
 class StatisticsOut(Schema):
-    families: dict[str, int]
-    volunteers: dict[str, int]
-    families_total: int
-    volunteers_total: int
-    consents: dict[str, int]
-    family_mother_tongues: dict[str, int]
-    family_needs: dict[str, int]
-    volunteer_offers: dict[str, int]
+    # null: a count of 1 to 4 households, not given to a reader who does not see people.
+    families: dict[str, int | None]
+    volunteers: dict[str, int | None]
+    families_total: int | None
+    volunteers_total: int | None
+    consents: dict[str, int | None]
+    family_mother_tongues: dict[str, int | None]
+    family_needs: dict[str, int | None]
+    volunteer_offers: dict[str, int | None]
     median_waiting_days: float | None
     evaluation: dict[str, Any]

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from voisins.evaluation.rounding import MIN_COUNT, counts_without_small, small_count
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import SORTS, household_search
 from voisins.households.status import FamilyStatus, VolunteerStatus
@@ -54,8 +55,13 @@ def referrals(*, programme: Programme, user: Any, coordinator: bool) -> QuerySet
     return queryset.order_by("-created_at", "-id")
 
 
-def programme_statistics(programme: Programme) -> dict[str, Any]:
-    """Aggregate figures only: counts by status, consent, language and need. No names."""
+def programme_statistics(programme: Programme, *, small_counts: bool = True
+                         ) -> dict[str, Any]:
+    """Aggregate figures only: counts by status, consent, language and need. No names.
+
+    Without `small_counts` (a reader who does not see the people), every count of 1 to 4
+    households is None, as on the dashboard and in the funders' report.
+    """
     def by_status(model: type, choices: list) -> dict[str, int]:
         counts = dict(model.objects.filter(programme=programme, archived=False)
                       .values_list("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -82,7 +88,7 @@ def programme_statistics(programme: Programme) -> dict[str, Any]:
     for volunteer_offers in VolunteerHousehold.objects.filter(
             programme=programme, archived=False).values_list("offers", flat=True):
         offers.update(volunteer_offers or [])
-    return {
+    figures: dict[str, Any] = {
         "families": families, "volunteers": volunteers,
         "families_total": sum(families.values()), "volunteers_total": sum(volunteers.values()),
         "consents": {p: consents.get(p, 0) for p in ConsentPurpose.values},
@@ -91,3 +97,12 @@ def programme_statistics(programme: Programme) -> dict[str, Any]:
         "volunteer_offers": dict(offers.most_common()),
         "median_waiting_days": median(waiting) if waiting else None,
     }
+    if not small_counts:
+        for key, value in figures.items():
+            if isinstance(value, dict):
+                figures[key] = counts_without_small(value)
+            elif key.endswith("_total"):
+                figures[key] = small_count(value)
+        if len(waiting) < MIN_COUNT:  # the median of a few families is theirs
+            figures["median_waiting_days"] = None
+    return figures

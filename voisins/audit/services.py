@@ -13,6 +13,8 @@ from auditlog.models import LogEntry
 from django.db.models import Model
 from django.http import HttpRequest
 
+from voisins.security.client import client_address as _client_address
+
 # Fields whose reading is written to the log, per model name.
 SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
     "familyhousehold": frozenset({"email", "phone", "phone_unread", "contact_last_name",
@@ -22,11 +24,15 @@ SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
-def client_address(request: HttpRequest) -> str | None:
-    """The client's address. Behind a reverse proxy (HTTPS=1) the proxy sets it first."""
-    from auditlog.middleware import AuditlogMiddleware
+# What a list, a search result or a list of proposals or matches shows of each household
+# beyond its first name: its last name. (A search may also match on the phone: then the
+# phone counts as read, since finding a family by its number tells who has it.)
+LIST_FIELDS: frozenset[str] = frozenset({"contact_last_name"})
 
-    return AuditlogMiddleware._get_remote_addr(request) or None
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address (voisins.security.client), None when it cannot be told."""
+    return _client_address(request) or None
 
 
 def audit_read(request_or_user: Any, obj: Model, fields: Iterable[str],
@@ -67,3 +73,36 @@ def act_as(user: Any) -> None:
     """
     with contextlib.suppress(LookupError):  # outside a request: nothing to attach to
         auditlog_value.get()["actor"] = user
+
+
+def audit_list(request: HttpRequest, programme: Model, households: Iterable[Model],
+               fields: Iterable[str] = LIST_FIELDS, *, via: str = "list") -> LogEntry | None:
+    """Write one entry for a page that shows `fields` of several households.
+
+    One entry per page (not one per row), attached to the `programme` whose page it is,
+    naming each household shown ("family #12"); nothing when the page shows none.
+
+    Parameters
+    ----------
+    request
+        The request (who and from where).
+    programme
+        The programme of the page.
+    households
+        The households shown: families and volunteer households (only their primary key
+        and class are used: deferred fields are never loaded).
+    fields
+        The sensitive fields shown of each.
+    via
+        The page ("list", "search", "proposals", "matches", "radius").
+    """
+    shown = sorted({f"{h._meta.model_name} #{h.pk}" for h in households if h is not None})
+    if not shown:
+        return None
+    user = getattr(request, "user", None)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    return LogEntry.objects.log_create(
+        programme, force_log=True, action=LogEntry.Action.ACCESS, changes=None, actor=actor,
+        actor_email=getattr(actor, "email", None), remote_addr=client_address(request),
+        additional_data={"fields": sorted(set(fields)), "via": via, "records": shown},
+    )

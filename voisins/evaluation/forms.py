@@ -28,7 +28,13 @@ class PeriodForm(forms.Form):
                           widget=DateInput())
 
     def clean(self) -> dict:
+        from .selectors import period_date_problem
+
         data = super().clean()
+        for name in ("start", "end", "cutoff"):
+            problem = period_date_problem(data.get(name))
+            if problem:
+                self.add_error(name, problem)
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end of the period is before its start."))

@@ -124,3 +124,12 @@ def small_count(n: int) -> int | None:
     (0, None, None, 5)
     """
     return None if 0 < n < MIN_COUNT else n
+
+
+def counts_without_small(counts: dict[str, int]) -> dict[str, int | None]:
+    """Each count of `counts` through `small_count`: for a reader who must not see them.
+
+    >>> counts_without_small({"waiting": 3, "matched": 12, "ended": 0})
+    {'waiting': None, 'matched': 12, 'ended': 0}
+    """
+    return {key: small_count(n) for key, n in counts.items()}

@@ -45,6 +45,19 @@ from .survival import (
 )
 from .themes import Theme
 
+# The dates a period may take: wide enough for any programme's history, narrow enough
+# that a day or a year more never leaves what Python's dates can hold (0001–9999).
+PERIOD_FIRST_DAY = date(1900, 1, 1)
+PERIOD_LAST_DAY = date(2199, 12, 31)
+
+
+def period_date_problem(day: date | None) -> str | None:
+    """Why `day` cannot bound a period (a message), or None when it can."""
+    if day is not None and not PERIOD_FIRST_DAY <= day <= PERIOD_LAST_DAY:
+        return _("Give a date between %(a)s and %(b)s.") % {
+            "a": PERIOD_FIRST_DAY.isoformat(), "b": PERIOD_LAST_DAY.isoformat()}
+    return None
+
 
 @dataclass(frozen=True)
 class Period:

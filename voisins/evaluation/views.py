@@ -76,7 +76,8 @@ def persistence_page(request: HttpRequest, slug: str) -> HttpResponse:
         result = report.persistence_for(data.get("split") or "", data.get("cutoff"))
         lockdowns = report.lockdowns
     return render(request, "evaluation/persistence.html",
-                  {"programme": prog, "form": form, "result": result, "lockdowns": lockdowns})
+                  {"programme": prog, "form": form, "result": result, "lockdowns": lockdowns},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -96,7 +97,7 @@ def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
         "programme": prog, "form": form, "dashboard": report.dashboard,
         "can": {action: access.can(request.user, action, prog) for action in (
             "import_matches", "record_surveys", "manage_evaluation", "export_reports")},
-    })
+    }, status=400 if form.errors else 200)
 
 
 @login_required
@@ -228,7 +229,8 @@ def reports_page(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponse(reports.report_pdf(report), content_type="application/pdf",
                             headers={"Content-Disposition":
                                      f'attachment; filename="{report.filename("pdf")}"'})
-    return render(request, "evaluation/reports.html", {"programme": prog, "form": form})
+    return render(request, "evaluation/reports.html", {"programme": prog, "form": form},
+                  status=400 if form.errors else 200)
 
 
 def _period_initial() -> dict:

@@ -8,6 +8,7 @@ runs on top. Row numbers are those a spreadsheet shows (the header is row 1).
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -41,6 +42,13 @@ from .services import BY_EXCEPTION
 from .status import FamilyStatus, VolunteerStatus
 
 MAX_ROWS = 50_000
+# Limits checked as the rows come, before any row is kept or checked (a 2 MB file of a
+# million one-letter rows under a 200-column header once took 4.8 GB): the columns of
+# the header and of any row, the characters of one cell, and the cells of the file
+# (rows × the header's width).
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 5_000
+MAX_CELLS = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -78,11 +86,15 @@ def read_rows(upload: BinaryIO, filename: str) -> Iterator[dict[str, str]]:
         raise ImportFileError(_("The file is larger than %(mb)s MB.") % {
             "mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
     if name.endswith(".xlsx"):
-        rows = _xlsx_rows(data)
+        reader = _xlsx_rows
     elif name.endswith(".csv") or name.endswith(".txt"):
-        rows = _csv_rows(data)
+        reader = _csv_rows
     else:
         raise ImportFileError(_("Give a CSV or XLSX file."))
+    # A first pass only counts (no row is kept), so that a file over a limit is refused
+    # at once, whatever its shape, before a single row is checked.
+    _check_limits(reader(data))
+    rows = reader(data)
     try:
         header = next(rows)
     except StopIteration:
@@ -93,6 +105,31 @@ def read_rows(upload: BinaryIO, filename: str) -> Iterator[dict[str, str]]:
         if not any(cells):
             continue
         yield dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False))
+
+
+def _check_limits(rows: Iterator[Any]) -> None:
+    """Raise ImportFileError at the first limit that the file goes over. Constant memory:
+    one row at a time."""
+    header = next(rows, None)
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    width = len(header)
+    count = cells = 0
+    for number, values in enumerate(itertools.chain([header], rows), start=1):
+        if len(values) > MAX_COLUMNS:
+            raise ImportFileError(_("Row %(row)s has more than %(n)s columns.") % {
+                "row": number, "n": MAX_COLUMNS})
+        if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+            raise ImportFileError(_("Row %(row)s has a cell of more than %(n)s characters.")
+                                  % {"row": number, "n": MAX_CELL_CHARS})
+        if number == 1 or not any(v not in (None, "") for v in values):
+            continue
+        count += 1
+        cells += max(width, len(values))
+        if count > MAX_ROWS:
+            raise ImportFileError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
+        if cells > MAX_CELLS:
+            raise ImportFileError(_("The file has more than %(n)s cells.") % {"n": MAX_CELLS})
 
 
 def _cell_text(value: Any) -> str:
@@ -341,6 +378,11 @@ KINDS = {
 }
 
 
+# The file's column for a model field that `_build` renames (an error names the column).
+MODEL_FIELD_COLUMNS = {"contact_first_name": "first_name", "contact_last_name": "last_name",
+                       "contact_gender": "gender"}
+
+
 @dataclass
 class _Row:
     household: Any
@@ -403,24 +445,23 @@ def import_households(
         model.objects.filter(programme=programme).exclude(reference="")
         .values_list("reference", flat=True)
     )
+    # The rows are read one at a time (read_rows checked the file's limits first): only
+    # what will be written is kept.
     try:
-        rows = list(read_rows(upload, filename))
+        rows = read_rows(upload, filename)
+        first = next(rows, None)
     except ImportFileError as exc:
         result.errors.append(RowError(1, "", str(exc)))
         return result
-    if not rows:
+    if first is None:
         result.errors.append(RowError(1, "", _("The file has no data rows.")))
         return result
-    if len(rows) > MAX_ROWS:
-        result.errors.append(RowError(1, "", _("At most %(n)s rows per file.") % {
-            "n": MAX_ROWS}))
-        return result
     missing = [name for name, f in row_form.base_fields.items()
-               if f.required and name not in rows[0]]
+               if f.required and name not in first]
     if missing:
         result.errors.extend(RowError(1, name, _("This column is missing.")) for name in missing)
         return result
-    for number, row in enumerate(rows, start=2):
+    for number, row in enumerate(itertools.chain([first], rows), start=2):
         form = row_form(row, programme=programme)
         if not form.is_valid():
             for column, messages in form.errors.items():
@@ -442,7 +483,8 @@ def import_households(
         try:
             row_built.household.full_clean(exclude=["programme"])
         except ValidationError as exc:
-            for column, messages in exc.message_dict.items():
+            for field, messages in exc.message_dict.items():
+                column = MODEL_FIELD_COLUMNS.get(field, field)
                 result.errors.extend(RowError(number, column, m) for m in messages)
             continue
         built.append(row_built)

@@ -51,6 +51,8 @@ TEMPLATES = {
     "personal_link": "portal/email/personal_link.txt",
 }
 MAX_ATTEMPTS = 8
+# The start of `last_error` of a message that no retry could send (see `deliver`).
+UNSENDABLE = "unsendable: "
 
 
 def recipient_language(user: Any = None, fallback: str = "") -> str:
@@ -179,11 +181,24 @@ def deliver(notification_id: int) -> bool:
                         .filter(pk=notification_id, status=Notification.Status.PENDING).first())
         if notification is None:
             return False
-        subject, body = render(notification)
         notification.attempts += 1
         try:
-            EmailMessage(subject, body, None, [notification.to_email],
-                         headers={"Message-ID": message_id(notification)}).send()
+            subject, body = render(notification)
+            message = EmailMessage(subject, body, None, [notification.to_email],
+                                   headers={"Message-ID": message_id(notification)})
+            message.message()  # a line break in a header refuses here (ValueError)
+        except Exception as exc:  # noqa: BLE001 - the message itself is faulty
+            # Sending it again would fail the same way: given up at once, and the
+            # coordinators see why (matches.selectors.undelivered_notifications).
+            notification.status = Notification.Status.FAILED
+            notification.last_error = f"{UNSENDABLE}{type(exc).__name__}"[:200]
+            notification.context = {}
+            notification.save(update_fields=["attempts", "last_error", "status", "context"])
+            logger.warning("notification %s cannot be sent: %s", notification.pk,
+                           type(exc).__name__)
+            return False
+        try:
+            message.send()
         except Exception as exc:  # noqa: BLE001 - any mail failure means "try later"
             # The exception's class only: its text may hold the address.
             notification.last_error = type(exc).__name__[:200]

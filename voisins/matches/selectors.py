@@ -250,7 +250,37 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
     # The same figures as the navigation's, kept in the cache the same way.
     counts = cached_counts(programme, user, "follow-up",
                            lambda: counts_in_one_query(programme, lists))
-    return {"lists": {k: list(v[:20]) for k, v in shown.items()}, "counts": counts}
+    return {"lists": {k: list(v[:20]) for k, v in shown.items()}, "counts": counts,
+            "undelivered": undelivered_notifications(programme)}
+
+
+def undelivered_notifications(programme: Programme, *, days: int = 30,
+                              limit: int = 20) -> list[dict[str, Any]]:
+    """The programme's e-mails given up in the last `days` days, newest first, each with
+    its subject (without the names it held) and why it was given up.
+
+    One query. A message that cannot be built (a line break in its subject…) is given up
+    at once; one the mail server kept refusing, after ``MAX_ATTEMPTS``.
+    """
+    from django.utils.translation import gettext
+
+    from .models import Notification
+    from .notifications import MAX_ATTEMPTS, SUBJECTS, UNSENDABLE
+
+    since = timezone.now() - timedelta(days=days)
+    rows = []
+    for notification in (Notification.objects.filter(
+            programme=programme, status=Notification.Status.FAILED, created_at__gte=since)
+            .exclude(last_error="erased").order_by("-created_at", "-id")[:limit]):
+        subject = str(SUBJECTS.get(notification.kind, notification.kind))
+        if notification.last_error.startswith(UNSENDABLE):
+            reason = gettext("The message itself cannot be sent (a line break in its "
+                             "subject, a faulty address…): sending it again would not help.")
+        else:
+            reason = gettext("The mail server refused it %(n)s times.") % {"n": MAX_ATTEMPTS}
+        rows.append({"subject": subject.split("%(")[0].rstrip(" :"), "reason": reason,
+                     "created_at": notification.created_at})
+    return rows
 
 
 def matches_for(programme: Programme, user: Any, *, status: str = "") -> QuerySet[Match]:

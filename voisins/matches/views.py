@@ -196,7 +196,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         .only("status", "score", "distance_km", *names_of("family", "volunteer")))
     return render_list(request, template="matches/proposal_list.html",
                        rows="matches/_proposal_rows.html", filterset=filterset,
-                       context={"programme": prog})
+                       context={"programme": prog}, households=("family", "volunteer"))
 
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
@@ -292,7 +292,8 @@ def match_list(request: HttpRequest, slug: str) -> HttpResponse:
         *names_of("family", "volunteer")))
     return render_list(request, template="matches/match_list.html",
                        rows="matches/_match_rows.html", filterset=filterset,
-                       context={"programme": prog, "attention": bool(data.get("attention"))})
+                       context={"programme": prog, "attention": bool(data.get("attention"))},
+                       households=("family", "volunteer"))
 
 
 def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"

@@ -40,7 +40,7 @@ def funnel_svg(rows: list[FunnelRow], title: str) -> bytes:
         bar = 0.8 / len(STAGES)
         for s, (_stage, label) in enumerate(STAGES):
             ys = [r + s * bar for r in range(len(rows))]
-            values = [row.values[s] for row in rows]
+            values = [row.values[s] or 0 for row in rows]
             bars = axes.barh(ys, values, height=bar * 0.95, color=COLOURS[s], label=str(label))
             axes.bar_label(bars, padding=3, fontsize=8)
         axes.set_yticks([r + 0.4 - bar / 2 for r in range(len(rows))],

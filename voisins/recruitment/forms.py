@@ -19,6 +19,7 @@ from voisins.programmes.constants import (
     LanguageLevel,
 )
 from voisins.programmes.models import Programme
+from voisins.security.text import CONTROL_MESSAGE, has_control
 from voisins.widgets import DateTimeInput
 
 from .models import Campaign, Charter, NewsPost, PublicText
@@ -53,6 +54,27 @@ def parse_years(value: str, field_label: str) -> list[int]:
     if len(years) > 12:
         raise forms.ValidationError(_("Give at most 12 birth years."))
     return years
+
+
+def clean_phone_value(value: str, region: str) -> str:
+    """The phone as the household models keep it (E.164, "+32470123456"), checked by the
+    same rule: a sign-up whose phone the model refuses could never be confirmed."""
+    try:
+        return normalise_phone(value, region)
+    except InvalidPhone:
+        raise forms.ValidationError(_(
+            "“%(phone)s” is not a phone number; write it as 0470 12 34 56 or "
+            "+32 470 12 34 56.") % {"phone": value[:30]}) from None
+
+
+def refuse_control_characters(form: forms.Form) -> None:
+    """Name every one-line field of `form` that holds a line break or another control
+    character (a header of a mail, a line of a CSV); no record is written with one."""
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if (isinstance(field, forms.CharField) and isinstance(value, str)
+                and not isinstance(field.widget, forms.Textarea) and has_control(value)):
+            form.add_error(name, str(CONTROL_MESSAGE))
 
 
 class LanguageRowsMixin(forms.Form):
@@ -134,12 +156,7 @@ class SignupForm(LanguageRowsMixin):
         return bool(self.data.get("website"))
 
     def clean_phone(self) -> str:
-        try:
-            return normalise_phone(self.cleaned_data["phone"], self.programme.country)
-        except InvalidPhone:
-            raise forms.ValidationError(_(
-                "“%(phone)s” is not a phone number; write it as 0470 12 34 56 or "
-                "+32 470 12 34 56.") % {"phone": self.cleaned_data["phone"][:30]}) from None
+        return clean_phone_value(self.cleaned_data.get("phone", ""), self.programme.country)
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"]
@@ -164,6 +181,7 @@ class SignupForm(LanguageRowsMixin):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         cleaned["languages"] = self.clean_languages(cleaned)
+        refuse_control_characters(self)
         return cleaned
 
     def household_data(self) -> dict[str, Any]:
@@ -219,9 +237,13 @@ class ReferralForm(LanguageRowsMixin):
     def clean_children_birth_years(self) -> list[int]:
         return parse_years(self.cleaned_data.get("children_birth_years", ""), "children")
 
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data.get("phone", ""), self.programme.country)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         cleaned["languages"] = self.clean_languages(cleaned)
+        refuse_control_characters(self)
         return cleaned
 
     def family_data(self) -> dict[str, Any]:

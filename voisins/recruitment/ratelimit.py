@@ -6,9 +6,11 @@ import hashlib
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from voisins.security.client import client_address
+
 
 def client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return hashlib.sha256(address.encode()).hexdigest()[:32]
 
 

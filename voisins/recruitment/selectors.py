@@ -112,6 +112,16 @@ def funnel(programme: Programme, by: str = "campaign") -> list[FunnelRow]:
     return rows
 
 
+def funnel_without_small(rows: list[FunnelRow]) -> list[FunnelRow]:
+    """The rows with every count of 1 to 4 people as None ("< 5"), for a reader who does
+    not see the people (a viewer), as on the evaluation dashboard."""
+    from voisins.evaluation.rounding import counts_without_small
+
+    return [FunnelRow(row.key, row.label, counts_without_small(dict(
+        zip([stage for stage, _label in STAGES], row.values, strict=True))))
+        for row in rows]
+
+
 def funnel_total(rows: list[FunnelRow]) -> FunnelRow:
     total = FunnelRow("total", str(_("all")))
     for stage, _label in STAGES:

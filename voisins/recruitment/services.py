@@ -127,10 +127,11 @@ def signup_submit(*, programme: Programme, data: dict[str, Any], campaign: Campa
     signup.save()
     from voisins.matches.notifications import notify
 
+    # Nothing that the visitor typed goes into a mail to an address not yet confirmed
+    # (anyone can type anyone's address): no name in the greeting.
     notify(kind="signup_confirm", to_email=signup.email, language=language,
            programme=programme, context={
-               "programme": programme.name, "confirm_url": confirm_url_for(signup_token(signup)),
-               "first_name": data.get("contact_first_name", "")})
+               "programme": programme.name, "confirm_url": confirm_url_for(signup_token(signup))})
     return signup
 
 

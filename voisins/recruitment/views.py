@@ -33,10 +33,11 @@ from .forms import (
     SignupForm,
 )
 from .models import PUBLIC_LANGUAGES, Campaign, NewsPost, Screening, Signup
-from .ratelimit import hit
+from .ratelimit import hit, hit_value
 from .utils import errors_to_form
 
 SIGNUP_LIMIT, SIGNUP_WINDOW = 5, 3600
+CONFIRMATIONS_PER_ADDRESS, CONFIRMATIONS_WINDOW = 3, 24 * 3600
 OG_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 
 
@@ -148,6 +149,11 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                        window=SIGNUP_WINDOW):
                 return render(request, "recruitment/join_limited.html",
                               {"programme": programme}, status=429)
+            # A few confirmation mails a day to one address, whoever asks and from
+            # wherever: the same answer, so that nobody learns more by asking again.
+            if not hit_value("signup-confirm", form.cleaned_data["email"],
+                             limit=CONFIRMATIONS_PER_ADDRESS, window=CONFIRMATIONS_WINDOW):
+                return render(request, "recruitment/join_sent.html", {"programme": programme})
             services.signup_submit(
                 programme=programme, data=form.household_data(), campaign=campaign,
                 language=language, confirm_url_for=lambda token: request.build_absolute_uri(
@@ -174,7 +180,13 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         first_time = signup.confirmed_at is None
-        signup = services.signup_confirm(signup=signup)
+        try:
+            signup = services.signup_confirm(signup=signup)
+        except ValidationError:
+            # Kept before the form checked what the household refuses (a phone "04701"):
+            # it can never become a household; signing up again can.
+            return render(request, "recruitment/confirm_invalid.html",
+                          {"programme": programme}, status=400)
         user = signup.volunteer.user if signup.volunteer else None
         # The link proves the address; it logs in only a fresh volunteer account, never
         # a staff account (which has a password and maybe a second factor).
@@ -197,11 +209,16 @@ TO_SCREEN_SHOWN = 30
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "view_funnel")
     rows = selectors.funnel(programme, by="campaign")
+    total = selectors.funnel_total(rows)
+    channel_rows = selectors.funnel(programme, by="channel")
+    if not access.can(request.user, "view_small_counts", programme):
+        [total], rows, channel_rows = (selectors.funnel_without_small(r) for r in (
+            [total], rows, channel_rows))
     to_screen = (selectors.volunteers_to_screen(programme)
                  if access.can(request.user, "screen_volunteers", programme) else None)
     return render(request, "recruitment/overview.html", {
-        "programme": programme, "rows": rows, "total": selectors.funnel_total(rows),
-        "channel_rows": selectors.funnel(programme, by="channel"),
+        "programme": programme, "rows": rows, "total": total,
+        "channel_rows": channel_rows,
         "stages": selectors.STAGES,
         "can_manage": access.can(request.user, "manage_recruitment", programme),
         "languages": PUBLIC_LANGUAGES,
@@ -219,6 +236,8 @@ def funnel_chart(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = request.GET.get("campaign", "")
     if campaign:
         rows = [row for row in rows if row.key == campaign]
+    if not access.can(request.user, "view_small_counts", programme):
+        rows = selectors.funnel_without_small(rows)  # drawn as 0, like the dashboard's
     title = _("Sign-up funnel by channel") if by == "channel" else _(
         "Sign-up funnel by campaign")
     return HttpResponse(drawing.funnel_svg(rows, title), content_type="image/svg+xml")

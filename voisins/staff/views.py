@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.audit.services import SENSITIVE_FIELDS, audit_read
+from voisins.audit.services import SENSITIVE_FIELDS, audit_list, audit_read
+from voisins.evaluation import rounding
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
@@ -77,12 +78,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "view_aggregates")
+    # Counting 10,000 households twice is most of this page's time: the numbers are
+    # kept as the navigation's are (until something is written, a minute at most).
+    numbers = cached_counts(prog, request.user, "statuses",
+                            lambda: selectors.status_numbers(prog))
+    if not access.can(request.user, "view_small_counts", prog):
+        numbers = rounding.counts_without_small(numbers)  # a viewer reads "< 5"
     return render(request, "staff/programme.html", {
         "programme": prog,
-        # Counting 10,000 households twice is most of this page's time: the numbers are
-        # kept as the navigation's are (until something is written, a minute at most).
-        "counts": selectors.status_counts(cached_counts(
-            prog, request.user, "statuses", lambda: selectors.status_numbers(prog))),
+        "counts": selectors.status_counts(numbers),
         "can_view_households": access.can(request.user, "view_households", prog),
     })
 
@@ -94,6 +98,7 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     filterset = filter_class(request.GET or None, queryset=model.objects.filter(
         programme=prog).only(*selectors.LIST_COLUMNS[kind]))
     page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
+    audit_list(request, prog, page, via=kind)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
     query = request.GET.copy()
     query.pop("page", None)

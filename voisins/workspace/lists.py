@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django_filters import FilterSet
 
+from voisins.audit.services import audit_list
+
 from .selectors import PAGE_SIZE, filtered_page
 
 
@@ -19,9 +21,18 @@ def list_query(request: HttpRequest, **defaults: str) -> QueryDict:
 
 
 def render_list(request: HttpRequest, *, template: str, rows: str, filterset: FilterSet,
-                context: dict, per_page: int = PAGE_SIZE) -> HttpResponse:
+                context: dict, per_page: int = PAGE_SIZE,
+                households: tuple[str, ...] = ()) -> HttpResponse:
     """Render `template` (which includes `rows`) with one page of `filterset`; an htmx
-    request (filters changed, a column sorted, another page) gets `rows` alone."""
+    request (filters changed, a column sorted, another page) gets `rows` alone.
+
+    `households` names the relations of each row to the households whose names it shows
+    ("family", "volunteer"): the page's reading of them is audited, one entry per page.
+    """
     page = filtered_page(filterset, request.GET.get("page"), per_page)
+    if households:
+        audit_list(request, context["programme"],
+                   [getattr(row, relation) for row in page for relation in households],
+                   via=rows.rsplit("/", 1)[-1].strip("_").removesuffix(".html"))
     return render(request, rows if request.htmx else template,
                   {**context, "page": page, "filter": filterset, "rows_template": rows})

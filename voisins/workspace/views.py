@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from voisins.audit.services import LIST_FIELDS, audit_list
+
 from . import selectors, services
 
 
@@ -17,6 +19,12 @@ def search(request: HttpRequest) -> HttpResponse:
     # PostgreSQL refuses NUL characters in a query: drop them rather than fail.
     q = request.GET.get("q", "").replace("\x00", "")[:100]
     results = selectors.household_search_all(user=request.user, q=q)
+    # Finding a household by its number reads the number: the phone counts as shown.
+    fields = LIST_FIELDS | ({"phone"} if sum(ch.isdigit() for ch in q) >= 3 else set())
+    found = results["families"] + results["volunteers"]
+    for programme in {h.programme for h in found}:
+        audit_list(request, programme, [h for h in found if h.programme == programme],
+                   fields, via="search")
     template = "workspace/_search_results.html" if request.htmx else "workspace/search.html"
     return render(request, template, {"q": q, "results": results})
 

@@ -12,7 +12,7 @@ from voisins import access
 from voisins.evaluation import reports, selectors
 
 from .. import schemas as s
-from ..common import ERRORS, invalid, programme_for
+from ..common import ERRORS, ApiValidationError, invalid, programme_for
 from ..selectors import programme_statistics
 from ..services import programme_update
 
@@ -58,12 +58,19 @@ def get_statistics(request: HttpRequest, slug: str, start: date | None = None,
     the last 12 months), from the same report object as the dashboard, the PDF and the XLSX,
     rounded alike; small counts of people are given only to coordinators."""
     programme = programme_for(request, slug, "view_aggregates")
+    problems = [{"loc": ["query", name], "msg": str(problem), "type": "value_error"}
+                for name, day in (("start", start), ("end", end))
+                if (problem := selectors.period_date_problem(day))]
+    if problems:
+        raise ApiValidationError(problems)
     period = selectors.default_period()
     if start or end:
         period = selectors.Period(start, end)
     language = translation.get_language()
+    small_counts = access.can(request.user, "view_small_counts", programme)
     report = reports.report_build(
         programme=programme, period=period,
         language=language if language in dict(settings.LANGUAGES) else "en",
-        small_counts=access.can(request.user, "view_small_counts", programme))
-    return {**programme_statistics(programme), "evaluation": report.figures()}
+        small_counts=small_counts)
+    return {**programme_statistics(programme, small_counts=small_counts),
+            "evaluation": report.figures()}
