@@ -186,7 +186,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         .only("status", "score", "distance_km", *names_of("family", "volunteer")))
     return render_list(request, template="matches/proposal_list.html",
                        rows="matches/_proposal_rows.html", filterset=filterset,
-                       context={"programme": prog})
+                       context={"programme": prog}, export="proposals")
 
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
@@ -282,7 +282,8 @@ def match_list(request: HttpRequest, slug: str) -> HttpResponse:
         *names_of("family", "volunteer")))
     return render_list(request, template="matches/match_list.html",
                        rows="matches/_match_rows.html", filterset=filterset,
-                       context={"programme": prog, "attention": bool(data.get("attention"))})
+                       context={"programme": prog, "attention": bool(data.get("attention"))},
+                       export="matches")
 
 
 def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
@@ -442,4 +443,4 @@ def checkins_overdue(request: HttpRequest, slug: str) -> HttpResponse:
         "match", "side", "due_on", "notified_at", *names_of("match__family", "match__volunteer")))
     return render_list(request, template="matches/checkins_overdue.html",
                        rows="matches/_checkin_rows.html", filterset=filterset,
-                       context={"programme": prog})
+                       context={"programme": prog}, export="checkins")

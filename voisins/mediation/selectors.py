@@ -15,6 +15,13 @@ from .models import Callback, Case
 CASE_CONTENT = ["summary", "resolution", "notes"]
 
 
+# The columns of the case list (and its export): the case's own, and the names shown.
+CASE_LIST_COLUMNS = ("kind", "status", "opened_at", "opened_by",
+                     "family__contact_first_name", "volunteer__contact_first_name",
+                     "match__family__contact_first_name",
+                     "match__volunteer__contact_first_name", "assigned_to__email")
+
+
 def cases_visible(programme: Programme, user: Any) -> QuerySet[Case]:
     """Cases of a programme that ``user`` may see.
 

@@ -22,6 +22,7 @@ from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, ServiceCategory
 from voisins.recruitment.utils import errors_to_form
+from voisins.workspace.exports import export_list, wants_export
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
 from voisins.workspace.selectors import cached_counts, filtered_page
 
@@ -93,6 +94,8 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
                            else (VolunteerHousehold, VolunteerFilter))
     filterset = filter_class(request.GET or None, queryset=model.objects.filter(
         programme=prog).only(*selectors.LIST_COLUMNS[kind]))
+    if wants_export(request):
+        return export_list(request, name=kind, filterset=filterset, programme=prog)
     page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
     query = request.GET.copy()
@@ -101,6 +104,7 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         "programme": prog, "kind": kind, "page": page, "filter": filterset,
         "can_edit": access.can(request.user, "edit_households", prog),
         "query": query.urlencode(), "sort": request.GET.get("sort", ""),
+        "exportable": True,
     })
 
 

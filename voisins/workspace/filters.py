@@ -73,6 +73,14 @@ class FamilyFilter(_HouseholdFilter):
         model = FamilyHousehold
         fields: list[str] = []
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("sort") and data.get("status") == FamilyStatus.WAITING:
+            # The waiting list: who has waited longest comes first unless told otherwise.
+            queryset = queryset.order_by("waiting_since", "id")
+        return queryset
+
     def with_need(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
         return queryset.filter(needs__has_key=value)
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django_filters import FilterSet
 
+from .exports import export_list, wants_export
 from .selectors import PAGE_SIZE, filtered_page
 
 
@@ -19,9 +20,16 @@ def list_query(request: HttpRequest, **defaults: str) -> QueryDict:
 
 
 def render_list(request: HttpRequest, *, template: str, rows: str, filterset: FilterSet,
-                context: dict, per_page: int = PAGE_SIZE) -> HttpResponse:
+                context: dict, per_page: int = PAGE_SIZE, export: str = "") -> HttpResponse:
     """Render `template` (which includes `rows`) with one page of `filterset`; an htmx
-    request (filters changed, a column sorted, another page) gets `rows` alone."""
+    request (filters changed, a column sorted, another page) gets `rows` alone.
+
+    With `export` (a key of workspace.exports.LISTS), ``?export=csv`` or ``xlsx`` answers
+    with the whole filtered list as a file (context["programme"] decides the columns)."""
+    if export and wants_export(request):
+        return export_list(request, name=export, filterset=filterset,
+                           programme=context["programme"])
     page = filtered_page(filterset, request.GET.get("page"), per_page)
     return render(request, rows if request.htmx else template,
-                  {**context, "page": page, "filter": filterset, "rows_template": rows})
+                  {**context, "page": page, "filter": filterset, "rows_template": rows,
+                   "exportable": bool(export)})
