@@ -24,7 +24,7 @@ from voisins.programmes.models import Membership, ServiceCategory
 from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.exports import export_list, wants_export
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
-from voisins.workspace.selectors import cached_counts, filtered_page
+from voisins.workspace.selectors import cached_counts, cached_nav_counts, filtered_page
 
 from . import selectors as staff_selectors
 from . import services as staff_services
@@ -85,6 +85,9 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": selectors.status_counts(cached_counts(
             prog, request.user, "statuses", lambda: selectors.status_numbers(prog))),
         "can_view_households": access.can(request.user, "view_households", prog),
+        # Sent proposals wait for the households, not for the coordinator: shown apart.
+        "awaiting": (cached_nav_counts(prog, request.user, ["awaiting"])["awaiting"]
+                     if access.can(request.user, "manage_matches", prog) else None),
     })
 
 
@@ -92,7 +95,9 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "view_households")
     model, filter_class = ((FamilyHousehold, FamilyFilter) if kind == "families"
                            else (VolunteerHousehold, VolunteerFilter))
-    filterset = filter_class(request.GET or None, queryset=model.objects.filter(
+    # Always bound: the default filters (archived households left out, the waiting list
+    # longest-waiting first) hold without a query string too.
+    filterset = filter_class(request.GET, queryset=model.objects.filter(
         programme=prog).only(*selectors.LIST_COLUMNS[kind]))
     if wants_export(request):
         return export_list(request, name=kind, filterset=filterset, programme=prog)

@@ -48,8 +48,23 @@ class _HouseholdFilter(django_filters.FilterSet):
         max_length=12,
     )
 
+    archived = django_filters.BooleanFilter(
+        label=_("Include archived households"), method="with_archived",
+        widget=forms.CheckboxInput)
+
     def search(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
         return household_search(queryset, value)
+
+    def with_archived(self, queryset: QuerySet, _name: str, value: bool | None) -> QuerySet:
+        return queryset  # see filter_queryset: archived households are left out unless asked
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Archived households (known only from an imported history) are not counted on the
+        # programme page nor in the menu: the list leaves them out too, so that a count and
+        # the list it links to agree.
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived=False)
+        return super().filter_queryset(queryset)
 
 
 class FamilyFilter(_HouseholdFilter):
