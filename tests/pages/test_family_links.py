@@ -145,7 +145,7 @@ def test_a_live_link_comes_with_copy_qr_and_send_buttons(client, alice, family):
     html = client.post(links, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
                        ).content.decode()
     link = FamilyLink.objects.get(family=family)
-    assert 'data-copy="#family-link-%d"' % link.pk in html
+    assert f'data-copy="#family-link-{link.pk}"' in html
     assert "<svg" in html  # the QR code, drawn inline
     assert 'href="sms:+32488776655?body=' in html
     assert 'href="mailto:amina@example.org?subject=' in html
