@@ -99,3 +99,14 @@ def test_nobody_else_sends_and_other_programmes_ids_are_ignored(client, bob, cha
     client.post(reverse("matches:proposals_send", args=["south"]),
                 {"proposal": [p.pk for p in drafts]})
     assert not Proposal.objects.exclude(status="draft").exists()
+
+
+def test_a_household_without_e_mail_is_named_to_be_told_another_way(
+        client, alice, drafts, django_capture_on_commit_callbacks):
+    FamilyHousehold.objects.filter(pk=drafts[1].family_id).update(email="")
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        html = send(client, [drafts[0].pk, drafts[1].pk]).content.decode()
+    assert "2 proposal(s) sent" in html
+    assert "No e-mail address for Fam1" in html
+    assert "No e-mail address for Fam0" not in html

@@ -777,16 +777,24 @@ def proposals_send_selected(*, programme: Programme, ids: list[int], by: User | 
     `proposal_send` in its own transaction: one that cannot go (the family no longer
     waits, a consent is missing) is reported and the others are still sent.
 
-    Returns ``{"sent": [proposal, ...], "refused": [(proposal, message), ...]}``; ids of
-    other programmes are ignored.
+    Returns ``{"sent": [proposal, ...], "refused": [(proposal, message), ...],
+    "untold": [household, ...]}``, the last being the households of sent proposals that
+    no message reached (no e-mail address: the coordinator tells them another way); ids
+    of other programmes are ignored.
     """
     sent: list[Proposal] = []
     refused: list[tuple[Proposal, str]] = []
+    untold: list[FamilyHousehold | VolunteerHousehold] = []
     chosen = (Proposal.objects.filter(programme=programme, pk__in=ids)
               .select_related("family", "volunteer").order_by("id"))
     for proposal in chosen:
         try:
-            sent.append(proposal_send(proposal=proposal, by=by))
+            done = proposal_send(proposal=proposal, by=by)
         except ValidationError as exc:
             refused.append((proposal, " ".join(exc.messages)))
-    return {"sent": sent, "refused": refused}
+            continue
+        sent.append(done)
+        untold += [h for h, email in ((done.family, done.family.email),
+                                      (done.volunteer, volunteer_email(done.volunteer)))
+                   if not email]
+    return {"sent": sent, "refused": refused, "untold": untold}

@@ -207,10 +207,13 @@ def proposals_send(request: HttpRequest, slug: str) -> HttpResponse:
         return back
     done = services.proposals_send_selected(programme=prog, ids=ids, by=request.user)
     if done["sent"]:
-        messages.success(request, _(
-            "%(n)s proposal(s) sent; both households of each are told: %(names)s.") % {
+        messages.success(request, _("%(n)s proposal(s) sent: %(names)s.") % {
             "n": len(done["sent"]),
             "names": "; ".join(f"{p.family} – {p.volunteer}" for p in done["sent"])})
+    for household in done["untold"]:
+        messages.warning(request, _(
+            "No e-mail address for %(name)s: tell them another way (phone, letter).") % {
+            "name": household})
     for proposal, reason in done["refused"]:
         messages.error(request, _("Not sent: %(pair)s: %(reason)s") % {
             "pair": f"{proposal.family} – {proposal.volunteer}", "reason": reason})
