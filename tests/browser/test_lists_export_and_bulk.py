@@ -63,7 +63,7 @@ def test_a_filtered_list_downloads_as_csv_and_xlsx(page, alice, drafts):
     page.get_by_text("1 ménage").wait_for()
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = download.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["Référence", "Prénom", "Nom"]
     assert [r[1] for r in rows[1:]] == ["Nour"]
