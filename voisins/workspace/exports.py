@@ -24,7 +24,7 @@ from django.http import (
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -217,9 +217,13 @@ def export_list(request: HttpRequest, *, name: str, filterset: FilterSet,
     _audit(request, programme, name, export_format, columns, rows_count)
     header = [str(c.label) for c in columns]
 
+    language = get_language()
+
     def rows() -> Iterator[list[Any]]:
-        for row in queryset.iterator(chunk_size=CHUNK_SIZE):
-            yield [c.value(row) for c in columns]
+        # A streamed body is written after the view has returned: in the page's language.
+        with translation.override(language):
+            for row in queryset.iterator(chunk_size=CHUNK_SIZE):
+                yield [c.value(row) for c in columns]
 
     stem = f"{programme.slug}-{spec.name}-{timezone.localdate().isoformat()}"
     stem = re.sub(r"[^A-Za-z0-9_.-]", "-", stem)
