@@ -187,11 +187,24 @@ def test_nonsense_on_the_other_lists_is_a_400_too(client, alice, whole_programme
 
 
 def test_the_case_list_reads_only_what_it_shows(alice, north):
-    from voisins.mediation.selectors import CASE_LIST_COLUMNS, cases_visible
+    from voisins.mediation.selectors import cases_for_list, cases_visible
 
-    query = str(cases_visible(north, alice).only(*CASE_LIST_COLUMNS).query).split(" FROM ")[0]
+    query = str(cases_for_list(cases_visible(north, alice)).query).split(" FROM ")[0]
     assert "summary" not in query and "resolution" not in query
-    assert "phone" not in query and "members" not in query
+    assert "phone" not in query and "members" not in query and "last_name" not in query
+
+
+def test_the_case_list_names_the_households_of_each_case(client, alice, whole_programme):
+    from voisins.mediation.models import Case
+
+    client.force_login(alice)
+    response = client.get(reverse("mediation:cases", args=["north"]), {"status": ""}, **EN)
+    html = response.content.decode()
+    for case in Case.objects.select_related("match__family", "match__volunteer", "family",
+                                            "volunteer"):
+        family = case.family or (case.match.family if case.match else None)
+        if family:
+            assert family.contact_first_name in html
 
 
 N = 100_000

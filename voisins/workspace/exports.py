@@ -163,13 +163,12 @@ LISTS: dict[str, ListExport] = {
     "cases": ListExport("cases", (
         Column("number", "#", lambda c: c.pk),
         Column("about", _lazy("About"), _display("kind")),
-        Column("family", _lazy("Family"),
-               _first("family.contact_first_name", "match.family.contact_first_name")),
-        Column("volunteer", _lazy("Volunteer household"),
-               _first("volunteer.contact_first_name", "match.volunteer.contact_first_name")),
+        # Names as mediation.selectors.cases_for_list reads them.
+        Column("family", _lazy("Family"), _first("family_name")),
+        Column("volunteer", _lazy("Volunteer household"), _first("volunteer_name")),
         Column("opened", _lazy("Opened"), lambda c: _day(c.opened_at)),
         Column("opened_by", _lazy("Opened by"), _display("opened_by")),
-        Column("mediator", _lazy("Mediator"), _first("assigned_to")),
+        Column("mediator", _lazy("Mediator"), _first("mediator")),
         Column("status", _lazy("Status"), _display("status")),
     )),
     "referrals": ListExport("referrals", (
