@@ -52,6 +52,10 @@ class _HouseholdFilter(django_filters.FilterSet):
         label=_("Include archived households"), method="with_archived",
         widget=forms.CheckboxInput)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["archived"] = self.filters.pop("archived")  # the rare one, last
+
     def search(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
         return household_search(queryset, value)
 
@@ -77,7 +81,7 @@ class FamilyFilter(_HouseholdFilter):
         max_value=3650,
     )
     sort = StableOrderingFilter(
-        label=_("Sort by"), empty_label=_("Newest first"),
+        label=_("Sort by"), empty_label=_("Newest first (waiting: longest waiting first)"),
         fields=(("contact_last_name", "name"), ("postcode", "postcode"),
                 ("created_at", "created"), ("waiting_since", "waiting")),
         field_labels={"contact_last_name": _("Name"), "postcode": _("Postcode"),
