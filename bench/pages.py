@@ -19,6 +19,11 @@ of SQL queries; and the ratio of the best time to the baseline's best, measured 
 process: the staff import page, the same shell and access checks with no list on it. On
 a shared machine the best time is the least disturbed. Results go in docs/benchmarks.md,
 "## Staff pages".
+
+Then, for each staff list, the Django admin's changelist of the same rows (a plain
+ModelAdmin with the same columns, `list_per_page = 50`, on an admin site mounted for this
+benchmark only), measured in the same rounds: the ratio of the staff list's CPU to the
+admin's is printed at every run (target: at most 0.45).
 """
 
 import os
@@ -176,6 +181,74 @@ def pages(programme: Programme) -> list[tuple[str, str]]:
     ]
 
 
+# --- The Django admin's changelist of the same rows, for comparison (issue 16) -----------
+#
+# What a Django user could use instead of each staff list: a plain ModelAdmin showing the
+# same columns, 50 rows a page (`list_per_page = 50`), on an admin site of its own mounted
+# beside the app's URLs for this benchmark only, requested by a superuser in the same
+# process and the same rounds. Each staff list's CPU is printed as a ratio of its admin
+# changelist's (target: at most 0.45).
+
+def _admin_site():  # noqa: ANN202
+    from django.contrib import admin
+
+    from voisins.matches.models import CheckIn, Match, Proposal
+    from voisins.mediation.models import Case
+
+    site = admin.AdminSite(name="bench_admin")
+
+    def plain(model, columns, related=(), ordering=None):  # noqa: ANN001, ANN202
+        attrs = {"list_display": columns, "list_per_page": 50,
+                 "list_select_related": related or False,
+                 # Filtering by the programme through a relation in the URL, as the staff
+                 # lists do, without adding a filter sidebar that would slow the admin.
+                 "lookup_allowed": lambda self, *args, **kwargs: True}
+        if ordering:
+            attrs["ordering"] = ordering
+        site.register(model, type(f"Bench{model.__name__}Admin", (admin.ModelAdmin,), attrs))
+
+    household = ("__str__", "postcode", "locality", "status")
+    plain(FamilyHousehold, (*household, "waiting_since"), ordering=("-created_at", "-id"))
+    plain(VolunteerHousehold, (*household, "capacity"), ordering=("-created_at", "-id"))
+    plain(Proposal, ("family", "volunteer", "distance_km", "score", "status"),
+          ("family", "volunteer"), ordering=("-score", "id"))
+    plain(Match, ("family", "volunteer", "started_on", "status", "needs_attention"),
+          ("family", "volunteer"), ordering=("-started_on", "-id"))
+    plain(CheckIn, ("match", "side", "due_on", "notified_at"),
+          ("match__family", "match__volunteer"), ordering=("due_on", "id"))
+    plain(Case, ("id", "kind", "match", "opened_at", "assigned_to", "status"),
+          ("match__family", "match__volunteer", "assigned_to"), ordering=("-opened_at", "-id"))
+    return site
+
+
+BENCH_ADMIN = _admin_site()
+
+
+def _urlpatterns():  # noqa: ANN202
+    from django.urls import include, path
+
+    return [path("bench-admin/", BENCH_ADMIN.urls), path("", include(settings.ROOT_URLCONF))]
+
+
+# Each staff list and the admin changelist of the same rows.
+ADMIN_PAIRS = [
+    ("families, newest first", "households/familyhousehold/?programme__id__exact={p}"),
+    ("waiting families, longest first",
+     "households/familyhousehold/?programme__id__exact={p}&status__exact=waiting&o=5"),
+    ("volunteers, newest first", "households/volunteerhousehold/?programme__id__exact={p}"),
+    ("proposals to review",
+     "matches/proposal/?programme__id__exact={p}&status__exact=draft"),
+    ("matches, running", "matches/match/?programme__id__exact={p}&status__in=active,paused"),
+    ("matches needing attention",
+     "matches/match/?programme__id__exact={p}&needs_attention__exact=1"),
+    ("check-ins overdue", "matches/checkin/?match__programme__id__exact={p}"
+                          "&answered_at__isnull=True"),
+    ("cases, open", "mediation/case/?programme__id__exact={p}&status__exact=open"),
+    ("referrals", "households/familyhousehold/?programme__id__exact={p}"
+                  "&referrer__isnull=False"),
+]
+
+
 def measure(client: Client, urls: list[str]) -> list[dict[str, float]]:
     """For each URL: best, median and worst wall ms, median CPU ms of this process, median
     ms spent waiting for SQL, and the queries of one request.
@@ -212,6 +285,20 @@ def measure(client: Client, urls: list[str]) -> list[dict[str, float]]:
             for w, c, q, n in zip(walls, cpus, sqls, queries, strict=True)]
 
 
+def measure_both(client: Client, urls: list[str], admin_client: Client,
+                 admin_urls: list[str]) -> tuple[list[dict], list[dict]]:
+    """`measure` of the staff pages and of the admin changelists in the same rounds."""
+    clients = [client] * len(urls) + [admin_client] * len(admin_urls)
+
+    class Both:
+        def get(self, url):  # noqa: ANN001, ANN202
+            return clients[all_urls.index(url)].get(url)
+
+    all_urls = [*urls, *admin_urls]
+    results = measure(Both(), all_urls)  # type: ignore[arg-type]
+    return results[:len(urls)], results[len(urls):]
+
+
 def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
     programme = prepare()
@@ -221,8 +308,22 @@ def main() -> None:
     client.force_login(coordinator)
     labels, urls = zip(*[("baseline", f"/staff/{SLUG}/import/"), *pages(programme)],
                        strict=True)
+    # The admin changelists, measured in the same rounds as the staff pages.
+    from django.urls import clear_url_caches
+
+    module = sys.modules[__name__]
+    module.urlpatterns = _urlpatterns()
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    from voisins.accounts.models import User
+
+    superuser = User.objects.filter(email="bench-admin@example.org").first() or \
+        User.objects.create_superuser(email="bench-admin@example.org", password=None)
+    admin_client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin_client.force_login(superuser)
+    admin_urls = [f"/bench-admin/{path.format(p=programme.pk)}" for _label, path in ADMIN_PAIRS]
     before = os.getloadavg()
-    results = measure(client, list(urls))
+    results, admin_results = measure_both(client, list(urls), admin_client, admin_urls)
     baseline = results[0]
     load = os.getloadavg()
     print(f"\n{connection.vendor} {connection.Database.__name__}, {FAMILIES} families, "
@@ -242,6 +343,21 @@ def main() -> None:
         if m["median"] >= 200:
             slow.append(label)
     print(f"\n{len(slow)} page(s) at or over 200 ms (median): {', '.join(slow) or 'none'}")
+    by_label = dict(zip(labels, results, strict=True))
+    print("\nAgainst the Django admin's changelist of the same rows (list_per_page = 50), "
+          "same process, same rounds; target: CPU ratio at most 0.45\n")
+    print("| list | staff CPU ms | admin CPU ms | CPU ratio | staff best ms | admin best ms "
+          "| best ratio |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    over = []
+    for (label, _path), admin_m in zip(ADMIN_PAIRS, admin_results, strict=True):
+        m = by_label[label]
+        ratio = m["cpu"] / admin_m["cpu"]
+        print(f"| {label} | {m['cpu']:.0f} | {admin_m['cpu']:.0f} | {ratio:.2f} | "
+              f"{m['best']:.0f} | {admin_m['best']:.0f} | "
+              f"{m['best'] / admin_m['best']:.2f} |")
+        if ratio > 0.45:
+            over.append(label)
+    print(f"\n{len(over)} list(s) over 0.45× the admin's CPU: {', '.join(over) or 'none'}")
     print(f"Load average before: {before[0]:.1f}, after: {load[0]:.1f}")
 
 

@@ -167,6 +167,7 @@ PAGES: dict[str, Row] = {
     # pages). Who may POST them is tested in tests/test_match_*.py and test_mediation*.
     **{f"matches:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
         "pause_all": SLUG, "matching_weights": SLUG, "proposal_send": PROPOSAL,
+        "proposals_send": SLUG,
         "proposal_discard": PROPOSAL,
         "proposal_family_answer": PROPOSAL, "proposal_volunteer_answer": PROPOSAL,
         "intro_plan": MATCH, "intro_held": MATCH, "match_pause": MATCH,

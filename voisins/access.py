@@ -381,3 +381,10 @@ def own_invitation_or_404(user: Any, pk: object, queryset: QuerySet | None = Non
     if invitation is None:
         raise Http404
     return invitation
+
+
+def visible_columns(user: Any, programme: Programme, columns: Any) -> list[Any]:
+    """The columns of an exported list that `user` may read in `programme`: each column
+    names in ``needs`` the action it requires (contact details need
+    "view_contact_details"); a column without one goes with the list itself."""
+    return [c for c in columns if not c.needs or can(user, c.needs, programme)]

@@ -125,3 +125,32 @@ def test_a_coordinator_cannot_close_a_link_of_another_programme(client, charlie,
     assert response.status_code == 404
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def test_a_new_link_closes_the_previous_one_unless_asked_to_keep_it(client, alice, family):
+    client.force_login(alice)
+    links = reverse("familypages:staff_links", args=["north", family.pk])
+    client.post(links)
+    client.post(links)
+    assert FamilyLink.objects.filter(family=family, revoked_at__isnull=True).count() == 1
+    client.post(links, {"keep_others": "1"})
+    assert FamilyLink.objects.filter(family=family, revoked_at__isnull=True).count() == 2
+
+
+def test_a_live_link_comes_with_copy_qr_and_send_buttons(client, alice, family):
+    FamilyHousehold.objects.filter(pk=family.pk).update(
+        phone="+32488776655", email="amina@example.org", page_language="ar")
+    client.force_login(alice)
+    links = reverse("familypages:staff_links", args=["north", family.pk])
+    html = client.post(links, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+                       ).content.decode()
+    link = FamilyLink.objects.get(family=family)
+    assert f'data-copy="#family-link-{link.pk}"' in html
+    assert "<svg" in html  # the QR code, drawn inline
+    assert 'href="sms:+32488776655?body=' in html
+    assert 'href="mailto:amina@example.org?subject=' in html
+    # The prefilled message is in the family's language and carries its link.
+    from urllib.parse import quote
+
+    assert quote(family_link_token(link)) in html
+    assert "%D8" in html.split("sms:")[1].split('"')[0]  # Arabic text, percent-encoded

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from voisins.programmes.models import Programme
+from voisins.spreadsheets import neutralise_workbook
 
 from . import rounding, selectors
 from .questions import MIN_GROUP, Wave
@@ -355,6 +356,8 @@ def report_xlsx(report: Report) -> bytes:
         for ws in workbook.worksheets:
             for cell in ws[1]:
                 cell.font = bold
+        # Names and titles typed by people never become formulas (issue 19).
+        neutralise_workbook(workbook)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()

@@ -1,7 +1,13 @@
 """Reads for the family pages and for the coordinator's view of a family's links."""
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FamilyStatus
@@ -48,6 +54,8 @@ def household_links(*, household: FamilyHousehold | VolunteerHousehold,
     for link in links:
         link.url = request.build_absolute_uri(
             reverse(kind.home, kwargs={"token": household_link_token(link)}))
+        if link.active:
+            link.share = _share(household, link.url)
     prefix = "familypages:staff_" if kind.name == "family" else "familypages:staff_volunteer_"
     return {"household": household, "family": household, "programme": household.programme,
             "links": links, "kind": kind.name, "links_url": prefix + "links",
@@ -57,3 +65,26 @@ def household_links(*, household: FamilyHousehold | VolunteerHousehold,
 def family_links(*, family: FamilyHousehold, request: HttpRequest) -> dict:
     """The family's links (see `household_links`)."""
     return household_links(household=family, request=request)
+
+
+def _share(household: FamilyHousehold | VolunteerHousehold, url: str) -> dict:
+    """What the coordinator needs to hand a live link over: its QR code (inline SVG, to
+    show on a phone or print on a letter), and a text message and an e-mail prefilled
+    with it, opened in the coordinator's own apps (Voisins itself sends nothing here)."""
+    import segno
+
+    qr = segno.make(url, error="m", micro=False)
+    # The message is in the household's language when Voisins speaks it.
+    language = getattr(household, "page_language", "") or translation.get_language()
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        text = _("Your personal link to your pages: %(url)s") % {"url": url}
+        subject = _("Your personal link")
+    phone = str(household.phone or "").replace(" ", "")
+    return {
+        "qr_svg": mark_safe(qr.svg_inline(scale=3, border=2)),  # noqa: S308 (segno's own SVG)
+        "sms": f"sms:{phone}?body={quote(text)}",
+        "mailto": (f"mailto:{quote(household.email or '', safe='@')}"
+                   f"?subject={quote(subject)}&body={quote(text)}"),
+    }

@@ -36,10 +36,11 @@ def _household(request: HttpRequest, slug: str, pk: int, kind: str
 def _links_page(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse:
     household = _household(request, slug, pk, kind)
     if request.method == "POST":
-        # A volunteer household has one live link at a time: a new one closes the others
-        # (a family's links stay as they were: each one is closed by hand).
-        services.household_link_create(household=household, by=request.user,
-                                       replace=kind == "volunteer")
+        # One live link at a time by default: a new one closes the others, unless the
+        # coordinator asks to keep a family's other links open (a relative's phone).
+        services.household_link_create(
+            household=household, by=request.user,
+            replace=kind == "volunteer" or request.POST.get("keep_others") != "1")
     if request.method == "POST" and not request.htmx:
         return redirect(STAFF_KINDS[kind][2], slug=slug, pk=pk)
     template = "familypages/_staff_links.html" if request.htmx else "familypages/staff_links.html"

@@ -823,3 +823,27 @@ def followup_run(*, today: date | None = None) -> dict[str, int]:
     sent = retry_due()
     return {"proposals_expired": expired, "checkins_notified": notified,
             "matches_needing_attention": flagged, "mail_retried": sent}
+
+
+def proposals_send_selected(*, programme: Programme, ids: list[int], by: User | None = None
+                            ) -> dict[str, list]:
+    """Send the selected proposals of `programme` under review, each through
+    `proposal_send` in its own transaction: one that cannot go (the family no longer
+    waits, a consent is missing) is reported and the others are still sent.
+
+    Returns ``{"sent": [proposal, ...], "refused": [(proposal, message), ...]}``; ids of
+    other programmes are ignored. What each household was told, and how, is in the
+    messages the sends queued (``messaging.services.collect``).
+    """
+    sent: list[Proposal] = []
+    refused: list[tuple[Proposal, str]] = []
+    chosen = (Proposal.objects.filter(programme=programme, pk__in=ids)
+              .select_related("family", "volunteer").order_by("id"))
+    for proposal in chosen:
+        try:
+            done = proposal_send(proposal=proposal, by=by)
+        except ValidationError as exc:
+            refused.append((proposal, " ".join(exc.messages)))
+            continue
+        sent.append(done)
+    return {"sent": sent, "refused": refused}

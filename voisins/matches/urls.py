@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{S}/matching/weights/", views.matching_weights, name="matching_weights"),
     path(f"{S}/matching/gaps/", views.recruitment_gaps, name="gaps"),
     path(f"{S}/proposals/", views.proposal_list, name="proposals"),
+    path(f"{S}/proposals/send/", views.proposals_send, name="proposals_send"),
     path(f"{S}/proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path(f"{S}/proposals/<int:pk>/send/", views.proposal_send, name="proposal_send"),
     path(f"{S}/proposals/<int:pk>/discard/", views.proposal_discard, name="proposal_discard"),

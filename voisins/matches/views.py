@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -193,10 +194,40 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     filterset = ProposalFilter(
         list_query(request, status=Proposal.Status.DRAFT),
         queryset=Proposal.objects.filter(programme=prog).select_related("family", "volunteer")
-        .only("status", "score", "distance_km", *names_of("family", "volunteer")))
+        .only("status", "score", "distance_km", "sent_at", "expires_at", "family_answer",
+              "volunteer_answer", *names_of("family", "volunteer")))
     return render_list(request, template="matches/proposal_list.html",
                        rows="matches/_proposal_rows.html", filterset=filterset,
-                       context={"programme": prog}, households=("family", "volunteer"))
+                       context={"programme": prog}, households=("family", "volunteer"),
+                       export="proposals")
+
+
+@login_required
+@require_POST
+def proposals_send(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the proposals ticked on the list in one action, then say what happened."""
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    try:
+        ids = [int(value) for value in request.POST.getlist("proposal")]
+    except ValueError:
+        return HttpResponse(_("proposal: not a proposal number."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    back = redirect(f"{reverse('matches:proposals', args=[prog.slug])}?status=draft")
+    if not ids:
+        messages.error(request, _("Select at least one proposal to send."))
+        return back
+    # What each household was told, exactly (channel and state of each message).
+    with collect_messages() as queued:
+        done = services.proposals_send_selected(programme=prog, ids=ids, by=request.user)
+    if done["sent"]:
+        sent = _("%(n)s proposal(s) sent: %(names)s.") % {
+            "n": len(done["sent"]),
+            "names": "; ".join(f"{p.family} – {p.volunteer}" for p in done["sent"])}
+        messages.success(request, " ".join(filter(None, [sent, reach_summary(queued)])))
+    for proposal, reason in done["refused"]:
+        messages.error(request, _("Not sent: %(pair)s: %(reason)s") % {
+            "pair": f"{proposal.family} – {proposal.volunteer}", "reason": reason})
+    return back
 
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
@@ -293,7 +324,7 @@ def match_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render_list(request, template="matches/match_list.html",
                        rows="matches/_match_rows.html", filterset=filterset,
                        context={"programme": prog, "attention": bool(data.get("attention"))},
-                       households=("family", "volunteer"))
+                       households=("family", "volunteer"), export="matches")
 
 
 def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
@@ -454,4 +485,4 @@ def checkins_overdue(request: HttpRequest, slug: str) -> HttpResponse:
         "match", "side", "due_on", "notified_at", *names_of("match__family", "match__volunteer")))
     return render_list(request, template="matches/checkins_overdue.html",
                        rows="matches/_checkin_rows.html", filterset=filterset,
-                       context={"programme": prog})
+                       context={"programme": prog}, export="checkins")

@@ -25,16 +25,22 @@ from .models import Callback, Case, OpenedBy
 def _case_list_page(request: HttpRequest, prog, form: CaseForm | None = None,
                     status: int = 200) -> HttpResponse:
     filterset = CaseFilter(list_query(request, status=Case.Status.OPEN),
-                           # The list shows no summary: none is decrypted for it.
-                           queryset=selectors.cases_visible(prog, request.user).defer(
-                               "summary", "resolution"))
+                           # Only what the list shows: no summary is decrypted for it, and
+                           # the five related rows give only the names shown.
+                           queryset=selectors.cases_for_list(
+                               selectors.cases_visible(prog, request.user)))
     response = render_list(request, template="mediation/case_list.html",
                            rows="mediation/_case_rows.html", filterset=filterset, context={
                                "programme": prog,
                                "form": form or CaseForm(auto_id="id_new_%s"),
+                               # The call list shows the case number, when and language:
+                               # none of the case's households is read for it.
                                "callbacks": selectors.callbacks_open(prog, request.user)
-                               .defer("case__summary", "case__resolution")})
-    response.status_code = status
+                               .select_related(None).only(
+                                   "case", "when", "language", "interpreter_needed")},
+                           export="cases")
+    if status != 200:  # a form sent again with its errors (an export keeps its own status)
+        response.status_code = status
     return response
 
 

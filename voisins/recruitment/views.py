@@ -433,7 +433,7 @@ def referral_list(request: HttpRequest, slug: str) -> HttpResponse:
         programme=programme, user=request.user, everyone=everyone))
     return render_list(request, template="recruitment/referral_list.html",
                        rows="recruitment/_referral_rows.html", filterset=filterset,
-                       context={"programme": programme})
+                       context={"programme": programme}, export="referrals")
 
 
 @login_required

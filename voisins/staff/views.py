@@ -23,8 +23,9 @@ from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, ServiceCategory
 from voisins.recruitment.utils import errors_to_form
+from voisins.workspace.exports import export_list, wants_export
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
-from voisins.workspace.selectors import cached_counts, filtered_page
+from voisins.workspace.selectors import cached_counts, cached_nav_counts, filtered_page
 
 from . import selectors as staff_selectors
 from . import services as staff_services
@@ -88,6 +89,9 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         "programme": prog,
         "counts": selectors.status_counts(numbers),
         "can_view_households": access.can(request.user, "view_households", prog),
+        # Sent proposals wait for the households, not for the coordinator: shown apart.
+        "awaiting": (cached_nav_counts(prog, request.user, ["awaiting"])["awaiting"]
+                     if access.can(request.user, "manage_matches", prog) else None),
     })
 
 
@@ -95,8 +99,12 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "view_households")
     model, filter_class = ((FamilyHousehold, FamilyFilter) if kind == "families"
                            else (VolunteerHousehold, VolunteerFilter))
-    filterset = filter_class(request.GET or None, queryset=model.objects.filter(
+    # Always bound: the default filters (archived households left out, the waiting list
+    # longest-waiting first) hold without a query string too.
+    filterset = filter_class(request.GET, queryset=model.objects.filter(
         programme=prog).only(*selectors.LIST_COLUMNS[kind]))
+    if wants_export(request):
+        return export_list(request, name=kind, filterset=filterset, programme=prog)
     page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
     audit_list(request, prog, page, via=kind)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
@@ -106,6 +114,7 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         "programme": prog, "kind": kind, "page": page, "filter": filterset,
         "can_edit": access.can(request.user, "edit_households", prog),
         "query": query.urlencode(), "sort": request.GET.get("sort", ""),
+        "exportable": True,
     })
 
 

@@ -67,8 +67,27 @@ class _HouseholdFilter(django_filters.FilterSet):
         max_length=12,
     )
 
+    archived = django_filters.BooleanFilter(
+        label=_("Include archived households"), method="with_archived",
+        widget=forms.CheckboxInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["archived"] = self.filters.pop("archived")  # the rare one, last
+
     def search(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
         return household_search(queryset, value)
+
+    def with_archived(self, queryset: QuerySet, _name: str, value: bool | None) -> QuerySet:
+        return queryset  # see filter_queryset: archived households are left out unless asked
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Archived households (known only from an imported history) are not counted on the
+        # programme page nor in the menu: the list leaves them out too, so that a count and
+        # the list it links to agree.
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived=False)
+        return super().filter_queryset(queryset)
 
 
 class FamilyFilter(_HouseholdFilter):
@@ -81,7 +100,7 @@ class FamilyFilter(_HouseholdFilter):
         max_value=3650,
     )
     sort = StableOrderingFilter(
-        label=_("Sort by"), empty_label=_("Newest first"),
+        label=_("Sort by"), empty_label=_("Newest first (waiting: longest waiting first)"),
         fields=(("contact_last_name", "name"), ("postcode", "postcode"),
                 ("created_at", "created"), ("waiting_since", "waiting")),
         field_labels={"contact_last_name": _("Name"), "postcode": _("Postcode"),
@@ -91,6 +110,14 @@ class FamilyFilter(_HouseholdFilter):
     class Meta:
         model = FamilyHousehold
         fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("sort") and data.get("status") == FamilyStatus.WAITING:
+            # The waiting list: who has waited longest comes first unless told otherwise.
+            queryset = queryset.order_by("waiting_since", "id")
+        return queryset
 
     def with_need(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
         return queryset.filter(needs__has_key=value)

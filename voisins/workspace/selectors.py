@@ -60,7 +60,8 @@ def _count(queryset: QuerySet) -> Coalesce:
 
 def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
     """How many items wait in the lists of the navigation (`keys` among "waiting",
-    "proposals", "attention", "checkins", "cases"), counted as the lists count them and
+    "proposals", "awaiting" (sent, not yet answered), "attention", "checkins", "cases"),
+    counted as the lists count them and
     only among what `user` may see there. One query whatever the keys."""
     from voisins.matches import selectors as matches
     from voisins.matches.models import Proposal
@@ -73,10 +74,12 @@ def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
         return queryset
 
     lists = {
-        "waiting": lambda: FamilyHousehold.objects.filter(programme=programme,
+        "waiting": lambda: FamilyHousehold.objects.filter(programme=programme, archived=False,
                                                           status=FamilyStatus.WAITING),
         "proposals": lambda: Proposal.objects.filter(programme=programme,
                                                      status=Proposal.Status.DRAFT),
+        "awaiting": lambda: Proposal.objects.filter(programme=programme,
+                                                    status=Proposal.Status.SENT),
         "attention": attention,
         "checkins": lambda: matches.checkins_overdue(programme),
         "cases": lambda: cases_visible(programme, user).filter(status="open"),

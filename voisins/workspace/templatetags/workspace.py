@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from voisins.programmes import labels
 
@@ -36,6 +37,22 @@ def pager(context, page, target: str = "#rows"):
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "query": query.urlencode(), "target": target}
+
+
+@register.simple_tag(takes_context=True)
+def export_links(context):
+    """Links that download the list as its filters show it, as CSV or XLSX (plain links:
+    a download is not a partial page). Nothing on a list that cannot be exported."""
+    if not context.get("exportable"):
+        return ""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    links = []
+    for export_format, label in (("csv", "CSV"), ("xlsx", "XLSX")):
+        query["export"] = export_format
+        links.append(format_html('<a href="?{}" download>{}</a>', query.urlencode(), label))
+    return format_html('<p class="export-links no-print">{} {}</p>', _("Export this list:"),
+                       format_html(" · ".join(["{}"] * len(links)), *links))
 
 
 # --- Codes stored on records, shown in the reader's language -----------------------------
