@@ -18,7 +18,8 @@ from django_tasks_db.models import DBTaskResult
 
 from voisins.households.services import family_create, volunteer_create
 from voisins.matches import tasks
-from voisins.matches.models import CheckIn, MatchingRun, Notification, Proposal
+from voisins.matches.models import CheckIn, MatchingRun, Proposal
+from voisins.messaging.models import Message
 
 from ..conftest import agreed_to_matching, family_data, volunteer_data
 from .conftest import blocked_on_a_lock, matches_with_checkins_due, wait_for
@@ -93,15 +94,15 @@ def test_a_checkin_round_killed_half_way_mails_everyone_once(north, alice, start
     assert round_.status == TaskResultStatus.SUCCESSFUL
     assert len(round_.worker_ids) == 2 and round_.worker_ids[0] != round_.worker_ids[1]
     assert all(c.notified_at for c in CheckIn.objects.filter(pk__in=[c.pk for c in due]))
-    reminders = Notification.objects.filter(kind="checkin_due")
-    assert Counter(reminders.values_list("to_email", flat=True)) == Counter(
+    reminders = Message.objects.filter(purpose="checkin")
+    assert Counter(reminders.values_list("to_address", flat=True)) == Counter(
         [f"family{i}@example.org" for i in range(3)]
         + [f"volunteer{i}@example.org" for i in range(3)])
-    assert set(reminders.values_list("status", flat=True)) == {"sent"}
+    assert set(reminders.values_list("state", flat=True)) == {"sent"}
     # What the mail server received: one message per recipient.
     received = [m["To"] for m in mails_sent(tmp_path / "mail")
-                if m["Message-ID"] in {f"<notification-{n.pk}@127.0.0.1>" for n in reminders}]
-    assert sorted(received) == sorted(reminders.values_list("to_email", flat=True))
+                if m["Message-ID"] in {f"<message-{n.pk}@127.0.0.1>" for n in reminders}]
+    assert sorted(received) == sorted(reminders.values_list("to_address", flat=True))
 
 
 def test_a_matching_run_killed_half_way_stores_its_proposals_once(north, alice,
