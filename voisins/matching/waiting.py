@@ -273,8 +273,6 @@ class WaitingIndex:
         largest useful radius and ``c`` of them within that radius, ``s`` the size of
         their sets.
         """
-        if not isinstance(family, Family):
-            raise InvalidFieldError("family", f"expected Family, got {family!r}")
         return self.explain_many([family], assigned=assigned, exclude=exclude,
                                  weights=weights, max_changes=max_changes)[0]
 
@@ -293,6 +291,8 @@ class WaitingIndex:
         exclude = as_exclude_set(exclude) if exclude else frozenset()
         out: list[Waiting | _Fitting] = []
         for family in families:
+            if not isinstance(family, Family):
+                raise InvalidFieldError("families", f"expected Family, got {family!r}")
             if not self.volunteers:
                 out.append(Waiting(family_id=family.id, reason="no_households",
                                    text="There is no volunteer household in the pool.",
