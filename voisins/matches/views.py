@@ -280,36 +280,33 @@ def proposal_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
 
 
-@login_required
-@require_POST
-def proposal_family_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A coordinator records the family's answer on its behalf (by phone, with an interpreter)."""
+def _record_answer(request: HttpRequest, slug: str, pk: int, side: str,
+                   recorded: str) -> HttpResponse:
+    """A coordinator records one household's answer on its behalf (by phone, in person,
+    with an interpreter)."""
     prog, proposal = _proposal(request, slug, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         _attempt(request, lambda: services.proposal_answer(
-            proposal=proposal, side="family", accept=form.cleaned_data["answer"] == "yes",
+            proposal=proposal, side=side, accept=form.cleaned_data["answer"] == "yes",
             reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
-            by=request.user), _("The family's answer is recorded."))
+            by=request.user), recorded)
     else:
         _form_errors(request, form)
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_family_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _record_answer(request, slug, pk, "family", _("The family's answer is recorded."))
 
 
 @login_required
 @require_POST
 def proposal_volunteer_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A coordinator records the volunteer household's answer, given by phone or in person."""
-    prog, proposal = _proposal(request, slug, pk)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        _attempt(request, lambda: services.proposal_answer(
-            proposal=proposal, side="volunteer", accept=form.cleaned_data["answer"] == "yes",
-            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
-            by=request.user), _("The volunteer household's answer is recorded."))
-    else:
-        _form_errors(request, form)
-    return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
+    return _record_answer(request, slug, pk, "volunteer",
+                          _("The volunteer household's answer is recorded."))
 
 
 # --- Matches ----------------------------------------------------------------------------
