@@ -217,14 +217,9 @@ def volunteer_link_match(request: HttpRequest, token: str, pk: int) -> HttpRespo
 
 @volunteer_page
 def volunteer_link_checkin(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    checkin = CheckIn.objects.filter(pk=pk, side=Side.VOLUNTEER,
-                                     match__volunteer=request.volunteer).select_related(
-        "match__family").first()
-    if checkin is None:
-        raise Http404
-    home = reverse("volunteerpages:home", kwargs={"token": token})
-    return _checkin_page(request, checkin, done_url=home,
-                         extra={"base": VOLUNTEER_FRAME, "token": token, "back_url": home})
+    return _own_checkin_page(request, token, pk, side=Side.VOLUNTEER,
+                             household=request.volunteer, frame=VOLUNTEER_FRAME,
+                             home="volunteerpages:home")
 
 
 @require_POST
@@ -302,6 +297,20 @@ def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
         family=family, callback=form.callback_data()),
         _("Thank you. The team will get back to you soon."))
     return None
+
+
+def _own_checkin_page(request: HttpRequest, token: str, pk: int, *, side: str,
+                      household: Any, frame: str, home: str) -> HttpResponse:
+    """Check-in `pk` of `household` (its `side` of a match), on the pages of its personal
+    link: another household's check-in is a 404."""
+    owner, other = ("family", "volunteer") if side == Side.FAMILY else ("volunteer", "family")
+    checkin = (CheckIn.objects.filter(pk=pk, side=side, **{f"match__{owner}": household})
+               .select_related(f"match__{other}").first())
+    if checkin is None:
+        raise Http404
+    home_url = reverse(home, kwargs={"token": token})
+    return _checkin_page(request, checkin, done_url=home_url,
+                         extra={"base": frame, "token": token, "back_url": home_url})
 
 
 def _checkin_page(request: HttpRequest, checkin: CheckIn, *, by: Any = None,
@@ -414,13 +423,8 @@ def family_checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 @family_page
 def family_checkin_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    checkin = CheckIn.objects.filter(pk=pk, side=Side.FAMILY, match__family=request.family
-                                     ).select_related("match__volunteer").first()
-    if checkin is None:
-        raise Http404
-    home = reverse("familypages:home", kwargs={"token": token})
-    return _checkin_page(request, checkin, done_url=home,
-                         extra={"base": FAMILY_FRAME, "token": token, "back_url": home})
+    return _own_checkin_page(request, token, pk, side=Side.FAMILY, household=request.family,
+                             frame=FAMILY_FRAME, home="familypages:home")
 
 
 @require_POST

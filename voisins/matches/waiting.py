@@ -315,7 +315,8 @@ def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]
         edges = VolunteerIndex(volunteers).edges(engine_families, selectors.excluded_pairs(
             programme), weights=bridge.weights_for(programme))
         helped = set(edges.family.tolist())
-    unmet = [f for i, f in enumerate(families) if i not in helped]
+    left = [i for i in range(len(families)) if i not in helped]
+    unmet = [families[i] for i in left]
     areas: dict[str, dict[str, Any]] = {}
     for f in unmet:
         area = areas.setdefault(f.postcode, {"postcode": f.postcode, "locality": f.locality,
@@ -327,7 +328,7 @@ def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]
         area["lat"] /= area["waiting"]
         area["lon"] /= area["waiting"]
     gaps = find_gaps(
-        [engine_families[i] for i, _f in enumerate(families) if i not in helped],
+        [engine_families[i] for i in left],
         {f.pk: f.postcode for f in unmet},
         {code: Point(lat=a["lat"], lon=a["lon"]) for code, a in areas.items()},
         radius_km=programme.default_radius_km, limit=limit)
