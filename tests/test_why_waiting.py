@@ -181,3 +181,16 @@ def test_a_campaign_made_from_a_gap_is_prefilled_and_keeps_whom_it_looks_for(
     bad = client.post("/recruitment/north/campaigns/", {
         "name": "Bad", "channel": "facebook", "target_language": "Ukrainian!"}, **EN)
     assert bad.status_code == 200 and "ISO 639" in bad.content.decode()
+
+
+def test_reading_the_run_page_is_audited_with_the_families_it_names(client, alice, north,
+                                                                     pool):
+    from auditlog.models import LogEntry
+
+    run = matching_run_execute(run_id=MatchingRun.objects.create(programme=north).pk)
+    client.force_login(alice)
+    before = LogEntry.objects.count()
+    client.get(f"/staff/north/matching/{run.pk}/", **EN)
+    entry = LogEntry.objects.order_by("-pk").first()
+    assert LogEntry.objects.count() == before + 1
+    assert f"#{pool['olena'].pk}" in str(entry.additional_data)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.audit.services import audit_read
+from voisins.audit.services import audit_list, audit_read
 from voisins.households.models import FamilyHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus
@@ -126,11 +126,15 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     run = access.record_or_404(MatchingRun.objects.all(), request.user, "manage_matches",
                                pk=pk, programme=prog)
-    proposals = (run.proposals.select_related("family", "volunteer").order_by("-score")
+    proposals = (list(run.proposals.select_related("family", "volunteer").order_by("-score"))
                  if not run.dry_run else [])
+    not_proposed = waiting.explained(run.not_proposed, prog)
+    # The page names households (families left out by name): its reading is audited.
+    audit_list(request, prog, [*(h for p in proposals for h in (p.family, p.volunteer)),
+                               *(row["family"] for g in not_proposed for row in g["rows"])],
+               via="matching_run")
     return render(request, "matches/run.html", {
-        "programme": prog, "run": run, "proposals": proposals,
-        "not_proposed": waiting.explained(run.not_proposed, prog)})
+        "programme": prog, "run": run, "proposals": proposals, "not_proposed": not_proposed})
 
 
 @login_required
