@@ -96,6 +96,24 @@ def test_who_could_help_says_why_nobody_can_and_what_would_change_it(
     assert "Marie would fit after their pause." in text
 
 
+def test_the_family_page_says_why_a_waiting_family_waits_to_whoever_matches(
+        client, alice, north, pool):
+    household_set_status(household=pool["marie"], status="paused")
+    client.force_login(alice)
+    text = client.get(f"/staff/north/families/{pool['amina'].pk}/", **EN).content.decode()
+    assert "Why this family still waits" in text
+    assert "Marie would fit after their pause." in text
+    # A family that a household with room can help is not told "recruiting is the way".
+    household_set_status(household=pool["marie"], status="available")
+    text = client.get(f"/staff/north/families/{pool['amina'].pk}/", **EN).content.decode()
+    assert "A household with room could help" in text
+    assert "recruiting nearby is the way" not in text
+    # A family that no longer waits gets no analysis.
+    household_set_status(household=pool["olena"], status="ended")
+    text = client.get(f"/staff/north/families/{pool['olena'].pk}/", **EN).content.decode()
+    assert "Why this family still waits" not in text
+
+
 def test_a_wider_radius_is_offered_with_the_households_it_would_reach(
         client, alice, north, pool):
     far = volunteer_create(programme=north, **volunteer_data(
@@ -145,6 +163,17 @@ def test_whom_to_recruit_lists_the_households_worth_recruiting_and_the_areas(
     [area] = geo["features"]
     assert area["properties"] == {"postcode": "1030", "locality": pool["olena"].locality,
                                   "waiting": 2}
+
+
+def test_whom_to_recruit_says_which_waiting_families_it_leaves_out_so_counts_agree(
+        client, alice, north, pool):
+    # A family without consent to be matched is on the waiting list (the menu counts it)
+    # but cannot be proposed: the page says it is set apart instead of losing it.
+    family_create(programme=north, **family_data(contact_first_name="Noor"))
+    client.force_login(alice)
+    text = client.get("/staff/north/matching/gaps/", **EN).content.decode()
+    assert "2 of the 3 waiting families" in text
+    assert "without consent to be matched (1)" in text
 
 
 def test_every_recruitment_gap_is_exact_with_respect_to_the_engine(north, pool):

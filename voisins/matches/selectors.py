@@ -44,6 +44,13 @@ def waiting_families(programme: Programme) -> QuerySet[FamilyHousehold]:
     ).exclude(Exists(sent)).prefetch_related("members").order_by("waiting_since", "id")
 
 
+def waiting_list_count(programme: Programme) -> int:
+    """How many families the waiting list shows (the menu's count): every waiting family,
+    those that cannot be proposed now included."""
+    return FamilyHousehold.objects.filter(programme=programme, archived=False,
+                                          status=FamilyStatus.WAITING).count()
+
+
 def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
     """Volunteer households that may be proposed a family now.
 

@@ -144,7 +144,7 @@ def recruitment_gaps(request: HttpRequest, slug: str) -> HttpResponse:
         gaps = waiting.recruitment_gaps(prog)
     except ValidationError as exc:  # the programme's stored weights are not valid
         _errors(request, exc)
-        gaps = {"waiting": 0, "unmet": 0, "lines": [], "areas": []}
+        gaps = {"waiting": 0, "unmet": 0, "set_aside": 0, "lines": [], "areas": []}
     if request.GET.get("format") == "geojson":
         return JsonResponse(waiting.areas_geojson(gaps["areas"]))
     tiles = {"url": settings.VOISINS.get("MAP_TILES", ""),

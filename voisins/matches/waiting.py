@@ -344,7 +344,11 @@ def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]
             "slot": slot_label(gap.slot), "service": service_label(gap.need),
             "postcode": gap.area, "locality": areas[gap.area]["locality"]},
     } for gap in gaps]
+    # The waiting list counts every waiting family; those that cannot be proposed a household
+    # (a proposal awaits their answer, or no consent to be matched) are said apart.
+    listed = selectors.waiting_list_count(programme)
     return {"waiting": len(families), "unmet": len(unmet), "lines": lines,
+            "set_aside": max(0, listed - len(families)),
             "areas": sorted(areas.values(), key=lambda a: (-a["waiting"], a["postcode"]))}
 
 

@@ -17,7 +17,8 @@ from voisins.evaluation import rounding
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS
+from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS, FamilyStatus
+from voisins.matches import waiting
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
@@ -138,6 +139,7 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
     audit_read(request, household, SENSITIVE_FIELDS[model._meta.model_name])
     story = staff_selectors.household_story(household)
     active = {c.purpose for c in story["consents"] if c.active}
+    can_match = access.can(request.user, "manage_matches", prog)
     return render(request, "staff/household_detail.html", {
         "programme": prog, "household": household,
         "kind": "families" if model is FamilyHousehold else "volunteers",
@@ -146,10 +148,21 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
                      labels.get(c.to_status, c.to_status))
                     for c in household.status_changes.all()],
         "can_edit": access.can(request.user, "edit_households", prog),
-        "can_match": access.can(request.user, "manage_matches", prog),
+        "can_match": can_match,
         "missing_matching_consent": ConsentPurpose.MATCHING not in active,
+        "why_waiting": _why_waiting(household) if can_match else None,
         **story,
     })
+
+
+def _why_waiting(household: FamilyHousehold | VolunteerHousehold) -> dict | None:
+    """Why a waiting family still waits, and the smallest changes that would help."""
+    if not isinstance(household, FamilyHousehold) or household.status != FamilyStatus.WAITING:
+        return None
+    try:
+        return waiting.family_waits(household)
+    except ValidationError:  # the programme's stored weights are not valid: said elsewhere
+        return None
 
 
 @login_required
