@@ -178,7 +178,8 @@ def pages(programme: Programme) -> list[tuple[str, str]]:
         ("map page", f"{s}/map/"),
         ("map areas (GeoJSON)", f"{s}/map/households.geojson"),
         ("family radius, 3 km", f"{s}/map/family/{family.pk}/?km=3"),
-        ("a waiting family (why it waits)", f"{s}/families/{family.pk}/"),
+        ("a waiting family", f"{s}/families/{family.pk}/"),
+        ("why a family waits (section)", f"{s}/families/{family.pk}/why-waiting/"),
         ("who could help a family", f"{s}/families/{family.pk}/suggestions/"),
         ("whom to recruit, where", f"{s}/matching/gaps/"),
     ]

@@ -59,6 +59,8 @@ PAGES: dict[str, Visit] = {
     "matches:proposal": Visit("alice", lambda d: {"slug": "north", "pk": d["draft"].pk}),
     "matches:suggestions": Visit("alice", lambda d: {"slug": "north",
                                                      "pk": d["waiting"].pk}),
+    "matches:why_waiting": Visit("alice", lambda d: {"slug": "north",
+                                                     "pk": d["waiting"].pk}),
     "matches:matches": Visit("alice", SLUG),
     "matches:match": Visit("alice", lambda d: {"slug": "north", "pk": d["match"].pk}),
     "matches:checkins_overdue": Visit("alice", SLUG),

@@ -110,6 +110,7 @@ PAGES: dict[str, Row] = {
     "matches:run": Row(only(ALICE), lambda d: {"slug": "north", "pk": d["run"].pk}),
     "matches:proposal": Row(only(ALICE), PROPOSAL),
     "matches:suggestions": Row(only(ALICE), FAMILY_PK),
+    "matches:why_waiting": Row(only(ALICE), FAMILY_PK),
     "matches:match": Row(only(ALICE), MATCH),  # bob is not this match's mediator
     "mediation:cases": Row(only({"alice": 200, "bob": 200}), SLUG),
     "mediation:case": Row(only(ALICE), CASE),

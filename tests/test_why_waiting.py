@@ -96,22 +96,50 @@ def test_who_could_help_says_why_nobody_can_and_what_would_change_it(
     assert "Marie would fit after their pause." in text
 
 
-def test_the_family_page_says_why_a_waiting_family_waits_to_whoever_matches(
-        client, alice, north, pool):
+def test_the_family_page_says_why_a_waiting_family_waits(client, alice, north, pool):
     household_set_status(household=pool["marie"], status="paused")
     client.force_login(alice)
-    text = client.get(f"/staff/north/families/{pool['amina'].pk}/", **EN).content.decode()
-    assert "Why this family still waits" in text
-    assert "Marie would fit after their pause." in text
+    page = f"/staff/north/families/{pool['amina'].pk}/"
+    section = f"/staff/north/families/{pool['amina'].pk}/why-waiting/"
+    # The family's page loads the section after itself (it reads the households around);
+    # without JavaScript its link opens the same answer as a page.
+    text = client.get(page, **EN).content.decode()
+    assert "Why this family still waits" in text and f'hx-get="{section}"' in text
+    part = client.get(section, HTTP_HX_REQUEST="true", **EN).content.decode()
+    assert "<html" not in part and "Marie would fit after their pause." in part
+    whole = client.get(section, **EN).content.decode()
+    assert "<html" in whole and "Marie would fit after their pause." in whole
     # A family that a household with room can help is not told "recruiting is the way".
     household_set_status(household=pool["marie"], status="available")
-    text = client.get(f"/staff/north/families/{pool['amina'].pk}/", **EN).content.decode()
-    assert "A household with room could help" in text
-    assert "recruiting nearby is the way" not in text
-    # A family that no longer waits gets no analysis.
+    part = client.get(section, HTTP_HX_REQUEST="true", **EN).content.decode()
+    assert "A household with room could help" in part
+    assert "recruiting nearby is the way" not in part
+    # A family that no longer waits gets no analysis, and no section on its page.
     household_set_status(household=pool["olena"], status="ended")
-    text = client.get(f"/staff/north/families/{pool['olena'].pk}/", **EN).content.decode()
-    assert "Why this family still waits" not in text
+    assert "Why this family still waits" not in client.get(
+        f"/staff/north/families/{pool['olena'].pk}/", **EN).content.decode()
+    part = client.get(f"/staff/north/families/{pool['olena'].pk}/why-waiting/",
+                      HTTP_HX_REQUEST="true", **EN).content.decode()
+    assert "not on the waiting list" in part
+
+
+def test_why_a_family_waits_reads_only_the_households_around_it_and_says_the_same(
+        north, pool):
+    from voisins.matches import bridge, waiting
+
+    # A household far away (another city) is left out of the family's reading, and the
+    # answer is the one the whole pool gives.
+    far = volunteer_create(programme=north, **volunteer_data(
+        contact_first_name="Lucie", postcode="4000", radius_km=5,
+        languages=[{"code": "uk", "level": "native"}]))
+    agreed_to_matching(far)
+    family = pool["olena"]
+    near, _ = waiting.waiting_index(north, near=family)
+    whole, _ = waiting.waiting_index(north)
+    assert far.pk not in {v.id for v in near.volunteers}
+    assert far.pk in {v.id for v in whole.volunteers}
+    one = bridge.family_input(family)
+    assert near.explain(one) == whole.explain(one)
 
 
 def test_a_wider_radius_is_offered_with_the_households_it_would_reach(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -75,6 +76,28 @@ def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
         .order_by("id"),
         programme,
     )
+
+
+def within_box(queryset: QuerySet, *, lat: float, lon: float, km: float) -> QuerySet:
+    """The rows of ``queryset`` (households) inside a box around ``(lat, lon)`` that holds
+    every point within ``km`` kilometres: a cheap first cut, in SQL, before the engine's
+    exact distances. Generous on purpose (a degree of latitude is taken as 110 km, it is
+    111.2 on the engine's sphere), never too narrow."""
+    dlat = km / 110.0 + 1e-6
+    qs = queryset.filter(lat__gte=lat - dlat, lat__lte=lat + dlat)
+    cos = math.cos(math.radians(min(89.9, abs(lat) + dlat)))
+    dlon = dlat / cos
+    if lon - dlon < -180.0 or lon + dlon > 180.0:
+        return qs  # across the antimeridian: latitude alone
+    return qs.filter(lon__gte=lon - dlon, lon__lte=lon + dlon)
+
+
+def matchable_volunteers_near(family: FamilyHousehold) -> QuerySet[VolunteerHousehold]:
+    """The matchable volunteer households that could be within reach of ``family``: the
+    engine needs no other to find its pairs (a pair is within both radii, so within the
+    family's)."""
+    return within_box(matchable_volunteers(family.programme), lat=family.lat, lon=family.lon,
+                      km=family.radius_km)
 
 
 def room_left(volunteer: VolunteerHousehold) -> int:

@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"{S}/proposals/<int:pk>/volunteer-answer/", views.proposal_volunteer_answer,
          name="proposal_volunteer_answer"),
     path(f"{S}/families/<int:pk>/suggestions/", views.suggestions, name="suggestions"),
+    path(f"{S}/families/<int:pk>/why-waiting/", views.why_waiting, name="why_waiting"),
     path(f"{S}/matches/", views.match_list, name="matches"),
     path(f"{S}/matches/<int:pk>/", views.match_detail, name="match"),
     path(f"{S}/matches/<int:pk>/introduction/", views.introduction_plan, name="intro_plan"),

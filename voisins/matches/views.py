@@ -153,6 +153,23 @@ def recruitment_gaps(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def why_waiting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Why a waiting family still waits: the section of its page, loaded after the page
+    (the analysis reads the households around it; the page itself stays quick)."""
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+                                  "manage_matches", pk=pk, programme=prog)
+    entry = None
+    if family.status == FamilyStatus.WAITING:
+        try:
+            entry = waiting.family_waits(family)
+        except ValidationError as exc:  # the programme's stored weights are not valid
+            _errors(request, exc)
+    template = "matches/_why_waiting.html" if request.htmx else "matches/why_waiting.html"
+    return render(request, template, {"programme": prog, "family": family, "entry": entry})
+
+
+@login_required
 def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
@@ -171,11 +188,11 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Proposal ready for review."))
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
-    rows = {v.pk: v for v in selectors.matchable_volunteers(prog)}
+    rows = {v.pk: v for v in selectors.matchable_volunteers_near(family)}
     waits = None
     try:
         found = bridge.suggest_for(prog, family, list(rows.values()),
-                                   selectors.excluded_pairs(prog), k=10)
+                                   selectors.excluded_pairs_of(family), k=10)
         if not found and family.status == FamilyStatus.WAITING:
             waits = waiting.family_waits(family)
     except ValidationError as exc:  # the programme's stored weights are not valid

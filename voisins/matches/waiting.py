@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,24 +33,33 @@ from .models import Match, Proposal
 if TYPE_CHECKING:
     from voisins import matching
 
-def volunteer_pool(programme: Programme) -> tuple[list[VolunteerHousehold], dict[int, str]]:
+def volunteer_pool(programme: Programme, *, near: FamilyHousehold | None = None
+                   ) -> tuple[list[VolunteerHousehold], dict[int, str]]:
     """Every volunteer household of the programme that has not left (nor was archived or
     erased), each annotated with ``room`` (places left), and the code of what each one
     that may not be proposed now lacks.
 
     The households that may be proposed are exactly ``selectors.matchable_volunteers``.
+    With ``near``, only those that could count for that family: within the larger of its
+    radius and the largest radius of the pool (the engine looks no farther for one
+    family, so its answer is the same as over the whole pool).
     """
     live = Q(matches__status__in=Match.LIVE)
     pending = Q(proposals__status=Proposal.Status.SENT)
+    pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
+                                              archived=False)
+            .exclude(status=VolunteerStatus.LEFT))
+    if near is not None:
+        widest = pool.aggregate(widest=Max("radius_km"))["widest"] or 0.0
+        pool = selectors.within_box(pool, lat=near.lat, lon=near.lon,
+                                    km=max(near.radius_km, widest))
     households = list(
-        VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
-                                          archived=False)
-        .exclude(status=VolunteerStatus.LEFT)
-        .annotate(live_matches=Count("matches", filter=live, distinct=True),
-                  pending_proposals=Count("proposals", filter=pending, distinct=True))
+        pool.annotate(live_matches=Count("matches", filter=live, distinct=True),
+                      pending_proposals=Count("proposals", filter=pending, distinct=True))
         .prefetch_related("members").order_by("id"))
-    matchable = set(selectors.matchable_volunteers(programme).values_list("pk", flat=True))
     ids = [h.pk for h in households]
+    matchable = set(selectors.matchable_volunteers(programme).filter(pk__in=ids)
+                    .values_list("pk", flat=True))
     trained = set(restrict_to_trained(VolunteerHousehold.objects.filter(pk__in=ids), programme)
                   .values_list("pk", flat=True))
     consenting = set(with_consent(VolunteerHousehold.objects.filter(pk__in=ids),
@@ -75,13 +84,14 @@ def volunteer_pool(programme: Programme) -> tuple[list[VolunteerHousehold], dict
     return households, unavailable
 
 
-def waiting_index(programme: Programme) -> tuple[matching.waiting.WaitingIndex,
-                                                 dict[int, VolunteerHousehold]]:
-    """The engine's index of the programme's pool, and the households by id."""
+def waiting_index(programme: Programme, *, near: FamilyHousehold | None = None
+                  ) -> tuple[matching.waiting.WaitingIndex, dict[int, VolunteerHousehold]]:
+    """The engine's index of the programme's pool (or of the part that counts for the
+    family ``near``), and the households by id."""
     # The engine is imported on use, as in bridge: numpy and scipy load only when needed.
     from voisins.matching.waiting import WaitingIndex
 
-    households, unavailable = volunteer_pool(programme)
+    households, unavailable = volunteer_pool(programme, near=near)
     index = WaitingIndex((bridge.volunteer_input(h, h.room) for h in households), unavailable)
     return index, {h.pk: h for h in households}
 
@@ -103,7 +113,7 @@ def why_family_waits(family: FamilyHousehold, exclude: Iterable[tuple[int, int]]
                      ) -> dict[str, Any]:
     """Why one family has nobody to be proposed now (no batch: ``taken`` cannot occur;
     a household that fits and has room gives ``room_left``)."""
-    index, _households = waiting_index(family.programme)
+    index, _households = waiting_index(family.programme, near=family)
     entry = index.explain(bridge.family_input(family), exclude=set(exclude),
                           weights=bridge.weights_for(family.programme))
     return as_json(entry)
@@ -272,7 +282,7 @@ def explained(entries: Sequence[dict[str, Any]], programme: Programme) -> list[d
 
 def family_waits(family: FamilyHousehold) -> dict[str, Any]:
     """Why one waiting family has nobody to be proposed now, written out for its pages."""
-    entry = why_family_waits(family, selectors.excluded_pairs(family.programme))
+    entry = why_family_waits(family, selectors.excluded_pairs_of(family))
     groups = explained([entry], family.programme)
     row = groups[0]["rows"][0] if groups else {"text": reason_text(entry), "changes": []}
     return {"reason": entry["reason"], "label": REASON_LABELS.get(entry["reason"], ""), **row}

@@ -18,7 +18,6 @@ from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS, FamilyStatus
-from voisins.matches import waiting
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
@@ -150,19 +149,10 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
         "can_edit": access.can(request.user, "edit_households", prog),
         "can_match": can_match,
         "missing_matching_consent": ConsentPurpose.MATCHING not in active,
-        "why_waiting": _why_waiting(household) if can_match else None,
+        "why_waiting": (can_match and model is FamilyHousehold
+                        and household.status == FamilyStatus.WAITING),
         **story,
     })
-
-
-def _why_waiting(household: FamilyHousehold | VolunteerHousehold) -> dict | None:
-    """Why a waiting family still waits, and the smallest changes that would help."""
-    if not isinstance(household, FamilyHousehold) or household.status != FamilyStatus.WAITING:
-        return None
-    try:
-        return waiting.family_waits(household)
-    except ValidationError:  # the programme's stored weights are not valid: said elsewhere
-        return None
 
 
 @login_required
