@@ -49,21 +49,19 @@ def volunteer_pool(programme: Programme, *, near: FamilyHousehold | None = None
     pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
                                               archived=False)
             .exclude(status=VolunteerStatus.LEFT))
+    matchable_qs = selectors.matchable_volunteers(programme)
     if near is not None:
         widest = pool.aggregate(widest=Max("radius_km"))["widest"] or 0.0
-        pool = selectors.within_box(pool, lat=near.lat, lon=near.lon,
-                                    km=max(near.radius_km, widest))
+        box = {"lat": near.lat, "lon": near.lon, "km": max(near.radius_km, widest)}
+        pool = selectors.within_box(pool, **box)
+        matchable_qs = selectors.within_box(matchable_qs, **box)
     households = list(
         pool.annotate(live_matches=Count("matches", filter=live, distinct=True),
                       pending_proposals=Count("proposals", filter=pending, distinct=True))
         .prefetch_related("members").order_by("id"))
-    ids = [h.pk for h in households]
-    matchable = set(selectors.matchable_volunteers(programme).filter(pk__in=ids)
-                    .values_list("pk", flat=True))
-    trained = set(restrict_to_trained(VolunteerHousehold.objects.filter(pk__in=ids), programme)
-                  .values_list("pk", flat=True))
-    consenting = set(with_consent(VolunteerHousehold.objects.filter(pk__in=ids),
-                                  ConsentPurpose.MATCHING).values_list("pk", flat=True))
+    matchable = set(matchable_qs.values_list("pk", flat=True))
+    trained = set(restrict_to_trained(pool, programme).values_list("pk", flat=True))
+    consenting = set(with_consent(pool, ConsentPurpose.MATCHING).values_list("pk", flat=True))
     unavailable: dict[int, str] = {}
     for h in households:
         h.room = selectors.room_left(h)
