@@ -33,6 +33,10 @@ VICTOR_PHONE = "+32470112233"
 
 @pytest.fixture
 def followed_match(live_match, alice, bob):
+    return follow(live_match, alice, bob)
+
+
+def follow(live_match, alice, bob):
     """Amina's family and Victor's household, introduced 15 days ago (with a note), the
     family's first check-in answered with a worry, given to Bob the mediator, with a case
     that asks to be called back in Ukrainian with an interpreter."""

@@ -8,7 +8,7 @@ match-page-print.png, family-page-print.png)."""
 import pytest
 from django.urls import reverse
 
-from tests.test_match_page import followed_match  # noqa: F401 (a fixture)
+from tests.test_match_page import follow
 from voisins.mediation.models import Case
 
 from .conftest import check_accessibility, screenshot
@@ -17,6 +17,11 @@ from .test_pages import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def followed_match(live_match, alice, bob):
+    return follow(live_match, alice, bob)
 WORRY = "Our son is tired after school"
 
 
