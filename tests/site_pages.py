@@ -65,6 +65,7 @@ PAGES: dict[str, Visit] = {
     "matches:match": Visit("alice", lambda d: {"slug": "north", "pk": d["match"].pk}),
     "matches:checkins_overdue": Visit("alice", SLUG),
     "mediation:cases": Visit("alice", SLUG),
+    "mediation:case_new": Visit("alice", SLUG),
     "mediation:case": Visit("alice", lambda d: {"slug": "north", "pk": d["case"].pk}),
     # Recruitment, training, community
     "recruitment:overview": Visit("alice", SLUG),
@@ -159,7 +160,7 @@ NOT_PAGES: dict[str, str] = {
         "staff:status", "familypages:staff_revoke", "community:rsvp", "community:calendar_renew",
         "portal:charter", "portal:pause", "portal:training_register", "portal:training_cancel",
         "training:required", "recruitment:screening_charter", "recruitment:screening_decision",
-        "mediation:case_new", "mediation:case_note", "mediation:case_assign",
+        "mediation:case_note", "mediation:case_assign",
         "mediation:case_resolve", "mediation:callback_done", "matches:pause_all",
         "matches:proposal_send", "matches:proposal_discard", "matches:proposal_family_answer",
         "matches:intro_plan", "matches:intro_held", "matches:match_pause",

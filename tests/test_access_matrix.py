@@ -113,6 +113,8 @@ PAGES: dict[str, Row] = {
     "matches:why_waiting": Row(only(ALICE), FAMILY_PK),
     "matches:match": Row(only(ALICE), MATCH),  # bob is not this match's mediator
     "mediation:cases": Row(only({"alice": 200, "bob": 200}), SLUG),
+    # Issue 16: the form to open a case is a page (reached from a match or the case list).
+    "mediation:case_new": Row(only({"alice": 200, "bob": 200}), SLUG),
     "mediation:case": Row(only(ALICE), CASE),
     # A volunteer household's own pages.
     "matches:volunteer_home": Row(only({"victor": 200}), lambda d: {}),
@@ -183,7 +185,7 @@ PAGES: dict[str, Row] = {
         "family_answer": lambda d: {"token": d["link"], "pk": d["proposal"].pk},
     }.items()},
     **{f"mediation:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
-        "case_new": SLUG, "case_note": CASE, "case_assign": CASE, "case_resolve": CASE,
+        "case_note": CASE, "case_assign": CASE, "case_resolve": CASE,
         "callback_done": lambda d: {"slug": "north", "pk": d["case"].pk,
                                     "callback_pk": d["callback"].pk},
     }.items()},

@@ -6,6 +6,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,10 @@ CHECKIN_ANSWER_DAYS = 30
 LOW_RATING = 2
 # What the households said about their match, shown on its page: each read is audited.
 MATCH_ANSWERS = ["checkins.rating", "checkins.frequency", "checkins.activities",
-                 "checkins.worry", "activities.text"]
+                 "checkins.worry", "activities.text", "introduction.note"]
+# What the match page shows of each household to a reader who sees contact details
+# (voisins.access.sees_contact_details): each read is audited.
+CONTACT_FIELDS = ["contact_last_name", "phone", "email"]
 
 
 def waiting_families(programme: Programme) -> QuerySet[FamilyHousehold]:
@@ -399,3 +403,123 @@ def checkins_open_for_volunteer(household: VolunteerHousehold, *,
         answered_at__isnull=True, due_on__lte=today,
         due_on__gte=today - timedelta(days=CHECKIN_ANSWER_DAYS))
         .select_related("match__family").order_by("due_on", "id"))
+
+
+# --- The match page (issue 16) -----------------------------------------------------------
+
+def _side(household: FamilyHousehold | VolunteerHousehold, kind: str,
+          contacts: bool) -> dict[str, Any]:
+    """One household as the match page shows it: its name (the last name and the contact
+    details only for a reader who sees them), the languages it speaks, its area."""
+    return {
+        "kind": kind, "household": household, "pk": household.pk,
+        "name": str(household) if contacts else household.contact_first_name,
+        "languages": [bridge.language_label(e.get("code", "")) for e in household.languages
+                      if isinstance(e, dict)],
+        "area": f"{household.postcode} {household.locality}".strip(),
+        "phone": household.phone if contacts else "",
+        "email": household.email if contacts else "",
+        "channel": household.get_preferred_channel_display() if contacts else "",
+    }
+
+
+def _history(match: Match, checkins: list[CheckIn], cases: list[Any],
+             entries: list[LogEntry], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The match's activity log, newest first: the proposal sent and each side's answer,
+    every change of status or mediator (with who made it, from the audit log), each
+    check-in answered, each case opened or resolved and each call-back asked for."""
+    proposal = match.proposal
+    status = dict(Match.Status.choices)
+    sides = dict(Proposal.Answer.choices)
+    events: list[tuple[Any, str, str]] = []
+
+    def add(at: Any, text: str, who: str = "") -> None:
+        if at is not None:
+            events.append((at, text, who))
+
+    add(proposal.sent_at, _("Proposal sent to both households."))
+    for side, answer, at, by in (
+            ("volunteer", proposal.volunteer_answer, proposal.volunteer_answered_at,
+             proposal.volunteer_answered_by_id),
+            ("family", proposal.family_answer, proposal.family_answered_at,
+             proposal.family_answered_by_id)):
+        if answer:
+            text = (_("The volunteer household: %(answer)s.") if side == "volunteer"
+                    else _("The family: %(answer)s.")) % {"answer": sides[answer]}
+            add(at, text, _("recorded by staff") if by else "")
+    for entry in entries:
+        changes = entry.changes_dict or {}
+        who = names.get(str(entry.actor_id), "") if entry.actor_id else ""
+        if "status" in changes and entry.action == LogEntry.Action.UPDATE:
+            before, after = changes["status"][:2]
+            add(entry.timestamp, _("Status: %(before)s → %(after)s.") % {
+                "before": status.get(before, before), "after": status.get(after, after)}, who)
+        if "mediator" in changes:
+            after = changes["mediator"][1]
+            add(entry.timestamp, _("Mediator: %(name)s.") % {
+                "name": names.get(str(after), "—") if after not in (None, "None") else "—"},
+                who)
+    for checkin in checkins:
+        if checkin.answered_at:
+            text = (_("Check-in answered by the family: %(rating)s/5.")
+                    if checkin.side == "family" else
+                    _("Check-in answered by the volunteer household: %(rating)s/5."))
+            add(checkin.answered_at, text % {"rating": checkin.rating},
+                _("recorded by staff") if checkin.answered_by_id else "")
+    for case in cases:
+        add(case.opened_at, _("Case opened: %(kind)s.") % {"kind": case.get_kind_display()})
+        add(case.resolved_at, _("Case resolved: %(kind)s.") % {"kind": case.get_kind_display()})
+        for callback in case.callbacks.all():
+            add(callback.created_at, _("Call-back asked for (%(when)s).") % {
+                "when": callback.when})
+    events.sort(key=lambda e: e[0], reverse=True)
+    return [{"at": at, "text": text, "who": who} for at, text, who in events]
+
+
+def match_page(match: Match, user: Any) -> dict[str, Any]:
+    """Everything the match page shows, read in the same few queries however long the
+    match has lived (no query per check-in, case or call-back).
+
+    Parameters
+    ----------
+    match
+        The match, read with its proposal, introduction and both households
+        (``select_related``), as ``views._match`` reads it.
+    user
+        The reader: contact details, last names and the links to the households' pages
+        only for the roles ``voisins.access`` allows; only the cases they may see.
+
+    Returns
+    -------
+    dict
+        ``sides`` (the family and the volunteer household, see ``_side``),
+        ``contacts`` (whether the reader sees contact details), ``introduction``,
+        ``checkins`` (every one, with every answer), ``activities`` (what they did
+        together, newest first), ``cases`` (with their ``callbacks`` prefetched),
+        ``history`` (the activity log), ``mediators`` (whom the match can be given to),
+        ``answers_shown`` (the page shows what the households said: audit it).
+    """
+    contacts = access.sees_contact_details(user, match.programme_id)
+    checkins = list(match.checkins.all())
+    activities = list(match.activities.all()[:50])
+    # Cases reach this app by the reverse relation: mediation sits above matches.
+    cases = list(access.cases_visible(user, match.cases.all())
+                 .select_related("assigned_to").prefetch_related("callbacks")
+                 .order_by("-opened_at", "-id"))
+    mediators = list(match.programme.memberships.filter(role__in=["mediator", "coordinator"])
+                     .select_related("user")
+                     .order_by("user__first_name", "user__last_name", "user__email"))
+    names = {str(m.user_id): m.user.get_full_name() or m.user.email for m in mediators}
+    entries = list(LogEntry.objects.get_for_object(match).filter(
+        action=LogEntry.Action.UPDATE).only("action", "changes", "timestamp", "actor_id"))
+    introduction = getattr(match, "introduction", None)
+    return {
+        "sides": [_side(match.family, "family", contacts),
+                  _side(match.volunteer, "volunteer", contacts)],
+        "contacts": contacts, "introduction": introduction,
+        "checkins": checkins, "activities": activities, "cases": cases,
+        "history": _history(match, checkins, cases, entries, names),
+        "mediators": mediators,
+        "answers_shown": bool(activities or any(c.answered_at for c in checkins)
+                              or (introduction is not None and introduction.note)),
+    }

@@ -349,7 +349,7 @@ def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
            ) -> tuple[Any, Match]:
     prog = access.programme_or_404(request.user, slug, action)
     queryset = selectors.matches_for(prog, request.user).select_related(
-        "proposal", "introduction", "family", "volunteer")
+        "proposal", "introduction", "family", "volunteer", "programme")
     match = access.record_or_404(queryset, request.user, action, pk=pk)
     return prog, match
 
@@ -364,23 +364,20 @@ MATCH_FORMS = {"plan_form": (IntroductionPlanForm, "id_plan_%s"),
 def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | None = None,
                 status: int = 200) -> HttpResponse:
     """The match and its forms; one of them may come back bound, with its errors."""
-    from voisins.mediation.selectors import cases_visible
-
     forms = {name: form_class(auto_id=auto_id)
              for name, (form_class, auto_id) in MATCH_FORMS.items()} | (bound or {})
-    checkins, activities = list(match.checkins.all()), list(match.activities.all()[:50])
-    if activities or any(c.answered_at for c in checkins):
+    page = selectors.match_page(match, request.user)
+    if page["answers_shown"]:
         audit_read(request, match, selectors.MATCH_ANSWERS)
+    if page["contacts"]:
+        for side in page["sides"]:
+            audit_read(request, side["household"], selectors.CONTACT_FIELDS)
     return render(request, "matches/match_detail.html", {
-        "programme": prog, "match": match,
-        "introduction": getattr(match, "introduction", None),
-        "checkins": checkins, "activities": activities,
-        "cases": cases_visible(prog, request.user).filter(match=match),
+        "programme": prog, "match": match, **page,
         "reveals": match.reveals.all()[:20],
         "can_manage": access.can(request.user, "manage_matches", prog),
+        "household_pages": access.can(request.user, "view_households", prog),
         **forms,
-        "mediators": prog.memberships.filter(role__in=["mediator", "coordinator"])
-        .select_related("user").order_by("user__first_name", "user__last_name", "user__email"),
     }, status=status)
 
 
