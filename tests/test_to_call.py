@@ -37,7 +37,7 @@ def test_the_list_shows_exactly_the_programmes_messages_to_call(client, alice, f
     assert to_call.purpose == "proposal"
     response = _page(client, alice)
     assert response.status_code == 200
-    rows = response.context["rows"]
+    rows = response.context["page"].object_list
     assert [r["message"] for r in rows] == [to_call]
     assert rows[0]["proposal"] == sent_proposal
     body = response.content.decode()
@@ -55,12 +55,12 @@ def test_the_list_says_language_and_interpreter(client, alice, family):
     family.refresh_from_db()
     message_household(household=family, purpose="news", subject="News",
                       template="matches/email/programme_resumed.txt", context={})
-    row = _page(client, alice).context["rows"][0]
+    row = _page(client, alice).context["page"].object_list[0]
     assert row["language"] == "ar"
     assert row["interpreter"] is True
     household_update(household=family, changes={"languages": [
         {"code": "ar", "level": "native"}, {"code": "fr", "level": "fluent"}]}, by=alice)
-    assert _page(client, alice).context["rows"][0]["interpreter"] is False
+    assert _page(client, alice).context["page"].object_list[0]["interpreter"] is False
 
 
 def test_another_programmes_coordinator_gets_404(client, charlie, sent_proposal, family):
@@ -100,7 +100,7 @@ def test_recording_the_answer_heard_changes_the_proposal_and_removes_the_row(
     message.refresh_from_db()
     assert message.state == "called" and message.called_by == alice
     assert message.called_at is not None and message.context == {}
-    assert _page(client, alice).context["rows"] == []
+    assert _page(client, alice).context["page"].object_list == []
 
 
 def test_an_answer_through_the_households_link_takes_it_off_the_list(alice, family,
@@ -150,7 +150,7 @@ def test_the_count_on_the_programme_page_agrees_with_the_list(client, alice, fam
                      opened_by="family", family=family, by=alice)
     callback_request(case=case, requested_by="family", when="Monday morning", language="ar",
                      interpreter_needed=True)
-    rows = _page(client, alice).context["rows"]
+    rows = _page(client, alice).context["page"].object_list
     assert [r["kind"] for r in rows] == ["message", "callback"]  # the proposal first
     assert nav_counts(north, alice, ["to_call"]) == {"to_call": 2}
     home = client.get(reverse("staff:programme", args=["north"]))

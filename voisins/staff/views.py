@@ -4,6 +4,7 @@ selector, and renders."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -374,16 +375,17 @@ def to_call(request: HttpRequest, slug: str) -> HttpResponse:
     """Every household to phone, most urgent first, with a way to record what was heard."""
     prog = access.programme_or_404(request.user, slug, "call_households")
     rows = staff_selectors.to_call(prog, request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     show_contact = access.can(request.user, "view_contact_details", prog)
-    # The list names households and shows their numbers: its reading is audited.
-    audit_list(request, prog, [r["household"] for r in rows],
+    # The page names households and shows their numbers: its reading is audited.
+    audit_list(request, prog, [r["household"] for r in page],
                ["contact_last_name", "phone"] if show_contact else ["contact_last_name"],
                via="to_call")
-    for row in rows:
+    for row in page:
         if row["proposal"] is not None:  # the answer heard, recorded from the list
             row["answer_form"] = AnswerForm(auto_id=f"id_m{row['message'].pk}_%s")
     return render(request, "staff/to_call.html", {
-        "programme": prog, "rows": rows, "show_contact": show_contact,
+        "programme": prog, "page": page, "show_contact": show_contact,
         "households": len({(r["side"], r["household"].pk) for r in rows if r["household"]}),
         "letters": any(r["kind"] == "message" for r in rows)})
 
