@@ -7,6 +7,7 @@ from django.urls import reverse
 from voisins.households.services import household_update
 from voisins.matches.models import Proposal
 from voisins.messaging.models import Message
+from voisins.messaging.selectors import reach_summary
 from voisins.workspace.selectors import nav_counts
 
 
@@ -127,6 +128,8 @@ def test_called_done_and_no_answer(client, alice, family, sent_proposal):
     client.post(url, {"outcome": "done"})
     message.refresh_from_db()
     assert message.state == "called" and message.called_by == alice
+    # What Voisins says of it now is what happened.
+    assert reach_summary([message]) == "The family (Amina): told by phone."
     # Twice: the second is refused with a message, nothing changes, no 500.
     response = client.post(url, {"outcome": "done"}, follow=True)
     assert response.status_code == 404 or "already" in response.content.decode()

@@ -49,6 +49,8 @@ def _sentence(message: Message) -> str:
                 _("%(who)s: SMS queued, it goes out in a moment.")) % who
     if state == Message.State.TO_CALL:
         return _("%(who)s: no digital channel, it is on your to-call list.") % who
+    if state == Message.State.CALLED:
+        return _("%(who)s: told by phone.") % who
     return (_("%(who)s: the e-mail could not be sent, please call them.") if email else
             _("%(who)s: the SMS could not be sent, please call them.")) % who
 
