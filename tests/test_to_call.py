@@ -170,3 +170,29 @@ def test_reading_the_list_is_audited_with_the_numbers_it_shows(client, alice, fa
     assert entry.actor == alice
     assert entry.additional_data["records"] == [f"familyhousehold #{family.pk}"]
     assert "phone" in entry.additional_data["fields"]
+
+
+def test_the_list_reads_the_same_number_of_rows_whatever_its_length(
+        client, alice, north, django_assert_max_num_queries):
+    """Households, proposals, check-ins and call-backs are read once for the page, not
+    once per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import family_data
+    from voisins.households.services import family_create
+    from voisins.messaging.services import message_household
+
+    def add(n):
+        for i in range(n):
+            family = family_create(programme=north, **family_data(contact_first_name=f"F{i}"))
+            message_household(household=family, purpose="news", subject="News",
+                              template="matches/email/programme_resumed.txt", context={})
+
+    client.force_login(alice)
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert len(_page(client, alice).context["page"].object_list) == 2
+    add(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(_page(client, alice).context["page"].object_list) == 12

@@ -47,12 +47,13 @@ CALL_ORDER = {"proposal": 0, "checkin": 1, "callback": 2}
 WORKING_LEVELS = {LanguageLevel.NATIVE, LanguageLevel.FLUENT}
 
 
-def interpreter_needed(household: Household) -> bool:
+def interpreter_needed(household: Household, programme: Programme | None = None) -> bool:
     """Whether a call to ``household`` needs an interpreter: it speaks none of its
     programme's languages at least fluently (the languages the team works in)."""
+    programme = programme or household.programme
     spoken = {e.get("code") for e in household.languages or []
               if isinstance(e, dict) and e.get("level") in WORKING_LEVELS}
-    return not spoken & set(household.programme.languages or [])
+    return not spoken & set(programme.languages or [])
 
 
 def interpreter_language(household: Household) -> str:
@@ -124,7 +125,7 @@ def to_call(programme: Programme, user: Any) -> list[dict[str, Any]]:
         key = (side, household.pk)
         row = {"kind": "message", "message": message, "household": household, "side": side,
                "purpose": message.purpose, "language": message.language,
-               "interpreter": interpreter_needed(household),
+               "interpreter": interpreter_needed(household, programme),
                "interpreter_language": interpreter_language(household),
                "proposal": None, "checkin": None, "when": message.created_at}
         if message.purpose == Purpose.PROPOSAL:
@@ -138,7 +139,7 @@ def to_call(programme: Programme, user: Any) -> list[dict[str, Any]]:
             order = 3  # answered or closed meanwhile: nothing urgent to ask
         row["order"] = order
         rows.append(row)
-    for callback in callbacks_open(programme, user):
+    for callback in callbacks_open(programme, user).select_related("case__match__family"):
         case = callback.case
         household = case.family or case.volunteer
         if household is None and case.match_id:
