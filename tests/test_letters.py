@@ -83,3 +83,10 @@ def test_no_letter_for_another_programmes_household(client, charlie, family):
                       ).status_code == 404
     assert client.get(reverse("staff:letter", args=["south", "nobody", family.pk])
                       ).status_code == 404
+
+
+def test_the_households_page_offers_its_letter(client, alice, family, sent_proposal):
+    client.force_login(alice)
+    html = client.get(reverse("staff:family", args=["north", family.pk])).content.decode()
+    assert reverse("staff:letter", args=["north", "families", family.pk]) in html
+    assert reverse("staff:to_call", args=["north"]) in html  # it is on the list
