@@ -89,4 +89,3 @@ def test_the_households_page_offers_its_letter(client, alice, family, sent_propo
     client.force_login(alice)
     html = client.get(reverse("staff:family", args=["north", family.pk])).content.decode()
     assert reverse("staff:letter", args=["north", "families", family.pk]) in html
-    assert reverse("staff:to_call", args=["north"]) in html  # it is on the list
