@@ -95,6 +95,12 @@ PAGES: dict[str, Row] = {
     "staff:team": Row(only(ALICE), SLUG),
     "staff:team_member": Row(POST_ONLY, lambda d: {"slug": "north",
                                                    "pk": d["membership"].pk}),
+    # The to-call list and the letters: the roles that see contact details.
+    "staff:to_call": Row(only(ALICE), SLUG),
+    "staff:to_call_record": Row(POST_ONLY, lambda d: {"slug": "north", "pk": d["to_call"].pk}),
+    "staff:to_call_letters": Row(only(ALICE), SLUG),
+    "staff:letter": Row(only(ALICE), lambda d: {"slug": "north", "kind": "families",
+                                                "pk": d["family"].pk}),
     "gdpr:audit": Row(only(ALICE), _kind_pk),
     "gdpr:consents": Row(only(ALICE), _kind_pk),
     "gdpr:export": Row(only(ALICE), lambda d: _kind_pk(d) | {"fmt": "json"}),
@@ -481,6 +487,8 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
         "run": run, "checkin_token": checkin_token(
         CheckIn.objects.filter(match=live_match, side="volunteer").first()),
             "family": family, "volunteer": volunteer, "match": live_match,
+            # Amina's family has no digital channel: told of the match by phone.
+            "to_call": family.messages.filter(state="to_call").first(),
             "proposal": live_match.proposal, "case": case, "callback": callback,
             "checkin": CheckIn.objects.filter(match=live_match, side="family").first(),
             "volunteer_checkin": CheckIn.objects.filter(match=live_match,

@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_households": frozenset({R.COORDINATOR}),
     "import_households": frozenset({R.COORDINATOR}),
     "view_contact_details": frozenset({R.COORDINATOR}),
+    # The to-call list and the printed letters show names and phone numbers: the roles
+    # that see contact details.
+    "call_households": frozenset({R.COORDINATOR}),
     "view_referrals": frozenset({R.COORDINATOR, R.REFERRER}),
     "view_aggregates": frozenset({R.COORDINATOR, R.VIEWER}),
     "manage_programme": frozenset({R.COORDINATOR}),

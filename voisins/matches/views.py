@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -314,6 +315,11 @@ def _record_answer(request: HttpRequest, slug: str, pk: int, side: str,
             by=request.user), recorded)
     else:
         _form_errors(request, form)
+    # Recorded from the to-call list: back to it.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return redirect(back)
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
 
 
