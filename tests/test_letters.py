@@ -89,3 +89,32 @@ def test_the_households_page_offers_its_letter(client, alice, family, sent_propo
     client.force_login(alice)
     html = client.get(reverse("staff:family", args=["north", family.pk])).content.decode()
     assert reverse("staff:letter", args=["north", "families", family.pk]) in html
+
+
+def _font_names(pdf: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object().get("/BaseFont", "")))
+    return names
+
+
+def test_a_name_in_ethiopic_script_is_printed_with_a_font_that_has_it(north):
+    """Tigrinya and Amharic names are written in Ge'ez script, which DejaVu lacks: the
+    letter takes Abyssinica SIL (Debian's fonts-sil-abyssinica, installed by .ci/run and
+    listed in docs/deploy.md) instead of printing empty boxes."""
+    import os
+    import subprocess
+
+    from voisins.households.services import family_create
+    from voisins.staff.services import household_letters_pdf
+
+    from .conftest import family_data
+
+    found = subprocess.run(["fc-list", ":lang=ti"], capture_output=True, text=True).stdout
+    if not found.strip() and os.environ.get("VOISINS_REQUIRE_BROWSER") != "1":
+        pytest.skip("no font for Ethiopic script (apt-get install fonts-sil-abyssinica)")
+    family = family_create(programme=north, **family_data(
+        contact_first_name="ሰናይት", contact_last_name="Haile", page_language="ar"))
+    fonts = _font_names(household_letters_pdf(households=[family]))
+    assert any("Abyssinica" in name for name in fonts), fonts
