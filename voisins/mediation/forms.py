@@ -32,7 +32,7 @@ class NoteForm(forms.Form):
                                       min_value=1, max_value=600)
     call_language = forms.ChoiceField(label=_("Language of the call"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["call_language"].choices = [("", "—"), *language_choices()]
 
