@@ -3,7 +3,6 @@
 from datetime import datetime, time
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -171,10 +170,6 @@ class HelpForm(HouseholdForm):
             return None
         return {"when": self.cleaned_data["when"], "language": self.cleaned_data["language"],
                 "interpreter_needed": self.cleaned_data["interpreter_needed"]}
-
-
-def page_language_choices() -> list[tuple[str, str]]:
-    return list(settings.LANGUAGES)
 
 
 class MatchingWeightsForm(forms.Form):
