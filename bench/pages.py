@@ -32,7 +32,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -333,7 +333,7 @@ def main() -> None:
     print(f"\n{connection.vendor} {connection.Database.__name__}, {FAMILIES} families, "
           f"{VOLUNTEERS} volunteer households; {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
-          f"{date.today()}; {REPEAT} requests each\n")
+          f"{timezone.localdate()}; {REPEAT} requests each\n")
     print(f"Baseline (the import page: same shell, no list): best {baseline['best']:.0f} ms, "
           f"median {baseline['median']:.0f} ms, CPU {baseline['cpu']:.0f} ms, "
           f"{baseline['queries']} queries\n")
