@@ -174,3 +174,19 @@ def test_the_floors_and_their_picture_in_the_docs_are_drawn_from_the_code(import
     text = (REPO / "docs" / "development.md").read_text(encoding="utf-8")
     assert layers.replace_picture(text, layers.picture(imports)) == text, (
         "the app graph changed: run scripts/architecture --mermaid and commit docs/")
+
+
+def test_the_architecture_script_prints_the_five_figures(imports):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "architecture")],
+                            capture_output=True, text=True, timeout=300, check=True)
+    lines = result.stdout.splitlines()
+    assert [line[:2] for line in lines] == ["1.", "2.", "3.", "4.", "5."]
+    largest = layers.cycles((i.source_node, i.target_node)
+                            for i in layers.between_nodes(imports))[0]
+    assert lines[0].startswith(
+        f"1. apps in the largest import cycle: {len(largest - {'access'})}")
+    inside = {i.where for i in layers.between_nodes(imports) if i.in_function}
+    assert lines[1] == f"2. imports inside functions between apps: {len(inside)}"
