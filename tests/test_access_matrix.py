@@ -452,7 +452,7 @@ def test_every_api_operation_has_expectations():
 @pytest.fixture
 def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victor,
          live_match, south_family):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
@@ -468,7 +468,7 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
 
     introduction_plan(match=live_match, planned_at=timezone.now() + timedelta(days=1),
                       place="Maison de quartier", by=alice)
-    introduction_record(match=live_match, held_on=date.today(), by=alice)
+    introduction_record(match=live_match, held_on=timezone.localdate(), by=alice)
     case = case_open(programme=north, kind="practical", summary="The bike is broken.",
                      opened_by="staff", by=alice, match=live_match)
     callback = callback_request(case=case, requested_by="family", when="evening",

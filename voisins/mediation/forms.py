@@ -17,8 +17,8 @@ class CaseForm(forms.Form):
     summary = forms.CharField(label=_("What happened"), max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, matches: list[tuple[int, str]] = (),  # noqa: ANN002
-                 **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, *args, matches: list[tuple[int, str]] = (),
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["match"].choices = [("", _("None: about one household or the programme")),
                                         *matches]
@@ -32,7 +32,7 @@ class NoteForm(forms.Form):
                                       min_value=1, max_value=600)
     call_language = forms.ChoiceField(label=_("Language of the call"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["call_language"].choices = [("", "—"), *language_choices()]
 

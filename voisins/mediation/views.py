@@ -80,7 +80,7 @@ def case_new(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)
 
 
-def _case(request: HttpRequest, slug: str, pk: int):  # noqa: ANN202
+def _case(request: HttpRequest, slug: str, pk: int):
     prog = access.programme_or_404(request.user, slug, "mediate")
     case = access.record_or_404(selectors.cases_visible(prog, request.user), request.user,
                                 "mediate", pk=pk)

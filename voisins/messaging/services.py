@@ -303,7 +303,7 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
         _failed(message, type(exc).__name__, exc.reason, permanent=exc.permanent,
                 bad_address=exc.bad_number)
         return False
-    except Exception as exc:  # noqa: BLE001 - any mail failure: try later, or give up
+    except Exception as exc:  # any mail failure: try later, or give up
         # The class only: an exception's text may hold the address.
         permanent = _permanent_email_error(exc)
         _failed(message, type(exc).__name__, "", permanent=permanent, bad_address=permanent)
