@@ -19,7 +19,7 @@ from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, ProgrammePause, Proposal
+from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -369,3 +369,78 @@ def checkins_open_for_volunteer(household: VolunteerHousehold, *,
         answered_at__isnull=True, due_on__lte=today,
         due_on__gte=today - timedelta(days=CHECKIN_ANSWER_DAYS))
         .select_related("match__family").order_by("due_on", "id"))
+
+
+# --- A matching run's pairs, for review ----------------------------------------------------
+
+# How the run page may sort its pairs (the value of ``?sort=``), each a key on a row.
+RUN_SORTS: dict[str, tuple[str, bool]] = {
+    "score": ("score", False), "-score": ("score", True),
+    "distance": ("distance_km", False), "-distance": ("distance_km", True),
+    "family": ("family_name", False), "-family": ("family_name", True),
+    "area": ("area", False), "-area": ("area", True),
+}
+_NAMES = ("id", "contact_first_name", "contact_last_name", "postcode", "locality",
+          "programme_id")
+
+
+def run_pairs(run: MatchingRun) -> list[dict[str, Any]]:
+    """Every pair a run proposed, named: family and volunteer household (names, postcode,
+    locality), distance, score, the engine's reasons and, for a real run, its proposal.
+
+    A real run reads its proposals with both households in one query; a dry run, which
+    saved no proposal, reads the households its result names in two (families, then
+    volunteer households). Pairs whose household was erased or moved out of the programme
+    since are left out. Best score first.
+    """
+    if not run.dry_run:
+        proposals = (run.proposals.select_related("family", "volunteer")
+                     .only("status", "score", "distance_km", "reasons", "note", "expires_at",
+                           "run_id", "programme_id",
+                           *(f"{side}__{column}" for side in ("family", "volunteer")
+                             for column in _NAMES)))
+        pairs = [{"family": p.family, "volunteer": p.volunteer, "distance_km": p.distance_km,
+                  "score": p.score, "reasons": p.reasons, "proposal": p} for p in proposals]
+    else:
+        result = run.result if isinstance(run.result, list) else []
+        families = {f.pk: f for f in FamilyHousehold.objects.filter(
+            programme_id=run.programme_id, pk__in=[p["family_id"] for p in result])
+            .only(*_NAMES)}
+        volunteers = {v.pk: v for v in VolunteerHousehold.objects.filter(
+            programme_id=run.programme_id, pk__in=[p["volunteer_id"] for p in result])
+            .only(*_NAMES)}
+        pairs = [{"family": families[p["family_id"]], "volunteer": volunteers[p["volunteer_id"]],
+                  "distance_km": p["distance_km"], "score": p["score"],
+                  "reasons": p.get("reasons", []), "proposal": None}
+                 for p in result
+                 if p["family_id"] in families and p["volunteer_id"] in volunteers]
+    for pair in pairs:
+        family = pair["family"]
+        pair["area"] = " ".join(filter(None, [family.postcode, family.locality]))
+        pair["family_name"] = str(family).casefold()
+    pairs.sort(key=lambda pair: (-pair["score"], pair["family"].pk))
+    return pairs
+
+
+def run_areas(pairs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The areas (postcode, "postcode locality") of the families of ``pairs``, in order."""
+    return sorted({(pair["family"].postcode, pair["area"]) for pair in pairs})
+
+
+def run_pairs_filter(pairs: list[dict[str, Any]], *, area: str = "",
+                     max_km: float | None = None, min_score: float | None = None,
+                     sort: str = "") -> list[dict[str, Any]]:
+    """``pairs`` (from :func:`run_pairs`) of the families of postcode ``area``, at most
+    ``max_km`` apart, scoring at least ``min_score``, sorted by ``sort`` (a key of
+    :data:`RUN_SORTS`; best score first without one). Linear in the pairs, plus the sort.
+    """
+    chosen = [pair for pair in pairs
+              if (not area or pair["family"].postcode == area)
+              and (max_km is None or pair["distance_km"] <= max_km)
+              and (min_score is None or pair["score"] >= min_score)]
+    if sort in RUN_SORTS:
+        key, descending = RUN_SORTS[sort]
+        # Ties keep the family's id order, whichever way the column sorts.
+        chosen.sort(key=lambda pair: pair["family"].pk)
+        chosen.sort(key=lambda pair: pair[key], reverse=descending)
+    return chosen
