@@ -157,7 +157,7 @@ def test_the_message_is_edited_one_click_away_and_back(client, alice, real_run):
     assert 'name="back" value="run"' in page and "Save and back to the run" in page
     response = client.post(edit.split("?")[0], {"note": "Ils habitent la même rue.",
                                                 "back": "run"}, **EN)
-    assert response.status_code == 302 and response["Location"] == run_url(real_run)
+    assert response.status_code == 302 and response["Location"] == run_url(real_run) + "#pairs"
     assert "Ils habitent la même rue." in client.get(run_url(real_run), **EN).content.decode()
 
 

@@ -14,7 +14,7 @@ from voisins.matches.models import Proposal
 from voisins.recruitment.models import Campaign
 
 from ..conftest import agreed_to_matching, family_data, volunteer_data
-from .conftest import screenshot
+from .conftest import check_accessibility, screenshot
 from .test_lists_export_and_bulk import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,7 +90,7 @@ def test_a_message_is_edited_from_the_run_and_a_trial_cannot_be_sent(page, alice
     page.get_by_role("link", name=re.compile("Écrire un message.*Nour")).click()
     page.get_by_label("Message pour les ménages").fill("Vous habitez à deux rues l’une de l’autre.")
     page.get_by_role("button", name="Enregistrer et revenir au calcul").click()
-    page.wait_for_url(re.compile(r".*/matching/\d+/$"))
+    page.wait_for_url(re.compile(r".*/matching/\d+/#pairs$"))
     assert page.get_by_text("Vous habitez à deux rues").is_visible()
     # A trial: named pairs, nothing to tick, and a way to run it for real.
     page.goto("/staff/north/matching/")
@@ -160,15 +160,18 @@ def test_a_campaign_is_created_from_a_gap(page, alice, north):
     page.locator("#id_channel").select_option(index=1)
     screenshot(page, "gap-campaign-form")
     page.get_by_role("button", name="Créer", exact=True).click()
-    page.wait_for_url(re.compile(r".*/campaigns/\d+/$"), wait_until="domcontentloaded")
+    # The form's page had "#new-campaign": the browser keeps it through the redirect.
+    page.wait_for_url(re.compile(r".*/campaigns/\d+/(#.*)?$"))
     campaign = Campaign.objects.get()
     assert (campaign.target_postcode, campaign.target_language) == ("1030", "fa")
     screenshot(page, "gap-campaign")
 
 
-def test_the_keyboard_reaches_the_search_and_reviews_a_run(page, alice, neighbours):
+def test_the_keyboard_reaches_the_search_and_reviews_a_run(page, alice, neighbours, axe_path,
+                                                           csp_errors):
     log_in(page, alice)
     run_matching(page)
+    check_accessibility(page, axe_path)
     # "/" from anywhere but a field puts the cursor in the global search.
     page.locator("body").click(position={"x": 5, "y": 400})
     page.keyboard.press("/")

@@ -302,7 +302,8 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     expires_at=form.expires_at(proposal.expires_at), by=request.user),
                     _("Proposal saved.")):
                 if back_to_run:  # edited from its run's page: back there
-                    return redirect("matches:run", slug=prog.slug, pk=proposal.run_id)
+                    return redirect(reverse("matches:run", args=[prog.slug, proposal.run_id])
+                                    + "#pairs")
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
         else:
             _form_errors(request, form)
