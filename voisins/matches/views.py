@@ -123,7 +123,7 @@ def matching_weights(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("matches:matching", slug=prog.slug)
 
 
-RUN_PAGE_SIZE = 100
+RUN_PAGE_SIZE = 50
 
 
 def _run(request: HttpRequest, slug: str, pk: int) -> tuple[Any, MatchingRun]:
@@ -143,15 +143,16 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     valid = form.is_valid()
     chosen = selectors.run_pairs_filter(pairs, **form.cleaned_data) if valid else []
     page = Paginator(chosen, RUN_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.run_pairs_named(run, list(page))
     not_proposed = waiting.explained(run.not_proposed, prog)
     # The page names households (families left out by name): its reading is audited.
-    audit_list(request, prog, [*(h for p in page for h in (p["family"], p["volunteer"])),
+    audit_list(request, prog, [*(h for p in rows for h in (p["family"], p["volunteer"])),
                                *(row["family"] for g in not_proposed for row in g["rows"])],
                via="matching_run")
-    context = {"programme": prog, "run": run, "page": page, "filter_form": form,
+    context = {"programme": prog, "run": run, "page": page, "rows": rows, "filter_form": form,
                "pairs_total": len(pairs), "not_proposed": not_proposed,
                "back": request.GET.urlencode(),
-               "drafts": sum(1 for p in page if p["proposal"] and p["proposal"].status
+               "drafts": sum(1 for p in rows if p["proposal"] and p["proposal"].status
                              == Proposal.Status.DRAFT)}
     return render(request, "matches/_run_rows.html" if request.htmx and valid
                   else "matches/run.html", context, status=200 if valid else 400)
