@@ -173,7 +173,7 @@ NOT_PAGES: dict[str, str] = {
         "matches:volunteer_link_answer", "matches:volunteer_link_activity",
         "matches:volunteer_link_help", "volunteerpages:training_register",
         "volunteerpages:training_cancel", "volunteerpages:rsvp",
-        "familypages:staff_volunteer_revoke", "matches:proposals_send",
+        "familypages:staff_volunteer_revoke", "matches:proposals_send", "matches:run_send",
         "staff:to_call_record",
     ], POST_ONLY),
     "messaging:twilio_status": "a webhook: the SMS provider reports delivery (signed POST)",

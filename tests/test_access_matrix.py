@@ -176,7 +176,7 @@ PAGES: dict[str, Row] = {
     # pages). Who may POST them is tested in tests/test_match_*.py and test_mediation*.
     **{f"matches:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
         "pause_all": SLUG, "matching_weights": SLUG, "proposal_send": PROPOSAL,
-        "proposals_send": SLUG,
+        "proposals_send": SLUG, "run_send": lambda d: {"slug": "north", "pk": d["run"].pk},
         "proposal_discard": PROPOSAL,
         "proposal_family_answer": PROPOSAL, "proposal_volunteer_answer": PROPOSAL,
         "intro_plan": MATCH, "intro_held": MATCH, "match_pause": MATCH,

@@ -188,3 +188,25 @@ class MatchingWeightsForm(forms.Form):
                                          widget=forms.NumberInput(attrs={"step": "any"}))
             field.initial = values.get(name)
             self.fields[name] = field
+
+
+class RunFilterForm(forms.Form):
+    """The filters and the order of a matching run's pairs (its page's query string):
+    a value that makes no sense is refused, naming the field."""
+
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    max_km = forms.FloatField(label=_("At most (km)"), required=False, min_value=0,
+                              max_value=1000, widget=forms.NumberInput(attrs={"step": "0.5"}))
+    min_score = forms.FloatField(label=_("Score at least"), required=False, min_value=0,
+                                 max_value=10_000,
+                                 widget=forms.NumberInput(attrs={"step": "0.5"}))
+    # Every order the column headers link to, too (selectors.RUN_SORTS).
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("-score", _("Best score first")), ("score", _("Lowest score first")),
+        ("distance", _("Closest first")), ("-distance", _("Farthest first")),
+        ("family", _("Family, A to Z")), ("-family", _("Family, Z to A")),
+        ("area", _("Area, ascending")), ("-area", _("Area, descending"))])
+
+    def __init__(self, *args, areas: list[tuple[str, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("All")), *areas]

@@ -21,7 +21,7 @@ from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, ProgrammePause, Proposal
+from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -523,3 +523,113 @@ def match_page(match: Match, user: Any) -> dict[str, Any]:
         "answers_shown": bool(activities or any(c.answered_at for c in checkins)
                               or (introduction is not None and introduction.note)),
     }
+
+
+# --- A matching run's pairs, for review ----------------------------------------------------
+
+# How the run page may sort its pairs (the value of ``?sort=``), each a key on a row.
+RUN_SORTS: dict[str, tuple[str, bool]] = {
+    "score": ("score", False), "-score": ("score", True),
+    "distance": ("distance_km", False), "-distance": ("distance_km", True),
+    "family": ("family_name", False), "-family": ("family_name", True),
+    "area": ("area", False), "-area": ("area", True),
+}
+_NAMES = ("id", "contact_first_name", "contact_last_name", "postcode", "locality",
+          "programme_id")
+
+
+def _light(pair: dict[str, Any], first: str, last: str, postcode: str, locality: str
+           ) -> dict[str, Any]:
+    pair["postcode"] = postcode
+    pair["area"] = " ".join(filter(None, [postcode, locality]))
+    pair["family_name"] = f"{first} {last}".strip().casefold()
+    return pair
+
+
+def run_pairs(run: MatchingRun) -> list[dict[str, Any]]:
+    """Every pair a run proposed, as light rows to filter and sort (no model instances):
+    ``family_id``, ``volunteer_id``, ``score``, ``distance_km``, the family's ``postcode``
+    and ``area`` ("postcode locality"), ``family_name`` and, for a real run,
+    ``proposal_id``. Best score first.
+
+    One query: a real run's proposals joined to their families; a dry run, which saved no
+    proposal, reads its stored result and the families it names. Families erased or moved
+    out of the programme since are left out. :func:`run_pairs_named` then names one page.
+    """
+    if not run.dry_run:
+        pairs = [_light({"proposal_id": pk, "family_id": family_id,
+                         "volunteer_id": volunteer_id, "score": score,
+                         "distance_km": distance_km}, first, last, postcode, locality)
+                 for (pk, family_id, volunteer_id, score, distance_km, first, last, postcode,
+                      locality) in run.proposals.values_list(
+                     "pk", "family_id", "volunteer_id", "score", "distance_km",
+                     "family__contact_first_name", "family__contact_last_name",
+                     "family__postcode", "family__locality")]
+    else:
+        result = run.result if isinstance(run.result, list) else []
+        families = {pk: rest for pk, *rest in FamilyHousehold.objects.filter(
+            programme_id=run.programme_id, pk__in=[p["family_id"] for p in result])
+            .values_list("pk", "contact_first_name", "contact_last_name", "postcode",
+                         "locality")}
+        pairs = [_light({"proposal_id": None, "family_id": p["family_id"],
+                         "volunteer_id": p["volunteer_id"], "score": p["score"],
+                         "distance_km": p["distance_km"]}, *families[p["family_id"]])
+                 for p in result if p["family_id"] in families]
+    pairs.sort(key=lambda pair: (-pair["score"], pair["family_id"]))
+    return pairs
+
+
+def run_pairs_named(run: MatchingRun, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``pairs`` (one page of :func:`run_pairs`) with their households (names, postcode,
+    locality), the engine's reasons and, for a real run, the proposal (status, note),
+    in the same order. One query for a real run, two for a dry run, whatever the page's
+    length; a pair whose household is gone since is left out."""
+    if not run.dry_run:
+        proposals = {p.pk: p for p in run.proposals.filter(
+            pk__in=[pair["proposal_id"] for pair in pairs])
+            .select_related("family", "volunteer")
+            .only("status", "score", "distance_km", "reasons", "note", "expires_at",
+                  "run_id", "programme_id",
+                  *(f"{side}__{column}" for side in ("family", "volunteer")
+                    for column in _NAMES))}
+        return [{**pair, "family": p.family, "volunteer": p.volunteer, "reasons": p.reasons,
+                 "proposal": p}
+                for pair in pairs if (p := proposals.get(pair["proposal_id"]))]
+    reasons = {(p["family_id"], p["volunteer_id"]): p.get("reasons", [])
+               for p in (run.result if isinstance(run.result, list) else [])}
+    families = {f.pk: f for f in FamilyHousehold.objects.filter(
+        programme_id=run.programme_id, pk__in=[pair["family_id"] for pair in pairs])
+        .only(*_NAMES)}
+    volunteers = {v.pk: v for v in VolunteerHousehold.objects.filter(
+        programme_id=run.programme_id, pk__in=[pair["volunteer_id"] for pair in pairs])
+        .only(*_NAMES)}
+    return [{**pair, "family": families[pair["family_id"]],
+             "volunteer": volunteers[pair["volunteer_id"]],
+             "reasons": reasons.get((pair["family_id"], pair["volunteer_id"]), []),
+             "proposal": None}
+            for pair in pairs
+            if pair["family_id"] in families and pair["volunteer_id"] in volunteers]
+
+
+def run_areas(pairs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The areas (postcode, "postcode locality") of the families of ``pairs``, in order."""
+    return sorted({(pair["postcode"], pair["area"]) for pair in pairs})
+
+
+def run_pairs_filter(pairs: list[dict[str, Any]], *, area: str = "",
+                     max_km: float | None = None, min_score: float | None = None,
+                     sort: str = "") -> list[dict[str, Any]]:
+    """``pairs`` (from :func:`run_pairs`) of the families of postcode ``area``, at most
+    ``max_km`` apart, scoring at least ``min_score``, sorted by ``sort`` (a key of
+    :data:`RUN_SORTS`; best score first without one). Linear in the pairs, plus the sort.
+    """
+    chosen = [pair for pair in pairs
+              if (not area or pair["postcode"] == area)
+              and (max_km is None or pair["distance_km"] <= max_km)
+              and (min_score is None or pair["score"] >= min_score)]
+    if sort in RUN_SORTS:
+        key, descending = RUN_SORTS[sort]
+        # Ties keep the family's id order, whichever way the column sorts.
+        chosen.sort(key=lambda pair: pair["family_id"])
+        chosen.sort(key=lambda pair: pair[key], reverse=descending)
+    return chosen

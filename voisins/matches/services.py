@@ -835,20 +835,31 @@ def followup_run(*, today: date | None = None) -> dict[str, int]:
             "matches_needing_attention": flagged, "mail_retried": sent}
 
 
-def proposals_send_selected(*, programme: Programme, ids: list[int], by: User | None = None
-                            ) -> dict[str, list]:
+def proposals_send_selected(*, programme: Programme, ids: list[int], by: User | None = None,
+                            run: MatchingRun | None = None) -> dict[str, list]:
     """Send the selected proposals of `programme` under review, each through
     `proposal_send` in its own transaction: one that cannot go (the family no longer
     waits, a consent is missing) is reported and the others are still sent.
 
     Returns ``{"sent": [proposal, ...], "refused": [(proposal, message), ...]}``; ids of
-    other programmes are ignored. What each household was told, and how, is in the
+    other programmes (and, given a `run`, of other runs) are ignored. A dry run saved no
+    proposal: it cannot be sent. What each household was told, and how, is in the
     messages the sends queued (``messaging.services.collect``).
+
+    Raises
+    ------
+    ValidationError
+        When `run` is a dry run.
     """
+    if run is not None and run.dry_run:
+        raise ValidationError(_("A trial run saved no proposal: it cannot be sent. "
+                                "Run the matching for real to send its proposals."))
     sent: list[Proposal] = []
     refused: list[tuple[Proposal, str]] = []
-    chosen = (Proposal.objects.filter(programme=programme, pk__in=ids)
-              .select_related("family", "volunteer").order_by("id"))
+    chosen = Proposal.objects.filter(programme=programme, pk__in=ids)
+    if run is not None:
+        chosen = chosen.filter(run=run)
+    chosen = chosen.select_related("family", "volunteer").order_by("id")
     for proposal in chosen:
         try:
             done = proposal_send(proposal=proposal, by=by)

@@ -10,6 +10,7 @@ urlpatterns = [
     path(f"{S}/follow-up/", views.dashboard, name="dashboard"),
     path(f"{S}/matching/", views.matching, name="matching"),
     path(f"{S}/matching/<int:pk>/", views.run_detail, name="run"),
+    path(f"{S}/matching/<int:pk>/send/", views.run_send, name="run_send"),
     path(f"{S}/matching/weights/", views.matching_weights, name="matching_weights"),
     path(f"{S}/matching/gaps/", views.recruitment_gaps, name="gaps"),
     path(f"{S}/proposals/", views.proposal_list, name="proposals"),

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,6 +41,7 @@ from .forms import (
     PauseForm,
     ProgrammePauseForm,
     ProposalEditForm,
+    RunFilterForm,
 )
 from .models import Match, MatchingRun, ProgrammePause, Proposal
 
@@ -122,20 +124,85 @@ def matching_weights(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("matches:matching", slug=prog.slug)
 
 
+RUN_PAGE_SIZE = 50
+
+
+def _run(request: HttpRequest, slug: str, pk: int) -> tuple[Any, MatchingRun]:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    run = access.record_or_404(prog.matching_runs.all(), request.user, "manage_matches",
+                               pk=pk, programme=prog)
+    return prog, run
+
+
 @login_required
 def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    prog = access.programme_or_404(request.user, slug, "manage_matches")
-    run = access.record_or_404(MatchingRun.objects.all(), request.user, "manage_matches",
-                               pk=pk, programme=prog)
-    proposals = (list(run.proposals.select_related("family", "volunteer").order_by("-score"))
-                 if not run.dry_run else [])
+    """A run's pairs, named, to filter, sort, review and send; and the families it left
+    out, with why. A filter that makes no sense answers 400, naming it."""
+    prog, run = _run(request, slug, pk)
+    pairs = selectors.run_pairs(run)
+    form = RunFilterForm(request.GET, areas=selectors.run_areas(pairs))
+    valid = form.is_valid()
+    chosen = selectors.run_pairs_filter(pairs, **form.cleaned_data) if valid else []
+    page = Paginator(chosen, RUN_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.run_pairs_named(run, list(page))
     not_proposed = waiting.explained(run.not_proposed, prog)
     # The page names households (families left out by name): its reading is audited.
-    audit_list(request, prog, [*(h for p in proposals for h in (p.family, p.volunteer)),
+    audit_list(request, prog, [*(h for p in rows for h in (p["family"], p["volunteer"])),
                                *(row["family"] for g in not_proposed for row in g["rows"])],
                via="matching_run")
-    return render(request, "matches/run.html", {
-        "programme": prog, "run": run, "proposals": proposals, "not_proposed": not_proposed})
+    context = {"programme": prog, "run": run, "page": page, "rows": rows, "filter_form": form,
+               "pairs_total": len(pairs), "not_proposed": not_proposed,
+               "back": request.GET.urlencode(),
+               "drafts": sum(1 for p in rows if p["proposal"] and p["proposal"].status
+                             == Proposal.Status.DRAFT)}
+    return render(request, "matches/_run_rows.html" if request.htmx and valid
+                  else "matches/run.html", context, status=200 if valid else 400)
+
+
+def _send_selected(request: HttpRequest, prog: Any, run: MatchingRun | None = None
+                   ) -> HttpResponse | None:
+    """Send the proposals ticked (``proposal`` ids) and say, for each, what happened and
+    who was told how; a 400 when an id is not a number."""
+    try:
+        ids = [int(value) for value in request.POST.getlist("proposal")]
+    except ValueError:
+        return HttpResponse(_("proposal: not a proposal number."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    if not ids:
+        messages.error(request, _("Select at least one proposal to send."))
+        return None
+    # What each household was told, exactly (channel and state of each message).
+    try:
+        with collect_messages() as queued:
+            done = services.proposals_send_selected(programme=prog, ids=ids, by=request.user,
+                                                    run=run)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return None
+    if done["sent"]:
+        sent = _("%(n)s proposal(s) sent: %(names)s.") % {
+            "n": len(done["sent"]),
+            "names": "; ".join(f"{p.family} – {p.volunteer}" for p in done["sent"])}
+        messages.success(request, " ".join(filter(None, [sent, reach_summary(queued)])))
+    for proposal, reason in done["refused"]:
+        messages.error(request, _("Not sent: %(pair)s: %(reason)s") % {
+            "pair": f"{proposal.family} – {proposal.volunteer}", "reason": reason})
+    return None
+
+
+@login_required
+@require_POST
+def run_send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Send the run's proposals ticked on its page in one action, then back to the page
+    as it was filtered, with what happened."""
+    prog, run = _run(request, slug, pk)
+    bad_request = _send_selected(request, prog, run)
+    if bad_request is not None:
+        return bad_request
+    # The page's filters, as it was sent from (parsed and written out again).
+    back = QueryDict(str(request.POST.get("back", ""))[:500]).urlencode()
+    url = reverse("matches:run", args=[prog.slug, run.pk])
+    return redirect(f"{url}?{back}" if back else url)
 
 
 @login_required
@@ -229,27 +296,8 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
 def proposals_send(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the proposals ticked on the list in one action, then say what happened."""
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    try:
-        ids = [int(value) for value in request.POST.getlist("proposal")]
-    except ValueError:
-        return HttpResponse(_("proposal: not a proposal number."), status=400,
-                            content_type="text/plain; charset=utf-8")
-    back = redirect(f"{reverse('matches:proposals', args=[prog.slug])}?status=draft")
-    if not ids:
-        messages.error(request, _("Select at least one proposal to send."))
-        return back
-    # What each household was told, exactly (channel and state of each message).
-    with collect_messages() as queued:
-        done = services.proposals_send_selected(programme=prog, ids=ids, by=request.user)
-    if done["sent"]:
-        sent = _("%(n)s proposal(s) sent: %(names)s.") % {
-            "n": len(done["sent"]),
-            "names": "; ".join(f"{p.family} – {p.volunteer}" for p in done["sent"])}
-        messages.success(request, " ".join(filter(None, [sent, reach_summary(queued)])))
-    for proposal, reason in done["refused"]:
-        messages.error(request, _("Not sent: %(pair)s: %(reason)s") % {
-            "pair": f"{proposal.family} – {proposal.volunteer}", "reason": reason})
-    return back
+    bad_request = _send_selected(request, prog)
+    return bad_request or redirect(f"{reverse('matches:proposals', args=[prog.slug])}?status=draft")
 
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
@@ -263,6 +311,8 @@ def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
 @login_required
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, proposal = _proposal(request, slug, pk)
+    back_to_run = proposal.run_id is not None and request.POST.get(
+        "back", request.GET.get("back")) == "run"
     if request.method == "POST":
         form = ProposalEditForm(request.POST)
         if form.is_valid():
@@ -270,6 +320,9 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     proposal=proposal, note=form.cleaned_data["note"],
                     expires_at=form.expires_at(proposal.expires_at), by=request.user),
                     _("Proposal saved.")):
+                if back_to_run:  # edited from its run's page: back there
+                    return redirect(reverse("matches:run", args=[prog.slug, proposal.run_id])
+                                    + "#pairs")
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
         else:
             _form_errors(request, form)
@@ -279,7 +332,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "matches/proposal_detail.html", {
         "programme": prog, "proposal": proposal, "form": form, "answer_form": AnswerForm(),
         # Both answers may be recorded on this page: each form its own ids.
-        "volunteer_answer_form": AnswerForm(auto_id="id_v_%s"),
+        "volunteer_answer_form": AnswerForm(auto_id="id_v_%s"), "back_to_run": back_to_run,
         "reasons": [bridge.reason_text(r) for r in proposal.reasons],
     })
 
