@@ -374,3 +374,14 @@ def test_the_erasure_page_says_it_is_final_and_who_is_told(client, alice, family
                       **EN).content.decode()
     assert "Erasure is final: it cannot be undone." in html
     assert "Who will be told" in html
+
+
+def test_an_end_undone_after_the_programme_resumed_comes_back_running(alice, live_match,
+                                                                       north):
+    programme_pause_all(programme=north, message="Lockdown", by=alice)
+    match_end(match=live_match, reason="no-time", by=alice)
+    programme_resume_all(programme=north, by=alice)
+    action_undo(action=UndoableAction.objects.get(kind="match_end"), by=alice)
+    _refresh(live_match)
+    assert live_match.status == "introduction" and live_match.programme_pause is None
+    assert live_match.paused_since is None

@@ -712,7 +712,8 @@ def match_end(*, match: Match, reason: str, note: str = "", family_waits_again: 
     if reason not in Match.EndReason.values:
         raise ValidationError({"reason": _("Choose why the match ends.")})
     family, volunteer = match.family, match.volunteer
-    before = {"status": match.status, "needs_attention": match.needs_attention,
+    before = {"status": match.status, "programme_pause": match.programme_pause_id,
+              "needs_attention": match.needs_attention,
               "attention_reasons": match.attention_reasons,
               "family_status": family.status,
               "waiting_since": family.waiting_since.isoformat() if family.waiting_since
@@ -960,11 +961,14 @@ def _undo_end(action: UndoableAction, by: User | None) -> UndoableAction:
                                  status=before["volunteer_status"], by=by, note=note)
     match.status = before["status"]
     pause = match.programme_pause
-    if match.status == Match.Status.PAUSED and match.programme_pause_id and (
+    if match.status == Match.Status.PAUSED and before.get("programme_pause") and (
             pause is None or pause.ended_at is not None):
-        # Paused by a programme pause that was resumed while the match was ended: it
-        # comes back running, as the resume would have left it.
-        _resume(match)
+        # Paused by a programme pause that was resumed (or undone) while the match was
+        # ended: it comes back running, as the resume would have left it (saved below,
+        # with the end cleared).
+        match.status = match.status_before_pause or Match.Status.ACTIVE
+        match.status_before_pause, match.paused_since, match.pause_reason = "", None, ""
+        match.programme_pause = None
     match.ended_on = None
     match.end_reason = ""
     match.end_note = ""
