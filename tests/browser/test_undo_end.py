@@ -57,3 +57,32 @@ def test_a_match_ended_with_confirmation_and_undone(page, axe_path, csp_errors, 
     assert page.get_by_role("button", name="Annuler la fin").count() == 0
     screenshot(page, "match-end-undone")
     assert not csp_errors
+
+
+def test_a_programme_pause_confirmed_then_undone(page, axe_path, csp_errors, live_match,
+                                                 alice):
+    from voisins.matches.models import ProgrammePause
+    from voisins.messaging.models import Message
+
+    login(page, alice)
+    page.goto(reverse("matches:dashboard", args=["north"]))
+    page.get_by_label("Message à chaque ménage").fill("Confinement : restez chez vous.")
+    page.get_by_role("button", name="Mettre tous les binômes en pause", exact=True).click()
+    text = page.locator("main").inner_text()
+    assert "Mettre tous les binômes en pause ?" in page.locator("h1").inner_text()
+    assert "La famille (Amina) : aucun canal numérique" in text
+    assert "Le ménage bénévole (Victor) : par e-mail." in text
+    assert not ProgrammePause.objects.exists()
+    check_accessibility(page, axe_path)
+    screenshot(page, "pause-all-confirm")
+
+    page.get_by_role("button", name="Oui, mettre tous les binômes en pause").click()
+    assert Match.objects.get(pk=live_match.pk).status == "paused"
+    undo = page.get_by_role("button", name="Annuler la pause du programme")
+    undo.click()
+    assert "La pause du programme a été annulée" in page.locator("main").inner_text()
+    assert Match.objects.get(pk=live_match.pk).status == "introduction"
+    assert not ProgrammePause.objects.exists()
+    assert Message.objects.filter(template__endswith="programme_pause_undone.txt").count() == 2
+    check_accessibility(page, axe_path)
+    screenshot(page, "pause-all-undone")
