@@ -174,7 +174,7 @@ NOT_PAGES: dict[str, str] = {
         "matches:volunteer_link_help", "volunteerpages:training_register",
         "volunteerpages:training_cancel", "volunteerpages:rsvp",
         "familypages:staff_volunteer_revoke", "matches:proposals_send", "matches:run_send",
-        "staff:to_call_record",
+        "staff:to_call_record", "matches:match_end_undo", "matches:pause_undo",
     ], POST_ONLY),
     "messaging:twilio_status": "a webhook: the SMS provider reports delivery (signed POST)",
     "messaging:mailgun_tracking": "a webhook: the e-mail provider reports bounces (signed POST)",

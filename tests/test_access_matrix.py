@@ -57,6 +57,13 @@ def _kind_pk(d, kind="families"):
 
 ALICE = {"alice": 200}
 POST_ONLY = only({p: 405 for p in STAFF_ROLES})
+def _pause_action(match):
+    from voisins.matches.models import UndoableAction
+
+    return UndoableAction.objects.get_or_create(programme_id=match.programme_id,
+                                                kind="programme_pause")[0]
+
+
 SLUG = lambda d: {"slug": "north"}  # noqa: E731
 PROPOSAL = lambda d: {"slug": "north", "pk": d["proposal"].pk}  # noqa: E731
 FAMILY_PK = lambda d: {"slug": "north", "pk": d["family"].pk}  # noqa: E731
@@ -181,7 +188,9 @@ PAGES: dict[str, Row] = {
         "proposal_family_answer": PROPOSAL, "proposal_volunteer_answer": PROPOSAL,
         "intro_plan": MATCH, "intro_held": MATCH, "match_pause": MATCH,
         "match_resume": MATCH, "match_end": MATCH, "match_clear": MATCH,
-        "match_mediator": MATCH,
+        "match_mediator": MATCH, "match_end_undo": MATCH,
+        # A programme pause's undo record (its pause gone: the undo is refused, 302).
+        "pause_undo": lambda d: {"slug": "north", "pk": _pause_action(d["match"]).pk},
         "volunteer_answer": lambda d: {"pk": d["proposal"].pk},
         "volunteer_activity": lambda d: {"pk": d["match"].pk},
         "volunteer_help": lambda d: {"pk": d["match"].pk},

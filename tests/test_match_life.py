@@ -151,7 +151,7 @@ def test_it_lives_a_whole_match_through_http(client, alice, victor, arabic_famil
     match.refresh_from_db()
     assert match.status == "active"
     staff.post(f"/staff/north/matches/{match.pk}/end/",
-               {"reason": "moved-away", "family_waits_again": "on"}, **EN)
+               {"reason": "moved-away", "family_waits_again": "on", "confirm": "1"}, **EN)
     match.refresh_from_db()
     family.refresh_from_db()
     victor.refresh_from_db()

@@ -167,7 +167,8 @@ def test_a_lockdown_says_what_was_done(client, alice, live_match, family):
     _set(family, email="", phone=MOBILE)
     client.force_login(alice)
     response = client.post(reverse("matches:pause_all", args=["north"]),
-                           {"message": "Confinement: on se parle par téléphone."})
+                           {"message": "Confinement: on se parle par téléphone.",
+                            "confirm": "1"})
     text = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert text == ("Every match is paused. The family (Amina): SMS sent. "
                     "The volunteer household (Victor): e-mail sent.")

@@ -15,7 +15,8 @@ def test_a_coordinator_pauses_and_resumes_every_match(client, alice, live_match,
     client.force_login(alice)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/staff/north/pause-all/", {"message": "Lockdown: stay home, call."}, **EN)
+        client.post("/staff/north/pause-all/", {"message": "Lockdown: stay home, call.",
+                                                "confirm": "1"}, **EN)
     live_match.refresh_from_db()
     assert live_match.status == "paused" and live_match.programme_pause is not None
     assert [m.to for m in mail.outbox] == [["victor.home@example.org"]]  # family: no e-mail

@@ -131,7 +131,7 @@ def test_a_coordinator_has_one_live_link_at_a_time(client, alice, marie):
     live = VolunteerLink.objects.filter(volunteer=marie).first()
     assert _token(live) in html and "<html" not in html
     client.post(reverse("familypages:staff_volunteer_revoke",
-                        args=["north", marie.pk, live.pk]))
+                        args=["north", marie.pk, live.pk]), {"confirm": "1"})
     assert not VolunteerLink.objects.filter(volunteer=marie, revoked_at__isnull=True).exists()
 
 

@@ -425,3 +425,16 @@ def test_a_households_own_lists_run_a_fixed_number_of_queries(api_as, alice, nor
         add_proposal(i)
     assert [queries(api, "get", path) for path in ("/me/proposals", "/me/check-ins")] == one
     assert api("get", "/me/proposals").json()["count"] == 6
+
+
+def test_the_api_has_no_default_end_reason_and_its_end_can_be_undone(api_as, alice,
+                                                                      live_match):
+    from voisins.matches.models import UndoableAction
+
+    response = api_as(alice)("post", f"/matches/{live_match.pk}/end", {"note": "x"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "reason"
+    assert Match.objects.get(pk=live_match.pk).status == "introduction"
+    api_as(alice)("post", f"/matches/{live_match.pk}/end", {"reason": "no-time"})
+    action = UndoableAction.objects.get(match=live_match)
+    assert action.done_by == alice and action.undone_at is None

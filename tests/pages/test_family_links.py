@@ -94,7 +94,8 @@ def test_a_coordinator_creates_and_closes_links_with_htmx(client, alice, family)
     link = FamilyLink.objects.get(family=family)
     assert family_link_token(link) in html and "<html" not in html
     revoke = reverse("familypages:staff_revoke", args=["north", family.pk, link.pk])
-    html = client.post(revoke, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.post(revoke, {"confirm": "1"}, HTTP_HX_REQUEST="true",
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
     link.refresh_from_db()
     assert link.revoked_at is not None and "Closed on" in html
 

@@ -88,3 +88,16 @@ def _share(household: FamilyHousehold | VolunteerHousehold, url: str) -> dict:
         "mailto": (f"mailto:{quote(household.email or '', safe='@')}"
                    f"?subject={quote(subject)}&body={quote(text)}"),
     }
+
+
+def revoke_preview(*, household: FamilyHousehold | VolunteerHousehold) -> dict:
+    """What closing one of `household`'s links does and who learns of it, for the
+    confirmation page."""
+    return {
+        "what": [_("The link stops working at once and for good: whoever opens it (the "
+                   "household, or someone it was sent to by mistake) is told that it is no "
+                   "longer valid."),
+                 _("The household's other links, and its data, do not change.")],
+        "told": [_("Nobody is sent a message: if %(name)s still needs a link, create a new "
+                   "one and send it.") % {"name": household.contact_first_name}],
+    }

@@ -4,6 +4,8 @@ both kinds of household."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
@@ -54,6 +56,14 @@ def _revoke(request: HttpRequest, slug: str, pk: int, link_id: int, kind: str
     link = services.household_links_of(household).filter(pk=link_id).first()
     if link is None:
         raise Http404
+    if request.POST.get("confirm") != "1":
+        # Asked twice, without JavaScript: what closing does and who learns of it.
+        preview = selectors.revoke_preview(household=household)
+        return render(request, "confirm.html", {
+            "title": _("Close this link?"), **preview,
+            "action": request.path, "button": _("Yes, close the link"),
+            "cancel": reverse(STAFF_KINDS[kind][2], args=[slug, pk]),
+            "final": _("A closed link cannot be opened again.")})
     services.household_link_revoke(link=link, by=request.user)
     if not request.htmx:
         return redirect(STAFF_KINDS[kind][2], slug=slug, pk=pk)

@@ -154,6 +154,44 @@ def household_set_status(
     return locked
 
 
+@transaction.atomic
+def household_status_restore(
+    *, household: Household, expected: str, status: str, waiting_since: Any = None,
+    by: User | None = None, note: str = ""
+) -> Household:
+    """Put a household back in the status it had before an action that is being undone
+    (a match's end), even where the pipeline has no such step (an ended file back to
+    matched), keeping the history.
+
+    Refused unless the household is still where that action left it (``expected``):
+    anything that moved it since wins over the undo. ``waiting_since`` (a family's) is
+    restored with it when given.
+
+    Raises
+    ------
+    ValidationError
+        On ``status``, when the household has moved since.
+    """
+    model = type(household)
+    locked = model.objects.select_for_update().get(pk=household.pk)
+    if locked.status != expected:
+        labels = dict(model._meta.get_field("status").choices)
+        raise ValidationError({"status": _("Its status has changed since (now “%(now)s”).")
+                               % {"now": labels.get(locked.status, locked.status)}})
+    old = locked.status
+    locked.status = status
+    update = ["status", "updated_at", "last_activity_at"]
+    locked.last_activity_at = timezone.now()
+    if model is FamilyHousehold and waiting_since is not None:
+        locked.waiting_since = waiting_since
+        update.append("waiting_since")
+    locked.save(update_fields=update)
+    if old != status:
+        _record_status(locked, old, status, by=by, note=note)
+    household.status = locked.status
+    return locked
+
+
 class VersionConflict(Exception):
     """The record changed since the client read it (optimistic locking)."""
 

@@ -39,7 +39,7 @@ from voisins.privacy.models import Consent
 from voisins.programmes.models import Programme
 
 from . import bridge, selectors, services
-from .models import CheckIn, Introduction, Match, Notification, Proposal, Side
+from .models import CheckIn, Introduction, Match, Notification, Proposal, Side, UndoableAction
 
 # A lockdown in the demo's past, so that the persistence page has a before and an after.
 LOCKDOWN = (date(2020, 3, 16), date(2020, 5, 18))
@@ -431,6 +431,9 @@ def _end(life: _Life, by: User | None) -> None:
     services.match_end(match=Match(pk=life.match_id), reason=life.reason,
                        family_waits_again=life.waits_again, by=by)
     Match.objects.filter(pk=life.match_id).update(ended_on=life.end)
+    # Its undo window runs from the (past) day it ended, not from the demo's creation.
+    UndoableAction.objects.filter(match_id=life.match_id).update(
+        done_at=_moment(life.end, time(17, 0)))
 
 
 def _accounts(volunteers: list[VolunteerHousehold], password: str) -> None:

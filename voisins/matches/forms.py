@@ -127,8 +127,11 @@ class PauseForm(forms.Form):
 
 
 class EndForm(forms.Form):
+    # No reason chosen in advance: a pre-selected "goal reached" ended matches with a
+    # reason nobody gave, and raised the outcome figures.
     reason = forms.ChoiceField(label=_("Why does the match end?"),
-                               choices=Match.EndReason.choices)
+                               choices=[("", "—"), *Match.EndReason.choices],
+                               error_messages={"required": _("Choose why the match ends.")})
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     family_waits_again = forms.BooleanField(
         label=_("The family goes back to the waiting list"), required=False)

@@ -6,6 +6,8 @@ paused, and finally ended with a reason. Check-ins follow the programme's schedu
 the introduction.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -451,3 +453,66 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class UndoableAction(models.Model):
+    """A risky action that may be undone for ``UNDO_DAYS`` days: a match ended, or every
+    match of the programme paused at once.
+
+    One row per action, rather than fields on the households' status history: the
+    previous state of a match (or of a programme pause) is not a household's, there is no
+    match history table to extend, and one row gives the undo its lock (taken on it), its
+    window, its "already undone" mark and the line the match's history shows.
+    """
+
+    UNDO_DAYS = 7
+
+    class Kind(models.TextChoices):
+        MATCH_END = "match_end", _("match ended")
+        PROGRAMME_PAUSE = "programme_pause", _("programme paused")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
+                                  related_name="undoable_actions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="undoable_actions")
+    # The pause itself is deleted when undone ("as if it never happened"); what it was
+    # stays in ``before``.
+    pause = models.ForeignKey(ProgrammePause, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="undoable_actions")
+    # What the undo restores: the match's fields and its households' statuses, or the
+    # pause's matches, message and (once resumed) the check-ins it moved and by how much.
+    before = models.JSONField(default=dict, blank=True)
+    # The households the action messaged, [{"side": "family"|"volunteer", "id": n}]: only
+    # they are told of the correction.
+    told = models.JSONField(default=list, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-done_at", "-id"]
+        verbose_name = _("action that may be undone")
+        verbose_name_plural = _("actions that may be undone")
+        indexes = [models.Index(fields=["programme", "kind", "done_at"],
+                                name="undo_prog_kind_done")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="match_end", match__isnull=False) | Q(kind="programme_pause"),
+                name="undo_match_end_has_match"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.done_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def undo_until(self) -> datetime:
+        return self.done_at + timedelta(days=self.UNDO_DAYS)
+
+    @property
+    def may_be_undone(self) -> bool:
+        """Neither undone yet nor too old (what else might refuse it, the undo says)."""
+        return self.undone_at is None and timezone.now() <= self.undo_until

@@ -36,6 +36,7 @@ SUBJECTS = {
     "safeguarding": _("URGENT: safeguarding concern"),
     "programme_paused": _("The programme is paused"),
     "programme_resumed": _("The programme starts again"),
+    "programme_pause_undone": _("Correction: the programme is not paused"),
     "staff_invitation": _("You are invited to a Voisins programme"),
     # Other apps' mails go the same way (stored, sent by a task, retried).
     "signup_confirm": _("Confirm your sign-up to %(programme)s"),

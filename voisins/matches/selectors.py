@@ -16,12 +16,13 @@ from voisins.gdpr.services import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.messaging.selectors import reach_preview
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal
+from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -633,3 +634,75 @@ def run_pairs_filter(pairs: list[dict[str, Any]], *, area: str = "",
         chosen.sort(key=lambda pair: pair["family_id"])
         chosen.sort(key=lambda pair: pair[key], reverse=descending)
     return chosen
+
+
+# --- Risky actions: what a confirmation says, and what may be undone --------------------------
+
+def end_preview(match: Match, *, reason: str, family_waits_again: bool) -> dict[str, Any]:
+    """What ending ``match`` would do and whom it tells, for its confirmation page."""
+    labels = dict(Match.EndReason.choices)
+    what = [
+        _("The match between %(family)s and %(volunteer)s ends today, with the reason "
+          "“%(reason)s”.") % {"family": match.family, "volunteer": match.volunteer,
+                               "reason": labels.get(reason, reason)},
+        _("The two households no longer see each other's contact details; no check-in is "
+          "sent any more."),
+        _("The family goes back to the waiting list.") if family_waits_again
+        else _("The family's file ends."),
+        _("The volunteer household's place is freed for another family."),
+    ]
+    told = [_("Voisins sends no message about the end: tell both households yourself.")]
+    return {"what": what, "told": told}
+
+
+def pause_preview(programme: Programme) -> dict[str, Any]:
+    """What pausing every match of ``programme`` would do and who would be told how."""
+    matches = list(Match.objects.filter(
+        programme=programme, status__in=[Match.Status.INTRODUCTION, Match.Status.ACTIVE])
+        .select_related("family", "volunteer", "volunteer__user"))
+    what = [
+        _("%(n)s running match(es) are paused. No check-in is sent, none counts as missed, "
+          "until you resume.") % {"n": len(matches)},
+    ]
+    told = reach_preview([h for m in matches for h in (m.family, m.volunteer)]) or [
+        _("Nobody: no match is running.")]
+    return {"what": what, "told": told}
+
+
+def discard_preview(proposal: Proposal) -> dict[str, Any]:
+    """What discarding ``proposal`` would do, for its confirmation page."""
+    what = [_("The proposal of %(family)s to %(volunteer)s is dropped; it cannot be sent "
+              "or answered any more.") % {"family": proposal.family,
+                                          "volunteer": proposal.volunteer}]
+    if proposal.status == Proposal.Status.SENT:
+        told = [_("Both households received this proposal, and Voisins sends them no "
+                  "message about the discard: tell them yourself.")]
+    else:
+        told = [_("Nobody: the proposal was not sent yet.")]
+    return {"what": what, "told": told}
+
+
+def undo_end_action(match: Match) -> UndoableAction | None:
+    """The latest end of ``match`` (for its undo button and history), if any."""
+    return match.undoable_actions.filter(kind=UndoableAction.Kind.MATCH_END).first()
+
+
+def match_history(match: Match) -> list[UndoableAction]:
+    """Ends of ``match`` and their undos, newest first (the match's history card)."""
+    return list(match.undoable_actions.select_related("done_by", "undone_by"))
+
+
+def undoable_pause(programme: Programme) -> UndoableAction | None:
+    """The programme's latest pause, while it may still be undone (not undone, within
+    ``UndoableAction.UNDO_DAYS`` days), with the households its undo would tell."""
+    action = (UndoableAction.objects.filter(
+        programme=programme, kind=UndoableAction.Kind.PROGRAMME_PAUSE, undone_at__isnull=True,
+        done_at__gte=timezone.now() - timedelta(days=UndoableAction.UNDO_DAYS),
+        pause__isnull=False).select_related("done_by").first())
+    return action
+
+
+def pause_actions(programme: Programme) -> QuerySet[UndoableAction]:
+    """The programme's pauses that were recorded to be undone (for the undo button)."""
+    return UndoableAction.objects.filter(programme=programme,
+                                         kind=UndoableAction.Kind.PROGRAMME_PAUSE)

@@ -20,7 +20,7 @@ from voisins.accounts.models import User
 from voisins.familypages.services import household_page_url
 from voisins.gdpr.services import is_erased
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.services import household_set_status
+from voisins.households.services import household_set_status, household_status_restore
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.messaging.models import Message, Purpose
 from voisins.messaging.services import message_household, messages_to_call_settle
@@ -40,6 +40,7 @@ from .models import (
     ProgrammePause,
     Proposal,
     Side,
+    UndoableAction,
 )
 from .notifications import SUBJECTS, notify_coordinators, recipient_language
 
@@ -62,6 +63,7 @@ PURPOSES = {
     "proposal_received": Purpose.PROPOSAL, "match_confirmed": Purpose.MATCH,
     "introduction_planned": Purpose.INTRODUCTION, "checkin_due": Purpose.CHECKIN,
     "programme_paused": Purpose.PROGRAMME, "programme_resumed": Purpose.PROGRAMME,
+    "programme_pause_undone": Purpose.PROGRAMME,
 }
 
 
@@ -719,6 +721,14 @@ def match_end(*, match: Match, reason: str, note: str = "", family_waits_again: 
         raise ValidationError(_("This match has already ended."))
     if reason not in Match.EndReason.values:
         raise ValidationError({"reason": _("Choose why the match ends.")})
+    family, volunteer = match.family, match.volunteer
+    before = {"status": match.status, "programme_pause": match.programme_pause_id,
+              "needs_attention": match.needs_attention,
+              "attention_reasons": match.attention_reasons,
+              "family_status": family.status,
+              "waiting_since": family.waiting_since.isoformat() if family.waiting_since
+              else None,
+              "volunteer_status": volunteer.status}
     match.status = Match.Status.ENDED
     match.ended_on = max(timezone.localdate(), match.started_on)
     match.end_reason = reason
@@ -736,6 +746,12 @@ def match_end(*, match: Match, reason: str, note: str = "", family_waits_again: 
     if volunteer.status == VolunteerStatus.MATCHED and selectors.live_match_count(volunteer) == 0:
         household_set_status(household=volunteer, status=VolunteerStatus.AVAILABLE, by=by,
                              note=note_text)
+    # Where the end left each household: the undo restores them only if nothing moved
+    # them since. No household is messaged by an end, so none is told of its undo.
+    before.update(family_after=match.family.status, volunteer_after=volunteer.status)
+    UndoableAction.objects.create(programme_id=match.programme_id,
+                                  kind=UndoableAction.Kind.MATCH_END, match=match,
+                                  before=before, told=[], done_by=by)
     return match
 
 
@@ -758,11 +774,19 @@ def programme_pause_all(*, programme: Programme, message: str,
                .filter(programme=programme,
                        status__in=[Match.Status.INTRODUCTION, Match.Status.ACTIVE])
                .select_related("family", "volunteer", "volunteer__user"))
+    told, paused = [], []
     for match in matches:
         _pause(match, _("programme paused"), pause)
+        paused.append(match.pk)
         for side, household in ((Side.FAMILY, match.family), (Side.VOLUNTEER, match.volunteer)):
             _notify_household(side=side, household=household, kind="programme_paused",
                               context={"message": pause.message})
+            told.append({"side": str(side), "id": household.pk})
+    UndoableAction.objects.create(
+        programme=programme, kind=UndoableAction.Kind.PROGRAMME_PAUSE, pause=pause,
+        before={"matches": paused, "message": pause.message,
+                "started_at": pause.started_at.isoformat()},
+        told=told, done_by=by, done_at=pause.started_at)
     return pause
 
 
@@ -775,7 +799,11 @@ def programme_resume_all(*, programme: Programme, by: User | None = None) -> Pro
     if pause is None:
         raise ValidationError(_("The programme is not paused."))
     pause.ended_at = timezone.now()
-    checkins_shift(pause=pause)
+    shifted = _shift_pending(pause)
+    # The undo of the pause moves them back by as much.
+    for action in UndoableAction.objects.select_for_update().filter(pause=pause):
+        action.before = {**action.before, "shifted": {str(k): v for k, v in shifted.items()}}
+        action.save(update_fields=["before"])
     for match in pause.matches.select_for_update(of=("self",)).select_related(
             "family", "volunteer", "volunteer__user"):
         if match.status != Match.Status.PAUSED:
@@ -798,24 +826,30 @@ def checkins_shift(*, pause: ProgrammePause) -> int:
     between its introduction and the resume. Called by ``programme_resume_all`` inside its
     transaction, with ``pause.ended_at`` set.
     """
+    return len(_shift_pending(pause))
+
+
+def _shift_pending(pause: ProgrammePause) -> dict[int, int]:
+    """``checkins_shift``'s work: the check-ins moved, each with its number of days."""
     started = timezone.localdate(pause.started_at)
     ended = timezone.localdate(pause.ended_at)
     if ended <= started:
-        return 0
+        return {}
     pending = (CheckIn.objects.select_for_update(of=("self",))
                .filter(match__programme_id=pause.programme_id, answered_at__isnull=True,
                        due_on__gte=started - timedelta(days=selectors.MISSED_AFTER_DAYS))
                .exclude(match__status=Match.Status.ENDED)
                .select_related("match").only("id", "due_on", "match__introduced_on"))
-    moved = []
+    moved, days_of = [], {}
     for checkin in pending:
         clock_from = max(started, checkin.match.introduced_on or started)
         days = (ended - clock_from).days
         if days > 0:
             checkin.due_on += timedelta(days=days)
             moved.append(checkin)
+            days_of[checkin.pk] = days
     CheckIn.objects.bulk_update(moved, ["due_on"])
-    return len(moved)
+    return days_of
 
 
 # --- Daily follow-up ---------------------------------------------------------------------
@@ -868,3 +902,149 @@ def proposals_send_selected(*, programme: Programme, ids: list[int], by: User | 
             continue
         sent.append(done)
     return {"sent": sent, "refused": refused}
+
+
+# --- Undo (within UndoableAction.UNDO_DAYS days) ---------------------------------------------
+
+def _undo_checks(action: UndoableAction) -> None:
+    if action.undone_at is not None:
+        raise ValidationError(_("This was already undone on %(day)s.") % {
+            "day": timezone.localdate(action.undone_at).strftime("%d/%m/%Y")})
+    if timezone.now() > action.undo_until:
+        raise ValidationError(_("It can only be undone within %(n)s days; that time is "
+                                "over.") % {"n": UndoableAction.UNDO_DAYS})
+
+
+def action_undo(*, action: UndoableAction, by: User | None = None) -> UndoableAction:
+    """Undo a match's end or a programme pause, as if it had not happened.
+
+    Ending a match: the match returns to its status before the end (end date, reason and
+    note cleared), the family to its status (and its place on the waiting list), the
+    volunteer household to "matched" if the end had made it available. Pausing the
+    programme: the matches it paused and that are still paused run again, the check-ins
+    its resume had moved go back by as many days, the pause is deleted (no page, figure
+    or follow-up clock counts it) and every household it told is told of the correction.
+    The action's row keeps who undid it and when.
+
+    Raises
+    ------
+    ValidationError
+        Already undone, more than ``UndoableAction.UNDO_DAYS`` days after the action, or
+        something happened since that the undo would overrule: the family has a new match
+        or proposal or moved on, the volunteer household's place was given to another
+        match or it left, a household was erased, a later programme pause exists. Nothing
+        is changed then.
+    """
+    with transaction.atomic():
+        if action.kind == UndoableAction.Kind.MATCH_END:
+            return _undo_end(action, by)
+        return _undo_pause(action, by)
+
+
+def _undo_end(action: UndoableAction, by: User | None) -> UndoableAction:
+    # Lock order as everywhere: volunteer, then match; then the action.
+    VolunteerHousehold.objects.select_for_update().filter(
+        pk=Match.objects.filter(pk=action.match_id).values("volunteer_id")[:1]).first()
+    match = Match.objects.select_for_update(of=("self",)).select_related(
+        "family", "volunteer", "programme_pause").get(pk=action.match_id)
+    action = UndoableAction.objects.select_for_update().get(pk=action.pk)
+    _undo_checks(action)
+    before = action.before
+    if match.status != Match.Status.ENDED:
+        raise ValidationError(_("This match is not ended any more."))
+    family, volunteer = match.family, match.volunteer
+    if is_erased(family) or is_erased(volunteer):
+        raise ValidationError(_("A household of this match was erased since."))
+    if Match.objects.filter(family=family).exclude(status=Match.Status.ENDED).exists():
+        raise ValidationError({"family": _("The family has a new match since.")})
+    if Proposal.objects.filter(family=family, status__in=Proposal.OPEN).exists():
+        raise ValidationError({"family": _(
+            "The family has a proposal under way since; discard it first.")})
+    if volunteer.status == VolunteerStatus.LEFT:
+        raise ValidationError({"volunteer": _(
+            "The volunteer household has left the programme since.")})
+    taken = selectors.live_match_count(volunteer) + Proposal.objects.filter(
+        volunteer=volunteer, status=Proposal.Status.SENT).count()
+    if taken >= volunteer.capacity:
+        raise ValidationError({"volunteer": _(
+            "The volunteer household's place has been given to another match since.")})
+    note = _("match end undone")
+    try:
+        household_status_restore(
+            household=family, expected=before["family_after"], status=before["family_status"],
+            waiting_since=(datetime.fromisoformat(before["waiting_since"])
+                           if before.get("waiting_since") else None), by=by, note=note)
+    except ValidationError as exc:
+        raise ValidationError({"family": exc.message_dict["status"]}) from None
+    if (volunteer.status == before["volunteer_after"]
+            and volunteer.status != before["volunteer_status"]):
+        household_status_restore(household=volunteer, expected=before["volunteer_after"],
+                                 status=before["volunteer_status"], by=by, note=note)
+    match.status = before["status"]
+    pause = match.programme_pause
+    if match.status == Match.Status.PAUSED and before.get("programme_pause") and (
+            pause is None or pause.ended_at is not None):
+        # Paused by a programme pause that was resumed (or undone) while the match was
+        # ended: it comes back running, as the resume would have left it (saved below,
+        # with the end cleared).
+        match.status = match.status_before_pause or Match.Status.ACTIVE
+        match.status_before_pause, match.paused_since, match.pause_reason = "", None, ""
+        match.programme_pause = None
+    match.ended_on = None
+    match.end_reason = ""
+    match.end_note = ""
+    match.ended_by = None
+    match.needs_attention = before.get("needs_attention", False)
+    match.attention_reasons = before.get("attention_reasons", [])
+    match.full_clean()
+    match.save()
+    # An end messages no household (action.told is empty): none is told of its undo.
+    action.undone_at, action.undone_by = timezone.now(), by
+    action.save(update_fields=["undone_at", "undone_by"])
+    return action
+
+
+def _undo_pause(action: UndoableAction, by: User | None) -> UndoableAction:
+    action = UndoableAction.objects.select_for_update().get(pk=action.pk)
+    _undo_checks(action)
+    pause = (ProgrammePause.objects.select_for_update().filter(pk=action.pause_id).first()
+             if action.pause_id else None)
+    if pause is None:
+        raise ValidationError(_("This programme pause no longer exists."))
+    if ProgrammePause.objects.filter(programme_id=pause.programme_id,
+                                     started_at__gt=pause.started_at).exists():
+        raise ValidationError(_("The programme was paused again since; undo that pause "
+                                "first."))
+    if pause.ended_at is None:
+        for match in pause.matches.select_for_update(of=("self",)).filter(
+                status=Match.Status.PAUSED):
+            _resume(match)
+    else:
+        shifted = {int(pk): days for pk, days in action.before.get("shifted", {}).items()}
+        moved = list(CheckIn.objects.select_for_update().filter(
+            pk__in=shifted, answered_at__isnull=True).only("id", "due_on"))
+        for checkin in moved:
+            checkin.due_on -= timedelta(days=shifted[checkin.pk])
+        CheckIn.objects.bulk_update(moved, ["due_on"])
+    _told_of_correction(action, kind="programme_pause_undone")
+    pause.delete()  # the matches' link to it is cleared (SET_NULL)
+    action.undone_at, action.undone_by = timezone.now(), by
+    action.save(update_fields=["undone_at", "undone_by"])
+    return action
+
+
+def _told_of_correction(action: UndoableAction, *, kind: str) -> None:
+    """Tell each household the action told (and only those) that it was undone."""
+    if not action.told:
+        return
+    families = FamilyHousehold.objects.in_bulk(
+        [t["id"] for t in action.told if t["side"] == Side.FAMILY])
+    volunteers = VolunteerHousehold.objects.select_related("user").in_bulk(
+        [t["id"] for t in action.told if t["side"] == Side.VOLUNTEER])
+    for told in action.told:
+        side = told["side"]
+        household = (families if side == Side.FAMILY else volunteers).get(told["id"])
+        if household is None or is_erased(household):
+            continue
+        _notify_household(side=side, household=household, kind=kind, context={})
+

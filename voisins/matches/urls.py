@@ -32,9 +32,11 @@ urlpatterns = [
     path(f"{S}/matches/<int:pk>/pause/", views.match_pause, name="match_pause"),
     path(f"{S}/matches/<int:pk>/resume/", views.match_resume, name="match_resume"),
     path(f"{S}/matches/<int:pk>/end/", views.match_end, name="match_end"),
+    path(f"{S}/matches/<int:pk>/end/undo/", views.match_end_undo, name="match_end_undo"),
     path(f"{S}/matches/<int:pk>/dealt-with/", views.match_clear, name="match_clear"),
     path(f"{S}/matches/<int:pk>/mediator/", views.match_mediator, name="match_mediator"),
     path(f"{S}/pause-all/", views.pause_all, name="pause_all"),
+    path(f"{S}/pause-all/<int:pk>/undo/", views.pause_undo, name="pause_undo"),
     path(f"{S}/check-ins/", views.checkins_overdue, name="checkins_overdue"),
     # Volunteer households (logged in)
     path("me/", h.volunteer_home, name="volunteer_home"),

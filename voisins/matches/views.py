@@ -43,7 +43,7 @@ from .forms import (
     ProposalEditForm,
     RunFilterForm,
 )
-from .models import Match, MatchingRun, ProgrammePause, Proposal
+from .models import Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
 
 # Fields that services name in their refusals, as the reader calls them.
 FIELD_LABELS = {"family": _lazy("Family"), "volunteer": _lazy("Volunteer household")}
@@ -79,6 +79,17 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> b
     return True
 
 
+def _confirm(request: HttpRequest, *, title: str, preview: dict, action: str, button: str,
+             cancel: str, fields: list[tuple[str, Any]] = (), undo_days: int = 0,
+             final: str = "") -> HttpResponse:
+    """The second step of a risky action: what will happen, who will be told and how, and
+    the same form posted again with ``confirm=1`` (no JavaScript needed)."""
+    return render(request, "confirm.html", {
+        "title": title, "what": preview["what"], "told": preview["told"], "action": action,
+        "button": button, "cancel": cancel, "fields": fields, "undo_days": undo_days,
+        "final": final})
+
+
 # --- Dashboard -------------------------------------------------------------------------
 
 @login_required
@@ -88,6 +99,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "programme": prog, **selectors.dashboard(prog, request.user),
         "pause": ProgrammePause.objects.filter(programme=prog, ended_at__isnull=True).first(),
         "pause_form": ProgrammePauseForm(),
+        "undoable_pause": selectors.undoable_pause(prog),
     })
 
 
@@ -350,6 +362,12 @@ def proposal_send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def proposal_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, proposal = _proposal(request, slug, pk)
+    back = reverse("matches:proposal", args=[prog.slug, proposal.pk])
+    if request.POST.get("confirm") != "1":
+        return _confirm(request, title=_("Discard this proposal?"),
+                        preview=selectors.discard_preview(proposal),
+                        action=reverse("matches:proposal_discard", args=[prog.slug, proposal.pk]),
+                        button=_("Yes, discard it"), cancel=back)
     _attempt(request, lambda: services.proposal_discard(proposal=proposal, by=request.user),
              _("Proposal discarded."))
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
@@ -434,6 +452,7 @@ def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | Non
     return render(request, "matches/match_detail.html", {
         "programme": prog, "match": match, **page,
         "reveals": match.reveals.all()[:20],
+        "undoable": selectors.match_history(match),
         "can_manage": access.can(request.user, "manage_matches", prog),
         "household_pages": access.can(request.user, "view_households", prog),
         **forms,
@@ -504,9 +523,41 @@ def match_resume(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def match_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ending is asked twice: the form, then a page saying what will happen."""
+    if request.POST.get("confirm") != "1":
+        prog, match = _match(request, slug, pk, "manage_matches")
+        form = EndForm(request.POST, auto_id="id_end_%s")
+        if not form.is_valid():
+            return _match_page(request, prog, match, {"end_form": form}, status=400)
+        data = form.cleaned_data
+        return _confirm(
+            request, title=_("End this match?"),
+            preview=selectors.end_preview(match, reason=data["reason"],
+                                          family_waits_again=data["family_waits_again"]),
+            action=reverse("matches:match_end", args=[prog.slug, match.pk]),
+            button=_("Yes, end the match"), cancel=reverse("matches:match",
+                                                           args=[prog.slug, match.pk]),
+            fields=[("reason", data["reason"]), ("note", data["note"]),
+                    *([("family_waits_again", "on")] if data["family_waits_again"] else [])],
+            undo_days=UndoableAction.UNDO_DAYS)
     return _match_action(request, slug, pk, "end_form",
                          lambda m, d: services.match_end(match=m, by=request.user, **d),
-                         _("Match ended."))
+                         _("Match ended. You can undo it for %(n)s days from this page.")
+                         % {"n": UndoableAction.UNDO_DAYS})
+
+
+@login_required
+@require_POST
+def match_end_undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def undo(match: Match, data: dict) -> None:
+        action = selectors.undo_end_action(match)
+        if action is None:
+            raise ValidationError(_("This match was not ended here; there is nothing to "
+                                    "undo."))
+        services.action_undo(action=action, by=request.user)
+
+    return _match_action(request, slug, pk, None, undo,
+                         _("The end was undone: the match runs again as before."))
 
 
 @login_required
@@ -543,12 +594,32 @@ def pause_all(request: HttpRequest, slug: str) -> HttpResponse:
                  _("Every paused match is running again."))
     else:
         form = ProgrammePauseForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            _form_errors(request, form)
+        elif request.POST.get("confirm") != "1":
+            return _confirm(
+                request, title=_("Pause every match?"), preview=selectors.pause_preview(prog),
+                action=reverse("matches:pause_all", args=[prog.slug]),
+                button=_("Yes, pause every match"),
+                cancel=reverse("matches:dashboard", args=[prog.slug]),
+                fields=[("message", form.cleaned_data["message"])],
+                undo_days=UndoableAction.UNDO_DAYS)
+        else:
             _attempt(request, lambda: services.programme_pause_all(
                 programme=prog, message=form.cleaned_data["message"], by=request.user),
                 _("Every match is paused."))
-        else:
-            _form_errors(request, form)
+    return redirect("matches:dashboard", slug=prog.slug)
+
+
+@login_required
+@require_POST
+def pause_undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Undo a programme pause (within the days allowed): as if it had not happened."""
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    action = access.record_or_404(
+        selectors.pause_actions(prog), request.user, "manage_matches", pk=pk)
+    _attempt(request, lambda: services.action_undo(action=action, by=request.user),
+             _("The programme pause was undone: the matches run as if it had not happened."))
     return redirect("matches:dashboard", slug=prog.slug)
 
 

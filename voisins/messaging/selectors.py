@@ -92,3 +92,34 @@ def household_messages_to_call(household: FamilyHousehold | VolunteerHousehold
     side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
     return (Message.objects.filter(**{side: household}, state=Message.State.TO_CALL)
             .select_related("programme").order_by("created_at", "id"))
+
+
+def reach_preview(households: Iterable[FamilyHousehold | VolunteerHousehold]) -> list[str]:
+    """How each of ``households`` would be told if it were messaged now (before a risky
+    action is confirmed), through ``services.channel_for``: one sentence each up to four
+    ("The family (Amina): by SMS."; "… no digital channel, it will be on your to-call
+    list."), else counts per channel."""
+    from .services import channel_for
+
+    rows = [(h, channel_for(h)[0]) for h in households]
+    if not rows:
+        return []
+    if len(rows) > SUMMARY_ABOVE:
+        counts = Counter(channel for _h, channel in rows)
+        return [_("%(n)s households: %(email)s by e-mail, %(sms)s by SMS; %(phone)s without "
+                  "a digital channel will be on your to-call list.") % {
+            "n": len(rows), "email": counts[Channel.EMAIL], "sms": counts[Channel.SMS],
+            "phone": counts[Channel.PHONE]}]
+    lines = []
+    for household, channel in rows:
+        name = household.contact_first_name
+        who = (_("The family (%(name)s)") if isinstance(household, FamilyHousehold)
+               else _("The volunteer household (%(name)s)")) % {"name": name}
+        if channel == Channel.EMAIL:
+            lines.append(_("%(who)s: by e-mail.") % {"who": who})
+        elif channel == Channel.SMS:
+            lines.append(_("%(who)s: by SMS.") % {"who": who})
+        else:
+            lines.append(_("%(who)s: no digital channel, it will be on your to-call list.")
+                         % {"who": who})
+    return lines
