@@ -1,10 +1,10 @@
 """Importing match history from the spreadsheets associations kept before Voisins.
 
 One row per match: family reference, volunteer reference, start date, end date (empty
-while the match is still active) and end reason. The whole file is checked first; then
-everything is written in one transaction, or nothing is and every problem is listed (row,
-column, message), like the households import (voisins.households.importers, whose file
-reading is reused).
+while the match is still active) and end reason. Like the households import
+(voisins.households.importers, whose file reading is reused), rows are checked and
+written a chunk at a time in one transaction, rolled back when any row has a problem:
+then nothing is written and the problems are listed (row, column, message).
 
 A household that the file refers to but the programme does not know yet is created as an
 *archived* record: known only from history, never proposed for matching. It needs a
@@ -12,6 +12,9 @@ postcode (columns ``family_postcode`` / ``volunteer_postcode``) so that the stat
 district still count it; its reference stands in for a name.
 """
 
+import gc
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, BinaryIO
@@ -19,6 +22,7 @@ from typing import Any, BinaryIO
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -26,10 +30,13 @@ from django.utils.translation import override
 from voisins.accounts.models import User
 from voisins.households.geocoding import find_postcode, normalise_postcode
 from voisins.households.importers import (
-    MAX_ROWS,
+    CHUNK_ROWS,
+    MAX_ERRORS,
     ImportFileError,
     ImportResult,
     RowError,
+    _Problems,
+    _RollBack,
     parse_needs,
     read_rows,
 )
@@ -138,10 +145,59 @@ class _Planned:
     start: date
     end: date | None
     reason: str
+    family_postcode: str
+    volunteer_postcode: str
+    needs: dict[str, int]
 
 
 def _columns(row: dict[str, str]) -> dict[str, str]:
     return {ALIASES.get(name, name).replace(" ", "_"): value for name, value in row.items()}
+
+
+# A match written by an earlier chunk of this import, known by what its row says; its row
+# number is found again at the end, for the few problems listed (see _resolve).
+_Key = tuple[str, str, date]
+# Where a span comes from: None, a match recorded before the import; a row number; a _Key.
+_Tag = int | _Key | None
+_FAR = date.max
+
+
+@dataclass
+class _Pending:
+    """A problem whose message names rows that were written by earlier chunks."""
+
+    index: int
+    build: Callable[[Callable[[Any], str]], str]
+
+
+@dataclass
+class _State:
+    """What an import keeps from one chunk to the next: a few numbers, never the rows."""
+
+    programme: Programme
+    by: User | None
+    categories: set[str]
+    reasons: dict[str, str]
+    # Records up to these keys were there before the import; above them, it wrote them.
+    families_before: int
+    volunteers_before: int
+    matches_before: int
+    errors: _Problems
+    pending: list[_Pending]
+    created: int = 0
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.errors.add(RowError(row, column, message))
+
+    def problem_naming_rows(self, row: int, column: str,
+                            build: Callable[[Callable[[Any], str]], str]) -> None:
+        if len(self.errors.kept) < MAX_ERRORS:
+            self.pending.append(_Pending(len(self.errors.kept), build))
+        self.errors.add(RowError(row, column, ""))
+
+
+def _max_pk(model: type) -> int:
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def import_matches(
@@ -152,136 +208,206 @@ def import_matches(
     Returns
     -------
     ImportResult
-        ``created`` is the number of matches written; or ``errors`` lists every problem
-        (row, column, message) and nothing was written.
+        ``created`` is the number of matches written; or ``errors`` lists the problems
+        (row, column, message; the first MAX_ERRORS, ``omitted`` counts the others) and
+        nothing was written.
+
+    Notes
+    -----
+    Memory is a small constant, whatever the number of rows: rows are read one at a time
+    and checked and written CHUNK_ROWS at a time inside one transaction, rolled back at
+    the end when any row had a problem. What a row is checked against (households known,
+    matches recorded, overlaps, capacity) is read from the database for the chunk's
+    households, earlier chunks of the file included, since they are written already.
+    A problem that names an earlier chunk's row finds it by reading the file again.
+    Rows are checked in the file's order: of two overlapping rows, the later one is named.
     """
     result = ImportResult()
     try:
-        rows = [_columns(row) for row in read_rows(upload, filename)]
+        rows = read_rows(upload, filename)
+        first = next(rows, None)
     except ImportFileError as exc:
         result.errors.append(RowError(1, "", str(exc)))
         return result
-    if not rows:
+    if first is None:
         result.errors.append(RowError(1, "", _("The file has no data rows.")))
         return result
-    if len(rows) > MAX_ROWS:
-        result.errors.append(RowError(1, "", _("At most %(n)s rows per file.") % {"n": MAX_ROWS}))
-        return result
+    first = _columns(first)
     missing = [name for name, f in MatchRow.base_fields.items()
-               if f.required and name not in rows[0]]
+               if f.required and name not in first]
     if missing:
         result.errors.extend(RowError(1, name, _("This column is missing.")) for name in missing)
         return result
 
-    families = {f.reference: f for f in FamilyHousehold.objects.filter(
-        programme=programme).exclude(reference="").only("id", "reference", "postcode",
-                                                        "status", "programme")}
-    volunteers = {v.reference: v for v in VolunteerHousehold.objects.filter(
-        programme=programme).exclude(reference="").only("id", "reference", "postcode",
-                                                        "status", "capacity", "programme")}
-    live_families = set(Match.objects.filter(programme=programme).exclude(
-        status=Match.Status.ENDED).values_list("family__reference", flat=True))
-    recorded = set(Match.objects.filter(programme=programme).values_list(
-        "family__reference", "volunteer__reference", "started_on"))
-    categories = set(programme.service_categories.values_list("code", flat=True))
-    reasons = _reason_lookup()
-
-    planned: list[_Planned] = []
-    new_families: dict[str, dict[str, Any]] = {}
-    new_volunteers: dict[str, dict[str, Any]] = {}
-    seen: dict[tuple, int] = {}
-    active_rows: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
-        form = MatchRow(row, programme=programme, categories=categories, reasons=reasons)
-        if not form.is_valid():
-            for column, messages in form.errors.items():
-                result.errors.extend(RowError(number, column if column != "__all__" else "",
-                                              str(m)) for m in messages)
-            continue
-        data = form.cleaned_data
-        fam, vol = data["family"].strip(), data["volunteer"].strip()
-        problems = _new_household(fam, families, new_families, data["family_postcode"],
-                                  data["needs"], number, "family_postcode")
-        problems += _new_household(vol, volunteers, new_volunteers, data["volunteer_postcode"],
-                                   None, number, "volunteer_postcode")
-        key = (fam, vol, data["start"])
-        if key in recorded:
-            problems.append(RowError(number, "start", _(
-                "This match (%(family)s, %(volunteer)s, %(start)s) is already recorded.") % {
-                    "family": fam, "volunteer": vol, "start": data["start"].isoformat()}))
-        elif key in seen:
-            problems.append(RowError(number, "start", _(
-                "The same match is also on row %(row)s.") % {"row": seen[key]}))
-        seen.setdefault(key, number)
-        if data["end"] is None:
-            if fam in live_families:
-                problems.append(RowError(number, "end", _(
-                    "Family %(family)s already has an active match; give this one an end "
-                    "date.") % {"family": fam}))
-            elif fam in active_rows:
-                problems.append(RowError(number, "end", _(
-                    "Family %(family)s has another active match on row %(row)s; a family has "
-                    "one active match at a time.") % {"family": fam, "row": active_rows[fam]}))
-            else:
-                active_rows[fam] = number
-        if problems:
-            result.errors.extend(problems)
-            continue
-        planned.append(_Planned(number, fam, vol, data["start"], data["end"],
-                                data["end_reason"] or (Match.EndReason.OTHER if data["end"]
-                                                       else "")))
-    if result.errors:
-        return result
-    result.errors.extend(_overlaps(programme, planned, families, volunteers))
-    if result.errors:
-        return result
-    result.created = _write(programme, planned, families, volunteers, new_families,
-                            new_volunteers, by)
+    state = _State(
+        programme=programme, by=by,
+        categories=set(programme.service_categories.values_list("code", flat=True)),
+        reasons=_reason_lookup(), families_before=_max_pk(FamilyHousehold),
+        volunteers_before=_max_pk(VolunteerHousehold), matches_before=_max_pk(Match),
+        errors=_Problems(), pending=[])
+    try:
+        with transaction.atomic():
+            chunk: list[_Planned] = []
+            for number, raw in enumerate(itertools.chain([first], rows), start=2):
+                planned = _check_row(state, number, _columns(raw) if number > 2 else raw)
+                if planned is not None:
+                    chunk.append(planned)
+                if (number - 1) % CHUNK_ROWS == 0:  # every CHUNK_ROWS rows read
+                    _chunk(state, chunk)
+                    chunk = []
+            _chunk(state, chunk)
+            if state.errors:
+                raise _RollBack
+    except _RollBack:
+        state.created = 0
+    except ImportFileError as exc:  # a sheet damaged after its first rows
+        state.created = 0
+        state.problem(1, "", str(exc))
+    if state.pending:
+        _resolve(upload, filename, state)
+    result.created = state.created
+    result.errors, result.omitted = state.errors.listed(), state.errors.omitted
     return result
 
 
-def _overlaps(programme: Programme, planned: list[_Planned], families: dict[str, Any],
-              volunteers: dict[str, Any]) -> list[RowError]:
+def _check_row(state: _State, number: int, row: dict[str, str]) -> _Planned | None:
+    form = MatchRow(row, programme=state.programme, categories=state.categories,
+                    reasons=state.reasons)
+    if not form.is_valid():
+        for column, messages in form.errors.items():
+            for m in messages:
+                state.problem(number, column if column != "__all__" else "", str(m))
+        return None
+    data = form.cleaned_data
+    return _Planned(number, data["family"].strip(), data["volunteer"].strip(), data["start"],
+                    data["end"], data["end_reason"] or (Match.EndReason.OTHER if data["end"]
+                                                        else ""),
+                    data["family_postcode"], data["volunteer_postcode"], data["needs"])
+
+
+def _chunk(state: _State, chunk: list[_Planned]) -> None:
+    """Check the rows of a chunk against the database (and each other), in the file's
+    order, and write those without a problem."""
+    # Forms and model instances hold reference cycles: a chunk's garbage is freed now,
+    # not when the cyclic collector comes, rows later.
+    gc.collect()
+    if not chunk:
+        return
+    programme = state.programme
+    family_refs = {p.family_ref for p in chunk}
+    volunteer_refs = {p.volunteer_ref for p in chunk}
+    families = {f.reference: f for f in FamilyHousehold.objects.filter(
+        programme=programme, reference__in=family_refs).only(
+            "id", "reference", "postcode", "status", "programme", "needs", "created_at")}
+    volunteers = {v.reference: v for v in VolunteerHousehold.objects.filter(
+        programme=programme, reference__in=volunteer_refs).only(
+            "id", "reference", "postcode", "status", "capacity", "programme", "created_at")}
+    # The spans of these households that can meet a row of the chunk.
+    low = min(p.start for p in chunk)
+    high = max(p.end or _FAR for p in chunk)
+    spans: dict[tuple[str, str], list[tuple[date, date, _Tag]]] = {}
+    recorded: dict[_Key, _Tag] = {}
+    live: dict[str, _Tag] = {}
+    for fam, vol, started, ended, pk in Match.objects.filter(
+            Q(family__reference__in=family_refs) | Q(volunteer__reference__in=volunteer_refs),
+            programme=programme, started_on__lte=high).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=low)).values_list(
+            "family__reference", "volunteer__reference", "started_on", "ended_on",
+            "pk").iterator():
+        tag: _Tag = None if pk <= state.matches_before else (fam, vol, started)
+        spans.setdefault(("f", fam), []).append((started, ended or _FAR, tag))
+        spans.setdefault(("v", vol), []).append((started, ended or _FAR, tag))
+        recorded[(fam, vol, started)] = tag
+    for fam, vol, started, pk in Match.objects.filter(
+            programme=programme, family__reference__in=family_refs).exclude(
+            status=Match.Status.ENDED).values_list(
+            "family__reference", "volunteer__reference", "started_on", "pk"):
+        live.setdefault(fam, None if pk <= state.matches_before else (fam, vol, started))
+
+    new_families: dict[str, dict[str, Any]] = {}
+    new_volunteers: dict[str, dict[str, Any]] = {}
+    good: list[_Planned] = []
+    for p in chunk:
+        problems = len(state.errors.kept) + state.errors.omitted
+        _new_household(state, p.family_ref, families, new_families, p.family_postcode,
+                       p.needs, p, "family_postcode")
+        _new_household(state, p.volunteer_ref, volunteers, new_volunteers,
+                       p.volunteer_postcode, None, p, "volunteer_postcode")
+        key = (p.family_ref, p.volunteer_ref, p.start)
+        if key in recorded:
+            other = recorded[key]
+            if other is None:
+                state.problem(p.row, "start", _(
+                    "This match (%(family)s, %(volunteer)s, %(start)s) is already recorded.")
+                    % {"family": key[0], "volunteer": key[1], "start": p.start.isoformat()})
+            else:
+                state.problem_naming_rows(p.row, "start", lambda row, other=other: _(
+                    "The same match is also on row %(row)s.") % {"row": row(other)})
+        else:
+            recorded[key] = p.row
+        if p.end is None:
+            if p.family_ref in live and live[p.family_ref] is None:
+                state.problem(p.row, "end", _(
+                    "Family %(family)s already has an active match; give this one an end "
+                    "date.") % {"family": p.family_ref})
+            elif p.family_ref in live:
+                other = live[p.family_ref]
+                state.problem_naming_rows(p.row, "end", lambda row, p=p, other=other: _(
+                    "Family %(family)s has another active match on row %(row)s; a family has "
+                    "one active match at a time.") % {"family": p.family_ref,
+                                                      "row": row(other)})
+            else:
+                live[p.family_ref] = p.row
+        if len(state.errors.kept) + state.errors.omitted > problems:
+            continue
+        if _overlaps(state, p, spans, volunteers):
+            continue
+        spans.setdefault(("f", p.family_ref), []).append((p.start, p.end or _FAR, p.row))
+        spans.setdefault(("v", p.volunteer_ref), []).append((p.start, p.end or _FAR, p.row))
+        good.append(p)
+    _write(state, good, families, volunteers, new_families, new_volunteers)
+
+
+def _overlaps(state: _State, p: _Planned, spans: dict[tuple[str, str], list],
+              volunteers: dict[str, Any]) -> bool:
     """What would put a household in two places at once: a family in two matches at the
     same time (a near-duplicate row is one of those), or a volunteer household with more
     families at once than it takes (its capacity; 1 for a household the file creates).
     Matches already recorded count too. Each problem names the rows."""
-    far = date.max
-    spans: dict[tuple[str, str], list[tuple[date, date, int | None]]] = {}
-    for m in Match.objects.filter(programme=programme).values_list(
-            "family__reference", "volunteer__reference", "started_on", "ended_on"):
-        spans.setdefault(("f", m[0]), []).append((m[2], m[3] or far, None))
-        spans.setdefault(("v", m[1]), []).append((m[2], m[3] or far, None))
-    errors: list[RowError] = []
-    for p in sorted(planned, key=lambda item: (item.start, item.row)):
-        span = (p.start, p.end or far)
-        same_family = [other for other in spans.get(("f", p.family_ref), [])
-                       if _overlap(span, other)]
-        if same_family:
-            other_row = same_family[0][2]
-            errors.append(RowError(p.row, "start", (_(
+    span = (p.start, p.end or _FAR)
+    same_family = [other for other in spans.get(("f", p.family_ref), [])
+                   if _overlap(span, other)]
+    if same_family:
+        other = same_family[0][2]
+        if other is None:
+            state.problem(p.row, "start", _(
+                "Family %(family)s is in a match already recorded at that time; a family "
+                "has one match at a time.") % {"family": p.family_ref})
+        else:
+            state.problem_naming_rows(p.row, "start", lambda row: _(
                 "Family %(family)s is in another match at that time, on row %(row)s; a "
                 "family has one match at a time (a repeated row?).") % {
-                    "family": p.family_ref, "row": other_row}) if other_row else _(
-                "Family %(family)s is in a match already recorded at that time; a family "
-                "has one match at a time.") % {"family": p.family_ref}))
-            continue
-        volunteer = volunteers.get(p.volunteer_ref)
-        capacity = volunteer.capacity if volunteer is not None else 1
-        at_once = [other for other in spans.get(("v", p.volunteer_ref), [])
-                   if _overlap(span, other)]
-        if len(at_once) >= capacity:
-            rows = sorted({str(r) for _s, _e, r in at_once if r})
-            errors.append(RowError(p.row, "volunteer", _(
+                    "family": p.family_ref, "row": row(other)})
+        return True
+    volunteer = volunteers.get(p.volunteer_ref)
+    capacity = volunteer.capacity if volunteer is not None else 1
+    at_once = [other for other in spans.get(("v", p.volunteer_ref), [])
+               if _overlap(span, other)]
+    if len(at_once) >= capacity:
+        tags = [t for _s, _e, t in at_once if t is not None]
+
+        def message(row: Callable[[Any], str]) -> str:
+            rows = sorted({row(t) for t in tags}, key=lambda r: (len(r), r))
+            return _(
                 "Volunteer household %(volunteer)s already has as many families at that time "
                 "as it takes (%(n)s): %(where)s.") % {
                     "volunteer": p.volunteer_ref, "n": capacity,
                     "where": _("rows %(rows)s") % {"rows": ", ".join(rows)} if rows
-                    else _("matches already recorded")}))
-            continue
-        spans.setdefault(("f", p.family_ref), []).append((*span, p.row))
-        spans.setdefault(("v", p.volunteer_ref), []).append((*span, p.row))
-    return sorted(errors, key=lambda e: e.row)
+                    else _("matches already recorded")}
+
+        state.problem_naming_rows(p.row, "volunteer", message)
+        return True
+    return False
 
 
 def _overlap(a: tuple[date, date, Any], b: tuple[date, date, Any]) -> bool:
@@ -289,43 +415,66 @@ def _overlap(a: tuple[date, date, Any], b: tuple[date, date, Any]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _new_household(reference: str, known: dict[str, Any], new: dict[str, dict[str, Any]],
-                   postcode: str, needs: dict[str, int] | None, row: int,
-                   column: str) -> list[RowError]:
-    """Plan an archived household for an unknown reference; a list of problems, if any."""
+def _new_household(state: _State, reference: str, known: dict[str, Any],
+                   new: dict[str, dict[str, Any]], postcode: str,
+                   needs: dict[str, int] | None, p: _Planned, column: str) -> None:
+    """Plan an archived household for an unknown reference, or say what is missing."""
     if reference in known:
-        return []
+        return
     if reference in new:
-        if postcode and not new[reference]["postcode"]:
-            new[reference]["postcode"] = postcode
         if needs and not new[reference].get("needs"):
             new[reference]["needs"] = needs
-        return []
+        return
     if not postcode:
-        return [RowError(row, column, _(
+        state.problem(p.row, column, _(
             "“%(ref)s” is not known yet: give its postcode so that it can be recorded as an "
-            "archived household.") % {"ref": reference})]
-    new[reference] = {"postcode": postcode, "needs": needs or {}}
-    return []
+            "archived household.") % {"ref": reference})
+        return
+    new[reference] = {"postcode": postcode, "needs": needs or {}, "start": p.start}
 
 
-@transaction.atomic
-def _write(programme: Programme, planned: list[_Planned], families: dict[str, Any],
+def _resolve(upload: BinaryIO, filename: str, state: _State) -> None:
+    """Write the messages that name rows of earlier chunks: the file is read again and
+    each row's match (family, volunteer, start) looked for."""
+    start_field = MatchRow.base_fields["start"]
+    rows: dict[_Key, int] = {}
+    for number, raw in enumerate(read_rows(upload, filename), start=2):
+        row = _columns(raw)
+        try:
+            started = start_field.clean(row.get("start", ""))
+        except ValidationError:
+            continue
+        rows.setdefault((row.get("family", "").strip(), row.get("volunteer", "").strip(),
+                         started), number)
+
+    def row_of(tag: Any) -> str:
+        return str(tag if isinstance(tag, int) else rows.get(tag, "?"))
+
+    for pending in state.pending:
+        error = state.errors.kept[pending.index]
+        state.errors.kept[pending.index] = RowError(error.row, error.column,
+                                                    pending.build(row_of))
+
+
+def _write(state: _State, good: list[_Planned], families: dict[str, Any],
            volunteers: dict[str, Any], new_families: dict[str, dict[str, Any]],
-           new_volunteers: dict[str, dict[str, Any]], by: User | None) -> int:
-    active_families = {p.family_ref for p in planned if p.end is None}
-    active_volunteers = {p.volunteer_ref for p in planned if p.end is None}
+           new_volunteers: dict[str, dict[str, Any]]) -> None:
+    """Write a chunk's good rows, the archived households they create, and what their
+    active matches change (see _live_state)."""
+    programme, by = state.programme, state.by
     first_start: dict[str, date] = {}
-    for p in planned:
+    for p in good:
         for ref in (f"f:{p.family_ref}", f"v:{p.volunteer_ref}"):
             first_start[ref] = min(first_start.get(ref, p.start), p.start)
+    active_families = {p.family_ref for p in good if p.end is None}
+    active_volunteers = {p.volunteer_ref for p in good if p.end is None}
 
     created_families = _archived(FamilyHousehold, programme, new_families, active_families,
                                  first_start, "f")
     created_volunteers = _archived(VolunteerHousehold, programme, new_volunteers,
                                    active_volunteers, first_start, "v")
-    families = {**families, **created_families}
-    volunteers = {**volunteers, **created_volunteers}
+    families.update(created_families)
+    volunteers.update(created_volunteers)
     StatusChange.objects.bulk_create(
         [StatusChange(family=f, to_status=f.status, changed_by=by, note=_("imported history"))
          for f in created_families.values()]
@@ -333,10 +482,21 @@ def _write(programme: Programme, planned: list[_Planned], families: dict[str, An
                         note=_("imported history")) for v in created_volunteers.values()],
         batch_size=1000,
     )
+    # Archived households that an earlier chunk created: as if created with this one.
+    needs: dict[str, dict[str, int]] = {}
+    for p in good:
+        if p.needs:
+            needs.setdefault(p.family_ref, p.needs)
+    _archived_again(FamilyHousehold, "family", families, state.families_before,
+                    created_families, active_families, first_start, "f",
+                    FamilyStatus.MATCHED, needs)
+    _archived_again(VolunteerHousehold, "volunteer", volunteers, state.volunteers_before,
+                    created_volunteers, active_volunteers, first_start, "v",
+                    VolunteerStatus.MATCHED, {})
 
     now = timezone.now()
     proposals, matches = [], []
-    for p in planned:
+    for p in good:
         started = _aware(p.start)
         proposal = Proposal(
             programme=programme, family=families[p.family_ref],
@@ -349,7 +509,7 @@ def _write(programme: Programme, planned: list[_Planned], families: dict[str, An
         proposal.full_clean(exclude=["programme", "family", "volunteer"])
         proposals.append(proposal)
     Proposal.objects.bulk_create(proposals, batch_size=1000)
-    for p, proposal in zip(planned, proposals, strict=True):
+    for p, proposal in zip(good, proposals, strict=True):
         match = Match(
             programme=programme, proposal=proposal, family=proposal.family,
             volunteer=proposal.volunteer,
@@ -360,37 +520,65 @@ def _write(programme: Programme, planned: list[_Planned], families: dict[str, An
         match.full_clean(exclude=["programme", "proposal", "family", "volunteer"])
         matches.append(match)
     Match.objects.bulk_create(matches, batch_size=1000)
-    _live_state(planned, families, volunteers, created_families, created_volunteers, by)
-    return len(matches)
+    _live_state(good, families, volunteers, state, by)
+    state.created += len(matches)
+
+
+def _archived_again(model: type, key: str, households: dict[str, Any], before: int,
+                    created: dict[str, Any], active: set[str], first_start: dict[str, date],
+                    prefix: str, matched: str, needs: dict[str, dict[str, int]]) -> None:
+    """Bring up to date the archived households that an earlier chunk of the same import
+    created: their first start, their status (matched once any match is active), and
+    what a family needed when the rows that created it did not say."""
+    for reference, household in households.items():
+        if household.pk <= before or reference in created:
+            continue
+        start = first_start.get(f"{prefix}:{reference}")
+        if start is not None and _aware(start) < household.created_at:
+            model.objects.filter(pk=household.pk).update(created_at=_aware(start))
+        if reference in active and household.status != matched:
+            model.objects.filter(pk=household.pk).update(status=matched)
+            StatusChange.objects.filter(**{key: household}).update(to_status=matched)
+            household.status = matched
+        wanted = needs.get(reference)
+        if wanted and not household.needs:
+            model.objects.filter(pk=household.pk).update(needs=wanted)
+            household.needs = wanted
 
 
 def _live_state(planned: list[_Planned], families: dict[str, Any], volunteers: dict[str, Any],
-                created_families: dict[str, Any], created_volunteers: dict[str, Any],
-                by: User | None) -> None:
+                state: _State, by: User | None) -> None:
     """An active imported match does what a live one does: its family is matched (and
     its open proposals are moot), its volunteer household, when it was available, is
     matched too, and its place counts against the household's capacity (the match is
-    live, which ``matchable_volunteers`` counts)."""
+    live, which ``matchable_volunteers`` counts). Households that the import created are
+    made so already (``_archived``, ``_archived_again``)."""
     note = _("imported history")
     moves: list[StatusChange] = []
-    for ref in {p.family_ref for p in planned if p.end is None} - set(created_families):
+    for ref in {p.family_ref for p in planned if p.end is None}:
         family = families[ref]
+        if family.pk > state.families_before:
+            continue
         if family.status != FamilyStatus.MATCHED:
             moves.append(StatusChange(family=family, from_status=family.status,
                                       to_status=FamilyStatus.MATCHED, changed_by=by,
                                       note=note))
             FamilyHousehold.objects.filter(pk=family.pk).update(
                 status=FamilyStatus.MATCHED, last_activity_at=timezone.now())
+            family.status = FamilyStatus.MATCHED
         Proposal.objects.filter(family=family, status__in=Proposal.OPEN).update(
             status=Proposal.Status.DISCARDED, closed_at=timezone.now())
-    for ref in {p.volunteer_ref for p in planned if p.end is None} - set(created_volunteers):
+    for ref in {p.volunteer_ref for p in planned if p.end is None}:
         volunteer = volunteers[ref]
+        if volunteer.pk > state.volunteers_before:
+            continue
         if volunteer.status == VolunteerStatus.AVAILABLE:
             moves.append(StatusChange(volunteer=volunteer, from_status=volunteer.status,
                                       to_status=VolunteerStatus.MATCHED, changed_by=by,
                                       note=note))
             VolunteerHousehold.objects.filter(pk=volunteer.pk).update(
                 status=VolunteerStatus.MATCHED, last_activity_at=timezone.now())
+            volunteer.status = VolunteerStatus.MATCHED
     StatusChange.objects.bulk_create(moves)
 
 
@@ -415,7 +603,7 @@ def _archived(model: type, programme: Programme, planned: dict[str, dict[str, An
             programme=programme, reference=reference, contact_first_name=reference,
             postcode=info["postcode"], locality=place.locality, lat=place.lat, lon=place.lon,
             archived=True, status=status, languages=[], availability=[],
-            created_at=_aware(first_start[f"{prefix}:{reference}"]),
+            created_at=_aware(first_start.get(f"{prefix}:{reference}", info["start"])),
             last_activity_at=timezone.now(),
         )
         if is_family:

@@ -1,5 +1,6 @@
-"""Importing households from CSV or XLSX: the whole file is checked first, then written
-in one transaction, or nothing is written and every problem is listed.
+"""Importing households from CSV or XLSX: every row is checked and written, a chunk at a
+time, in one transaction that is rolled back when any row has a problem; then nothing is
+written and the problems are listed. Memory does not grow with the rows (docs/import.md).
 
 The columns are documented in docs/import.md. Each row is checked by a plain Django form,
 so messages come in the user's language and name the column; the model's own validation
@@ -7,6 +8,7 @@ runs on top. Row numbers are those a spreadsheet shows (the header is row 1).
 """
 
 import csv
+import gc
 import io
 import itertools
 from collections.abc import Iterator
@@ -66,10 +68,15 @@ class RowError:
 class ImportResult:
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    omitted: int = 0  # problems found beyond those listed in `errors`
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.errors) + self.omitted
 
 
 class ImportFileError(Exception):
@@ -79,10 +86,16 @@ class ImportFileError(Exception):
 # --- Reading files ---------------------------------------------------------------------
 
 def read_rows(upload: BinaryIO, filename: str) -> Iterator[dict[str, str]]:
-    """Yield each data row of a CSV or XLSX file as {lower-case column: text}."""
+    """Yield each data row of a CSV or XLSX file as {lower-case column: text}.
+
+    The file is read from `upload` as the rows are needed, never held whole (nor decoded
+    whole): `upload` must be seekable (an uploaded file, an open file, a BytesIO), because
+    a first pass only counts and the rows are then read again.
+    """
     name = filename.lower()
-    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
-    if len(data) > settings.IMPORT_MAX_BYTES:
+    source = getattr(upload, "file", upload)  # a Django upload: the file underneath
+    source.seek(0, io.SEEK_END)
+    if source.tell() > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(_("The file is larger than %(mb)s MB.") % {
             "mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
     if name.endswith(".xlsx"):
@@ -93,8 +106,8 @@ def read_rows(upload: BinaryIO, filename: str) -> Iterator[dict[str, str]]:
         raise ImportFileError(_("Give a CSV or XLSX file."))
     # A first pass only counts (no row is kept), so that a file over a limit is refused
     # at once, whatever its shape, before a single row is checked.
-    _check_limits(reader(data))
-    rows = reader(data)
+    _check_limits(reader(source))
+    rows = reader(source)
     try:
         header = next(rows)
     except StopIteration:
@@ -140,19 +153,28 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
+def _csv_rows(source: BinaryIO) -> Iterator[list[str]]:
+    source.seek(0)
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file is not in UTF-8.")) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), dialect)
-    except csv.Error as exc:
-        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
+        try:
+            sample = text.read(4096)
+            text.seek(0)
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The CSV file is not in UTF-8.")) from None
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel  # type: ignore[assignment]
+        try:
+            yield from csv.reader(text, dialect)
+        except csv.Error as exc:
+            raise ImportFileError(_("The CSV file is malformed: %(error)s") % {
+                "error": exc}) from None
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The CSV file is not in UTF-8.")) from None
+    finally:
+        text.detach()  # the upload stays open: it belongs to the caller
 
 
 # An XLSX file is a zip: what it unpacks to is bounded too, so that a small file cannot
@@ -160,21 +182,23 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
 XLSX_MAX_UNPACKED_RATIO = 20
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+def _xlsx_rows(source: BinaryIO) -> Iterator[tuple]:
     import zipfile
 
     from openpyxl import load_workbook
 
+    source.seek(0)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(source) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
         raise ImportFileError(_("The XLSX file cannot be read.")) from None
     if unpacked > XLSX_MAX_UNPACKED_RATIO * settings.IMPORT_MAX_BYTES:
         raise ImportFileError(_("The file is larger than %(mb)s MB.") % {
             "mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
+    source.seek(0)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged file; all mean the same
         raise ImportFileError(_("The XLSX file cannot be read.")) from None
     try:
@@ -434,19 +458,19 @@ def import_households(
 ) -> ImportResult:
     """Check every row of a families or volunteers file, then write all of it or nothing.
 
-    Returns an ImportResult with the number created, or with every problem found (row,
-    column, message) and nothing written.
+    Returns an ImportResult with the number created, or with the problems found (row,
+    column, message; the first MAX_ERRORS, and how many more) and nothing written.
+
+    Notes
+    -----
+    Memory is a small constant, whatever the number of rows: the rows are read one at a
+    time and written CHUNK_ROWS at a time inside one transaction, which is rolled back
+    at the end when any row had a problem. A reference used twice in the file is found
+    in the database (the first row was written already); the earlier row is looked up
+    by reading the file again, only for the few problems listed.
     """
     model, row_form, _default_status = KINDS[kind]
     result = ImportResult()
-    built: list[_Row] = []
-    references: dict[str, int] = {}
-    existing = set(
-        model.objects.filter(programme=programme).exclude(reference="")
-        .values_list("reference", flat=True)
-    )
-    # The rows are read one at a time (read_rows checked the file's limits first): only
-    # what will be written is kept.
     try:
         rows = read_rows(upload, filename)
         first = next(rows, None)
@@ -461,38 +485,138 @@ def import_households(
     if missing:
         result.errors.extend(RowError(1, name, _("This column is missing.")) for name in missing)
         return result
-    for number, row in enumerate(itertools.chain([first], rows), start=2):
-        form = row_form(row, programme=programme)
-        if not form.is_valid():
-            for column, messages in form.errors.items():
-                result.errors.extend(RowError(number, column, str(m)) for m in messages)
-            continue
-        reference = form.cleaned_data["reference"]
-        if reference and reference in existing:
-            result.errors.append(RowError(number, "reference", _(
-                "A household with reference “%(ref)s” already exists.") % {"ref": reference}))
-            continue
-        if reference and reference in references:
-            result.errors.append(RowError(number, "reference", _(
-                "Reference “%(ref)s” is also on row %(row)s.") % {
-                    "ref": reference, "row": references[reference]}))
-            continue
-        if reference:
-            references[reference] = number
-        row_built = _build(kind, programme, form.cleaned_data)
-        try:
-            row_built.household.full_clean(exclude=["programme"])
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                column = MODEL_FIELD_COLUMNS.get(field, field)
-                result.errors.extend(RowError(number, column, m) for m in messages)
-            continue
-        built.append(row_built)
-    if result.errors:
-        return result
-    _write(kind, built, by)
-    result.created = len(built)
+    # Households up to this key were there before the import; above it, this import
+    # wrote them (a reference among those was on an earlier row of the file).
+    before = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    errors = _Problems()
+    repeated: dict[str, list[int]] = {}  # reference → rows that repeat it (listed ones only)
+    try:
+        with transaction.atomic():
+            chunk: list[tuple[int, _Row]] = []
+            for number, row in enumerate(itertools.chain([first], rows), start=2):
+                checked = _check_row(kind, programme, row_form, number, row, errors)
+                if checked is not None:
+                    chunk.append((number, checked))
+                if (number - 1) % CHUNK_ROWS == 0:  # every CHUNK_ROWS rows read
+                    result.created += _write_chunk(kind, model, programme, chunk, before, by,
+                                                   errors, repeated)
+                    chunk = []
+            result.created += _write_chunk(kind, model, programme, chunk, before, by, errors,
+                                           repeated)
+            if errors:
+                raise _RollBack
+    except _RollBack:
+        result.created = 0
+    except ImportFileError as exc:  # a sheet damaged after its first rows
+        result.created = 0
+        errors.add(RowError(1, "", str(exc)))
+    if repeated:
+        _name_earlier_rows(upload, filename, repeated, errors)
+    result.errors, result.omitted = errors.listed(), errors.omitted
     return result
+
+
+# Rows written at a time inside the import's transaction, and problems listed at most.
+CHUNK_ROWS = 500
+MAX_ERRORS = 200
+
+
+class _RollBack(Exception):
+    """Raised inside the import's transaction to undo it: some row had a problem."""
+
+
+class _Problems:
+    """The problems of an import: the first MAX_ERRORS kept, the others only counted."""
+
+    def __init__(self) -> None:
+        self.kept: list[RowError] = []
+        self.omitted = 0
+
+    def add(self, error: RowError) -> None:
+        if len(self.kept) < MAX_ERRORS:
+            self.kept.append(error)
+        else:
+            self.omitted += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def listed(self) -> list[RowError]:
+        return sorted(self.kept, key=lambda e: e.row)  # stable: a row's columns stay in order
+
+
+def _check_row(kind: str, programme: Programme, row_form: type[forms.Form], number: int,
+               row: dict[str, str], errors: _Problems) -> "_Row | None":
+    form = row_form(row, programme=programme)
+    if not form.is_valid():
+        for column, messages in form.errors.items():
+            for m in messages:
+                errors.add(RowError(number, column, str(m)))
+        return None
+    checked = _build(kind, programme, form.cleaned_data)
+    try:
+        checked.household.full_clean(exclude=["programme"])
+    except ValidationError as exc:
+        for field_name, messages in exc.message_dict.items():
+            column = MODEL_FIELD_COLUMNS.get(field_name, field_name)
+            for m in messages:
+                errors.add(RowError(number, column, m))
+        return None
+    return checked
+
+
+def _write_chunk(kind: str, model: Any, programme: Programme, chunk: list[tuple[int, _Row]],
+                 before: int, by: User | None, errors: _Problems,
+                 repeated: dict[str, list[int]]) -> int:
+    """Write the good rows of a chunk; a reference already taken is a problem of its row
+    (taken before the import, or by an earlier row of this file). Returns how many."""
+    references = {r.household.reference for _n, r in chunk if r.household.reference}
+    taken = dict(model.objects.filter(programme=programme, reference__in=references)
+                 .values_list("reference", "pk")) if references else {}
+    in_chunk: dict[str, int] = {}
+    good = []
+    for number, row in chunk:
+        reference = row.household.reference
+        if reference in taken and taken[reference] <= before:
+            errors.add(RowError(number, "reference", _(
+                "A household with reference “%(ref)s” already exists.") % {"ref": reference}))
+        elif reference in taken:
+            # Said once the earlier row is known (see _name_earlier_rows).
+            if len(errors.kept) < MAX_ERRORS:
+                repeated.setdefault(reference, []).append(number)
+            errors.add(RowError(number, "reference", ""))
+        elif reference and reference in in_chunk:
+            errors.add(RowError(number, "reference", _(
+                "Reference “%(ref)s” is also on row %(row)s.") % {
+                    "ref": reference, "row": in_chunk[reference]}))
+        else:
+            if reference:
+                in_chunk[reference] = number
+            good.append(row)
+    _write(kind, good, by)
+    # Forms and model instances hold reference cycles: without this, a chunk's garbage
+    # waits for the cyclic collector, and the peak grows with the rows until it comes.
+    gc.collect()
+    return len(good)
+
+
+def _name_earlier_rows(upload: BinaryIO, filename: str, repeated: dict[str, list[int]],
+                       errors: _Problems) -> None:
+    """Fill in the message of each row that repeats a reference of an earlier row, with
+    that row: the file is read again (only the references listed are looked for)."""
+    first_row: dict[str, int] = {}
+    for number, row in enumerate(read_rows(upload, filename), start=2):
+        reference = row.get("reference", "")
+        if reference in repeated and reference not in first_row:
+            first_row[reference] = number
+            if len(first_row) == len(repeated):
+                break
+    for i, error in enumerate(errors.kept):
+        if error.column == "reference" and not error.message:
+            reference = next(ref for ref, numbers in repeated.items() if error.row in numbers)
+            errors.kept[i] = RowError(error.row, "reference", _(
+                "Reference “%(ref)s” is also on row %(row)s.") % {
+                    "ref": reference, "row": first_row.get(reference, "?")})
 
 
 @transaction.atomic

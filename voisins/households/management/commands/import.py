@@ -35,7 +35,7 @@ class Command(BaseCommand):
             for error in result.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(result.errors)} problem(s) found; nothing was imported."
+                f"{result.problem_count} problem(s) found; nothing was imported."
             )
         self.stdout.write(f"Imported {result.created} {kind} into {programme.slug}.")
 
