@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import group_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -22,4 +22,8 @@ urlpatterns = [
          name="category_toggle"),
     path("<slug:slug>/team/", views.team, name="team"),
     path("<slug:slug>/team/<int:pk>/", views.team_member, name="team_member"),
+    path("<slug:slug>/messages/", group_views.group_messages, name="group_messages"),
+    path("<slug:slug>/messages/new/", group_views.group_message_new,
+         name="group_message_new"),
+    path("<slug:slug>/messages/<uuid:pk>/", group_views.group_message, name="group_message"),
 ]
