@@ -230,6 +230,12 @@ def test_a_failed_group_message_is_retried_like_any_other(north, alice, schaerbe
         programme=north, purpose="news", texts={"fr": "Bonjour"}, description="one",
         households=[schaerbeek["marie"]])
     message = Message.objects.get(group_id=group.pk)
+    # Written in bulk, the row is what a single message's would be.
+    assert (message.programme, message.volunteer, message.purpose, message.state,
+            message.attempts, message.language) == (north, schaerbeek["marie"], "news",
+                                                    "queued", 0, "fr")
+    assert abs((message.created_at - timezone.now()).total_seconds()) < 60
+    assert message.next_attempt_at == message.created_at
     with mock.patch("voisins.messaging.services.EmailMessage.send", side_effect=OSError):
         assert not services.message_deliver(message_id=message.pk)
     message.refresh_from_db()

@@ -25,14 +25,30 @@ def programme_events(programme: Programme) -> QuerySet[Event]:
     return Event.objects.filter(programme=programme).order_by("-starts_at", "id")
 
 
+# What choosing a household's channel and language reads, and nothing else: a group of
+# 10,000 households is read in a fraction of the time its whole rows would take.
+FIELDS = ("programme_id", "contact_first_name", "email", "phone", "email_check",
+          "phone_check", "preferred_channel", "message_language", "languages",
+          "news_opt_out")
+
+
 def _families(programme: Programme) -> QuerySet[FamilyHousehold]:
     return (FamilyHousehold.objects.filter(programme=programme, archived=False)
-            .select_related("programme").order_by("contact_first_name", "id"))
+            .only(*FIELDS, "page_language").order_by("contact_first_name", "id"))
 
 
 def _volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
     return (VolunteerHousehold.objects.filter(programme=programme, archived=False)
-            .select_related("programme", "user").order_by("contact_first_name", "id"))
+            .select_related("user").only(*FIELDS, "user", "user__email", "user__language")
+            .order_by("contact_first_name", "id"))
+
+
+def _with_programme(households: Iterable[Household], programme: Programme) -> list[Household]:
+    # Every household of the group is of this programme: one object, not one join each.
+    households = list(households)
+    for household in households:
+        household.programme = programme
+    return households
 
 
 def group_households(*, programme: Programme, audience: str, postcodes: Iterable[str] = (),
@@ -50,6 +66,13 @@ def group_households(*, programme: Programme, audience: str, postcodes: Iterable
 
     Complexity: two queries at most; O(n) memory.
     """
+    return _with_programme(_group(programme=programme, audience=audience,
+                                  postcodes=postcodes, locality=locality, statuses=statuses,
+                                  trained=trained, event=event), programme)
+
+
+def _group(*, programme: Programme, audience: str, postcodes: Iterable[str], locality: str,
+           statuses: Iterable[str], trained: bool, event: Event | None) -> list[Household]:
     if audience == "volunteers":
         volunteers = _volunteers(programme)
         if postcodes := [p for p in postcodes if p]:
@@ -60,7 +83,7 @@ def group_households(*, programme: Programme, audience: str, postcodes: Iterable
             volunteers = volunteers.filter(status__in=statuses)
         if trained:
             volunteers = restrict_to_trained(volunteers, programme)
-        return list(volunteers)
+        return volunteers  # type: ignore[return-value]
     if audience == "matched":
         live = Match.objects.filter(programme=programme, status__in=Match.LIVE)
         return [*_volunteers(programme).filter(pk__in=live.values("volunteer_id")),
@@ -72,6 +95,6 @@ def group_households(*, programme: Programme, audience: str, postcodes: Iterable
                 *_families(programme).filter(
                     pk__in=overdue.filter(side="family").values("match__family_id"))]
     if audience == "event" and event is not None:
-        return list(_volunteers(programme).filter(
-            user__in=event.invitations.values("user_id")))
+        return _volunteers(programme).filter(  # type: ignore[return-value]
+            user__in=event.invitations.values("user_id"))
     return []
