@@ -382,7 +382,9 @@ def _insert_messages(common: dict[str, Any], rows: list[dict[str, Any]]) -> None
                 for f in fixed]
     context_field = meta.get_field("context")
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(meta.db_table)} "
+    # Only the model's own table and column names, quoted, are in the text; every value
+    # is a parameter.
+    sql = (f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
            f"({', '.join(quote(f.column) for f in varying + fixed)}) "
            f"VALUES ({', '.join(['%s'] * (len(varying) + len(fixed)))})")
     with connection.cursor() as cursor:
