@@ -152,16 +152,23 @@ def main() -> None:
     if args.send:
         with FakeTwilio() as fake:
             env["TWILIO_BASE_URL"] = fake.url
+            import resource
+
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             worker = subprocess.Popen([sys.executable, "-m", "voisins", "worker", "--batch"],
                                       env=env, cwd=ROOT)
             assert worker.wait() == 0
             took = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             sent = Message.objects.filter(group_id=group.pk, state="sent").count()
             print(f"worker: {sent} of {queued} group messages sent ({len(fake.received)} "
                   f"SMS at the fake, the rest e-mails to files) in {took:.2f} s = "
                   f"{sent / took:.1f} a second (includes the worker's start-up and making "
-                  f"each household's link)")
+                  f"each household's link); worker CPU {cpu:.2f} s = "
+                  f"{cpu / max(sent, 1) * 1000:.1f} ms a message, i.e. {sent / cpu:.0f} a "
+                  f"second for one core of its own")
 
 
 if __name__ == "__main__":

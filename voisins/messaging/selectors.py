@@ -205,9 +205,11 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
     signature = programme.message_signature
     link = f"{site_url()}/f/{'x' * LINK_TOKEN_LENGTH}/"
     for code, text in usable.items():
-        first = next((r.household.contact_first_name for r in plan.rows
-                      if r.language == code), "Amina")
-        body = fill(text, first_name=first, link=link, programme=signature)
+        first = next((r for r in plan.rows if r.language == code), None)
+        # Shown: a short stand-in for the link; counted: a link of a real link's length.
+        shown = f"{site_url()}/{'f' if first and first.is_family else 'v'}/…/"
+        body = fill(text, first_name=first.household.contact_first_name if first else "Amina",
+                    link=shown, programme=signature)
         sample: dict[str, Any] = {"language": code, "text": body}
         if code in longest:
             sms = plain(fill(text, first_name=longest[code], link=link, programme=signature))

@@ -54,9 +54,9 @@ def group_message_new(request: HttpRequest, slug: str) -> HttpResponse:
                     form.add_error(FIELD_OF.get(field, field), errors)
             else:
                 messages.success(request, _(
-                    "%(n)s messages written: they are queued and go out in the background; "
-                    "%(to_call)s households without a digital channel are on your to-call "
-                    "list.") % {"n": group.recipients,
+                    "%(n)s messages written: they are queued and go out in the background. "
+                    "Households without a digital channel, on your to-call list: "
+                    "%(to_call)s.") % {"n": group.recipients,
                                "to_call": messaging_selectors.group_delivery(group)[
                                    "to_call"]})
                 return redirect("staff:group_message", slug=prog.slug, pk=group.pk)
