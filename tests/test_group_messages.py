@@ -349,3 +349,32 @@ def test_a_group_of_another_programme_is_not_found(client, charlie, alice, schae
                       ).status_code == 404
     assert client.get(reverse("staff:group_message", args=["south", group.pk])
                       ).status_code == 404
+
+
+# --- Cost -------------------------------------------------------------------------------------
+
+def _send_queries(client, alice, django_assert_max_num_queries, north, n, budget):
+    for i in range(n):
+        _volunteer(north, f"V{i}", email=f"v{i}@example.org", postcode="1040")
+    client.force_login(alice)
+    with django_assert_max_num_queries(budget):
+        response = client.post(NEW, _form(postcodes="1040", action="send"))
+    assert response.status_code == 302
+    return Message.objects.filter(volunteer__postcode="1040").count()
+
+
+@pytest.mark.parametrize("n", [3, 60])
+def test_sending_costs_the_same_queries_for_3_or_60_households(
+        client, alice, north, django_assert_max_num_queries, n):
+    # The group's read, the checks of one row per channel and language, the inserts, the
+    # ids of the queued messages, the counts: none of it per household.
+    assert _send_queries(client, alice, django_assert_max_num_queries, north, n, 22) == n
+
+
+def test_the_list_shows_the_groups_written(client, alice, north, schaerbeek):
+    services.group_message_send(programme=north, purpose="news", texts={"fr": "Bonjour"},
+                                description="Ménages bénévoles · 1030", by=alice,
+                                households=[schaerbeek["marie"]])
+    client.force_login(alice)
+    page = client.get(reverse("staff:group_messages", args=["north"])).content.decode()
+    assert "Ménages bénévoles · 1030" in page

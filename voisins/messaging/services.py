@@ -28,6 +28,7 @@ from django.utils.translation import gettext, gettext_noop
 from voisins.accounts.models import User
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
 from voisins.households.phones import can_receive_sms, display_phone, mask_phone
+from voisins.programmes.models import Programme
 
 from . import sms as sms_backends
 from .models import GroupMessage, Message, Purpose
@@ -280,7 +281,7 @@ def household_link(household: Household) -> str:
 
 # --- Group messages ------------------------------------------------------------------------------
 
-def group_message_send(*, programme: Any, purpose: str, texts: dict[str, str],
+def group_message_send(*, programme: Programme, purpose: str, texts: dict[str, str],
                        households: list[Household], description: str,
                        filters: dict[str, Any] | None = None,
                        by: User | None = None) -> GroupMessage:
