@@ -334,6 +334,11 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     meeting = meeting_plan(programme=north, year=timezone.localdate().year,
                            planned_at=now + timedelta(days=10), place="Salle", by=alice)
     invitation = meeting_invite(meeting=meeting, volunteers=[victor])[0]
+    from voisins.messaging.services import group_message_send
+
+    group_message_send(programme=north, purpose="match", by=alice, description="In a match",
+                       texts={"fr": "Bonjour {first_name}, comment va le binôme ? {link}"},
+                       households=[victor, family])
     feedback_submit(invitation=invitation, what_works="Victor drives a lot",
                     what_is_hard="Finding time", what_to_change="", themes=[])
     module = training_module_create(programme=north, title="Welcome")

@@ -39,6 +39,9 @@ PAGES: dict[str, Visit] = {
     "staff:settings": Visit("alice", SLUG),
     "staff:team": Visit("alice", SLUG),
     "staff:to_call": Visit("alice", SLUG),
+    "staff:group_messages": Visit("alice", SLUG),
+    "staff:group_message_new": Visit("alice", SLUG),
+    "staff:group_message": Visit("alice", lambda d: {"slug": "north", "pk": d["group"].pk}),
     "workspace:search": Visit("alice", query="?q=10"),
     "workspace:map": Visit("alice", SLUG),
     "workspace:family_radius": Visit("alice", FAMILY, "?km=3"),
@@ -242,7 +245,15 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
     from voisins.privacy.services import consent_give
 
     consent_give(household=family, purpose="surveys")  # its children's questionnaires
+    from voisins.messaging.services import group_message_send
+
+    group = group_message_send(
+        programme=north, purpose="news", by=alice, description="Ménages bénévoles · 1030",
+        texts={"fr": "Bonjour {first_name}, pique-nique samedi : {link}"},
+        households=list(VolunteerHousehold.objects.filter(programme=north)
+                        .select_related("programme", "user")[:5]))
     return {
+        "group": group,
         "family": family, "volunteer": victor, "match": live_match, "run": run, "case": case,
         "other_volunteer": VolunteerHousehold.objects.filter(programme=north).exclude(
             pk=victor.pk).first(),

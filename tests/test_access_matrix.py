@@ -100,6 +100,10 @@ PAGES: dict[str, Row] = {
     "staff:category_toggle": Row(POST_ONLY, lambda d: {"slug": "north",
                                                        "pk": d["category"].pk}),
     "staff:team": Row(only(ALICE), SLUG),
+    "staff:group_messages": Row(only(ALICE), SLUG),
+    "staff:group_message_new": Row(only(ALICE), SLUG),
+    "staff:group_message": Row(only(ALICE), lambda d: {"slug": "north",
+                                                       "pk": d["group"].pk}),
     "staff:team_member": Row(POST_ONLY, lambda d: {"slug": "north",
                                                    "pk": d["membership"].pk}),
     # The to-call list and the letters: the roles that see contact details.
@@ -485,9 +489,13 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
     link = family_link_create(family=family, by=alice)
     vlink = household_link_create(household=victor, by=alice)
     run = MatchingRun.objects.create(programme=north)
+    from voisins.messaging.services import group_message_send
     from voisins.privacy.services import consent_give
 
+    group = group_message_send(programme=north, purpose="news", texts={"fr": "Bonjour"},
+                               households=[victor], description="Victor", by=alice)
     return _journey_records(north, alice, rita, victor, volunteer) | {
+        "group": group,
         "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
         "survey_consent": consent_give(household=family, purpose="surveys", recorded_by=alice),
         "category": north.service_categories.get(code="together"),

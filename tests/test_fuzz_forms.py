@@ -79,6 +79,7 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.recruitment.forms.SignupForm": lambda p: {"programme": p},
     "voisins.matches.forms.MatchingWeightsForm": lambda p: {"current": {}},
     "voisins.staff.forms.CategoryForm": lambda p: {},
+    "voisins.staff.group_forms.GroupMessageForm": lambda p: {"programme": p},
     "voisins.staff.forms.ConsentForm": lambda p: {},
     "voisins.staff.forms.FamilyForm": lambda p: {"programme": p},
     "voisins.staff.forms.ImportForm": lambda p: {},

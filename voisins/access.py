@@ -60,6 +60,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_events": frozenset({R.COORDINATOR}),
     "view_resources": frozenset({R.COORDINATOR, R.MEDIATOR}),
     "manage_resources": frozenset({R.COORDINATOR}),
+    # Issue 15: writing to a group of households (news, their match, their event) reaches
+    # their contact details through the queue: coordinators only.
+    "message_groups": frozenset({R.COORDINATOR}),
 }
 
 

@@ -94,6 +94,7 @@ def test_it_counts_what_waits_in_each_list_as_the_list_counts_it(client, alice, 
         reverse("staff:volunteers", args=["north"]): None,
         reverse("training:overview", args=["north"]): None,
         reverse("community:events", args=["north"]): None,
+        reverse("staff:group_messages", args=["north"]): None,
         reverse("workspace:map", args=["north"]): None,
         reverse("evaluation:dashboard", args=["north"]): None,
     }

@@ -7,6 +7,8 @@ households and channels, not proposals or events. Callers (matches, community,
 evaluation) give it a purpose, a template and the words to fill it.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -105,3 +107,40 @@ class Message(models.Model):
     @property
     def household(self) -> FamilyHousehold | VolunteerHousehold | None:
         return self.family or self.volunteer
+
+
+class GroupMessage(models.Model):
+    """A message written once by a coordinator for a group of households: one text per
+    language, with placeholders (``{first_name}``, ``{link}``, ``{programme}``) filled in
+    for each household when its message is written out. Its messages share ``group_id``
+    with this record's id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
+                                  related_name="group_messages")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    # What the group was chosen by, in words (no names): "volunteer households, 1030".
+    description = models.CharField(_("group"), max_length=300)
+    filters = models.JSONField(default=dict, blank=True)
+    # {language code: text}; a household whose language has no text gets the programme's.
+    texts = models.JSONField(_("texts"), default=dict)
+    fallback_language = models.CharField(max_length=8)
+    recipients = models.PositiveIntegerField(default=0)
+    opted_out = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("group message")
+        verbose_name_plural = _("group messages")
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.created_at:%Y-%m-%d})"
+
+    def text_for(self, language: str) -> tuple[str, str]:
+        """The text to send in ``language`` and the language it is written in."""
+        if (self.texts.get(language) or "").strip():
+            return self.texts[language], language
+        return self.texts.get(self.fallback_language, ""), self.fallback_language

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
+from voisins.programmes.models import Programme
 
-from .models import Message
+from .models import GroupMessage, Message, Purpose
+from .placeholders import PlaceholderError, fill, placeholders_in
+from .segments import count_segments, plain
+
+MAX_SMS_SEGMENTS = 2
 
 SUMMARY_ABOVE = 4
 
@@ -123,3 +131,170 @@ def reach_preview(households: Iterable[FamilyHousehold | VolunteerHousehold]) ->
             lines.append(_("%(who)s: no digital channel, it will be on your to-call list.")
                          % {"who": who})
     return lines
+
+
+# --- Group messages ------------------------------------------------------------------------------
+
+GROUP_TEXT_MAX = 1000
+PREVIEW_ROWS = 10
+# The length of a household's link in an SMS, to count its segments before any link is
+# made: the site's address, /f/ or /v/, a signed token (a 24-character key, a colon and a
+# 43-character signature) and the closing slash.
+LINK_TOKEN_LENGTH = 68
+
+
+@dataclass
+class PlanRow:
+    household: FamilyHousehold | VolunteerHousehold
+    channel: str
+    address: str
+    language: str
+
+    @property
+    def is_family(self) -> bool:
+        return isinstance(self.household, FamilyHousehold)
+
+    @property
+    def channel_label(self) -> str:
+        return str(dict(Channel.choices).get(self.channel, self.channel))
+
+
+@dataclass
+class GroupPlan:
+    """Who gets what through which channel, before anything is queued."""
+
+    fallback: str
+    languages: list[str]
+    rows: list[PlanRow] = field(default_factory=list)
+    opted_out: list[FamilyHousehold | VolunteerHousehold] = field(default_factory=list)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    samples: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def first_rows(self) -> list[PlanRow]:
+        return self.rows[:PREVIEW_ROWS]
+
+    @property
+    def count_rows(self) -> list[dict[str, Any]]:
+        """{channel, language, count} sorted by channel then language, for a table."""
+        labels = dict(Channel.choices)
+        return [{"channel": labels.get(ch, ch), "language": lang, "count": n}
+                for (ch, lang), n in sorted(self.counts.items())]
+
+
+def programme_message_languages(programme: Programme) -> tuple[list[str], str]:
+    """The languages a group message is written in (the programme's languages that
+    Voisins writes in) and the one a household without a text of its own gets."""
+    known = [code for code, _name in settings.LANGUAGES]
+    languages = [c for c in programme.languages if c in known] or [settings.LANGUAGE_CODE]
+    return languages, languages[0]
+
+
+def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
+               households: Iterable[FamilyHousehold | VolunteerHousehold]) -> GroupPlan:
+    """Who of ``households`` gets which text through which channel, and what is wrong
+    with the group or its texts (``errors``, by field: ``audience``, ``purpose``,
+    ``text_<language>``).
+
+    Each household gets the text of its language for messages when the coordinator wrote
+    one, else the programme's; a news message leaves out households that opted out of
+    news. An SMS may take two segments at most: each language's text is counted with the
+    longest first name among its SMS recipients and a link of a real link's length.
+
+    Complexity: O(n + total length of the texts); no query when ``households`` were read
+    with their programme and account.
+    """
+    from .services import channel_for, site_url
+
+    languages, fallback = programme_message_languages(programme)
+    plan = GroupPlan(fallback=fallback, languages=languages)
+    if purpose not in Purpose.values:
+        plan.errors["purpose"] = [_("Choose what the message is about.")]
+    usable: dict[str, str] = {}
+    for code in languages:
+        text = (texts.get(code) or "").strip()
+        if not text:
+            continue
+        if len(text) > GROUP_TEXT_MAX:
+            plan.errors[f"text_{code}"] = [
+                _("At most %(max)s characters (this text has %(n)s).")
+                % {"max": GROUP_TEXT_MAX, "n": len(text)}]
+            continue
+        try:
+            placeholders_in(text)
+        except PlaceholderError as exc:
+            plan.errors[f"text_{code}"] = [
+                _("Unknown placeholder %(names)s: use {first_name}, {link} or {programme}.")
+                % {"names": ", ".join(exc.names)} if exc.names else
+                _("A brace is not closed: write placeholders as {first_name}, {link} or "
+                  "{programme}, and a brace itself as {{ or }}.")]
+            continue
+        usable[code] = text
+    if not (texts.get(fallback) or "").strip():
+        plan.errors.setdefault(f"text_{fallback}", [
+            _("Write the message in this language at least: households whose language has "
+              "no text get this one.")])
+    longest: dict[str, str] = {}
+    for household in households:
+        if purpose == Purpose.NEWS and household.news_opt_out:
+            plan.opted_out.append(household)
+            continue
+        channel, address = channel_for(household)
+        language = household.messages_language()
+        if not (texts.get(language) or "").strip():
+            language = fallback
+        plan.rows.append(PlanRow(household, channel, address, language))
+        plan.counts[(channel, language)] = plan.counts.get((channel, language), 0) + 1
+        name = household.contact_first_name
+        if channel == Channel.SMS and len(name) >= len(longest.get(language, "")):
+            longest[language] = name
+    if not plan.rows:
+        plan.errors["audience"] = [
+            _("Nobody in this group can get this message: every household in it opted out "
+              "of news.") if plan.opted_out else _("No household is in this group.")]
+    signature = programme.message_signature
+    link = f"{site_url()}/f/{'x' * LINK_TOKEN_LENGTH}/"
+    for code, text in usable.items():
+        first = next((r for r in plan.rows if r.language == code), None)
+        # Shown: a short stand-in for the link; counted: a link of a real link's length.
+        shown = f"{site_url()}/{'f' if first and first.is_family else 'v'}/…/"
+        body = fill(text, first_name=first.household.contact_first_name if first else "Amina",
+                    link=shown, programme=signature)
+        sample: dict[str, Any] = {"language": code, "text": body}
+        if code in longest:
+            sms = plain(fill(text, first_name=longest[code], link=link, programme=signature))
+            sample["encoding"], sample["segments"] = count_segments(sms)
+            if sample["segments"] > MAX_SMS_SEGMENTS:
+                plan.errors.setdefault(f"text_{code}", []).append(
+                    _("Too long for an SMS: %(n)s segments (%(encoding)s), at most "
+                      "%(max)s. Shorten it: some households get it by SMS.")
+                    % {"n": sample["segments"], "encoding": sample["encoding"],
+                       "max": MAX_SMS_SEGMENTS})
+        plan.samples[code] = sample
+    return plan
+
+
+def group_messages(programme: Programme) -> QuerySet[GroupMessage]:
+    """The programme's group messages, newest first."""
+    return GroupMessage.objects.filter(programme=programme).select_related("created_by")
+
+
+def group_delivery(group: GroupMessage) -> dict[str, Any]:
+    """What became of a group's messages (read now): counts per state (``states``, and
+    each state's value as a key), and per channel and state (``channels``)."""
+    rows = (Message.objects.filter(group_id=group.pk).values("channel", "state")
+            .annotate(n=Count("id")).order_by())
+    states = dict.fromkeys(Message.State.values, 0)
+    by_channel: dict[str, dict[str, int]] = {}
+    for row in rows:
+        states[row["state"]] = states.get(row["state"], 0) + row["n"]
+        by_channel.setdefault(row["channel"], dict.fromkeys(Message.State.values, 0))[
+            row["state"]] += row["n"]
+    labels = dict(Channel.choices)
+    return {"states": [{"state": s, "label": Message.State(s).label, "count": states[s]}
+                       for s in Message.State.values],
+            "total": sum(states.values()), **states,
+            "channels": [{"channel": labels.get(ch, ch),
+                          "counts": [counts[s] for s in Message.State.values]}
+                         for ch, counts in sorted(by_channel.items())]}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import group_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -26,4 +26,8 @@ urlpatterns = [
     path("<slug:slug>/to-call/<int:pk>/", views.to_call_record, name="to_call_record"),
     path("<slug:slug>/to-call/letters/", views.to_call_letters, name="to_call_letters"),
     path("<slug:slug>/letters/<str:kind>/<int:pk>/", views.household_letter, name="letter"),
+    path("<slug:slug>/messages/", group_views.group_messages, name="group_messages"),
+    path("<slug:slug>/messages/new/", group_views.group_message_new,
+         name="group_message_new"),
+    path("<slug:slug>/messages/<uuid:pk>/", group_views.group_message, name="group_message"),
 ]
