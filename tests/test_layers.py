@@ -72,8 +72,10 @@ KNOWN_MODULE_CYCLES = {
     "voisins/matches/waiting.py -> voisins.matches.selectors": 1,
     "voisins/matching/engine.py -> voisins.matching.search": 1,
     "voisins/matching/search.py -> voisins.matching.engine": 1,
-    "voisins/messaging/services.py -> voisins.messaging.tasks": 2,
-    "voisins/messaging/tasks.py -> voisins.messaging.services": 2,
+    "voisins/messaging/selectors.py -> voisins.messaging.services": 2,
+    "voisins/messaging/services.py -> voisins.messaging.selectors": 1,
+    "voisins/messaging/services.py -> voisins.messaging.tasks": 3,
+    "voisins/messaging/tasks.py -> voisins.messaging.services": 3,
 }
 
 
