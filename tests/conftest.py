@@ -79,6 +79,8 @@ def family_data(**overrides: object) -> dict:
         "availability": ["wed-pm", "sat-am"],
         "needs": {"homework": 3, "french-conversation": 2},
         "status": "waiting",
+        # Chosen with Amina at intake (without a choice, her pages would be in Arabic).
+        "page_language": "fr",
         "members": [
             {"kind": "adult", "birth_year": 1985},
             {"kind": "child", "birth_year": 2016, "school_level": "primary"},

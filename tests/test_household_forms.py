@@ -199,3 +199,25 @@ def test_other_staff_and_other_programmes_cannot_add_or_edit(
     family.refresh_from_db()
     assert family.contact_first_name == "Amina"
     assert FamilyHousehold.objects.count() == 1 and not Consent.objects.exists()
+
+
+def test_a_new_family_gets_its_pages_in_its_own_language_unless_one_is_chosen(north):
+    """Issue 15, item 2: by default, the first language the family speaks that Voisins
+    writes in, then the programme's."""
+    from voisins.households.services import family_create
+
+    from .conftest import family_data
+
+    data = family_data()
+    del data["page_language"]
+    assert family_create(programme=north, **data).page_language == "ar"
+    dari = family_create(programme=north, **{**data, "contact_first_name": "Farid",
+                                             "languages": [{"code": "prs", "level": "native"},
+                                                           {"code": "uk", "level": "basic"}]})
+    assert dari.page_language == "uk" and dari.messages_language() == "uk"
+    only_dari = family_create(programme=north, **{**data, "contact_first_name": "Zahra",
+                                                  "languages": [{"code": "prs",
+                                                                 "level": "native"}]})
+    assert only_dari.page_language == north.languages[0]
+    chosen = family_create(programme=north, **family_data(page_language="nl"))
+    assert chosen.page_language == "nl"

@@ -439,7 +439,7 @@ def _build(kind: str, programme: Programme, data: dict[str, Any]) -> _Row:
     }
     if kind == "families":
         fields.update(needs=data["needs"], arrival_date=data["arrival_date"],
-                      wishes=data["wishes"], page_language=data["page_language"] or "fr")
+                      wishes=data["wishes"], page_language=data["page_language"])
         if fields["status"] == FamilyStatus.WAITING:
             fields["waiting_since"] = timezone.now()
     else:
@@ -447,7 +447,10 @@ def _build(kind: str, programme: Programme, data: dict[str, Any]) -> _Row:
         fields.update(offers=data["offers"], motivation=data["motivation"],
                       capacity=1 if capacity is None else capacity)
     given = data["consent_date"]
-    return _Row(model(**fields), data["adults"] + data["children"], data["consents"],
+    household = model(**fields)
+    if kind == "families" and not household.page_language:
+        household.page_language = household.default_page_language()
+    return _Row(household, data["adults"] + data["children"], data["consents"],
                 # A date only: noon that day, in the programme's time zone.
                 timezone.make_aware(datetime.combine(given, time(12))) if given else None,
                 data["consent_given_by"])

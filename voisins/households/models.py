@@ -234,6 +234,11 @@ class FamilyHousehold(Household):
                 return code
         return super().messages_language()
 
+    def default_page_language(self) -> str:
+        """The language of its pages when nobody chose one: the first language it speaks
+        that Voisins writes in, else the programme's (the rule of its messages)."""
+        return super().messages_language()
+
     @property
     def wish_labels(self) -> list[str]:
         return [str(FamilyWish(w).label) for w in self.wishes if w in FamilyWish.values]

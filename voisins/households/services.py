@@ -56,6 +56,10 @@ def _create(
     fields: dict[str, Any],
 ) -> Household:
     household = model(programme=programme, **fields)
+    if model is FamilyHousehold and not fields.get("page_language"):
+        # Its pages (and messages) in the first language it speaks that Voisins writes
+        # in, else the programme's: the rule of Household.messages_language.
+        household.page_language = household.default_page_language()
     household_locate(household, postcode=postcode, pin=pin)
     if model is FamilyHousehold and household.status == FamilyStatus.WAITING:
         household.waiting_since = household.waiting_since or timezone.now()

@@ -161,6 +161,11 @@ class FamilyForm(HouseholdForm):
         if self.household is not None:
             for code, priority in self.household.needs.items():
                 self.initial[f"need_{code}"] = str(priority)
+        else:  # a new family: by default, its own language where Voisins writes it
+            field = self.fields["page_language"]
+            field.required = False
+            field.choices = [("", _("Its own language, where Voisins writes it")),
+                             *settings.LANGUAGES]
 
     @classmethod
     def initial_from(cls, household: Any) -> dict[str, Any]:
