@@ -113,10 +113,12 @@ PAGES: dict[str, Visit] = {
     "matches:family_checkin_answer": Visit("family", lambda d: {
         "token": d["link"], "pk": d["family_checkin"].pk}),
     "matches:family_help": Visit("family", TOKEN),
+    "familypages:message_choices": Visit("family", TOKEN),
     # A volunteer household through its personal link, without an account (in its
     # language: tests/pages/test_languages.py)
     "volunteerpages:home": Visit("anonymous", VTOKEN),
     "volunteerpages:data": Visit("anonymous", VTOKEN),
+    "volunteerpages:message_choices": Visit("anonymous", VTOKEN),
     "volunteerpages:password": Visit("anonymous", VTOKEN),
     "matches:volunteer_link_proposals": Visit("anonymous", VTOKEN),
     "matches:volunteer_link_match": Visit("anonymous", lambda d: {

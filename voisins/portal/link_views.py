@@ -22,6 +22,7 @@ from voisins.audit.services import audit_read
 from voisins.community.models import Invitation
 from voisins.community.services import invitation_respond
 from voisins.familypages.decorators import volunteer_page
+from voisins.familypages.views import message_choices_page
 from voisins.recruitment.ratelimit import hit
 from voisins.recruitment.utils import errors_to_form
 from voisins.training.models import Registration, TrainingSession
@@ -86,6 +87,12 @@ def rsvp(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     return _done(request, token, lambda: invitation_respond(invitation=invitation,
                                                             going=going),
                  _("Your answer is saved."))
+
+
+@volunteer_page
+def message_choices(request: HttpRequest, token: str) -> HttpResponse:
+    """How the household wants to be written to (the same page as a family's)."""
+    return message_choices_page(request, token, "volunteer")
 
 
 @volunteer_page
