@@ -114,6 +114,7 @@ PAGES: dict[str, Visit] = {
         "token": d["link"], "pk": d["family_checkin"].pk}),
     "matches:family_help": Visit("family", TOKEN),
     "familypages:message_choices": Visit("family", TOKEN),
+    "community:family_events": Visit("family", TOKEN),
     # A volunteer household through its personal link, without an account (in its
     # language: tests/pages/test_languages.py)
     "volunteerpages:home": Visit("anonymous", VTOKEN),
@@ -170,7 +171,7 @@ NOT_PAGES: dict[str, str] = {
         "matches:matching_weights", "matches:proposal_volunteer_answer",
         "matches:volunteer_link_answer", "matches:volunteer_link_activity",
         "matches:volunteer_link_help", "volunteerpages:training_register",
-        "volunteerpages:training_cancel", "volunteerpages:rsvp",
+        "volunteerpages:training_cancel", "volunteerpages:rsvp", "community:family_rsvp",
         "familypages:staff_volunteer_revoke", "matches:proposals_send",
     ], POST_ONLY),
     "messaging:twilio_status": "a webhook: the SMS provider reports delivery (signed POST)",

@@ -127,6 +127,7 @@ PAGES: dict[str, Row] = {
         "token": d["link"], "pk": d["checkin"].pk}),
     "matches:family_help": Row({p: 200 for p in PERSONAS}, LINK),
     "familypages:message_choices": Row({p: 200 for p in PERSONAS}, LINK),
+    "community:family_events": Row({p: 200 for p in PERSONAS}, LINK),
     # The children's questionnaires, answered at home through the family's link.
     "evaluation:family_surveys": Row({p: 200 for p in PERSONAS}, LINK),
     "evaluation:family_survey_answer": Row({p: 200 for p in PERSONAS}, lambda d: {
@@ -156,6 +157,7 @@ PAGES: dict[str, Row] = {
         "volunteerpages:training_cancel": lambda d: {"token": d["vlink"],
                                                      "pk": d["registration"].pk},
         "volunteerpages:rsvp": lambda d: {"token": d["vlink"], "pk": d["invitation"].pk},
+        "community:family_rsvp": lambda d: {"token": d["link"], "pk": d["invitation"].pk},
     }.items()},
     # The coordinator's links to a volunteer household's pages.
     "familypages:staff_volunteer_links": Row(only(ALICE), VOLUNTEER_PK),
@@ -597,6 +599,7 @@ LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family"
                "evaluation:family_survey_answer": "family",
                "matches:family_checkin": "family", "matches:family_checkin_answer": "family",
                "matches:family_help": "family", "familypages:message_choices": "family",
+               "community:family_events": "family",
                "matches:checkin_link": "victor",
                "evaluation:feedback": "victor", "community:calendar": "victor",
                **{name: "victor" for name in (

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins.audit.services import audit_read
-from voisins.community.models import Invitation
+from voisins.community.selectors import household_invitations_qs
 from voisins.community.services import invitation_respond
 from voisins.familypages.decorators import volunteer_page
 from voisins.familypages.views import message_choices_page
@@ -79,8 +79,7 @@ def training_cancel(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 @volunteer_page
 def rsvp(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     volunteer = request.volunteer
-    invitation = Invitation.objects.filter(pk=pk, user_id=volunteer.user_id,
-                                           user__isnull=False).first()
+    invitation = household_invitations_qs(volunteer).filter(pk=pk).first()
     if invitation is None:
         raise Http404
     going = request.POST.get("going") == "1"
