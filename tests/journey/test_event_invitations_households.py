@@ -145,3 +145,18 @@ def test_an_invitation_has_exactly_one_invitee(event, marie, amina):
         Invitation(event=event, volunteer=marie, family=amina).full_clean()
     with pytest.raises(ValidationError):
         Invitation(event=event).full_clean()
+
+
+def test_a_household_invited_before_it_had_an_account_answers_once_logged_in(
+        client, alice, event, marie, django_capture_on_commit_callbacks):
+    from tests.conftest import make_user
+
+    _invite(client, alice, event, ["volunteers"], django_capture_on_commit_callbacks)
+    invitation = Invitation.objects.get(volunteer=marie)
+    marie.user = make_user("marie@example.org", first_name="Marie")
+    marie.save()
+    client.force_login(marie.user)
+    page = client.get(reverse("community:invitations"))
+    assert "Repas partagé" in page.content.decode()
+    client.post(reverse("community:rsvp", args=[invitation.pk]), {"going": "1"})
+    assert Invitation.objects.get(pk=invitation.pk).status == "going"

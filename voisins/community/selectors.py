@@ -92,7 +92,10 @@ def household_invitations(household: VolunteerHousehold | FamilyHousehold
 
 
 def invitations_of(user: User, *, upcoming_only: bool = True) -> QuerySet[Invitation]:
-    queryset = Invitation.objects.filter(user=user).select_related("event", "event__programme")
+    """The invitations of ``user``: its own, and its volunteer household's (invited
+    before the household had an account)."""
+    queryset = Invitation.objects.filter(Q(user=user) | Q(volunteer__user=user)).select_related(
+        "event", "event__programme")
     if upcoming_only:
         queryset = queryset.filter(event__ends_at__gte=timezone.now())
     return queryset.order_by("event__starts_at")

@@ -21,7 +21,7 @@ from voisins.recruitment.utils import errors_to_form
 
 from . import ical, selectors, services
 from .forms import EventForm, InviteForm, ResourceForm
-from .models import CalendarToken, Event, Indicator, Invitation, Resource, ResourceKind, TargetGroup
+from .models import CalendarToken, Event, Indicator, Resource, ResourceKind, TargetGroup
 
 
 @login_required
@@ -88,7 +88,8 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     """The invited person answers; nobody else can answer for them."""
-    invitation = get_object_or_404(Invitation, pk=pk, user=request.user)
+    invitation = get_object_or_404(selectors.invitations_of(request.user, upcoming_only=False),
+                                   pk=pk)
     try:
         invitation = services.invitation_respond(invitation=invitation,
                                                  going=request.POST.get("going") == "1")
