@@ -54,8 +54,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from voisins.matching import SLOTS, Family, Volunteer, VolunteerIndex, plan  # noqa: E402
-from voisins.matching.rules import feasible, score  # noqa: E402
+from voisins.matching import SLOTS, Family, Volunteer, VolunteerIndex, plan
+from voisins.matching.rules import feasible, score
 
 # name, lat, lon, population (thousands), region, area (km²) of the municipality
 TOWNS = [

@@ -32,7 +32,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,6 +178,10 @@ def pages(programme: Programme) -> list[tuple[str, str]]:
         ("map page", f"{s}/map/"),
         ("map areas (GeoJSON)", f"{s}/map/households.geojson"),
         ("family radius, 3 km", f"{s}/map/family/{family.pk}/?km=3"),
+        ("a waiting family", f"{s}/families/{family.pk}/"),
+        ("why a family waits (section)", f"{s}/families/{family.pk}/why-waiting/"),
+        ("who could help a family", f"{s}/families/{family.pk}/suggestions/"),
+        ("whom to recruit, where", f"{s}/matching/gaps/"),
     ]
 
 
@@ -189,7 +193,7 @@ def pages(programme: Programme) -> list[tuple[str, str]]:
 # process and the same rounds. Each staff list's CPU is printed as a ratio of its admin
 # changelist's (target: at most 0.45).
 
-def _admin_site():  # noqa: ANN202
+def _admin_site():
     from django.contrib import admin
 
     from voisins.matches.models import CheckIn, Match, Proposal
@@ -197,7 +201,7 @@ def _admin_site():  # noqa: ANN202
 
     site = admin.AdminSite(name="bench_admin")
 
-    def plain(model, columns, related=(), ordering=None):  # noqa: ANN001, ANN202
+    def plain(model, columns, related=(), ordering=None):
         attrs = {"list_display": columns, "list_per_page": 50,
                  "list_select_related": related or False,
                  # Filtering by the programme through a relation in the URL, as the staff
@@ -224,7 +228,7 @@ def _admin_site():  # noqa: ANN202
 BENCH_ADMIN = _admin_site()
 
 
-def _urlpatterns():  # noqa: ANN202
+def _urlpatterns():
     from django.urls import include, path
 
     return [path("bench-admin/", BENCH_ADMIN.urls), path("", include(settings.ROOT_URLCONF))]
@@ -262,7 +266,7 @@ def measure(client: Client, urls: list[str]) -> list[dict[str, float]]:
     queries = [0] * len(urls)
     spent = [0.0]
 
-    def timed(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+    def timed(execute, sql, params, many, context):
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
@@ -291,7 +295,7 @@ def measure_both(client: Client, urls: list[str], admin_client: Client,
     clients = [client] * len(urls) + [admin_client] * len(admin_urls)
 
     class Both:
-        def get(self, url):  # noqa: ANN001, ANN202
+        def get(self, url):
             return clients[all_urls.index(url)].get(url)
 
     all_urls = [*urls, *admin_urls]
@@ -329,7 +333,7 @@ def main() -> None:
     print(f"\n{connection.vendor} {connection.Database.__name__}, {FAMILIES} families, "
           f"{VOLUNTEERS} volunteer households; {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
-          f"{date.today()}; {REPEAT} requests each\n")
+          f"{timezone.localdate()}; {REPEAT} requests each\n")
     print(f"Baseline (the import page: same shell, no list): best {baseline['best']:.0f} ms, "
           f"median {baseline['median']:.0f} ms, CPU {baseline['cpu']:.0f} ms, "
           f"{baseline['queries']} queries\n")

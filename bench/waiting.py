@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.matching import generate, machine  # noqa: E402
-from voisins.matching import Point, plan  # noqa: E402
-from voisins.matching.gaps import recruitment_gaps  # noqa: E402
-from voisins.matching.waiting import WaitingIndex, explain_waiting  # noqa: E402
+from bench.matching import generate, machine
+from voisins.matching import Point, plan
+from voisins.matching.gaps import recruitment_gaps
+from voisins.matching.waiting import WaitingIndex, explain_waiting
 
 
 def peak_mib() -> float:

@@ -239,7 +239,7 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     """Amina's family matched with Victor's household, with everything match life,
     mediation, evaluation, recruitment, training, community and the family pages keep
     about them — and at least one row in every table of Voisins."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
@@ -302,11 +302,11 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
         consent_give(household=victor, purpose=purpose, recorded_by=alice)
     with django_capture_on_commit_callbacks(execute=True):
         match = live_match
-        match.started_on = date.today() - timedelta(days=40)
+        match.started_on = timezone.localdate() - timedelta(days=40)
         match.save(update_fields=["started_on"])
         introduction_plan(match=match, planned_at=now - timedelta(days=30),
                           place="Rue des Palais 12", by=alice)
-        introduction_record(match=match, held_on=date.today() - timedelta(days=30),
+        introduction_record(match=match, held_on=timezone.localdate() - timedelta(days=30),
                             note="Amina cries with joy", by=alice)
         for side, worry in (("family", "Yara's teacher is worried"),
                             ("volunteer", "Victor's back hurts")):
@@ -314,7 +314,7 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
             checkin_answer(checkin=checkin, rating=4, frequency="weekly", worry=worry,
                            activities="homework", by=alice)
         activity_log(match=match, side="volunteer", category="homework",
-                     done_on=date.today(), text="Victor drives Yara to school",
+                     done_on=timezone.localdate(), text="Victor drives Yara to school",
                      by=victor.user)
         contact_reveal(match=match, viewer="volunteer", viewer_user=victor.user)
         programme_pause_all(programme=north, message="Pause", by=alice)
@@ -331,7 +331,7 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     survey_record(match=match, child=child, wave="start", answers={"happiness": 4,
                                                                    "belonging": 3},
                   language="ar", by=alice)
-    meeting = meeting_plan(programme=north, year=date.today().year,
+    meeting = meeting_plan(programme=north, year=timezone.localdate().year,
                            planned_at=now + timedelta(days=10), place="Salle", by=alice)
     invitation = meeting_invite(meeting=meeting, volunteers=[victor])[0]
     feedback_submit(invitation=invitation, what_works="Victor drives a lot",

@@ -12,9 +12,9 @@ class OneRequestAtATime:
     parameter or other API misuse"). Requests take turns; static files, served before the
     middleware, do not wait."""
 
-    def __init__(self, get_response):  # noqa: ANN001
+    def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):  # noqa: ANN001, ANN204
+    def __call__(self, request):
         with _LOCK:
             return self.get_response(request)

@@ -114,7 +114,7 @@ def test_opening_a_case_page_is_audited(client, alice, north, live_match):
 
 
 def test_reading_check_in_answers_on_a_match_page_is_audited(client, alice, live_match):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
@@ -123,16 +123,19 @@ def test_reading_check_in_answers_on_a_match_page_is_audited(client, alice, live
     client.force_login(alice)
     url = f"/staff/north/matches/{live_match.pk}/"
     client.get(url)
-    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+    answers = LogEntry.objects.filter(action=LogEntry.Action.ACCESS,
+                                      content_type__model="match")
+    assert not answers.exists()
     introduction_plan(match=live_match, planned_at=timezone.now(), place="Parc", by=alice)
-    live_match.started_on = date.today() - timedelta(days=20)
+    live_match.started_on = timezone.localdate() - timedelta(days=20)
     live_match.save()
-    introduction_record(match=live_match, held_on=date.today() - timedelta(days=15), by=alice)
+    introduction_record(match=live_match, held_on=timezone.localdate() - timedelta(days=15),
+                        by=alice)
     checkin_answer(checkin=live_match.checkins.get(side="family", day_offset=14), rating=3,
                    frequency="weekly", worry="Tired", by=alice)
     client.get(url)
-    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
-    assert entry.content_type.model == "match" and entry.object_id == live_match.pk
+    entry = answers.get()
+    assert entry.object_id == live_match.pk
     assert "checkins.worry" in entry.additional_data["fields"]
 
 

@@ -81,7 +81,7 @@ def test_fifty_parallel_status_moves_leave_one_history(alice, family):
 def test_fifty_parallel_answers_to_one_check_in_keep_the_first(alice, live_match):
     """Fifty clients record the same check-in at once: one answer is kept, the others are
     told it was answered already (409), and the match is flagged once."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
@@ -89,9 +89,10 @@ def test_fifty_parallel_answers_to_one_check_in_keep_the_first(alice, live_match
     from voisins.matches.services import introduction_plan, introduction_record
 
     introduction_plan(match=live_match, planned_at=timezone.now(), place="Parc", by=alice)
-    live_match.started_on = date.today() - timedelta(days=20)
+    live_match.started_on = timezone.localdate() - timedelta(days=20)
     live_match.save(update_fields=["started_on"])
-    introduction_record(match=live_match, held_on=date.today() - timedelta(days=14), by=alice)
+    introduction_record(match=live_match, held_on=timezone.localdate() - timedelta(days=14),
+                        by=alice)
     checkin = CheckIn.objects.get(match=live_match, side="family", day_offset=14)
     headers = bearer(alice)
     start = threading.Barrier(WRITERS)

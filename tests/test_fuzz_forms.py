@@ -88,7 +88,6 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.staff.forms.StatusForm": lambda p: {},
     "voisins.staff.forms.VolunteerForm": lambda p: {"programme": p},
     "voisins.training.forms.ModuleForm": lambda p: {},
-    "voisins.training.forms.RegisterForm": lambda p: {},
     "voisins.training.forms.SessionForm": lambda p: {"programme": p},
     "voisins.workspace.forms.RadiusForm": lambda p: {},
 }

@@ -41,3 +41,35 @@ def test_smtp_is_configured_from_email_url(tmp_path):
     result = start(tmp_path, EMAIL_URL="smtp+tls://user:secret@mail.example.org:587")
     assert result.returncode == 0, result.stderr
     assert "smtp.EmailBackend" in result.stdout
+
+
+def test_the_lists_in_force_are_the_lists_written():
+    """Settings read top to bottom: each list of apps, middleware, template processors,
+    static folders, CSP sources and Voisins' own settings is written once, in full, and
+    nothing adds to it further down."""
+    import ast
+    from pathlib import Path
+
+    import voisins
+
+    source = Path(voisins.__file__).with_name("settings.py").read_text(encoding="utf-8")
+    names = {"INSTALLED_APPS", "MIDDLEWARE", "TEMPLATES", "STATICFILES_DIRS", "SECURE_CSP",
+             "VOISINS"}
+    assigned, changed = [], []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign):
+            assigned += [t.id for t in node.targets if isinstance(t, ast.Name) and t.id in names]
+        base = None
+        if isinstance(node, ast.AugAssign):
+            base = node.target
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            base = node.func.value
+        elif isinstance(node, ast.Assign):
+            base = next((t for t in node.targets if isinstance(t, ast.Subscript)), None)
+        while isinstance(base, ast.Subscript | ast.Attribute):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id in names and not (
+                isinstance(node, ast.Call) and node.func.attr in ("index", "get")):
+            changed.append(f"settings.py:{node.lineno} changes {base.id}")
+    assert sorted(assigned) == sorted(names)
+    assert changed == []

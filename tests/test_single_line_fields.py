@@ -78,7 +78,7 @@ def test_a_mail_that_cannot_be_built_is_given_up_at_once_and_shown(client, alice
 def test_a_mail_server_that_keeps_refusing_ends_after_the_limit(north, monkeypatch):
     from django.core.mail import EmailMessage
 
-    def refuse(self, fail_silently=False):  # noqa: ANN001, ANN202
+    def refuse(self, fail_silently=False):
         raise ConnectionRefusedError
 
     monkeypatch.setattr(EmailMessage, "send", refuse)

@@ -96,6 +96,52 @@ def test_who_could_help_says_why_nobody_can_and_what_would_change_it(
     assert "Marie would fit after their pause." in text
 
 
+def test_the_family_page_says_why_a_waiting_family_waits(client, alice, north, pool):
+    household_set_status(household=pool["marie"], status="paused")
+    client.force_login(alice)
+    page = f"/staff/north/families/{pool['amina'].pk}/"
+    section = f"/staff/north/families/{pool['amina'].pk}/why-waiting/"
+    # The family's page loads the section after itself (it reads the households around);
+    # without JavaScript its link opens the same answer as a page.
+    text = client.get(page, **EN).content.decode()
+    assert "Why this family still waits" in text and f'hx-get="{section}"' in text
+    part = client.get(section, HTTP_HX_REQUEST="true", **EN).content.decode()
+    assert "<html" not in part and "Marie would fit after their pause." in part
+    whole = client.get(section, **EN).content.decode()
+    assert "<html" in whole and "Marie would fit after their pause." in whole
+    # A family that a household with room can help is not told "recruiting is the way".
+    household_set_status(household=pool["marie"], status="available")
+    part = client.get(section, HTTP_HX_REQUEST="true", **EN).content.decode()
+    assert "A household with room could help" in part
+    assert "recruiting nearby is the way" not in part
+    # A family that no longer waits gets no analysis, and no section on its page.
+    household_set_status(household=pool["olena"], status="ended")
+    assert "Why this family still waits" not in client.get(
+        f"/staff/north/families/{pool['olena'].pk}/", **EN).content.decode()
+    part = client.get(f"/staff/north/families/{pool['olena'].pk}/why-waiting/",
+                      HTTP_HX_REQUEST="true", **EN).content.decode()
+    assert "not on the waiting list" in part
+
+
+def test_why_a_family_waits_reads_only_the_households_around_it_and_says_the_same(
+        north, pool):
+    from voisins.matches import bridge, waiting
+
+    # A household far away (another city) is left out of the family's reading, and the
+    # answer is the one the whole pool gives.
+    far = volunteer_create(programme=north, **volunteer_data(
+        contact_first_name="Lucie", postcode="4000", radius_km=5,
+        languages=[{"code": "uk", "level": "native"}]))
+    agreed_to_matching(far)
+    family = pool["olena"]
+    near, _ = waiting.waiting_index(north, near=family)
+    whole, _ = waiting.waiting_index(north)
+    assert far.pk not in {v.id for v in near.volunteers}
+    assert far.pk in {v.id for v in whole.volunteers}
+    one = bridge.family_input(family)
+    assert near.explain(one) == whole.explain(one)
+
+
 def test_a_wider_radius_is_offered_with_the_households_it_would_reach(
         client, alice, north, pool):
     far = volunteer_create(programme=north, **volunteer_data(
@@ -145,6 +191,17 @@ def test_whom_to_recruit_lists_the_households_worth_recruiting_and_the_areas(
     [area] = geo["features"]
     assert area["properties"] == {"postcode": "1030", "locality": pool["olena"].locality,
                                   "waiting": 2}
+
+
+def test_whom_to_recruit_says_which_waiting_families_it_leaves_out_so_counts_agree(
+        client, alice, north, pool):
+    # A family without consent to be matched is on the waiting list (the menu counts it)
+    # but cannot be proposed: the page says it is set apart instead of losing it.
+    family_create(programme=north, **family_data(contact_first_name="Noor"))
+    client.force_login(alice)
+    text = client.get("/staff/north/matching/gaps/", **EN).content.decode()
+    assert "2 of the 3 waiting families" in text
+    assert "without consent to be matched (1)" in text
 
 
 def test_every_recruitment_gap_is_exact_with_respect_to_the_engine(north, pool):

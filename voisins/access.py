@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_households": frozenset({R.COORDINATOR}),
     "import_households": frozenset({R.COORDINATOR}),
     "view_contact_details": frozenset({R.COORDINATOR}),
+    # The to-call list and the printed letters show names and phone numbers: the roles
+    # that see contact details.
+    "call_households": frozenset({R.COORDINATOR}),
     "view_referrals": frozenset({R.COORDINATOR, R.REFERRER}),
     "view_aggregates": frozenset({R.COORDINATOR, R.VIEWER}),
     "manage_programme": frozenset({R.COORDINATOR}),
@@ -388,3 +391,15 @@ def visible_columns(user: Any, programme: Programme, columns: Any) -> list[Any]:
     names in ``needs`` the action it requires (contact details need
     "view_contact_details"); a column without one goes with the list itself."""
     return [c for c in columns if not c.needs or can(user, c.needs, programme)]
+
+
+# --- Issue 16: contact details on the pages of match life -----------------------------------
+
+def sees_contact_details(user: Any, programme: Programme | int) -> bool:
+    """Whether `user` reads households' phone numbers, e-mail addresses and last names on
+    the match page and on the call-back list of `programme` (each read audited).
+
+    Coordinators only, as on the households' own pages. A mediator follows the matches
+    and cases assigned to them by first names: the coordinators keep the numbers and put
+    the mediator in touch (docs/pages.md)."""
+    return can(user, "view_contact_details", programme)

@@ -5,9 +5,11 @@ A bad value stops start-up with a message naming the variable (django-environ ra
 ImproperlyConfigured), rather than running half-configured.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -102,6 +104,10 @@ INSTALLED_APPS = [
     "voisins.blueprints",
     "voisins.evaluation",
     "django_tasks_db",
+    "voisins.workspace",
+    "voisins.familypages",
+    "django_filters",
+    "voisins.messaging",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +119,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The account's own language choice comes after authentication is known.
+    "voisins.workspace.middleware.UserLanguageMiddleware",
+    "voisins.workspace.middleware.NavCountsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -139,6 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "voisins.workspace.context_processors.shell",
             ],
         },
     },
@@ -272,12 +282,22 @@ ALLAUTH_TRUSTED_PROXY_COUNT = VOISINS_TRUSTED_PROXIES
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 from django.utils.csp import CSP  # noqa: E402
 
+# Map tiles: a URL such as https://tile.example.org/{z}/{x}/{y}.png, whose host the CSP
+# then allows ("{s}", sub-domains a, b, c, becomes a wildcard). Empty (the default): no
+# tiles, the map draws areas and communes only, and no third party sees where staff look.
+_map_tiles = env.str("VOISINS_MAP_TILES", default="")
+_tile_hosts = []
+if _map_tiles:
+    _tiles = urlsplit(_map_tiles.replace("{s}", "*"))
+    if _tiles.scheme not in ("http", "https") or not _tiles.netloc or "{z}" not in _tiles.path:
+        raise ImproperlyConfigured("VOISINS_MAP_TILES must be an http(s) URL with {z}/{x}/{y}.")
+    _tile_hosts = [f"{_tiles.scheme}://{_tiles.netloc}"]
 # Every asset is served by the app itself: no CDN, no inline script or style.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_tile_hosts],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
@@ -310,7 +330,12 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet's files come from the django-leaflet package, served by the app. The package is
+# not an installed app: its admin module needs GeoDjango (GDAL), which Voisins does not use.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -360,6 +385,15 @@ LOGGING = {
 # --- Voisins ---------------------------------------------------------------------------
 VOISINS = {
     "DEFAULT_COUNTRY": env.str("VOISINS_DEFAULT_COUNTRY", default="BE"),
+    # Links in e-mails (proposals, check-ins) point here.
+    "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/"),
+    # The map's tiles (VOISINS_MAP_TILES, checked with the CSP above) and their credit.
+    "MAP_TILES": _map_tiles,
+    "MAP_ATTRIBUTION": env.str("VOISINS_MAP_ATTRIBUTION", default=""),
+    # How long a family's signed link works, in days.
+    "FAMILY_LINK_DAYS": env.int("VOISINS_FAMILY_LINK_DAYS", default=90),
+    # How long a volunteer household's signed link works, in days.
+    "VOLUNTEER_LINK_DAYS": env.int("VOISINS_VOLUNTEER_LINK_DAYS", default=90),
 }
 ADMIN_SITE_HEADER = _("Voisins administration")
 
@@ -420,44 +454,7 @@ if not SALT_KEY:
         _salt_file.chmod(0o600)
     SALT_KEY = [_salt_file.read_text().strip()]
 
-# Links in e-mails (proposals, check-ins) point here.
-VOISINS["SITE_URL"] = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# --- Pages shell: navigation, lists, map, family pages (issue 6) -----------------------
-INSTALLED_APPS += ["voisins.workspace", "voisins.familypages", "django_filters"]
-# Leaflet's files come from the django-leaflet package, served by the app. The package is
-# not an installed app: its admin module needs GeoDjango (GDAL), which Voisins does not use.
-import importlib.util as _importlib_util  # noqa: E402
-
-STATICFILES_DIRS.append(
-    Path(_importlib_util.find_spec("leaflet").submodule_search_locations[0]) / "static")
-# The account's own language choice comes after authentication is known.
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "voisins.workspace.middleware.UserLanguageMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("voisins.workspace.middleware.UserLanguageMiddleware") + 1,
-                  "voisins.workspace.middleware.NavCountsMiddleware")
-TEMPLATES[0]["OPTIONS"]["context_processors"].append(
-    "voisins.workspace.context_processors.shell")
-VOISINS.update({
-    # A tile URL such as https://tile.example.org/{z}/{x}/{y}.png (then also allow its host
-    # in SECURE_CSP["img-src"]). Empty: no tiles, the map draws areas and communes only.
-    "MAP_TILES": env.str("VOISINS_MAP_TILES", default=""),
-    "MAP_ATTRIBUTION": env.str("VOISINS_MAP_ATTRIBUTION", default=""),
-    # How long a family's signed link works, in days.
-    "FAMILY_LINK_DAYS": env.int("VOISINS_FAMILY_LINK_DAYS", default=90),
-    # How long a volunteer household's signed link works, in days.
-    "VOLUNTEER_LINK_DAYS": env.int("VOISINS_VOLUNTEER_LINK_DAYS", default=90),
-})
-if VOISINS["MAP_TILES"]:
-    from urllib.parse import urlsplit as _urlsplit
-
-    # "{s}" (sub-domains a, b, c) becomes a CSP wildcard.
-    _tiles = _urlsplit(VOISINS["MAP_TILES"].replace("{s}", "*"))
-    if _tiles.scheme not in ("http", "https") or not _tiles.netloc or "{z}" not in _tiles.path:
-        raise ImproperlyConfigured("VOISINS_MAP_TILES must be an http(s) URL with {z}/{x}/{y}.")
-    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
-
 # --- Messages to households: SMS, delivery reports (issue 15) ---------------------------
-INSTALLED_APPS += ["voisins.messaging"]
 # VOISINS_SMS_BACKEND: file (one file a message under var/sms/, the default on a laptop),
 # locmem (tests) or twilio (Twilio's SDK; docs/deploy.md).
 VOISINS_SMS = {

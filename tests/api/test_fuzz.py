@@ -9,7 +9,7 @@ code behind the access checks rather than stopping at 404.
 import json
 import os
 
-import pytest  # noqa: F401 - fixtures
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error

@@ -3,7 +3,7 @@ services (the same rules as the staff pages), bad input names its field, a refus
 record's state is a 409, another programme's record is a 404, and reading what a
 household answered is audited."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -28,7 +28,7 @@ def queries(call, *args, **kwargs) -> int:
 def introduced(match, by):
     introduction_plan(match=match, planned_at=timezone.now() + timedelta(hours=1),
                       place="Parc", by=by)
-    return introduction_record(match=match, held_on=date.today(), by=by)
+    return introduction_record(match=match, held_on=timezone.localdate(), by=by)
 
 
 # --- Proposals -------------------------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_the_introduction_then_the_check_ins(api_as, alice, live_match):
     assert planned.status_code == 200, planned.content
     assert planned.json()["introduction"]["interpreter_language"] == "ar"
     held = api("post", f"/matches/{live_match.pk}/introduction/held",
-               {"held_on": date.today().isoformat()})
+               {"held_on": timezone.localdate().isoformat()})
     assert held.status_code == 200 and held.json()["status"] == "active"
     assert len(held.json()["checkins"]) == 2 * len(live_match.programme.checkin_schedule_days)
 
@@ -243,7 +243,7 @@ def test_an_interpreter_without_a_language_names_the_field(api_as, alice, live_m
 def test_a_meeting_in_the_future_cannot_be_recorded(api_as, alice, live_match):
     introduction_plan(match=live_match, planned_at=timezone.now(), place="Parc", by=alice)
     response = api_as(alice)("post", f"/matches/{live_match.pk}/introduction/held",
-                             {"held_on": (date.today() + timedelta(days=3)).isoformat()})
+                             {"held_on": (timezone.localdate() + timedelta(days=3)).isoformat()})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "held_on"
     assert Match.objects.get(pk=live_match.pk).status == "introduction"
@@ -294,7 +294,7 @@ def due_checkin(alice, live_match):
     """The family's first check-in, due today."""
     match = introduced(live_match, alice)
     checkin = CheckIn.objects.filter(match=match, side="family").order_by("due_on").first()
-    CheckIn.objects.filter(pk=checkin.pk).update(due_on=date.today())
+    CheckIn.objects.filter(pk=checkin.pk).update(due_on=timezone.localdate())
     return checkin
 
 
@@ -354,7 +354,7 @@ def test_a_volunteer_answers_its_own_check_in(api_as, alice, victor, live_match)
     match = introduced(live_match, alice)
     mine = CheckIn.objects.filter(match=match, side="volunteer").order_by("due_on").first()
     theirs = CheckIn.objects.filter(match=match, side="family").order_by("due_on").first()
-    CheckIn.objects.filter(pk__in=[mine.pk, theirs.pk]).update(due_on=date.today())
+    CheckIn.objects.filter(pk__in=[mine.pk, theirs.pk]).update(due_on=timezone.localdate())
     api = api_as(victor.user)
     assert [c["id"] for c in api("get", "/me/check-ins").json()["items"]] == [mine.pk]
     assert api("post", f"/me/check-ins/{theirs.pk}/answer",

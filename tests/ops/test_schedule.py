@@ -74,7 +74,7 @@ def test_two_schedulers_at_the_same_instant_queue_each_job_once():
         try:
             barrier.wait()
             schedule_due(now=MONDAY_NOON)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:  # reported below
             errors.append(exc)
 
     in_parallel(scheduler, (() for _ in range(4)))

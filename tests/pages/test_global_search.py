@@ -63,3 +63,20 @@ def test_it_survives_odd_input(client, alice, family):
     client.force_login(alice)
     for q in ["%", "'; DROP TABLE x; --", "\x00", "é" * 500, "<script>"]:
         assert search(client, q).status_code == 200
+
+
+def test_staff_pages_offer_the_slash_shortcut_served_by_the_app(client, alice, volunteer_user):
+    from django.contrib.staticfiles import finders
+
+    client.force_login(alice)
+    html = client.get(reverse("staff:home"), follow=True, **EN).content.decode()
+    assert 'id="global-q"' in html and 'aria-keyshortcuts="/"' in html
+    assert "/static/voisins/shortcuts.js" in html and 'nonce="' in html
+    assert "press / to search households" in html  # the page's own help, in the footer
+    with open(finders.find("voisins/shortcuts.js"), encoding="utf-8") as file:
+        script = file.read()
+    assert 'getElementById("global-q")' in script and 'event.key !== "/"' in script
+    # A volunteer household's login has no global search, and no shortcut to it.
+    client.force_login(volunteer_user)
+    html = client.get(reverse("landing"), follow=True, **EN).content.decode()
+    assert "shortcuts.js" not in html and "press / to search" not in html

@@ -88,6 +88,8 @@ def test_it_counts_what_waits_in_each_list_as_the_list_counts_it(client, alice, 
         reverse("matches:matches", args=["north"]) + "?attention=1": 1,
         reverse("matches:checkins_overdue", args=["north"]): 1,
         reverse("mediation:cases", args=["north"]): 1,
+        # Amina's family has no digital channel: the match is to be told by phone.
+        reverse("staff:to_call", args=["north"]): 1,
         reverse("matches:dashboard", args=["north"]): None,
         reverse("staff:volunteers", args=["north"]): None,
         reverse("training:overview", args=["north"]): None,

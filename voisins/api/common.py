@@ -28,7 +28,7 @@ def _clean_text(value: str) -> str:
     return value.strip()
 
 
-def Text(max_length: int) -> Any:  # noqa: N802 - reads as a type in schemas
+def Text(max_length: int) -> Any:  # reads as a type in schemas
     return Annotated[str, StringConstraints(max_length=max_length),
                      AfterValidator(_clean_text)]
 

@@ -216,8 +216,9 @@ def generate(
                     waiting_since=created if status == FamilyStatus.WAITING else None,
                     wishes=(["with-children"] if children and rng.random() < 0.3 else [])
                     + (["woman-contact"] if rng.random() < 0.15 else []),
-                    page_language=rng.choice(["ar", "uk", "en", "fr", "fr"]) if langs[0] in (
-                        "ar", "uk") else rng.choice(["en", "fr"]),
+                    # Pages in the family's own language where Voisins writes it.
+                    page_language=rng.choice([langs[0], langs[0], "en", "fr", "fr"])
+                    if langs[0] in ("ar", "uk") else rng.choice(["en", "fr"]),
                     created_at=created, last_activity_at=created,
                 ))
                 # Parents at least 18 years older than their eldest child.

@@ -423,7 +423,7 @@ def get_family_waiting(request: HttpRequest, family_id: int):
     family = access.record_or_404(FamilyHousehold.objects.select_related("programme"),
                                   request.user, "manage_matches", pk=access.as_pk(family_id))
     [entry] = waiting.with_texts([waiting.why_family_waits(
-        family, selectors.excluded_pairs(family.programme))], family.programme)
+        family, selectors.excluded_pairs_of(family))], family.programme)
     return entry
 
 

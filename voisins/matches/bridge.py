@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 MAX_CHILD_AGE = 25  # the engine's bound on a child's age (voisins.matching.model)
 
 
-def _engine():  # noqa: ANN202
+def _engine():
     # Imported on use: the engine (numpy, scipy, OR-Tools) loads only when matching runs.
     from voisins import matching
 

@@ -3,7 +3,6 @@
 from datetime import datetime, time
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +23,7 @@ class HouseholdForm(forms.Form):
     Django's ":" suffix (which would also follow an Arabic "؟", a mark Django does not know).
     """
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
@@ -34,7 +33,7 @@ class ProposalEditForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
     expires_on = forms.DateField(label=_("Answer before"), required=False, widget=DateInput)
 
-    def clean_expires_on(self):  # noqa: ANN201
+    def clean_expires_on(self):
         day = self.cleaned_data["expires_on"]
         if day and day <= timezone.localdate():
             raise forms.ValidationError(_("Give a date in the future."))
@@ -66,7 +65,7 @@ class AnswerForm(HouseholdForm):
                                choices=[("", "—"), *Proposal.DeclineReason.choices])
     comment = forms.CharField(label=_("Anything to add"), max_length=300, required=False)
 
-    def clean(self):  # noqa: ANN201
+    def clean(self):
         data = super().clean()
         if data.get("answer") == "no" and not data.get("reason"):
             self.add_error("reason", _("Choose a reason for saying no."))
@@ -82,11 +81,11 @@ class IntroductionPlanForm(forms.Form):
     interpreter_language = forms.ChoiceField(label=_("Interpreter's language"), required=False,
                                              choices=[("", "—")])
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["interpreter_language"].choices = [("", "—"), *language_choices()]
 
-    def clean(self):  # noqa: ANN201
+    def clean(self):
         data = super().clean()
         if data.get("interpreter_attends") and not data.get("interpreter_language"):
             self.add_error("interpreter_language", _("Choose the interpreter's language."))
@@ -118,7 +117,7 @@ class ActivityForm(HouseholdForm):
                                  choices=[("", "—"), *Activity.Duration.choices])
     text = forms.CharField(label=_("In a few words (optional)"), max_length=200, required=False)
 
-    def __init__(self, *args, categories=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, categories=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(c.code, c.label) for c in categories]
 
@@ -151,11 +150,11 @@ class HelpForm(HouseholdForm):
     language = forms.ChoiceField(label=_("In which language?"), required=False)
     interpreter_needed = forms.BooleanField(label=_("I need an interpreter"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", "—"), *language_choices()]
 
-    def clean(self):  # noqa: ANN201
+    def clean(self):
         data = super().clean()
         if data.get("callback"):
             if not data.get("when"):
@@ -173,14 +172,10 @@ class HelpForm(HouseholdForm):
                 "interpreter_needed": self.cleaned_data["interpreter_needed"]}
 
 
-def page_language_choices() -> list[tuple[str, str]]:
-    return list(settings.LANGUAGES)
-
-
 class MatchingWeightsForm(forms.Form):
     """The programme's score weights, one field each, starting from what is in use."""
 
-    def __init__(self, *args, current: dict | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, current: dict | None = None, **kwargs) -> None:
         from voisins.programmes.matching_weights import INTEGER_WEIGHTS, WEIGHT_LABELS, defaults
 
         super().__init__(*args, **kwargs)
@@ -193,3 +188,25 @@ class MatchingWeightsForm(forms.Form):
                                          widget=forms.NumberInput(attrs={"step": "any"}))
             field.initial = values.get(name)
             self.fields[name] = field
+
+
+class RunFilterForm(forms.Form):
+    """The filters and the order of a matching run's pairs (its page's query string):
+    a value that makes no sense is refused, naming the field."""
+
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    max_km = forms.FloatField(label=_("At most (km)"), required=False, min_value=0,
+                              max_value=1000, widget=forms.NumberInput(attrs={"step": "0.5"}))
+    min_score = forms.FloatField(label=_("Score at least"), required=False, min_value=0,
+                                 max_value=10_000,
+                                 widget=forms.NumberInput(attrs={"step": "0.5"}))
+    # Every order the column headers link to, too (selectors.RUN_SORTS).
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("-score", _("Best score first")), ("score", _("Lowest score first")),
+        ("distance", _("Closest first")), ("-distance", _("Farthest first")),
+        ("family", _("Family, A to Z")), ("-family", _("Family, Z to A")),
+        ("area", _("Area, ascending")), ("-area", _("Area, descending"))])
+
+    def __init__(self, *args, areas: list[tuple[str, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("All")), *areas]

@@ -187,7 +187,7 @@ def deliver(notification_id: int) -> bool:
             message = EmailMessage(subject, body, None, [notification.to_email],
                                    headers={"Message-ID": message_id(notification)})
             message.message()  # a line break in a header refuses here (ValueError)
-        except Exception as exc:  # noqa: BLE001 - the message itself is faulty
+        except Exception as exc:  # the message itself is faulty
             # Sending it again would fail the same way: given up at once, and the
             # coordinators see why (matches.selectors.undelivered_notifications).
             notification.status = Notification.Status.FAILED
@@ -199,7 +199,7 @@ def deliver(notification_id: int) -> bool:
             return False
         try:
             message.send()
-        except Exception as exc:  # noqa: BLE001 - any mail failure means "try later"
+        except Exception as exc:  # any mail failure means "try later"
             # The exception's class only: its text may hold the address.
             notification.last_error = type(exc).__name__[:200]
             if notification.attempts >= MAX_ATTEMPTS:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, ProgrammePause, Proposal
+from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -29,7 +31,10 @@ CHECKIN_ANSWER_DAYS = 30
 LOW_RATING = 2
 # What the households said about their match, shown on its page: each read is audited.
 MATCH_ANSWERS = ["checkins.rating", "checkins.frequency", "checkins.activities",
-                 "checkins.worry", "activities.text"]
+                 "checkins.worry", "activities.text", "introduction.note"]
+# What the match page shows of each household to a reader who sees contact details
+# (voisins.access.sees_contact_details): each read is audited.
+CONTACT_FIELDS = ["contact_last_name", "phone", "email"]
 
 
 def waiting_families(programme: Programme) -> QuerySet[FamilyHousehold]:
@@ -42,6 +47,13 @@ def waiting_families(programme: Programme) -> QuerySet[FamilyHousehold]:
                                        status=FamilyStatus.WAITING, archived=False),
         ConsentPurpose.MATCHING,
     ).exclude(Exists(sent)).prefetch_related("members").order_by("waiting_since", "id")
+
+
+def waiting_list_count(programme: Programme) -> int:
+    """How many families the waiting list shows (the menu's count): every waiting family,
+    those that cannot be proposed now included."""
+    return FamilyHousehold.objects.filter(programme=programme, archived=False,
+                                          status=FamilyStatus.WAITING).count()
 
 
 def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
@@ -68,6 +80,28 @@ def matchable_volunteers(programme: Programme) -> QuerySet[VolunteerHousehold]:
         .order_by("id"),
         programme,
     )
+
+
+def within_box(queryset: QuerySet, *, lat: float, lon: float, km: float) -> QuerySet:
+    """The rows of ``queryset`` (households) inside a box around ``(lat, lon)`` that holds
+    every point within ``km`` kilometres: a cheap first cut, in SQL, before the engine's
+    exact distances. Generous on purpose (a degree of latitude is taken as 110 km, it is
+    111.2 on the engine's sphere), never too narrow."""
+    dlat = km / 110.0 + 1e-6
+    qs = queryset.filter(lat__gte=lat - dlat, lat__lte=lat + dlat)
+    cos = math.cos(math.radians(min(89.9, abs(lat) + dlat)))
+    dlon = dlat / cos
+    if lon - dlon < -180.0 or lon + dlon > 180.0:
+        return qs  # across the antimeridian: latitude alone
+    return qs.filter(lon__gte=lon - dlon, lon__lte=lon + dlon)
+
+
+def matchable_volunteers_near(family: FamilyHousehold) -> QuerySet[VolunteerHousehold]:
+    """The matchable volunteer households that could be within reach of ``family``: the
+    engine needs no other to find its pairs (a pair is within both radii, so within the
+    family's)."""
+    return within_box(matchable_volunteers(family.programme), lat=family.lat, lon=family.lon,
+                      km=family.radius_km)
 
 
 def room_left(volunteer: VolunteerHousehold) -> int:
@@ -369,3 +403,233 @@ def checkins_open_for_volunteer(household: VolunteerHousehold, *,
         answered_at__isnull=True, due_on__lte=today,
         due_on__gte=today - timedelta(days=CHECKIN_ANSWER_DAYS))
         .select_related("match__family").order_by("due_on", "id"))
+
+
+# --- The match page (issue 16) -----------------------------------------------------------
+
+def _side(household: FamilyHousehold | VolunteerHousehold, kind: str,
+          contacts: bool) -> dict[str, Any]:
+    """One household as the match page shows it: its name (the last name and the contact
+    details only for a reader who sees them), the languages it speaks, its area."""
+    return {
+        "kind": kind, "household": household, "pk": household.pk,
+        "name": str(household) if contacts else household.contact_first_name,
+        "languages": [bridge.language_label(e.get("code", "")) for e in household.languages
+                      if isinstance(e, dict)],
+        "area": f"{household.postcode} {household.locality}".strip(),
+        "phone": household.phone if contacts else "",
+        "email": household.email if contacts else "",
+        "channel": household.get_preferred_channel_display() if contacts else "",
+    }
+
+
+def _history(match: Match, checkins: list[CheckIn], cases: list[Any],
+             entries: list[LogEntry], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The match's activity log, newest first: the proposal sent and each side's answer,
+    every change of status or mediator (with who made it, from the audit log), each
+    check-in answered, each case opened or resolved and each call-back asked for."""
+    proposal = match.proposal
+    status = dict(Match.Status.choices)
+    sides = dict(Proposal.Answer.choices)
+    events: list[tuple[Any, str, str]] = []
+
+    def add(at: Any, text: str, who: str = "") -> None:
+        if at is not None:
+            events.append((at, text, who))
+
+    add(proposal.sent_at, _("Proposal sent to both households."))
+    for side, answer, at, by in (
+            ("volunteer", proposal.volunteer_answer, proposal.volunteer_answered_at,
+             proposal.volunteer_answered_by_id),
+            ("family", proposal.family_answer, proposal.family_answered_at,
+             proposal.family_answered_by_id)):
+        if answer:
+            text = (_("The volunteer household: %(answer)s.") if side == "volunteer"
+                    else _("The family: %(answer)s.")) % {"answer": sides[answer]}
+            add(at, text, _("recorded by staff") if by else "")
+    for entry in entries:
+        changes = entry.changes_dict or {}
+        who = names.get(str(entry.actor_id), "") if entry.actor_id else ""
+        if "status" in changes and entry.action == LogEntry.Action.UPDATE:
+            before, after = changes["status"][:2]
+            add(entry.timestamp, _("Status: %(before)s → %(after)s.") % {
+                "before": status.get(before, before), "after": status.get(after, after)}, who)
+        if "mediator" in changes:
+            after = changes["mediator"][1]
+            add(entry.timestamp, _("Mediator: %(name)s.") % {
+                "name": names.get(str(after), "—") if after not in (None, "None") else "—"},
+                who)
+    for checkin in checkins:
+        if checkin.answered_at:
+            text = (_("Check-in answered by the family: %(rating)s/5.")
+                    if checkin.side == "family" else
+                    _("Check-in answered by the volunteer household: %(rating)s/5."))
+            add(checkin.answered_at, text % {"rating": checkin.rating},
+                _("recorded by staff") if checkin.answered_by_id else "")
+    for case in cases:
+        add(case.opened_at, _("Case opened: %(kind)s.") % {"kind": case.get_kind_display()})
+        add(case.resolved_at, _("Case resolved: %(kind)s.") % {"kind": case.get_kind_display()})
+        for callback in case.callbacks.all():
+            add(callback.created_at, _("Call-back asked for (%(when)s).") % {
+                "when": callback.when})
+    events.sort(key=lambda e: e[0], reverse=True)
+    return [{"at": at, "text": text, "who": who} for at, text, who in events]
+
+
+def match_page(match: Match, user: Any) -> dict[str, Any]:
+    """Everything the match page shows, read in the same few queries however long the
+    match has lived (no query per check-in, case or call-back).
+
+    Parameters
+    ----------
+    match
+        The match, read with its proposal, introduction and both households
+        (``select_related``), as ``views._match`` reads it.
+    user
+        The reader: contact details, last names and the links to the households' pages
+        only for the roles ``voisins.access`` allows; only the cases they may see.
+
+    Returns
+    -------
+    dict
+        ``sides`` (the family and the volunteer household, see ``_side``),
+        ``contacts`` (whether the reader sees contact details), ``introduction``,
+        ``checkins`` (every one, with every answer), ``activities`` (what they did
+        together, newest first), ``cases`` (with their ``callbacks`` prefetched),
+        ``history`` (the activity log), ``mediators`` (whom the match can be given to),
+        ``answers_shown`` (the page shows what the households said: audit it).
+    """
+    contacts = access.sees_contact_details(user, match.programme_id)
+    checkins = list(match.checkins.all())
+    activities = list(match.activities.all()[:50])
+    # Cases reach this app by the reverse relation: mediation sits above matches.
+    cases = list(access.cases_visible(user, match.cases.all())
+                 .select_related("assigned_to").prefetch_related("callbacks")
+                 .order_by("-opened_at", "-id"))
+    mediators = list(match.programme.memberships.filter(role__in=["mediator", "coordinator"])
+                     .select_related("user")
+                     .order_by("user__first_name", "user__last_name", "user__email"))
+    names = {str(m.user_id): m.user.get_full_name() or m.user.email for m in mediators}
+    entries = list(LogEntry.objects.get_for_object(match).filter(
+        action=LogEntry.Action.UPDATE).only("action", "changes", "timestamp", "actor_id"))
+    introduction = getattr(match, "introduction", None)
+    return {
+        "sides": [_side(match.family, "family", contacts),
+                  _side(match.volunteer, "volunteer", contacts)],
+        "contacts": contacts, "introduction": introduction,
+        "checkins": checkins, "activities": activities, "cases": cases,
+        "history": _history(match, checkins, cases, entries, names),
+        "mediators": mediators,
+        "answers_shown": bool(activities or any(c.answered_at for c in checkins)
+                              or (introduction is not None and introduction.note)),
+    }
+
+
+# --- A matching run's pairs, for review ----------------------------------------------------
+
+# How the run page may sort its pairs (the value of ``?sort=``), each a key on a row.
+RUN_SORTS: dict[str, tuple[str, bool]] = {
+    "score": ("score", False), "-score": ("score", True),
+    "distance": ("distance_km", False), "-distance": ("distance_km", True),
+    "family": ("family_name", False), "-family": ("family_name", True),
+    "area": ("area", False), "-area": ("area", True),
+}
+_NAMES = ("id", "contact_first_name", "contact_last_name", "postcode", "locality",
+          "programme_id")
+
+
+def _light(pair: dict[str, Any], first: str, last: str, postcode: str, locality: str
+           ) -> dict[str, Any]:
+    pair["postcode"] = postcode
+    pair["area"] = " ".join(filter(None, [postcode, locality]))
+    pair["family_name"] = f"{first} {last}".strip().casefold()
+    return pair
+
+
+def run_pairs(run: MatchingRun) -> list[dict[str, Any]]:
+    """Every pair a run proposed, as light rows to filter and sort (no model instances):
+    ``family_id``, ``volunteer_id``, ``score``, ``distance_km``, the family's ``postcode``
+    and ``area`` ("postcode locality"), ``family_name`` and, for a real run,
+    ``proposal_id``. Best score first.
+
+    One query: a real run's proposals joined to their families; a dry run, which saved no
+    proposal, reads its stored result and the families it names. Families erased or moved
+    out of the programme since are left out. :func:`run_pairs_named` then names one page.
+    """
+    if not run.dry_run:
+        pairs = [_light({"proposal_id": pk, "family_id": family_id,
+                         "volunteer_id": volunteer_id, "score": score,
+                         "distance_km": distance_km}, first, last, postcode, locality)
+                 for (pk, family_id, volunteer_id, score, distance_km, first, last, postcode,
+                      locality) in run.proposals.values_list(
+                     "pk", "family_id", "volunteer_id", "score", "distance_km",
+                     "family__contact_first_name", "family__contact_last_name",
+                     "family__postcode", "family__locality")]
+    else:
+        result = run.result if isinstance(run.result, list) else []
+        families = {pk: rest for pk, *rest in FamilyHousehold.objects.filter(
+            programme_id=run.programme_id, pk__in=[p["family_id"] for p in result])
+            .values_list("pk", "contact_first_name", "contact_last_name", "postcode",
+                         "locality")}
+        pairs = [_light({"proposal_id": None, "family_id": p["family_id"],
+                         "volunteer_id": p["volunteer_id"], "score": p["score"],
+                         "distance_km": p["distance_km"]}, *families[p["family_id"]])
+                 for p in result if p["family_id"] in families]
+    pairs.sort(key=lambda pair: (-pair["score"], pair["family_id"]))
+    return pairs
+
+
+def run_pairs_named(run: MatchingRun, pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``pairs`` (one page of :func:`run_pairs`) with their households (names, postcode,
+    locality), the engine's reasons and, for a real run, the proposal (status, note),
+    in the same order. One query for a real run, two for a dry run, whatever the page's
+    length; a pair whose household is gone since is left out."""
+    if not run.dry_run:
+        proposals = {p.pk: p for p in run.proposals.filter(
+            pk__in=[pair["proposal_id"] for pair in pairs])
+            .select_related("family", "volunteer")
+            .only("status", "score", "distance_km", "reasons", "note", "expires_at",
+                  "run_id", "programme_id",
+                  *(f"{side}__{column}" for side in ("family", "volunteer")
+                    for column in _NAMES))}
+        return [{**pair, "family": p.family, "volunteer": p.volunteer, "reasons": p.reasons,
+                 "proposal": p}
+                for pair in pairs if (p := proposals.get(pair["proposal_id"]))]
+    reasons = {(p["family_id"], p["volunteer_id"]): p.get("reasons", [])
+               for p in (run.result if isinstance(run.result, list) else [])}
+    families = {f.pk: f for f in FamilyHousehold.objects.filter(
+        programme_id=run.programme_id, pk__in=[pair["family_id"] for pair in pairs])
+        .only(*_NAMES)}
+    volunteers = {v.pk: v for v in VolunteerHousehold.objects.filter(
+        programme_id=run.programme_id, pk__in=[pair["volunteer_id"] for pair in pairs])
+        .only(*_NAMES)}
+    return [{**pair, "family": families[pair["family_id"]],
+             "volunteer": volunteers[pair["volunteer_id"]],
+             "reasons": reasons.get((pair["family_id"], pair["volunteer_id"]), []),
+             "proposal": None}
+            for pair in pairs
+            if pair["family_id"] in families and pair["volunteer_id"] in volunteers]
+
+
+def run_areas(pairs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The areas (postcode, "postcode locality") of the families of ``pairs``, in order."""
+    return sorted({(pair["postcode"], pair["area"]) for pair in pairs})
+
+
+def run_pairs_filter(pairs: list[dict[str, Any]], *, area: str = "",
+                     max_km: float | None = None, min_score: float | None = None,
+                     sort: str = "") -> list[dict[str, Any]]:
+    """``pairs`` (from :func:`run_pairs`) of the families of postcode ``area``, at most
+    ``max_km`` apart, scoring at least ``min_score``, sorted by ``sort`` (a key of
+    :data:`RUN_SORTS`; best score first without one). Linear in the pairs, plus the sort.
+    """
+    chosen = [pair for pair in pairs
+              if (not area or pair["postcode"] == area)
+              and (max_km is None or pair["distance_km"] <= max_km)
+              and (min_score is None or pair["score"] >= min_score)]
+    if sort in RUN_SORTS:
+        key, descending = RUN_SORTS[sort]
+        # Ties keep the family's id order, whichever way the column sorts.
+        chosen.sort(key=lambda pair: pair["family_id"])
+        chosen.sort(key=lambda pair: pair[key], reverse=descending)
+    return chosen

@@ -23,7 +23,7 @@ from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_set_status
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.messaging.models import Message, Purpose
-from voisins.messaging.services import message_household
+from voisins.messaging.services import message_household, messages_to_call_settle
 from voisins.privacy.models import ConsentPurpose
 from voisins.privacy.services import has_consent
 from voisins.programmes.constants import Role
@@ -343,6 +343,11 @@ def _answer(proposal: Proposal, side: str, accept: bool, reason: str, comment: s
         locked.status = Proposal.Status.ACCEPTED
         locked.closed_at = now
     locked.save()
+    # A household on the to-call list need not be called about this proposal any more.
+    household = locked.family if side == Side.FAMILY else locked.volunteer
+    own = by is not None and side == Side.VOLUNTEER and by.pk == locked.volunteer.user_id
+    messages_to_call_settle(household=household, purpose=Purpose.PROPOSAL,
+                            by=None if own else by)
     link = reverse("matches:proposal", args=[locked.programme.slug, locked.pk])
     notify_coordinators(programme=locked.programme, kind="proposal_answered", context={
         "family_first_name": locked.family.contact_first_name,
@@ -531,6 +536,11 @@ def checkin_answer(*, checkin: CheckIn, rating: int, frequency: str = "",
     locked.answered_by = by
     locked.full_clean()
     locked.save()
+    match = locked.match
+    household = match.family if locked.side == Side.FAMILY else match.volunteer
+    own = by is not None and by.pk == getattr(household, "user_id", None)
+    messages_to_call_settle(household=household, purpose=Purpose.CHECKIN,
+                            by=None if own else by)
     match_check_attention(match=locked.match, today=today)
     return locked
 
@@ -825,20 +835,31 @@ def followup_run(*, today: date | None = None) -> dict[str, int]:
             "matches_needing_attention": flagged, "mail_retried": sent}
 
 
-def proposals_send_selected(*, programme: Programme, ids: list[int], by: User | None = None
-                            ) -> dict[str, list]:
+def proposals_send_selected(*, programme: Programme, ids: list[int], by: User | None = None,
+                            run: MatchingRun | None = None) -> dict[str, list]:
     """Send the selected proposals of `programme` under review, each through
     `proposal_send` in its own transaction: one that cannot go (the family no longer
     waits, a consent is missing) is reported and the others are still sent.
 
     Returns ``{"sent": [proposal, ...], "refused": [(proposal, message), ...]}``; ids of
-    other programmes are ignored. What each household was told, and how, is in the
+    other programmes (and, given a `run`, of other runs) are ignored. A dry run saved no
+    proposal: it cannot be sent. What each household was told, and how, is in the
     messages the sends queued (``messaging.services.collect``).
+
+    Raises
+    ------
+    ValidationError
+        When `run` is a dry run.
     """
+    if run is not None and run.dry_run:
+        raise ValidationError(_("A trial run saved no proposal: it cannot be sent. "
+                                "Run the matching for real to send its proposals."))
     sent: list[Proposal] = []
     refused: list[tuple[Proposal, str]] = []
-    chosen = (Proposal.objects.filter(programme=programme, pk__in=ids)
-              .select_related("family", "volunteer").order_by("id"))
+    chosen = Proposal.objects.filter(programme=programme, pk__in=ids)
+    if run is not None:
+        chosen = chosen.filter(run=run)
+    chosen = chosen.select_related("family", "volunteer").order_by("id")
     for proposal in chosen:
         try:
             done = proposal_send(proposal=proposal, by=by)

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -39,6 +41,7 @@ from .forms import (
     PauseForm,
     ProgrammePauseForm,
     ProposalEditForm,
+    RunFilterForm,
 )
 from .models import Match, MatchingRun, ProgrammePause, Proposal
 
@@ -121,20 +124,85 @@ def matching_weights(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("matches:matching", slug=prog.slug)
 
 
+RUN_PAGE_SIZE = 50
+
+
+def _run(request: HttpRequest, slug: str, pk: int) -> tuple[Any, MatchingRun]:
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    run = access.record_or_404(prog.matching_runs.all(), request.user, "manage_matches",
+                               pk=pk, programme=prog)
+    return prog, run
+
+
 @login_required
 def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    prog = access.programme_or_404(request.user, slug, "manage_matches")
-    run = access.record_or_404(MatchingRun.objects.all(), request.user, "manage_matches",
-                               pk=pk, programme=prog)
-    proposals = (list(run.proposals.select_related("family", "volunteer").order_by("-score"))
-                 if not run.dry_run else [])
+    """A run's pairs, named, to filter, sort, review and send; and the families it left
+    out, with why. A filter that makes no sense answers 400, naming it."""
+    prog, run = _run(request, slug, pk)
+    pairs = selectors.run_pairs(run)
+    form = RunFilterForm(request.GET, areas=selectors.run_areas(pairs))
+    valid = form.is_valid()
+    chosen = selectors.run_pairs_filter(pairs, **form.cleaned_data) if valid else []
+    page = Paginator(chosen, RUN_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.run_pairs_named(run, list(page))
     not_proposed = waiting.explained(run.not_proposed, prog)
     # The page names households (families left out by name): its reading is audited.
-    audit_list(request, prog, [*(h for p in proposals for h in (p.family, p.volunteer)),
+    audit_list(request, prog, [*(h for p in rows for h in (p["family"], p["volunteer"])),
                                *(row["family"] for g in not_proposed for row in g["rows"])],
                via="matching_run")
-    return render(request, "matches/run.html", {
-        "programme": prog, "run": run, "proposals": proposals, "not_proposed": not_proposed})
+    context = {"programme": prog, "run": run, "page": page, "rows": rows, "filter_form": form,
+               "pairs_total": len(pairs), "not_proposed": not_proposed,
+               "back": request.GET.urlencode(),
+               "drafts": sum(1 for p in rows if p["proposal"] and p["proposal"].status
+                             == Proposal.Status.DRAFT)}
+    return render(request, "matches/_run_rows.html" if request.htmx and valid
+                  else "matches/run.html", context, status=200 if valid else 400)
+
+
+def _send_selected(request: HttpRequest, prog: Any, run: MatchingRun | None = None
+                   ) -> HttpResponse | None:
+    """Send the proposals ticked (``proposal`` ids) and say, for each, what happened and
+    who was told how; a 400 when an id is not a number."""
+    try:
+        ids = [int(value) for value in request.POST.getlist("proposal")]
+    except ValueError:
+        return HttpResponse(_("proposal: not a proposal number."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    if not ids:
+        messages.error(request, _("Select at least one proposal to send."))
+        return None
+    # What each household was told, exactly (channel and state of each message).
+    try:
+        with collect_messages() as queued:
+            done = services.proposals_send_selected(programme=prog, ids=ids, by=request.user,
+                                                    run=run)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return None
+    if done["sent"]:
+        sent = _("%(n)s proposal(s) sent: %(names)s.") % {
+            "n": len(done["sent"]),
+            "names": "; ".join(f"{p.family} – {p.volunteer}" for p in done["sent"])}
+        messages.success(request, " ".join(filter(None, [sent, reach_summary(queued)])))
+    for proposal, reason in done["refused"]:
+        messages.error(request, _("Not sent: %(pair)s: %(reason)s") % {
+            "pair": f"{proposal.family} – {proposal.volunteer}", "reason": reason})
+    return None
+
+
+@login_required
+@require_POST
+def run_send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Send the run's proposals ticked on its page in one action, then back to the page
+    as it was filtered, with what happened."""
+    prog, run = _run(request, slug, pk)
+    bad_request = _send_selected(request, prog, run)
+    if bad_request is not None:
+        return bad_request
+    # The page's filters, as it was sent from (parsed and written out again).
+    back = QueryDict(str(request.POST.get("back", ""))[:500]).urlencode()
+    url = reverse("matches:run", args=[prog.slug, run.pk])
+    return redirect(f"{url}?{back}" if back else url)
 
 
 @login_required
@@ -144,12 +212,29 @@ def recruitment_gaps(request: HttpRequest, slug: str) -> HttpResponse:
         gaps = waiting.recruitment_gaps(prog)
     except ValidationError as exc:  # the programme's stored weights are not valid
         _errors(request, exc)
-        gaps = {"waiting": 0, "unmet": 0, "lines": [], "areas": []}
+        gaps = {"waiting": 0, "unmet": 0, "set_aside": 0, "lines": [], "areas": []}
     if request.GET.get("format") == "geojson":
         return JsonResponse(waiting.areas_geojson(gaps["areas"]))
     tiles = {"url": settings.VOISINS.get("MAP_TILES", ""),
              "attribution": settings.VOISINS.get("MAP_ATTRIBUTION", "")}
     return render(request, "matches/gaps.html", {"programme": prog, **gaps, "tiles": tiles})
+
+
+@login_required
+def why_waiting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Why a waiting family still waits: the section of its page, loaded after the page
+    (the analysis reads the households around it; the page itself stays quick)."""
+    prog = access.programme_or_404(request.user, slug, "manage_matches")
+    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+                                  "manage_matches", pk=pk, programme=prog)
+    entry = None
+    if family.status == FamilyStatus.WAITING:
+        try:
+            entry = waiting.family_waits(family)
+        except ValidationError as exc:  # the programme's stored weights are not valid
+            _errors(request, exc)
+    template = "matches/_why_waiting.html" if request.htmx else "matches/why_waiting.html"
+    return render(request, template, {"programme": prog, "family": family, "entry": entry})
 
 
 @login_required
@@ -171,11 +256,11 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Proposal ready for review."))
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
-    rows = {v.pk: v for v in selectors.matchable_volunteers(prog)}
+    rows = {v.pk: v for v in selectors.matchable_volunteers_near(family)}
     waits = None
     try:
         found = bridge.suggest_for(prog, family, list(rows.values()),
-                                   selectors.excluded_pairs(prog), k=10)
+                                   selectors.excluded_pairs_of(family), k=10)
         if not found and family.status == FamilyStatus.WAITING:
             waits = waiting.family_waits(family)
     except ValidationError as exc:  # the programme's stored weights are not valid
@@ -211,27 +296,8 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
 def proposals_send(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the proposals ticked on the list in one action, then say what happened."""
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    try:
-        ids = [int(value) for value in request.POST.getlist("proposal")]
-    except ValueError:
-        return HttpResponse(_("proposal: not a proposal number."), status=400,
-                            content_type="text/plain; charset=utf-8")
-    back = redirect(f"{reverse('matches:proposals', args=[prog.slug])}?status=draft")
-    if not ids:
-        messages.error(request, _("Select at least one proposal to send."))
-        return back
-    # What each household was told, exactly (channel and state of each message).
-    with collect_messages() as queued:
-        done = services.proposals_send_selected(programme=prog, ids=ids, by=request.user)
-    if done["sent"]:
-        sent = _("%(n)s proposal(s) sent: %(names)s.") % {
-            "n": len(done["sent"]),
-            "names": "; ".join(f"{p.family} – {p.volunteer}" for p in done["sent"])}
-        messages.success(request, " ".join(filter(None, [sent, reach_summary(queued)])))
-    for proposal, reason in done["refused"]:
-        messages.error(request, _("Not sent: %(pair)s: %(reason)s") % {
-            "pair": f"{proposal.family} – {proposal.volunteer}", "reason": reason})
-    return back
+    bad_request = _send_selected(request, prog)
+    return bad_request or redirect(f"{reverse('matches:proposals', args=[prog.slug])}?status=draft")
 
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
@@ -245,6 +311,8 @@ def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
 @login_required
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, proposal = _proposal(request, slug, pk)
+    back_to_run = proposal.run_id is not None and request.POST.get(
+        "back", request.GET.get("back")) == "run"
     if request.method == "POST":
         form = ProposalEditForm(request.POST)
         if form.is_valid():
@@ -252,6 +320,9 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     proposal=proposal, note=form.cleaned_data["note"],
                     expires_at=form.expires_at(proposal.expires_at), by=request.user),
                     _("Proposal saved.")):
+                if back_to_run:  # edited from its run's page: back there
+                    return redirect(reverse("matches:run", args=[prog.slug, proposal.run_id])
+                                    + "#pairs")
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
         else:
             _form_errors(request, form)
@@ -261,7 +332,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "matches/proposal_detail.html", {
         "programme": prog, "proposal": proposal, "form": form, "answer_form": AnswerForm(),
         # Both answers may be recorded on this page: each form its own ids.
-        "volunteer_answer_form": AnswerForm(auto_id="id_v_%s"),
+        "volunteer_answer_form": AnswerForm(auto_id="id_v_%s"), "back_to_run": back_to_run,
         "reasons": [bridge.reason_text(r) for r in proposal.reasons],
     })
 
@@ -297,6 +368,11 @@ def _record_answer(request: HttpRequest, slug: str, pk: int, side: str,
             by=request.user), recorded)
     else:
         _form_errors(request, form)
+    # Recorded from the to-call list: back to it.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return redirect(back)
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
 
 
@@ -332,7 +408,7 @@ def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
            ) -> tuple[Any, Match]:
     prog = access.programme_or_404(request.user, slug, action)
     queryset = selectors.matches_for(prog, request.user).select_related(
-        "proposal", "introduction", "family", "volunteer")
+        "proposal", "introduction", "family", "volunteer", "programme")
     match = access.record_or_404(queryset, request.user, action, pk=pk)
     return prog, match
 
@@ -347,23 +423,20 @@ MATCH_FORMS = {"plan_form": (IntroductionPlanForm, "id_plan_%s"),
 def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | None = None,
                 status: int = 200) -> HttpResponse:
     """The match and its forms; one of them may come back bound, with its errors."""
-    from voisins.mediation.selectors import cases_visible
-
     forms = {name: form_class(auto_id=auto_id)
              for name, (form_class, auto_id) in MATCH_FORMS.items()} | (bound or {})
-    checkins, activities = list(match.checkins.all()), list(match.activities.all()[:50])
-    if activities or any(c.answered_at for c in checkins):
+    page = selectors.match_page(match, request.user)
+    if page["answers_shown"]:
         audit_read(request, match, selectors.MATCH_ANSWERS)
+    if page["contacts"]:
+        for side in page["sides"]:
+            audit_read(request, side["household"], selectors.CONTACT_FIELDS)
     return render(request, "matches/match_detail.html", {
-        "programme": prog, "match": match,
-        "introduction": getattr(match, "introduction", None),
-        "checkins": checkins, "activities": activities,
-        "cases": cases_visible(prog, request.user).filter(match=match),
+        "programme": prog, "match": match, **page,
         "reveals": match.reveals.all()[:20],
         "can_manage": access.can(request.user, "manage_matches", prog),
+        "household_pages": access.can(request.user, "view_households", prog),
         **forms,
-        "mediators": prog.memberships.filter(role__in=["mediator", "coordinator"])
-        .select_related("user").order_by("user__first_name", "user__last_name", "user__email"),
     }, status=status)
 
 

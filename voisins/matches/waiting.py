@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,28 +33,35 @@ from .models import Match, Proposal
 if TYPE_CHECKING:
     from voisins import matching
 
-def volunteer_pool(programme: Programme) -> tuple[list[VolunteerHousehold], dict[int, str]]:
+def volunteer_pool(programme: Programme, *, near: FamilyHousehold | None = None
+                   ) -> tuple[list[VolunteerHousehold], dict[int, str]]:
     """Every volunteer household of the programme that has not left (nor was archived or
     erased), each annotated with ``room`` (places left), and the code of what each one
     that may not be proposed now lacks.
 
     The households that may be proposed are exactly ``selectors.matchable_volunteers``.
+    With ``near``, only those that could count for that family: within the larger of its
+    radius and the largest radius of the pool (the engine looks no farther for one
+    family, so its answer is the same as over the whole pool).
     """
     live = Q(matches__status__in=Match.LIVE)
     pending = Q(proposals__status=Proposal.Status.SENT)
+    pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
+                                              archived=False)
+            .exclude(status=VolunteerStatus.LEFT))
+    matchable_qs = selectors.matchable_volunteers(programme)
+    if near is not None:
+        widest = pool.aggregate(widest=Max("radius_km"))["widest"] or 0.0
+        box = {"lat": near.lat, "lon": near.lon, "km": max(near.radius_km, widest)}
+        pool = selectors.within_box(pool, **box)
+        matchable_qs = selectors.within_box(matchable_qs, **box)
     households = list(
-        VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
-                                          archived=False)
-        .exclude(status=VolunteerStatus.LEFT)
-        .annotate(live_matches=Count("matches", filter=live, distinct=True),
-                  pending_proposals=Count("proposals", filter=pending, distinct=True))
+        pool.annotate(live_matches=Count("matches", filter=live, distinct=True),
+                      pending_proposals=Count("proposals", filter=pending, distinct=True))
         .prefetch_related("members").order_by("id"))
-    matchable = set(selectors.matchable_volunteers(programme).values_list("pk", flat=True))
-    ids = [h.pk for h in households]
-    trained = set(restrict_to_trained(VolunteerHousehold.objects.filter(pk__in=ids), programme)
-                  .values_list("pk", flat=True))
-    consenting = set(with_consent(VolunteerHousehold.objects.filter(pk__in=ids),
-                                  ConsentPurpose.MATCHING).values_list("pk", flat=True))
+    matchable = set(matchable_qs.values_list("pk", flat=True))
+    trained = set(restrict_to_trained(pool, programme).values_list("pk", flat=True))
+    consenting = set(with_consent(pool, ConsentPurpose.MATCHING).values_list("pk", flat=True))
     unavailable: dict[int, str] = {}
     for h in households:
         h.room = selectors.room_left(h)
@@ -75,13 +82,14 @@ def volunteer_pool(programme: Programme) -> tuple[list[VolunteerHousehold], dict
     return households, unavailable
 
 
-def waiting_index(programme: Programme) -> tuple[matching.waiting.WaitingIndex,
-                                                 dict[int, VolunteerHousehold]]:
-    """The engine's index of the programme's pool, and the households by id."""
+def waiting_index(programme: Programme, *, near: FamilyHousehold | None = None
+                  ) -> tuple[matching.waiting.WaitingIndex, dict[int, VolunteerHousehold]]:
+    """The engine's index of the programme's pool (or of the part that counts for the
+    family ``near``), and the households by id."""
     # The engine is imported on use, as in bridge: numpy and scipy load only when needed.
     from voisins.matching.waiting import WaitingIndex
 
-    households, unavailable = volunteer_pool(programme)
+    households, unavailable = volunteer_pool(programme, near=near)
     index = WaitingIndex((bridge.volunteer_input(h, h.room) for h in households), unavailable)
     return index, {h.pk: h for h in households}
 
@@ -103,7 +111,7 @@ def why_family_waits(family: FamilyHousehold, exclude: Iterable[tuple[int, int]]
                      ) -> dict[str, Any]:
     """Why one family has nobody to be proposed now (no batch: ``taken`` cannot occur;
     a household that fits and has room gives ``room_left``)."""
-    index, _households = waiting_index(family.programme)
+    index, _households = waiting_index(family.programme, near=family)
     entry = index.explain(bridge.family_input(family), exclude=set(exclude),
                           weights=bridge.weights_for(family.programme))
     return as_json(entry)
@@ -272,7 +280,7 @@ def explained(entries: Sequence[dict[str, Any]], programme: Programme) -> list[d
 
 def family_waits(family: FamilyHousehold) -> dict[str, Any]:
     """Why one waiting family has nobody to be proposed now, written out for its pages."""
-    entry = why_family_waits(family, selectors.excluded_pairs(family.programme))
+    entry = why_family_waits(family, selectors.excluded_pairs_of(family))
     groups = explained([entry], family.programme)
     row = groups[0]["rows"][0] if groups else {"text": reason_text(entry), "changes": []}
     return {"reason": entry["reason"], "label": REASON_LABELS.get(entry["reason"], ""), **row}
@@ -344,7 +352,11 @@ def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]
             "slot": slot_label(gap.slot), "service": service_label(gap.need),
             "postcode": gap.area, "locality": areas[gap.area]["locality"]},
     } for gap in gaps]
+    # The waiting list counts every waiting family; those that cannot be proposed a household
+    # (a proposal awaits their answer, or no consent to be matched) are said apart.
+    listed = selectors.waiting_list_count(programme)
     return {"waiting": len(families), "unmet": len(unmet), "lines": lines,
+            "set_aside": max(0, listed - len(families)),
             "areas": sorted(areas.values(), key=lambda a: (-a["waiting"], a["postcode"]))}
 
 

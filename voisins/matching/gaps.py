@@ -65,7 +65,7 @@ class Gap:
     radius_km: float
     family_ids: tuple[Hashable, ...]
 
-    def recruit(self, id: Hashable = "recruit") -> Volunteer:  # noqa: A002 - the field's name
+    def recruit(self, id: Hashable = "recruit") -> Volunteer:  # the field's name
         """The recruit as a :class:`Volunteer` (to check a claim with ``feasible``)."""
         return Volunteer(id=id, lat=self.lat, lon=self.lon, languages={self.language},
                          offers={self.need}, availability={self.slot},

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.audit.services import audit_read
+from voisins.audit.services import audit_list, audit_read
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.matches.selectors import matches_for
 from voisins.matches.views import _attempt, _errors
+from voisins.workspace.exports import wants_export
 from voisins.workspace.lists import list_query, render_list
 
 from . import selectors, services
@@ -22,26 +24,26 @@ from .forms import CallbackDoneForm, CaseForm, NoteForm, ResolveForm
 from .models import Callback, Case, OpenedBy
 
 
-def _case_list_page(request: HttpRequest, prog, form: CaseForm | None = None,
-                    status: int = 200) -> HttpResponse:
+def _case_list_page(request: HttpRequest, prog) -> HttpResponse:
     filterset = CaseFilter(list_query(request, status=Case.Status.OPEN),
                            # Only what the list shows: no summary is decrypted for it, and
                            # the five related rows give only the names shown.
                            queryset=selectors.cases_for_list(
                                selectors.cases_visible(prog, request.user)))
-    response = render_list(request, template="mediation/case_list.html",
-                           rows="mediation/_case_rows.html", filterset=filterset, context={
-                               "programme": prog,
-                               "form": form or CaseForm(auto_id="id_new_%s"),
-                               # The call list shows the case number, when and language:
-                               # none of the case's households is read for it.
-                               "callbacks": selectors.callbacks_open(prog, request.user)
-                               .select_related(None).only(
-                                   "case", "when", "language", "interpreter_needed")},
-                           export="cases")
-    if status != 200:  # a form sent again with its errors (an export keeps its own status)
-        response.status_code = status
-    return response
+    contacts = access.sees_contact_details(request.user, prog)
+    # The call list is on the whole page only (not the rows htmx asks for, not an export).
+    callbacks = [] if request.htmx or wants_export(request) else list(
+        selectors.callbacks_for_list(selectors.callbacks_open(prog, request.user),
+                                     contacts=contacts))
+    if contacts:  # the call list names and numbers households: audited
+        audit_list(request, prog, [(VolunteerHousehold if cb.household_kind == "volunteer"
+                                    else FamilyHousehold)(pk=cb.household_pk)
+                                   for cb in callbacks if cb.household_pk],
+                   fields=["contact_last_name", "phone"], via="callbacks")
+    return render_list(request, template="mediation/case_list.html",
+                       rows="mediation/_case_rows.html", filterset=filterset, context={
+                           "programme": prog, "callbacks": callbacks, "contacts": contacts},
+                       export="cases")
 
 
 @login_required
@@ -51,17 +53,20 @@ def case_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def case_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open a case: about a match chosen by its households' names, or the match whose
+    page sent here (``?match=``), already chosen."""
     prog = access.programme_or_404(request.user, slug, "mediate")
-    form = CaseForm(request.POST, auto_id="id_new_%s")
-    match = None
-    if form.is_valid() and form.cleaned_data["match"]:
-        match = matches_for(prog, request.user).filter(pk=form.cleaned_data["match"]).first()
-        if match is None:
-            form.add_error("match", _("No such match."))
-    if not form.is_valid():  # shown again with its errors next to the fields
-        return _case_list_page(request, prog, form=form, status=400)
+    raw = request.POST.get("match") or request.GET.get("match") or ""
+    chosen = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    form = CaseForm(request.POST if request.method == "POST" else None, auto_id="id_new_%s",
+                    matches=selectors.match_choices(prog, request.user, include=chosen),
+                    initial={"match": chosen})
+    if request.method != "POST" or not form.is_valid():  # errors next to their fields
+        return render(request, "mediation/case_new.html", {"programme": prog, "form": form},
+                      status=400 if request.method == "POST" else 200)
+    match = (matches_for(prog, request.user).filter(pk=form.cleaned_data["match"]).first()
+             if form.cleaned_data["match"] else None)
     try:
         case = services.case_open(programme=prog, kind=form.cleaned_data["kind"],
                                   summary=form.cleaned_data["summary"],
@@ -75,7 +80,7 @@ def case_new(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)
 
 
-def _case(request: HttpRequest, slug: str, pk: int):  # noqa: ANN202
+def _case(request: HttpRequest, slug: str, pk: int):
     prog = access.programme_or_404(request.user, slug, "mediate")
     case = access.record_or_404(selectors.cases_visible(prog, request.user), request.user,
                                 "mediate", pk=pk)

@@ -37,6 +37,9 @@ class Message(models.Model):
         DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")
         TO_CALL = "to_call", _("to call")
+        # A coordinator phoned (or met) the household and told it: who and when are
+        # recorded (``called_by``, ``called_at``).
+        CALLED = "called", _("delivered by phone")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="messages")
@@ -70,6 +73,12 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # The to-call list: who told the household by phone and when; calls that found nobody.
+    called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    call_attempts = models.PositiveSmallIntegerField(_("calls without an answer"), default=0)
+    last_call_at = models.DateTimeField(_("last call"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
 

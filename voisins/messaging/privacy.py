@@ -26,7 +26,8 @@ def export_messages(household: Household) -> list[dict[str, Any]]:
     return [
         {"channel": m.channel, "purpose": m.purpose, "to": m.to_address,
          "language": m.language, "state": m.state, "created_at": iso(m.created_at),
-         "sent_at": iso(m.sent_at), "delivered_at": iso(m.delivered_at)}
+         "sent_at": iso(m.sent_at), "delivered_at": iso(m.delivered_at),
+         "called_at": iso(m.called_at)}
         for m in _mine(household).order_by("created_at", "id")
     ]
 

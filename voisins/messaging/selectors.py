@@ -49,6 +49,8 @@ def _sentence(message: Message) -> str:
                 _("%(who)s: SMS queued, it goes out in a moment.")) % who
     if state == Message.State.TO_CALL:
         return _("%(who)s: no digital channel, it is on your to-call list.") % who
+    if state == Message.State.CALLED:
+        return _("%(who)s: told by phone.") % who
     return (_("%(who)s: the e-mail could not be sent, please call them.") if email else
             _("%(who)s: the SMS could not be sent, please call them.")) % who
 
@@ -72,3 +74,21 @@ def reach_summary(messages: Iterable[Message]) -> str:
              "%(failed)s failed; %(to_call)s without a digital channel are on your to-call "
              "list.") % {"n": len(rows), "sent": counts["sent"], "queued": counts["queued"],
                          "failed": counts["failed"], "to_call": counts["to_call"]}
+
+
+def messages_to_call(programme_id: int) -> QuerySet[Message]:
+    """The programme's messages waiting for a coordinator's call (households without a
+    digital channel), oldest first, with their household. What the to-call list shows
+    and what its count counts."""
+    return (Message.objects.filter(programme_id=programme_id, state=Message.State.TO_CALL)
+            .exclude(family__isnull=True, volunteer__isnull=True)
+            .select_related("family", "volunteer", "programme")
+            .order_by("created_at", "id"))
+
+
+def household_messages_to_call(household: FamilyHousehold | VolunteerHousehold
+                               ) -> QuerySet[Message]:
+    """The household's messages still to be told by phone or by letter, oldest first."""
+    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    return (Message.objects.filter(**{side: household}, state=Message.State.TO_CALL)
+            .select_related("programme").order_by("created_at", "id"))

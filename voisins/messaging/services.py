@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
@@ -306,7 +307,7 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
         _failed(message, type(exc).__name__, exc.reason, permanent=exc.permanent,
                 bad_address=exc.bad_number)
         return False
-    except Exception as exc:  # noqa: BLE001 - any mail failure: try later, or give up
+    except Exception as exc:  # any mail failure: try later, or give up
         # The class only: an exception's text may hold the address.
         permanent = _permanent_email_error(exc)
         _failed(message, type(exc).__name__, "", permanent=permanent, bad_address=permanent)
@@ -400,3 +401,56 @@ def message_report(*, provider: str, provider_id: str, delivered: bool,
             message.save(update_fields=["state", "error_class", "error"])
             _mark_to_check(message)
     return message
+
+
+# --- The to-call list ----------------------------------------------------------------------------
+
+def message_call_record(*, message: Message, reached: bool, by: User) -> Message:
+    """What came of a coordinator's call about a "to call" message.
+
+    ``reached``: the household was told (by phone or in person); the message becomes
+    "delivered by phone" with who and when, and leaves the to-call list; what filled it
+    (names, its personal link) is no longer kept, as for a sent message. Otherwise the
+    call found nobody: it is counted, with its time, and the message stays on the list.
+
+    Raises
+    ------
+    ValidationError
+        The message is not (or no longer) on the to-call list.
+    """
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().filter(pk=message.pk).first()
+        if locked is None or locked.state != Message.State.TO_CALL:
+            raise ValidationError(gettext("This call was already recorded."))
+        now = timezone.now()
+        if reached:
+            locked.state = Message.State.CALLED
+            locked.called_at = now
+            locked.called_by = by
+            locked.context = {}
+        else:
+            locked.call_attempts += 1
+            locked.last_call_at = now
+        locked.full_clean()
+        locked.save(update_fields=["state", "called_at", "called_by", "context",
+                                   "call_attempts", "last_call_at"])
+    return locked
+
+
+def messages_to_call_settle(*, household: Household, purpose: str,
+                            by: User | None = None) -> int:
+    """The household answered what its "to call" messages of ``purpose`` asked (a
+    proposal, a check-in): they leave the to-call list; the number settled.
+
+    Answered through a coordinator (``by``, who heard it on the phone), they become
+    "delivered by phone" by them; answered by the household itself on its pages (through
+    the link of its letter), "delivered": it did get the message.
+    """
+    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    pending = Message.objects.filter(**{side: household}, purpose=purpose,
+                                     state=Message.State.TO_CALL)
+    now = timezone.now()
+    if by is not None:
+        return pending.update(state=Message.State.CALLED, called_at=now, called_by=by,
+                              context={})
+    return pending.update(state=Message.State.DELIVERED, delivered_at=now, context={})

@@ -26,7 +26,7 @@ class Formatter(JsonFormatter):
         kwargs.setdefault("timestamp", False)
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s", *args, **kwargs)
 
-    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+    def formatException(self, ei) -> str:  # logging's name
         exc_type, _exc, tb = ei
         return traceback_without_message(exc_type, tb)
 
@@ -34,7 +34,7 @@ class Formatter(JsonFormatter):
 class PlainFormatter(logging.Formatter):
     """The same care for a human-readable console (LOG_FORMAT=plain)."""
 
-    formatException = Formatter.formatException  # noqa: N815
+    formatException = Formatter.formatException
 
 
 class DropRequestDetails(logging.Filter):

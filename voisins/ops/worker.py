@@ -116,7 +116,7 @@ class Heartbeat(threading.Thread):
                 logger.warning("%s failed", name, extra={"error": type(exc).__name__})
                 connection.close()
                 return
-            except Exception as exc:  # noqa: BLE001 - logged; the heartbeat goes on
+            except Exception as exc:  # logged; the heartbeat goes on
                 logger.exception("%s failed", name, extra={"error": type(exc).__name__})
 
     def run(self) -> None:

@@ -33,7 +33,7 @@ def funnel_svg(rows: list[FunnelRow], title: str) -> bytes:
     chart is readable by screen readers and searchable."""
     rows = rows or [FunnelRow("none", _("no data yet"))]
     height = 1.2 + 0.9 * len(rows) * len(STAGES) * 0.32
-    matplotlib, Figure = _matplotlib()  # noqa: N806 (a class)
+    matplotlib, Figure = _matplotlib()  # Figure: a class
     with _lock, matplotlib.rc_context({"svg.fonttype": "none", "font.size": 10}):
         figure = Figure(figsize=(8, max(height, 2.5)))
         axes = figure.subplots()
@@ -60,7 +60,7 @@ def funnel_svg(rows: list[FunnelRow], title: str) -> bytes:
 
 def share_image_png(title: str, subtitle: str) -> bytes:
     """A 1200×630 image for Open Graph and Twitter cards with the programme's name."""
-    _matplotlib_module, Figure = _matplotlib()  # noqa: N806 (a class)
+    _matplotlib_module, Figure = _matplotlib()  # Figure: a class
     with _lock:
         figure = Figure(figsize=(12, 6.3), dpi=100, facecolor=BRAND)
         figure.text(0.06, 0.62, title[:60], color="white", fontsize=44, weight="bold")

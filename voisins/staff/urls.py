@@ -22,4 +22,8 @@ urlpatterns = [
          name="category_toggle"),
     path("<slug:slug>/team/", views.team, name="team"),
     path("<slug:slug>/team/<int:pk>/", views.team_member, name="team_member"),
+    path("<slug:slug>/to-call/", views.to_call, name="to_call"),
+    path("<slug:slug>/to-call/<int:pk>/", views.to_call_record, name="to_call_record"),
+    path("<slug:slug>/to-call/letters/", views.to_call_letters, name="to_call_letters"),
+    path("<slug:slug>/letters/<str:kind>/<int:pk>/", views.household_letter, name="letter"),
 ]

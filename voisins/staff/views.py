@@ -4,6 +4,7 @@ selector, and renders."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,10 @@ from voisins.evaluation import rounding
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS
+from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS, FamilyStatus
+from voisins.matches.forms import AnswerForm
+from voisins.messaging import services as messaging_services
+from voisins.messaging.selectors import messages_to_call
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
@@ -138,6 +142,7 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
     audit_read(request, household, SENSITIVE_FIELDS[model._meta.model_name])
     story = staff_selectors.household_story(household)
     active = {c.purpose for c in story["consents"] if c.active}
+    can_match = access.can(request.user, "manage_matches", prog)
     return render(request, "staff/household_detail.html", {
         "programme": prog, "household": household,
         "kind": "families" if model is FamilyHousehold else "volunteers",
@@ -146,8 +151,12 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
                      labels.get(c.to_status, c.to_status))
                     for c in household.status_changes.all()],
         "can_edit": access.can(request.user, "edit_households", prog),
-        "can_match": access.can(request.user, "manage_matches", prog),
+        "can_match": can_match,
+        "can_call": access.can(request.user, "call_households", prog),
+        "household_to_call": any(m.state == "to_call" for m in story["household_messages"]),
         "missing_matching_consent": ConsentPurpose.MATCHING not in active,
+        "why_waiting": (can_match and model is FamilyHousehold
+                        and household.status == FamilyStatus.WAITING),
         **story,
     })
 
@@ -360,3 +369,81 @@ def team_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("staff:team", slug=prog.slug)
+
+
+# --- The to-call list and the printed letters --------------------------------------------
+
+@login_required
+def to_call(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every household to phone, most urgent first, with a way to record what was heard."""
+    prog = access.programme_or_404(request.user, slug, "call_households")
+    rows = staff_selectors.to_call(prog, request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    show_contact = access.can(request.user, "view_contact_details", prog)
+    # The page names households and shows their numbers: its reading is audited.
+    audit_list(request, prog, [r["household"] for r in page],
+               ["contact_last_name", "phone"] if show_contact else ["contact_last_name"],
+               via="to_call")
+    for row in page:
+        if row["proposal"] is not None:  # the answer heard, recorded from the list
+            row["answer_form"] = AnswerForm(auto_id=f"id_m{row['message'].pk}_%s")
+    return render(request, "staff/to_call.html", {
+        "programme": prog, "page": page, "show_contact": show_contact,
+        "households": len({(r["side"], r["household"].pk) for r in rows if r["household"]}),
+        "letters": any(r["kind"] == "message" for r in rows)})
+
+
+@login_required
+@require_POST
+def to_call_record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """"Called, done" or "no answer, try again" for one message of the list."""
+    prog = access.programme_or_404(request.user, slug, "call_households")
+    message = access.record_or_404(messages_to_call(prog.pk), request.user, "call_households",
+                                   pk=pk)
+    outcome = request.POST.get("outcome", "")
+    if outcome not in ("done", "no_answer"):
+        messages.error(request, _("Outcome: choose “called, done” or “no answer”."))
+        return redirect("staff:to_call", slug=prog.slug)
+    try:
+        messaging_services.message_call_record(message=message, reached=outcome == "done",
+                                               by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The call is recorded: the message is delivered by phone.")
+                         if outcome == "done" else
+                         _("No answer: the call is counted, the household stays on the list."))
+    return redirect("staff:to_call", slug=prog.slug)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def household_letter(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    """A printable letter (A4 PDF) for one household, in its language."""
+    if kind not in KINDS:
+        raise Http404
+    prog = access.programme_or_404(request.user, slug, "call_households")
+    household = access.record_or_404(KINDS[kind][0].objects.select_related("programme"),
+                                     request.user, "call_households", pk=pk, programme=prog)
+    # The letter carries the household's personal link: who printed it is recorded.
+    audit_read(request, household, ["personal_link"], via="letter")
+    pdf = staff_services.household_letters_pdf(households=[household])
+    return _pdf(pdf, f"letter-{kind}-{household.pk}.pdf")
+
+
+@login_required
+def to_call_letters(request: HttpRequest, slug: str) -> HttpResponse:
+    """One PDF with a letter for every household with a message on the to-call list."""
+    prog = access.programme_or_404(request.user, slug, "call_households")
+    households = staff_selectors.households_to_write_to(prog, request.user)
+    if not households:
+        messages.info(request, _("Nobody on the to-call list needs a letter."))
+        return redirect("staff:to_call", slug=prog.slug)
+    audit_list(request, prog, households, ["personal_link"], via="letters")
+    pdf = staff_services.household_letters_pdf(households=households)
+    return _pdf(pdf, f"letters-{prog.slug}.pdf")

@@ -24,7 +24,3 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = TrainingModule.objects.filter(programme=programme)
-
-
-class RegisterForm(forms.Form):
-    volunteer = forms.IntegerField(label=_("Volunteer household"))

@@ -2,6 +2,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def to_call_message_saved(instance, **_signal) -> None:
+    from .selectors import nav_counts_changed
+
+    if instance.state in ("to_call", "called"):
+        nav_counts_changed()
+
+
 class WorkspaceConfig(AppConfig):
     name = "voisins.workspace"
     verbose_name = _("Workspace shell")
@@ -18,9 +25,13 @@ class WorkspaceConfig(AppConfig):
         for label in ("households.FamilyHousehold", "households.VolunteerHousehold",
                       "matches.Proposal", "matches.Match", "matches.CheckIn",
                       "matches.ProgrammePause",
-                      "mediation.Case", "programmes.Membership"):
+                      "mediation.Case", "mediation.Callback", "programmes.Membership"):
             post_save.connect(nav_counts_changed, sender=label,
                               dispatch_uid=f"nav-counts-save-{label}")
             post_delete.connect(nav_counts_changed, sender=label,
                                 dispatch_uid=f"nav-counts-delete-{label}")
+        # Messages: only those of the to-call list (a worker sending thousands of e-mails
+        # should not make every page count again at each one).
+        post_save.connect(to_call_message_saved, sender="messaging.Message",
+                          dispatch_uid="nav-counts-save-message")
         task_finished.connect(nav_counts_changed, dispatch_uid="nav-counts-task")

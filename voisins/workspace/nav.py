@@ -35,6 +35,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("matches:checkins_overdue", _("Check-ins due"), "manage_matches",
             count="checkins"),
     NavItem("mediation:cases", _("Cases"), "mediate", count="cases"),
+    NavItem("staff:to_call", _("To call"), "call_households", count="to_call"),
     NavItem("matches:dashboard", _("Follow-up"), "manage_matches"),
     NavItem("staff:volunteers", _("Volunteers"), "view_households"),
     NavItem("training:overview", _("Trainings"), "manage_training"),

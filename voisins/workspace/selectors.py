@@ -60,7 +60,8 @@ def _count(queryset: QuerySet) -> Coalesce:
 
 def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
     """How many items wait in the lists of the navigation (`keys` among "waiting",
-    "proposals", "awaiting" (sent, not yet answered), "attention", "checkins", "cases"),
+    "proposals", "awaiting" (sent, not yet answered), "attention", "checkins", "cases",
+    "to_call"),
     counted as the lists count them and
     only among what `user` may see there. One query whatever the keys."""
     from voisins.matches import selectors as matches
@@ -84,7 +85,19 @@ def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
         "checkins": lambda: matches.checkins_overdue(programme),
         "cases": lambda: cases_visible(programme, user).filter(status="open"),
     }
-    return counts_in_one_query(programme, {key: lists[key]() for key in keys if key in lists})
+    querysets = {key: lists[key]() for key in keys if key in lists}
+    if "to_call" in keys:
+        # The to-call list (staff.selectors.to_call): a row per message that a household
+        # without a digital channel must be told by phone, and per call-back asked for.
+        from voisins.mediation.selectors import callbacks_open
+        from voisins.messaging.selectors import messages_to_call
+
+        querysets["to_call_messages"] = messages_to_call(programme.pk)
+        querysets["to_call_callbacks"] = callbacks_open(programme, user)
+    counts = counts_in_one_query(programme, querysets)
+    if "to_call" in keys:
+        counts["to_call"] = counts.pop("to_call_messages") + counts.pop("to_call_callbacks")
+    return counts
 
 
 # Navigation counts are kept this long at most; any write (a saved family, proposal, match,

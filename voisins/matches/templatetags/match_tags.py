@@ -30,7 +30,7 @@ def percent(value: float | None) -> str:
 
 
 @register.simple_tag
-def may(user, action: str, programme) -> bool:  # noqa: ANN001
+def may(user, action: str, programme) -> bool:
     """``{% may user "manage_matches" programme as allowed %}``: asks voisins.access."""
     from voisins import access
 

@@ -96,15 +96,6 @@ def service_name(code: str, programme: object = None) -> str:
 
 
 @register.filter
-def status_name(code: str, kind: str = "families") -> str:
-    """A household status code in words ("waiting" → "waiting"), "—" when there is none."""
-    from voisins.households.status import FamilyStatus, VolunteerStatus
-
-    choices = FamilyStatus if kind == "families" else VolunteerStatus
-    return str(choices(code).label) if code in choices.values else (code or "—")
-
-
-@register.filter
 def grouped(value) -> str:
     """A whole number with the reader's thousands separator: 12 345, 12.345, 12,345."""
     from django.utils.formats import number_format

@@ -1,0 +1,192 @@
+"""The apps sit on declared floors (voisins/layers.py): no import goes up a floor, no two
+apps import each other round a circle, no two modules of one app either, counting the
+imports made inside functions. The code does not hold to it yet (issue 17): each import
+that breaks a rule today is listed below, with how many times the file makes it. A new
+one fails the test, naming it (file:line); so does a listed one that is gone, so that the
+lists only shrink. `scripts/architecture --layers` prints them all.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from voisins import layers
+
+REPO = Path(__file__).resolve().parent.parent
+
+KNOWN_UPWARD = {
+    "voisins/access.py -> voisins.community.models": 1,
+    "voisins/access.py -> voisins.matches.models": 5,
+    "voisins/access.py -> voisins.mediation.models": 2,
+    "voisins/community/api.py -> voisins.api.common": 1,
+    "voisins/households/management/commands/demo.py -> voisins.blueprints.demo": 1,
+    "voisins/households/management/commands/demo.py -> voisins.matches.demo": 1,
+    "voisins/households/management/commands/import.py -> voisins.evaluation.importers": 1,
+    "voisins/matches/api.py -> voisins.api.common": 1,
+    "voisins/matches/filters.py -> voisins.workspace.filters": 1,
+    "voisins/matches/selectors.py -> voisins.workspace.selectors": 1,
+    "voisins/matches/views.py -> voisins.workspace.lists": 1,
+    "voisins/mediation/api.py -> voisins.api.common": 1,
+    "voisins/mediation/filters.py -> voisins.workspace.filters": 1,
+    "voisins/mediation/views.py -> voisins.workspace.exports": 1,
+    "voisins/mediation/views.py -> voisins.workspace.lists": 1,
+    "voisins/privacy/api.py -> voisins.api.common": 1,
+    "voisins/programmes/services.py -> voisins.matches.notifications": 1,
+    "voisins/recruitment/filters.py -> voisins.workspace.filters": 1,
+    "voisins/recruitment/views.py -> voisins.workspace.lists": 1,
+}
+KNOWN_APP_CYCLES = {
+    "voisins/access.py -> voisins.households.models": 1,
+    "voisins/gdpr/selectors.py -> voisins.recruitment.services": 1,
+    "voisins/gdpr/views.py -> voisins.recruitment.utils": 1,
+    "voisins/households/demo.py -> voisins.privacy.models": 1,
+    "voisins/households/importers.py -> voisins.privacy.models": 2,
+    "voisins/households/importers.py -> voisins.privacy.services": 1,
+    "voisins/matches/demo.py -> voisins.evaluation.models": 1,
+    "voisins/matches/demo.py -> voisins.evaluation.questions": 2,
+    "voisins/matches/demo.py -> voisins.evaluation.services": 1,
+    "voisins/matches/forms.py -> voisins.mediation.models": 1,
+    "voisins/matches/household_views.py -> voisins.mediation.services": 1,
+    "voisins/matches/notifications.py -> voisins.mediation.models": 1,
+    "voisins/matches/selectors.py -> voisins.mediation.selectors": 1,
+    "voisins/programmes/admin.py -> voisins.access": 1,
+    "voisins/programmes/models.py -> voisins.households.geocoding": 1,
+    "voisins/programmes/models.py -> voisins.households.phones": 1,
+    "voisins/recruitment/selectors.py -> voisins.evaluation.rounding": 1,
+    "voisins/recruitment/services.py -> voisins.matches.notifications": 1,
+}
+KNOWN_MODULE_CYCLES = {
+    "voisins/matches/bridge.py -> voisins.matches.selectors": 1,
+    "voisins/matches/notifications.py -> voisins.matches.tasks": 1,
+    "voisins/matches/selectors.py -> voisins.matches.bridge": 1,
+    "voisins/matches/selectors.py -> voisins.matches.notifications": 1,
+    "voisins/matches/services.py -> voisins.matches.bridge": 1,
+    "voisins/matches/services.py -> voisins.matches.notifications": 2,
+    "voisins/matches/services.py -> voisins.matches.selectors": 1,
+    "voisins/matches/services.py -> voisins.matches.tasks": 1,
+    "voisins/matches/services.py -> voisins.matches.waiting": 1,
+    "voisins/matches/tasks.py -> voisins.matches.notifications": 2,
+    "voisins/matches/tasks.py -> voisins.matches.services": 2,
+    "voisins/matches/waiting.py -> voisins.matches.bridge": 1,
+    "voisins/matches/waiting.py -> voisins.matches.selectors": 1,
+    "voisins/matching/engine.py -> voisins.matching.search": 1,
+    "voisins/matching/search.py -> voisins.matching.engine": 1,
+    "voisins/messaging/services.py -> voisins.messaging.tasks": 2,
+    "voisins/messaging/tasks.py -> voisins.messaging.services": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def imports():
+    return layers.all_imports()
+
+
+def offending(found, known, what):
+    """Fails naming each import over its allowance, and each allowance no longer used."""
+    counts = Counter(layers.key(i) for i in found)
+    new = [f"{i.where}: {i.source_node} imports {i.target} ({what})" for i in found
+           if counts[layers.key(i)] > known.get(layers.key(i), 0)]
+    assert not new, "\n".join(["new imports break the floors:", *new])
+    gone = {k: (known[k], counts.get(k, 0)) for k in known if counts.get(k, 0) < known[k]}
+    assert not gone, "\n".join(
+        ["fixed (well done): lower or remove these in tests/test_layers.py:"]
+        + [f"{k}: listed {was}, now {now}" for k, (was, now) in sorted(gone.items())])
+
+
+def test_every_app_and_module_of_voisins_sits_on_a_declared_floor(imports):
+    apps = {p.name for p in layers.ROOT.iterdir()
+            if (p / "__init__.py").exists() and p.name != "locale"}
+    modules = {p.stem for p in layers.ROOT.glob("*.py")} - layers.WIRING_MODULES
+    assert apps | modules | {"project"} == set(layers.FLOORS)
+    seen = {i.source_node for i in imports} | {i.target_node for i in imports}
+    assert seen <= set(layers.FLOORS)
+
+
+def test_no_import_goes_up_a_floor(imports):
+    offending(layers.upward(imports), KNOWN_UPWARD, "from a lower floor to a higher one")
+
+
+def test_no_circle_between_apps(imports):
+    offending(layers.app_cycle_imports(imports), KNOWN_APP_CYCLES,
+              "closes a circle between apps, against the order of FLOORS")
+    # Without the listed imports (and the upward ones), the apps form no circle at all.
+    allowed = set(KNOWN_UPWARD) | set(KNOWN_APP_CYCLES)
+    left = [(i.source_node, i.target_node) for i in layers.between_nodes(imports)
+            if layers.key(i) not in allowed]
+    assert layers.cycles(left) == [], "apps on a circle through imports not listed here"
+
+
+def test_no_circle_between_the_modules_of_an_app(imports):
+    offending(layers.module_cycle_imports(imports), KNOWN_MODULE_CYCLES,
+              "closes a circle between modules of its app")
+
+
+def write(root, name, text):
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for parent in path.relative_to(root.parent).parents:
+        if parent != Path("."):
+            (root.parent / parent / "__init__.py").touch()
+    path.write_text(text)
+    return path
+
+
+def test_the_reader_sees_imports_in_functions_relative_ones_and_not_type_checking(tmp_path):
+    root = tmp_path / "voisins"
+    write(root, "matches/models.py", "")
+    write(root, "matches/services.py", "")
+    path = write(root, "matches/views.py", (
+        "from typing import TYPE_CHECKING\n"
+        "from . import services\n"
+        "from .models import Match\n"
+        "if TYPE_CHECKING:\n"
+        "    from voisins.mediation.models import Case\n"
+        "def view():\n"
+        "    from voisins.programmes.models import Programme\n"
+        "    return Programme\n"))
+    found = [(i.line, i.target, i.in_function) for i in layers.imports_of(path, root)]
+    assert found == [(2, "voisins.matches.services", False),
+                     (3, "voisins.matches.models", False),
+                     (7, "voisins.programmes.models", True)]
+
+
+def test_the_rules_name_the_offending_import_with_its_line(tmp_path):
+    root = tmp_path / "voisins"
+    write(root, "programmes/models.py",
+          "import os\n\ndef f():\n    from voisins.matches import models\n")
+    write(root, "matches/models.py", "from voisins.programmes.models import X\n")
+    write(root, "matches/a.py", "from voisins.matches import b\n")
+    write(root, "matches/b.py", "def f():\n    from . import a\n")
+    write(root, "training/models.py", "from voisins.matches.models import Match\n")
+    write(root, "recruitment/models.py", "from voisins.training.models import Module\n")
+    write(root, "matches/gate.py", "from voisins.training import models\n")
+    found = layers.all_imports(root)
+    assert [i.where for i in layers.upward(found)] == ["voisins/programmes/models.py:4"]
+    # training and matches import each other; FLOORS lists training before matches, so
+    # training's import of matches is the one named (recruitment's, on no circle, is not).
+    assert [i.where for i in layers.app_cycle_imports(found)] == ["voisins/training/models.py:1"]
+    assert sorted(i.where for i in layers.module_cycle_imports(found)) == [
+        "voisins/matches/a.py:1", "voisins/matches/b.py:2"]
+
+
+def test_the_floors_and_their_picture_in_the_docs_are_drawn_from_the_code(imports):
+    text = (REPO / "docs" / "development.md").read_text(encoding="utf-8")
+    assert layers.replace_picture(text, layers.picture(imports)) == text, (
+        "the app graph changed: run scripts/architecture --mermaid and commit docs/")
+
+
+def test_the_architecture_script_prints_the_five_figures(imports):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "architecture")],
+                            capture_output=True, text=True, timeout=300, check=True)
+    lines = result.stdout.splitlines()
+    assert [line[:2] for line in lines] == ["1.", "2.", "3.", "4.", "5."]
+    largest = layers.cycles((i.source_node, i.target_node)
+                            for i in layers.between_nodes(imports))[0]
+    assert lines[0].startswith(
+        f"1. apps in the largest import cycle: {len(largest - {'access'})}")
+    inside = {i.where for i in layers.between_nodes(imports) if i.in_function}
+    assert lines[1] == f"2. imports inside functions between apps: {len(inside)}"
