@@ -61,7 +61,7 @@ def invitations_send(*, event: Event, users: Iterable[User] = (),
     return invited
 
 
-def household_events_url(household: VolunteerHousehold | FamilyHousehold) -> str:
+def _household_events_url(household: VolunteerHousehold | FamilyHousehold) -> str:
     """The household's page where it answers its invitations, through its link."""
     if isinstance(household, FamilyHousehold):
         return household_page_url(household=household, page="community:family_events")
@@ -73,7 +73,7 @@ def _message_household(invitation: Invitation, *, kind: str, by: User | None = N
     event = invitation.event
     message_household(
         household=household, purpose=Purpose.EVENT, subject=SUBJECTS[kind],
-        template=TEMPLATES[kind], by=by, link=household_events_url(household),
+        template=TEMPLATES[kind], by=by, link=_household_events_url(household),
         context={"event": event.title, "place": event.place, "starts_iso": _when(event)})
 
 
