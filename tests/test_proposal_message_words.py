@@ -103,3 +103,13 @@ def test_without_a_programme_phone_the_sms_says_no_empty_phone(north, send):
                                          "page_language": "fr"})
     [text] = sms.outbox
     assert "Tél" not in text.body and "Phone" not in text.body
+
+
+def test_the_printed_letter_of_a_household_to_call_carries_the_note_signature_and_phone(
+        programme, send):
+    from voisins.staff.services import _letter_html
+
+    proposal = send(family={"email": "", "phone": "", "page_language": "fr"})
+    letter = _letter_html(FamilyHousehold.objects.get(pk=proposal.family_id))
+    assert NOTE in letter
+    assert SIGNATURE in letter and PHONE_SHOWN in letter
