@@ -120,10 +120,13 @@ PAGES: dict[str, Visit] = {
     "matches:family_checkin_answer": Visit("family", lambda d: {
         "token": d["link"], "pk": d["family_checkin"].pk}),
     "matches:family_help": Visit("family", TOKEN),
+    "familypages:message_choices": Visit("family", TOKEN),
+    "community:family_events": Visit("family", TOKEN),
     # A volunteer household through its personal link, without an account (in its
     # language: tests/pages/test_languages.py)
     "volunteerpages:home": Visit("anonymous", VTOKEN),
     "volunteerpages:data": Visit("anonymous", VTOKEN),
+    "volunteerpages:message_choices": Visit("anonymous", VTOKEN),
     "volunteerpages:password": Visit("anonymous", VTOKEN),
     "matches:volunteer_link_proposals": Visit("anonymous", VTOKEN),
     "matches:volunteer_link_match": Visit("anonymous", lambda d: {
@@ -175,7 +178,7 @@ NOT_PAGES: dict[str, str] = {
         "matches:matching_weights", "matches:proposal_volunteer_answer",
         "matches:volunteer_link_answer", "matches:volunteer_link_activity",
         "matches:volunteer_link_help", "volunteerpages:training_register",
-        "volunteerpages:training_cancel", "volunteerpages:rsvp",
+        "volunteerpages:training_cancel", "volunteerpages:rsvp", "community:family_rsvp",
         "familypages:staff_volunteer_revoke", "matches:proposals_send", "matches:run_send",
         "staff:to_call_record", "matches:match_end_undo", "matches:pause_undo",
     ], POST_ONLY),

@@ -146,6 +146,8 @@ PAGES: dict[str, Row] = {
     "matches:family_checkin_answer": Row({p: 200 for p in PERSONAS}, lambda d: {
         "token": d["link"], "pk": d["checkin"].pk}),
     "matches:family_help": Row({p: 200 for p in PERSONAS}, LINK),
+    "familypages:message_choices": Row({p: 200 for p in PERSONAS}, LINK),
+    "community:family_events": Row({p: 200 for p in PERSONAS}, LINK),
     # The children's questionnaires, answered at home through the family's link.
     "evaluation:family_surveys": Row({p: 200 for p in PERSONAS}, LINK),
     "evaluation:family_survey_answer": Row({p: 200 for p in PERSONAS}, lambda d: {
@@ -157,6 +159,7 @@ PAGES: dict[str, Row] = {
     # whoever holds the link gets them, without an account. Asking for one's link is public.
     **{name: Row({p: 200 for p in PERSONAS}, kwargs) for name, kwargs in {
         "volunteerpages:home": VLINK, "volunteerpages:data": VLINK,
+        "volunteerpages:message_choices": VLINK,
         "volunteerpages:password": VLINK, "matches:volunteer_link_proposals": VLINK,
         "matches:volunteer_link_match": lambda d: {"token": d["vlink"], "pk": d["match"].pk},
         "matches:volunteer_link_checkin": lambda d: {
@@ -174,6 +177,7 @@ PAGES: dict[str, Row] = {
         "volunteerpages:training_cancel": lambda d: {"token": d["vlink"],
                                                      "pk": d["registration"].pk},
         "volunteerpages:rsvp": lambda d: {"token": d["vlink"], "pk": d["invitation"].pk},
+        "community:family_rsvp": lambda d: {"token": d["link"], "pk": d["invitation"].pk},
     }.items()},
     # The coordinator's links to a volunteer household's pages.
     "familypages:staff_volunteer_links": Row(only(ALICE), VOLUNTEER_PK),
@@ -622,11 +626,14 @@ LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family"
                "evaluation:family_surveys": "family",
                "evaluation:family_survey_answer": "family",
                "matches:family_checkin": "family", "matches:family_checkin_answer": "family",
-               "matches:family_help": "family", "matches:checkin_link": "victor",
+               "matches:family_help": "family", "familypages:message_choices": "family",
+               "community:family_events": "family",
+               "matches:checkin_link": "victor",
                "evaluation:feedback": "victor", "community:calendar": "victor",
                **{name: "victor" for name in (
                    "volunteerpages:home", "volunteerpages:data", "volunteerpages:password",
-                   "matches:volunteer_link_proposals", "matches:volunteer_link_match",
+                   "volunteerpages:message_choices", "matches:volunteer_link_proposals",
+                   "matches:volunteer_link_match",
                    "matches:volunteer_link_checkin")}}
 
 

@@ -29,6 +29,7 @@ def _html_lang(response) -> tuple[str, str]:
 # link, speak the household's language.
 IN_THE_VOLUNTEERS_LANGUAGE = {"matches:checkin_link", "volunteerpages:home",
                               "volunteerpages:data", "volunteerpages:password",
+                              "volunteerpages:message_choices",
                               "matches:volunteer_link_proposals", "matches:volunteer_link_match",
                               "matches:volunteer_link_checkin"}
 

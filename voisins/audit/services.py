@@ -5,7 +5,7 @@ the reads, which the library cannot see.
 """
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from auditlog.context import auditlog_value
@@ -106,3 +106,27 @@ def audit_list(request: HttpRequest, programme: Model, households: Iterable[Mode
         actor_email=getattr(actor, "email", None), remote_addr=client_address(request),
         additional_data={"fields": sorted(set(fields)), "via": via, "records": shown},
     )
+
+
+@contextlib.contextmanager
+def audit_context(**data: Any) -> Iterator[None]:
+    """Add ``data`` (who acted, through which page) to the log entries of the writes made
+    inside the block, in a request (the audit middleware's context); outside one, nothing.
+
+    Used where the one who acts has no account: a household on its own pages, through its
+    personal link (``audit_context(by="household", via="family-link")``).
+    """
+    try:
+        current = auditlog_value.get()
+    except LookupError:
+        yield
+        return
+    before = current.get("additional_data")
+    current["additional_data"] = {**(before or {}), **data}
+    try:
+        yield
+    finally:
+        if before is None:
+            current.pop("additional_data", None)
+        else:
+            current["additional_data"] = before

@@ -100,7 +100,7 @@ class InvitationOut(Schema):
 
     @staticmethod
     def resolve_first_name(obj: Invitation) -> str:
-        return obj.user.first_name
+        return obj.user.first_name if obj.user_id else obj.invitee_name
 
 
 class AttendanceIn(Schema):
@@ -211,8 +211,11 @@ def list_event_invitations(request: HttpRequest, event_id: int, paging: Query[Pa
                          "e-mail.")
 def invite_to_event(request: HttpRequest, event_id: int, payload: InviteIn):
     event = _event(request, event_id)
+    groups = list(payload.groups)
+    volunteers, families = selectors.invited_households(event.programme, groups)
     count = services.invitations_send(
-        event=event, users=selectors.invitees(event.programme, list(payload.groups)),
+        event=event, users=selectors.invitees(event.programme, groups),
+        volunteers=volunteers, families=families, by=request.user,
         answer_url=request.build_absolute_uri(reverse("community:invitations")))
     return {"invited": count}
 

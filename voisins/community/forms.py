@@ -18,7 +18,8 @@ class EventForm(forms.ModelForm):
 class InviteForm(forms.Form):
     groups = forms.MultipleChoiceField(
         label=_("Invite"), widget=forms.CheckboxSelectMultiple, choices=[
-            ("volunteers", _("volunteer households that were screened (with an account)")),
+            ("volunteers", _("volunteer households that were screened")),
+            ("families", _("families waiting or matched")),
             ("staff", _("the programme's coordinators and mediators")),
         ])
 

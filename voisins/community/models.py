@@ -66,9 +66,17 @@ class Rsvp(models.TextChoices):
 
 
 class Invitation(models.Model):
+    """One person or household invited to an event: an account (staff, a volunteer
+    household that has one), or a household without an account (a volunteer household
+    or a family), which answers through its personal link."""
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="event_invitations")
+                             null=True, blank=True, related_name="event_invitations")
+    volunteer = models.ForeignKey("households.VolunteerHousehold", on_delete=models.CASCADE,
+                                  null=True, blank=True, related_name="event_invitations")
+    family = models.ForeignKey("households.FamilyHousehold", on_delete=models.CASCADE,
+                               null=True, blank=True, related_name="event_invitations")
     status = models.CharField(_("answer"), max_length=10, choices=Rsvp.choices,
                               default=Rsvp.INVITED)
     invited_at = models.DateTimeField(default=timezone.now)
@@ -81,13 +89,34 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(fields=["event", "user"], name="invitation_once"),
+            models.UniqueConstraint(fields=["event", "volunteer"],
+                                    name="invitation_volunteer_once"),
+            models.UniqueConstraint(fields=["event", "family"], name="invitation_family_once"),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, volunteer__isnull=True,
+                                   family__isnull=True)
+                | models.Q(user__isnull=True, volunteer__isnull=False, family__isnull=True)
+                | models.Q(user__isnull=True, volunteer__isnull=True, family__isnull=False),
+                name="invitation_one_invitee"),
             models.CheckConstraint(condition=models.Q(status__in=Rsvp.values),
                                    name="invitation_status_valid"),
         ]
         indexes = [models.Index(fields=["event", "status"], name="invitation_event_status")]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.event} ({self.status})"
+        return f"{self.invitee} – {self.event} ({self.status})"
+
+    @property
+    def invitee(self) -> object:
+        """The account or the household invited."""
+        return self.user or self.volunteer or self.family
+
+    @property
+    def invitee_name(self) -> str:
+        if self.user_id:
+            return self.user.get_full_name() or self.user.email
+        household = self.volunteer or self.family
+        return household.contact_first_name if household else ""
 
 
 def new_calendar_token() -> str:

@@ -1,5 +1,6 @@
-"""What community life adds to the GDPR duties: the events a volunteer household's
-account was invited to, with its answers, in the data export; on erasure its calendar link
+"""What community life adds to the GDPR duties: the events a household was invited to
+(as a household, or a volunteer household through its account), with its answers, in the
+data export; on erasure its calendar link
 stops working (the answers stay, for the attendance figures, tied to the closed account);
 an answer to an invitation counts as activity for the retention purge."""
 
@@ -13,20 +14,20 @@ from voisins.gdpr.selectors import iso, register_export_section
 from voisins.gdpr.services import register_activity_source, register_erase_hook
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
-from .models import CalendarToken, Invitation
+from .models import CalendarToken
+from .selectors import household_invitations_qs
 
 Household = FamilyHousehold | VolunteerHousehold
 
 
 @register_export_section("events", _("Events"))
 def export_events(household: Household) -> list[dict[str, Any]]:
-    if not isinstance(household, VolunteerHousehold) or household.user_id is None:
-        return []
+    # Invited as a household (through its link) or through its account.
     return [
         {"event": i.event.title, "starts_at": iso(i.event.starts_at),
          "invited_at": iso(i.invited_at), "answer": i.status,
          "answered_at": iso(i.responded_at), "attended": i.attended}
-        for i in Invitation.objects.filter(user_id=household.user_id).select_related("event")
+        for i in household_invitations_qs(household).select_related("event")
     ]
 
 
@@ -39,8 +40,10 @@ def erase(household: Household) -> None:
 @register_activity_source
 def activity(kind: str, since: datetime) -> QuerySet:
     if kind == "family":
-        return FamilyHousehold.objects.none().values("pk")
+        return FamilyHousehold.objects.filter(
+            event_invitations__responded_at__gte=since).values("pk")
     return VolunteerHousehold.objects.filter(
-        Q(user__event_invitations__responded_at__gte=since)
+        Q(event_invitations__responded_at__gte=since)
+        | Q(user__event_invitations__responded_at__gte=since)
         | Q(user__event_invitations__event__starts_at__gte=since,
             user__event_invitations__status="going")).values("pk")

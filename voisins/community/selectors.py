@@ -6,7 +6,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from voisins.accounts.models import User
-from voisins.households.status import VolunteerStatus
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
@@ -28,7 +29,7 @@ def events_of_programme(programme: Programme) -> QuerySet[Event]:
 
 SCREENED_OR_LATER = [VolunteerStatus.SCREENED, VolunteerStatus.TRAINED,
                      VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED, VolunteerStatus.PAUSED]
-INVITEE_GROUPS = ("volunteers", "staff")
+INVITEE_GROUPS = ("volunteers", "families", "staff")
 
 
 def invitees(programme: Programme, groups: list[str]) -> QuerySet[User]:
@@ -46,8 +47,55 @@ def invitees(programme: Programme, groups: list[str]) -> QuerySet[User]:
     return users.distinct()
 
 
+def invited_households(programme: Programme, groups: list[str]
+                       ) -> tuple[QuerySet[VolunteerHousehold], QuerySet[FamilyHousehold]]:
+    """The households an invitation to `groups` reaches without an account, each through
+    its personal link: "volunteers" adds the screened volunteer households that have no
+    account (those with one are among :func:`invitees`), "families" the families waiting
+    or matched."""
+    volunteers = VolunteerHousehold.objects.none()
+    families = FamilyHousehold.objects.none()
+    if "volunteers" in groups:
+        volunteers = VolunteerHousehold.objects.filter(
+            programme=programme, archived=False, user__isnull=True,
+            status__in=SCREENED_OR_LATER)
+    if "families" in groups:
+        families = FamilyHousehold.objects.filter(
+            programme=programme, archived=False,
+            status__in=[FamilyStatus.WAITING, FamilyStatus.MATCHED])
+    return volunteers, families
+
+
+def household_invitations_qs(household: VolunteerHousehold | FamilyHousehold
+                             ) -> QuerySet[Invitation]:
+    """Every invitation of a household: as a household, or through its account."""
+    if isinstance(household, FamilyHousehold):
+        who = Q(family=household)
+    else:
+        who = Q(volunteer=household)
+        if household.user_id:
+            who |= Q(user_id=household.user_id)
+    return Invitation.objects.filter(who)
+
+
+def household_invitations(household: VolunteerHousehold | FamilyHousehold
+                          ) -> list[Invitation]:
+    """The coming events a household is invited to (as a household, or through its
+    account), each with its place on the waiting list."""
+    invitations = list(household_invitations_qs(household)
+                       .filter(event__ends_at__gte=timezone.now())
+                       .select_related("event", "event__programme")
+                       .order_by("event__starts_at"))
+    for invitation in invitations:
+        invitation.position = waiting_position(invitation)
+    return invitations
+
+
 def invitations_of(user: User, *, upcoming_only: bool = True) -> QuerySet[Invitation]:
-    queryset = Invitation.objects.filter(user=user).select_related("event", "event__programme")
+    """The invitations of ``user``: its own, and its volunteer household's (invited
+    before the household had an account)."""
+    queryset = Invitation.objects.filter(Q(user=user) | Q(volunteer__user=user)).select_related(
+        "event", "event__programme")
     if upcoming_only:
         queryset = queryset.filter(event__ends_at__gte=timezone.now())
     return queryset.order_by("event__starts_at")

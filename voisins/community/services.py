@@ -10,7 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
-from voisins.matches.notifications import notify, recipient_language
+from voisins.familypages.services import household_page_url
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.matches.notifications import SUBJECTS, TEMPLATES, notify, recipient_language
+from voisins.messaging.models import Purpose
+from voisins.messaging.services import message_household
 from voisins.programmes.models import Programme
 
 from .models import CalendarToken, Event, Invitation, Resource, Rsvp
@@ -25,17 +29,52 @@ def event_create(*, programme: Programme, by: User | None = None, **fields: Any)
 
 
 @transaction.atomic
-def invitations_send(*, event: Event, users: Iterable[User],
-                     answer_url: str = "") -> int:
-    """Invite people to an event; someone already invited keeps their answer. When
-    `answer_url` is given, each new invitee gets an e-mail with it after the commit.
-    Returns how many were newly invited."""
+def invitations_send(*, event: Event, users: Iterable[User] = (),
+                     volunteers: Iterable[VolunteerHousehold] = (),
+                     families: Iterable[FamilyHousehold] = (),
+                     answer_url: str = "", by: User | None = None) -> int:
+    """Invite people to an event; someone already invited keeps their answer.
+
+    ``users`` are accounts: when ``answer_url`` is given, each new one gets an e-mail
+    with it after the commit. ``volunteers`` and ``families`` are households without an
+    account: each new one gets a message through the channel it has
+    (``messaging.services.message_household``: e-mail, SMS, or the coordinators' to-call
+    list), in its language, with its personal link to the page where it answers.
+    Returns how many were newly invited.
+    """
     existing = set(event.invitations.values_list("user_id", flat=True))
     new = [Invitation(event=event, user=u) for u in users if u.pk not in existing]
     Invitation.objects.bulk_create(new)
     if answer_url and new:
         _mail_invitations(event, [i.user for i in new], answer_url)
-    return len(new)
+    invited = len(new)
+    for field, households in (("volunteer", volunteers), ("family", families)):
+        already = set(event.invitations.values_list(f"{field}_id", flat=True))
+        for household in households:
+            if household.pk in already or household.programme_id != event.programme_id:
+                continue
+            invitation = Invitation(event=event, **{field: household})
+            invitation.full_clean()
+            invitation.save()
+            _message_household(invitation, kind="event_invitation", by=by)
+            invited += 1
+    return invited
+
+
+def _household_events_url(household: VolunteerHousehold | FamilyHousehold) -> str:
+    """The household's page where it answers its invitations, through its link."""
+    if isinstance(household, FamilyHousehold):
+        return household_page_url(household=household, page="community:family_events")
+    return household_page_url(household=household)
+
+
+def _message_household(invitation: Invitation, *, kind: str, by: User | None = None) -> None:
+    household = invitation.volunteer or invitation.family
+    event = invitation.event
+    message_household(
+        household=household, purpose=Purpose.EVENT, subject=SUBJECTS[kind],
+        template=TEMPLATES[kind], by=by, link=_household_events_url(household),
+        context={"event": event.title, "place": event.place, "starts_iso": _when(event)})
 
 
 def _when(event: Event) -> str:
@@ -52,6 +91,9 @@ def _mail_invitations(event: Event, users: Iterable[User], answer_url: str) -> N
 
 
 def _notify_moved_up(invitation: Invitation) -> None:
+    if invitation.user_id is None:
+        _message_household(invitation, kind="event_moved_up")
+        return
     notify(kind="event_moved_up", to_email=invitation.user.email,
            programme=invitation.event.programme, language=recipient_language(invitation.user),
            context={"event": invitation.event.title, "place": invitation.event.place,

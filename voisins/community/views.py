@@ -9,15 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.familypages.decorators import family_page
+from voisins.messaging.selectors import reach_summary
+from voisins.messaging.services import collect
 from voisins.recruitment.forms import language_choices
 from voisins.recruitment.utils import errors_to_form
 
 from . import ical, selectors, services
 from .forms import EventForm, InviteForm, ResourceForm
-from .models import CalendarToken, Event, Indicator, Invitation, Resource, ResourceKind, TargetGroup
+from .models import CalendarToken, Event, Indicator, Resource, ResourceKind, TargetGroup
 
 
 @login_required
@@ -46,11 +50,17 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if action == "invite":
             invite_form = InviteForm(request.POST)
             if invite_form.is_valid():
-                n = services.invitations_send(
-                    event=event,
-                    users=selectors.invitees(programme, invite_form.cleaned_data["groups"]),
-                    answer_url=request.build_absolute_uri(reverse("community:invitations")))
-                messages.success(request, _("%(n)s people invited.") % {"n": n})
+                groups = invite_form.cleaned_data["groups"]
+                volunteers, families = selectors.invited_households(programme, groups)
+                with collect() as sent:
+                    n = services.invitations_send(
+                        event=event, users=selectors.invitees(programme, groups),
+                        volunteers=volunteers, families=families, by=request.user,
+                        answer_url=request.build_absolute_uri(
+                            reverse("community:invitations")))
+                # What became of each household's message, said truthfully.
+                messages.success(request, " ".join(filter(None, [
+                    _("%(n)s people invited.") % {"n": n}, reach_summary(sent)])))
                 return redirect("community:event", slug=programme.slug, pk=event.pk)
         elif action == "capacity":
             raw = request.POST.get("capacity", "").strip()
@@ -70,7 +80,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect("community:event", slug=programme.slug, pk=event.pk)
     return render(request, "community/event_detail.html", {
         "programme": programme, "event": event, "invite_form": invite_form,
-        "invitations": event.invitations.select_related("user").order_by(
+        "invitations": event.invitations.select_related("user", "volunteer", "family").order_by(
             "status", "responded_at", "id")})
 
 
@@ -78,7 +88,8 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     """The invited person answers; nobody else can answer for them."""
-    invitation = get_object_or_404(Invitation, pk=pk, user=request.user)
+    invitation = get_object_or_404(selectors.invitations_of(request.user, upcoming_only=False),
+                                   pk=pk)
     try:
         invitation = services.invitation_respond(invitation=invitation,
                                                  going=request.POST.get("going") == "1")
@@ -157,3 +168,33 @@ def resource_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
     return render(request, "recruitment/form_page.html", {
         "programme": programme, "form": form,
         "title": _("Edit a resource") if resource else _("New resource")})
+
+
+# --- A family's events, through its personal link -------------------------------------------
+
+FAMILY_ANSWERS = {"going": _lazy("See you there!"),
+                  "waiting": _lazy("The event is full: you are on the waiting list."),
+                  "declined": _lazy("Your answer is saved.")}
+
+
+@family_page
+def family_events(request: HttpRequest, token: str) -> HttpResponse:
+    """The events a family is invited to, to say whether it comes (no account)."""
+    return render(request, "community/family_events.html", {
+        "token": token, "family": request.family, "programme": request.family.programme,
+        "invitations": selectors.household_invitations(request.family)})
+
+
+@require_POST
+@family_page
+def family_rsvp(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    invitation = selectors.household_invitations_qs(request.family).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    try:
+        invitation = services.invitation_respond(invitation=invitation,
+                                                 going=request.POST.get("going") == "1")
+        messages.success(request, str(FAMILY_ANSWERS[invitation.status]))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("community:family_events", token=token)

@@ -21,6 +21,8 @@ FAMILY_NAV_ITEMS: tuple[FamilyNavItem, ...] = (
     FamilyNavItem("matches:family_checkin", _("How is it going?"), "speech"),
     FamilyNavItem("matches:family_help", _("Ask for help"), "phone"),
     FamilyNavItem("evaluation:family_surveys", _("Questions for your children"), "book"),
+    FamilyNavItem("community:family_events", _("Events"), "meal"),
+    FamilyNavItem("familypages:message_choices", _("How we write to you"), "letter"),
 )
 
 

@@ -1,7 +1,9 @@
 """Family pages (no account, a signed link) and the coordinator's links to the pages of
 both kinds of household."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.services import household_message_choices_set
 
 from . import selectors, services
 from .decorators import family_page
+from .forms import MessageChoicesForm
 
 # The household kinds of the coordinator's link pages: model, access action, staff page.
 STAFF_KINDS = {
@@ -25,6 +29,34 @@ STAFF_KINDS = {
 def home(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "familypages/home.html", selectors.family_home(
         family=request.family, token=token))
+
+
+def message_choices_page(request: HttpRequest, token: str, kind: str) -> HttpResponse:
+    """A household chooses how it is written to, on its own pages (either kind: the
+    decorator of its kind has checked the link and set ``request.household``)."""
+    household = request.household
+    form = MessageChoicesForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_message_choices_set(household=household, via=f"{kind}-link",
+                                          **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your choices are saved."))
+            return redirect(request.path)
+    return render(request, "familypages/message_choices.html", {
+        "form": form, "token": token, "household": household, "kind": kind,
+        "programme": household.programme,
+        "base": "familypages/base.html" if kind == "family" else "portal/link_base.html",
+        "home": services.KINDS[kind].home,
+    }, status=400 if form.errors else 200)
+
+
+@family_page
+def message_choices(request: HttpRequest, token: str) -> HttpResponse:
+    return message_choices_page(request, token, "family")
 
 
 def _household(request: HttpRequest, slug: str, pk: int, kind: str

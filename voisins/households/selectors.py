@@ -97,3 +97,20 @@ def status_counts(numbers: dict[str, int]) -> dict[str, list[tuple[str, str, int
         kind: [(s, label, numbers.get(f"{kind}:{s}", 0)) for s, label in statuses.choices]
         for kind, statuses in (("families", FamilyStatus), ("volunteers", VolunteerStatus))
     }
+
+
+def household_channels(household: FamilyHousehold | VolunteerHousehold) -> list[str]:
+    """The channels ``household`` really has, in the order Voisins prefers them: e-mail
+    when it (or, for a volunteer household, its account) has an address, SMS when its
+    number is a mobile one, and always "by phone or in person"."""
+    from .models import Channel
+    from .phones import can_receive_sms
+
+    user = getattr(household, "user", None) if getattr(household, "user_id", None) else None
+    channels = []
+    if household.email or getattr(user, "email", ""):
+        channels.append(Channel.EMAIL.value)
+    if household.phone and can_receive_sms(household.phone):
+        channels.append(Channel.SMS.value)
+    channels.append(Channel.PHONE.value)
+    return channels

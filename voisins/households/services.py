@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
+from voisins.audit.services import audit_context
 from voisins.programmes.models import Programme
 
 from .geocoding import coarsen, geocode_postcode, normalise_postcode
 from .models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
+from .selectors import household_channels
 from .status import (
     FAMILY_TRANSITIONS,
     VOLUNTEER_TRANSITIONS,
@@ -302,3 +304,46 @@ def household_update(
     if status is not None and status != locked.status:
         locked = household_set_status(household=locked, status=status, by=by)
     return locked
+
+
+def household_message_choices_set(
+    *,
+    household: Household,
+    preferred_channel: str,
+    message_language: str,
+    news_opt_out: bool,
+    by: User | None = None,
+    via: str = "page",
+) -> Household:
+    """Record how ``household`` wants to be written to: its channel, its language for
+    messages, and whether it wants the programme's news.
+
+    Set by a coordinator (``by``) or by the household itself on its pages (``by`` None,
+    ``via`` "family-link" or "volunteer-link"); the change is in the audit log with who
+    made it and through which page. An empty channel or language means "Voisins decides"
+    (the first channel it has; the first language it speaks that Voisins writes in, then
+    the programme's).
+
+    Raises
+    ------
+    ValidationError
+        On ``preferred_channel`` when the household does not have that channel (e-mail
+        without an address, SMS without a mobile number), on ``message_language`` when
+        Voisins does not write in it; nothing is written.
+    """
+    from django.conf import settings
+
+    errors: dict[str, str] = {}
+    if preferred_channel and preferred_channel not in household_channels(household):
+        errors["preferred_channel"] = _("We cannot reach you this way: choose one of the "
+                                        "ways shown.")
+    if message_language and message_language not in dict(settings.LANGUAGES):
+        errors["message_language"] = _("Voisins does not write in this language.")
+    if not isinstance(news_opt_out, bool):
+        errors["news_opt_out"] = _("Answer yes or no.")
+    if errors:
+        raise ValidationError(errors)
+    with audit_context(by="household" if by is None else "staff", via=via):
+        return household_update(household=household, by=by, changes={
+            "preferred_channel": preferred_channel, "message_language": message_language,
+            "news_opt_out": news_opt_out})

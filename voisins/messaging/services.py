@@ -213,8 +213,9 @@ def render(message: Message) -> tuple[str, str]:
     """Subject and body of ``message`` in its language, signed by its programme.
 
     An SMS is kept to two segments: longer, the coordinator's note is left out, then the
-    short form ("<signature>: a message for you. <link>") is used, and when even that is
-    too long (a UCS-2 language and a long link), the signature and the link alone.
+    short form ("<signature>: a message for you. <link> Phone: <number>") is used, and
+    when even that is too long (a UCS-2 language and a long link), the signature, the
+    programme's number and the link, else the signature and the link alone.
     """
     programme = message.programme
     with translation.override(message.language):
@@ -235,9 +236,12 @@ def render(message: Message) -> tuple[str, str]:
                                               {**context, "note": ""}).strip())
             if count_segments(body)[1] > MAX_SEGMENTS:
                 body = plain(render_to_string(SHORT_SMS_TEMPLATE, context).strip())
+            if count_segments(body)[1] > MAX_SEGMENTS and context.get("programme_phone"):
+                # A long link leaves no room for a UCS-2 sentence: who writes, its number,
+                # and the link, which opens the household's page in its language.
+                body = plain(f"{context['signature']} ({context['programme_phone']}): "
+                             f"{context.get('link', '')}".strip())
             if count_segments(body)[1] > MAX_SEGMENTS:
-                # A long link leaves no room for a UCS-2 sentence: who writes, and the
-                # link, which opens the household's page in its language.
                 body = plain(f"{context['signature']}: {context.get('link', '')}".strip())
         else:
             body = render_to_string(message.template, context)

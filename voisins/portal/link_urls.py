@@ -10,6 +10,7 @@ urlpatterns = [
     path("request/", views.request_link, name="request"),
     path("<str:token>/", views.home, name="home"),
     path("<str:token>/data/", views.own_data, name="data"),
+    path("<str:token>/messages/", views.message_choices, name="message_choices"),
     path("<str:token>/password/", views.password, name="password"),
     path("<str:token>/training/<int:pk>/register/", views.training_register,
          name="training_register"),

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins.audit.services import audit_read
-from voisins.community.models import Invitation
+from voisins.community.selectors import household_invitations_qs
 from voisins.community.services import invitation_respond
 from voisins.familypages.decorators import volunteer_page
+from voisins.familypages.views import message_choices_page
 from voisins.recruitment.ratelimit import hit
 from voisins.recruitment.utils import errors_to_form
 from voisins.training.models import Registration, TrainingSession
@@ -78,14 +79,19 @@ def training_cancel(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 @volunteer_page
 def rsvp(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     volunteer = request.volunteer
-    invitation = Invitation.objects.filter(pk=pk, user_id=volunteer.user_id,
-                                           user__isnull=False).first()
+    invitation = household_invitations_qs(volunteer).filter(pk=pk).first()
     if invitation is None:
         raise Http404
     going = request.POST.get("going") == "1"
     return _done(request, token, lambda: invitation_respond(invitation=invitation,
                                                             going=going),
                  _("Your answer is saved."))
+
+
+@volunteer_page
+def message_choices(request: HttpRequest, token: str) -> HttpResponse:
+    """How the household wants to be written to (the same page as a family's)."""
+    return message_choices_page(request, token, "volunteer")
 
 
 @volunteer_page

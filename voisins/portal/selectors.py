@@ -31,13 +31,9 @@ def volunteer_trainings(volunteer: VolunteerHousehold) -> dict[str, Any]:
 
 
 def volunteer_invitations(volunteer: VolunteerHousehold) -> list:
-    """The events it is invited to (invitations go to an account), with waiting places."""
-    if not volunteer.user_id:
-        return []
-    invitations = list(community.invitations_of(volunteer.user))
-    for invitation in invitations:
-        invitation.position = community.waiting_position(invitation)
-    return invitations
+    """The coming events it is invited to (as a household without an account, or
+    through its account), with waiting places."""
+    return community.household_invitations(volunteer)
 
 
 def volunteer_link_home(*, volunteer: VolunteerHousehold, token: str) -> dict[str, Any]:
