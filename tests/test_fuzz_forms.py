@@ -34,6 +34,15 @@ def _questions(programme: Any) -> dict[str, Any]:
     return {"questions": questions_for("10-18")}
 
 
+def _a_family(programme: Any) -> dict[str, Any]:
+    from voisins.households.services import family_create
+
+    from .conftest import family_data
+
+    return {"household": family_create(programme=programme, **family_data(
+        email="amina@example.org", phone="+32470112233"))}
+
+
 # Form (module.Class) → keyword arguments it needs, given a programme.
 FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.blueprints.views.NewProgrammeForm": lambda p: {"sources": [p]},
@@ -50,6 +59,7 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.evaluation.forms.ReportForm": lambda p: {},
     "voisins.evaluation.forms.SurveyForm": _questions,
     "voisins.evaluation.forms.SurveyResultsForm": lambda p: {},
+    "voisins.familypages.forms.MessageChoicesForm": _a_family,
     "voisins.gdpr.forms.ConsentForm": lambda p: {},
     "voisins.matches.forms.ActivityForm": lambda p: {
         "categories": p.service_categories.filter(active=True)},
@@ -58,6 +68,7 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.matches.forms.EndForm": lambda p: {},
     "voisins.matches.forms.HelpForm": lambda p: {},
     "voisins.matches.forms.IntroductionHeldForm": lambda p: {},
+    "voisins.matches.forms.RunFilterForm": lambda p: {"areas": [("1030", "1030 Schaerbeek")]},
     "voisins.matches.forms.IntroductionPlanForm": lambda p: {},
     "voisins.matches.forms.PauseForm": lambda p: {},
     "voisins.matches.forms.ProgrammePauseForm": lambda p: {},
