@@ -29,7 +29,8 @@ def test_the_coordinator_writes_to_a_group_previews_and_sends(page, axe_path, cs
     sms.outbox.clear()
     log_in(page, alice.email)
     page.goto(reverse("staff:programme", args=["north"]))
-    page.get_by_role("link", name="Messages aux groupes").first.click()
+    page.get_by_role("navigation", name="Principal").get_by_role(
+        "link", name="Messages", exact=True).click()
     page.get_by_role("link", name="Écrire à un groupe").click()
     page.get_by_label("Ménages bénévoles (par zone, statut, formation)").check()
     page.get_by_label("Codes postaux").fill("1030")

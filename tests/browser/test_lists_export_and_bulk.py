@@ -85,6 +85,10 @@ def test_the_staff_header_holds_on_one_line_at_1280_px(page, alice, drafts):
     height = header.evaluate("h => h.getBoundingClientRect().height")
     assert height < 70, height
     assert max(tops) - min(tops) < 15, tops  # every part on the same line
+    # The menu below it too: every entry a coordinator has, on one line.
+    items = page.locator(".main-nav li").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    assert len(items) >= 12 and max(items) - min(items) < 15, items
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "staff-header-1280.png"),
                     clip={"x": 0, "y": 0, "width": 1280, "height": 120})

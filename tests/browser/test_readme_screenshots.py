@@ -38,6 +38,10 @@ def test_the_readme_pictures_show_the_demo_programme_as_its_coordinator_sees_it(
 
     page.goto("/staff/demo/")
     assert page.locator("h1").count() == 1
+    # The menu holds on one line at 1280 px, with the demo's counts in it.
+    tops = page.locator(".main-nav li").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    assert max(tops) - min(tops) < 15, tops
     screenshot(page, "readme-programme")
 
     page.get_by_role("navigation", name="Principal").get_by_role(

@@ -40,7 +40,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("staff:volunteers", _("Volunteers"), "view_households"),
     NavItem("training:overview", _("Trainings"), "manage_training"),
     NavItem("community:events", _("Events"), "manage_events"),
-    NavItem("staff:group_messages", _("Group messages"), "message_groups"),
+    NavItem("staff:group_messages", _("Messages"), "message_groups"),
     NavItem("workspace:map", _("Map"), "view_households"),
     NavItem("evaluation:dashboard", _("Reports"), "view_aggregates"),
 )
