@@ -226,6 +226,23 @@ def test_the_export_lists_the_messages_and_the_channels(alice, family):
     assert data["messages"][0]["to"] == MOBILE and data["messages"][0]["channel"] == "sms"
 
 
+def test_erasure_takes_the_persons_name_out_of_others_messages_not_their_own_greeting(
+        alice, family, north):
+    from voisins.gdpr.services import household_erase
+
+    name = family.contact_first_name
+    namesake = volunteer_create(programme=north, **volunteer_data(
+        contact_first_name=name, email="namesake@example.org"))
+    to_namesake = services.message_household(
+        household=namesake, purpose="checkin", subject="x",
+        template="matches/email/checkin_due.txt", context={"other_first_name": name})
+    household_erase(household=family, by=alice)
+    to_namesake.refresh_from_db()
+    # Its own greeting stays; the erased family's name, which it carried, goes.
+    assert to_namesake.context["name"] == name
+    assert to_namesake.context["other_first_name"] == "—"
+
+
 def test_a_volunteer_without_account_is_messaged_through_its_own_address(north):
     volunteer = volunteer_create(programme=north, **volunteer_data(email="m@example.org"))
     assert isinstance(volunteer, VolunteerHousehold)

@@ -45,7 +45,9 @@ def erase(household: Household) -> None:
                                      state__in=[Message.State.QUEUED, Message.State.TO_CALL])
     for message in waiting.exclude(context={}):
         context = dict(message.context)
-        named = [key for key, value in context.items() if key.endswith("name") and value == name]
+        # "name" is the recipient's own first name (the greeting), never the erased person's.
+        named = [key for key, value in context.items()
+                 if key != "name" and key.endswith("name") and value == name]
         if named:
             context.update(dict.fromkeys(named, ERASED_NAME))
             Message.objects.filter(pk=message.pk).update(context=context)
