@@ -318,6 +318,27 @@ def test_a_text_too_long_for_two_sms_is_refused_when_someone_gets_it_by_sms(
     assert response.status_code == 200
 
 
+def test_a_name_in_another_alphabet_counts_for_the_whole_sms(north, alice):
+    """A French text that fits two GSM-7 SMS needs three once a Cyrillic first name turns
+    it into UCS-2: refused in the preview, not cut down at sending (a first user saw the
+    coordinator's words dropped from two of 25 SMS)."""
+    from voisins.messaging.selectors import group_plan
+
+    north.languages = ["fr"]
+    latin = family_create(programme=north, **family_data(
+        phone=MOBILE, contact_first_name="Marie-Christine"))
+    cyrillic = family_create(programme=north, **family_data(  # a shorter name
+        phone="+32470112234", contact_first_name="Ліна"))
+    text = "Bonjour {first_name}, " + "la fete du quartier a lieu samedi. " * 4
+    plan = group_plan(programme=north, purpose="news", texts={"fr": text},
+                      households=[latin])
+    assert "text_fr" not in plan.errors and plan.samples["fr"]["encoding"] == "GSM-7"
+    plan = group_plan(programme=north, purpose="news", texts={"fr": text},
+                      households=[latin, cyrillic])
+    assert plan.samples["fr"]["encoding"] == "UCS-2"
+    assert "text_fr" in plan.errors
+
+
 def test_ukrainian_counts_as_ucs2(north, alice):
     from voisins.messaging.selectors import group_plan
 

@@ -199,8 +199,10 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
 
     Each household gets the text of its language for messages when the coordinator wrote
     one, else the programme's; a news message leaves out households that opted out of
-    news. An SMS may take two segments at most: each language's text is counted with the
-    longest first name among its SMS recipients and a link of a real link's length.
+    news. An SMS may take two segments at most: each language's text is counted with each
+    first name among its SMS recipients (the one that needs the most segments counts: a
+    name in another alphabet turns the whole SMS into UCS-2) and a link of a real link's
+    length.
 
     Complexity: O(n + total length of the texts); no query when ``households`` were read
     with their programme and account.
@@ -235,7 +237,7 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
         plan.errors.setdefault(f"text_{fallback}", [
             _("Write the message in this language at least: households whose language has "
               "no text get this one.")])
-    longest: dict[str, str] = {}
+    sms_names: dict[str, set[str]] = {}
     for household in households:
         if purpose == Purpose.NEWS and household.news_opt_out:
             plan.opted_out.append(household)
@@ -246,9 +248,8 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
             language = fallback
         plan.rows.append(PlanRow(household, channel, address, language))
         plan.counts[(channel, language)] = plan.counts.get((channel, language), 0) + 1
-        name = household.contact_first_name
-        if channel == Channel.SMS and len(name) >= len(longest.get(language, "")):
-            longest[language] = name
+        if channel == Channel.SMS:
+            sms_names.setdefault(language, set()).add(household.contact_first_name)
     if not plan.rows:
         plan.errors["audience"] = [
             _("Nobody in this group can get this message: every household in it opted out "
@@ -262,9 +263,13 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
         body = fill(text, first_name=first.household.contact_first_name if first else "Amina",
                     link=shown, programme=signature)
         sample: dict[str, Any] = {"language": code, "text": body}
-        if code in longest:
-            sms = plain(fill(text, first_name=longest[code], link=link, programme=signature))
-            sample["encoding"], sample["segments"] = count_segments(sms)
+        if code in sms_names:
+            # The SMS that needs the most segments: a long name, or a short one in another
+            # alphabet (Arabic, Cyrillic), which turns the whole SMS into UCS-2.
+            sample["encoding"], sample["segments"] = max(
+                (count_segments(plain(fill(text, first_name=name, link=link,
+                                           programme=signature)))
+                 for name in sms_names[code]), key=lambda found: found[1])
             if sample["segments"] > MAX_SMS_SEGMENTS:
                 plan.errors.setdefault(f"text_{code}", []).append(
                     _("Too long for an SMS: %(n)s segments (%(encoding)s), at most "
