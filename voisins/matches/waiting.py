@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from voisins.gdpr.services import erased_filter, with_consent
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.labels import language_label, service_label, slot_label
@@ -32,6 +32,20 @@ from .models import Match, Proposal
 
 if TYPE_CHECKING:
     from voisins import matching
+
+# What the engine and the texts read of a household of the pool (nothing else is loaded).
+POOL_FIELDS = ("id", "programme_id", "status", "contact_first_name", "lat", "lon", "languages",
+               "offers", "availability", "radius_km", "capacity")
+
+
+FAMILY_FIELDS = ("id", "programme_id", "contact_first_name", "postcode", "locality", "lat",
+                 "lon", "languages", "needs", "availability", "radius_km", "waiting_since")
+
+
+def _lean_members(side: str) -> Prefetch:
+    """The members as the engine reads them (children's ages), and nothing more."""
+    return Prefetch("members", queryset=Member.objects.only(side, "kind", "birth_year"))
+
 
 def volunteer_pool(programme: Programme, *, near: FamilyHousehold | None = None
                    ) -> tuple[list[VolunteerHousehold], dict[int, str]]:
@@ -56,9 +70,11 @@ def volunteer_pool(programme: Programme, *, near: FamilyHousehold | None = None
         pool = selectors.within_box(pool, **box)
         matchable_qs = selectors.within_box(matchable_qs, **box)
     households = list(
-        pool.annotate(live_matches=Count("matches", filter=live, distinct=True),
-                      pending_proposals=Count("proposals", filter=pending, distinct=True))
-        .prefetch_related("members").order_by("id"))
+        pool.only(*POOL_FIELDS)
+        .annotate(live_matches=Count("matches", filter=live, distinct=True),
+                  pending_proposals=Count("proposals", filter=pending, distinct=True))
+        .prefetch_related(_lean_members("volunteer_id"))
+        .order_by("id"))
     matchable = set(matchable_qs.values_list("pk", flat=True))
     trained = set(restrict_to_trained(pool, programme).values_list("pk", flat=True))
     consenting = set(with_consent(pool, ConsentPurpose.MATCHING).values_list("pk", flat=True))
@@ -313,10 +329,12 @@ def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]
     from voisins.matching import Point, VolunteerIndex
     from voisins.matching.gaps import recruitment_gaps as find_gaps
 
-    families = list(selectors.waiting_families(programme))
+    families = list(selectors.waiting_families(programme).only(*FAMILY_FIELDS)
+                    .prefetch_related(None).prefetch_related(_lean_members("family_id")))
     engine_families = [bridge.family_input(f) for f in families]
     volunteers = [bridge.volunteer_input(v, selectors.room_left(v))
-                  for v in selectors.matchable_volunteers(programme)]
+                  for v in selectors.matchable_volunteers(programme).only(*POOL_FIELDS)
+                  .prefetch_related(None).prefetch_related(_lean_members("volunteer_id"))]
     volunteers = [v for v in volunteers if v.capacity > 0]
     helped: set[int] = set()
     if volunteers and engine_families:
