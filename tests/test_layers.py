@@ -39,7 +39,6 @@ KNOWN_UPWARD = {
 KNOWN_APP_CYCLES = {
     "voisins/access.py -> voisins.households.models": 1,
     "voisins/gdpr/selectors.py -> voisins.recruitment.services": 1,
-    "voisins/gdpr/views.py -> voisins.recruitment.utils": 1,
     "voisins/households/demo.py -> voisins.privacy.models": 1,
     "voisins/households/importers.py -> voisins.privacy.models": 2,
     "voisins/households/importers.py -> voisins.privacy.services": 1,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from voisins import access
-from voisins.recruitment.utils import errors_to_form
+from voisins.feedback import errors_to_form
 
 from .services import programme_create_from_template
 

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.familypages.decorators import family_page
+from voisins.feedback import errors_to_form
 from voisins.messaging.selectors import reach_summary
 from voisins.messaging.services import collect
 from voisins.recruitment.forms import language_choices
-from voisins.recruitment.utils import errors_to_form
 
 from . import ical, selectors, services
 from .forms import EventForm, InviteForm, ResourceForm

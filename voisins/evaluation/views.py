@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from voisins import access
 from voisins.familypages.decorators import family_page
+from voisins.feedback import errors_to_form
 from voisins.matches.models import Match
 from voisins.privacy.services import has_consent
 
@@ -247,7 +248,7 @@ def meetings_page(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             meeting = services.meeting_plan(programme=prog, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Meeting planned."))
             return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
@@ -257,14 +258,6 @@ def meetings_page(request: HttpRequest, slug: str) -> HttpResponse:
             invited=Count("invitations", distinct=True),
             answered=Count("invitations__feedback", distinct=True)),
         "themes": selectors.theme_table(programme=prog)})
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -301,7 +294,7 @@ def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     services.meeting_write_minutes(meeting=meeting,
                                                    **minutes_form.cleaned_data)
                 except ValidationError as exc:
-                    _form_errors(minutes_form, exc)
+                    errors_to_form(minutes_form, exc)
                 else:
                     messages.success(request, _("Minutes saved."))
                     return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
@@ -329,7 +322,7 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.feedback_submit(invitation=invitation, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Thank you! Your feedback was saved. You can change it "
                                         "until the form closes."))

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from voisins import access
 from voisins.audit.services import audit_read
+from voisins.feedback import errors_to_form
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.privacy.services import consent_give, consent_withdraw
-from voisins.recruitment.utils import errors_to_form
 
 from . import selectors, services
 from .forms import ConsentForm

@@ -24,14 +24,15 @@ from django.views.decorators.http import require_POST
 
 from voisins.audit.services import audit_read
 from voisins.familypages.decorators import family_page, volunteer_page
+from voisins.feedback import errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.mediation import services as mediation_services
+from voisins.messaging.feedback import attempt
 from voisins.recruitment.ratelimit import hit
 
 from . import selectors, services
 from .forms import ActivityForm, AnswerForm, CheckInForm, HelpForm
 from .models import CheckIn, Match, Proposal, Side
-from .views import _attempt, _errors, _form_errors
 
 _profile = selectors.household_profile
 
@@ -259,7 +260,7 @@ def _log_activity(request: HttpRequest, match: Match, side: str, user: Any
         active=True))
     if not form.is_valid():
         return form
-    _attempt(request, lambda: services.activity_log(match=match, side=side, by=user,
+    attempt(request, lambda: services.activity_log(match=match, side=side, by=user,
                                                     **form.cleaned_data),
              _("Noted, thank you."))
     return None
@@ -277,7 +278,7 @@ def _answer(request: HttpRequest, proposal: Proposal, side: str, user: Any
             proposal=proposal, side=side, accept=form.cleaned_data["answer"] == "yes",
             reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"], by=user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Thank you, your answer is recorded."))
     return None
@@ -291,7 +292,7 @@ def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
     if not form.is_valid():
         return form
     programme = match.programme if match else family.programme
-    _attempt(request, lambda: mediation_services.case_open(
+    attempt(request, lambda: mediation_services.case_open(
         programme=programme, kind=form.cleaned_data["kind"],
         summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
         family=family, callback=form.callback_data()),
@@ -326,13 +327,13 @@ def _checkin_page(request: HttpRequest, checkin: CheckIn, *, by: Any = None,
             try:
                 services.checkin_answer(checkin=checkin, by=by, **form.cleaned_data)
             except ValidationError as exc:
-                _errors(request, exc)
+                errors_to_messages(request, exc)
                 return render(request, "matches/checkin.html",
                               {**context, "form": None, "closed": True}, status=409)
             messages.success(request, _("Thank you for your answers."))
             return render(request, "matches/checkin_done.html",
                           {**context, "done_url": done_url})
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     if checkin.answered_at is not None:
         messages.error(request, _("This check-in was already answered."))
         return render(request, "matches/checkin.html",
@@ -346,7 +347,7 @@ def checkin_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         checkin = services.checkin_from_token(token)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return render(request, "matches/checkin.html", {"form": None, "closed": True},
                       status=410)
     language = services.volunteer_language(checkin.match.volunteer)

@@ -16,18 +16,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.audit.services import audit_list, audit_read
+from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus
+from voisins.messaging.feedback import attempt
 from voisins.messaging.selectors import reach_summary
 from voisins.messaging.services import collect as collect_messages
 from voisins.programmes.services import programme_set_matching_weights
-from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.lists import list_query, render_list
 
 from . import bridge, selectors, services, waiting
@@ -44,39 +44,6 @@ from .forms import (
     RunFilterForm,
 )
 from .models import Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
-
-# Fields that services name in their refusals, as the reader calls them.
-FIELD_LABELS = {"family": _lazy("Family"), "volunteer": _lazy("Volunteer household")}
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            label = FIELD_LABELS.get(field, field)
-            for message in errors:
-                messages.error(request, message if field == "__all__" else f"{label}: {message}")
-    else:
-        for message in exc.messages:
-            messages.error(request, message)
-
-
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for message in errors:
-            messages.error(request, f"{label}: {message}" if label else message)
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    try:
-        # What the households were told, exactly (channel and state of each message).
-        with collect_messages() as queued:
-            action()
-    except ValidationError as exc:
-        _errors(request, exc)
-        return False
-    messages.success(request, " ".join(filter(None, [success, reach_summary(queued)])))
-    return True
 
 
 def _confirm(request: HttpRequest, *, title: str, preview: dict, action: str, button: str,
@@ -128,9 +95,9 @@ def matching_weights(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_programme")
     form = MatchingWeightsForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     else:
-        _attempt(request, lambda: programme_set_matching_weights(
+        attempt(request, lambda: programme_set_matching_weights(
             programme=prog, weights=form.cleaned_data, by=request.user),
             _("Matching weights saved; the next run uses them."))
     return redirect("matches:matching", slug=prog.slug)
@@ -189,7 +156,7 @@ def _send_selected(request: HttpRequest, prog: Any, run: MatchingRun | None = No
             done = services.proposals_send_selected(programme=prog, ids=ids, by=request.user,
                                                     run=run)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return None
     if done["sent"]:
         sent = _("%(n)s proposal(s) sent: %(names)s.") % {
@@ -223,7 +190,7 @@ def recruitment_gaps(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         gaps = waiting.recruitment_gaps(prog)
     except ValidationError as exc:  # the programme's stored weights are not valid
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         gaps = {"waiting": 0, "unmet": 0, "set_aside": 0, "lines": [], "areas": []}
     if request.GET.get("format") == "geojson":
         return JsonResponse(waiting.areas_geojson(gaps["areas"]))
@@ -244,7 +211,7 @@ def why_waiting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             entry = waiting.family_waits(family)
         except ValidationError as exc:  # the programme's stored weights are not valid
-            _errors(request, exc)
+            errors_to_messages(request, exc)
     template = "matches/_why_waiting.html" if request.htmx else "matches/why_waiting.html"
     return render(request, template, {"programme": prog, "family": family, "entry": entry})
 
@@ -264,7 +231,7 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 proposal = services.proposal_pick(family=family, volunteer=volunteer,
                                                   by=request.user)
             except ValidationError as exc:
-                _errors(request, exc)
+                errors_to_messages(request, exc)
             else:
                 messages.success(request, _("Proposal ready for review."))
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
@@ -276,7 +243,7 @@ def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if not found and family.status == FamilyStatus.WAITING:
             waits = waiting.family_waits(family)
     except ValidationError as exc:  # the programme's stored weights are not valid
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         found = []
     items = [{"volunteer": rows[p.volunteer_id], "score": p.score,
               "distance_km": p.distance_km,
@@ -328,7 +295,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ProposalEditForm(request.POST)
         if form.is_valid():
-            if _attempt(request, lambda: services.proposal_update(
+            if attempt(request, lambda: services.proposal_update(
                     proposal=proposal, note=form.cleaned_data["note"],
                     expires_at=form.expires_at(proposal.expires_at), by=request.user),
                     _("Proposal saved.")):
@@ -337,7 +304,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                                     + "#pairs")
                 return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
         else:
-            _form_errors(request, form)
+            form_errors_to_messages(request, form)
     else:
         form = ProposalEditForm(initial=ProposalEditForm.initial_for(
             note=proposal.note, expires_at=proposal.expires_at))
@@ -353,7 +320,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def proposal_send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog, proposal = _proposal(request, slug, pk)
-    _attempt(request, lambda: services.proposal_send(proposal=proposal, by=request.user),
+    attempt(request, lambda: services.proposal_send(proposal=proposal, by=request.user),
              _("Proposal sent."))
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
 
@@ -368,7 +335,7 @@ def proposal_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                         preview=selectors.discard_preview(proposal),
                         action=reverse("matches:proposal_discard", args=[prog.slug, proposal.pk]),
                         button=_("Yes, discard it"), cancel=back)
-    _attempt(request, lambda: services.proposal_discard(proposal=proposal, by=request.user),
+    attempt(request, lambda: services.proposal_discard(proposal=proposal, by=request.user),
              _("Proposal discarded."))
     return redirect("matches:proposal", slug=prog.slug, pk=proposal.pk)
 
@@ -380,12 +347,12 @@ def _record_answer(request: HttpRequest, slug: str, pk: int, side: str,
     prog, proposal = _proposal(request, slug, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.proposal_answer(
+        attempt(request, lambda: services.proposal_answer(
             proposal=proposal, side=side, accept=form.cleaned_data["answer"] == "yes",
             reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
             by=request.user), recorded)
     else:
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     # Recorded from the to-call list: back to it.
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
@@ -479,7 +446,7 @@ def _match_action(request: HttpRequest, slug: str, pk: int, form_name: str | Non
             action(match, form.cleaned_data if form else {})
     except ValidationError as exc:
         if form is None:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
             return redirect("matches:match", slug=prog.slug, pk=match.pk)
         errors_to_form(form, exc)  # the rule that refused it, next to its field
         return _match_page(request, prog, match, {form_name: form}, status=400)
@@ -590,12 +557,12 @@ def match_mediator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def pause_all(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     if request.POST.get("action") == "resume":
-        _attempt(request, lambda: services.programme_resume_all(programme=prog, by=request.user),
+        attempt(request, lambda: services.programme_resume_all(programme=prog, by=request.user),
                  _("Every paused match is running again."))
     else:
         form = ProgrammePauseForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            form_errors_to_messages(request, form)
         elif request.POST.get("confirm") != "1":
             return _confirm(
                 request, title=_("Pause every match?"), preview=selectors.pause_preview(prog),
@@ -605,7 +572,7 @@ def pause_all(request: HttpRequest, slug: str) -> HttpResponse:
                 fields=[("message", form.cleaned_data["message"])],
                 undo_days=UndoableAction.UNDO_DAYS)
         else:
-            _attempt(request, lambda: services.programme_pause_all(
+            attempt(request, lambda: services.programme_pause_all(
                 programme=prog, message=form.cleaned_data["message"], by=request.user),
                 _("Every match is paused."))
     return redirect("matches:dashboard", slug=prog.slug)
@@ -618,7 +585,7 @@ def pause_undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     action = access.record_or_404(
         selectors.pause_actions(prog), request.user, "manage_matches", pk=pk)
-    _attempt(request, lambda: services.action_undo(action=action, by=request.user),
+    attempt(request, lambda: services.action_undo(action=action, by=request.user),
              _("The programme pause was undone: the matches run as if it had not happened."))
     return redirect("matches:dashboard", slug=prog.slug)
 

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.audit.services import audit_list, audit_read
+from voisins.feedback import errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.matches.selectors import matches_for
-from voisins.matches.views import _attempt, _errors
+from voisins.messaging.feedback import attempt
 from voisins.workspace.exports import wants_export
 from voisins.workspace.lists import list_query, render_list
 
@@ -72,7 +73,7 @@ def case_new(request: HttpRequest, slug: str) -> HttpResponse:
                                   summary=form.cleaned_data["summary"],
                                   opened_by=OpenedBy.STAFF, by=request.user, match=match)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return redirect("mediation:cases", slug=prog.slug)
     messages.success(request, _("Case opened."))
     if not selectors.cases_visible(prog, request.user).filter(pk=case.pk).exists():
@@ -119,7 +120,7 @@ def case_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():  # shown again with its errors next to the fields
         return _case_page(request, prog, case, note_form=form, status=400)
-    _attempt(request, lambda: services.case_add_note(case=case, by=request.user,
+    attempt(request, lambda: services.case_add_note(case=case, by=request.user,
                                                      **form.cleaned_data),
              _("Note added."))
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)
@@ -138,7 +139,7 @@ def case_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if user is None:
             messages.error(request, _("Mediator: choose someone of this programme."))
             return redirect("mediation:case", slug=prog.slug, pk=case.pk)
-    _attempt(request, lambda: services.case_assign(case=case, mediator=user, by=request.user),
+    attempt(request, lambda: services.case_assign(case=case, mediator=user, by=request.user),
              _("Case assigned."))
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)
 
@@ -150,7 +151,7 @@ def case_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ResolveForm(request.POST)
     if not form.is_valid():  # shown again with its errors next to the fields
         return _case_page(request, prog, case, resolve_form=form, status=400)
-    _attempt(request, lambda: services.case_resolve(
+    attempt(request, lambda: services.case_resolve(
         case=case, resolution=form.cleaned_data["resolution"], by=request.user),
         _("Case resolved."))
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)
@@ -166,7 +167,7 @@ def callback_done(request: HttpRequest, slug: str, pk: int, callback_pk: int) ->
     form = CallbackDoneForm(request.POST, auto_id=f"id_cb{callback.pk}_%s")
     if not form.is_valid():  # shown again with its errors next to the fields
         return _case_page(request, prog, case, done=(callback.pk, form), status=400)
-    _attempt(request, lambda: services.callback_done(callback=callback, by=request.user,
+    attempt(request, lambda: services.callback_done(callback=callback, by=request.user,
                                                      **form.cleaned_data),
              _("Call logged."))
     return redirect("mediation:case", slug=prog.slug, pk=case.pk)

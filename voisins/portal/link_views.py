@@ -23,8 +23,8 @@ from voisins.community.selectors import household_invitations_qs
 from voisins.community.services import invitation_respond
 from voisins.familypages.decorators import volunteer_page
 from voisins.familypages.views import message_choices_page
+from voisins.feedback import errors_to_form
 from voisins.recruitment.ratelimit import hit
-from voisins.recruitment.utils import errors_to_form
 from voisins.training.models import Registration, TrainingSession
 from voisins.training.services import registration_cancel, registration_create
 

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.community.services import calendar_token_for
+from voisins.feedback import errors_to_form
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
 from voisins.matches import selectors as matches
 from voisins.recruitment import selectors as recruitment
 from voisins.recruitment.models import Screening
 from voisins.recruitment.services import screening_accept_charter
-from voisins.recruitment.utils import errors_to_form
 from voisins.training.models import Registration, TrainingSession
 from voisins.training.services import registration_cancel, registration_create
 

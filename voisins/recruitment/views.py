@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.feedback import errors_to_form
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.privacy.services import current_notice
@@ -34,7 +35,6 @@ from .forms import (
 )
 from .models import PUBLIC_LANGUAGES, Campaign, NewsPost, Screening, Signup
 from .ratelimit import hit, hit_value
-from .utils import errors_to_form
 
 SIGNUP_LIMIT, SIGNUP_WINDOW = 5, 3600
 CONFIRMATIONS_PER_ADDRESS, CONFIRMATIONS_WINDOW = 3, 24 * 3600

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.audit.services import SENSITIVE_FIELDS, audit_list, audit_read
 from voisins.evaluation import rounding
+from voisins.feedback import errors_to_form
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
@@ -26,7 +27,6 @@ from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, ServiceCategory
-from voisins.recruitment.utils import errors_to_form
 from voisins.workspace.exports import export_list, wants_export
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
 from voisins.workspace.selectors import cached_counts, cached_nav_counts, filtered_page

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.feedback import errors_to_form
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
-from voisins.recruitment.utils import errors_to_form
 
 from . import services
 from .forms import ModuleForm, SessionForm

@@ -1,0 +1,51 @@
+"""Telling the person at the screen what a service refused, once for every page: on the
+form's named field when there is a form, else as messages naming the field.
+
+Services raise Django's ``ValidationError`` (with a field name where the rule is about
+one); views pass it here. Base floor: it knows forms and messages, nothing of the
+programme."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+# Fields that services name in their refusals, as the reader calls them (a refusal about
+# "volunteer" reads "Volunteer household: …").
+FIELD_LABELS: Mapping[str, Any] = {"family": _("Family"), "volunteer": _("Volunteer household")}
+
+
+def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on the named field where it has one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def errors_to_messages(request: HttpRequest, exc: ValidationError,
+                       labels: Mapping[str, Any] = FIELD_LABELS) -> None:
+    """Show a service's ValidationError as error messages, each naming its field."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            label = labels.get(field, field)
+            for message in errors:
+                messages.error(request, message if field == "__all__" else f"{label}: {message}")
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
+def form_errors_to_messages(request: HttpRequest, form: forms.Form) -> None:
+    """Show an invalid form's errors as messages (for a form posted from another page)."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else message)
