@@ -19,7 +19,7 @@ from voisins.accounts.models import User
 from voisins.privacy.models import Consent, ConsentPurpose, PrivacyNotice
 from voisins.programmes.constants import SLOTS, Role
 from voisins.programmes.models import Programme
-from voisins.programmes.services import membership_grant, programme_create
+from voisins.programmes.services import membership_grant, programme_create, programme_update
 
 from .geocoding import coarsen, find_postcode
 from .models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
@@ -162,6 +162,9 @@ def generate(
                 name=f"Voisins Solidaires – {slug}", slug=slug, country="BE",
                 languages=["fr", "nl", "en"],
             )
+            # Messages and letters are signed and give a number to call back (synthetic).
+            programme = programme_update(programme=programme, changes={
+                "signature": "L'équipe Voisins Solidaires (démo)", "phone": "02 512 34 56"})
             PrivacyNotice.objects.create(
                 programme=programme, version="1",
                 text="Demo privacy notice: synthetic data only.",
@@ -217,7 +220,7 @@ def generate(
                     wishes=(["with-children"] if children and rng.random() < 0.3 else [])
                     + (["woman-contact"] if rng.random() < 0.15 else []),
                     # Pages in the family's own language where Voisins writes it.
-                    page_language=rng.choice([langs[0], langs[0], "en", "fr", "fr"])
+                    page_language=rng.choice([langs[0], langs[0], langs[0], langs[0], "fr"])
                     if langs[0] in ("ar", "uk") else rng.choice(["en", "fr"]),
                     created_at=created, last_activity_at=created,
                 ))
