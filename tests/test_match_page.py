@@ -220,3 +220,18 @@ def test_the_match_page_costs_the_same_queries_however_long_the_match_has_lived(
                   callback={"when": "mornings", "language": "fr"})
     match_pause(match=followed_match, reason="Holidays", by=alice)
     assert queries() == before
+
+
+def test_an_ended_match_shows_no_check_in_still_to_come(client, alice, followed_match):
+    from voisins.matches.models import CheckIn
+    from voisins.matches.services import match_end
+
+    CheckIn.objects.create(match=followed_match, side="family", day_offset=9999,
+                           due_on=timezone.localdate() + timedelta(days=90))
+    match_end(match=followed_match, reason="goal-reached", by=alice)
+    followed_match.refresh_from_db()
+    html = page(client, alice, followed_match)
+    shown = re.findall(r'<td data-label="Due">', html)
+    kept = [c for c in followed_match.checkins.all()
+            if c.answered_at or c.due_on <= followed_match.ended_on]
+    assert len(shown) == len(kept) < followed_match.checkins.count()

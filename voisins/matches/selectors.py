@@ -502,6 +502,10 @@ def match_page(match: Match, user: Any) -> dict[str, Any]:
     """
     contacts = access.sees_contact_details(user, match.programme_id)
     checkins = list(match.checkins.all())
+    if match.ended_on is not None:
+        # Nothing is asked after the end: the check-ins it left unanswered are not shown
+        # as still to come ("not yet"), only those due by then or answered.
+        checkins = [c for c in checkins if c.answered_at or c.due_on <= match.ended_on]
     activities = list(match.activities.all()[:50])
     # Cases reach this app by the reverse relation: mediation sits above matches.
     cases = list(access.cases_visible(user, match.cases.all())
