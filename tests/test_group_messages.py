@@ -118,6 +118,12 @@ def test_event_invitees_are_the_households_of_the_invited_accounts(north, victor
     Invitation.objects.create(event=event, user=victor.user)
     Invitation.objects.create(event=event, user=alice)  # staff: no household
     assert group_households(programme=north, audience="event", event=event) == [victor]
+    # Households invited without an account are invitees too (issue 15: invitations
+    # reach households without an account).
+    family = family_create(programme=north, **family_data(phone=MOBILE))
+    Invitation.objects.create(event=event, family=family)
+    assert group_households(programme=north, audience="event", event=event) == [victor,
+                                                                                family]
 
 
 # --- Preview --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from voisins.community.models import Event
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
@@ -61,8 +61,9 @@ def group_households(*, programme: Programme, audience: str, postcodes: Iterable
     ``volunteers``: volunteer households, narrowed by ``postcodes``, ``locality``
     (the commune, any case), ``statuses`` and ``trained`` (the required training done).
     ``matched``: both households of every live match. ``checkin_overdue``: the household
-    of each side whose check-in is overdue. ``event``: the volunteer households whose
-    account is invited to ``event`` (families are not invited through accounts).
+    of each side whose check-in is overdue. ``event``: the households invited to
+    ``event``, through a volunteer household's account or as a household (volunteer
+    households without an account, families).
 
     Complexity: two queries at most; O(n) memory.
     """
@@ -95,6 +96,11 @@ def _group(*, programme: Programme, audience: str, postcodes: Iterable[str], loc
                 *_families(programme).filter(
                     pk__in=overdue.filter(side="family").values("match__family_id"))]
     if audience == "event" and event is not None:
-        return _volunteers(programme).filter(  # type: ignore[return-value]
-            user__in=event.invitations.values("user_id"))
+        # Invited through its account, or as a household (no account; families).
+        invited = event.invitations.all()
+        return [*_volunteers(programme).filter(
+                    Q(user__in=invited.exclude(user=None).values("user_id"))
+                    | Q(pk__in=invited.exclude(volunteer=None).values("volunteer_id"))),
+                *_families(programme).filter(
+                    pk__in=invited.exclude(family=None).values("family_id"))]
     return []
