@@ -98,6 +98,8 @@ def check_accessibility(page, axe_path: Path) -> None:
     <script>, which the CSP rightly refuses; so the same file is run through the DevTools
     protocol (page.evaluate), which a page's CSP does not govern. Nothing is loaded from
     another host and the application needs no exception for the tests."""
+    # What a person reads: the page once the parts it loads after itself have come.
+    page.wait_for_load_state("networkidle")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_path.read_text(encoding="utf-8") + "\n;undefined")
     results = page.evaluate(
