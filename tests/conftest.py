@@ -43,6 +43,18 @@ def alice(north):
 
 
 @pytest.fixture
+def alice_reads_english(alice):
+    """Alice reads English (her account's language, and the test's): confirmations and
+    pages are checked word for word."""
+    from django.utils import translation
+
+    alice.language = "en"
+    alice.save()
+    with translation.override("en"):
+        yield alice
+
+
+@pytest.fixture
 def bob(north):
     user = make_user("bob@example.org", first_name="Bob")
     membership_grant(user=user, programme=north, role=Role.MEDIATOR)

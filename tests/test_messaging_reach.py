@@ -21,15 +21,8 @@ def _empty_outbox():
     sms.outbox.clear()
 
 
-@pytest.fixture(autouse=True)
-def _in_english(alice):
-    """The coordinator reads English; the confirmations are checked word for word."""
-    from django.utils import translation
-
-    alice.language = "en"
-    alice.save()
-    with translation.override("en"):
-        yield
+# The coordinator reads English; the confirmations are checked word for word.
+pytestmark = pytest.mark.usefixtures("alice_reads_english")
 
 
 def _set(household, **fields):

@@ -10,15 +10,8 @@ from voisins.messaging.models import Message
 from voisins.messaging.selectors import reach_summary
 from voisins.workspace.selectors import nav_counts
 
-
-@pytest.fixture(autouse=True)
-def _in_english(alice):
-    from django.utils import translation
-
-    alice.language = "en"
-    alice.save()
-    with translation.override("en"):
-        yield
+# The coordinator reads English; the confirmations are checked word for word.
+pytestmark = pytest.mark.usefixtures("alice_reads_english")
 
 
 def _page(client, user, slug="north"):

@@ -12,6 +12,7 @@ from voisins.matches.models import Match
 
 from ..conftest import PASSWORD
 from .conftest import screenshot
+from .test_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,11 +31,7 @@ def demo():
 
 
 def test_the_readme_pictures_show_the_demo_programme_as_its_coordinator_sees_it(page, demo):
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(COORDINATOR)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    log_in(page, COORDINATOR)
 
     page.goto("/staff/demo/")
     assert page.locator("h1").count() == 1
