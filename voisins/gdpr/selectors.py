@@ -74,7 +74,7 @@ def register_audit_records(function: Callable[[Household], dict[type, QuerySet]]
 def audit_entries(household: Household) -> QuerySet[LogEntry]:
     """The audit log of a household, its members, its consents and the records other apps
     keep about it (``AUDIT_RECORDS``), newest first."""
-    kind = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    kind = household.side
     records: dict[type, QuerySet] = {
         Member: Member.objects.filter(**{kind: household}).values("pk"),
         Consent: Consent.objects.filter(**{kind: household}).values("pk"),

@@ -54,9 +54,6 @@ def register_activity_source(source: Callable[[str, datetime], QuerySet]
     return source
 
 
-def kind_of(household: Household) -> str:
-    return "family" if isinstance(household, FamilyHousehold) else "volunteer"
-
 
 # --- Consent -----------------------------------------------------------------------------
 
@@ -74,7 +71,7 @@ def require_consent(household: Household, purpose: str) -> None:
     """
     if purpose not in ConsentPurpose.values:
         raise ConsentRequired(household, purpose)
-    field = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    field = household.side
     if not Consent.objects.filter(**{field: household}, purpose=purpose,
                                   withdrawn_at__isnull=True).exists():
         raise ConsentRequired(household, purpose)
@@ -93,7 +90,7 @@ def with_consent(queryset: QuerySet, purpose: str) -> QuerySet:
 # --- Erasure -----------------------------------------------------------------------------
 
 def is_erased(household: Household) -> bool:
-    return Erasure.objects.filter(kind=kind_of(household), household_id=household.pk).exists()
+    return Erasure.objects.filter(kind=household.side, household_id=household.pk).exists()
 
 
 def _anonymise_user(user: User) -> None:
@@ -126,7 +123,7 @@ def household_erase(*, household: Household, by: User | None = None,
     """
     model = type(household)
     locked = model.objects.select_for_update().get(pk=household.pk)
-    kind = kind_of(locked)
+    kind = locked.side
     done = Erasure.objects.filter(kind=kind, household_id=locked.pk).first()
     if done is not None:
         return done

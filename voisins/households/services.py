@@ -120,7 +120,7 @@ def volunteer_create(
 
 def _record_status(household: Household, old: str, new: str, *, by: User | None,
                    note: str = "") -> StatusChange:
-    key = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    key = household.side
     return StatusChange.objects.create(
         **{key: household}, from_status=old, to_status=new, changed_by=by, note=note[:300]
     )
@@ -211,7 +211,7 @@ def _members_set(household: Household, members: Iterable[dict[str, Any]]) -> Non
     """Make the household's members exactly `members`: rows with an ``id`` of this
     household are changed in place (answers to surveys keep pointing at the same child),
     rows without one are added, members not listed are removed."""
-    key = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    key = household.side
     existing = {m.pk: m for m in Member.objects.filter(**{key: household})}
     kept: set[int] = set()
     errors: dict[str, list[str]] = {}

@@ -15,13 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Side, VolunteerHousehold
 from voisins.programmes.models import Programme
-
-
-class Side(models.TextChoices):
-    FAMILY = "family", _("family")
-    VOLUNTEER = "volunteer", _("volunteer household")
 
 
 class MatchingRun(models.Model):

@@ -25,7 +25,7 @@ ERASED_TEXT = "—"
 
 
 def _cases(household: Household) -> QuerySet[Case]:
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     return Case.objects.filter(**{side: household})
 
 

@@ -17,7 +17,7 @@ ERASED_NAME = "—"
 
 
 def _mine(household: Household) -> Any:
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     return Message.objects.filter(**{side: household})
 
 

@@ -27,7 +27,7 @@ SUMMARY_ABOVE = 4
 def household_messages(household: FamilyHousehold | VolunteerHousehold,
                        limit: int = 50) -> QuerySet[Message]:
     """The household's latest messages, newest first."""
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     return Message.objects.filter(**{side: household}).only(
         "channel", "purpose", "state", "created_at", "sent_at", "delivered_at", "error",
         "attempts", "language", "family_id", "volunteer_id")[:limit]
@@ -97,7 +97,7 @@ def messages_to_call(programme_id: int) -> QuerySet[Message]:
 def household_messages_to_call(household: FamilyHousehold | VolunteerHousehold
                                ) -> QuerySet[Message]:
     """The household's messages still to be told by phone or by letter, oldest first."""
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     return (Message.objects.filter(**{side: household}, state=Message.State.TO_CALL)
             .select_related("programme").order_by("created_at", "id"))
 

@@ -608,7 +608,7 @@ def messages_to_call_settle(*, household: Household, purpose: str,
     "delivered by phone" by them; answered by the household itself on its pages (through
     the link of its letter), "delivered": it did get the message.
     """
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     pending = Message.objects.filter(**{side: household}, purpose=purpose,
                                      state=Message.State.TO_CALL)
     now = timezone.now()

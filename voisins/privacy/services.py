@@ -41,7 +41,7 @@ def consent_give(
         On ``purpose`` for an unknown purpose, or naming the field too long.
     """
     notice = current_notice(household.programme_id)
-    field = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    field = household.side
     existing = Consent.objects.filter(**{field: household}, purpose=purpose,
                                       withdrawn_at__isnull=True, notice=notice).first()
     if existing is not None:
@@ -77,7 +77,7 @@ def consent_withdraw(*, consent: Consent) -> Consent:
 
 def has_consent(household: FamilyHousehold | VolunteerHousehold, purpose: str) -> bool:
     """True when the household has a consent for `purpose` that was not withdrawn."""
-    field = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    field = household.side
     return Consent.objects.filter(
         **{field: household}, purpose=purpose, withdrawn_at__isnull=True
     ).exists()

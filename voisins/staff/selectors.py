@@ -16,15 +16,12 @@ from voisins.programmes.models import Programme
 Household = FamilyHousehold | VolunteerHousehold
 
 
-def _key(household: Household) -> str:
-    return "family" if isinstance(household, FamilyHousehold) else "volunteer"
-
 
 def household_story(household: Household) -> dict[str, Any]:
     """What a coordinator sees of a household's life in the programme besides its data:
     its consents (newest first), its proposals and its matches, with the other side, and
     the messages sent to it (channel, purpose, state, date)."""
-    key = _key(household)
+    key = household.side
     other = "volunteer" if key == "family" else "family"
     proposals: QuerySet[Proposal] = (Proposal.objects.filter(**{key: household})
                                      .select_related(other).order_by("-created_at", "-id"))
