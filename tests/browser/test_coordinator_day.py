@@ -14,8 +14,7 @@ from voisins.matches.models import Proposal
 from voisins.recruitment.models import Campaign
 
 from ..conftest import agreed_to_matching, family_data, volunteer_data
-from .conftest import check_accessibility, screenshot
-from .test_lists_export_and_bulk import log_in
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,7 @@ from voisins.households.models import VolunteerHousehold
 from voisins.households.services import volunteer_create
 from voisins.messaging import sms
 
-from .conftest import check_accessibility, screenshot
-from .test_journey import log_in
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

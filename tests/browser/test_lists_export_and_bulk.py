@@ -10,18 +10,10 @@ from openpyxl import load_workbook
 from voisins.households.services import family_create, volunteer_create
 from voisins.matches.models import Proposal
 
-from ..conftest import PASSWORD, agreed_to_matching, family_data, volunteer_data
-from .conftest import SCREENSHOTS, screenshot
+from ..conftest import agreed_to_matching, family_data, volunteer_data
+from .conftest import SCREENSHOTS, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Courriel").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/staff/**")
 
 
 @pytest.fixture
