@@ -57,26 +57,6 @@ def household_search(queryset: QuerySet, q: str) -> QuerySet:
     return queryset.filter(condition)
 
 
-def family_list(
-    *, programme: Programme, status: str = "", q: str = "", sort: str = "-created"
-) -> QuerySet[FamilyHousehold]:
-    queryset = FamilyHousehold.objects.filter(programme=programme)
-    if status in FamilyStatus.values:
-        queryset = queryset.filter(status=status)
-    queryset = household_search(queryset, q)
-    return queryset.order_by(*SORTS.get(sort, SORTS["-created"]))
-
-
-def volunteer_list(
-    *, programme: Programme, status: str = "", q: str = "", sort: str = "-created"
-) -> QuerySet[VolunteerHousehold]:
-    queryset = VolunteerHousehold.objects.filter(programme=programme)
-    if status in VolunteerStatus.values:
-        queryset = queryset.filter(status=status)
-    queryset = household_search(queryset, q)
-    sort = sort if sort != "waiting" else "-created"
-    return queryset.order_by(*SORTS.get(sort, SORTS["-created"]))
-
 
 def status_numbers(programme: Programme) -> dict[str, int]:
     """How many families and volunteer households are at each step, as
