@@ -62,11 +62,6 @@ def household_links(*, household: FamilyHousehold | VolunteerHousehold,
             "revoke_url": prefix + "revoke"}
 
 
-def family_links(*, family: FamilyHousehold, request: HttpRequest) -> dict:
-    """The family's links (see `household_links`)."""
-    return household_links(household=family, request=request)
-
-
 def _share(household: FamilyHousehold | VolunteerHousehold, url: str) -> dict:
     """What the coordinator needs to hand a live link over: its QR code (inline SVG, to
     show on a phone or print on a letter), and a text message and an e-mail prefilled
