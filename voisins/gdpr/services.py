@@ -107,6 +107,12 @@ def _anonymise_user(user: User) -> None:
 
 
 @transaction.atomic
+def _goes_on(household: Household) -> bool:
+    now = timezone.now()
+    return any(source(household.side, now).filter(pk=household.pk).exists()
+               for source in ACTIVITY_SOURCES)
+
+
 def household_erase(*, household: Household, by: User | None = None,
                     reason: str = ErasureReason.REQUEST) -> Erasure:
     """Anonymise a household for good, keeping what aggregate figures need.
@@ -118,6 +124,9 @@ def household_erase(*, household: Household, by: User | None = None,
     who spoke for the family, the interpreter, and the volunteer's login account. Other
     apps' hooks (``ERASE_HOOKS``) do the same to their records: matches, check-ins and
     cases keep their dates, states and ratings, lose their free text.
+
+    A household that is not in a live match is archived: it leaves the current lists and
+    counts (waiting families, available volunteers) and the matching pool.
 
     Idempotent: erasing an erased household returns the first erasure.
     """
@@ -139,6 +148,12 @@ def household_erase(*, household: Household, by: User | None = None,
     if place is not None:
         locked.lat, locked.lon = place.lat, place.lon
     locked.pinned = False
+    # Nobody can be reached any more: unless something still goes on with it (a live match,
+    # an event to come: what the apps' activity sources find from now on), the household
+    # leaves the current lists, the waiting list and the matching pool, as an archived
+    # household does. Its status and history stay for the figures of the past.
+    if not _goes_on(locked):
+        locked.archived = True
     if isinstance(locked, FamilyHousehold):
         locked.wishes_note = ""
     else:

@@ -114,7 +114,8 @@ class Household(models.Model):
     )
     archived = models.BooleanField(
         _("archived"), default=False,
-        help_text=_("Known only from imported history; never proposed for matching."),
+        help_text=_("Known only from history (imported, or erased); never proposed for "
+                    "matching."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

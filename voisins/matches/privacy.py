@@ -20,7 +20,6 @@ ERASED_EMAIL = "erased@invalid.example"
 ERASED_NAME = "—"
 
 
-
 def _addresses(household: Household) -> set[str]:
     """The e-mail addresses mail to this household went to."""
     addresses = {household.email} if household.email else set()
