@@ -39,7 +39,7 @@ def test_a_coordinator_sends_the_selected_proposals_in_one_action(page, alice, d
     page.get_by_label("Sélectionner Oksana Famille2 – Inès Voisin2").check()
     screenshot(page, "proposals-bulk-selected")
     page.get_by_role("button", name="Envoyer les propositions sélectionnées").click()
-    page.get_by_text("2 proposition(s) envoyée(s)").wait_for()
+    page.get_by_text("2 propositions envoyées").wait_for()
     screenshot(page, "proposals-bulk-sent")
     assert sorted(Proposal.objects.filter(status="sent").values_list("pk", flat=True)) == [
         drafts[0].pk, drafts[2].pk]

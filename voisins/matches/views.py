@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from voisins import access
@@ -159,7 +160,8 @@ def _send_selected(request: HttpRequest, prog: Any, run: MatchingRun | None = No
         errors_to_messages(request, exc)
         return None
     if done["sent"]:
-        sent = _("%(n)s proposal(s) sent: %(names)s.") % {
+        sent = ngettext("%(n)s proposal sent: %(names)s.", "%(n)s proposals sent: %(names)s.",
+                        len(done["sent"])) % {
             "n": len(done["sent"]),
             "names": "; ".join(f"{p.family} – {p.volunteer}" for p in done["sent"])}
         messages.success(request, " ".join(filter(None, [sent, reach_summary(queued)])))
