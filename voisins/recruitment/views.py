@@ -301,7 +301,8 @@ def news_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_recruitment")
-    form = CampaignForm(request.POST or None, initial=selectors.campaign_from_gap(request.GET))
+    form = CampaignForm(request.POST or None, programme=programme,
+                        initial=selectors.campaign_from_gap(request.GET))
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(programme=programme, by=request.user,
