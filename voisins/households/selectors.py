@@ -58,6 +58,12 @@ def households_listed(*, model: type[Household], programme: Programme) -> QueryS
     return households_of_programme(model=model, programme=programme).only(*LIST_COLUMNS[kind])
 
 
+def household_of_programme(*, model: type[Household], programme: Programme,
+                           pk: object) -> Household | None:
+    """Household `pk` of `model` in `programme`, or None."""
+    return households_of_programme(model=model, programme=programme).filter(pk=pk).first()
+
+
 def households_with_programme(*, model: type[Household]) -> QuerySet:
     """Households of `model` with their programme (a letter, a link, an export)."""
     return model.objects.select_related("programme")
