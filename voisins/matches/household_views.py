@@ -105,7 +105,7 @@ def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _volunteer_match(request: HttpRequest, pk: int) -> Match:
-    match = selectors.volunteer_match(pk=pk, user=request.user)
+    match = selectors.volunteer_match_of_user(pk=pk, user=request.user)
     if match is None:
         raise Http404
     return match

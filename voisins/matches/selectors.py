@@ -784,12 +784,17 @@ def family_match_live(*, family: FamilyHousehold) -> Match | None:
             .select_related("volunteer", "volunteer__user", "programme").first())
 
 
-def volunteer_match(*, pk: int, volunteer: VolunteerHousehold | None = None,
-                    user: Any = None) -> Match | None:
-    """Match `pk` of the volunteer household `volunteer` (or of the household whose account
-    is `user`), with both households and the programme, or None."""
-    owner = {"volunteer": volunteer} if volunteer is not None else {"volunteer__user": user}
-    return (Match.objects.filter(pk=pk, **owner)
+def volunteer_match(*, pk: int, volunteer: VolunteerHousehold) -> Match | None:
+    """Match `pk` of the volunteer household `volunteer`, with both households and the
+    programme, or None."""
+    return (Match.objects.filter(pk=pk, volunteer=volunteer)
+            .select_related("family", "volunteer", "programme").first())
+
+
+def volunteer_match_of_user(*, pk: int, user: Any) -> Match | None:
+    """Match `pk` of the volunteer household whose account is `user`, with both households
+    and the programme, or None."""
+    return (Match.objects.filter(pk=pk, volunteer__user=user)
             .select_related("family", "volunteer", "programme").first())
 
 
