@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import households_with_programme
 from voisins.households.services import household_message_choices_set
 
 from . import selectors, services
@@ -63,7 +64,7 @@ def _household(request: HttpRequest, slug: str, pk: int, kind: str
                ) -> FamilyHousehold | VolunteerHousehold:
     model, action, _page = STAFF_KINDS[kind]
     prog = access.programme_or_404(request.user, slug, action)
-    return access.record_or_404(model.objects.select_related("programme"),
+    return access.record_or_404(households_with_programme(model=model),
                                 request.user, action, pk=pk, programme=prog)
 
 

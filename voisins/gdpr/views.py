@@ -15,6 +15,7 @@ from voisins import access
 from voisins.audit.services import audit_read
 from voisins.feedback import errors_to_form
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import households_with_programme
 from voisins.privacy.services import consent_give, consent_withdraw
 
 from . import selectors, services
@@ -28,7 +29,7 @@ def _household(request: HttpRequest, slug: str, kind: str, pk: int, action: str)
     if kind not in MODELS:
         raise Http404
     programme = access.programme_or_404(request.user, slug, action)
-    household = access.record_or_404(MODELS[kind].objects.select_related("programme"),
+    household = access.record_or_404(households_with_programme(model=MODELS[kind]),
                                      request.user, action, pk=pk, programme=programme)
     return programme, household
 

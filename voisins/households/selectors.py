@@ -38,6 +38,53 @@ def names_of(*relations: str) -> list[str]:
             for column in ("contact_first_name", "contact_last_name")]
 
 
+Household = FamilyHousehold | VolunteerHousehold
+
+
+def household_records(*, model: type[Household]) -> QuerySet:
+    """Every household of `model` (families or volunteer households), for access to narrow
+    to the one asked for."""
+    return model.objects.all()
+
+
+def households_of_programme(*, model: type[Household], programme: Programme) -> QuerySet:
+    """The households of `model` in `programme`, unordered (the caller filters and sorts)."""
+    return model.objects.filter(programme=programme)
+
+
+def households_listed(*, model: type[Household], programme: Programme) -> QuerySet:
+    """The households of `model` in `programme` with the columns the staff lists show."""
+    kind = "families" if model is FamilyHousehold else "volunteers"
+    return households_of_programme(model=model, programme=programme).only(*LIST_COLUMNS[kind])
+
+
+def household_of_programme(*, model: type[Household], programme: Programme,
+                           pk: object) -> Household | None:
+    """Household `pk` of `model` in `programme`, or None."""
+    return households_of_programme(model=model, programme=programme).filter(pk=pk).first()
+
+
+def households_with_programme(*, model: type[Household]) -> QuerySet:
+    """Households of `model` with their programme (a letter, a link, an export)."""
+    return model.objects.select_related("programme")
+
+
+def households_with_members(*, model: type[Household]) -> QuerySet:
+    """Households of `model` with their members (the household's form)."""
+    return model.objects.prefetch_related("members")
+
+
+def households_with_history(*, model: type[Household]) -> QuerySet:
+    """Households of `model` with their members and their status changes, each with who
+    made it (the household's page)."""
+    return model.objects.prefetch_related("members", "status_changes__changed_by")
+
+
+def volunteer_household_of_user(*, user: object) -> VolunteerHousehold | None:
+    """The volunteer household whose account is `user`, with its programme, or None."""
+    return VolunteerHousehold.objects.filter(user=user).select_related("programme").first()
+
+
 def household_search(queryset: QuerySet, q: str) -> QuerySet:
     """Households whose name, postcode, reference or phone contains `q`."""
     # PostgreSQL text cannot hold NUL; nobody searches for control characters anyway.

@@ -26,6 +26,7 @@ from voisins.audit.services import audit_read
 from voisins.familypages.decorators import family_page, volunteer_page
 from voisins.feedback import errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import volunteer_household_of_user
 from voisins.mediation import services as mediation_services
 from voisins.messaging.feedback import attempt
 from voisins.recruitment.ratelimit import hit
@@ -59,8 +60,7 @@ def _side_context(request: HttpRequest, match: Match, side: str, user: Any
 # --- Volunteer household ---------------------------------------------------------------
 
 def _volunteer(request: HttpRequest) -> VolunteerHousehold:
-    household = VolunteerHousehold.objects.filter(user=request.user).select_related(
-        "programme").first()
+    household = volunteer_household_of_user(user=request.user)
     if household is None:
         raise Http404
     return household
@@ -95,7 +95,7 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     household = _volunteer(request)
-    proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
+    proposal = selectors.household_proposal(pk=pk, side=Side.VOLUNTEER, household=household)
     if proposal is None:
         raise Http404
     form = _answer(request, proposal, Side.VOLUNTEER, request.user)
@@ -105,8 +105,7 @@ def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _volunteer_match(request: HttpRequest, pk: int) -> Match:
-    match = (Match.objects.filter(pk=pk, volunteer__user=request.user)
-             .select_related("family", "volunteer", "programme").first())
+    match = selectors.volunteer_match_of_user(pk=pk, user=request.user)
     if match is None:
         raise Http404
     return match
@@ -143,9 +142,7 @@ def _volunteer_urls(match: Match) -> dict[str, str]:
 
 @login_required
 def volunteer_checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = CheckIn.objects.filter(pk=pk, side=Side.VOLUNTEER,
-                                     match__volunteer__user=request.user).select_related(
-        "match__family").first()
+    checkin = selectors.volunteer_checkin_of_user(pk=pk, user=request.user)
     if checkin is None:
         raise Http404
     return _checkin_page(request, checkin, by=request.user)
@@ -185,8 +182,7 @@ def _volunteer_link_urls(match: Match, token: str) -> dict[str, str]:
 
 
 def _volunteer_link_match(household: VolunteerHousehold, pk: int) -> Match:
-    match = (Match.objects.filter(pk=pk, volunteer=household)
-             .select_related("family", "volunteer", "programme").first())
+    match = selectors.volunteer_match(pk=pk, volunteer=household)
     if match is None:
         raise Http404
     return match
@@ -201,7 +197,7 @@ def volunteer_link_proposals(request: HttpRequest, token: str) -> HttpResponse:
 @volunteer_page
 def volunteer_link_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     household = request.volunteer
-    proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
+    proposal = selectors.household_proposal(pk=pk, side=Side.VOLUNTEER, household=household)
     if proposal is None:
         raise Http404
     form = _answer(request, proposal, Side.VOLUNTEER, None)
@@ -304,9 +300,7 @@ def _own_checkin_page(request: HttpRequest, token: str, pk: int, *, side: str,
                       household: Any, frame: str, home: str) -> HttpResponse:
     """Check-in `pk` of `household` (its `side` of a match), on the pages of its personal
     link: another household's check-in is a 404."""
-    owner, other = ("family", "volunteer") if side == Side.FAMILY else ("volunteer", "family")
-    checkin = (CheckIn.objects.filter(pk=pk, side=side, **{f"match__{owner}": household})
-               .select_related(f"match__{other}").first())
+    checkin = selectors.household_checkin(pk=pk, side=side, household=household)
     if checkin is None:
         raise Http404
     home_url = reverse(home, kwargs={"token": token})
@@ -365,16 +359,14 @@ HELP_LIMIT, HELP_WINDOW = 5, 3600
 
 
 def _family_match(family: FamilyHousehold) -> Match | None:
-    return (Match.objects.filter(family=family, status__in=Match.LIVE)
-            .select_related("volunteer", "volunteer__user", "programme").first())
+    return selectors.family_match_live(family=family)
 
 
 def _family_proposal(request: HttpRequest, token: str, bound: AnswerForm | None = None,
                      activity_form: ActivityForm | None = None, status: int = 200
                      ) -> HttpResponse:
     family = request.family
-    proposal = (Proposal.objects.filter(family=family, status=Proposal.Status.SENT)
-                .select_related("volunteer").prefetch_related("volunteer__members").first())
+    proposal = selectors.family_proposal_sent(family=family)
     match = _family_match(family)
     context: dict[str, Any] = {
         "token": token, "family": family, "proposal": proposal,
@@ -400,7 +392,7 @@ def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @family_page
 def family_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    proposal = Proposal.objects.filter(pk=pk, family=request.family).first()
+    proposal = selectors.household_proposal(pk=pk, side=Side.FAMILY, household=request.family)
     if proposal is None:
         raise Http404
     form = _answer(request, proposal, Side.FAMILY, None)

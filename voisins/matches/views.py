@@ -23,7 +23,7 @@ from voisins import access
 from voisins.audit.services import audit_list, audit_read
 from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold
-from voisins.households.selectors import names_of
+from voisins.households.selectors import household_records, names_of
 from voisins.households.status import FamilyStatus
 from voisins.messaging.feedback import attempt
 from voisins.messaging.selectors import reach_summary
@@ -44,7 +44,7 @@ from .forms import (
     ProposalEditForm,
     RunFilterForm,
 )
-from .models import Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
+from .models import Match, MatchingRun, Proposal, UndoableAction
 
 
 def _confirm(request: HttpRequest, *, title: str, preview: dict, action: str, button: str,
@@ -65,7 +65,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     return render(request, "matches/dashboard.html", {
         "programme": prog, **selectors.dashboard(prog, request.user),
-        "pause": ProgrammePause.objects.filter(programme=prog, ended_at__isnull=True).first(),
+        "pause": selectors.running_pause(prog),
         "pause_form": ProgrammePauseForm(),
         "undoable_pause": selectors.undoable_pause(prog),
     })
@@ -80,7 +80,7 @@ def matching(request: HttpRequest, slug: str) -> HttpResponse:
         run = services.matching_run_start(programme=prog, by=request.user,
                                           dry_run=request.POST.get("dry_run") == "1")
         return redirect("matches:run", slug=prog.slug, pk=run.pk)
-    runs = MatchingRun.objects.filter(programme=prog)[:10]
+    runs = selectors.recent_runs(programme=prog)
     return render(request, "matches/matching.html", {
         "programme": prog, "runs": runs,
         "waiting": selectors.waiting_families(prog).count(),
@@ -206,7 +206,7 @@ def why_waiting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Why a waiting family still waits: the section of its page, loaded after the page
     (the analysis reads the households around it; the page itself stays quick)."""
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+    family = access.record_or_404(household_records(model=FamilyHousehold), request.user,
                                   "manage_matches", pk=pk, programme=prog)
     entry = None
     if family.status == FamilyStatus.WAITING:
@@ -221,7 +221,7 @@ def why_waiting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+    family = access.record_or_404(household_records(model=FamilyHousehold), request.user,
                                   "manage_matches", pk=pk, programme=prog)
     if request.method == "POST":
         volunteer = prog.volunteerhousehold_set.filter(pk=request.POST.get("volunteer")).first() \
@@ -263,9 +263,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     filterset = ProposalFilter(
         list_query(request, status=Proposal.Status.DRAFT),
-        queryset=Proposal.objects.filter(programme=prog).select_related("family", "volunteer")
-        .only("status", "score", "distance_km", "sent_at", "expires_at", "family_answer",
-              "volunteer_answer", *names_of("family", "volunteer")))
+        queryset=selectors.proposals_listed(programme=prog))
     return render_list(request, template="matches/proposal_list.html",
                        rows="matches/_proposal_rows.html", filterset=filterset,
                        context={"programme": prog}, households=("family", "volunteer"),
@@ -283,9 +281,8 @@ def proposals_send(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    proposal = access.record_or_404(
-        Proposal.objects.select_related("family", "volunteer"), request.user,
-        "manage_matches", pk=pk, programme=prog)
+    proposal = access.record_or_404(selectors.proposals_with_households(), request.user,
+                                    "manage_matches", pk=pk, programme=prog)
     return prog, proposal
 
 

@@ -22,7 +22,7 @@ from voisins.workspace.lists import list_query, render_list
 from . import selectors, services
 from .filters import CaseFilter
 from .forms import CallbackDoneForm, CaseForm, NoteForm, ResolveForm
-from .models import Callback, Case, OpenedBy
+from .models import Case, OpenedBy
 
 
 def _case_list_page(request: HttpRequest, prog) -> HttpResponse:
@@ -161,7 +161,7 @@ def case_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def callback_done(request: HttpRequest, slug: str, pk: int, callback_pk: int) -> HttpResponse:
     prog, case = _case(request, slug, pk)
-    callback = Callback.objects.filter(pk=callback_pk, case=case).first()
+    callback = selectors.case_callback(case=case, pk=callback_pk)
     if callback is None:
         raise Http404
     form = CallbackDoneForm(request.POST, auto_id=f"id_cb{callback.pk}_%s")

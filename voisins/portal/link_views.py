@@ -25,7 +25,7 @@ from voisins.familypages.decorators import volunteer_page
 from voisins.familypages.views import message_choices_page
 from voisins.feedback import errors_to_form
 from voisins.recruitment.ratelimit import hit
-from voisins.training.models import Registration, TrainingSession
+from voisins.training import selectors as training_selectors
 from voisins.training.services import registration_cancel, registration_create
 
 from . import selectors, services
@@ -56,8 +56,7 @@ def _done(request: HttpRequest, token: str, action: Callable[[], object], text: 
 @volunteer_page
 def training_register(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     volunteer = request.volunteer
-    session = TrainingSession.objects.filter(pk=pk, module__programme=volunteer.programme
-                                             ).first()
+    session = training_selectors.programme_session(programme=volunteer.programme, pk=pk)
     if session is None:
         raise Http404
     return _done(request, token, lambda: registration_create(session=session,
@@ -68,7 +67,8 @@ def training_register(request: HttpRequest, token: str, pk: int) -> HttpResponse
 @require_POST
 @volunteer_page
 def training_cancel(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    registration = Registration.objects.filter(pk=pk, volunteer=request.volunteer).first()
+    registration = training_selectors.volunteer_registration(volunteer=request.volunteer,
+                                                             pk=pk)
     if registration is None:
         raise Http404
     return _done(request, token, lambda: registration_cancel(registration=registration),

@@ -15,6 +15,7 @@ from voisins import access
 from voisins.audit.services import SENSITIVE_FIELDS, audit_read
 from voisins.households import services as household_services
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import households_of_programme
 
 from .. import schemas as s
 from ..common import (
@@ -106,7 +107,7 @@ def _register(name: str) -> None:
     def list_view(request: HttpRequest, slug: str, filters: Query[filters_schema],
                   paging: Query[PageQuery]):
         programme = programme_for(request, slug, "view_households")
-        queryset = household_filter(model.objects.filter(programme=programme),
+        queryset = household_filter(households_of_programme(model=model, programme=programme),
                                     filters.dict(exclude_none=True))
         return paginate(queryset, paging)
 
