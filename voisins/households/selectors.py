@@ -60,7 +60,10 @@ def households_listed(*, model: type[Household], programme: Programme) -> QueryS
 
 def household_of_programme(*, model: type[Household], programme: Programme,
                            pk: object) -> Household | None:
-    """Household `pk` of `model` in `programme`, or None."""
+    """Household `pk` of `model` in `programme`, or None (also for a `pk` that is no number,
+    as a form posts it)."""
+    if not str(pk).isdigit():
+        return None
     return households_of_programme(model=model, programme=programme).filter(pk=pk).first()
 
 
