@@ -12,17 +12,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins import access
-from voisins.gdpr.services import erased_filter, with_consent
+from voisins.gdpr.selectors import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.messaging.selectors import reach_preview
 from voisins.privacy.models import ConsentPurpose
+from voisins.privacy.selectors import has_consent
 from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
+from .models import (
+    CheckIn,
+    ContactReveal,
+    Match,
+    MatchingRun,
+    ProgrammePause,
+    Proposal,
+    UndoableAction,
+)
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -710,3 +719,18 @@ def pause_actions(programme: Programme) -> QuerySet[UndoableAction]:
     """The programme's pauses that were recorded to be undone (for the undo button)."""
     return UndoableAction.objects.filter(programme=programme,
                                          kind=UndoableAction.Kind.PROGRAMME_PAUSE)
+
+
+# --- Contact details -------------------------------------------------------------------
+
+def contact_shown(match: Match, viewer: str) -> FamilyHousehold | VolunteerHousehold:
+    """The household whose contact details `viewer` ("family" or "volunteer") would see."""
+    return match.volunteer if viewer == ContactReveal.Viewer.FAMILY else match.family
+
+
+def contact_shareable(match: Match, viewer: str) -> bool:
+    """Whether `viewer` may see the other household's contact details now: the match
+    lives, and that household agreed to share them (a consent withdrawn a minute ago
+    counts)."""
+    return match.contacts_visible and has_consent(contact_shown(match, viewer),
+                                                  ConsentPurpose.SHARE_CONTACT)
