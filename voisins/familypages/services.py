@@ -62,6 +62,7 @@ def household_link_create(*, household: Household, by: User | None = None,
         raise ValidationError({"days": _("A link lasts between 1 and 365 days.")})
     now = timezone.now()
     if replace:
+        # A bare update (no full_clean()): only the revocation time and who revoked change.
         household_links_of(household).filter(revoked_at__isnull=True, expires_at__gt=now).update(
             revoked_at=now, revoked_by=by)
     link = kind.model(key=secrets.token_urlsafe(18), created_at=now, created_by=by,

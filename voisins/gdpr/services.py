@@ -88,6 +88,7 @@ def household_erase(*, household: Household, by: User | None = None,
     # (an old import); it only blanks fields and moves the point to its postcode's centre.
     locked.save()
     key = "family" if kind == "family" else "volunteer"
+    # A bare update (no full_clean()): erasure only blanks free text (see above).
     Member.objects.filter(**{key: locked}).update(first_name="")
     StatusChange.objects.filter(**{key: locked}).update(note="")
     Consent.objects.filter(**{key: locked}).update(given_by_name="", interpreter="")

@@ -100,6 +100,7 @@ def matching_run_execute(*, run_id: int) -> MatchingRun:
     try:
         result = _execute(run)
     except Exception as exc:
+        # A bare update (no full_clean()): a status of its choices, a time, the error's class.
         MatchingRun.objects.filter(pk=run.pk).update(
             status=MatchingRun.Status.FAILED, finished_at=timezone.now(),
             error=type(exc).__name__[:300])
@@ -128,8 +129,10 @@ def _execute(run: MatchingRun) -> MatchingRun:
     if run.dry_run:
         run.result = [bridge.proposal_as_dict(p) for p in engine_result]
     else:
+        # A bare update (no full_clean()): only a status of its choices and a time change.
         Proposal.objects.filter(programme=programme, status=Proposal.Status.DRAFT).update(
             status=Proposal.Status.DISCARDED, closed_at=timezone.now())
+        # No full_clean() per row: every value comes from the engine's result on valid records.
         Proposal.objects.bulk_create([
             Proposal(programme=programme, family_id=p.family_id, volunteer_id=p.volunteer_id,
                      run=run, score=p.score, distance_km=p.distance_km,
@@ -176,6 +179,7 @@ def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
             "The engine finds no match here: too far, no common language, need or time, "
             "or declined before.")})
     p = suggestion[0]
+    # A bare update (no full_clean()): only a status of its choices and a time change.
     Proposal.objects.filter(family=family, status=Proposal.Status.DRAFT).update(
         status=Proposal.Status.DISCARDED, closed_at=timezone.now())
     proposal = Proposal(programme=programme, family=family, volunteer=volunteer, score=p.score,
@@ -264,6 +268,7 @@ def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
 
 def _expire_if_due(proposal: Proposal) -> None:
     if proposal.status == Proposal.Status.SENT and proposal.is_expired:
+        # A bare update (no full_clean()): only a status of its choices and a time change.
         Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.EXPIRED,
                                                        closed_at=timezone.now())
 
@@ -381,6 +386,7 @@ def _match_create(proposal: Proposal, by: User | None) -> Match:
 def proposals_expire(*, now: datetime | None = None) -> int:
     """Close every sent proposal whose answer date passed; the number closed."""
     now = now or timezone.now()
+    # A bare update (no full_clean()): only a status of its choices and a time change.
     return Proposal.objects.filter(status=Proposal.Status.SENT, expires_at__lte=now).update(
         status=Proposal.Status.EXPIRED, closed_at=now)
 
@@ -536,6 +542,7 @@ def match_check_attention(*, match: Match, today: date | None = None) -> Match:
         reasons.append("missed")
     needs = bool(reasons)
     if needs != match.needs_attention or reasons != match.attention_reasons:
+        # A bare update (no full_clean()): only the warnings computed here change.
         Match.objects.filter(pk=match.pk).update(needs_attention=needs,
                                                  attention_reasons=reasons)
         match.needs_attention, match.attention_reasons = needs, reasons
@@ -580,6 +587,7 @@ def checkins_notify_due(*, today: date | None = None) -> int:
             link = household_page_url(household=household, page=page, pk=checkin.pk)
             _notify_household(side=checkin.side, household=household, kind="checkin_due",
                               link=link, context={"other_first_name": other.contact_first_name})
+            # A bare update (no full_clean()): only a timestamp changes.
             CheckIn.objects.filter(pk=checkin.pk).update(notified_at=timezone.now())
             count += 1
     return count
@@ -815,6 +823,7 @@ def _shift_pending(pause: ProgrammePause) -> dict[int, int]:
             checkin.due_on += timedelta(days=days)
             moved.append(checkin)
             days_of[checkin.pk] = days
+    # A bare bulk update (no full_clean()): only due dates move, by whole days.
     CheckIn.objects.bulk_update(moved, ["due_on"])
     return days_of
 
@@ -992,6 +1001,7 @@ def _undo_pause(action: UndoableAction, by: User | None) -> UndoableAction:
             pk__in=shifted, answered_at__isnull=True).only("id", "due_on"))
         for checkin in moved:
             checkin.due_on -= timedelta(days=shifted[checkin.pk])
+        # A bare bulk update (no full_clean()): only due dates move back, by whole days.
         CheckIn.objects.bulk_update(moved, ["due_on"])
     _told_of_correction(action, kind="programme_pause_undone")
     pause.delete()  # the matches' link to it is cleared (SET_NULL)

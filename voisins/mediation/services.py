@@ -161,5 +161,6 @@ def case_resolve(*, case: Case, resolution: str, by: User | None = None) -> Case
     # update_fields without full_clean(): the resolution is checked by _text(); the rest is a status
     # of its choices, the time, who.
     locked.save(update_fields=["resolution", "status", "resolved_at", "resolved_by"])
+    # A bare update (no full_clean()): only a status of its choices changes.
     locked.callbacks.filter(status=Callback.Status.OPEN).update(status=Callback.Status.CANCELLED)
     return locked

@@ -315,6 +315,8 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
     "to check" when the number or address is at fault.
     """
     now = now or timezone.now()
+    # A bare update (no full_clean()): the claim is one UPDATE, so that two workers never send a
+    # message both; it changes only a counter and a time.
     claimed = Message.objects.filter(
         pk=message_id, state=Message.State.QUEUED, next_attempt_at__lte=now,
     ).update(attempts=F("attempts") + 1, next_attempt_at=now + LOST_AFTER)
@@ -342,6 +344,8 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
     message.error_class = message.error = ""
     # Sent: what filled it (names, a personal link, which is a key) is not kept.
     message.context = {}
+    # update_fields without full_clean(): a state of its choices, times, and the provider's ids;
+    # the context is emptied.
     message.save(update_fields=["state", "sent_at", "error_class", "error", "context",
                                 "segments", "provider", "provider_id"])
     return True
@@ -359,6 +363,7 @@ def _failed(message: Message, error_class: str, reason: str, *, permanent: bool,
     else:
         message.next_attempt_at = timezone.now() + timedelta(
             minutes=min(60, 2 ** (message.attempts - 1)))
+    # update_fields without full_clean(): the error cut to size, a state of its choices, a time.
     message.save(update_fields=["error_class", "error", "state", "context", "next_attempt_at"])
     logger.warning("message %s not sent (attempt %s, %s): %s", message.pk, message.attempts,
                    "given up" if message.state == Message.State.FAILED else "will retry",
@@ -371,6 +376,7 @@ def _mark_to_check(message: Message) -> None:
     for model, pk in ((FamilyHousehold, message.family_id),
                       (VolunteerHousehold, message.volunteer_id)):
         if pk:
+            # A bare update (no full_clean()): only a boolean changes.
             model.objects.filter(pk=pk).update(**{field: True})
 
 
@@ -404,11 +410,13 @@ def message_report(*, provider: str, provider_id: str, delivered: bool,
             if message.state == Message.State.SENT:
                 message.state = Message.State.DELIVERED
                 message.delivered_at = timezone.now()
+                # update_fields without full_clean(): a state of its choices and a time.
                 message.save(update_fields=["state", "delivered_at"])
         elif message.state != Message.State.FAILED:
             message.state = Message.State.FAILED
             message.error_class = "ProviderReport"
             message.error = mask_phone(reason)[:200]
+            # update_fields without full_clean(): a state of its choices, the error cut to size.
             message.save(update_fields=["state", "error_class", "error"])
             _mark_to_check(message)
     return message
@@ -461,6 +469,7 @@ def messages_to_call_settle(*, household: Household, purpose: str,
     pending = Message.objects.filter(**{side: household}, purpose=purpose,
                                      state=Message.State.TO_CALL)
     now = timezone.now()
+    # A bare update (no full_clean()): states of their choices, times, who; the contexts emptied.
     if by is not None:
         return pending.update(state=Message.State.CALLED, called_at=now, called_by=by,
                               context={})
