@@ -14,14 +14,8 @@ from tests.conftest import family_data, make_user
 from voisins.api.selectors import programme_statistics
 from voisins.gdpr.errors import ConsentRequired
 from voisins.gdpr.models import Erasure
-from voisins.gdpr.selectors import household_export
-from voisins.gdpr.services import (
-    household_erase,
-    months_before,
-    purge_inactive,
-    require_consent,
-    with_consent,
-)
+from voisins.gdpr.selectors import household_export, months_before, require_consent, with_consent
+from voisins.gdpr.services import household_erase, purge_inactive
 from voisins.gdpr.tasks import purge_inactive_task
 from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
 from voisins.households.services import family_create, household_set_status

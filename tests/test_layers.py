@@ -41,7 +41,7 @@ KNOWN_APP_CYCLES = {
     "voisins/gdpr/selectors.py -> voisins.recruitment.services": 1,
     "voisins/households/demo.py -> voisins.privacy.models": 1,
     "voisins/households/importers.py -> voisins.privacy.models": 2,
-    "voisins/households/importers.py -> voisins.privacy.services": 1,
+    "voisins/households/importers.py -> voisins.privacy.selectors": 1,
     "voisins/matches/demo.py -> voisins.evaluation.models": 1,
     "voisins/matches/demo.py -> voisins.evaluation.questions": 2,
     "voisins/matches/demo.py -> voisins.evaluation.services": 1,
@@ -71,8 +71,6 @@ KNOWN_MODULE_CYCLES = {
     "voisins/matches/waiting.py -> voisins.matches.selectors": 1,
     "voisins/matching/engine.py -> voisins.matching.search": 1,
     "voisins/matching/search.py -> voisins.matching.engine": 1,
-    "voisins/messaging/selectors.py -> voisins.messaging.services": 2,
-    "voisins/messaging/services.py -> voisins.messaging.selectors": 1,
     "voisins/messaging/services.py -> voisins.messaging.tasks": 3,
     "voisins/messaging/tasks.py -> voisins.messaging.services": 3,
 }

@@ -4,7 +4,7 @@ Every app sits on one floor. An app may import from its own floor and the floors
 never from a floor above; and no two apps may import each other, directly or round a
 circle, counting the imports made inside functions. A lower floor that must call back up
 does it through a registry filled at start-up (for example
-`voisins.messaging.services.register_hold`), never through a hidden import.
+`voisins.messaging.hooks.register_hold`), never through a hidden import.
 
 `FLOORS` is the one place the floors are declared: `tests/test_layers.py` checks the code
 against it and `scripts/architecture --mermaid` draws it into `docs/development.md`.

@@ -6,7 +6,8 @@ docs/screenshots/ (family-arabic-paused.png, staff-paused-banner.png)."""
 import pytest
 from django.urls import reverse
 
-from voisins.familypages.services import family_link_create, family_link_token
+from voisins.familypages.links import family_link_token
+from voisins.familypages.services import family_link_create
 from voisins.households.models import FamilyHousehold
 from voisins.matches.services import programme_pause_all
 

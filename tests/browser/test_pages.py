@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from voisins.familypages.services import family_link_create, family_link_token
+from voisins.familypages.links import family_link_token
+from voisins.familypages.services import family_link_create
 from voisins.households.models import FamilyHousehold
 from voisins.households.services import family_create, volunteer_create
 

@@ -23,7 +23,7 @@ from voisins.households.models import FamilyHousehold
 from voisins.households.services import household_update
 from voisins.matches import bridge, selectors
 from voisins.matches.models import Match, Proposal
-from voisins.messaging.services import channel_for
+from voisins.messaging.selectors import channel_for
 from voisins.programmes.models import Programme
 
 from .conftest import check_accessibility, fits, log_in, phone, screenshot

@@ -39,7 +39,7 @@ from .models import (
     SurveyAnswer,
     SurveyResponse,
 )
-from .questions import MIN_GROUP, Indicator, Wave, age_band
+from .questions import MIN_GROUP, Indicator, Wave, age_band, wave_opens_on
 from .survival import (
     Comparison,
     Curve,
@@ -897,8 +897,6 @@ def surveys_due(*, programme: Programme, today: date | None = None,
     """Live matches with children aged 4–18 and, per child and wave, whether it is answered,
     open or not yet open (of one family only, when `family` is given)."""
     from voisins.privacy.models import Consent, ConsentPurpose
-
-    from .services import wave_opens_on
 
     today = today or timezone.localdate()
     matches = Match.objects.filter(programme=programme).exclude(status=Match.Status.ENDED)

@@ -16,7 +16,7 @@ from voisins import access
 from voisins.familypages.decorators import family_page
 from voisins.feedback import errors_to_form
 from voisins.matches.models import Match
-from voisins.privacy.services import has_consent
+from voisins.privacy.selectors import has_consent
 
 from . import practice, reports, selectors, services
 from .forms import (

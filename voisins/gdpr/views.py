@@ -40,7 +40,7 @@ def audit_log(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRespon
     page = Paginator(selectors.audit_entries(household), 50).get_page(request.GET.get("page"))
     return render(request, "gdpr/audit_log.html", {
         "programme": programme, "household": household, "kind": kind, "page": page,
-        "erased": services.is_erased(household),
+        "erased": selectors.is_erased(household),
     })
 
 
@@ -50,7 +50,7 @@ def export(request: HttpRequest, slug: str, kind: str, pk: int, fmt: str) -> Htt
         raise Http404
     _programme, household = _household(request, slug, kind, pk, "export_personal_data")
     data = selectors.household_export(household)
-    audit_read(request, household, ["export"], via=f"export-{fmt}")
+    audit_read(by=request, record=household, fields=["export"], via=f"export-{fmt}")
     filename = f"voisins-{kind}-{household.pk}.{fmt}"
     if fmt == "json":
         body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
@@ -74,7 +74,7 @@ def erase(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
             return redirect("gdpr:audit", slug=programme.slug, kind=kind, pk=household.pk)
     return render(request, "gdpr/erase.html", {
         "programme": programme, "household": household, "kind": kind,
-        "erased": services.is_erased(household),
+        "erased": selectors.is_erased(household),
     })
 
 
@@ -103,7 +103,7 @@ def consents(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRespons
                 messages.success(request, _("The consent is recorded."))
                 return redirect("gdpr:consents", slug=programme.slug, kind=kind,
                                 pk=household.pk)
-    audit_read(request, household, ["consents"])
+    audit_read(by=request, record=household, fields=["consents"])
     return render(request, "gdpr/consents.html", {
         "programme": programme, "household": household, "kind": kind, "form": form,
         "consents": household.consents.select_related("notice", "recorded_by")

@@ -19,6 +19,11 @@ SORTS = {
 }
 
 
+def version_of(record: FamilyHousehold | VolunteerHousehold) -> str:
+    """A record's version: its last update time in microseconds. Every save changes it."""
+    return str(int(record.updated_at.timestamp() * 1_000_000))
+
+
 # The columns the staff lists show of a household (for ``QuerySet.only()``). A household
 # row has some 35 columns, five of them JSON: the lists that read only what they show cost
 # 7 to 30 % less CPU (docs/benchmarks.md, "Load test"). A column shown but not listed here

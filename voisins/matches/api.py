@@ -387,7 +387,7 @@ def _match(request: HttpRequest, match_id: int, action: str = "mediate") -> Matc
 def _checkin_detail(request: HttpRequest, checkin: CheckIn) -> CheckIn:
     """A check-in with its answers: reading them is audited."""
     if checkin.answered_at is not None:
-        audit_read(request, checkin, CHECKIN_ANSWERS)
+        audit_read(by=request, record=checkin, fields=CHECKIN_ANSWERS)
     return checkin
 
 

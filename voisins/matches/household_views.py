@@ -31,9 +31,10 @@ from voisins.mediation import services as mediation_services
 from voisins.messaging.feedback import attempt
 from voisins.recruitment.ratelimit import hit
 
-from . import selectors, services
+from . import selectors, services, tokens
 from .forms import ActivityForm, AnswerForm, CheckInForm, HelpForm
 from .models import CheckIn, Match, Proposal, Side
+from .notifications import volunteer_language
 
 _profile = selectors.household_profile
 
@@ -43,8 +44,8 @@ def _side_context(request: HttpRequest, match: Match, side: str, user: Any
     viewer = "family" if side == Side.FAMILY else "volunteer"
     contact = services.contact_reveal(match=match, viewer=viewer, viewer_user=user)
     if contact is not None:
-        audit_read(request, services.contact_shown(match, viewer),
-                   ["contact_first_name", "contact_last_name", "email", "phone"],
+        audit_read(by=request, record=selectors.contact_shown(match, viewer),
+                   fields=["contact_first_name", "contact_last_name", "email", "phone"],
                    via=f"match-{viewer}")
     return {
         "match": match,
@@ -339,12 +340,12 @@ def checkin_link(request: HttpRequest, token: str) -> HttpResponse:
     """A volunteer's check-in reached from its e-mail link, without logging in: once, within
     30 days. (Families answer through their personal link: `family_checkin_answer`.)"""
     try:
-        checkin = services.checkin_from_token(token)
+        checkin = tokens.checkin_from_token(token)
     except ValidationError as exc:
         errors_to_messages(request, exc)
         return render(request, "matches/checkin.html", {"form": None, "closed": True},
                       status=410)
-    language = services.volunteer_language(checkin.match.volunteer)
+    language = volunteer_language(checkin.match.volunteer)
     with translation.override(language):
         response = _checkin_page(request, checkin)
         response["Content-Language"] = language

@@ -12,17 +12,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins import access
-from voisins.gdpr.services import erased_filter, with_consent
+from voisins.gdpr.selectors import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.messaging.selectors import reach_preview
 from voisins.privacy.models import ConsentPurpose
+from voisins.privacy.selectors import has_consent
 from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal, Side, UndoableAction
+from .models import (
+    CheckIn,
+    ContactReveal,
+    Match,
+    MatchingRun,
+    ProgrammePause,
+    Proposal,
+    Side,
+    UndoableAction,
+)
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -811,3 +821,16 @@ def household_checkin(*, pk: int, side: str, household: FamilyHousehold | Volunt
     owner, other = ("family", "volunteer") if side == Side.FAMILY else ("volunteer", "family")
     return (CheckIn.objects.filter(pk=pk, side=side, **{f"match__{owner}": household})
             .select_related(f"match__{other}").first())
+# --- Contact details -------------------------------------------------------------------
+
+def contact_shown(match: Match, viewer: str) -> FamilyHousehold | VolunteerHousehold:
+    """The household whose contact details `viewer` ("family" or "volunteer") would see."""
+    return match.volunteer if viewer == ContactReveal.Viewer.FAMILY else match.family
+
+
+def contact_shareable(match: Match, viewer: str) -> bool:
+    """Whether `viewer` may see the other household's contact details now: the match
+    lives, and that household agreed to share them (a consent withdrawn a minute ago
+    counts)."""
+    return match.contacts_visible and has_consent(contact_shown(match, viewer),
+                                                  ConsentPurpose.SHARE_CONTACT)

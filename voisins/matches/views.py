@@ -127,8 +127,9 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rows = selectors.run_pairs_named(run, list(page))
     not_proposed = waiting.explained(run.not_proposed, prog)
     # The page names households (families left out by name): its reading is audited.
-    audit_list(request, prog, [*(h for p in rows for h in (p["family"], p["volunteer"])),
-                               *(row["family"] for g in not_proposed for row in g["rows"])],
+    audit_list(request=request, programme=prog,
+               households=[*(h for p in rows for h in (p["family"], p["volunteer"])),
+                           *(row["family"] for g in not_proposed for row in g["rows"])],
                via="matching_run")
     context = {"programme": prog, "run": run, "page": page, "rows": rows, "filter_form": form,
                "pairs_total": len(pairs), "not_proposed": not_proposed,
@@ -411,10 +412,10 @@ def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | Non
              for name, (form_class, auto_id) in MATCH_FORMS.items()} | (bound or {})
     page = selectors.match_page(match, request.user)
     if page["answers_shown"]:
-        audit_read(request, match, selectors.MATCH_ANSWERS)
+        audit_read(by=request, record=match, fields=selectors.MATCH_ANSWERS)
     if page["contacts"]:
         for side in page["sides"]:
-            audit_read(request, side["household"], selectors.CONTACT_FIELDS)
+            audit_read(by=request, record=side["household"], fields=selectors.CONTACT_FIELDS)
     return render(request, "matches/match_detail.html", {
         "programme": prog, "match": match, **page,
         "reveals": match.reveals.all()[:20],

@@ -154,7 +154,7 @@ def _case(request: HttpRequest, case_id: int, action: str = "mediate") -> Case:
 
 def _read(request: HttpRequest, case: Case) -> Case:
     """The case as the detail shows it: reading what it says is audited."""
-    audit_read(request, case, CASE_CONTENT)
+    audit_read(by=request, record=case, fields=CASE_CONTENT)
     return case
 
 

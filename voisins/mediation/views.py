@@ -37,9 +37,10 @@ def _case_list_page(request: HttpRequest, prog) -> HttpResponse:
         selectors.callbacks_for_list(selectors.callbacks_open(prog, request.user),
                                      contacts=contacts))
     if contacts:  # the call list names and numbers households: audited
-        audit_list(request, prog, [(VolunteerHousehold if cb.household_kind == "volunteer"
-                                    else FamilyHousehold)(pk=cb.household_pk)
-                                   for cb in callbacks if cb.household_pk],
+        audit_list(request=request, programme=prog,
+                   households=[(VolunteerHousehold if cb.household_kind == "volunteer"
+                                else FamilyHousehold)(pk=cb.household_pk)
+                               for cb in callbacks if cb.household_pk],
                    fields=["contact_last_name", "phone"], via="callbacks")
     return render_list(request, template="mediation/case_list.html",
                        rows="mediation/_case_rows.html", filterset=filterset, context={
@@ -95,7 +96,7 @@ def _case_page(request: HttpRequest, prog, case: Case, *, note_form: NoteForm | 
     callbacks = [(cb, done[1] if done and done[0] == cb.pk
                   else CallbackDoneForm(auto_id=f"id_cb{cb.pk}_%s"))
                  for cb in case.callbacks.all()]
-    audit_read(request, case, selectors.CASE_CONTENT)
+    audit_read(by=request, record=case, fields=selectors.CASE_CONTENT)
     return render(request, "mediation/case_detail.html", {
         "programme": prog, "case": case, "notes": case.notes.select_related("author"),
         "callbacks": callbacks, "note_form": note_form or NoteForm(),

@@ -97,8 +97,9 @@ def message_choices(request: HttpRequest, token: str) -> HttpResponse:
 @volunteer_page
 def own_data(request: HttpRequest, token: str) -> HttpResponse:
     volunteer = request.volunteer
-    audit_read(request, volunteer, ["contact_first_name", "contact_last_name", "email",
-                                    "phone"], via="volunteer-link")
+    audit_read(by=request, record=volunteer,
+               fields=["contact_first_name", "contact_last_name", "email", "phone"],
+               via="volunteer-link")
     return render(request, "portal/link_data.html", {
         **selectors.volunteer_own_data(volunteer), "token": token})
 

@@ -71,7 +71,7 @@ def _register(kind: str) -> None:
             queryset = queryset.filter(purpose=filters.purpose)
         if filters.active is not None:
             queryset = queryset.filter(withdrawn_at__isnull=filters.active)
-        audit_read(request, household, ["consents"])
+        audit_read(by=request, record=household, fields=["consents"])
         return paginate(queryset, paging)
 
     @router.post(f"/{kind}/{{household_id}}/consents", response={201: ConsentOut, **ERRORS},

@@ -18,11 +18,11 @@ from voisins.feedback import errors_to_form
 from voisins.households.models import VolunteerHousehold
 from voisins.households.selectors import household_records
 from voisins.households.status import VolunteerStatus
-from voisins.privacy.services import current_notice
+from voisins.privacy.selectors import current_notice
 from voisins.programmes.models import Programme
 from voisins.workspace.lists import render_list
 
-from . import drawing, selectors, services
+from . import drawing, selectors, services, tokens
 from .filters import ReferralFilter
 from .forms import (
     CampaignForm,
@@ -173,7 +173,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The link of the confirmation mail. GET asks (mail scanners follow links); POST does."""
     programme, _language = _public(request, slug)
     try:
-        signup = services.signup_from_token(token)
+        signup = tokens.signup_from_token(token)
     except (signing.BadSignature, Signup.DoesNotExist):
         return render(request, "recruitment/confirm_invalid.html",
                       {"programme": programme}, status=400)

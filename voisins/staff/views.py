@@ -110,7 +110,7 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if wants_export(request):
         return export_list(request, name=kind, filterset=filterset, programme=prog)
     page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
-    audit_list(request, prog, page, via=kind)
+    audit_list(request=request, programme=prog, households=page, via=kind)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
     query = request.GET.copy()
     query.pop("page", None)
@@ -138,7 +138,7 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
                                      request.user, "view_households", pk=pk, programme=prog)
     transitions = FAMILY_TRANSITIONS if model is FamilyHousehold else VOLUNTEER_TRANSITIONS
     labels = dict(model._meta.get_field("status").choices)
-    audit_read(request, household, SENSITIVE_FIELDS[model._meta.model_name])
+    audit_read(by=request, record=household, fields=SENSITIVE_FIELDS[model._meta.model_name])
     story = staff_selectors.household_story(household)
     active = {c.purpose for c in story["consents"] if c.active}
     can_match = access.can(request.user, "manage_matches", prog)
@@ -380,8 +380,8 @@ def to_call(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     show_contact = access.can(request.user, "view_contact_details", prog)
     # The page names households and shows their numbers: its reading is audited.
-    audit_list(request, prog, [r["household"] for r in page],
-               ["contact_last_name", "phone"] if show_contact else ["contact_last_name"],
+    audit_list(request=request, programme=prog, households=[r["household"] for r in page],
+               fields=["contact_last_name", "phone"] if show_contact else ["contact_last_name"],
                via="to_call")
     for row in page:
         if row["proposal"] is not None:  # the answer heard, recorded from the list
@@ -431,7 +431,7 @@ def household_letter(request: HttpRequest, slug: str, kind: str, pk: int) -> Htt
         selectors.households_with_programme(model=KINDS[kind][0]), request.user,
         "call_households", pk=pk, programme=prog)
     # The letter carries the household's personal link: who printed it is recorded.
-    audit_read(request, household, ["personal_link"], via="letter")
+    audit_read(by=request, record=household, fields=["personal_link"], via="letter")
     pdf = staff_services.household_letters_pdf(households=[household])
     return _pdf(pdf, f"letter-{kind}-{household.pk}.pdf")
 
@@ -444,6 +444,7 @@ def to_call_letters(request: HttpRequest, slug: str) -> HttpResponse:
     if not households:
         messages.info(request, _("Nobody on the to-call list needs a letter."))
         return redirect("staff:to_call", slug=prog.slug)
-    audit_list(request, prog, households, ["personal_link"], via="letters")
+    audit_list(request=request, programme=prog, households=households,
+               fields=["personal_link"], via="letters")
     pdf = staff_services.household_letters_pdf(households=households)
     return _pdf(pdf, f"letters-{prog.slug}.pdf")

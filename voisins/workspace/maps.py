@@ -56,7 +56,8 @@ def family_radius(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = RadiusForm(request.GET or None, initial={"km": family.radius_km})
     km = form.cleaned_data["km"] if form.is_valid() else family.radius_km
     within = selectors.volunteers_within(family, km)
-    audit_list(request, prog, [v for v, _d in within["volunteers"]], via="radius")
+    audit_list(request=request, programme=prog,
+               households=[v for v, _d in within["volunteers"]], via="radius")
     if request.GET.get("format") == "geojson":
         return JsonResponse(_radius_geojson(family, km, within))
     template = "workspace/_radius_results.html" if request.htmx else "workspace/radius.html"

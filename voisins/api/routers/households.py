@@ -28,8 +28,8 @@ from ..common import (
     paginate,
     programme_for,
 )
-from ..selectors import household_filter, referrals
-from ..services import VersionConflict, household_update, version_of
+from ..selectors import household_filter, referrals, version_of
+from ..services import VersionConflict, household_update
 
 router = Router(tags=["households"])
 
@@ -62,7 +62,8 @@ def detail(request: HttpRequest, household: Any, response: HttpResponse | None =
     data["members"] = list(household.members.all())
     shown = access.can(request.user, "view_contact_details", household.programme_id)
     if shown:
-        audit_read(request, household, SENSITIVE_FIELDS[household._meta.model_name])
+        audit_read(by=request, record=household,
+                   fields=SENSITIVE_FIELDS[household._meta.model_name])
     else:
         for name in ["email", "phone", "contact_last_name", *kind["private"]]:
             data[name] = None if name != "contact_last_name" else ""
