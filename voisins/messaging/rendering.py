@@ -16,10 +16,9 @@ from voisins.households.phones import display_phone
 from .hooks import household_link
 from .models import GroupMessage, Message
 from .placeholders import fill
-from .segments import count_segments, plain
+from .segments import MAX_SEGMENTS, count_segments, plain
 from .selectors import site_url
 
-MAX_SEGMENTS = 2
 SHORT_SMS_TEMPLATE = "messaging/sms/short.txt"
 # A group message's body: its text for the household's language, placeholders filled in.
 GROUP_TEMPLATE = "messaging/email/group.txt"

@@ -18,9 +18,7 @@ from voisins.programmes.models import Programme
 
 from .models import GroupMessage, Message, Purpose
 from .placeholders import PlaceholderError, fill, placeholders_in
-from .segments import count_segments, plain
-
-MAX_SMS_SEGMENTS = 2
+from .segments import MAX_SEGMENTS, count_segments, plain
 
 SUMMARY_ABOVE = 4
 
@@ -307,12 +305,12 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
                 (count_segments(plain(fill(text, first_name=name, link=link,
                                            programme=signature)))
                  for name in sms_names[code]), key=lambda found: found[1])
-            if sample["segments"] > MAX_SMS_SEGMENTS:
+            if sample["segments"] > MAX_SEGMENTS:
                 plan.errors.setdefault(f"text_{code}", []).append(
                     _("Too long for an SMS: %(n)s segments (%(encoding)s), at most "
                       "%(max)s. Shorten it: some households get it by SMS.")
                     % {"n": sample["segments"], "encoding": sample["encoding"],
-                       "max": MAX_SMS_SEGMENTS})
+                       "max": MAX_SEGMENTS})
         plan.samples[code] = sample
     return plan
 
