@@ -23,3 +23,12 @@ def policy(north):
                                    covers=["civil_liability", "bodily_accidents"],
                                    valid_from=today - timedelta(days=30),
                                    valid_to=today + timedelta(days=300))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' refusals are read in English here (the site's default is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
