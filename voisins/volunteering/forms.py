@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from voisins.households.models import VolunteerHousehold
@@ -8,7 +9,18 @@ from .models import Cover, ExpensesRegime, LegalStatus
 from .selectors import expected_households
 
 
-class NoteForm(forms.Form):
+class _Labelled:
+    """Labels written as the model's verbose names, shown with a capital."""
+
+    fields: dict
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+
+class NoteForm(_Labelled, forms.Form):
     """A new version of the information note: the organisation's details the template
     needs."""
 
@@ -31,7 +43,7 @@ class NoteForm(forms.Form):
     contact = forms.CharField(label=_("whom to ask"), max_length=300, required=False)
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(_Labelled, forms.Form):
     insurer = forms.CharField(label=_("insurer"), max_length=200)
     policy_number = forms.CharField(label=_("policy number"), max_length=100)
     covers = forms.MultipleChoiceField(label=_("what it covers"), choices=Cover.choices,
@@ -51,5 +63,5 @@ class PolicyForm(forms.Form):
         self.fields["households"].queryset = expected_households(programme)
 
 
-class PaperForm(forms.Form):
+class PaperForm(_Labelled, forms.Form):
     acknowledged_on = forms.DateField(label=_("signed on"), widget=DateInput())
