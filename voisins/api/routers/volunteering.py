@@ -48,7 +48,7 @@ CoverCode = Literal[tuple(Cover.values)]  # type: ignore[valid-type]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-class NoteOut(Schema):
+class InformationNoteOut(Schema):
     id: int
     programme: str
     version: int
@@ -71,7 +71,7 @@ class NoteOut(Schema):
         return obj.programme.slug
 
 
-class NoteIn(Schema):
+class InformationNoteIn(Schema):
     legal_status: Status_
     organisation_name: Text(200) = Field(min_length=1)  # type: ignore[valid-type]
     aim: Text(2000) = Field(min_length=1)  # type: ignore[valid-type]
@@ -83,7 +83,7 @@ class NoteIn(Schema):
     contact: Text(300) = ""  # type: ignore[valid-type]
 
 
-class HouseholdOut(Schema):
+class NotAcknowledgedOut(Schema):
     id: int
     first_name: str
     last_name: str
@@ -99,7 +99,7 @@ class HouseholdOut(Schema):
         return obj.contact_last_name
 
 
-class AcknowledgementOut(Schema):
+class NoteAcknowledgementOut(Schema):
     id: int
     note_id: int
     version: int
@@ -113,12 +113,12 @@ class AcknowledgementOut(Schema):
         return obj.note.version
 
 
-class PaperIn(Schema):
+class PaperAcknowledgementIn(Schema):
     volunteer_id: Id
     acknowledged_on: date
 
 
-class PolicyOut(Schema):
+class InsurancePolicyOut(Schema):
     id: int
     insurer: str
     policy_number: str
@@ -139,7 +139,7 @@ class PolicyOut(Schema):
         return obj.in_force_on(timezone.localdate())
 
 
-class PolicyIn(Schema):
+class InsurancePolicyIn(Schema):
     insurer: Text(200) = Field(min_length=1)  # type: ignore[valid-type]
     policy_number: Text(100) = Field(min_length=1)  # type: ignore[valid-type]
     covers: list[CoverCode] = Field(min_length=1, max_length=4)
@@ -150,7 +150,7 @@ class PolicyIn(Schema):
     household_ids: list[Id] = Field(default_factory=list, max_length=10_000)
 
 
-class MyNote(Schema):
+class MyInformationNote(Schema):
     note_id: int | None
     version: int | None
     language: str
@@ -159,7 +159,7 @@ class MyNote(Schema):
     acknowledged_at: datetime | None
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeNoteIn(Schema):
     note_id: Id
 
 
@@ -168,7 +168,8 @@ def _note(request: HttpRequest, note_id: int, action: str) -> InformationNote:
                                 pk=access.as_pk(note_id))
 
 
-@router.get("/programmes/{slug}/information-notes", response={200: Page[NoteOut], **ERRORS},
+@router.get("/programmes/{slug}/information-notes",
+            response={200: Page[InformationNoteOut], **ERRORS},
             operation_id="list_information_notes",
             summary="The versions of the volunteers' information note, newest first")
 def list_information_notes(request: HttpRequest, slug: str, paging: Query[PageQuery]):
@@ -176,27 +177,28 @@ def list_information_notes(request: HttpRequest, slug: str, paging: Query[PageQu
     return paginate(selectors.notes_of(programme).select_related("programme"), paging)
 
 
-@router.post("/programmes/{slug}/information-notes", response={201: NoteOut, **ERRORS},
+@router.post("/programmes/{slug}/information-notes",
+             response={201: InformationNoteOut, **ERRORS, **CONFLICT},
              operation_id="publish_information_note",
              summary="Publish a new version of the note (it supersedes the one in force)",
              description="Written from the template of the legal status in every language "
                          "of the volunteers' pages; every household is asked to "
                          "acknowledge it.")
-def publish_information_note(request: HttpRequest, slug: str, payload: NoteIn):
+def publish_information_note(request: HttpRequest, slug: str, payload: InformationNoteIn):
     programme = programme_for(request, slug, "manage_volunteering")
     note = apply(lambda: services.information_note_publish(
-        programme=programme, by=request.user, **payload.dict()), NoteIn)
+        programme=programme, by=request.user, **payload.dict()), InformationNoteIn)
     return Status(201, note)
 
 
-@router.get("/information-notes/{note_id}", response={200: NoteOut, **ERRORS},
+@router.get("/information-notes/{note_id}", response={200: InformationNoteOut, **ERRORS},
             operation_id="get_information_note", summary="One version of the note")
 def get_information_note(request: HttpRequest, note_id: int):
     return _note(request, note_id, "view_volunteering")
 
 
 @router.get("/programmes/{slug}/information-notes/not-acknowledged",
-            response={200: Page[HouseholdOut], **ERRORS},
+            response={200: Page[NotAcknowledgedOut], **ERRORS},
             operation_id="list_households_not_acknowledged",
             summary="Active volunteer households that have not acknowledged the current "
                     "version")
@@ -207,7 +209,7 @@ def list_households_not_acknowledged(request: HttpRequest, slug: str,
 
 
 @router.get("/information-notes/{note_id}/acknowledgements",
-            response={200: Page[AcknowledgementOut], **ERRORS},
+            response={200: Page[NoteAcknowledgementOut], **ERRORS},
             operation_id="list_note_acknowledgements",
             summary="Who acknowledged a version, when and how")
 def list_note_acknowledgements(request: HttpRequest, note_id: int, paging: Query[PageQuery]):
@@ -216,12 +218,13 @@ def list_note_acknowledgements(request: HttpRequest, note_id: int, paging: Query
 
 
 @router.post("/information-notes/{note_id}/acknowledgements",
-             response={201: AcknowledgementOut, **ERRORS, **CONFLICT},
+             response={201: NoteAcknowledgementOut, **ERRORS, **CONFLICT},
              operation_id="record_paper_acknowledgement",
              summary="Record that a household signed the note on paper",
              description="Refused (422, naming the field) for a superseded version, twice "
                          "for one version, or a day in the future.")
-def record_paper_acknowledgement(request: HttpRequest, note_id: int, payload: PaperIn):
+def record_paper_acknowledgement(request: HttpRequest, note_id: int,
+                                 payload: PaperAcknowledgementIn):
     note = _note(request, note_id, "manage_volunteering")
     volunteer = selectors.expected_households(note.programme).filter(
         pk=payload.volunteer_id).first()
@@ -229,11 +232,12 @@ def record_paper_acknowledgement(request: HttpRequest, note_id: int, payload: Pa
         raise HttpError(404, _("Not found."))
     ack = apply(lambda: services.note_acknowledge(
         note=note, volunteer=volunteer, channel=Channel.PAPER, by=request.user,
-        acknowledged_on=payload.acknowledged_on), PaperIn, {"note": "note_id"})
+        acknowledged_on=payload.acknowledged_on), PaperAcknowledgementIn, {"note": "note_id"})
     return Status(201, ack)
 
 
-@router.get("/programmes/{slug}/insurance-policies", response={200: Page[PolicyOut], **ERRORS},
+@router.get("/programmes/{slug}/insurance-policies",
+            response={200: Page[InsurancePolicyOut], **ERRORS},
             operation_id="list_insurance_policies",
             summary="The programme's insurance policies for its volunteers")
 def list_insurance_policies(request: HttpRequest, slug: str, paging: Query[PageQuery]):
@@ -241,23 +245,24 @@ def list_insurance_policies(request: HttpRequest, slug: str, paging: Query[PageQ
     return paginate(selectors.policies_of(programme), paging)
 
 
-@router.post("/programmes/{slug}/insurance-policies", response={201: PolicyOut, **ERRORS},
+@router.post("/programmes/{slug}/insurance-policies",
+             response={201: InsurancePolicyOut, **ERRORS, **CONFLICT},
              operation_id="create_insurance_policy", summary="Record an insurance policy")
-def create_insurance_policy(request: HttpRequest, slug: str, payload: PolicyIn):
+def create_insurance_policy(request: HttpRequest, slug: str, payload: InsurancePolicyIn):
     programme = programme_for(request, slug, "manage_volunteering")
     data = payload.dict()
     ids = set(data.pop("household_ids"))
     households = list(selectors.expected_households(programme).filter(pk__in=ids))
     if len(households) != len(ids):
         raise refused(ValidationError({"household_ids": _(
-            "Choose households of this programme.")}), body_fields(PolicyIn))
+            "Choose households of this programme.")}), body_fields(InsurancePolicyIn))
     policy = apply(lambda: services.insurance_policy_create(
-        programme=programme, households=households, **data), PolicyIn,
+        programme=programme, households=households, **data), InsurancePolicyIn,
         {"households": "household_ids"})
     return Status(201, policy)
 
 
-@router.get("/me/information-note", response={200: MyNote, **ERRORS},
+@router.get("/me/information-note", response={200: MyInformationNote, **ERRORS},
             operation_id="get_my_information_note",
             summary="The information note in force for your household, in your language")
 def get_my_information_note(request: HttpRequest):
@@ -275,16 +280,16 @@ def get_my_information_note(request: HttpRequest):
 
 
 @router.post("/me/information-note/acknowledge",
-             response={200: AcknowledgementOut, **ERRORS, **CONFLICT},
+             response={200: NoteAcknowledgementOut, **ERRORS, **CONFLICT},
              operation_id="acknowledge_my_information_note",
              summary="Your household says it read the note",
              description="Only the version in force: a superseded one is refused (422 "
                          "naming note_id), as is a second acknowledgement.")
-def acknowledge_my_information_note(request: HttpRequest, payload: AcknowledgeIn):
+def acknowledge_my_information_note(request: HttpRequest, payload: AcknowledgeNoteIn):
     volunteer = access.volunteer_household_or_404(request.user)
     note = selectors.note_of_programme(volunteer.programme, payload.note_id)
     if note is None:
         raise HttpError(404, _("Not found."))
     return apply(lambda: services.note_acknowledge(note=note, volunteer=volunteer,
                                                     channel=Channel.API),
-                 AcknowledgeIn, {"note": "note_id"})
+                 AcknowledgeNoteIn, {"note": "note_id"})
