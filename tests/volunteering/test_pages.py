@@ -67,9 +67,9 @@ def test_the_coordinator_records_an_acknowledgement_on_paper(staff, north, note,
     paper = reverse("volunteering:paper", kwargs={"slug": "north", "pk": volunteer.pk})
     future = (timezone.localdate() + timedelta(days=1)).isoformat()
     page = staff.post(paper, {"acknowledged_on": future}, follow=True)
-    assert b"signed on: The day cannot be in the future." in page.content
+    assert b"Signed on: The day cannot be in the future." in page.content
     page = staff.post(paper, {"acknowledged_on": "not a date"}, follow=True)
-    assert b"signed on:" in page.content
+    assert b"Signed on:" in page.content
     assert not Acknowledgement.objects.exists()
     staff.post(paper, {"acknowledged_on": timezone.localdate().isoformat()})
     ack = Acknowledgement.objects.get()

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from voisins import access
@@ -21,8 +23,10 @@ from .forms import NoteForm, PaperForm, PolicyForm
 from .models import Channel
 from .texts import blocks, note_languages, note_text
 
-LABELS = {"note": _("Information note"), "acknowledged_on": _("signed on"),
-          "volunteer": _("Volunteer household")}
+# Lazy: read in the language of each request.
+LABELS = {"note": gettext_lazy("Information note"),
+          "acknowledged_on": capfirst(gettext_lazy("signed on")),
+          "volunteer": gettext_lazy("Volunteer household")}
 
 
 @login_required
