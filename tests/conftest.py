@@ -380,6 +380,20 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     family_link_create(family=family, by=alice)
     token_create(user=alice)
     household_erase(household=south_family)
+    from voisins.volunteering.services import (
+        information_note_publish,
+        insurance_policy_create,
+        note_acknowledge,
+    )
+
+    note = information_note_publish(
+        programme=north, by=alice, published_at=now - timedelta(days=10),
+        legal_status="asbl", organisation_name="Voisins du Nord", aim="Des voisins.",
+        expenses_regime="flat")
+    note_acknowledge(note=note, volunteer=victor, channel="link")
+    insurance_policy_create(programme=north, insurer="Ethias", policy_number="45.1",
+                            covers=["civil_liability"], valid_from=now.date(),
+                            valid_to=now.date() + timedelta(days=300))
     # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
     from voisins.ops.models import PeriodicRun
     from voisins.ops.worker import beat, new_worker_id

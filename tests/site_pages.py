@@ -92,6 +92,10 @@ PAGES: dict[str, Visit] = {
     "community:resource_new": Visit("alice", SLUG),
     "community:resource_edit": Visit("alice", lambda d: {"slug": "north",
                                                          "pk": d["resource"].pk}),
+    # The volunteers' information note and insurance
+    "volunteering:overview": Visit("alice", SLUG),
+    "volunteering:note": Visit("alice", lambda d: {"slug": "north", "pk": d["note"].pk}),
+    "volunteering:pending": Visit("alice", SLUG),
     # Evaluation and reports
     "evaluation:dashboard": Visit("alice", SLUG),
     "evaluation:persistence": Visit("alice", SLUG),
@@ -108,6 +112,7 @@ PAGES: dict[str, Visit] = {
     "portal:home": Visit("victor"),
     "community:invitations": Visit("victor"),
     "matches:volunteer_home": Visit("victor"),
+    "volunteering:portal_note": Visit("victor"),
     "matches:volunteer_match": Visit("victor", lambda d: {"pk": d["match"].pk}),
     "matches:volunteer_checkin": Visit("victor", lambda d: {"pk": d["volunteer_checkin"].pk}),
     # A family, through its link, on its phone, in Arabic
@@ -134,6 +139,7 @@ PAGES: dict[str, Visit] = {
     "matches:volunteer_link_checkin": Visit("anonymous", lambda d: {
         "token": d["vlink"], "pk": d["volunteer_checkin"].pk}),
     "volunteerpages:request": Visit("anonymous"),
+    "volunteering:link_note": Visit("anonymous", VTOKEN),
     "familypages:staff_volunteer_links": Visit("alice", lambda d: {
         "slug": "north", "pk": d["volunteer"].pk}),
     # Links from e-mails and the public site, without an account
@@ -181,6 +187,7 @@ NOT_PAGES: dict[str, str] = {
         "volunteerpages:training_cancel", "volunteerpages:rsvp", "community:family_rsvp",
         "familypages:staff_volunteer_revoke", "matches:proposals_send", "matches:run_send",
         "staff:to_call_record", "matches:match_end_undo", "matches:pause_undo",
+        "volunteering:paper",
     ], POST_ONLY),
     "messaging:twilio_status": "a webhook: the SMS provider reports delivery (signed POST)",
     "messaging:mailgun_tracking": "a webhook: the e-mail provider reports bounces (signed POST)",
@@ -264,6 +271,7 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
         "session": north.training_modules.first().sessions.first(),
         "event": north.events.first(), "resource": north.resources.first(),
         "meeting": meeting, "feedback_token": invitation.token,
+        "note": north.information_notes.first(),
         "signup_token": signup_token(signup),
         "link": family_link_token(family_link_create(family=family, by=alice)),
         "vlink": household_link_token(household_link_create(household=victor, by=alice)),

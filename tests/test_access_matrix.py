@@ -275,6 +275,16 @@ PAGES: dict[str, Row] = {
     "community:resource_new": Row(only(ALICE), SLUG),
     "community:resource_edit": Row(only(ALICE), lambda d: {"slug": "north",
                                                            "pk": d["resource"].pk}),
+    # --- the volunteers' information note and insurance (voisins.volunteering): every
+    # role but the referrer reads the note and the policies; who has not acknowledged it
+    # (names) is the coordinators'. The household reads its own on its link and portal.
+    "volunteering:overview": Row(only({"alice": 200, "bob": 200, "vera": 200}), SLUG),
+    "volunteering:note": Row(only({"alice": 200, "bob": 200, "vera": 200}), lambda d: {
+        "slug": "north", "pk": d["note"].pk}),
+    "volunteering:pending": Row(only(ALICE), SLUG),
+    "volunteering:paper": Row(POST_ONLY, VOLUNTEER_PK),
+    "volunteering:link_note": Row({p: 200 for p in PERSONAS}, VLINK),
+    "volunteering:portal_note": Row(only({"victor": 200}), lambda d: {}),
     # --- the volunteer portal (voisins.portal): the household's own account only ---
     "portal:home": Row(only({"victor": 200}), lambda d: {}),
     **{f"portal:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
@@ -333,6 +343,7 @@ CALLBACK = lambda d: {"case_id": d["case"].pk, "callback_id": d["callback"].pk} 
 EVENT_ID = lambda d: {"event_id": d["event"].pk}  # noqa: E731
 INVITATION_ID = lambda d: {"invitation_id": d["invitation"].pk}  # noqa: E731
 CONSENT_ID = lambda d: {"consent_id": d["consent"].pk}  # noqa: E731
+NOTE_ID = lambda d: {"note_id": d["note"].pk}  # noqa: E731
 
 OPERATIONS: dict[str, Row] = {
     "list_programmes": Row(api_only({}, everyone_with_token=200)),
@@ -417,6 +428,26 @@ OPERATIONS: dict[str, Row] = {
                                   {"purpose": "share_contact"}),
     "withdraw_consent": Row(api_only(ALICE), CONSENT_ID, "post"),
     "list_my_invitations": Row(api_only({}, everyone_with_token=200)),
+    # --- the volunteers' information note and insurance: read by the roles that support
+    # volunteers, written by coordinators; victor reads and acknowledges his own.
+    "list_information_notes": Row(api_only({"alice": 200, "bob": 200, "vera": 200}), NORTH),
+    "get_information_note": Row(api_only({"alice": 200, "bob": 200, "vera": 200}), NOTE_ID),
+    "list_households_not_acknowledged": Row(api_only(ALICE), NORTH),
+    "list_note_acknowledgements": Row(api_only(ALICE), NOTE_ID),
+    "record_paper_acknowledgement": Row(api_only({"alice": 201}), NOTE_ID, "post",
+                                        lambda d: {"volunteer_id": d["volunteer"].pk,
+                                                   "acknowledged_on": str(d["today"])}),
+    "get_my_information_note": Row(api_only({"victor": 200})),
+    "acknowledge_my_information_note": Row(api_only({"victor": 200}), lambda d: {}, "post",
+                                           lambda d: {"note_id": d["note"].pk}),
+    "list_insurance_policies": Row(api_only({"alice": 200, "bob": 200, "vera": 200}), NORTH),
+    "create_insurance_policy": Row(api_only({"alice": 201}), NORTH, "post", {
+        "insurer": "Ethias", "policy_number": "45.1", "covers": ["civil_liability"],
+        "valid_from": "2026-01-01"}),
+    # Last: it supersedes the note the rows above use.
+    "publish_information_note": Row(api_only({"alice": 201}), NORTH, "post", {
+        "legal_status": "asbl", "organisation_name": "Voisins du Nord", "aim": "Entraide",
+        "expenses_regime": "none"}),
     "answer_my_invitation": Row(api_only({"victor": 200}), INVITATION_ID, "post",
                                 {"going": True}),
 }
@@ -495,8 +526,14 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
 
     group = group_message_send(programme=north, purpose="news", texts={"fr": "Bonjour"},
                                households=[victor], description="Victor", by=alice)
+    from voisins.volunteering.services import information_note_publish
+
+    note = information_note_publish(
+        programme=north, legal_status="asbl", organisation_name="Voisins du Nord",
+        aim="Entraide", expenses_regime="none", published_at=timezone.now()
+        - timedelta(days=1))
     return _journey_records(north, alice, rita, victor, volunteer) | {
-        "group": group,
+        "group": group, "note": note, "today": timezone.localdate(),
         "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
         "survey_consent": consent_give(household=family, purpose="surveys", recorded_by=alice),
         "category": north.service_categories.get(code="together"),
@@ -631,6 +668,7 @@ LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family"
                **{name: "victor" for name in (
                    "volunteerpages:home", "volunteerpages:data", "volunteerpages:password",
                    "volunteerpages:message_choices", "matches:volunteer_link_proposals",
+                   "volunteering:link_note",
                    "matches:volunteer_link_match",
                    "matches:volunteer_link_checkin")}}
 
@@ -680,7 +718,8 @@ def test_each_persona_reaches_exactly_its_api_operations(client, api_data, perso
         path = template.format(**row.kwargs(data))
         kwargs = dict(headers)
         if row.data is not None:
-            kwargs.update(data=json.dumps(row.data), content_type="application/json")
+            body = row.data(data) if callable(row.data) else row.data
+            kwargs.update(data=json.dumps(body), content_type="application/json")
         response = getattr(client, method)(path, **kwargs)
         if response.status_code != row.expect[persona]:
             wrong.append((operation_id, path, row.expect[persona], response.status_code,

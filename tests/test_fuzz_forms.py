@@ -101,6 +101,9 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.staff.forms.VolunteerForm": lambda p: {"programme": p},
     "voisins.training.forms.ModuleForm": lambda p: {},
     "voisins.training.forms.SessionForm": lambda p: {"programme": p},
+    "voisins.volunteering.forms.NoteForm": lambda p: {},
+    "voisins.volunteering.forms.PolicyForm": lambda p: {"programme": p},
+    "voisins.volunteering.forms.PaperForm": lambda p: {},
     "voisins.workspace.forms.RadiusForm": lambda p: {},
 }
 # Forms that are not filled in by people, or are fuzzed elsewhere, and why.

@@ -63,6 +63,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Issue 15: writing to a group of households (news, their match, their event) reaches
     # their contact details through the queue: coordinators only.
     "message_groups": frozenset({R.COORDINATOR}),
+    # Issue 18: the volunteers' information note and insurance (voisins.volunteering):
+    # coordinators publish and record; mediators and viewers read the note, the policies
+    # and the counts (never who has not acknowledged: names are the coordinators').
+    "manage_volunteering": frozenset({R.COORDINATOR}),
+    "view_volunteering": frozenset({R.COORDINATOR, R.MEDIATOR, R.VIEWER}),
 }
 
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "voisins.recruitment",
     "voisins.training",
     "voisins.community",
+    "voisins.volunteering",
     "voisins.portal",
     "voisins.blueprints",
     "voisins.evaluation",
@@ -432,6 +433,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Voisins"
 # API tokens: lifetime of a new token, and requests per minute per token.
 VOISINS_API_TOKEN_DAYS = env.int("VOISINS_API_TOKEN_DAYS", default=90)
+# Coordinators are told this many days before a volunteers' insurance policy ends (once).
+VOISINS_INSURANCE_REMINDER_DAYS = env.int("VOISINS_INSURANCE_REMINDER_DAYS", default=30)
+if not 1 <= VOISINS_INSURANCE_REMINDER_DAYS <= 365:
+    raise ImproperlyConfigured("VOISINS_INSURANCE_REMINDER_DAYS must be between 1 and 365.")
 VOISINS_API_RATE = env.str("VOISINS_API_RATE", default="600/m")
 # No request body larger than this reaches a view (imports are the largest).
 VOISINS_MAX_REQUEST_BYTES = env.int("VOISINS_MAX_REQUEST_BYTES",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("voisins.recruitment.urls")),
     path("training/", include("voisins.training.urls")),
     path("community/", include("voisins.community.urls")),
+    path("", include("voisins.volunteering.urls")),
     path("volunteer/", include("voisins.portal.urls")),
     path("v/", include("voisins.portal.link_urls")),
     path("programmes/", include("voisins.blueprints.urls")),

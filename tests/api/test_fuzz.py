@@ -70,7 +70,14 @@ def records(north, alice, family, volunteer, victor, live_match):
                          starts_at=starts, ends_at=starts + timedelta(hours=2),
                          place="Maison de quartier", capacity=1)
     invitations_send(event=event, users=[alice, victor.user])
+    from voisins.volunteering.services import information_note_publish
+
+    note = information_note_publish(programme=north, legal_status="asbl",
+                                    organisation_name="Voisins du Nord", aim="Entraide",
+                                    expenses_regime="none",
+                                    published_at=timezone.now() - timedelta(days=1))
     return {
+        "note_id": note.pk,
         "slug": north.slug, "run_id": MatchingRun.objects.create(programme=north).pk,
         "proposal_id": draft.pk, "match_id": live_match.pk, "checkin_id": checkin.pk,
         "case_id": case.pk, "callback_id": callback.pk, "event_id": event.pk,
@@ -87,7 +94,8 @@ def records(north, alice, family, volunteer, victor, live_match):
 
 # A volunteer household's own operations are fuzzed with its own token (a coordinator
 # has no household: every call would be a 404).
-VOLUNTEER_PATHS = ("/api/v1/me/proposals", "/api/v1/me/check-ins")
+VOLUNTEER_PATHS = ("/api/v1/me/proposals", "/api/v1/me/check-ins",
+                   "/api/v1/me/information-note")
 
 
 @schema.parametrize()

@@ -27,6 +27,7 @@ from voisins.recruitment.models import (
     VolunteerOrigin,
 )
 from voisins.training.models import Registration, TrainingSession
+from voisins.volunteering.demo import volunteering_demo
 
 from .services import programme_apply_builtin_template
 
@@ -123,6 +124,7 @@ def journey_demo(programme: Programme, seed: int = 1) -> None:
         Resource.objects.create(programme=programme, kind=kind, title=title,
                                 body=title, languages=languages, target_group=target,
                                 indicators=indicators)
+    volunteering_demo(programme, seed=seed)  # the information note, insurance (issue 18)
 
 
 def _screenings(programme: Programme, volunteers: list[VolunteerHousehold]) -> None:

@@ -43,6 +43,7 @@ SUBJECTS = {
     "event_invitation": _("Invitation: %(event)s"),
     "event_moved_up": _("A place is free for you: %(event)s"),
     "personal_link": _("Your personal link to %(programme)s"),
+    "insurance_ending": _("An insurance policy of %(programme)s ends soon"),
 }
 # Where a kind's body lives, when not in matches/email/<kind>.txt.
 TEMPLATES = {
@@ -50,6 +51,7 @@ TEMPLATES = {
     "event_invitation": "community/email/invitation.txt",
     "event_moved_up": "community/email/moved_up.txt",
     "personal_link": "portal/email/personal_link.txt",
+    "insurance_ending": "volunteering/email/insurance_ending.txt",
 }
 MAX_ATTEMPTS = 8
 # The start of `last_error` of a message that no retry could send (see `deliver`).

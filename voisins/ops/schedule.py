@@ -56,6 +56,9 @@ JOBS: tuple[Job, ...] = (
     # Sign-ups never confirmed within a week are deleted.
     Job("purge-signups", "voisins.recruitment.tasks.purge_unconfirmed_signups",
         timedelta(days=1)),
+    # Coordinators are told once when a volunteers' insurance policy is about to end.
+    Job("insurance-reminders", "voisins.volunteering.tasks.insurance_reminders",
+        timedelta(days=1)),
     # The task table keeps finished tasks for a while, then forgets them.
     Job("prune-tasks", "voisins.ops.tasks.prune_finished_tasks", timedelta(days=1)),
 )

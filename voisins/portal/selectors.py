@@ -13,6 +13,7 @@ from voisins.households.status import VolunteerStatus
 from voisins.matches import selectors as matches
 from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.training import selectors as training
+from voisins.volunteering.selectors import note_status
 
 
 def volunteer_trainings(volunteer: VolunteerHousehold) -> dict[str, Any]:
@@ -50,6 +51,7 @@ def volunteer_link_home(*, volunteer: VolunteerHousehold, token: str) -> dict[st
         "invitations": volunteer_invitations(volunteer),
         "has_password": bool(user and user.has_usable_password()),
         **volunteer_trainings(volunteer),
+        **note_status(volunteer),
     }
 
 

@@ -19,6 +19,7 @@ from voisins.recruitment import selectors as recruitment
 from voisins.recruitment.services import screening_accept_charter
 from voisins.training.models import Registration, TrainingSession
 from voisins.training.services import registration_cancel, registration_create
+from voisins.volunteering.selectors import note_status
 
 from . import selectors, services
 from .forms import PreferencesForm
@@ -59,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "paused": volunteer.status == VolunteerStatus.PAUSED,
         "calendar_url": request.build_absolute_uri(
             reverse("community:calendar", args=[token.token])),
+        **note_status(volunteer),
     })
 
 

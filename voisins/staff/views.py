@@ -27,6 +27,7 @@ from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, ServiceCategory
+from voisins.volunteering import selectors as volunteering
 from voisins.workspace.exports import export_list, wants_export
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
 from voisins.workspace.selectors import cached_counts, cached_nav_counts, filtered_page
@@ -96,6 +97,9 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         # Sent proposals wait for the households, not for the coordinator: shown apart.
         "awaiting": (cached_nav_counts(prog, request.user, ["awaiting"])["awaiting"]
                      if access.can(request.user, "manage_matches", prog) else None),
+        "volunteering": (volunteering.programme_home(prog, counts=access.can(
+            request.user, "manage_volunteering", prog))
+                         if access.can(request.user, "view_volunteering", prog) else None),
     })
 
 
