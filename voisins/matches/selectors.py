@@ -834,3 +834,85 @@ def contact_shareable(match: Match, viewer: str) -> bool:
     counts)."""
     return match.contacts_visible and has_consent(contact_shown(match, viewer),
                                                   ConsentPurpose.SHARE_CONTACT)
+
+
+# --- The pool as plain values (why families wait, whom to recruit) ------------------------
+#
+# The analysis reads every household of a programme: as tuples, one query per table, with
+# no model instance and no JSON decoded (the JSON columns come as their text), so that the
+# rows are cheap to read and to digest (voisins.matches.waiting keeps what it builds from
+# them in the cache under that digest).
+
+VOLUNTEER_ROW = ("id", "status", "lat", "lon", "languages", "offers", "availability",
+                 "radius_km", "capacity")
+FAMILY_ROW = ("id", "postcode", "locality", "lat", "lon", "languages", "needs",
+              "availability", "radius_km", "waiting_since")
+_JSON = {"languages", "offers", "availability", "needs"}
+
+
+def _as_text(fields: tuple[str, ...]) -> dict[str, Any]:
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    return {f"{name}_text": Cast(name, output_field=TextField()) for name in fields
+            if name in _JSON}
+
+
+def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[tuple]:
+    """``fields`` of each row of ``queryset``, by id, the JSON ones as text."""
+    texts = _as_text(fields)
+    names = [f"{name}_text" if name in _JSON else name for name in fields]
+    return list(queryset.prefetch_related(None).annotate(**texts)
+                .order_by("id").values_list(*names))
+
+
+def volunteer_pool_rows(programme: Programme) -> dict[str, list]:
+    """Every volunteer household of the programme that has not left (nor was archived or
+    erased), as plain values: ``households`` (tuples of :data:`VOLUNTEER_ROW`, JSON as
+    text, by id), ``children`` ((household id, birth year) of each child), ``live`` and
+    ``pending`` ((household id, live matches / proposals awaiting an answer)),
+    ``trained`` and ``consenting`` (ids of those that completed the required training,
+    that agree to be matched). Six queries, whatever the size.
+
+    A household of the pool may be proposed now (``matchable_volunteers``) exactly when
+    it is available or matched, trained, consenting and its capacity is above zero.
+    """
+    pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
+                                              archived=False)
+            .exclude(status=VolunteerStatus.LEFT))
+    ids = pool.values("pk")
+    from voisins.households.models import Member
+
+    def per_household(queryset: QuerySet) -> list[tuple[int, int]]:
+        return list(queryset.filter(volunteer__in=ids).values("volunteer_id")
+                    .annotate(n=Count("id")).order_by("volunteer_id")
+                    .values_list("volunteer_id", "n"))
+
+    return {
+        "households": _rows(pool, VOLUNTEER_ROW),
+        "children": list(Member.objects.filter(volunteer__in=ids, kind=MemberKind.CHILD)
+                         .order_by("volunteer_id", "id")
+                         .values_list("volunteer_id", "birth_year")),
+        "live": per_household(Match.objects.filter(status__in=Match.LIVE)),
+        "pending": per_household(Proposal.objects.filter(status=Proposal.Status.SENT)),
+        "trained": list(restrict_to_trained(pool, programme).order_by("id")
+                        .values_list("pk", flat=True)),
+        "consenting": list(with_consent(pool, ConsentPurpose.MATCHING).order_by("id")
+                           .values_list("pk", flat=True)),
+    }
+
+
+def waiting_family_rows(programme: Programme) -> dict[str, list]:
+    """The families of ``waiting_families`` as plain values: ``families`` (tuples of
+    :data:`FAMILY_ROW`, JSON as text, by id) and ``children`` ((family id, birth year)
+    of each child). Two queries."""
+    from voisins.households.models import Member
+
+    families = waiting_families(programme)
+    return {
+        "families": _rows(families, FAMILY_ROW),
+        "children": list(Member.objects.filter(family__in=families.prefetch_related(None)
+                                               .order_by().values("pk"),
+                                               kind=MemberKind.CHILD)
+                         .order_by("family_id", "id").values_list("family_id", "birth_year")),
+    }

@@ -11,103 +11,157 @@ written out by :func:`reason_text` and :func:`change_text` when shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+import json
+import pickle
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.core.cache import cache
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from voisins.gdpr.selectors import erased_filter, with_consent
-from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
-from voisins.privacy.models import ConsentPurpose
+from voisins.programmes.constants import LanguageLevel
 from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.programmes.models import Programme
-from voisins.training.selectors import restrict_to_trained
 
 from . import bridge, selectors
-from .models import Match, Proposal
 
 if TYPE_CHECKING:
     from voisins import matching
 
-# What the engine and the texts read of a household of the pool (nothing else is loaded).
-POOL_FIELDS = ("id", "programme_id", "status", "contact_first_name", "lat", "lon", "languages",
-               "offers", "availability", "radius_km", "capacity")
+# --- The pool, read as plain values and kept between requests ----------------------------
+#
+# Reading ten thousand households as model instances and turning them into the engine's
+# records took most of the time of "why waiting" and "whom to recruit". The pool is read
+# as tuples instead (selectors.volunteer_pool_rows: one query a table, JSON left as text);
+# what the engine builds from them is kept in the cache under a digest of those tuples (and
+# of the year, which children's ages depend on), so a key can never name another pool's
+# index: any change to a household, a match, a proposal, a training or a consent gives a
+# new key, and nothing has to be invalidated. Each process also keeps the last few in
+# memory (a digest names immutable content), which spares unpickling them.
+
+CACHE_SECONDS = 24 * 3600
+_MEMO_SIZE = 4
+_memo: OrderedDict[str, Any] = OrderedDict()
 
 
-FAMILY_FIELDS = ("id", "programme_id", "contact_first_name", "postcode", "locality", "lat",
-                 "lon", "languages", "needs", "availability", "radius_km", "waiting_since")
+def _digest(kind: str, *parts: object) -> str:
+    data = pickle.dumps((kind, timezone.now().year, parts), protocol=5)
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def _lean_members(side: str) -> Prefetch:
-    """The members as the engine reads them (children's ages), and nothing more."""
-    return Prefetch("members", queryset=Member.objects.only(side, "kind", "birth_year"))
+def _remembered(kind: str, key: str, compute: Callable[[], Any]) -> Any:
+    """The value of ``kind`` under ``key`` (a digest of its input): from this process's
+    memory, else from Django's cache, else computed and stored in both."""
+    name = f"voisins:waiting:{kind}:{key}"
+    value = _memo.get(name)
+    if value is None:
+        value = cache.get(name)
+        if value is None:
+            value = compute()
+            cache.set(name, value, CACHE_SECONDS)
+        _memo[name] = value
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    _memo.move_to_end(name)
+    return value
 
 
-def volunteer_pool(programme: Programme, *, near: FamilyHousehold | None = None
-                   ) -> tuple[list[VolunteerHousehold], dict[int, str]]:
-    """Every volunteer household of the programme that has not left (nor was archived or
-    erased), each annotated with ``room`` (places left), and the code of what each one
-    that may not be proposed now lacks.
-
-    The households that may be proposed are exactly ``selectors.matchable_volunteers``.
-    With ``near``, only those that could count for that family: within the larger of its
-    radius and the largest radius of the pool (the engine looks no farther for one
-    family, so its answer is the same as over the whole pool).
-    """
-    live = Q(matches__status__in=Match.LIVE)
-    pending = Q(proposals__status=Proposal.Status.SENT)
-    pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
-                                              archived=False)
-            .exclude(status=VolunteerStatus.LEFT))
-    matchable_qs = selectors.matchable_volunteers(programme)
-    if near is not None:
-        widest = pool.aggregate(widest=Max("radius_km"))["widest"] or 0.0
-        box = {"lat": near.lat, "lon": near.lon, "km": max(near.radius_km, widest)}
-        pool = selectors.within_box(pool, **box)
-        matchable_qs = selectors.within_box(matchable_qs, **box)
-    households = list(
-        pool.only(*POOL_FIELDS)
-        .annotate(live_matches=Count("matches", filter=live, distinct=True),
-                  pending_proposals=Count("proposals", filter=pending, distinct=True))
-        .prefetch_related(_lean_members("volunteer_id"))
-        .order_by("id"))
-    matchable = set(matchable_qs.values_list("pk", flat=True))
-    trained = set(restrict_to_trained(pool, programme).values_list("pk", flat=True))
-    consenting = set(with_consent(pool, ConsentPurpose.MATCHING).values_list("pk", flat=True))
-    unavailable: dict[int, str] = {}
-    for h in households:
-        h.room = selectors.room_left(h)
-        if h.pk in matchable:
-            continue
-        if h.status == VolunteerStatus.APPLIED:
-            unavailable[h.pk] = "screening"
-        elif h.status == VolunteerStatus.PAUSED:
-            unavailable[h.pk] = "paused"
-        elif h.pk not in trained:
-            unavailable[h.pk] = "training"
-        elif h.pk not in consenting:
-            unavailable[h.pk] = "consent"
-        elif h.status in (VolunteerStatus.SCREENED, VolunteerStatus.TRAINED):
-            unavailable[h.pk] = "available"
-        else:
-            h.room = 0  # it could be proposed but for its capacity
-    return households, unavailable
+def _ages(children: Iterable[tuple[int, int]]) -> dict[int, tuple[int, ...]]:
+    """Children's ages by household, as ``bridge`` computes them."""
+    year = timezone.now().year
+    out: dict[int, list[int]] = {}
+    for household, born in children:
+        out.setdefault(household, []).append(min(max(0, year - born), bridge.MAX_CHILD_AGE))
+    return {household: tuple(sorted(ages)) for household, ages in out.items()}
 
 
-def waiting_index(programme: Programme, *, near: FamilyHousehold | None = None
-                  ) -> tuple[matching.waiting.WaitingIndex, dict[int, VolunteerHousehold]]:
-    """The engine's index of the programme's pool (or of the part that counts for the
-    family ``near``), and the households by id."""
-    # The engine is imported on use, as in bridge: numpy and scipy load only when needed.
+def _codes(languages: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
+    """A household's language codes and mother tongues (``Household.language_codes``
+    and ``.mother_tongues``)."""
+    return ({e["code"] for e in languages},
+            {e["code"] for e in languages if e.get("level") == LanguageLevel.NATIVE})
+
+
+def _build_pool(rows: dict[str, list]) -> tuple[matching.waiting.WaitingIndex, list[int]]:
+    """The engine's index of a pool read by ``selectors.volunteer_pool_rows``, and the ids
+    of the households that may be proposed now."""
+    from voisins.matching import Volunteer
     from voisins.matching.waiting import WaitingIndex
 
-    households, unavailable = volunteer_pool(programme, near=near)
-    index = WaitingIndex((bridge.volunteer_input(h, h.room) for h in households), unavailable)
-    return index, {h.pk: h for h in households}
+    ages = _ages(rows["children"])
+    live, pending = dict(rows["live"]), dict(rows["pending"])
+    trained, consenting = set(rows["trained"]), set(rows["consenting"])
+    volunteers, unavailable, matchable = [], {}, []
+    for pk, status, lat, lon, languages, offers, availability, radius, capacity in \
+            rows["households"]:
+        room = max(0, capacity - live.get(pk, 0) - pending.get(pk, 0))
+        if status in (VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED) and \
+                pk in trained and pk in consenting and capacity > 0:
+            matchable.append(pk)
+        elif status == VolunteerStatus.APPLIED:
+            unavailable[pk] = "screening"
+        elif status == VolunteerStatus.PAUSED:
+            unavailable[pk] = "paused"
+        elif pk not in trained:
+            unavailable[pk] = "training"
+        elif pk not in consenting:
+            unavailable[pk] = "consent"
+        elif status in (VolunteerStatus.SCREENED, VolunteerStatus.TRAINED):
+            unavailable[pk] = "available"
+        else:
+            room = 0  # it could be proposed but for its capacity
+        codes, tongues = _codes(json.loads(languages))
+        volunteers.append(Volunteer(
+            id=pk, lat=lat, lon=lon, languages=codes, offers=set(json.loads(offers)),
+            availability=set(json.loads(availability)), radius_km=radius, capacity=room,
+            children_ages=ages.get(pk, ()), mother_tongues=tongues))
+    return WaitingIndex(volunteers, unavailable), matchable
+
+
+def _pool(programme: Programme) -> tuple[matching.waiting.WaitingIndex, list[int], str]:
+    """The programme's pool as the engine's index (built once for every question until
+    the pool changes), the ids of the households that may be proposed now, and the
+    digest that names them."""
+    rows = selectors.volunteer_pool_rows(programme)
+    key = _digest("pool", rows)
+    index, matchable = _remembered("pool", key, lambda: _build_pool(rows))
+    return index, matchable, key
+
+
+def _family_record(row: tuple, ages: dict[int, tuple[int, ...]]) -> matching.Family:
+    """A family read by ``selectors.waiting_family_rows`` as ``bridge.family_input``
+    builds it."""
+    from voisins.matching import Family
+
+    pk, _postcode, _locality, lat, lon, languages, needs, availability, radius, since = row
+    needs = json.loads(needs)
+    needs = needs if isinstance(needs, dict) else {}
+    codes, tongues = _codes(json.loads(languages))
+    return Family(id=pk, lat=lat, lon=lon, languages=codes, needs=set(needs),
+                  availability=set(json.loads(availability)), radius_km=radius,
+                  waiting_days=0 if since is None else max(0, (timezone.now() - since).days),
+                  children_ages=ages.get(pk, ()), need_priorities=dict(needs),
+                  mother_tongues=tongues)
+
+
+def waiting_index(programme: Programme) -> tuple[matching.waiting.WaitingIndex, str]:
+    """The engine's index of the programme's pool, and the digest that names it.
+
+    Every volunteer household that is in the programme and has not left (nor was archived
+    or erased); those that may not be proposed now carry the code of what they lack, and
+    those that may, the room they have left. Kept between requests: a question about one
+    family reads the pool's rows (plain values) and finds the index built; the engine then
+    looks at that family's neighbourhood only.
+    """
+    index, _matchable, key = _pool(programme)
+    return index, key
 
 
 def not_proposed(programme: Programme, families: Sequence[FamilyHousehold],
@@ -116,7 +170,7 @@ def not_proposed(programme: Programme, families: Sequence[FamilyHousehold],
     """Why each of ``families`` that ``proposals`` leave out waits, as stored JSON."""
     from voisins.matching.waiting import explain_waiting
 
-    index, _households = waiting_index(programme)
+    index, _key = waiting_index(programme)
     entries = explain_waiting([bridge.family_input(f) for f in families], index,
                               list(proposals), exclude=set(exclude),
                               weights=bridge.weights_for(programme))
@@ -127,7 +181,7 @@ def why_family_waits(family: FamilyHousehold, exclude: Iterable[tuple[int, int]]
                      ) -> dict[str, Any]:
     """Why one family has nobody to be proposed now (no batch: ``taken`` cannot occur;
     a household that fits and has room gives ``room_left``)."""
-    index, _households = waiting_index(family.programme, near=family)
+    index, _key = waiting_index(family.programme)
     entry = index.explain(bridge.family_input(family), exclude=set(exclude),
                           weights=bridge.weights_for(family.programme))
     return as_json(entry)
@@ -325,56 +379,71 @@ def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]
     A family counts when no household that may be proposed now (screened, trained,
     available, with room) fits it; the recruits live at the centre of the families'
     postcode areas and go as far as the programme's default radius.
+
+    The households and families are read as plain values; the analysis is kept in the
+    cache under a digest of everything it is made from (never stale), and only the
+    families it names are loaded as records.
     """
-    from voisins.matching import Point, VolunteerIndex
+    weights = bridge.weights_for(programme)
+    index, _matchable, pool_key = _pool(programme)
+    families = selectors.waiting_family_rows(programme)
+    excluded = sorted(selectors.excluded_pairs(programme))
+    key = _digest("gaps", pool_key, families, excluded, weights.to_dict(),
+                  programme.default_radius_km, limit)
+    found = _remembered("gaps", key, lambda: _find_gaps(
+        index, families, excluded, weights, programme.default_radius_km, limit))
+    named = {i for line in found["lines"] for i in line["family_ids"]}
+    records = {f.pk: f for f in FamilyHousehold.objects.filter(
+        programme=programme, pk__in=named).only("id", "contact_first_name", "programme_id")}
+    lines = [{**{k: v for k, v in line.items() if k != "family_ids"},
+              "families": [records[i] for i in line["family_ids"] if i in records],
+              "text": _("A household speaking %(language)s, free on %(slot)s, offering "
+                        "%(service)s, around %(postcode)s %(locality)s.") % {
+                  "language": language_label(line["language"]),
+                  "slot": slot_label(line["slot"]), "service": service_label(line["need"]),
+                  "postcode": line["postcode"], "locality": line["locality"]}}
+             for line in found["lines"]]
+    # The waiting list counts every waiting family; those that cannot be proposed a household
+    # (a proposal awaits their answer, or no consent to be matched) are said apart.
+    listed = selectors.waiting_list_count(programme)
+    return {"waiting": found["waiting"], "unmet": found["unmet"], "lines": lines,
+            "set_aside": max(0, listed - found["waiting"]),
+            "areas": [dict(a) for a in found["areas"]]}
+
+
+def _find_gaps(index: matching.waiting.WaitingIndex, rows: dict[str, list],
+               excluded: list[tuple[int, int]], weights: matching.Weights,
+               radius_km: float, limit: int) -> dict[str, Any]:
+    """:func:`recruitment_gaps` as plain values (what is kept in the cache)."""
+    from voisins.matching import Point
     from voisins.matching.gaps import recruitment_gaps as find_gaps
 
-    families = list(selectors.waiting_families(programme).only(*FAMILY_FIELDS)
-                    .prefetch_related(None).prefetch_related(_lean_members("family_id")))
-    engine_families = [bridge.family_input(f) for f in families]
-    volunteers = [bridge.volunteer_input(v, selectors.room_left(v))
-                  for v in selectors.matchable_volunteers(programme).only(*POOL_FIELDS)
-                  .prefetch_related(None).prefetch_related(_lean_members("volunteer_id"))]
-    volunteers = [v for v in volunteers if v.capacity > 0]
-    helped: set[int] = set()
-    if volunteers and engine_families:
-        edges = VolunteerIndex(volunteers).edges(engine_families, selectors.excluded_pairs(
-            programme), weights=bridge.weights_for(programme))
-        helped = set(edges.family.tolist())
-    left = [i for i in range(len(families)) if i not in helped]
-    unmet = [families[i] for i in left]
+    ages = _ages(rows["children"])
+    families = rows["families"]
+    engine_families = [_family_record(row, ages) for row in families]
+    helped = index.proposable(engine_families, exclude=set(excluded), weights=weights)
+    left = [i for i, ok in enumerate(helped.tolist()) if not ok]
     areas: dict[str, dict[str, Any]] = {}
-    for f in unmet:
-        area = areas.setdefault(f.postcode, {"postcode": f.postcode, "locality": f.locality,
-                                             "lat": 0.0, "lon": 0.0, "waiting": 0})
-        area["lat"] += f.lat
-        area["lon"] += f.lon
+    for i in left:
+        _pk, postcode, locality, lat, lon = families[i][:5]
+        area = areas.setdefault(postcode, {"postcode": postcode, "locality": locality,
+                                           "lat": 0.0, "lon": 0.0, "waiting": 0})
+        area["lat"] += lat
+        area["lon"] += lon
         area["waiting"] += 1
     for area in areas.values():
         area["lat"] /= area["waiting"]
         area["lon"] /= area["waiting"]
     gaps = find_gaps(
         [engine_families[i] for i in left],
-        {f.pk: f.postcode for f in unmet},
+        {families[i][0]: families[i][1] for i in left},
         {code: Point(lat=a["lat"], lon=a["lon"]) for code, a in areas.items()},
-        radius_km=programme.default_radius_km, limit=limit)
-    by_id = {f.pk: f for f in unmet}
-    lines = [{
-        "families": [by_id[i] for i in gap.family_ids], "count": len(gap.family_ids),
-        "postcode": gap.area, "locality": areas[gap.area]["locality"],
-        "language": gap.language, "slot": gap.slot, "need": gap.need,
-        "radius_km": gap.radius_km,
-        "text": _("A household speaking %(language)s, free on %(slot)s, offering "
-                  "%(service)s, around %(postcode)s %(locality)s.") % {
-            "language": language_label(gap.language),
-            "slot": slot_label(gap.slot), "service": service_label(gap.need),
-            "postcode": gap.area, "locality": areas[gap.area]["locality"]},
-    } for gap in gaps]
-    # The waiting list counts every waiting family; those that cannot be proposed a household
-    # (a proposal awaits their answer, or no consent to be matched) are said apart.
-    listed = selectors.waiting_list_count(programme)
-    return {"waiting": len(families), "unmet": len(unmet), "lines": lines,
-            "set_aside": max(0, listed - len(families)),
+        radius_km=radius_km, limit=limit)
+    lines = [{"family_ids": list(gap.family_ids), "count": len(gap.family_ids),
+              "postcode": gap.area, "locality": areas[gap.area]["locality"],
+              "language": gap.language, "slot": gap.slot, "need": gap.need,
+              "radius_km": gap.radius_km} for gap in gaps]
+    return {"waiting": len(families), "unmet": len(left), "lines": lines,
             "areas": sorted(areas.values(), key=lambda a: (-a["waiting"], a["postcode"]))}
 
 

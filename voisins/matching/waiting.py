@@ -246,6 +246,45 @@ class WaitingIndex:
                 if ready and v.capacity > 0)
         return self._scoring_index
 
+    def proposable(self, families: Sequence[Family], *, exclude: Exclude = (),
+                   weights: Weights = DEFAULT_WEIGHTS) -> np.ndarray:
+        """Which of ``families`` have a household that may be proposed to them now.
+
+        Parameters
+        ----------
+        families : sequence of Family
+        exclude : iterable of (family_id, volunteer_id), default ()
+        weights : Weights, optional
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One per family, in their order: True when some household of the pool that
+            is ready and has room is :func:`~voisins.matching.feasible` with it.
+
+        Notes
+        -----
+        One vectorised search over the ready households with room (the index of
+        :meth:`explain`'s scores, built once), as
+        :meth:`~voisins.matching.search.VolunteerIndex.edges`.
+
+        Examples
+        --------
+        >>> f = Family(id="f", lat=50.85, lon=4.35, languages={"ar"}, needs={"homework"},
+        ...            availability={"sat-am"}, radius_km=2)
+        >>> v = Volunteer(id="v", lat=50.85, lon=4.36, languages={"ar"},
+        ...               offers={"homework"}, availability={"sat-am"}, radius_km=2)
+        >>> WaitingIndex([v]).proposable([f]).tolist(), WaitingIndex([v], {"v": "training"}
+        ...                                                         ).proposable([f]).tolist()
+        ([True], [False])
+        """
+        out = np.zeros(len(families), dtype=bool)
+        scorer = self._scorer()
+        if len(families) and len(scorer):
+            exclude = as_exclude_set(exclude) if exclude else frozenset()
+            out[scorer.edges(families, exclude, weights=weights).family] = True
+        return out
+
     def explain(self, family: Family, *, assigned: Mapping[Hashable, Sequence[float]]
                 | None = None, exclude: Exclude = (), weights: Weights = DEFAULT_WEIGHTS,
                 max_changes: int = 5) -> Waiting:
