@@ -868,37 +868,44 @@ def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[tuple]:
 
 def volunteer_pool_rows(programme: Programme) -> dict[str, list]:
     """Every volunteer household of the programme that has not left (nor was archived or
-    erased), as plain values: ``households`` (tuples of :data:`VOLUNTEER_ROW`, JSON as
-    text, by id), ``children`` ((household id, birth year) of each child), ``live`` and
-    ``pending`` ((household id, live matches / proposals awaiting an answer)),
-    ``trained`` and ``consenting`` (ids of those that completed the required training,
-    that agree to be matched). Six queries, whatever the size.
+    erased), as plain values: ``households``, tuples of :data:`VOLUNTEER_ROW` (JSON as
+    text) then whether it completed the required training, whether it agrees to be
+    matched, its live matches and its proposals awaiting an answer, by id; and
+    ``children``, (household id, birth year) of each child. Two queries, whatever the
+    size.
 
     A household of the pool may be proposed now (``matchable_volunteers``) exactly when
     it is available or matched, trained, consenting and its capacity is above zero.
     """
+    from django.db.models import Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from voisins.households.models import Member
+
     pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
                                               archived=False)
             .exclude(status=VolunteerStatus.LEFT))
-    ids = pool.values("pk")
-    from voisins.households.models import Member
+    # The gates of matchable_volunteers, asked of each row (the same querysets, so the same
+    # rules).
+    itself = VolunteerHousehold.objects.filter(pk=OuterRef("pk"))
 
-    def per_household(queryset: QuerySet) -> list[tuple[int, int]]:
-        return list(queryset.filter(volunteer__in=ids).values("volunteer_id")
-                    .annotate(n=Count("id")).order_by("volunteer_id")
-                    .values_list("volunteer_id", "n"))
+    def count(queryset: QuerySet) -> Coalesce:
+        return Coalesce(Subquery(queryset.filter(volunteer=OuterRef("pk")).order_by()
+                                 .values("volunteer").annotate(n=Count("id")).values("n")),
+                        Value(0))
 
+    households = pool.annotate(
+        trained=Exists(restrict_to_trained(itself, programme)),
+        consenting=Exists(with_consent(itself, ConsentPurpose.MATCHING)),
+        live=count(Match.objects.filter(status__in=Match.LIVE)),
+        pending=count(Proposal.objects.filter(status=Proposal.Status.SENT)))
     return {
-        "households": _rows(pool, VOLUNTEER_ROW),
-        "children": list(Member.objects.filter(volunteer__in=ids, kind=MemberKind.CHILD)
+        "households": _rows(households, (*VOLUNTEER_ROW, "trained", "consenting", "live",
+                                         "pending")),
+        "children": list(Member.objects.filter(volunteer__in=pool.values("pk"),
+                                               kind=MemberKind.CHILD)
                          .order_by("volunteer_id", "id")
                          .values_list("volunteer_id", "birth_year")),
-        "live": per_household(Match.objects.filter(status__in=Match.LIVE)),
-        "pending": per_household(Proposal.objects.filter(status=Proposal.Status.SENT)),
-        "trained": list(restrict_to_trained(pool, programme).order_by("id")
-                        .values_list("pk", flat=True)),
-        "consenting": list(with_consent(pool, ConsentPurpose.MATCHING).order_by("id")
-                           .values_list("pk", flat=True)),
     }
 
 
