@@ -84,6 +84,24 @@ def _remembered(kind: str, key: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
+# The engine's records by the values they are made from: after a change to a few households
+# the index is rebuilt from the records of the others (a record is immutable, and its key
+# is everything it is made of). Emptied past 60,000 records (about 70 MiB).
+_RECORDS_KEPT = 60_000
+_made: dict[tuple, Any] = {}
+
+
+def _record(make: Callable[..., Any], *values: Any) -> Any:
+    """``make(*values)``, made once for the same values (all plain and hashable)."""
+    key = (make, *values)
+    record = _made.get(key)
+    if record is None:
+        if len(_made) >= _RECORDS_KEPT:
+            _made.clear()
+        record = _made[key] = make(*values)
+    return record
+
+
 def _ages(children: Iterable[tuple[int, int]]) -> dict[int, tuple[int, ...]]:
     """Children's ages by household, as ``bridge`` computes them."""
     year = timezone.now().year
@@ -103,7 +121,6 @@ def _codes(languages: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
 def _build_pool(rows: dict[str, list]) -> tuple[matching.waiting.WaitingIndex, list[int]]:
     """The engine's index of a pool read by ``selectors.volunteer_pool_rows``, and the ids
     of the households that may be proposed now."""
-    from voisins.matching import Volunteer
     from voisins.matching.waiting import WaitingIndex
 
     ages = _ages(rows["children"])
@@ -126,12 +143,22 @@ def _build_pool(rows: dict[str, list]) -> tuple[matching.waiting.WaitingIndex, l
             unavailable[pk] = "available"
         else:
             room = 0  # it could be proposed but for its capacity
-        codes, tongues = _codes(json.loads(languages))
-        volunteers.append(Volunteer(
-            id=pk, lat=lat, lon=lon, languages=codes, offers=set(json.loads(offers)),
-            availability=set(json.loads(availability)), radius_km=radius, capacity=room,
-            children_ages=ages.get(pk, ()), mother_tongues=tongues))
+        volunteers.append(_record(_volunteer_record, pk, lat, lon, languages, offers,
+                                  availability, radius, room, ages.get(pk, ())))
     return WaitingIndex(volunteers, unavailable), matchable
+
+
+def _volunteer_record(pk: int, lat: float, lon: float, languages: str, offers: str,
+                      availability: str, radius: float, room: int, ages: tuple[int, ...]
+                      ) -> matching.Volunteer:
+    """A volunteer household read by ``selectors.volunteer_pool_rows`` as
+    ``bridge.volunteer_input`` builds it."""
+    from voisins.matching import Volunteer
+
+    codes, tongues = _codes(json.loads(languages))
+    return Volunteer(id=pk, lat=lat, lon=lon, languages=codes, offers=set(json.loads(offers)),
+                     availability=set(json.loads(availability)), radius_km=radius,
+                     capacity=room, children_ages=ages, mother_tongues=tongues)
 
 
 def _pool(programme: Programme) -> tuple[matching.waiting.WaitingIndex, list[int], str]:
@@ -147,16 +174,23 @@ def _pool(programme: Programme) -> tuple[matching.waiting.WaitingIndex, list[int
 def _family_record(row: tuple, ages: dict[int, tuple[int, ...]]) -> matching.Family:
     """A family read by ``selectors.waiting_family_rows`` as ``bridge.family_input``
     builds it."""
+    pk, _postcode, _locality, lat, lon, languages, needs, availability, radius, since = row
+    days = 0 if since is None else max(0, (timezone.now() - since).days)
+    return _record(_make_family, pk, lat, lon, languages, needs, availability, radius, days,
+                   ages.get(pk, ()))
+
+
+def _make_family(pk: int, lat: float, lon: float, languages: str, needs: str,
+                 availability: str, radius: float, days: int, ages: tuple[int, ...]
+                 ) -> matching.Family:
     from voisins.matching import Family
 
-    pk, _postcode, _locality, lat, lon, languages, needs, availability, radius, since = row
-    needs = json.loads(needs)
-    needs = needs if isinstance(needs, dict) else {}
+    priorities = json.loads(needs)
+    priorities = priorities if isinstance(priorities, dict) else {}
     codes, tongues = _codes(json.loads(languages))
-    return Family(id=pk, lat=lat, lon=lon, languages=codes, needs=set(needs),
+    return Family(id=pk, lat=lat, lon=lon, languages=codes, needs=set(priorities),
                   availability=set(json.loads(availability)), radius_km=radius,
-                  waiting_days=0 if since is None else max(0, (timezone.now() - since).days),
-                  children_ages=ages.get(pk, ()), need_priorities=dict(needs),
+                  waiting_days=days, children_ages=ages, need_priorities=dict(priorities),
                   mother_tongues=tongues)
 
 
