@@ -3,11 +3,12 @@
 Uses the 10,000 × 10,000 programme of ``bench/pages.py`` (filled under var/bench-pages the
 first time: a minute or so). For a sample of waiting families, times
 ``voisins.matches.waiting.family_waits`` (the households around the family read from the
-database, the engine's answer, the answer in words), first with an empty cache (the first
-question after any change of the programme) and then again (the cache is kept between
+database, the engine's answer, the answer in words), first with nothing kept (a new
+process, an empty cache), then after a change to the pool (the engine's records of the
+unchanged households kept, the index rebuilt), then again (the index is kept between
 requests, never stale: its key is a digest of what was read), and the section of the
 family's page through the test client (the whole stack); then
-``voisins.matches.waiting.recruitment_gaps`` for the whole programme, cold and warm.
+``voisins.matches.waiting.recruitment_gaps`` for the whole programme, in the same three states.
 
 Each figure: median and best wall time, and the median CPU time of this process
 (time.process_time: with SQLite it includes the database's work), and the ratio to the
@@ -87,13 +88,21 @@ def main() -> None:
 
     baseline = timed(lambda: client.get(base_url), args.families)
     cold, warm, section = [], [], []
-    def forget() -> None:  # the cache and what this process keeps of it
+    def forget(records: bool = True) -> None:
+        """Empty the cache and what this process keeps of it; the engine's records of
+        unchanged households stay with ``records=False`` (the first question after a
+        change to the pool)."""
         cache.clear()
         waiting._memo.clear()
+        if records:
+            waiting._made.clear()
 
+    changed = []
     for family in sample:
         forget()
         cold.append(timed(lambda f=family: waiting.family_waits(f), 1))
+        forget(records=False)
+        changed.append(timed(lambda f=family: waiting.family_waits(f), 1))
         warm.append(timed(lambda f=family: waiting.family_waits(f), args.repeat))
         url = f"/staff/{SLUG}/families/{family.pk}/why-waiting/"
         section.append(timed(lambda u=url: client.get(u, HTTP_HX_REQUEST="true"), args.repeat))
@@ -105,6 +114,8 @@ def main() -> None:
 
     forget()
     gaps_cold = timed(lambda: waiting.recruitment_gaps(programme), 1)
+    forget(records=False)
+    gaps_changed = timed(lambda: waiting.recruitment_gaps(programme), 1)
     gaps_warm = timed(lambda: waiting.recruitment_gaps(programme), args.repeat)
     forget()
     gaps_page = timed(lambda: client.get(f"/staff/{SLUG}/matching/gaps/"), args.repeat)
@@ -116,12 +127,15 @@ def main() -> None:
     print("| measure | median ms | best ms | CPU ms | median × baseline |\n"
           "| --- | ---: | ---: | ---: | ---: |")
     print(line("baseline: the staff import page", baseline, baseline))
-    print(line(f"why a family waits, empty cache ({len(sample)} families)", summary(cold),
+    print(line(f"why a family waits, nothing kept ({len(sample)} families)", summary(cold),
                baseline))
+    print(line(f"why a family waits, after a change to the pool ({len(sample)} families)",
+               summary(changed), baseline))
     print(line(f"why a family waits, again ({len(sample)} families × {args.repeat})",
                summary(warm), baseline))
     print(line("the family's why-waiting section (htmx request)", summary(section), baseline))
-    print(line("whom to recruit, where: empty cache", gaps_cold, baseline))
+    print(line("whom to recruit, where: nothing kept", gaps_cold, baseline))
+    print(line("whom to recruit, where: after a change", gaps_changed, baseline))
     print(line(f"whom to recruit, where: again (× {args.repeat})", gaps_warm, baseline))
     print(line(f"whom to recruit, where: the page (× {args.repeat}, the first with an empty cache)",
                gaps_page, baseline))
