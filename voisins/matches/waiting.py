@@ -42,12 +42,13 @@ if TYPE_CHECKING:
 #
 # Reading ten thousand households as model instances and turning them into the engine's
 # records took most of the time of "why waiting" and "whom to recruit". The pool is read
-# as tuples instead (selectors.volunteer_pool_rows: one query a table, JSON left as text);
-# what the engine builds from them is kept in the cache under a digest of those tuples (and
-# of the year, which children's ages depend on), so a key can never name another pool's
-# index: any change to a household, a match, a proposal, a training or a consent gives a
-# new key, and nothing has to be invalidated. Each process also keeps the last few in
-# memory (a digest names immutable content), which spares unpickling them.
+# as tuples instead (selectors.volunteer_pool_rows, JSON left as text), and what is built
+# from them is kept between requests without ever being stale:
+# - the engine's records, in this process, by the values each is made from (_record);
+# - the index of the whole pool (batch runs, gaps) and the gaps themselves, in Django's
+#   cache and the last few in this process, under a digest of the tuples they are made
+#   from (and of the year, which children's ages depend on): any change to a household, a
+#   match, a proposal, a training or a consent gives a new key; nothing is invalidated.
 
 CACHE_SECONDS = 24 * 3600
 _MEMO_SIZE = 4
@@ -119,19 +120,18 @@ def _codes(languages: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
             {e["code"] for e in languages if e.get("level") == LanguageLevel.NATIVE})
 
 
-def _build_pool(rows: dict[str, list]) -> tuple[matching.waiting.WaitingIndex, list[int]]:
-    """The engine's index of a pool read by ``selectors.volunteer_pool_rows``, and the ids
-    of the households that may be proposed now."""
+def _build_pool(rows: dict[str, list]) -> matching.waiting.WaitingIndex:
+    """The engine's index of a pool read by ``selectors.volunteer_pool_rows``."""
     from voisins.matching.waiting import WaitingIndex
 
     ages = _ages(rows["children"])
-    volunteers, unavailable, matchable = [], {}, []
+    volunteers, unavailable = [], {}
     for (pk, status, lat, lon, languages, offers, availability, radius, capacity, trained,
          consenting, live, pending) in rows["households"]:
         room = max(0, capacity - live - pending)
         if status in (VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED) and \
                 trained and consenting and capacity > 0:
-            matchable.append(pk)
+            pass  # it may be proposed now, with the room it has left
         elif status == VolunteerStatus.APPLIED:
             unavailable[pk] = "screening"
         elif status == VolunteerStatus.PAUSED:
@@ -146,7 +146,7 @@ def _build_pool(rows: dict[str, list]) -> tuple[matching.waiting.WaitingIndex, l
             room = 0  # it could be proposed but for its capacity
         volunteers.append(_record(_volunteer_record, pk, lat, lon, languages, offers,
                                   availability, radius, room, ages.get(pk, ())))
-    return WaitingIndex(volunteers, unavailable), matchable
+    return WaitingIndex(volunteers, unavailable)
 
 
 def _volunteer_record(pk: int, lat: float, lon: float, languages: str, offers: str,
@@ -162,14 +162,12 @@ def _volunteer_record(pk: int, lat: float, lon: float, languages: str, offers: s
                      capacity=room, children_ages=ages, mother_tongues=tongues)
 
 
-def _pool(programme: Programme) -> tuple[matching.waiting.WaitingIndex, list[int], str]:
+def _pool(programme: Programme) -> tuple[matching.waiting.WaitingIndex, str]:
     """The programme's pool as the engine's index (built once for every question until
-    the pool changes), the ids of the households that may be proposed now, and the
-    digest that names them."""
+    the pool changes), and the digest that names it."""
     rows = selectors.volunteer_pool_rows(programme)
     key = _digest("pool", rows)
-    index, matchable = _remembered("pool", key, lambda: _build_pool(rows))
-    return index, matchable, key
+    return _remembered("pool", key, lambda: _build_pool(rows)), key
 
 
 def _family_record(row: tuple, ages: dict[int, tuple[int, ...]]) -> matching.Family:
@@ -200,12 +198,9 @@ def waiting_index(programme: Programme) -> tuple[matching.waiting.WaitingIndex, 
 
     Every volunteer household that is in the programme and has not left (nor was archived
     or erased); those that may not be proposed now carry the code of what they lack, and
-    those that may, the room they have left. Kept between requests: a question about one
-    family reads the pool's rows (plain values) and finds the index built; the engine then
-    looks at that family's neighbourhood only.
+    those that may, the room they have left. Kept between requests (see above).
     """
-    index, _matchable, key = _pool(programme)
-    return index, key
+    return _pool(programme)
 
 
 def not_proposed(programme: Programme, families: Sequence[FamilyHousehold],
@@ -235,7 +230,7 @@ def why_family_waits(family: FamilyHousehold, exclude: Iterable[tuple[int, int]]
     widest = max((row[7] for row in rows["households"]), default=0.0)
     near = _within_box(rows["households"], lat=family.lat, lon=family.lon,
                        km=max(family.radius_km, widest))
-    index, _matchable = _build_pool({"households": near, "children": rows["children"]})
+    index = _build_pool({"households": near, "children": rows["children"]})
     entry = index.explain(bridge.family_input(family), exclude=set(exclude),
                           weights=bridge.weights_for(family.programme))
     return as_json(entry)
@@ -451,7 +446,7 @@ def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]
     families it names are loaded as records.
     """
     weights = bridge.weights_for(programme)
-    index, _matchable, pool_key = _pool(programme)
+    index, pool_key = _pool(programme)
     families = selectors.waiting_family_rows(programme)
     excluded = sorted(selectors.excluded_pairs(programme))
     key = _digest("gaps", pool_key, families, excluded, weights.to_dict(),
