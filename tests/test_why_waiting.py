@@ -7,7 +7,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from voisins.households.models import VolunteerHousehold
 from voisins.households.services import family_create, household_set_status, volunteer_create
 from voisins.matches.models import MatchingRun
 from voisins.matches.services import matching_run_execute
@@ -123,23 +125,57 @@ def test_the_family_page_says_why_a_waiting_family_waits(client, alice, north, p
     assert "not on the waiting list" in part
 
 
-def test_why_a_family_waits_reads_only_the_households_around_it_and_says_the_same(
+def test_the_pool_read_as_plain_values_gives_the_engine_the_records_of_the_households(
         north, pool):
-    from voisins.matches import bridge, waiting
+    from voisins.households.models import Member
+    from voisins.matches import bridge, selectors, waiting
 
-    # A household far away (another city) is left out of the family's reading, and the
-    # answer is the one the whole pool gives.
+    Member.objects.create(volunteer=pool["marie"], kind="child",
+                          birth_year=timezone.now().year - 9)
+    Member.objects.create(family=pool["amina"], kind="child",
+                          birth_year=timezone.now().year - 8)
+    index, _key = waiting.waiting_index(north)
+    volunteers = {v.pk: v for v in VolunteerHousehold.objects.filter(programme=north)}
+    for record in index.volunteers:
+        household = volunteers[record.id]
+        room = record.capacity if record.id in index.unavailable else selectors.room_left(
+            selectors.matchable_volunteers(north).get(pk=record.id))
+        assert record == bridge.volunteer_input(household, room)
+    assert index.unavailable == {pool["nadia"].pk: "screening"}
+    rows = selectors.waiting_family_rows(north)
+    ages = waiting._ages(rows["children"])
+    families = {f.pk: f for f in selectors.waiting_families(north)}
+    assert {row[0] for row in rows["families"]} == set(families)
+    for row in rows["families"]:
+        assert waiting._family_record(row, ages) == bridge.family_input(families[row[0]])
+
+
+def test_why_a_family_waits_is_kept_between_requests_and_never_stale(north, pool):
+    from voisins.matches import bridge, waiting
+    from voisins.matching.waiting import WaitingIndex
+
+    # A household far away (another city) does not change the family's answer: the
+    # engine looks at its neighbourhood only.
     far = volunteer_create(programme=north, **volunteer_data(
         contact_first_name="Lucie", postcode="4000", radius_km=5,
         languages=[{"code": "uk", "level": "native"}]))
     agreed_to_matching(far)
     family = pool["olena"]
-    near, _ = waiting.waiting_index(north, near=family)
-    whole, _ = waiting.waiting_index(north)
-    assert far.pk not in {v.id for v in near.volunteers}
-    assert far.pk in {v.id for v in whole.volunteers}
+    whole, key = waiting.waiting_index(north)
+    near = WaitingIndex([v for v in whole.volunteers if v.id != far.pk], whole.unavailable)
     one = bridge.family_input(family)
     assert near.explain(one) == whole.explain(one)
+    # Asked again, the index is the one built before; once a household changes, it is not.
+    assert waiting.waiting_index(north) == (whole, key)
+    before = waiting.why_family_waits(family, set())
+    assert before["reason"] == "no_shared_language"
+    VolunteerHousehold.objects.filter(pk=pool["marie"].pk).update(
+        languages=[{"code": "uk", "level": "fluent"}])
+    again, new_key = waiting.waiting_index(north)
+    assert new_key != key and again is not whole
+    assert waiting.why_family_waits(family, set())["reason"] == "room_left"
+    household_set_status(household=pool["marie"], status="paused", by=None)
+    assert waiting.why_family_waits(family, set())["reason"] == "only_unavailable"
 
 
 def test_a_wider_radius_is_offered_with_the_households_it_would_reach(

@@ -834,3 +834,92 @@ def contact_shareable(match: Match, viewer: str) -> bool:
     counts)."""
     return match.contacts_visible and has_consent(contact_shown(match, viewer),
                                                   ConsentPurpose.SHARE_CONTACT)
+
+
+# --- The pool as plain values (why families wait, whom to recruit) ------------------------
+#
+# The analysis reads every household of a programme: as tuples, one query per table, with
+# no model instance and no JSON decoded (the JSON columns come as their text), so that the
+# rows are cheap to read and to digest (voisins.matches.waiting keeps what it builds from
+# them in the cache under that digest).
+
+VOLUNTEER_ROW = ("id", "status", "lat", "lon", "languages", "offers", "availability",
+                 "radius_km", "capacity")
+FAMILY_ROW = ("id", "postcode", "locality", "lat", "lon", "languages", "needs",
+              "availability", "radius_km", "waiting_since")
+_JSON = {"languages", "offers", "availability", "needs"}
+
+
+def _as_text(fields: tuple[str, ...]) -> dict[str, Any]:
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    return {f"{name}_text": Cast(name, output_field=TextField()) for name in fields
+            if name in _JSON}
+
+
+def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[tuple]:
+    """``fields`` of each row of ``queryset``, by id, the JSON ones as text."""
+    texts = _as_text(fields)
+    names = [f"{name}_text" if name in _JSON else name for name in fields]
+    return list(queryset.prefetch_related(None).annotate(**texts)
+                .order_by("id").values_list(*names))
+
+
+def volunteer_pool_rows(programme: Programme) -> dict[str, list]:
+    """Every volunteer household of the programme that has not left (nor was archived or
+    erased), as plain values: ``households``, tuples of :data:`VOLUNTEER_ROW` (JSON as
+    text) then whether it completed the required training, whether it agrees to be
+    matched, its live matches and its proposals awaiting an answer, by id; and
+    ``children``, (household id, birth year) of each child. Two queries, whatever the
+    size.
+
+    A household of the pool may be proposed now (``matchable_volunteers``) exactly when
+    it is available or matched, trained, consenting and its capacity is above zero.
+    """
+    from django.db.models import Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from voisins.households.models import Member
+
+    pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
+                                              archived=False)
+            .exclude(status=VolunteerStatus.LEFT))
+    # The gates of matchable_volunteers, asked of each row (the same querysets, so the same
+    # rules).
+    itself = VolunteerHousehold.objects.filter(pk=OuterRef("pk"))
+
+    def count(queryset: QuerySet) -> Coalesce:
+        return Coalesce(Subquery(queryset.filter(volunteer=OuterRef("pk")).order_by()
+                                 .values("volunteer").annotate(n=Count("id")).values("n")),
+                        Value(0))
+
+    households = pool.annotate(
+        trained=Exists(restrict_to_trained(itself, programme)),
+        consenting=Exists(with_consent(itself, ConsentPurpose.MATCHING)),
+        live=count(Match.objects.filter(status__in=Match.LIVE)),
+        pending=count(Proposal.objects.filter(status=Proposal.Status.SENT)))
+    return {
+        "households": _rows(households, (*VOLUNTEER_ROW, "trained", "consenting", "live",
+                                         "pending")),
+        "children": list(Member.objects.filter(volunteer__in=pool.values("pk"),
+                                               kind=MemberKind.CHILD)
+                         .order_by("volunteer_id", "id")
+                         .values_list("volunteer_id", "birth_year")),
+    }
+
+
+def waiting_family_rows(programme: Programme) -> dict[str, list]:
+    """The families of ``waiting_families`` as plain values: ``families`` (tuples of
+    :data:`FAMILY_ROW`, JSON as text, by id) and ``children`` ((family id, birth year)
+    of each child). Two queries."""
+    from voisins.households.models import Member
+
+    families = waiting_families(programme)
+    return {
+        "families": _rows(families, FAMILY_ROW),
+        "children": list(Member.objects.filter(family__in=families.prefetch_related(None)
+                                               .order_by().values("pk"),
+                                               kind=MemberKind.CHILD)
+                         .order_by("family_id", "id").values_list("family_id", "birth_year")),
+    }

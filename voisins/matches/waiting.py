@@ -11,103 +11,196 @@ written out by :func:`reason_text` and :func:`change_text` when shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+import json
+import marshal
+import math
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.core.cache import cache
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from voisins.gdpr.selectors import erased_filter, with_consent
-from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
-from voisins.privacy.models import ConsentPurpose
+from voisins.programmes.constants import LanguageLevel
 from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.programmes.models import Programme
-from voisins.training.selectors import restrict_to_trained
 
 from . import bridge, selectors
-from .models import Match, Proposal
 
 if TYPE_CHECKING:
     from voisins import matching
 
-# What the engine and the texts read of a household of the pool (nothing else is loaded).
-POOL_FIELDS = ("id", "programme_id", "status", "contact_first_name", "lat", "lon", "languages",
-               "offers", "availability", "radius_km", "capacity")
+# --- The pool, read as plain values and kept between requests ----------------------------
+#
+# Reading ten thousand households as model instances and turning them into the engine's
+# records took most of the time of "why waiting" and "whom to recruit". The pool is read
+# as tuples instead (selectors.volunteer_pool_rows, JSON left as text), and what is built
+# from them is kept between requests without ever being stale:
+# - the engine's records, in this process, by the values each is made from (_record);
+# - the index of the whole pool (batch runs, gaps) and the gaps themselves, in Django's
+#   cache and the last few in this process, under a digest of the tuples they are made
+#   from (and of the year, which children's ages depend on): any change to a household, a
+#   match, a proposal, a training or a consent gives a new key; nothing is invalidated.
+
+CACHE_SECONDS = 24 * 3600
+_MEMO_SIZE = 4
+_memo: OrderedDict[str, Any] = OrderedDict()
+_memo_lock = threading.Lock()
 
 
-FAMILY_FIELDS = ("id", "programme_id", "contact_first_name", "postcode", "locality", "lat",
-                 "lon", "languages", "needs", "availability", "radius_km", "waiting_since")
+def _digest(kind: str, *parts: object) -> str:
+    """A key naming ``parts`` (plain values): marshal is twice as quick as pickle on rows
+    of numbers and strings; pickle takes the rest (dates)."""
+    value = (kind, timezone.now().year, parts)
+    try:
+        data = marshal.dumps(value)
+    except ValueError:
+        data = pickle.dumps(value, protocol=5)
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def _lean_members(side: str) -> Prefetch:
-    """The members as the engine reads them (children's ages), and nothing more."""
-    return Prefetch("members", queryset=Member.objects.only(side, "kind", "birth_year"))
+def _remembered(kind: str, key: str, compute: Callable[[], Any]) -> Any:
+    """The value of ``kind`` under ``key`` (a digest of its input): from this process's
+    memory, else from Django's cache, else computed and stored in both."""
+    name = f"voisins:waiting:{kind}:{key}"
+    with _memo_lock:
+        value = _memo.get(name)
+    if value is None:
+        value = cache.get(name)
+        if value is None:
+            value = compute()
+            cache.set(name, value, CACHE_SECONDS)
+    with _memo_lock:
+        _memo[name] = value
+        _memo.move_to_end(name)
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
 
 
-def volunteer_pool(programme: Programme, *, near: FamilyHousehold | None = None
-                   ) -> tuple[list[VolunteerHousehold], dict[int, str]]:
-    """Every volunteer household of the programme that has not left (nor was archived or
-    erased), each annotated with ``room`` (places left), and the code of what each one
-    that may not be proposed now lacks.
-
-    The households that may be proposed are exactly ``selectors.matchable_volunteers``.
-    With ``near``, only those that could count for that family: within the larger of its
-    radius and the largest radius of the pool (the engine looks no farther for one
-    family, so its answer is the same as over the whole pool).
-    """
-    live = Q(matches__status__in=Match.LIVE)
-    pending = Q(proposals__status=Proposal.Status.SENT)
-    pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
-                                              archived=False)
-            .exclude(status=VolunteerStatus.LEFT))
-    matchable_qs = selectors.matchable_volunteers(programme)
-    if near is not None:
-        widest = pool.aggregate(widest=Max("radius_km"))["widest"] or 0.0
-        box = {"lat": near.lat, "lon": near.lon, "km": max(near.radius_km, widest)}
-        pool = selectors.within_box(pool, **box)
-        matchable_qs = selectors.within_box(matchable_qs, **box)
-    households = list(
-        pool.only(*POOL_FIELDS)
-        .annotate(live_matches=Count("matches", filter=live, distinct=True),
-                  pending_proposals=Count("proposals", filter=pending, distinct=True))
-        .prefetch_related(_lean_members("volunteer_id"))
-        .order_by("id"))
-    matchable = set(matchable_qs.values_list("pk", flat=True))
-    trained = set(restrict_to_trained(pool, programme).values_list("pk", flat=True))
-    consenting = set(with_consent(pool, ConsentPurpose.MATCHING).values_list("pk", flat=True))
-    unavailable: dict[int, str] = {}
-    for h in households:
-        h.room = selectors.room_left(h)
-        if h.pk in matchable:
-            continue
-        if h.status == VolunteerStatus.APPLIED:
-            unavailable[h.pk] = "screening"
-        elif h.status == VolunteerStatus.PAUSED:
-            unavailable[h.pk] = "paused"
-        elif h.pk not in trained:
-            unavailable[h.pk] = "training"
-        elif h.pk not in consenting:
-            unavailable[h.pk] = "consent"
-        elif h.status in (VolunteerStatus.SCREENED, VolunteerStatus.TRAINED):
-            unavailable[h.pk] = "available"
-        else:
-            h.room = 0  # it could be proposed but for its capacity
-    return households, unavailable
+# The engine's records by the values they are made from: after a change to a few households
+# the index is rebuilt from the records of the others (a record is immutable, and its key
+# is everything it is made of). Emptied past 60,000 records (about 70 MiB).
+_RECORDS_KEPT = 60_000
+_made: dict[tuple, Any] = {}
 
 
-def waiting_index(programme: Programme, *, near: FamilyHousehold | None = None
-                  ) -> tuple[matching.waiting.WaitingIndex, dict[int, VolunteerHousehold]]:
-    """The engine's index of the programme's pool (or of the part that counts for the
-    family ``near``), and the households by id."""
-    # The engine is imported on use, as in bridge: numpy and scipy load only when needed.
+def _record(make: Callable[..., Any], *values: Any) -> Any:
+    """``make(*values)``, made once for the same values (all plain and hashable)."""
+    key = (make, *values)
+    record = _made.get(key)
+    if record is None:
+        if len(_made) >= _RECORDS_KEPT:
+            _made.clear()
+        record = _made[key] = make(*values)
+    return record
+
+
+def _ages(children: Iterable[tuple[int, int]]) -> dict[int, tuple[int, ...]]:
+    """Children's ages by household, as ``bridge`` computes them."""
+    year = timezone.now().year
+    out: dict[int, list[int]] = {}
+    for household, born in children:
+        out.setdefault(household, []).append(min(max(0, year - born), bridge.MAX_CHILD_AGE))
+    return {household: tuple(sorted(ages)) for household, ages in out.items()}
+
+
+def _codes(languages: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
+    """A household's language codes and mother tongues (``Household.language_codes``
+    and ``.mother_tongues``)."""
+    return ({e["code"] for e in languages},
+            {e["code"] for e in languages if e.get("level") == LanguageLevel.NATIVE})
+
+
+def _build_pool(rows: dict[str, list]) -> matching.waiting.WaitingIndex:
+    """The engine's index of a pool read by ``selectors.volunteer_pool_rows``."""
     from voisins.matching.waiting import WaitingIndex
 
-    households, unavailable = volunteer_pool(programme, near=near)
-    index = WaitingIndex((bridge.volunteer_input(h, h.room) for h in households), unavailable)
-    return index, {h.pk: h for h in households}
+    ages = _ages(rows["children"])
+    volunteers, unavailable = [], {}
+    for (pk, status, lat, lon, languages, offers, availability, radius, capacity, trained,
+         consenting, live, pending) in rows["households"]:
+        room = max(0, capacity - live - pending)
+        if status in (VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED) and \
+                trained and consenting and capacity > 0:
+            pass  # it may be proposed now, with the room it has left
+        elif status == VolunteerStatus.APPLIED:
+            unavailable[pk] = "screening"
+        elif status == VolunteerStatus.PAUSED:
+            unavailable[pk] = "paused"
+        elif not trained:
+            unavailable[pk] = "training"
+        elif not consenting:
+            unavailable[pk] = "consent"
+        elif status in (VolunteerStatus.SCREENED, VolunteerStatus.TRAINED):
+            unavailable[pk] = "available"
+        else:
+            room = 0  # it could be proposed but for its capacity
+        volunteers.append(_record(_volunteer_record, pk, lat, lon, languages, offers,
+                                  availability, radius, room, ages.get(pk, ())))
+    return WaitingIndex(volunteers, unavailable)
+
+
+def _volunteer_record(pk: int, lat: float, lon: float, languages: str, offers: str,
+                      availability: str, radius: float, room: int, ages: tuple[int, ...]
+                      ) -> matching.Volunteer:
+    """A volunteer household read by ``selectors.volunteer_pool_rows`` as
+    ``bridge.volunteer_input`` builds it."""
+    from voisins.matching import Volunteer
+
+    codes, tongues = _codes(json.loads(languages))
+    return Volunteer(id=pk, lat=lat, lon=lon, languages=codes, offers=set(json.loads(offers)),
+                     availability=set(json.loads(availability)), radius_km=radius,
+                     capacity=room, children_ages=ages, mother_tongues=tongues)
+
+
+def _pool(programme: Programme) -> tuple[matching.waiting.WaitingIndex, str]:
+    """The programme's pool as the engine's index (built once for every question until
+    the pool changes), and the digest that names it."""
+    rows = selectors.volunteer_pool_rows(programme)
+    key = _digest("pool", rows)
+    return _remembered("pool", key, lambda: _build_pool(rows)), key
+
+
+def _family_record(row: tuple, ages: dict[int, tuple[int, ...]]) -> matching.Family:
+    """A family read by ``selectors.waiting_family_rows`` as ``bridge.family_input``
+    builds it."""
+    pk, _postcode, _locality, lat, lon, languages, needs, availability, radius, since = row
+    days = 0 if since is None else max(0, (timezone.now() - since).days)
+    return _record(_make_family, pk, lat, lon, languages, needs, availability, radius, days,
+                   ages.get(pk, ()))
+
+
+def _make_family(pk: int, lat: float, lon: float, languages: str, needs: str,
+                 availability: str, radius: float, days: int, ages: tuple[int, ...]
+                 ) -> matching.Family:
+    from voisins.matching import Family
+
+    priorities = json.loads(needs)
+    priorities = priorities if isinstance(priorities, dict) else {}
+    codes, tongues = _codes(json.loads(languages))
+    return Family(id=pk, lat=lat, lon=lon, languages=codes, needs=set(priorities),
+                  availability=set(json.loads(availability)), radius_km=radius,
+                  waiting_days=days, children_ages=ages, need_priorities=dict(priorities),
+                  mother_tongues=tongues)
+
+
+def waiting_index(programme: Programme) -> tuple[matching.waiting.WaitingIndex, str]:
+    """The engine's index of the programme's pool, and the digest that names it.
+
+    Every volunteer household that is in the programme and has not left (nor was archived
+    or erased); those that may not be proposed now carry the code of what they lack, and
+    those that may, the room they have left. Kept between requests (see above).
+    """
+    return _pool(programme)
 
 
 def not_proposed(programme: Programme, families: Sequence[FamilyHousehold],
@@ -116,7 +209,7 @@ def not_proposed(programme: Programme, families: Sequence[FamilyHousehold],
     """Why each of ``families`` that ``proposals`` leave out waits, as stored JSON."""
     from voisins.matching.waiting import explain_waiting
 
-    index, _households = waiting_index(programme)
+    index, _key = waiting_index(programme)
     entries = explain_waiting([bridge.family_input(f) for f in families], index,
                               list(proposals), exclude=set(exclude),
                               weights=bridge.weights_for(programme))
@@ -126,11 +219,33 @@ def not_proposed(programme: Programme, families: Sequence[FamilyHousehold],
 def why_family_waits(family: FamilyHousehold, exclude: Iterable[tuple[int, int]]
                      ) -> dict[str, Any]:
     """Why one family has nobody to be proposed now (no batch: ``taken`` cannot occur;
-    a household that fits and has room gives ``room_left``)."""
-    index, _households = waiting_index(family.programme, near=family)
+    a household that fits and has room gives ``room_left``).
+
+    The pool's rows are read (plain values) and the engine's index is built of those that
+    could count for the family only: within the larger of its radius and the largest
+    radius of the pool, the farthest the engine looks for one family, so the answer is
+    the whole pool's. Their records are kept between requests (:func:`_record`).
+    """
+    rows = selectors.volunteer_pool_rows(family.programme)
+    widest = max((row[7] for row in rows["households"]), default=0.0)
+    near = _within_box(rows["households"], lat=family.lat, lon=family.lon,
+                       km=max(family.radius_km, widest))
+    index = _build_pool({"households": near, "children": rows["children"]})
     entry = index.explain(bridge.family_input(family), exclude=set(exclude),
                           weights=bridge.weights_for(family.programme))
     return as_json(entry)
+
+
+def _within_box(rows: list[tuple], *, lat: float, lon: float, km: float) -> list[tuple]:
+    """The rows (``lat``, ``lon`` third and fourth) inside the box of
+    ``selectors.within_box``: every point within ``km`` km, and some more."""
+    dlat = km / 110.0 + 1e-6
+    cos = math.cos(math.radians(min(89.9, abs(lat) + dlat)))
+    dlon = dlat / cos
+    if lon - dlon < -180.0 or lon + dlon > 180.0:  # across the antimeridian: latitude alone
+        return [r for r in rows if lat - dlat <= r[2] <= lat + dlat]
+    return [r for r in rows
+            if lat - dlat <= r[2] <= lat + dlat and lon - dlon <= r[3] <= lon + dlon]
 
 
 def as_json(entry: matching.waiting.Waiting) -> dict[str, Any]:
@@ -325,56 +440,71 @@ def recruitment_gaps(programme: Programme, *, limit: int = 20) -> dict[str, Any]
     A family counts when no household that may be proposed now (screened, trained,
     available, with room) fits it; the recruits live at the centre of the families'
     postcode areas and go as far as the programme's default radius.
+
+    The households and families are read as plain values; the analysis is kept in the
+    cache under a digest of everything it is made from (never stale), and only the
+    families it names are loaded as records.
     """
-    from voisins.matching import Point, VolunteerIndex
+    weights = bridge.weights_for(programme)
+    index, pool_key = _pool(programme)
+    families = selectors.waiting_family_rows(programme)
+    excluded = sorted(selectors.excluded_pairs(programme))
+    key = _digest("gaps", pool_key, families, excluded, weights.to_dict(),
+                  programme.default_radius_km, limit)
+    found = _remembered("gaps", key, lambda: _find_gaps(
+        index, families, excluded, weights, programme.default_radius_km, limit))
+    named = {i for line in found["lines"] for i in line["family_ids"]}
+    records = {f.pk: f for f in FamilyHousehold.objects.filter(
+        programme=programme, pk__in=named).only("id", "contact_first_name", "programme_id")}
+    lines = [{**{k: v for k, v in line.items() if k != "family_ids"},
+              "families": [records[i] for i in line["family_ids"] if i in records],
+              "text": _("A household speaking %(language)s, free on %(slot)s, offering "
+                        "%(service)s, around %(postcode)s %(locality)s.") % {
+                  "language": language_label(line["language"]),
+                  "slot": slot_label(line["slot"]), "service": service_label(line["need"]),
+                  "postcode": line["postcode"], "locality": line["locality"]}}
+             for line in found["lines"]]
+    # The waiting list counts every waiting family; those that cannot be proposed a household
+    # (a proposal awaits their answer, or no consent to be matched) are said apart.
+    listed = selectors.waiting_list_count(programme)
+    return {"waiting": found["waiting"], "unmet": found["unmet"], "lines": lines,
+            "set_aside": max(0, listed - found["waiting"]),
+            "areas": [dict(a) for a in found["areas"]]}
+
+
+def _find_gaps(index: matching.waiting.WaitingIndex, rows: dict[str, list],
+               excluded: list[tuple[int, int]], weights: matching.Weights,
+               radius_km: float, limit: int) -> dict[str, Any]:
+    """:func:`recruitment_gaps` as plain values (what is kept in the cache)."""
+    from voisins.matching import Point
     from voisins.matching.gaps import recruitment_gaps as find_gaps
 
-    families = list(selectors.waiting_families(programme).only(*FAMILY_FIELDS)
-                    .prefetch_related(None).prefetch_related(_lean_members("family_id")))
-    engine_families = [bridge.family_input(f) for f in families]
-    volunteers = [bridge.volunteer_input(v, selectors.room_left(v))
-                  for v in selectors.matchable_volunteers(programme).only(*POOL_FIELDS)
-                  .prefetch_related(None).prefetch_related(_lean_members("volunteer_id"))]
-    volunteers = [v for v in volunteers if v.capacity > 0]
-    helped: set[int] = set()
-    if volunteers and engine_families:
-        edges = VolunteerIndex(volunteers).edges(engine_families, selectors.excluded_pairs(
-            programme), weights=bridge.weights_for(programme))
-        helped = set(edges.family.tolist())
-    left = [i for i in range(len(families)) if i not in helped]
-    unmet = [families[i] for i in left]
+    ages = _ages(rows["children"])
+    families = rows["families"]
+    engine_families = [_family_record(row, ages) for row in families]
+    helped = index.proposable(engine_families, exclude=set(excluded), weights=weights)
+    left = [i for i, ok in enumerate(helped.tolist()) if not ok]
     areas: dict[str, dict[str, Any]] = {}
-    for f in unmet:
-        area = areas.setdefault(f.postcode, {"postcode": f.postcode, "locality": f.locality,
-                                             "lat": 0.0, "lon": 0.0, "waiting": 0})
-        area["lat"] += f.lat
-        area["lon"] += f.lon
+    for i in left:
+        _pk, postcode, locality, lat, lon = families[i][:5]
+        area = areas.setdefault(postcode, {"postcode": postcode, "locality": locality,
+                                           "lat": 0.0, "lon": 0.0, "waiting": 0})
+        area["lat"] += lat
+        area["lon"] += lon
         area["waiting"] += 1
     for area in areas.values():
         area["lat"] /= area["waiting"]
         area["lon"] /= area["waiting"]
     gaps = find_gaps(
         [engine_families[i] for i in left],
-        {f.pk: f.postcode for f in unmet},
+        {families[i][0]: families[i][1] for i in left},
         {code: Point(lat=a["lat"], lon=a["lon"]) for code, a in areas.items()},
-        radius_km=programme.default_radius_km, limit=limit)
-    by_id = {f.pk: f for f in unmet}
-    lines = [{
-        "families": [by_id[i] for i in gap.family_ids], "count": len(gap.family_ids),
-        "postcode": gap.area, "locality": areas[gap.area]["locality"],
-        "language": gap.language, "slot": gap.slot, "need": gap.need,
-        "radius_km": gap.radius_km,
-        "text": _("A household speaking %(language)s, free on %(slot)s, offering "
-                  "%(service)s, around %(postcode)s %(locality)s.") % {
-            "language": language_label(gap.language),
-            "slot": slot_label(gap.slot), "service": service_label(gap.need),
-            "postcode": gap.area, "locality": areas[gap.area]["locality"]},
-    } for gap in gaps]
-    # The waiting list counts every waiting family; those that cannot be proposed a household
-    # (a proposal awaits their answer, or no consent to be matched) are said apart.
-    listed = selectors.waiting_list_count(programme)
-    return {"waiting": len(families), "unmet": len(unmet), "lines": lines,
-            "set_aside": max(0, listed - len(families)),
+        radius_km=radius_km, limit=limit)
+    lines = [{"family_ids": list(gap.family_ids), "count": len(gap.family_ids),
+              "postcode": gap.area, "locality": areas[gap.area]["locality"],
+              "language": gap.language, "slot": gap.slot, "need": gap.need,
+              "radius_km": gap.radius_km} for gap in gaps]
+    return {"waiting": len(families), "unmet": len(left), "lines": lines,
             "areas": sorted(areas.values(), key=lambda a: (-a["waiting"], a["postcode"]))}
 
 

@@ -105,6 +105,7 @@ RADIUS_STEP_KM = 0.5
 """A new radius is rounded up to this step: "4 km", not "3.87 km"."""
 
 _KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180.0
+_KEY_STRIDE = 1000.0
 
 # The rules, in funnel order; each name is also the key of Waiting.counts.
 _RULES = ("in_reach", "language", "slot", "offer", "ready", "room", "not_declined")
@@ -216,6 +217,9 @@ class WaitingIndex:
         self.volunteers: list[Volunteer] = vols
         self.strips = strips[order]
         self.lons = np.array([v.lon for v in vols], dtype=np.float64)
+        # One sorted key per household: its strip, then its longitude (0 to 360 after the
+        # shift, below the stride).
+        self.keys = self.strips * _KEY_STRIDE + (self.lons + 180.0)
         self.phi, self.lmb, self.cos = prepare([v.lat for v in vols], self.lons)
         self.radius = np.array([v.radius_km for v in vols], dtype=np.float64)
         self.max_radius = float(self.radius.max()) if vols else 0.0
@@ -245,6 +249,45 @@ class WaitingIndex:
                 v for v, ready in zip(self.volunteers, self.ready.tolist(), strict=True)
                 if ready and v.capacity > 0)
         return self._scoring_index
+
+    def proposable(self, families: Sequence[Family], *, exclude: Exclude = (),
+                   weights: Weights = DEFAULT_WEIGHTS) -> np.ndarray:
+        """Which of ``families`` have a household that may be proposed to them now.
+
+        Parameters
+        ----------
+        families : sequence of Family
+        exclude : iterable of (family_id, volunteer_id), default ()
+        weights : Weights, optional
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One per family, in their order: True when some household of the pool that
+            is ready and has room is :func:`~voisins.matching.feasible` with it.
+
+        Notes
+        -----
+        One vectorised search over the ready households with room (the index of
+        :meth:`explain`'s scores, built once), as
+        :meth:`~voisins.matching.search.VolunteerIndex.edges`.
+
+        Examples
+        --------
+        >>> f = Family(id="f", lat=50.85, lon=4.35, languages={"ar"}, needs={"homework"},
+        ...            availability={"sat-am"}, radius_km=2)
+        >>> v = Volunteer(id="v", lat=50.85, lon=4.36, languages={"ar"},
+        ...               offers={"homework"}, availability={"sat-am"}, radius_km=2)
+        >>> WaitingIndex([v]).proposable([f]).tolist(), WaitingIndex([v], {"v": "training"}
+        ...                                                         ).proposable([f]).tolist()
+        ([True], [False])
+        """
+        out = np.zeros(len(families), dtype=bool)
+        scorer = self._scorer()
+        if len(families) and len(scorer):
+            exclude = as_exclude_set(exclude) if exclude else frozenset()
+            out[scorer.edges(families, exclude, weights=weights).family] = True
+        return out
 
     def explain(self, family: Family, *, assigned: Mapping[Hashable, Sequence[float]]
                 | None = None, exclude: Exclude = (), weights: Weights = DEFAULT_WEIGHTS,
@@ -377,14 +420,15 @@ class WaitingIndex:
         if family.lon - dlon < -180.0 or family.lon + dlon > 180.0 or hi - lo < 64:
             parts.append(np.arange(lo, hi))
         else:
-            bounds = np.searchsorted(self.strips[lo:hi], np.arange(first, last + 2)) + lo
-            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                if a < b:
-                    lons = self.lons[a:b]
-                    start = a + int(np.searchsorted(lons, family.lon - dlon, side="left"))
-                    stop = a + int(np.searchsorted(lons, family.lon + dlon, side="right"))
-                    if start < stop:
-                        parts.append(np.arange(start, stop))
+            # Each strip's span of longitudes, all strips in two searches of the (strip,
+            # longitude) keys; a hair wider than the circle (the distances decide).
+            strips = np.arange(first, last + 1, dtype=np.float64) * _KEY_STRIDE + 180.0
+            start = np.searchsorted(self.keys, strips + (family.lon - dlon - 1e-7), "left")
+            stop = np.searchsorted(self.keys, strips + (family.lon + dlon + 1e-7), "right")
+            lengths = stop - start
+            if lengths.sum():
+                parts.append(np.arange(int(lengths.sum()))
+                             + np.repeat(start - np.cumsum(lengths) + lengths, lengths))
         rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         phi, lmb, fcos = prepare([family.lat], [family.lon])
         d = haversine_prepared(phi, lmb, fcos, self.phi[rows], self.lmb[rows], self.cos[rows])
@@ -397,12 +441,11 @@ class WaitingIndex:
         out: list[Change] = []
         vols = self.volunteers
 
+        # Failing only ``rule``: exactly one rule failed, and it is that one.
+        single = sum((~ok).view(np.int8) for ok in passed.values()) == 1
+
         def all_but(rule: str) -> np.ndarray:
-            result = np.ones(len(rows), dtype=bool)
-            for name, ok in passed.items():
-                if name != rule:
-                    result &= ok
-            return result & ~passed[rule]
+            return single & ~passed[rule]
 
         def change(kind: str, value: Hashable, mask: np.ndarray) -> Change:
             # The nearest households first, at most MAX_LISTED of them.
