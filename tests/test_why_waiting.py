@@ -287,3 +287,14 @@ def test_reading_the_run_page_is_audited_with_the_families_it_names(client, alic
     entry = LogEntry.objects.order_by("-pk").first()
     assert LogEntry.objects.count() == before + 1
     assert f"#{pool['olena'].pk}" in str(entry.additional_data)
+
+
+def test_a_family_whose_proposal_awaits_answers_waits_for_them(client, alice, sent_proposal):
+    # Not "nobody within reach": a household was proposed; the answers are what it waits for.
+    client.force_login(alice)
+    family = sent_proposal.family
+    part = client.get(f"/staff/north/families/{family.pk}/why-waiting/",
+                      HTTP_HX_REQUEST="true", **EN).content.decode()
+    assert f"A proposal with {sent_proposal.volunteer} was sent on" in part
+    assert "not for a household" in part
+    assert "The smallest changes" not in part

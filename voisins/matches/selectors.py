@@ -10,6 +10,7 @@ from auditlog.models import LogEntry
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from voisins import access
 from voisins.gdpr.selectors import erased_filter, with_consent
@@ -150,9 +151,12 @@ def volunteer_not_proposable(volunteer: VolunteerHousehold) -> str:
              + Proposal.objects.filter(volunteer=volunteer,
                                        status=Proposal.Status.SENT).count())
     if taken >= volunteer.capacity:
-        return _("This volunteer household has no room left: it takes %(capacity)s "
-                 "family(ies) at a time and has %(taken)s (live matches and proposals "
-                 "waiting for answers).") % {"capacity": volunteer.capacity, "taken": taken}
+        return ngettext(
+            "This volunteer household has no room left: it takes %(capacity)s family at a "
+            "time and has %(taken)s (live matches and proposals waiting for answers).",
+            "This volunteer household has no room left: it takes %(capacity)s families at a "
+            "time and has %(taken)s (live matches and proposals waiting for answers).",
+            volunteer.capacity) % {"capacity": volunteer.capacity, "taken": taken}
     return ""
 
 

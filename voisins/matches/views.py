@@ -210,13 +210,17 @@ def why_waiting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     family = access.record_or_404(household_records(model=FamilyHousehold), request.user,
                                   "manage_matches", pk=pk, programme=prog)
     entry = None
-    if family.status == FamilyStatus.WAITING:
+    # A family whose proposal awaits answers waits for those answers, not for a household.
+    proposal = (selectors.family_proposal_sent(family=family)
+                if family.status == FamilyStatus.WAITING else None)
+    if family.status == FamilyStatus.WAITING and proposal is None:
         try:
             entry = waiting.family_waits(family)
         except ValidationError as exc:  # the programme's stored weights are not valid
             errors_to_messages(request, exc)
     template = "matches/_why_waiting.html" if request.htmx else "matches/why_waiting.html"
-    return render(request, template, {"programme": prog, "family": family, "entry": entry})
+    return render(request, template, {"programme": prog, "family": family, "entry": entry,
+                                      "proposal": proposal})
 
 
 @login_required
