@@ -16,9 +16,6 @@ from voisins import layers
 REPO = Path(__file__).resolve().parent.parent
 
 KNOWN_UPWARD = {
-    "voisins/access.py -> voisins.community.models": 1,
-    "voisins/access.py -> voisins.matches.models": 5,
-    "voisins/access.py -> voisins.mediation.models": 2,
     "voisins/community/api.py -> voisins.api.common": 1,
     "voisins/households/management/commands/demo.py -> voisins.blueprints.demo": 1,
     "voisins/households/management/commands/demo.py -> voisins.matches.demo": 1,
@@ -37,7 +34,6 @@ KNOWN_UPWARD = {
     "voisins/recruitment/views.py -> voisins.workspace.lists": 1,
 }
 KNOWN_APP_CYCLES = {
-    "voisins/access.py -> voisins.households.models": 1,
     "voisins/gdpr/selectors.py -> voisins.recruitment.services": 1,
     "voisins/households/demo.py -> voisins.privacy.models": 1,
     "voisins/households/importers.py -> voisins.privacy.models": 2,

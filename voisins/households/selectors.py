@@ -31,6 +31,12 @@ LIST_COLUMNS = {
 }
 
 
+def volunteer_households() -> QuerySet[VolunteerHousehold]:
+    """Every volunteer household with its programme: what voisins.access looks a
+    volunteer's own household up in (access imports no app's models)."""
+    return VolunteerHousehold.objects.select_related("programme")
+
+
 def names_of(*relations: str) -> list[str]:
     """The columns that name the households behind `relations` (their ``str()``), for
     ``QuerySet.only()``: ``names_of("family")`` → family__contact_first_name, …"""

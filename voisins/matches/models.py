@@ -300,6 +300,8 @@ class CheckIn(models.Model):
         RARELY = "rarely", _("less often")
         NOT_YET = "not-yet", _("we have not met yet")
 
+    Side = Side  # named on the model for voisins.access.own_checkin_or_404
+
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
     side = models.CharField(max_length=10, choices=Side.choices)
     day_offset = models.PositiveSmallIntegerField()

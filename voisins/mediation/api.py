@@ -148,8 +148,8 @@ def _listed(queryset: Any) -> Any:
 
 
 def _case(request: HttpRequest, case_id: int, action: str = "mediate") -> Case:
-    return access.case_or_404(request.user, case_id, action, _listed(
-        Case.objects.select_related("programme")).prefetch_related("notes", "callbacks"))
+    return access.case_or_404(request.user, case_id, _listed(
+        Case.objects.select_related("programme")).prefetch_related("notes", "callbacks"), action)
 
 
 def _read(request: HttpRequest, case: Case) -> Case:

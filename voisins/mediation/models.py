@@ -39,6 +39,8 @@ class Case(models.Model):
         OPEN = "open", _("open")
         RESOLVED = "resolved", _("resolved")
 
+    Kind = CaseKind  # named on the model for voisins.access.cases_visible
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cases")
     match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="cases")

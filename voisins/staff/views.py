@@ -72,7 +72,8 @@ def _start_page(user, programme) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     programmes = list(access.programmes_for(request.user))
-    if not programmes and access.volunteer_household_of(request.user) is not None:
+    volunteer = access.volunteer_household_of(request.user, selectors.volunteer_households())
+    if not programmes and volunteer is not None:
         return redirect("portal:home")  # a volunteer household has its own page
     if len(programmes) == 1:
         return redirect(_start_page(request.user, programmes[0]))
