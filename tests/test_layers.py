@@ -16,22 +16,6 @@ from voisins import layers
 REPO = Path(__file__).resolve().parent.parent
 
 KNOWN_UPWARD = {
-    "voisins/community/api.py -> voisins.api.common": 1,
-    "voisins/households/management/commands/demo.py -> voisins.blueprints.demo": 1,
-    "voisins/households/management/commands/demo.py -> voisins.matches.demo": 1,
-    "voisins/households/management/commands/import.py -> voisins.evaluation.importers": 1,
-    "voisins/matches/api.py -> voisins.api.common": 1,
-    "voisins/matches/filters.py -> voisins.workspace.filters": 1,
-    "voisins/matches/selectors.py -> voisins.workspace.selectors": 1,
-    "voisins/matches/views.py -> voisins.workspace.lists": 1,
-    "voisins/mediation/api.py -> voisins.api.common": 1,
-    "voisins/mediation/filters.py -> voisins.workspace.filters": 1,
-    "voisins/mediation/views.py -> voisins.workspace.exports": 1,
-    "voisins/mediation/views.py -> voisins.workspace.lists": 1,
-    "voisins/privacy/api.py -> voisins.api.common": 1,
-    "voisins/programmes/services.py -> voisins.matches.notifications": 1,
-    "voisins/recruitment/filters.py -> voisins.workspace.filters": 1,
-    "voisins/recruitment/views.py -> voisins.workspace.lists": 1,
 }
 KNOWN_APP_CYCLES = {
     "voisins/gdpr/selectors.py -> voisins.recruitment.services": 1,
@@ -46,10 +30,6 @@ KNOWN_APP_CYCLES = {
     "voisins/matches/notifications.py -> voisins.mediation.models": 1,
     "voisins/matches/selectors.py -> voisins.mediation.selectors": 1,
     "voisins/programmes/admin.py -> voisins.access": 1,
-    "voisins/programmes/models.py -> voisins.households.geocoding": 1,
-    "voisins/programmes/models.py -> voisins.households.phones": 1,
-    "voisins/recruitment/selectors.py -> voisins.evaluation.rounding": 1,
-    "voisins/recruitment/services.py -> voisins.matches.notifications": 1,
 }
 KNOWN_MODULE_CYCLES = {
     "voisins/matches/bridge.py -> voisins.matches.selectors": 1,

@@ -41,7 +41,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_evaluation": frozenset({R.COORDINATOR}),
     "export_reports": frozenset({R.COORDINATOR, R.VIEWER}),
     # Issue 14: counts of 1 to 4 people are shown to coordinators only; viewers (and every
-    # funder report) read "< 5" (voisins.evaluation.rounding.small_count).
+    # funder report) read "< 5" (voisins.rounding.small_count).
     "view_small_counts": frozenset({R.COORDINATOR}),
     # Match life (voisins.matches, voisins.mediation): coordinators run it all; mediators
     # reach only the matches and cases assigned to them (narrowed in those apps' selectors);

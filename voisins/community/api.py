@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from voisins import access
-from voisins.api.common import (
+from voisins.apibase import (
     CONFLICT,
     ERRORS,
     MAX_ID,

@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from voisins.households.geocoding import find_postcode
+from voisins import rounding
 from voisins.households.models import (
     FamilyHousehold,
     Member,
@@ -28,10 +28,11 @@ from voisins.households.models import (
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.matches.models import Activity, Match, ProgrammePause
 from voisins.mediation.models import Case, CaseKind
+from voisins.places import find_postcode
 from voisins.programmes.categories import BUILTIN_CATEGORIES
 from voisins.programmes.models import Programme
 
-from . import caching, charts, rounding
+from . import caching, charts
 from .models import EvaluationMeeting, MeetingFeedback, SurveyAnswer, SurveyResponse
 from .questions import MIN_GROUP, Indicator, Wave, age_band
 from .survival import (

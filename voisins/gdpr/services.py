@@ -16,9 +16,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from voisins.accounts.models import User
-from voisins.households.geocoding import find_postcode
 from voisins.households.models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.places import find_postcode
 from voisins.privacy.models import Consent, ConsentPurpose
 from voisins.programmes.models import Programme
 

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from voisins import access
 from voisins.accounts.models import User
-from voisins.api.common import (
+from voisins.apibase import (
     CONFLICT,
     ERRORS,
     MAX_ID,

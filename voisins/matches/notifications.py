@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from voisins.programmes.constants import Role
+from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
 
 from .models import Notification
@@ -54,13 +55,6 @@ TEMPLATES = {
 MAX_ATTEMPTS = 8
 # The start of `last_error` of a message that no retry could send (see `deliver`).
 UNSENDABLE = "unsendable: "
-
-
-def recipient_language(user: Any = None, fallback: str = "") -> str:
-    """The language to write to someone in: their own choice, else the programme default."""
-    language = (getattr(user, "language", "") or fallback or settings.LANGUAGE_CODE)
-    known = {code for code, _name in settings.LANGUAGES}
-    return language if language in known else settings.LANGUAGE_CODE
 
 
 def notify(*, kind: str, to_email: str, language: str, context: dict[str, Any],

@@ -16,6 +16,7 @@ from voisins.gdpr.services import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.lists.counts import cached_counts, counts_in_one_query
 from voisins.messaging.selectors import reach_preview
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.models import Programme
@@ -280,8 +281,6 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
                                          *names_of("match__family", "match__volunteer")),
         "cases": lists["cases"].select_related(None).only("kind"),
     }
-    from voisins.workspace.selectors import cached_counts, counts_in_one_query
-
     # The same figures as the navigation's, kept in the cache the same way.
     counts = cached_counts(programme, user, "follow-up",
                            lambda: counts_in_one_query(programme, lists))

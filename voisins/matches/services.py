@@ -27,6 +27,7 @@ from voisins.messaging.services import message_household, messages_to_call_settl
 from voisins.privacy.models import ConsentPurpose
 from voisins.privacy.services import has_consent
 from voisins.programmes.constants import Role
+from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
 
 from . import bridge, selectors, waiting
@@ -42,7 +43,7 @@ from .models import (
     Side,
     UndoableAction,
 )
-from .notifications import SUBJECTS, notify_coordinators, recipient_language
+from .notifications import SUBJECTS, notify_coordinators
 
 PROPOSAL_ANSWER_DAYS = 14
 CHECKIN_LINK_SALT = "voisins.matches.checkin"

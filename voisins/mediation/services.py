@@ -14,8 +14,9 @@ from voisins import access
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.matches.models import Match
-from voisins.matches.notifications import notify, notify_coordinators, recipient_language
+from voisins.matches.notifications import notify, notify_coordinators
 from voisins.programmes.constants import Role
+from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
 
 from .models import Callback, Case, CaseKind, CaseNote, OpenedBy

@@ -14,10 +14,10 @@ from voisins import access
 from voisins.audit.services import audit_list, audit_read
 from voisins.feedback import errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.lists.exports import wants_export
+from voisins.lists.pages import list_query, render_list
 from voisins.matches.selectors import matches_for
 from voisins.messaging.feedback import attempt
-from voisins.workspace.exports import wants_export
-from voisins.workspace.lists import list_query, render_list
 
 from . import selectors, services
 from .filters import CaseFilter

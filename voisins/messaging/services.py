@@ -28,7 +28,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from voisins.accounts.models import User
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
-from voisins.households.phones import can_receive_sms, display_phone, mask_phone
+from voisins.phones import can_receive_sms, display_phone, mask_phone
 from voisins.programmes.models import Programme
 
 from . import sms as sms_backends

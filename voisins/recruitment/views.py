@@ -17,9 +17,9 @@ from voisins import access
 from voisins.feedback import errors_to_form
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
+from voisins.lists.pages import render_list
 from voisins.privacy.services import current_notice
 from voisins.programmes.models import Programme
-from voisins.workspace.lists import render_list
 
 from . import drawing, selectors, services
 from .filters import ReferralFilter

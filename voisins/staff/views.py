@@ -12,14 +12,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from voisins import access
+from voisins import access, rounding
 from voisins.audit.services import SENSITIVE_FIELDS, audit_list, audit_read
-from voisins.evaluation import rounding
 from voisins.feedback import errors_to_form
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS, FamilyStatus
+from voisins.lists.counts import cached_counts
+from voisins.lists.exports import export_list, wants_export
+from voisins.lists.pages import filtered_page
 from voisins.matches.forms import AnswerForm
 from voisins.messaging import services as messaging_services
 from voisins.messaging.selectors import messages_to_call
@@ -27,9 +29,8 @@ from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, ServiceCategory
-from voisins.workspace.exports import export_list, wants_export
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
-from voisins.workspace.selectors import cached_counts, cached_nav_counts, filtered_page
+from voisins.workspace.selectors import cached_nav_counts
 
 from . import selectors as staff_selectors
 from . import services as staff_services

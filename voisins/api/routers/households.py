@@ -12,12 +12,7 @@ from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
 
 from voisins import access
-from voisins.audit.services import SENSITIVE_FIELDS, audit_read
-from voisins.households import services as household_services
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
-
-from .. import schemas as s
-from ..common import (
+from voisins.apibase import (
     ERRORS,
     ApiValidationError,
     Message,
@@ -27,6 +22,11 @@ from ..common import (
     paginate,
     programme_for,
 )
+from voisins.audit.services import SENSITIVE_FIELDS, audit_read
+from voisins.households import services as household_services
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+
+from .. import schemas as s
 from ..selectors import household_filter, referrals
 from ..services import VersionConflict, household_update, version_of
 
