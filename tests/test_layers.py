@@ -18,7 +18,6 @@ REPO = Path(__file__).resolve().parent.parent
 KNOWN_UPWARD = {
 }
 KNOWN_APP_CYCLES = {
-    "voisins/gdpr/selectors.py -> voisins.recruitment.services": 1,
     "voisins/households/demo.py -> voisins.privacy.models": 1,
     "voisins/households/importers.py -> voisins.privacy.models": 2,
     "voisins/households/importers.py -> voisins.privacy.services": 1,
@@ -29,7 +28,6 @@ KNOWN_APP_CYCLES = {
     "voisins/matches/household_views.py -> voisins.mediation.services": 1,
     "voisins/matches/notifications.py -> voisins.mediation.models": 1,
     "voisins/matches/selectors.py -> voisins.mediation.selectors": 1,
-    "voisins/programmes/admin.py -> voisins.access": 1,
 }
 KNOWN_MODULE_CYCLES = {
     "voisins/matches/bridge.py -> voisins.matches.selectors": 1,

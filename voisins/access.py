@@ -390,3 +390,41 @@ def sees_contact_details(user: Any, programme: Programme | int) -> bool:
     and cases assigned to them by first names: the coordinators keep the numbers and put
     the mediator in touch (docs/pages.md)."""
     return can(user, "view_contact_details", programme)
+
+
+# --- Issue 17: the role checks that lived in the apps ---------------------------------------
+
+def members_allowed(queryset: QuerySet, programme: Programme | int, action: str,
+                    path: str = "") -> QuerySet:
+    """Restrict `queryset` to the members of `programme` whose role allows `action`:
+    memberships (`path` ""), or users (`path` "memberships"). The people offered as a
+    match's mediator are those who may "mediate"; as a safeguarding case's, those who may
+    "view_safeguarding"; the coordinators told of a case, those who "manage_matches"."""
+    prefix = f"{path}__" if path else ""
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return queryset.filter(**{f"{prefix}programme_id": programme_id,
+                              f"{prefix}role__in": PERMISSIONS[action]})
+
+
+def case_action(safeguarding: bool) -> str:
+    """What a person must be allowed to be given a mediation case: a safeguarding case
+    goes to coordinators alone."""
+    return "view_safeguarding" if safeguarding else "mediate"
+
+
+def mediates_only(user: Any, programme: Programme | int) -> bool:
+    """Whether `user` is a mediator (not a coordinator) of `programme`: a case they open
+    is assigned to them, as they would not see it otherwise."""
+    return role_in(user, programme) == R.MEDIATOR
+
+
+def may_start_programme(user: Any) -> bool:
+    """A coordinator of any programme (or a super-user) may start another one."""
+    return user.is_superuser or programmes_for(user, "manage_programme").exists()
+
+
+def is_bare_account(user: Any) -> bool:
+    """An account without a password, staff flag or role: a volunteer household's own,
+    which a sign-up link may log in and the household may give a password. Never a staff
+    account (it has a password and maybe a second factor)."""
+    return not (user.has_usable_password() or user.is_staff or user.memberships.exists())

@@ -5,10 +5,10 @@ from datetime import timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from voisins import access
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
-from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
 from .models import Event, Invitation, Resource, ResourceKind, Rsvp, TargetGroup
@@ -41,9 +41,9 @@ def invitees(programme: Programme, groups: list[str]) -> QuerySet[User]:
             volunteer_household__programme=programme, is_active=True,
             volunteer_household__status__in=SCREENED_OR_LATER)
     if "staff" in groups:
-        users |= User.objects.filter(
-            memberships__programme=programme, is_active=True,
-            memberships__role__in=[Role.COORDINATOR, Role.MEDIATOR])
+        # The staff who follow households: those who may see the resource library.
+        users |= access.members_allowed(User.objects.filter(is_active=True), programme,
+                                        "view_resources", "memberships")
     return users.distinct()
 
 

@@ -22,10 +22,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from voisins import access
 from voisins.audit.services import audit_read
 from voisins.familypages.decorators import family_page, volunteer_page
 from voisins.feedback import errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import volunteer_households
 from voisins.mediation import services as mediation_services
 from voisins.messaging.feedback import attempt
 from voisins.recruitment.ratelimit import hit
@@ -59,11 +61,7 @@ def _side_context(request: HttpRequest, match: Match, side: str, user: Any
 # --- Volunteer household ---------------------------------------------------------------
 
 def _volunteer(request: HttpRequest) -> VolunteerHousehold:
-    household = VolunteerHousehold.objects.filter(user=request.user).select_related(
-        "programme").first()
-    if household is None:
-        raise Http404
-    return household
+    return access.volunteer_household_or_404(request.user, volunteer_households())
 
 
 def _answer_form(proposal: Proposal, data: Any = None) -> AnswerForm:
@@ -95,9 +93,7 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     household = _volunteer(request)
-    proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
-    if proposal is None:
-        raise Http404
+    proposal = access.own_proposal_or_404(request.user, pk, Proposal.objects.all())
     form = _answer(request, proposal, Side.VOLUNTEER, request.user)
     if form is not None:  # shown again with its errors next to the fields
         return _volunteer_home(request, household, bound=form, status=400)
@@ -143,11 +139,8 @@ def _volunteer_urls(match: Match) -> dict[str, str]:
 
 @login_required
 def volunteer_checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = CheckIn.objects.filter(pk=pk, side=Side.VOLUNTEER,
-                                     match__volunteer__user=request.user).select_related(
-        "match__family").first()
-    if checkin is None:
-        raise Http404
+    checkin = access.own_checkin_or_404(request.user, pk,
+                                        CheckIn.objects.select_related("match__family"))
     return _checkin_page(request, checkin, by=request.user)
 
 

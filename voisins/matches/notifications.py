@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from voisins import access
 from voisins.programmes.constants import Role
 from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
@@ -78,12 +79,14 @@ def notify(*, kind: str, to_email: str, language: str, context: dict[str, Any],
     return notification
 
 
-def notify_coordinators(*, programme: Programme, kind: str, context: dict[str, Any],
-                        roles: tuple[str, ...] = (Role.COORDINATOR,)) -> list[Notification]:
-    """Queue one e-mail for each coordinator of ``programme``, in each one's language."""
+def notify_coordinators(*, programme: Programme, kind: str, context: dict[str, Any]
+                        ) -> list[Notification]:
+    """Queue one e-mail for each coordinator of ``programme`` (who may manage its
+    matches), in each one's language."""
     sent = []
-    for membership in programme.memberships.filter(role__in=roles, user__is_active=True
-                                                   ).select_related("user"):
+    for membership in access.members_allowed(
+            programme.memberships.filter(user__is_active=True), programme, "manage_matches"
+    ).select_related("user"):
         user = membership.user
         n = notify(kind=kind, to_email=user.email, language=recipient_language(user),
                    context=context, programme=programme)

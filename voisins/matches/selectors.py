@@ -510,7 +510,8 @@ def match_page(match: Match, user: Any) -> dict[str, Any]:
     cases = list(access.cases_visible(user, match.cases.all())
                  .select_related("assigned_to").prefetch_related("callbacks")
                  .order_by("-opened_at", "-id"))
-    mediators = list(match.programme.memberships.filter(role__in=["mediator", "coordinator"])
+    mediators = list(access.members_allowed(match.programme.memberships.all(),
+                                            match.programme, "mediate")
                      .select_related("user")
                      .order_by("user__first_name", "user__last_name", "user__email"))
     names = {str(m.user_id): m.user.get_full_name() or m.user.email for m in mediators}

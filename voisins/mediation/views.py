@@ -101,8 +101,8 @@ def _case_page(request: HttpRequest, prog, case: Case, *, note_form: NoteForm | 
         "callbacks": callbacks, "note_form": note_form or NoteForm(),
         "resolve_form": resolve_form or ResolveForm(),
         "can_assign": access.can(request.user, "manage_matches", prog),
-        "staff": prog.memberships.filter(
-            role__in=["coordinator"] if case.is_safeguarding else ["coordinator", "mediator"]
+        "staff": access.members_allowed(
+            prog.memberships.all(), prog, access.case_action(case.is_safeguarding)
         ).select_related("user").order_by("user__first_name", "user__last_name", "user__email"),
     }, status=status)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
+from voisins.gdpr.selectors import SIGNUP_MAX_AGE
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import (
     family_create,
@@ -37,7 +38,6 @@ from .models import (
 )
 
 SIGNUP_SALT = "voisins.recruitment.signup"
-SIGNUP_MAX_AGE = 7 * 24 * 3600
 
 
 # --- Public page and news -------------------------------------------------------------
