@@ -24,10 +24,6 @@ KNOWN_APP_CYCLES = {
     "voisins/matches/demo.py -> voisins.evaluation.models": 1,
     "voisins/matches/demo.py -> voisins.evaluation.questions": 2,
     "voisins/matches/demo.py -> voisins.evaluation.services": 1,
-    "voisins/matches/forms.py -> voisins.mediation.models": 1,
-    "voisins/matches/household_views.py -> voisins.mediation.services": 1,
-    "voisins/matches/notifications.py -> voisins.mediation.models": 1,
-    "voisins/matches/selectors.py -> voisins.mediation.selectors": 1,
 }
 KNOWN_MODULE_CYCLES = {
     "voisins/matches/bridge.py -> voisins.matches.selectors": 1,

@@ -28,12 +28,12 @@ from voisins.familypages.decorators import family_page, volunteer_page
 from voisins.feedback import errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import volunteer_households
-from voisins.mediation import services as mediation_services
 from voisins.messaging.feedback import attempt
 from voisins.recruitment.ratelimit import hit
 
 from . import selectors, services
 from .forms import ActivityForm, AnswerForm, CheckInForm, HelpForm
+from .help import help_request
 from .models import CheckIn, Match, Proposal, Side
 
 _profile = selectors.household_profile
@@ -285,7 +285,7 @@ def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
     if not form.is_valid():
         return form
     programme = match.programme if match else family.programme
-    attempt(request, lambda: mediation_services.case_open(
+    attempt(request, lambda: help_request(
         programme=programme, kind=form.cleaned_data["kind"],
         summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
         family=family, callback=form.callback_data()),

@@ -19,6 +19,18 @@ from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.programmes.models import Programme
 
 
+# What a mediation case is about: named here, since the households' help form on this app's
+# pages offers these kinds; voisins.mediation.models (which sits above) takes it from here.
+class CaseKind(models.TextChoices):
+    MISUNDERSTANDING = "misunderstanding", _("misunderstanding")
+    EXPECTATIONS = "expectations", _("expectations")
+    AVAILABILITY = "availability", _("availability")
+    PRACTICAL = "practical", _("practical problem")
+    CONFLICT = "conflict", _("conflict")
+    SAFEGUARDING = "safeguarding", _("safeguarding: a concern about a child")
+    OTHER = "other", _("other")
+
+
 class Side(models.TextChoices):
     FAMILY = "family", _("family")
     VOLUNTEER = "volunteer", _("volunteer household")

@@ -24,7 +24,7 @@ from voisins.programmes.constants import Role
 from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
 
-from .models import Notification
+from .models import CaseKind, Notification, Side
 
 logger = logging.getLogger(__name__)
 
@@ -113,10 +113,6 @@ def render(notification: Notification) -> tuple[str, str]:
 
 def _localise(context: dict[str, Any]) -> dict[str, Any]:
     """Codes and ISO dates stored with the message, written out in the active language."""
-    from voisins.mediation.models import CaseKind
-
-    from .models import Side
-
     result = dict(context)
     for key, value in context.items():
         if key.endswith("_iso") and value:

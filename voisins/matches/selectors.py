@@ -260,8 +260,6 @@ def proposals_waiting(programme: Programme) -> QuerySet[Proposal]:
 
 def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
     """What the coordinator dashboard shows: the first rows of its lists and their counts."""
-    from voisins.mediation.selectors import cases_visible
-
     today = timezone.localdate()
     names = names_of("family", "volunteer")
     lists = {
@@ -270,7 +268,10 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
         "waiting": proposals_waiting(programme),
         "attention": matches_needing_attention(programme),
         "overdue": checkins_overdue(programme, today=today),
-        "cases": cases_visible(programme, user).filter(status="open"),
+        # Cases reach this app by the reverse relation: mediation sits above matches.
+        "cases": access.cases_visible(user, programme.cases.select_related(
+            "match__family", "match__volunteer", "family", "volunteer", "assigned_to"))
+        .filter(status="open"),
     }
     # The page shows the first rows of four lists (the drafts are only counted), and a few
     # columns of each: only those are read.

@@ -12,18 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.matches.models import Match
+from voisins.matches.models import CaseKind, Match
 from voisins.programmes.models import Programme
-
-
-class CaseKind(models.TextChoices):
-    MISUNDERSTANDING = "misunderstanding", _("misunderstanding")
-    EXPECTATIONS = "expectations", _("expectations")
-    AVAILABILITY = "availability", _("availability")
-    PRACTICAL = "practical", _("practical problem")
-    CONFLICT = "conflict", _("conflict")
-    SAFEGUARDING = "safeguarding", _("safeguarding: a concern about a child")
-    OTHER = "other", _("other")
 
 
 class OpenedBy(models.TextChoices):
