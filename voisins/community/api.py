@@ -258,6 +258,6 @@ def list_my_invitations(request: HttpRequest, paging: Query[PageQuery]):
                          "when someone cancels.")
 def answer_my_invitation(request: HttpRequest, invitation_id: int, payload: RsvpIn):
     invitation = access.own_invitation_or_404(request.user, invitation_id,
-                                              Invitation.objects.all())
+                                              selectors.invitations())
     apply(lambda: services.invitation_respond(invitation=invitation, going=payload.going))
     return access.own_invitation_or_404(request.user, invitation.pk, _mine(request))

@@ -162,3 +162,8 @@ def resource_search(programme: Programme, *, q: str = "", kind: str = "", langua
     if indicator and all(ch.isalnum() or ch == "-" for ch in indicator):
         queryset = queryset.filter(indicators__icontains=f'"{indicator}"')
     return queryset
+
+
+def invitations() -> QuerySet[Invitation]:
+    """Every invitation: access.own_invitation_or_404 narrows it to the user's own."""
+    return Invitation.objects.all()

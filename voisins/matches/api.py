@@ -643,7 +643,7 @@ def list_checkins(request: HttpRequest, slug: str, filters: Query[CheckInFilters
             summary="One check-in with its answers (the read is audited)")
 def get_checkin(request: HttpRequest, checkin_id: int):
     return _checkin_detail(request, access.checkin_or_404(request.user, checkin_id,
-                                                          CheckIn.objects.all()))
+                                                          selectors.checkins()))
 
 
 @router.post("/check-ins/{checkin_id}/answer", response={200: CheckInDetail, **ERRORS,
@@ -653,7 +653,7 @@ def get_checkin(request: HttpRequest, checkin_id: int):
              description="For a coordinator who asked the household (by phone). A low "
                          "rating or a worry flags the match.")
 def record_checkin_answer(request: HttpRequest, checkin_id: int, payload: CheckInAnswerIn):
-    checkin = access.checkin_or_404(request.user, checkin_id, CheckIn.objects.all(),
+    checkin = access.checkin_or_404(request.user, checkin_id, selectors.checkins(),
                                      "manage_matches")
     answered = apply(lambda: services.checkin_answer(checkin=checkin, by=request.user,
                                                       **payload.dict()), CheckInAnswerIn)
@@ -677,7 +677,7 @@ def list_my_proposals(request: HttpRequest, paging: Query[PageQuery]):
              operation_id="answer_my_proposal",
              summary="Your household says yes or no to a proposed family")
 def answer_my_proposal(request: HttpRequest, proposal_id: int, payload: AnswerIn):
-    proposal = access.own_proposal_or_404(request.user, proposal_id, Proposal.objects.all())
+    proposal = access.own_proposal_or_404(request.user, proposal_id, selectors.proposals())
     apply(lambda: services.proposal_answer(
         proposal=proposal, side=Side.VOLUNTEER, accept=payload.accept, reason=payload.reason,
         comment=payload.comment, by=request.user), AnswerIn)
@@ -698,7 +698,7 @@ def list_my_checkins(request: HttpRequest, paging: Query[PageQuery]):
              operation_id="answer_my_checkin", summary="Answer one of your check-ins")
 def answer_my_checkin(request: HttpRequest, checkin_id: int, payload: CheckInAnswerIn):
     checkin = access.own_checkin_or_404(request.user, checkin_id,
-                                        CheckIn.objects.select_related("match__family"))
+                                        selectors.checkins_with_family())
     apply(lambda: services.checkin_answer(checkin=checkin, by=request.user,
                                            **payload.dict()), CheckInAnswerIn)
     return checkin

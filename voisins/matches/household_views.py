@@ -93,7 +93,7 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     household = _volunteer(request)
-    proposal = access.own_proposal_or_404(request.user, pk, Proposal.objects.all())
+    proposal = access.own_proposal_or_404(request.user, pk, selectors.proposals())
     form = _answer(request, proposal, Side.VOLUNTEER, request.user)
     if form is not None:  # shown again with its errors next to the fields
         return _volunteer_home(request, household, bound=form, status=400)
@@ -140,7 +140,7 @@ def _volunteer_urls(match: Match) -> dict[str, str]:
 @login_required
 def volunteer_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     checkin = access.own_checkin_or_404(request.user, pk,
-                                        CheckIn.objects.select_related("match__family"))
+                                        selectors.checkins_with_family())
     return _checkin_page(request, checkin, by=request.user)
 
 

@@ -711,3 +711,20 @@ def pause_actions(programme: Programme) -> QuerySet[UndoableAction]:
     """The programme's pauses that were recorded to be undone (for the undo button)."""
     return UndoableAction.objects.filter(programme=programme,
                                          kind=UndoableAction.Kind.PROGRAMME_PAUSE)
+
+
+# --- What voisins.access chooses from (it imports no app's models) ------------------------
+
+def checkins() -> QuerySet[CheckIn]:
+    """Every check-in: access.checkin_or_404 and own_checkin_or_404 narrow it."""
+    return CheckIn.objects.all()
+
+
+def checkins_with_family() -> QuerySet[CheckIn]:
+    """Every check-in with its match's family (the volunteer's check-in page names it)."""
+    return CheckIn.objects.select_related("match__family")
+
+
+def proposals() -> QuerySet[Proposal]:
+    """Every proposal: access.own_proposal_or_404 narrows it."""
+    return Proposal.objects.all()
