@@ -39,8 +39,6 @@ KNOWN_MODULE_CYCLES = {
     "voisins/matches/tasks.py -> voisins.matches.services": 2,
     "voisins/matches/waiting.py -> voisins.matches.bridge": 1,
     "voisins/matches/waiting.py -> voisins.matches.selectors": 1,
-    "voisins/messaging/selectors.py -> voisins.messaging.services": 2,
-    "voisins/messaging/services.py -> voisins.messaging.selectors": 1,
     "voisins/messaging/services.py -> voisins.messaging.tasks": 3,
     "voisins/messaging/tasks.py -> voisins.messaging.services": 3,
 }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
 from voisins.programmes.models import Programme
 
+from .channels import channel_for, site_url
 from .models import GroupMessage, Message, Purpose
 from .placeholders import PlaceholderError, fill, placeholders_in
 from .segments import count_segments, plain
@@ -107,8 +108,6 @@ def reach_preview(households: Iterable[FamilyHousehold | VolunteerHousehold]) ->
     action is confirmed), through ``services.channel_for``: one sentence each up to four
     ("The family (Amina): by SMS."; "… no digital channel, it will be on your to-call
     list."), else counts per channel."""
-    from .services import channel_for
-
     rows = [(h, channel_for(h)[0]) for h in households]
     if not rows:
         return []
@@ -207,8 +206,6 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
     Complexity: O(n + total length of the texts); no query when ``households`` were read
     with their programme and account.
     """
-    from .services import channel_for, site_url
-
     languages, fallback = programme_message_languages(programme)
     plan = GroupPlan(fallback=fallback, languages=languages)
     if purpose not in Purpose.values:

@@ -28,13 +28,15 @@ from django.utils.translation import gettext, gettext_noop
 
 from voisins.accounts.models import User
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
-from voisins.phones import can_receive_sms, display_phone, mask_phone
+from voisins.phones import display_phone, mask_phone
 from voisins.programmes.models import Programme
 
 from . import sms as sms_backends
+from .channels import channel_for, site_url
 from .models import GroupMessage, Message, Purpose
 from .placeholders import fill
 from .segments import count_segments, plain
+from .selectors import group_plan
 
 logger = logging.getLogger(__name__)
 
@@ -64,43 +66,6 @@ def collect() -> Iterator[list[Message]]:
         yield gathered
     finally:
         _collected.reset(token)
-
-
-def site_url() -> str:
-    return (getattr(settings, "VOISINS", {}).get("SITE_URL", "")
-            or "http://127.0.0.1:8000").rstrip("/")
-
-
-# --- Choosing a channel ----------------------------------------------------------------------
-
-def household_email(household: Household) -> str:
-    """The household's own address, else (volunteer) its account's."""
-    user = getattr(household, "user", None) if getattr(household, "user_id", None) else None
-    return household.email or (user.email if user is not None else "")
-
-
-def channel_for(household: Household) -> tuple[str, str]:
-    """The channel to reach ``household`` through, and the address or number to use.
-
-    Its preferred channel when it has it (and it is not marked "to check"), else e-mail,
-    else SMS to a mobile number, else a coordinator calls (``Channel.PHONE``, the number
-    if any).
-    """
-    email = "" if household.email_check else household_email(household)
-    mobile = household.phone if (not household.phone_check
-                                 and can_receive_sms(household.phone)) else ""
-    preferred = household.preferred_channel
-    if preferred == Channel.PHONE:
-        return Channel.PHONE, household.phone
-    if preferred == Channel.SMS and mobile:
-        return Channel.SMS, mobile
-    if preferred == Channel.EMAIL and email:
-        return Channel.EMAIL, email
-    if email:
-        return Channel.EMAIL, email
-    if mobile:
-        return Channel.SMS, mobile
-    return Channel.PHONE, household.phone
 
 
 def _msgid(text: Any) -> str:
@@ -314,8 +279,6 @@ def group_message_send(*, programme: Programme, purpose: str, texts: dict[str, s
         Its id is the ``group_id`` of every message it queued.
     """
     from django.core.exceptions import ValidationError
-
-    from .selectors import group_plan
 
     plan = group_plan(programme=programme, purpose=purpose, texts=texts,
                       households=households)
