@@ -10,6 +10,7 @@ from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.programmes.models import Programme
+from voisins.training.models import Registration
 
 from .models import Event, Invitation, Resource, ResourceKind, Rsvp, TargetGroup
 
@@ -126,8 +127,6 @@ def calendar_entries(user: User) -> list[dict]:
             "status": "CONFIRMED" if invitation.status == Rsvp.GOING else "TENTATIVE",
             "updated": invitation.responded_at or invitation.invited_at,
         })
-    from voisins.training.models import Registration
-
     for registration in (Registration.objects.filter(volunteer__user=user,
                                                      session__ends_at__gte=since)
                          .select_related("session__module")):

@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from voisins import access
+from voisins.accounts.models import User
 from voisins.programmes.constants import Role
 from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
@@ -140,8 +141,6 @@ def password_link(user_id: Any) -> str:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
     from django.urls import reverse
-
-    from voisins.accounts.models import User
 
     user = User.objects.filter(pk=user_id).first()
     if user is None:

@@ -20,7 +20,7 @@ from voisins.lists.counts import cached_counts, counts_in_one_query
 from voisins.messaging.selectors import reach_preview
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.models import Programme
-from voisins.training.selectors import restrict_to_trained
+from voisins.training.selectors import missing_required_modules, restrict_to_trained
 
 from . import bridge
 from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
@@ -126,8 +126,6 @@ def volunteer_not_proposable(volunteer: VolunteerHousehold) -> str:
     """Why a volunteer household cannot be proposed a family now — the true reason, in the
     order a coordinator would check: archived, its status, the required training, its
     room; "" when it can. (Consent is checked, and said, by the services.)"""
-    from voisins.training.selectors import missing_required_modules
-
     if volunteer.archived:
         return _("This volunteer household is archived.")
     if volunteer.status not in (VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED):

@@ -11,6 +11,10 @@ from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import household_search
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.lists.counts import cached_counts, counts_in_one_query
+from voisins.matches import selectors as matches
+from voisins.matches.models import ProgrammePause, Proposal
+from voisins.mediation.selectors import callbacks_open, cases_visible
+from voisins.messaging.selectors import messages_to_call
 
 SEARCH_LIMIT = 20
 
@@ -40,10 +44,6 @@ def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
     "to_call"),
     counted as the lists count them and
     only among what `user` may see there. One query whatever the keys."""
-    from voisins.matches import selectors as matches
-    from voisins.matches.models import Proposal
-    from voisins.mediation.selectors import cases_visible
-
     def attention() -> QuerySet:
         queryset = matches.matches_needing_attention(programme)
         if not access.can(user, "manage_matches", programme):
@@ -65,9 +65,6 @@ def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
     if "to_call" in keys:
         # The to-call list (staff.selectors.to_call): a row per message that a household
         # without a digital channel must be told by phone, and per call-back asked for.
-        from voisins.mediation.selectors import callbacks_open
-        from voisins.messaging.selectors import messages_to_call
-
         querysets["to_call_messages"] = messages_to_call(programme.pk)
         querysets["to_call_callbacks"] = callbacks_open(programme, user)
     counts = counts_in_one_query(programme, querysets)
@@ -85,8 +82,6 @@ def cached_nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
 def programme_paused_since(programme, user) -> date | None:
     """The first day of the programme's running pause (a lockdown), or None: the banner of
     every staff page. Kept with the navigation's counts (a pause saved counts again)."""
-    from voisins.matches.models import ProgrammePause
-
     def compute() -> dict[str, int]:
         pause = ProgrammePause.objects.filter(programme=programme,
                                               ended_at__isnull=True).only("started_at").first()
