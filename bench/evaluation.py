@@ -208,10 +208,10 @@ def build(n: int, seed: int):
     from django.utils import timezone
 
     from voisins.accounts.models import User
-    from voisins.households.geocoding import find_postcode
     from voisins.households.models import FamilyHousehold, StatusChange, VolunteerHousehold
     from voisins.matches.models import Activity, Match, Proposal
     from voisins.mediation.models import Case, CaseKind
+    from voisins.places import find_postcode
     from voisins.programmes.constants import Role
     from voisins.programmes.services import membership_grant, programme_create
     from voisins.recruitment.models import Campaign, Channel, Visit, VolunteerOrigin

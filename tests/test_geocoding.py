@@ -3,8 +3,8 @@ import math
 import pytest
 from django.core.exceptions import ValidationError
 
-from voisins.households.geocoding import coarsen, geocode_postcode
 from voisins.households.services import family_create
+from voisins.places import coarsen, geocode_postcode
 
 from .conftest import family_data
 

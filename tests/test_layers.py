@@ -16,44 +16,14 @@ from voisins import layers
 REPO = Path(__file__).resolve().parent.parent
 
 KNOWN_UPWARD = {
-    "voisins/access.py -> voisins.community.models": 1,
-    "voisins/access.py -> voisins.matches.models": 5,
-    "voisins/access.py -> voisins.mediation.models": 2,
-    "voisins/community/api.py -> voisins.api.common": 1,
-    "voisins/households/management/commands/demo.py -> voisins.blueprints.demo": 1,
-    "voisins/households/management/commands/demo.py -> voisins.matches.demo": 1,
-    "voisins/households/management/commands/import.py -> voisins.evaluation.importers": 1,
-    "voisins/matches/api.py -> voisins.api.common": 1,
-    "voisins/matches/filters.py -> voisins.workspace.filters": 1,
-    "voisins/matches/selectors.py -> voisins.workspace.selectors": 1,
-    "voisins/matches/views.py -> voisins.workspace.lists": 1,
-    "voisins/mediation/api.py -> voisins.api.common": 1,
-    "voisins/mediation/filters.py -> voisins.workspace.filters": 1,
-    "voisins/mediation/views.py -> voisins.workspace.exports": 1,
-    "voisins/mediation/views.py -> voisins.workspace.lists": 1,
-    "voisins/privacy/api.py -> voisins.api.common": 1,
-    "voisins/programmes/services.py -> voisins.matches.notifications": 1,
-    "voisins/recruitment/filters.py -> voisins.workspace.filters": 1,
-    "voisins/recruitment/views.py -> voisins.workspace.lists": 1,
 }
 KNOWN_APP_CYCLES = {
-    "voisins/access.py -> voisins.households.models": 1,
-    "voisins/gdpr/selectors.py -> voisins.recruitment.services": 1,
     "voisins/households/demo.py -> voisins.privacy.models": 1,
     "voisins/households/importers.py -> voisins.privacy.models": 2,
     "voisins/households/importers.py -> voisins.privacy.selectors": 1,
     "voisins/matches/demo.py -> voisins.evaluation.models": 1,
     "voisins/matches/demo.py -> voisins.evaluation.questions": 2,
     "voisins/matches/demo.py -> voisins.evaluation.services": 1,
-    "voisins/matches/forms.py -> voisins.mediation.models": 1,
-    "voisins/matches/household_views.py -> voisins.mediation.services": 1,
-    "voisins/matches/notifications.py -> voisins.mediation.models": 1,
-    "voisins/matches/selectors.py -> voisins.mediation.selectors": 1,
-    "voisins/programmes/admin.py -> voisins.access": 1,
-    "voisins/programmes/models.py -> voisins.households.geocoding": 1,
-    "voisins/programmes/models.py -> voisins.households.phones": 1,
-    "voisins/recruitment/selectors.py -> voisins.evaluation.rounding": 1,
-    "voisins/recruitment/services.py -> voisins.matches.notifications": 1,
 }
 KNOWN_MODULE_CYCLES = {
     "voisins/matches/bridge.py -> voisins.matches.selectors": 1,
@@ -69,8 +39,6 @@ KNOWN_MODULE_CYCLES = {
     "voisins/matches/tasks.py -> voisins.matches.services": 2,
     "voisins/matches/waiting.py -> voisins.matches.bridge": 1,
     "voisins/matches/waiting.py -> voisins.matches.selectors": 1,
-    "voisins/matching/engine.py -> voisins.matching.search": 1,
-    "voisins/matching/search.py -> voisins.matching.engine": 1,
     "voisins/messaging/services.py -> voisins.messaging.tasks": 3,
     "voisins/messaging/tasks.py -> voisins.messaging.services": 3,
 }

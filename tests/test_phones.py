@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from tests.test_household_forms import EN, family_post
 from tests.test_import import FAMILY_HEADER, GOOD_FAMILIES, csv_bytes, run
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.phones import InvalidPhone, mask_phone, normalise_phone
+from voisins.phones import InvalidPhone, mask_phone, normalise_phone
 
 
 @pytest.mark.parametrize(("typed", "e164"), [

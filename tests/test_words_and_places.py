@@ -11,9 +11,9 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from voisins.households.geocoding import MUNICIPALITIES_CSV, find_postcode
 from voisins.households.importers import parse_languages
 from voisins.households.services import family_create
+from voisins.places import MUNICIPALITIES_CSV, find_postcode
 from voisins.programmes.labels import PRIORITY_LABELS, priority_label
 from voisins.programmes.languages import (
     collation_key,

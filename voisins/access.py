@@ -8,7 +8,7 @@ that nobody learns that it exists.
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from voisins.programmes.constants import Role
@@ -41,7 +41,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_evaluation": frozenset({R.COORDINATOR}),
     "export_reports": frozenset({R.COORDINATOR, R.VIEWER}),
     # Issue 14: counts of 1 to 4 people are shown to coordinators only; viewers (and every
-    # funder report) read "< 5" (voisins.evaluation.rounding.small_count).
+    # funder report) read "< 5" (voisins.rounding.small_count).
     "view_small_counts": frozenset({R.COORDINATOR}),
     # Match life (voisins.matches, voisins.mediation): coordinators run it all; mediators
     # reach only the matches and cases assigned to them (narrowed in those apps' selectors);
@@ -229,34 +229,35 @@ def admin_deny_by_default(site: admin.AdminSite) -> None:
 
 
 # --- volunteer-journey: volunteers are not staff; they reach their own household only. ---
+# This module imports no app's models: the caller hands in the queryset to choose from
+# (voisins.households.selectors.volunteer_households(), for instance).
 
-def volunteer_household_of(user: Any) -> Any:
-    """The volunteer household that `user` speaks for, or None."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def volunteer_household_of(user: Any, households: QuerySet) -> Any:
+    """The volunteer household of `households` that `user` speaks for, or None."""
+    if not _authenticated(user):
         return None
-    from voisins.households.models import VolunteerHousehold
-
-    return VolunteerHousehold.objects.select_related("programme").filter(user=user).first()
+    return households.filter(user=user).first()
 
 
-def volunteer_household_or_404(user: Any) -> Any:
-    household = volunteer_household_of(user)
+def volunteer_household_or_404(user: Any, households: QuerySet) -> Any:
+    household = volunteer_household_of(user, households)
     if household is None:
         raise Http404
     return household
 
 
-def may_see_resources(user: Any, programme: Programme) -> bool:
-    """Staff who support volunteers, and the programme's own volunteer households."""
+def may_see_resources(user: Any, programme: Programme, households: QuerySet) -> bool:
+    """Staff who support volunteers, and the programme's own volunteer households
+    (`households`: the volunteer households to look the user up in)."""
     if can(user, "view_resources", programme):
         return True
-    household = volunteer_household_of(user)
+    household = volunteer_household_of(user, households)
     return household is not None and household.programme_id == programme.pk
 
 
-def resources_programme_or_404(user: Any, slug: str) -> Programme:
+def resources_programme_or_404(user: Any, slug: str, households: QuerySet) -> Programme:
     programme = Programme.objects.filter(slug=slug).first()
-    if programme is None or not may_see_resources(user, programme):
+    if programme is None or not may_see_resources(user, programme, households):
         raise Http404
     return programme
 # --- Issue 8: households by id, roles that must use two factors ---------------------------
@@ -293,101 +294,84 @@ def as_pk(value: object) -> int:
         raise Http404 from None
 
 
-def matches_visible(user: Any, queryset: QuerySet | None = None) -> QuerySet:
-    """The matches `user` may follow: every match of a programme they coordinate, and in a
-    programme where they mediate, the matches assigned to them."""
-    from django.db.models import Q
+def _follows_match(user: Any, path: str = "") -> Q:
+    """The rule of `matches_visible`, on the match reached by `path` ("" or "match__")."""
+    return (Q(**{f"{path}programme__in": programmes_for(user, "manage_matches")})
+            | Q(**{f"{path}programme__in": programmes_for(user, "mediate"),
+                   f"{path}mediator": user}))
 
-    from voisins.matches.models import Match
 
-    queryset = Match.objects.all() if queryset is None else queryset
+def matches_visible(user: Any, queryset: QuerySet) -> QuerySet:
+    """The matches of `queryset` that `user` may follow: every match of a programme they
+    coordinate, and in a programme where they mediate, the matches assigned to them."""
     if not _authenticated(user):
         return queryset.none()
-    return queryset.filter(
-        Q(programme__in=programmes_for(user, "manage_matches"))
-        | Q(programme__in=programmes_for(user, "mediate"), mediator=user))
+    return queryset.filter(_follows_match(user))
 
 
-def cases_visible(user: Any, queryset: QuerySet | None = None) -> QuerySet:
-    """The mediation cases `user` may see: every case of a programme they coordinate; in a
-    programme where they mediate, the cases assigned to them, never a safeguarding case."""
-    from django.db.models import Q
-
-    from voisins.mediation.models import Case, CaseKind
-
-    queryset = Case.objects.all() if queryset is None else queryset
+def cases_visible(user: Any, queryset: QuerySet) -> QuerySet:
+    """The mediation cases of `queryset` that `user` may see: every case of a programme they
+    coordinate; in a programme where they mediate, the cases assigned to them, never a
+    safeguarding case (the case model names that kind: ``Case.Kind.SAFEGUARDING``)."""
     if not _authenticated(user):
         return queryset.none()
     return queryset.filter(
         Q(programme__in=programmes_for(user, "view_safeguarding"))
         | (Q(programme__in=programmes_for(user, "mediate"), assigned_to=user)
-           & ~Q(kind=CaseKind.SAFEGUARDING)))
+           & ~Q(kind=queryset.model.Kind.SAFEGUARDING)))
 
 
-def match_or_404(user: Any, pk: object, action: str = "mediate",
-                 queryset: QuerySet | None = None) -> Model:
-    """A match `user` may follow (``action="mediate"``) or run (``"manage_matches"``)."""
-    from voisins.matches.models import Match
-
-    queryset = Match.objects.all() if queryset is None else queryset
+def match_or_404(user: Any, pk: object, queryset: QuerySet, action: str = "mediate") -> Model:
+    """A match of `queryset` that `user` may follow (``action="mediate"``) or run
+    (``"manage_matches"``)."""
     return record_or_404(matches_visible(user, queryset), user, action, pk=as_pk(pk))
 
 
-def checkin_or_404(user: Any, pk: object, action: str = "mediate",
-                   queryset: QuerySet | None = None) -> Model:
-    """A check-in of a match `user` may follow (or run, for ``"manage_matches"``)."""
-    from voisins.matches.models import CheckIn
-
-    queryset = CheckIn.objects.all() if queryset is None else queryset
-    return record_or_404(
-        queryset.filter(match__in=matches_visible(user)), user, action, "match__programme",
-        pk=as_pk(pk))
+def checkin_or_404(user: Any, pk: object, queryset: QuerySet, action: str = "mediate") -> Model:
+    """A check-in of `queryset`, of a match `user` may follow (or run, for
+    ``"manage_matches"``)."""
+    if not _authenticated(user):
+        raise Http404
+    return record_or_404(queryset.filter(_follows_match(user, "match__")), user, action,
+                         "match__programme", pk=as_pk(pk))
 
 
-def case_or_404(user: Any, pk: object, action: str = "mediate",
-                queryset: QuerySet | None = None) -> Model:
-    """A mediation case `user` may see (and, with ``"manage_matches"``, assign)."""
-    from voisins.mediation.models import Case
-
-    queryset = Case.objects.all() if queryset is None else queryset
+def case_or_404(user: Any, pk: object, queryset: QuerySet, action: str = "mediate") -> Model:
+    """A mediation case of `queryset` that `user` may see (and, with ``"manage_matches"``,
+    assign)."""
     return record_or_404(cases_visible(user, queryset), user, action, pk=as_pk(pk))
 
 
 # A volunteer household's own records: its proposals, its check-ins. An invitation to an
 # event is its invitee's own, whatever their role.
 
-def own_proposal_or_404(user: Any, pk: object, queryset: QuerySet | None = None) -> Model:
-    """A proposal sent to the volunteer household `user` speaks for."""
-    from voisins.matches.models import Proposal
-
-    household = volunteer_household_or_404(user)
-    queryset = Proposal.objects.all() if queryset is None else queryset
-    proposal = queryset.filter(pk=as_pk(pk), volunteer=household).first()
+def own_proposal_or_404(user: Any, pk: object, queryset: QuerySet) -> Model:
+    """A proposal of `queryset` sent to the volunteer household `user` speaks for."""
+    if not _authenticated(user):
+        raise Http404
+    proposal = queryset.filter(pk=as_pk(pk), volunteer__user=user).first()
     if proposal is None:
         raise Http404
     return proposal
 
 
-def own_checkin_or_404(user: Any, pk: object, queryset: QuerySet | None = None) -> Model:
-    """A check-in of the volunteer side of a match of `user`'s household."""
-    from voisins.matches.models import CheckIn, Side
-
-    household = volunteer_household_or_404(user)
-    queryset = CheckIn.objects.all() if queryset is None else queryset
-    checkin = queryset.filter(pk=as_pk(pk), side=Side.VOLUNTEER,
-                              match__volunteer=household).first()
+def own_checkin_or_404(user: Any, pk: object, queryset: QuerySet) -> Model:
+    """A check-in of `queryset` on the volunteer side of a match of `user`'s household
+    (the check-in model names the side: ``CheckIn.Side.VOLUNTEER``)."""
+    if not _authenticated(user):
+        raise Http404
+    checkin = queryset.filter(pk=as_pk(pk), side=queryset.model.Side.VOLUNTEER,
+                              match__volunteer__user=user).first()
     if checkin is None:
         raise Http404
     return checkin
 
 
-def own_invitation_or_404(user: Any, pk: object, queryset: QuerySet | None = None) -> Model:
-    """An invitation to an event addressed to `user`: nobody answers for someone else."""
-    from voisins.community.models import Invitation
-
+def own_invitation_or_404(user: Any, pk: object, queryset: QuerySet) -> Model:
+    """An invitation of `queryset` to an event addressed to `user`: nobody answers for
+    someone else."""
     if not _authenticated(user):
         raise Http404
-    queryset = Invitation.objects.all() if queryset is None else queryset
     invitation = queryset.filter(pk=as_pk(pk), user=user).first()
     if invitation is None:
         raise Http404
@@ -411,3 +395,41 @@ def sees_contact_details(user: Any, programme: Programme | int) -> bool:
     and cases assigned to them by first names: the coordinators keep the numbers and put
     the mediator in touch (docs/pages.md)."""
     return can(user, "view_contact_details", programme)
+
+
+# --- Issue 17: the role checks that lived in the apps ---------------------------------------
+
+def members_allowed(queryset: QuerySet, programme: Programme | int, action: str,
+                    path: str = "") -> QuerySet:
+    """Restrict `queryset` to the members of `programme` whose role allows `action`:
+    memberships (`path` ""), or users (`path` "memberships"). The people offered as a
+    match's mediator are those who may "mediate"; as a safeguarding case's, those who may
+    "view_safeguarding"; the coordinators told of a case, those who "manage_matches"."""
+    prefix = f"{path}__" if path else ""
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return queryset.filter(**{f"{prefix}programme_id": programme_id,
+                              f"{prefix}role__in": PERMISSIONS[action]})
+
+
+def case_action(safeguarding: bool) -> str:
+    """What a person must be allowed to be given a mediation case: a safeguarding case
+    goes to coordinators alone."""
+    return "view_safeguarding" if safeguarding else "mediate"
+
+
+def mediates_only(user: Any, programme: Programme | int) -> bool:
+    """Whether `user` is a mediator (not a coordinator) of `programme`: a case they open
+    is assigned to them, as they would not see it otherwise."""
+    return role_in(user, programme) == R.MEDIATOR
+
+
+def may_start_programme(user: Any) -> bool:
+    """A coordinator of any programme (or a super-user) may start another one."""
+    return user.is_superuser or programmes_for(user, "manage_programme").exists()
+
+
+def is_bare_account(user: Any) -> bool:
+    """An account without a password, staff flag or role: a volunteer household's own,
+    which a sign-up link may log in and the household may give a password. Never a staff
+    account (it has a password and maybe a second factor)."""
+    return not (user.has_usable_password() or user.is_staff or user.memberships.exists())

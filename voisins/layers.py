@@ -34,12 +34,17 @@ FLOORS: dict[str, tuple[int, str]] = {
     "widgets": (0, "the form renderer and shared widgets"),
     "feedback": (0, "a service's refusal shown on the form or as messages naming the field"),
     "layers": (0, "these floors and the import reader (this module)"),
+    "places": (0, "postcodes, municipalities, coarse coordinates (no database)"),
+    "phones": (0, "phone numbers: E.164, display, SMS-capable (no database)"),
+    "rounding": (0, "half-up rounding of figures and small counts shown as \"< 5\""),
     # core: the records every part of the programme speaks about, and who may see them.
     "accounts": (1, "the user model"),
     "programmes": (1, "programmes, organisations, staff roles: the frame of everything"),
     "access": (1, "the one module that decides who may do what; receives querysets"),
     "security": (1, "two-factor rule (asks access who is staff), client address, size cap"),
     "audit": (1, "`audit_read` and the audit log: every floor above records reads"),
+    "lists": (1, "the staff lists' sort, pages, exports and kept counts: generic, on access"),
+    "apibase": (1, "what every app's api.py shares: text types, errors, paging, access"),
     "households": (1, "families, volunteer households, members, statuses"),
     "privacy": (1, "privacy notices and consent records of households"),
     # domain: the programme's work, on the core.

@@ -14,8 +14,7 @@ from voisins.households.services import volunteer_create
 from voisins.volunteering.services import information_note_publish, insurance_policy_create
 
 from ..conftest import volunteer_data
-from .conftest import check_accessibility, screenshot
-from .test_journey import PHONE, fits, log_in, phone
+from .conftest import PHONE, check_accessibility, fits, log_in, phone, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

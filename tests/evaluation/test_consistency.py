@@ -15,7 +15,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from voisins.evaluation import reports, rounding, selectors
+from voisins import rounding
+from voisins.evaluation import reports, selectors
 from voisins.evaluation.templatetags import evaluation_tags as tags
 from voisins.matches.models import ProgrammePause
 from voisins.programmes.constants import Role

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from voisins.evaluation import reports, rounding, selectors
+from voisins import rounding
+from voisins.evaluation import reports, selectors
 from voisins.evaluation.templatetags import evaluation_tags as tags
 from voisins.matches.models import ProgrammePause
 from voisins.mediation.services import case_open

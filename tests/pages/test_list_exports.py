@@ -143,7 +143,7 @@ def whole_programme_matches_of(user) -> int:
 
 def test_contact_columns_follow_the_access_rules(alice, north):
     from voisins import access
-    from voisins.workspace.exports import LISTS as EXPORTS
+    from voisins.lists.exports import LISTS as EXPORTS
 
     families = EXPORTS["families"].columns
     assert {c.key for c in access.visible_columns(alice, north, families)} >= {
@@ -243,7 +243,7 @@ def test_an_export_streams_in_memory_that_does_not_grow_with_its_rows(client, al
     """The same peak for 5 chunks as for 25 (chunks made small so that this is a few
     thousand rows, not 100,000): rows are read a chunk at a time and written out as they
     come; holding them as model instances would add kilobytes per row."""
-    from voisins.workspace import exports
+    from voisins.lists import exports
 
     monkeypatch.setattr(exports, "CHUNK_SIZE", 200)
     _stream_peak(client, alice, north, 200)  # warm-up: imports and caches of a first call

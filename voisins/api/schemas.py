@@ -7,12 +7,11 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
+from voisins.apibase import LanguageCode, Moment, Slug, Text
 from voisins.households.models import Channel, FamilyWish, Gender, MemberKind, SchoolLevel
 from voisins.households.selectors import SORTS
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.programmes.constants import SLOTS, LanguageLevel
-
-from .common import LanguageCode, Moment, Slug, Text
 
 Slot = Literal[SLOTS]  # type: ignore[valid-type]
 FamilyStatusCode = Literal[tuple(FamilyStatus.values)]  # type: ignore[valid-type]

@@ -4,7 +4,7 @@ Adding a resource is one router module: an app of Voisins that has a module `api
 with a `router` (a ninja Router; optional `prefix`, default "") is mounted here when the
 app is installed, e.g. `voisins/matches/api.py`. Its operations must check access
 through `voisins.access`, answer 404 for records of other programmes, and declare their
-error answers with `voisins.api.common.ERRORS`.
+error answers with `voisins.apibase.ERRORS`.
 """
 
 import importlib
@@ -18,8 +18,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
+from voisins.apibase import ApiValidationError
+
 from .auth import TokenAuth, TokenRateThrottle
-from .common import ApiValidationError
 from .routers import households, programmes, volunteering
 
 api = NinjaAPI(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from voisins import access
 from voisins.accounts.models import User
 from voisins.community.models import Event, Invitation, Resource, Rsvp
 from voisins.households.models import VolunteerHousehold
@@ -132,8 +133,8 @@ def _screenings(programme: Programme, volunteers: list[VolunteerHousehold]) -> N
     held, the programme's charter accepted, accepted by its coordinator (the path a
     household takes to become available)."""
     charter = Charter.objects.filter(programme=programme).first()
-    coordinator = User.objects.filter(memberships__programme=programme,
-                                      memberships__role="coordinator").order_by("id").first()
+    coordinator = access.members_allowed(User.objects.all(), programme, "manage_programme",
+                                          "memberships").order_by("id").first()
     rows = []
     for volunteer in volunteers:
         if volunteer.status in (V.APPLIED, V.LEFT) or charter is None:

@@ -38,8 +38,7 @@ class NewProgrammeForm(forms.Form):
 
 
 def _may_start(user) -> bool:
-    # A coordinator of any programme (or a super-user) may start another one.
-    return user.is_superuser or access.programmes_for(user, "manage_programme").exists()
+    return access.may_start_programme(user)
 
 
 @login_required

@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from voisins import access
-from voisins.api.common import (
+from voisins.apibase import (
     CONFLICT,
     ERRORS,
     MAX_ID,
@@ -250,6 +250,7 @@ def list_my_invitations(request: HttpRequest, paging: Query[PageQuery]):
              description="Beyond the event's places you go on its waiting list and move up "
                          "when someone cancels.")
 def answer_my_invitation(request: HttpRequest, invitation_id: int, payload: RsvpIn):
-    invitation = access.own_invitation_or_404(request.user, invitation_id)
+    invitation = access.own_invitation_or_404(request.user, invitation_id,
+                                              selectors.invitations())
     apply(lambda: services.invitation_respond(invitation=invitation, going=payload.going))
     return access.own_invitation_or_404(request.user, invitation.pk, _mine(request))

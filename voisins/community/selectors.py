@@ -6,11 +6,12 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from voisins import access
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
-from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
+from voisins.training.models import Registration
 
 from .models import (
     CalendarToken,
@@ -50,9 +51,9 @@ def invitees(programme: Programme, groups: list[str]) -> QuerySet[User]:
             volunteer_household__programme=programme, is_active=True,
             volunteer_household__status__in=SCREENED_OR_LATER)
     if "staff" in groups:
-        users |= User.objects.filter(
-            memberships__programme=programme, is_active=True,
-            memberships__role__in=[Role.COORDINATOR, Role.MEDIATOR])
+        # The staff who follow households: those who may see the resource library.
+        users |= access.members_allowed(User.objects.filter(is_active=True), programme,
+                                        "view_resources", "memberships")
     return users.distinct()
 
 
@@ -150,8 +151,6 @@ def calendar_entries(user: User) -> list[dict]:
             "status": "CONFIRMED" if invitation.status == Rsvp.GOING else "TENTATIVE",
             "updated": invitation.responded_at or invitation.invited_at,
         })
-    from voisins.training.models import Registration
-
     for registration in (Registration.objects.filter(volunteer__user=user,
                                                      session__ends_at__gte=since)
                          .select_related("session__module")):
@@ -186,3 +185,8 @@ def resource_search(programme: Programme, *, q: str = "", kind: str = "", langua
     if indicator and all(ch.isalnum() or ch == "-" for ch in indicator):
         queryset = queryset.filter(indicators__icontains=f'"{indicator}"')
     return queryset
+
+
+def invitations() -> QuerySet[Invitation]:
+    """Every invitation: access.own_invitation_or_404 narrows it to the user's own."""
+    return Invitation.objects.all()

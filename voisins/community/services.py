@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from voisins.accounts.models import User
 from voisins.familypages.services import household_page_url
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.matches.notifications import SUBJECTS, TEMPLATES, notify, recipient_language
+from voisins.matches.notifications import SUBJECTS, TEMPLATES, notify
 from voisins.messaging.models import Purpose
 from voisins.messaging.services import message_household
+from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
 
 from .models import CalendarToken, Event, Invitation, Resource, Rsvp

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.familypages.decorators import family_page
 from voisins.feedback import errors_to_form
+from voisins.households.selectors import volunteer_households
 from voisins.messaging.selectors import reach_summary
 from voisins.messaging.services import collect
 from voisins.recruitment.forms import language_choices
@@ -141,7 +142,7 @@ def calendar_renew(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def resource_list(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = access.resources_programme_or_404(request.user, slug)
+    programme = access.resources_programme_or_404(request.user, slug, volunteer_households())
     filters = {k: request.GET.get(k, "") for k in ("q", "kind", "language", "target",
                                                      "indicator")}
     return render(request, "community/resource_list.html", {

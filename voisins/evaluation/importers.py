@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from voisins.accounts.models import User
-from voisins.households.geocoding import find_postcode, normalise_postcode
 from voisins.households.importers import (
     CHUNK_ROWS,
     MAX_ERRORS,
@@ -43,6 +42,7 @@ from voisins.households.importers import (
 from voisins.households.models import FamilyHousehold, StatusChange, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.matches.models import Match, Proposal
+from voisins.places import find_postcode, normalise_postcode
 from voisins.programmes.models import Programme
 
 # Other names that spreadsheets give the same columns.

@@ -16,10 +16,11 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from voisins import rounding
 from voisins.matches.models import Match
 from voisins.programmes.models import Programme
 
-from . import rounding, selectors
+from . import selectors
 from .models import EvaluationMeeting, SurveyResponse
 from .questions import MIN_GROUP, Indicator
 
@@ -87,7 +88,7 @@ def _capfirst(text: str) -> str:
 
 
 def _pct(share: float | None) -> str:
-    """In whole percents, rounded as everywhere (voisins.evaluation.rounding)."""
+    """In whole percents, rounded as everywhere (voisins.rounding)."""
     return "—" if share is None else f"{number_format(rounding.percent_points(share), 0)} %"
 
 

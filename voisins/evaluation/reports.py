@@ -19,10 +19,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from voisins import rounding
 from voisins.programmes.models import Programme
 from voisins.spreadsheets import neutralise_workbook
 
-from . import rounding, selectors
+from . import selectors
 from .questions import MIN_GROUP, Wave
 
 REPORT_LANGUAGES = ("fr", "nl", "en")
@@ -115,7 +116,7 @@ class Report:
         return f"{self.programme.slug}-{start}-{end}-{self.language}.{extension}"
 
     def figures(self) -> dict[str, Any]:
-        """The report's headline figures, rounded as everywhere (voisins.evaluation.rounding),
+        """The report's headline figures, rounded as everywhere (voisins.rounding),
         for the API: numbers, never text; shares as fractions rounded to whole percents."""
         d = self.dashboard
 

@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from voisins.households.geocoding import find_postcode
+from voisins import rounding
 from voisins.households.models import (
     FamilyHousehold,
     Member,
@@ -28,10 +28,15 @@ from voisins.households.models import (
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.matches.models import Activity, Match, ProgrammePause
 from voisins.mediation.models import Case, CaseKind
+from voisins.places import find_postcode
+from voisins.privacy.models import Consent, ConsentPurpose
 from voisins.programmes.categories import BUILTIN_CATEGORIES
 from voisins.programmes.models import Programme
+from voisins.recruitment.models import Campaign, Channel, Visit, VolunteerOrigin
+from voisins.recruitment.selectors import NO_CAMPAIGN, STAGE_OF, STAGES
+from voisins.training.models import Registration, TrainingModule, TrainingSession
 
-from . import caching, charts, rounding
+from . import caching, charts
 from .models import (
     EvaluationMeeting,
     MeetingFeedback,
@@ -450,8 +455,6 @@ def training_completion(*, programme: Programme, period: Period) -> Training:
     """Sessions that started in `period`, their registrations and attendance; how many
     households completed their required training in the period (the day of the session
     at which they attended the last required module they had not attended yet)."""
-    from voisins.training.models import Registration, TrainingModule, TrainingSession
-
     modules = {pk: {"title": title, "required": required, "sessions": 0, "registered": 0,
                     "attended": 0}
                for pk, title, required in TrainingModule.objects.filter(
@@ -502,9 +505,6 @@ def recruitment_funnel(*, programme: Programme, period: Period) -> Funnel:
     """Per channel of the campaigns: visits in `period`, households whose confirmed sign-up
     created them in `period`, and the furthest step each has reached since. Households
     that came without a campaign form the row "no campaign"."""
-    from voisins.recruitment.models import Campaign, Channel, Visit, VolunteerOrigin
-    from voisins.recruitment.selectors import NO_CAMPAIGN, STAGE_OF, STAGES
-
     counts: dict[str, dict[str, int]] = {}
     channels = dict(Campaign.objects.filter(programme=programme).values_list("pk", "channel"))
     for campaign_id, n in _in_period_dt(Visit.objects.filter(programme=programme),
@@ -896,8 +896,6 @@ def surveys_due(*, programme: Programme, today: date | None = None,
                 family: FamilyHousehold | None = None) -> list[SurveyDue]:
     """Live matches with children aged 4–18 and, per child and wave, whether it is answered,
     open or not yet open (of one family only, when `family` is given)."""
-    from voisins.privacy.models import Consent, ConsentPurpose
-
     today = today or timezone.localdate()
     matches = Match.objects.filter(programme=programme).exclude(status=Match.Status.ENDED)
     consents = Consent.objects.filter(programme=programme, purpose=ConsentPurpose.SURVEYS,

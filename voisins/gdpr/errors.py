@@ -1,6 +1,8 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from voisins.privacy.models import ConsentPurpose
+
 
 class ConsentRequired(PermissionDenied):
     """A use of a household's data that its consent does not cover (or no longer covers).
@@ -9,8 +11,6 @@ class ConsentRequired(PermissionDenied):
     """
 
     def __init__(self, household: object, purpose: str) -> None:
-        from voisins.privacy.models import ConsentPurpose
-
         self.household = household
         self.purpose = purpose
         label = dict(ConsentPurpose.choices).get(purpose, purpose)

@@ -21,6 +21,10 @@ from .errors import ConsentRequired
 from .hooks import ACTIVITY_SOURCES, AUDIT_RECORDS, EXPORT_SECTIONS, EXPORT_TITLES
 from .models import Erasure
 
+# A sign-up not confirmed within this time is deleted, and its link no longer works
+# (voisins.recruitment reads it here: a retention rule).
+SIGNUP_MAX_AGE = 7 * 24 * 3600
+
 Household = FamilyHousehold | VolunteerHousehold
 
 
@@ -180,7 +184,7 @@ def processing_record(programme: Programme | None = None) -> dict[str, Any]:
             "sessions_seconds": settings.SESSION_COOKIE_AGE,
             "api_token_days": settings.VOISINS_API_TOKEN_DAYS,
             "family_link_days": settings.VOISINS["FAMILY_LINK_DAYS"],
-            "unconfirmed_signups_seconds": signup_max_age(),
+            "unconfirmed_signups_seconds": SIGNUP_MAX_AGE,
             "mail": "what filled a message (names, links) is dropped once it is sent",
             "erasure": "names, contact details and free text go from every record; dates, "
                        "states, ratings and answers 1-5 stay, anonymous, for the figures",
@@ -207,12 +211,6 @@ def processing_record(programme: Programme | None = None) -> dict[str, Any]:
         },
     }
     return record
-
-
-def signup_max_age() -> int:
-    from voisins.recruitment.services import SIGNUP_MAX_AGE
-
-    return SIGNUP_MAX_AGE
 
 
 def processing_record_markdown(record: dict[str, Any]) -> str:

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from voisins.accounts.models import User
-from voisins.households.geocoding import find_postcode
 from voisins.households.models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
+from voisins.places import find_postcode
 from voisins.privacy.models import Consent
 from voisins.programmes.models import Programme
 

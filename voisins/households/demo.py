@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from voisins.accounts.models import User
+from voisins.places import coarsen, find_postcode
 from voisins.privacy.models import Consent, ConsentPurpose, PrivacyNotice
 from voisins.programmes.constants import SLOTS, Role
 from voisins.programmes.models import Programme
 from voisins.programmes.services import membership_grant, programme_create, programme_update
 
-from .geocoding import coarsen, find_postcode
 from .models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
 from .status import FamilyStatus, VolunteerStatus
 

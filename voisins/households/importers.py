@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from voisins.accounts.models import User
+from voisins.phones import InvalidPhone, normalise_phone
+from voisins.places import find_postcode, normalise_postcode
 from voisins.programmes.constants import SLOTS, LanguageLevel
 from voisins.programmes.languages import is_language_code
 from voisins.programmes.models import Programme
 
-from .geocoding import find_postcode, normalise_postcode
 from .models import (
     FamilyHousehold,
     FamilyWish,
@@ -312,8 +313,6 @@ class _HouseholdRow(forms.Form):
         return self.cleaned_data["gender"] or ""
 
     def clean_phone(self) -> str:
-        from .phones import InvalidPhone, normalise_phone
-
         try:
             return normalise_phone(self.cleaned_data["phone"], self.programme.country)
         except InvalidPhone:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from voisins.phones import InvalidPhone, normalise_phone
 from voisins.programmes.constants import SLOTS, LanguageLevel
 from voisins.programmes.languages import is_language_code
 from voisins.programmes.models import Organisation, Programme
@@ -152,8 +153,6 @@ class Household(models.Model):
         errors: dict[str, str] = {}
         # Phones are kept in E.164 ("+32470112233"), so that search by any part of them
         # works and SMS providers take them as they are.
-        from .phones import InvalidPhone, normalise_phone
-
         region = self.programme.country if self.programme_id else None
         try:
             self.phone = normalise_phone(self.phone, region)

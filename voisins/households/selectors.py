@@ -2,9 +2,10 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from voisins.phones import can_receive_sms
+from voisins.places import normalise_postcode
 from voisins.programmes.models import Programme
 
-from .geocoding import normalise_postcode
 from .models import FamilyHousehold, VolunteerHousehold
 from .status import FamilyStatus, VolunteerStatus
 
@@ -34,6 +35,12 @@ LIST_COLUMNS = {
     "volunteers": ("contact_first_name", "contact_last_name", "postcode", "locality",
                    "languages", "status", "capacity"),
 }
+
+
+def volunteer_households() -> QuerySet[VolunteerHousehold]:
+    """Every volunteer household with its programme: what voisins.access looks a
+    volunteer's own household up in (access imports no app's models)."""
+    return VolunteerHousehold.objects.select_related("programme")
 
 
 def names_of(*relations: str) -> list[str]:
@@ -139,7 +146,6 @@ def household_channels(household: FamilyHousehold | VolunteerHousehold) -> list[
     when it (or, for a volunteer household, its account) has an address, SMS when its
     number is a mobile one, and always "by phone or in person"."""
     from .models import Channel
-    from .phones import can_receive_sms
 
     user = getattr(household, "user", None) if getattr(household, "user_id", None) else None
     channels = []

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
 from voisins.audit.services import audit_context
+from voisins.places import coarsen, geocode_postcode, normalise_postcode
 from voisins.programmes.models import Programme
 
-from .geocoding import coarsen, geocode_postcode, normalise_postcode
 from .models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
 from .selectors import household_channels, version_of
 from .status import (

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from voisins import access
 from voisins.accounts.selectors import active_user
-from voisins.api.common import (
+from voisins.apibase import (
     CONFLICT,
     ERRORS,
     MAX_ID,
@@ -36,7 +36,7 @@ from voisins.api.common import (
 )
 from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold
-from voisins.households.selectors import households_with_programme
+from voisins.households.selectors import households_with_programme, volunteer_households
 
 from . import bridge, selectors, services, waiting
 from .models import CheckIn, Introduction, Match, MatchingRun, Proposal, Side
@@ -381,7 +381,7 @@ def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
 
 
 def _match(request: HttpRequest, match_id: int, action: str = "mediate") -> Match:
-    return access.match_or_404(request.user, match_id, action, selectors.matches_in_full())
+    return access.match_or_404(request.user, match_id, selectors.matches_in_full(), action)
 
 
 def _checkin_detail(request: HttpRequest, checkin: CheckIn) -> CheckIn:
@@ -641,7 +641,8 @@ def list_checkins(request: HttpRequest, slug: str, filters: Query[CheckInFilters
             operation_id="get_checkin",
             summary="One check-in with its answers (the read is audited)")
 def get_checkin(request: HttpRequest, checkin_id: int):
-    return _checkin_detail(request, access.checkin_or_404(request.user, checkin_id))
+    return _checkin_detail(request, access.checkin_or_404(request.user, checkin_id,
+                                                          selectors.checkins()))
 
 
 @router.post("/check-ins/{checkin_id}/answer", response={200: CheckInDetail, **ERRORS,
@@ -651,7 +652,8 @@ def get_checkin(request: HttpRequest, checkin_id: int):
              description="For a coordinator who asked the household (by phone). A low "
                          "rating or a worry flags the match.")
 def record_checkin_answer(request: HttpRequest, checkin_id: int, payload: CheckInAnswerIn):
-    checkin = access.checkin_or_404(request.user, checkin_id, "manage_matches")
+    checkin = access.checkin_or_404(request.user, checkin_id, selectors.checkins(),
+                                     "manage_matches")
     answered = apply(lambda: services.checkin_answer(checkin=checkin, by=request.user,
                                                       **payload.dict()), CheckInAnswerIn)
     return _checkin_detail(request, answered)
@@ -665,7 +667,7 @@ def record_checkin_answer(request: HttpRequest, checkin_id: int, payload: CheckI
             description="For a volunteer household's own account: the family's first "
                         "name, children's ages, languages, needs and part of town.")
 def list_my_proposals(request: HttpRequest, paging: Query[PageQuery]):
-    household = access.volunteer_household_or_404(request.user)
+    household = access.volunteer_household_or_404(request.user, volunteer_households())
     return paginate(selectors.proposals_for_volunteer(household), paging)
 
 
@@ -674,7 +676,7 @@ def list_my_proposals(request: HttpRequest, paging: Query[PageQuery]):
              operation_id="answer_my_proposal",
              summary="Your household says yes or no to a proposed family")
 def answer_my_proposal(request: HttpRequest, proposal_id: int, payload: AnswerIn):
-    proposal = access.own_proposal_or_404(request.user, proposal_id)
+    proposal = access.own_proposal_or_404(request.user, proposal_id, selectors.proposals())
     apply(lambda: services.proposal_answer(
         proposal=proposal, side=Side.VOLUNTEER, accept=payload.accept, reason=payload.reason,
         comment=payload.comment, by=request.user), AnswerIn)
@@ -686,7 +688,7 @@ def answer_my_proposal(request: HttpRequest, proposal_id: int, payload: AnswerIn
             operation_id="list_my_checkins",
             summary="Check-ins your household may answer now")
 def list_my_checkins(request: HttpRequest, paging: Query[PageQuery]):
-    household = access.volunteer_household_or_404(request.user)
+    household = access.volunteer_household_or_404(request.user, volunteer_households())
     return paginate(selectors.checkins_open_for_volunteer(household), paging)
 
 

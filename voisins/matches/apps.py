@@ -8,4 +8,9 @@ class MatchesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers match life's hold on messages (check-ins wait during a lockdown).
+        # The e-mail queue for the apps below this one (voisins.programmes.mail.notify).
+        from voisins.programmes.mail import register_notifier
+
         from . import holds  # noqa: F401
+        from .notifications import notify
+        register_notifier(notify)

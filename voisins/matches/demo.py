@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from voisins import access
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, MemberKind, StatusChange, VolunteerHousehold
 from voisins.messaging.models import Message
@@ -80,8 +81,8 @@ def generate(*, programme: Programme, matches: int, proposals: int, seed: int,
     """
     rng = random.Random(seed)
     today = timezone.localdate()
-    coordinator = (User.objects.filter(memberships__programme=programme,
-                                       memberships__role="coordinator").order_by("id").first())
+    coordinator = (access.members_allowed(User.objects.all(), programme, "manage_programme",
+                                          "memberships").order_by("id").first())
     since = timezone.now()
     before = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from voisins.workspace.filters import StableOrderingFilter
+from voisins.lists.ordering import StableOrderingFilter
 
 from .models import CheckIn, Match, Proposal, Side
 

@@ -6,11 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from voisins.mediation.models import CaseKind
 from voisins.programmes import languages
 from voisins.widgets import DateInput, DateTimeInput
 
-from .models import Activity, CheckIn, Match, Proposal
+from .models import Activity, CaseKind, CheckIn, Match, Proposal
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -22,17 +22,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from voisins import access
 from voisins.audit.services import audit_read
 from voisins.familypages.decorators import family_page, volunteer_page
 from voisins.feedback import errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.selectors import volunteer_household_of_user
-from voisins.mediation import services as mediation_services
+from voisins.households.selectors import volunteer_households
 from voisins.messaging.feedback import attempt
 from voisins.recruitment.ratelimit import hit
 
 from . import selectors, services, tokens
 from .forms import ActivityForm, AnswerForm, CheckInForm, HelpForm
+from .help import help_request
 from .models import CheckIn, Match, Proposal, Side
 from .notifications import volunteer_language
 
@@ -61,10 +62,7 @@ def _side_context(request: HttpRequest, match: Match, side: str, user: Any
 # --- Volunteer household ---------------------------------------------------------------
 
 def _volunteer(request: HttpRequest) -> VolunteerHousehold:
-    household = volunteer_household_of_user(user=request.user)
-    if household is None:
-        raise Http404
-    return household
+    return access.volunteer_household_or_404(request.user, volunteer_households())
 
 
 def _answer_form(proposal: Proposal, data: Any = None) -> AnswerForm:
@@ -96,9 +94,7 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     household = _volunteer(request)
-    proposal = selectors.household_proposal(pk=pk, side=Side.VOLUNTEER, household=household)
-    if proposal is None:
-        raise Http404
+    proposal = access.own_proposal_or_404(request.user, pk, selectors.proposals())
     form = _answer(request, proposal, Side.VOLUNTEER, request.user)
     if form is not None:  # shown again with its errors next to the fields
         return _volunteer_home(request, household, bound=form, status=400)
@@ -143,9 +139,8 @@ def _volunteer_urls(match: Match) -> dict[str, str]:
 
 @login_required
 def volunteer_checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = selectors.volunteer_checkin_of_user(pk=pk, user=request.user)
-    if checkin is None:
-        raise Http404
+    checkin = access.own_checkin_or_404(request.user, pk,
+                                        selectors.checkins_with_family())
     return _checkin_page(request, checkin, by=request.user)
 
 
@@ -289,7 +284,7 @@ def _ask_help(request: HttpRequest, match: Match | None, side: str, user: Any,
     if not form.is_valid():
         return form
     programme = match.programme if match else family.programme
-    attempt(request, lambda: mediation_services.case_open(
+    attempt(request, lambda: help_request(
         programme=programme, kind=form.cleaned_data["kind"],
         summary=form.cleaned_data["summary"], opened_by=side, by=user, match=match,
         family=family, callback=form.callback_data()),

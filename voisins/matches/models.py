@@ -20,6 +20,18 @@ from voisins.households.models import FamilyHousehold, Side, VolunteerHousehold
 from voisins.programmes.models import Programme
 
 
+# What a mediation case is about: named here, since the households' help form on this app's
+# pages offers these kinds; voisins.mediation.models (which sits above) takes it from here.
+class CaseKind(models.TextChoices):
+    MISUNDERSTANDING = "misunderstanding", _("misunderstanding")
+    EXPECTATIONS = "expectations", _("expectations")
+    AVAILABILITY = "availability", _("availability")
+    PRACTICAL = "practical", _("practical problem")
+    CONFLICT = "conflict", _("conflict")
+    SAFEGUARDING = "safeguarding", _("safeguarding: a concern about a child")
+    OTHER = "other", _("other")
+
+
 class MatchingRun(models.Model):
     """One batch matching of a programme's waiting list, run as a background task."""
 
@@ -295,6 +307,8 @@ class CheckIn(models.Model):
         MONTHLY = "monthly", _("about once a month")
         RARELY = "rarely", _("less often")
         NOT_YET = "not-yet", _("we have not met yet")
+
+    Side = Side  # named on the model for voisins.access.own_checkin_or_404
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
     side = models.CharField(max_length=10, choices=Side.choices)

@@ -19,10 +19,13 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from voisins import access
+from voisins.accounts.models import User
 from voisins.programmes.constants import Role
+from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
 
-from .models import Notification
+from .models import CaseKind, Notification, Side
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +61,6 @@ MAX_ATTEMPTS = 8
 UNSENDABLE = "unsendable: "
 
 
-def recipient_language(user: Any = None, fallback: str = "") -> str:
-    """The language to write to someone in: their own choice, else the programme default."""
-    language = (getattr(user, "language", "") or fallback or settings.LANGUAGE_CODE)
-    known = {code for code, _name in settings.LANGUAGES}
-    return language if language in known else settings.LANGUAGE_CODE
-
-
 def volunteer_language(volunteer: Any) -> str:
     """The language to write to a volunteer household in: its account's, else the default."""
     return recipient_language(volunteer.user if volunteer.user_id else None)
@@ -91,12 +87,14 @@ def notify(*, kind: str, to_email: str, language: str, context: dict[str, Any],
     return notification
 
 
-def notify_coordinators(*, programme: Programme, kind: str, context: dict[str, Any],
-                        roles: tuple[str, ...] = (Role.COORDINATOR,)) -> list[Notification]:
-    """Queue one e-mail for each coordinator of ``programme``, in each one's language."""
+def notify_coordinators(*, programme: Programme, kind: str, context: dict[str, Any]
+                        ) -> list[Notification]:
+    """Queue one e-mail for each coordinator of ``programme`` (who may manage its
+    matches), in each one's language."""
     sent = []
-    for membership in programme.memberships.filter(role__in=roles, user__is_active=True
-                                                   ).select_related("user"):
+    for membership in access.members_allowed(
+            programme.memberships.filter(user__is_active=True), programme, "manage_matches"
+    ).select_related("user"):
         user = membership.user
         n = notify(kind=kind, to_email=user.email, language=recipient_language(user),
                    context=context, programme=programme)
@@ -123,10 +121,6 @@ def render(notification: Notification) -> tuple[str, str]:
 
 def _localise(context: dict[str, Any]) -> dict[str, Any]:
     """Codes and ISO dates stored with the message, written out in the active language."""
-    from voisins.mediation.models import CaseKind
-
-    from .models import Side
-
     result = dict(context)
     for key, value in context.items():
         if key.endswith("_iso") and value:
@@ -154,8 +148,6 @@ def password_link(user_id: Any) -> str:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
     from django.urls import reverse
-
-    from voisins.accounts.models import User
 
     user = User.objects.filter(pk=user_id).first()
     if user is None:

@@ -17,11 +17,12 @@ from voisins.gdpr.selectors import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.lists.counts import cached_counts, counts_in_one_query
 from voisins.messaging.selectors import reach_preview
 from voisins.privacy.models import ConsentPurpose
 from voisins.privacy.selectors import has_consent
 from voisins.programmes.models import Programme
-from voisins.training.selectors import restrict_to_trained
+from voisins.training.selectors import missing_required_modules, restrict_to_trained
 
 from . import bridge
 from .models import (
@@ -136,8 +137,6 @@ def volunteer_not_proposable(volunteer: VolunteerHousehold) -> str:
     """Why a volunteer household cannot be proposed a family now — the true reason, in the
     order a coordinator would check: archived, its status, the required training, its
     room; "" when it can. (Consent is checked, and said, by the services.)"""
-    from voisins.training.selectors import missing_required_modules
-
     if volunteer.archived:
         return _("This volunteer household is archived.")
     if volunteer.status not in (VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED):
@@ -273,8 +272,6 @@ def proposals_waiting(programme: Programme) -> QuerySet[Proposal]:
 
 def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
     """What the coordinator dashboard shows: the first rows of its lists and their counts."""
-    from voisins.mediation.selectors import cases_visible
-
     today = timezone.localdate()
     names = names_of("family", "volunteer")
     lists = {
@@ -283,7 +280,10 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
         "waiting": proposals_waiting(programme),
         "attention": matches_needing_attention(programme),
         "overdue": checkins_overdue(programme, today=today),
-        "cases": cases_visible(programme, user).filter(status="open"),
+        # Cases reach this app by the reverse relation: mediation sits above matches.
+        "cases": access.cases_visible(user, programme.cases.select_related(
+            "match__family", "match__volunteer", "family", "volunteer", "assigned_to"))
+        .filter(status="open"),
     }
     # The page shows the first rows of four lists (the drafts are only counted), and a few
     # columns of each: only those are read.
@@ -294,8 +294,6 @@ def dashboard(programme: Programme, user: Any) -> dict[str, Any]:
                                          *names_of("match__family", "match__volunteer")),
         "cases": lists["cases"].select_related(None).only("kind"),
     }
-    from voisins.workspace.selectors import cached_counts, counts_in_one_query
-
     # The same figures as the navigation's, kept in the cache the same way.
     counts = cached_counts(programme, user, "follow-up",
                            lambda: counts_in_one_query(programme, lists))
@@ -525,7 +523,8 @@ def match_page(match: Match, user: Any) -> dict[str, Any]:
     cases = list(access.cases_visible(user, match.cases.all())
                  .select_related("assigned_to").prefetch_related("callbacks")
                  .order_by("-opened_at", "-id"))
-    mediators = list(match.programme.memberships.filter(role__in=["mediator", "coordinator"])
+    mediators = list(access.members_allowed(match.programme.memberships.all(),
+                                            match.programme, "mediate")
                      .select_related("user")
                      .order_by("user__first_name", "user__last_name", "user__email"))
     names = {str(m.user_id): m.user.get_full_name() or m.user.email for m in mediators}
@@ -927,3 +926,13 @@ def waiting_family_rows(programme: Programme) -> dict[str, list]:
                                                kind=MemberKind.CHILD)
                          .order_by("family_id", "id").values_list("family_id", "birth_year")),
     }
+# --- What voisins.access chooses from (it imports no app's models) ------------------------
+
+def checkins() -> QuerySet[CheckIn]:
+    """Every check-in: access.checkin_or_404 and own_checkin_or_404 narrow it."""
+    return CheckIn.objects.all()
+
+
+def proposals() -> QuerySet[Proposal]:
+    """Every proposal: access.own_proposal_or_404 narrows it."""
+    return Proposal.objects.all()

@@ -25,7 +25,6 @@ from voisins.messaging.models import Message, Purpose
 from voisins.messaging.services import message_household, messages_to_call_settle
 from voisins.privacy.models import ConsentPurpose
 from voisins.privacy.selectors import has_consent
-from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
 from . import bridge, selectors, waiting
@@ -625,8 +624,7 @@ def match_assign_mediator(*, match: Match, mediator: User | None,
         match's programme.
     """
     locked = Match.objects.select_for_update().get(pk=match.pk)
-    if mediator is not None and access.role_in(mediator, locked.programme_id) not in (
-            Role.MEDIATOR, Role.COORDINATOR):
+    if mediator is not None and not access.can(mediator, "mediate", locked.programme_id):
         raise ValidationError({"mediator": _("Choose a mediator of this programme.")})
     locked.mediator = mediator
     # update_fields without full_clean(): the mediator is checked above (a role in the programme).

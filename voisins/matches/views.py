@@ -25,11 +25,11 @@ from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_
 from voisins.households.models import FamilyHousehold
 from voisins.households.selectors import household_records, names_of
 from voisins.households.status import FamilyStatus
+from voisins.lists.pages import list_query, render_list
 from voisins.messaging.feedback import attempt
 from voisins.messaging.selectors import reach_summary
 from voisins.messaging.services import collect as collect_messages
 from voisins.programmes.services import programme_set_matching_weights
-from voisins.workspace.lists import list_query, render_list
 
 from . import bridge, selectors, services, waiting
 from .filters import CheckInFilter, MatchFilter, ProposalFilter

@@ -4,7 +4,7 @@ pairs to propose to everyone at once (:func:`propose`)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,9 +14,9 @@ from .errors import InvalidFieldError
 from .geo import spatial_rank
 from .model import Family, Proposal, Volunteer
 from .parallel import check_workers
-from .reasons import explain
-from .rules import Exclude, pair_features
-from .search import Edges, VolunteerIndex, check_unique, id_sort_key
+from .picking import check_count, proposals_for, suggest_edges
+from .rules import Exclude
+from .search import VolunteerIndex, check_unique, id_sort_key
 from .weights import DEFAULT_WEIGHTS, Weights
 
 DEFAULT_MAX_CANDIDATES = 50
@@ -24,48 +24,6 @@ DEFAULT_MAX_CANDIDATES = 50
 
 def _index(volunteers: Iterable[Volunteer] | VolunteerIndex) -> VolunteerIndex:
     return volunteers if isinstance(volunteers, VolunteerIndex) else VolunteerIndex(volunteers)
-
-
-def _check_count(name: str, value, *, allow_none: bool, minimum: int) -> None:
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidFieldError(name, f"must be an integer >= {minimum}"
-                                + (" or None" if allow_none else "") + f", got {value!r}",
-                                value=value)
-
-
-def proposals_for(
-    families: Sequence[Family], volunteers: Sequence[Volunteer], edges: Edges, weights: Weights
-) -> list[Proposal]:
-    """Proposals for chosen edges, in their order, with their reasons.
-
-    Scores and distances are the search's: the same :func:`~voisins.matching.rules.combine`
-    (the one definition of the score) on the same integer features, and the same
-    haversine as :func:`distance_km`, so they equal :func:`score` and
-    :func:`distance_km` of each pair (the tests check it on every result). The reasons
-    come from the households' sets (:func:`~voisins.matching.rules.pair_features`).
-    """
-    out = []
-    for f, v, score, distance in zip(edges.family.tolist(), edges.volunteer.tolist(),
-                                     edges.score.tolist(), edges.distance_km.tolist(),
-                                     strict=True):
-        family, volunteer = families[f], volunteers[v]
-        feature = pair_features(family, volunteer, weights=weights, distance=distance)
-        out.append(Proposal(family_id=family.id, volunteer_id=volunteer.id, score=score,
-                            distance_km=distance,
-                            reasons=explain(family, volunteer, feature, weights)))
-    return out
-
-
-def suggest_edges(
-    index: VolunteerIndex, family: Family, k: int, exclude: Exclude, weights: Weights
-) -> Edges:
-    """The ``k`` best edges of one family, best first (score, then volunteer id)."""
-    _check_count("k", k, allow_none=False, minimum=0)
-    edges = index.edges([family], exclude, weights=weights)
-    order = np.lexsort((index.id_rank_of[edges.volunteer], -edges.score))[:k]
-    return edges.subset(order)
 
 
 def suggest(
@@ -196,7 +154,7 @@ def plan(
     (1, 1, 7.1667)
     """
     weights = weights or DEFAULT_WEIGHTS
-    _check_count("max_candidates", max_candidates, allow_none=True, minimum=1)
+    check_count("max_candidates", max_candidates, allow_none=True, minimum=1)
     check_workers(workers)
     families = list(families)
     for f in families:

@@ -45,8 +45,9 @@ from .errors import DuplicateIdError, InvalidFieldError
 from .geo import EARTH_RADIUS_KM, haversine_prepared, prepare, spatial_rank
 from .model import SLOT_BITS, Family, Volunteer
 from .parallel import fork_map, resolve_workers
+from .picking import proposals_for, suggest_edges
 from .rules import Exclude, as_exclude_set, combine
-from .weights import Weights
+from .weights import DEFAULT_WEIGHTS, Weights
 
 Masks = tuple[np.ndarray, ...]
 """A bit-mask column: one ``uint64`` array per 64 codes."""
@@ -721,9 +722,9 @@ class VolunteerIndex:
         See :func:`voisins.matching.suggest`, which this answers without rebuilding the
         index; ``O(candidates near the family + k log k)``.
         """
-        from .engine import suggest
-
-        return suggest(family, self, k, exclude, weights=weights)
+        weights = weights or DEFAULT_WEIGHTS
+        edges = suggest_edges(self, family, k, exclude, weights)
+        return proposals_for([family], self.volunteers, edges, weights)
 
 
 def _batches(family: np.ndarray, size: np.ndarray, n_families: int) -> Iterator[slice]:

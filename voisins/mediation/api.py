@@ -21,7 +21,7 @@ from pydantic import Field
 
 from voisins import access
 from voisins.accounts.selectors import active_user
-from voisins.api.common import (
+from voisins.apibase import (
     CONFLICT,
     ERRORS,
     MAX_ID,
@@ -148,8 +148,8 @@ def _listed(queryset: Any) -> Any:
 
 
 def _case(request: HttpRequest, case_id: int, action: str = "mediate") -> Case:
-    return access.case_or_404(request.user, case_id, action, _listed(
-        selectors.cases_with_programme()).prefetch_related("notes", "callbacks"))
+    return access.case_or_404(request.user, case_id, _listed(
+        selectors.cases_with_programme()).prefetch_related("notes", "callbacks"), action)
 
 
 def _read(request: HttpRequest, case: Case) -> Case:

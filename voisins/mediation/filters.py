@@ -5,8 +5,8 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from voisins.lists.ordering import StableOrderingFilter
 from voisins.matches.filters import SearchByName, names_match
-from voisins.workspace.filters import StableOrderingFilter
 
 from .models import Case, CaseKind
 

@@ -12,18 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.matches.models import Match
+from voisins.matches.models import CaseKind, Match
 from voisins.programmes.models import Programme
-
-
-class CaseKind(models.TextChoices):
-    MISUNDERSTANDING = "misunderstanding", _("misunderstanding")
-    EXPECTATIONS = "expectations", _("expectations")
-    AVAILABILITY = "availability", _("availability")
-    PRACTICAL = "practical", _("practical problem")
-    CONFLICT = "conflict", _("conflict")
-    SAFEGUARDING = "safeguarding", _("safeguarding: a concern about a child")
-    OTHER = "other", _("other")
 
 
 class OpenedBy(models.TextChoices):
@@ -38,6 +28,8 @@ class Case(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         RESOLVED = "resolved", _("resolved")
+
+    Kind = CaseKind  # named on the model for voisins.access.cases_visible
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cases")
     match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True,

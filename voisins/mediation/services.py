@@ -14,8 +14,8 @@ from voisins import access
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.matches.models import Match
-from voisins.matches.notifications import notify, notify_coordinators, recipient_language
-from voisins.programmes.constants import Role
+from voisins.matches.notifications import notify, notify_coordinators
+from voisins.programmes.mail import recipient_language
 from voisins.programmes.models import Programme
 
 from .models import Callback, Case, CaseKind, CaseNote, OpenedBy
@@ -58,7 +58,7 @@ def case_open(*, programme: Programme, kind: str, summary: str, opened_by: str,
     if match is not None and match.mediator_id and kind != CaseKind.SAFEGUARDING:
         case.assigned_to = match.mediator
     elif (kind != CaseKind.SAFEGUARDING and opened_by == OpenedBy.STAFF and by is not None
-          and access.role_in(by, programme) == Role.MEDIATOR):
+          and access.mediates_only(by, programme)):
         # A mediator keeps sight of what they opened (a safeguarding case goes to the
         # coordinators alone).
         case.assigned_to = by
@@ -102,12 +102,10 @@ def case_assign(*, case: Case, mediator: User | None, by: User | None = None) ->
 
     A safeguarding case can only be given to a coordinator.
     """
-    if mediator is not None:
-        roles = {Role.COORDINATOR} if case.is_safeguarding else {Role.COORDINATOR,
-                                                                 Role.MEDIATOR}
-        if access.role_in(mediator, case.programme_id) not in roles:
-            raise ValidationError({"assigned_to": _(
-                "Choose a mediator or coordinator of this programme.")})
+    if mediator is not None and not access.can(
+            mediator, access.case_action(case.is_safeguarding), case.programme_id):
+        raise ValidationError({"assigned_to": _(
+            "Choose a mediator or coordinator of this programme.")})
     case.assigned_to = mediator
     # update_fields without full_clean(): the one field changed is checked above (its role).
     case.save(update_fields=["assigned_to"])

@@ -14,10 +14,10 @@ from voisins import access
 from voisins.audit.services import audit_list, audit_read
 from voisins.feedback import errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.lists.exports import wants_export
+from voisins.lists.pages import list_query, render_list
 from voisins.matches.selectors import matches_for
 from voisins.messaging.feedback import attempt
-from voisins.workspace.exports import wants_export
-from voisins.workspace.lists import list_query, render_list
 
 from . import selectors, services
 from .filters import CaseFilter
@@ -102,8 +102,8 @@ def _case_page(request: HttpRequest, prog, case: Case, *, note_form: NoteForm | 
         "callbacks": callbacks, "note_form": note_form or NoteForm(),
         "resolve_form": resolve_form or ResolveForm(),
         "can_assign": access.can(request.user, "manage_matches", prog),
-        "staff": prog.memberships.filter(
-            role__in=["coordinator"] if case.is_safeguarding else ["coordinator", "mediator"]
+        "staff": access.members_allowed(
+            prog.memberships.all(), prog, access.case_action(case.is_safeguarding)
         ).select_related("user").order_by("user__first_name", "user__last_name", "user__email"),
     }, status=status)
 

@@ -11,7 +11,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from voisins.households.models import Channel
-from voisins.households.phones import display_phone
+from voisins.phones import display_phone
 
 from .hooks import household_link
 from .models import GroupMessage, Message

@@ -13,9 +13,9 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
-from voisins.households.phones import can_receive_sms
 from voisins.programmes.models import Programme
 
+from .channels import channel_for, household_email, site_url  # noqa: F401 - read here too
 from .models import GroupMessage, Message, Purpose
 from .placeholders import PlaceholderError, fill, placeholders_in
 from .segments import MAX_SEGMENTS, count_segments, plain
@@ -23,44 +23,6 @@ from .segments import MAX_SEGMENTS, count_segments, plain
 SUMMARY_ABOVE = 4
 
 Household = FamilyHousehold | VolunteerHousehold
-
-
-def site_url() -> str:
-    """The site's address, without a final slash (links in messages are made of it)."""
-    return (getattr(settings, "VOISINS", {}).get("SITE_URL", "")
-            or "http://127.0.0.1:8000").rstrip("/")
-
-
-# --- Choosing a channel ------------------------------------------------------------------
-
-def household_email(household: Household) -> str:
-    """The household's own address, else (volunteer) its account's."""
-    user = getattr(household, "user", None) if getattr(household, "user_id", None) else None
-    return household.email or (user.email if user is not None else "")
-
-
-def channel_for(household: Household) -> tuple[str, str]:
-    """The channel to reach ``household`` through, and the address or number to use.
-
-    Its preferred channel when it has it (and it is not marked "to check"), else e-mail,
-    else SMS to a mobile number, else a coordinator calls (``Channel.PHONE``, the number
-    if any).
-    """
-    email = "" if household.email_check else household_email(household)
-    mobile = household.phone if (not household.phone_check
-                                 and can_receive_sms(household.phone)) else ""
-    preferred = household.preferred_channel
-    if preferred == Channel.PHONE:
-        return Channel.PHONE, household.phone
-    if preferred == Channel.SMS and mobile:
-        return Channel.SMS, mobile
-    if preferred == Channel.EMAIL and email:
-        return Channel.EMAIL, email
-    if email:
-        return Channel.EMAIL, email
-    if mobile:
-        return Channel.SMS, mobile
-    return Channel.PHONE, household.phone
 
 
 def household_messages(household: FamilyHousehold | VolunteerHousehold,

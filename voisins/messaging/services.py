@@ -27,15 +27,16 @@ from django.utils.translation import gettext, gettext_noop
 
 from voisins.accounts.models import User
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
-from voisins.households.phones import mask_phone
+from voisins.phones import mask_phone
 from voisins.programmes.models import Programme
 
 from . import sms as sms_backends
+from .channels import channel_for, site_url
 from .hooks import HOLDS
 from .models import GroupMessage, Message, Purpose
 from .rendering import GROUP_TEMPLATE, render
 from .segments import count_segments
-from .selectors import channel_for, site_url
+from .selectors import group_plan
 
 logger = logging.getLogger(__name__)
 
@@ -177,8 +178,6 @@ def group_message_send(*, programme: Programme, purpose: str, texts: dict[str, s
         Its id is the ``group_id`` of every message it queued.
     """
     from django.core.exceptions import ValidationError
-
-    from .selectors import group_plan
 
     plan = group_plan(programme=programme, purpose=purpose, texts=texts,
                       households=households)

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from voisins.households.phones import mask_phone
+from voisins.phones import mask_phone
 
 
 class SmsError(Exception):

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 
 from voisins.community import selectors as community
 from voisins.familypages.links import household_links_of
+from voisins.gdpr.selectors import HOUSEHOLD_FIELDS, VOLUNTEER_FIELDS, household_export
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches import selectors as matches
@@ -59,8 +60,6 @@ def volunteer_own_data(volunteer: VolunteerHousehold) -> dict[str, Any]:
     """What Voisins holds about the household, for its own eyes, in words: the fields of
     its record with their labels, its members, consents and personal links (the export's
     content, without the staff's access log)."""
-    from voisins.gdpr.selectors import HOUSEHOLD_FIELDS, VOLUNTEER_FIELDS, household_export
-
     data = household_export(volunteer)
     words = {
         "languages": lambda v: ", ".join(language_label(e["code"]) for e in v

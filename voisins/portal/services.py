@@ -8,6 +8,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from voisins import access
 from voisins.accounts.models import User
 from voisins.familypages.selectors import volunteer_page_language
 from voisins.familypages.services import household_page_url
@@ -74,8 +75,7 @@ def volunteer_account_create(*, volunteer: VolunteerHousehold, email: str, passw
     volunteer = VolunteerHousehold.objects.select_for_update(of=("self",)).select_related(
         "user").get(pk=volunteer.pk)
     user = volunteer.user
-    if user is not None and (user.has_usable_password() or user.is_staff
-                             or user.memberships.exists()):
+    if user is not None and not access.is_bare_account(user):
         raise ValidationError({"account": _(
             "This household already has an account: log in with its e-mail address, or use "
             "“Forgot your password?”.")})

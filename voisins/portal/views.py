@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.community.services import calendar_token_for
 from voisins.feedback import errors_to_form
+from voisins.households.selectors import volunteer_households
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
 from voisins.matches import selectors as matches
 from voisins.recruitment import selectors as recruitment
@@ -27,7 +28,7 @@ from .forms import PreferencesForm
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    volunteer = access.volunteer_household_or_404(request.user)
+    volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     programme = volunteer.programme
     form = PreferencesForm(request.POST or None, programme=programme, initial={
         "offers": volunteer.offers, "availability": volunteer.availability,
@@ -67,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def pause(request: HttpRequest) -> HttpResponse:
-    volunteer = access.volunteer_household_or_404(request.user)
+    volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     try:
         if request.POST.get("resume"):
             services.volunteer_resume(volunteer=volunteer, by=request.user)
@@ -83,7 +84,7 @@ def pause(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def accept_charter(request: HttpRequest) -> HttpResponse:
-    volunteer = access.volunteer_household_or_404(request.user)
+    volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     try:
         screening_accept_charter(volunteer=volunteer)
         messages.success(request, _("Thank you for accepting the charter."))
@@ -95,7 +96,7 @@ def accept_charter(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def training_register(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = access.volunteer_household_or_404(request.user)
+    volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     session = get_object_or_404(TrainingSession, pk=pk, module__programme=volunteer.programme)
     try:
         registration_create(session=session, volunteer=volunteer)
@@ -108,7 +109,7 @@ def training_register(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = access.volunteer_household_or_404(request.user)
+    volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     registration = get_object_or_404(Registration, pk=pk, volunteer=volunteer)
     try:
         registration_cancel(registration=registration)

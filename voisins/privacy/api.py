@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from voisins import access
-from voisins.api.common import ERRORS, Page, PageQuery, Text, body_fields, paginate, refused
+from voisins.apibase import ERRORS, Page, PageQuery, Text, body_fields, paginate, refused
 from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 

@@ -4,6 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from voisins.phones import InvalidPhone, normalise_phone
+from voisins.places import country_has_postcodes
+
 from .categories import BUILTIN_BY_CODE
 from .constants import Role
 from .languages import is_language_code
@@ -95,8 +98,6 @@ class Programme(models.Model):
         return self.signature or self.name
 
     def clean(self) -> None:
-        from voisins.households.geocoding import country_has_postcodes
-
         errors: dict[str, str] = {}
         self.country = (self.country or "").upper()
         if not country_has_postcodes(self.country):
@@ -117,8 +118,6 @@ class Programme(models.Model):
             errors["checkin_schedule_days"] = _(
                 "Give increasing numbers of days between 1 and 3650, such as 14, 30, 91."
             )
-        from voisins.households.phones import InvalidPhone, normalise_phone
-
         try:
             self.phone = normalise_phone(self.phone, self.country or None)
         except InvalidPhone:

@@ -12,6 +12,7 @@ from voisins.accounts.models import User
 
 from .categories import BUILTIN_CATEGORIES
 from .constants import Role
+from .mail import notify, recipient_language
 from .models import Membership, Organisation, Programme, ServiceCategory
 
 
@@ -127,8 +128,6 @@ def membership_invite(
         programme.organisations.add(partner)
     membership = membership_grant(user=user, programme=programme, role=role,
                                   organisation=partner)
-    from voisins.matches.notifications import notify, recipient_language
-
     notify(kind="staff_invitation", to_email=email, programme=programme,
            language=recipient_language(user),
            context={"programme": programme.name, "role": role, "invited_by":

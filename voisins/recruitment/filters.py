@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from voisins.households.models import FamilyHousehold
 from voisins.households.status import FamilyStatus
-from voisins.workspace.filters import StableOrderingFilter
+from voisins.lists.ordering import StableOrderingFilter
 
 
 class ReferralFilter(django_filters.FilterSet):

@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from voisins.households.geocoding import find_postcode
-from voisins.households.phones import InvalidPhone, normalise_phone
+from voisins.phones import InvalidPhone, normalise_phone
+from voisins.places import find_postcode
 from voisins.programmes import languages
 from voisins.programmes.constants import (
     DAY_LABELS,

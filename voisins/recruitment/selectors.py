@@ -14,6 +14,7 @@ from voisins.households.status import VolunteerStatus
 from voisins.programmes.constants import SLOTS
 from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.programmes.models import Programme
+from voisins.rounding import counts_without_small
 
 from .models import (
     Campaign,
@@ -124,8 +125,6 @@ def funnel(programme: Programme, by: str = "campaign") -> list[FunnelRow]:
 def funnel_without_small(rows: list[FunnelRow]) -> list[FunnelRow]:
     """The rows with every count of 1 to 4 people as None ("< 5"), for a reader who does
     not see the people (a viewer), as on the evaluation dashboard."""
-    from voisins.evaluation.rounding import counts_without_small
-
     return [FunnelRow(row.key, row.label, counts_without_small(dict(
         zip([stage for stage, _label in STAGES], row.values, strict=True))))
         for row in rows]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
+from voisins.gdpr.selectors import SIGNUP_MAX_AGE
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import (
     family_create,
@@ -20,7 +21,8 @@ from voisins.households.services import (
 from voisins.households.status import VolunteerStatus
 from voisins.privacy.models import ConsentPurpose
 from voisins.privacy.services import consent_give
-from voisins.programmes.models import Programme
+from voisins.programmes.mail import notify
+from voisins.programmes.models import Membership, Programme
 
 from .models import (
     Campaign,
@@ -33,7 +35,7 @@ from .models import (
     Visit,
     VolunteerOrigin,
 )
-from .tokens import SIGNUP_MAX_AGE, signup_token
+from .tokens import signup_token
 
 # --- Public page and news -------------------------------------------------------------
 
@@ -103,8 +105,6 @@ def signup_submit(*, programme: Programme, data: dict[str, Any], campaign: Campa
                     language=language, data=data)
     signup.full_clean()
     signup.save()
-    from voisins.matches.notifications import notify
-
     # Nothing that the visitor typed goes into a mail to an address not yet confirmed
     # (anyone can type anyone's address): no name in the greeting.
     notify(kind="signup_confirm", to_email=signup.email, language=language,
@@ -275,8 +275,6 @@ def referral_create(*, programme: Programme, referrer: User, consent_given_by: s
                     interpreter: str = "", **fields: Any) -> FamilyHousehold:
     """A partner's social worker refers a family; the family's consent to be matched is
     recorded on its behalf, naming who gave it and any interpreter."""
-    from voisins.programmes.models import Membership
-
     membership = Membership.objects.filter(user=referrer, programme=programme).first()
     family = family_create(
         programme=programme, by=referrer, referrer=referrer,

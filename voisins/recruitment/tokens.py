@@ -2,10 +2,11 @@
 
 from django.core import signing
 
+from voisins.gdpr.selectors import SIGNUP_MAX_AGE
+
 from .models import Signup
 
 SIGNUP_SALT = "voisins.recruitment.signup"
-SIGNUP_MAX_AGE = 7 * 24 * 3600
 
 
 def signup_token(signup: Signup) -> str:

@@ -18,9 +18,9 @@ from voisins.feedback import errors_to_form
 from voisins.households.models import VolunteerHousehold
 from voisins.households.selectors import household_records
 from voisins.households.status import VolunteerStatus
+from voisins.lists.pages import render_list
 from voisins.privacy.selectors import current_notice
 from voisins.programmes.models import Programme
-from voisins.workspace.lists import render_list
 
 from . import drawing, selectors, services, tokens
 from .filters import ReferralFilter
@@ -191,8 +191,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         user = signup.volunteer.user if signup.volunteer else None
         # The link proves the address; it logs in only a fresh volunteer account, never
         # a staff account (which has a password and maybe a second factor).
-        if (first_time and user is not None and not user.has_usable_password()
-                and not user.is_staff and not user.memberships.exists()):
+        if first_time and user is not None and access.is_bare_account(user):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Thank you: your sign-up is confirmed."))
             return redirect("portal:home")

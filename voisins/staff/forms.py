@@ -5,10 +5,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from voisins.households.geocoding import find_postcode
 from voisins.households.models import Channel, FamilyWish, Gender, MemberKind, SchoolLevel
-from voisins.households.phones import InvalidPhone, normalise_phone
 from voisins.households.status import FamilyStatus, VolunteerStatus
+from voisins.phones import InvalidPhone, normalise_phone
+from voisins.places import find_postcode
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes.constants import Role
 from voisins.programmes.labels import PRIORITY_LABELS

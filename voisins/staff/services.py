@@ -11,8 +11,12 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 
 from voisins.accounts.models import User
+from voisins.familypages.services import household_page_url
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import family_create, household_set_status, volunteer_create
+from voisins.messaging.rendering import render
+from voisins.messaging.selectors import household_messages_to_call, site_url
+from voisins.phones import display_phone
 from voisins.privacy.services import consent_give
 from voisins.programmes.models import Programme
 
@@ -73,11 +77,6 @@ def household_move(*, household: FamilyHousehold | VolunteerHousehold, status: s
 def _letter_html(household: FamilyHousehold | VolunteerHousehold) -> str:
     """One household's letter (an HTML fragment, one A4 page or more), in its language."""
     import segno
-
-    from voisins.familypages.services import household_page_url
-    from voisins.households.phones import display_phone
-    from voisins.messaging.rendering import render
-    from voisins.messaging.selectors import household_messages_to_call, site_url
 
     programme = household.programme
     language = household.messages_language()

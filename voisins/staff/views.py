@@ -12,14 +12,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from voisins import access
+from voisins import access, rounding
 from voisins.audit.services import SENSITIVE_FIELDS, audit_list, audit_read
-from voisins.evaluation import rounding
 from voisins.feedback import errors_to_form
 from voisins.households import selectors, services
 from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS, FamilyStatus
+from voisins.lists.counts import cached_counts
+from voisins.lists.exports import export_list, wants_export
+from voisins.lists.pages import filtered_page
 from voisins.matches.forms import AnswerForm
 from voisins.messaging import services as messaging_services
 from voisins.messaging.selectors import messages_to_call
@@ -28,9 +30,8 @@ from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, ServiceCategory
 from voisins.volunteering import selectors as volunteering
-from voisins.workspace.exports import export_list, wants_export
 from voisins.workspace.filters import FamilyFilter, VolunteerFilter
-from voisins.workspace.selectors import cached_counts, cached_nav_counts, filtered_page
+from voisins.workspace.selectors import cached_nav_counts
 
 from . import selectors as staff_selectors
 from . import services as staff_services
@@ -73,7 +74,8 @@ def _start_page(user, programme) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     programmes = list(access.programmes_for(request.user))
-    if not programmes and access.volunteer_household_of(request.user) is not None:
+    volunteer = access.volunteer_household_of(request.user, selectors.volunteer_households())
+    if not programmes and volunteer is not None:
         return redirect("portal:home")  # a volunteer household has its own page
     if len(programmes) == 1:
         return redirect(_start_page(request.user, programmes[0]))

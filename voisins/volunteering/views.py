@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.familypages.decorators import volunteer_page
 from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
+from voisins.households.selectors import volunteer_households
 
 from . import selectors, services
 from .forms import NoteForm, PaperForm, PolicyForm
@@ -151,6 +152,6 @@ def link_note(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def portal_note(request: HttpRequest) -> HttpResponse:
-    volunteer = access.volunteer_household_or_404(request.user)
+    volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     return _household_page(request, volunteer, Channel.PORTAL,
                            "volunteering/portal_note.html", {}, request.path)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def to_call_message_saved(instance, **_signal) -> None:
-    from .selectors import nav_counts_changed
+    from voisins.lists.counts import nav_counts_changed
 
     if instance.state in ("to_call", "called"):
         nav_counts_changed()
@@ -17,7 +17,7 @@ class WorkspaceConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from django.tasks.signals import task_finished
 
-        from .selectors import nav_counts_changed
+        from voisins.lists.counts import nav_counts_changed
 
         # What the kept counts are made of (the navigation's, see selectors.nav_counts, the
         # programme page's and the pause banner's). Bulk updates send no signal:

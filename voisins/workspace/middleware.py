@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from .selectors import nav_counts_changed
+from voisins.lists.counts import nav_counts_changed
 
 
 class UserLanguageMiddleware:

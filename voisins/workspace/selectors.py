@@ -1,35 +1,22 @@
 """Reads of the workspace shell: filtered pages of a list, the global search."""
 
-import logging
-from collections.abc import Callable
 from datetime import date
 from math import asin, cos, radians, sin, sqrt
-from uuid import uuid4
 
-from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Func, IntegerField, Max, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
-from django_filters import FilterSet
 
 from voisins import access
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import household_search
 from voisins.households.status import FamilyStatus, VolunteerStatus
-from voisins.programmes.models import Programme
+from voisins.lists.counts import cached_counts, counts_in_one_query
+from voisins.matches import selectors as matches
+from voisins.matches.models import ProgrammePause, Proposal
+from voisins.mediation.selectors import callbacks_open, cases_visible
+from voisins.messaging.selectors import messages_to_call
 
-PAGE_SIZE = 50
 SEARCH_LIMIT = 20
-
-
-def filtered_page(filterset: FilterSet, page_number: str | None,
-                  per_page: int = PAGE_SIZE) -> Page:
-    """One page of a filter set's results: two queries (count and rows) whatever the size.
-
-    Filters whose value is invalid are left out (their errors are on ``filterset.form``).
-    """
-    return Paginator(filterset.qs, per_page).get_page(page_number)
 
 
 def household_search_all(*, user, q: str, limit: int = SEARCH_LIMIT) -> dict[str, list]:
@@ -51,23 +38,12 @@ def household_search_all(*, user, q: str, limit: int = SEARCH_LIMIT) -> dict[str
     return found
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    # COUNT(*) of `queryset` as a scalar subquery (a Func, so no GROUP BY is added).
-    counted = queryset.order_by().annotate(
-        _n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("_n")[:1]
-    return Coalesce(Subquery(counted), 0)
-
-
 def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
     """How many items wait in the lists of the navigation (`keys` among "waiting",
     "proposals", "awaiting" (sent, not yet answered), "attention", "checkins", "cases",
     "to_call"),
     counted as the lists count them and
     only among what `user` may see there. One query whatever the keys."""
-    from voisins.matches import selectors as matches
-    from voisins.matches.models import Proposal
-    from voisins.mediation.selectors import cases_visible
-
     def attention() -> QuerySet:
         queryset = matches.matches_needing_attention(programme)
         if not access.can(user, "manage_matches", programme):
@@ -89,57 +65,11 @@ def nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
     if "to_call" in keys:
         # The to-call list (staff.selectors.to_call): a row per message that a household
         # without a digital channel must be told by phone, and per call-back asked for.
-        from voisins.mediation.selectors import callbacks_open
-        from voisins.messaging.selectors import messages_to_call
-
         querysets["to_call_messages"] = messages_to_call(programme.pk)
         querysets["to_call_callbacks"] = callbacks_open(programme, user)
     counts = counts_in_one_query(programme, querysets)
     if "to_call" in keys:
         counts["to_call"] = counts.pop("to_call_messages") + counts.pop("to_call_callbacks")
-    return counts
-
-
-# Navigation counts are kept this long at most; any write (a saved family, proposal, match,
-# check-in, case or membership, a form sent, a task finished) makes every page count again.
-NAV_COUNTS_SECONDS = 60
-_NAV_VERSION = "voisins:nav-counts:version"
-logger = logging.getLogger(__name__)
-
-
-def nav_counts_changed(**_signal) -> None:
-    """Some navigation count may have changed: every page counts again from now on.
-
-    (Also a signal receiver, hence the keyword arguments it ignores.)"""
-    try:
-        cache.set(_NAV_VERSION, uuid4().hex, None)
-    except Exception:  # the cache is a saving, never a reason to fail a write
-        logger.warning("navigation counts: the cache does not answer")
-
-
-def cached_counts(programme, user, name: str,
-                  compute: Callable[[], dict[str, int]]) -> dict[str, int]:
-    """The counts `compute()` gives, kept in the cache for the same user, programme and
-    `name` until a write (see nav_counts_changed) and NAV_COUNTS_SECONDS at most.
-
-    Every staff page shows the navigation's counts, and counting the overdue check-ins of
-    a large programme reads thousands of index entries: a coordinator going from list to
-    list should not count them again each time. Only numbers are kept, under the user's
-    id. With the cache away (Redis stopped), the page counts as if nothing were kept.
-    """
-    try:
-        version = cache.get_or_set(_NAV_VERSION, uuid4().hex, None)
-        key = f"voisins:counts:{version}:{programme.pk}:{user.pk}:{name}"
-        counts = cache.get(key)
-    except Exception:
-        logger.warning("navigation counts: the cache does not answer")
-        return compute()
-    if counts is None:
-        counts = compute()
-        try:
-            cache.set(key, counts, NAV_COUNTS_SECONDS)
-        except Exception:
-            logger.warning("navigation counts: the cache does not answer")
     return counts
 
 
@@ -152,8 +82,6 @@ def cached_nav_counts(programme, user, keys: list[str]) -> dict[str, int]:
 def programme_paused_since(programme, user) -> date | None:
     """The first day of the programme's running pause (a lockdown), or None: the banner of
     every staff page. Kept with the navigation's counts (a pause saved counts again)."""
-    from voisins.matches.models import ProgrammePause
-
     def compute() -> dict[str, int]:
         pause = ProgrammePause.objects.filter(programme=programme,
                                               ended_at__isnull=True).only("started_at").first()
@@ -161,18 +89,6 @@ def programme_paused_since(programme, user) -> date | None:
 
     since = cached_counts(programme, user, "paused", compute)["since"]
     return date.fromordinal(since) if since else None
-
-
-def counts_in_one_query(programme: Programme, querysets: dict[str, QuerySet]
-                        ) -> dict[str, int]:
-    """``{name: queryset.count()}`` for every queryset, in a single SQL query (the counts
-    as sub-queries of the programme's own row, found by its key)."""
-    if not querysets:
-        return {}
-    # Prefixed: an annotation may not take the name of a field of Programme ("proposals").
-    wanted = {f"n_{key}": _count(queryset) for key, queryset in querysets.items()}
-    row = Programme.objects.filter(pk=programme.pk).order_by().values(**wanted).get()
-    return {key.removeprefix("n_"): n for key, n in row.items()}
 
 
 # --- Map ------------------------------------------------------------------------------

@@ -12,13 +12,7 @@ from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
 
 from voisins import access
-from voisins.audit.services import SENSITIVE_FIELDS, audit_read
-from voisins.households import services as household_services
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.selectors import households_of_programme
-
-from .. import schemas as s
-from ..common import (
+from voisins.apibase import (
     ERRORS,
     ApiValidationError,
     Message,
@@ -28,6 +22,12 @@ from ..common import (
     paginate,
     programme_for,
 )
+from voisins.audit.services import SENSITIVE_FIELDS, audit_read
+from voisins.households import services as household_services
+from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import households_of_programme
+
+from .. import schemas as s
 from ..selectors import household_filter, referrals, version_of
 from ..services import VersionConflict, household_update
 

@@ -9,10 +9,10 @@ from django.utils import translation
 from ninja import Router
 
 from voisins import access
+from voisins.apibase import ERRORS, ApiValidationError, invalid, programme_for
 from voisins.evaluation import reports, selectors
 
 from .. import schemas as s
-from ..common import ERRORS, ApiValidationError, invalid, programme_for
 from ..selectors import programme_statistics
 from ..services import programme_update
 

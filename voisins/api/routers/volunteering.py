@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from voisins import access
-from voisins.api.common import (
+from voisins.apibase import (
     CONFLICT,
     ERRORS,
     MAX_ID,
@@ -30,6 +30,7 @@ from voisins.api.common import (
     programme_for,
     refused,
 )
+from voisins.households.selectors import volunteer_households
 from voisins.volunteering import selectors, services
 from voisins.volunteering.models import (
     Channel,
@@ -266,7 +267,7 @@ def create_insurance_policy(request: HttpRequest, slug: str, payload: InsuranceP
             operation_id="get_my_information_note",
             summary="The information note in force for your household, in your language")
 def get_my_information_note(request: HttpRequest):
-    volunteer = access.volunteer_household_or_404(request.user)
+    volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     note = selectors.current_note(volunteer.programme_id)
     language = translation.get_language()
     if note is None:
@@ -286,7 +287,7 @@ def get_my_information_note(request: HttpRequest):
              description="Only the version in force: a superseded one is refused (422 "
                          "naming note_id), as is a second acknowledgement.")
 def acknowledge_my_information_note(request: HttpRequest, payload: AcknowledgeNoteIn):
-    volunteer = access.volunteer_household_or_404(request.user)
+    volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     note = selectors.note_of_programme(volunteer.programme, payload.note_id)
     if note is None:
         raise HttpError(404, _("Not found."))

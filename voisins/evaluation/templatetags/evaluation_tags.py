@@ -1,11 +1,11 @@
-"""Filters that write the evaluation's figures, rounded by voisins.evaluation.rounding (half
+"""Filters that write the evaluation's figures, rounded by voisins.rounding (half
 up, never truncated) and formatted for the current language."""
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from voisins.evaluation import rounding
+from voisins import rounding
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def normalise(apps, schema_editor):
-    from voisins.households.phones import InvalidPhone, normalise_phone
+    from voisins.phones import InvalidPhone, normalise_phone
 
     for name in ("FamilyHousehold", "VolunteerHousehold"):
         model = apps.get_model("households", name)

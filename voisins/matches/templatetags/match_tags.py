@@ -1,5 +1,6 @@
 from django import template
 
+from voisins import access
 from voisins.matches import bridge
 
 register = template.Library()
@@ -32,6 +33,4 @@ def percent(value: float | None) -> str:
 @register.simple_tag
 def may(user, action: str, programme) -> bool:
     """``{% may user "manage_matches" programme as allowed %}``: asks voisins.access."""
-    from voisins import access
-
     return access.can(user, action, programme)

@@ -3,6 +3,7 @@
 from django import template
 
 from voisins import access
+from voisins.households.selectors import volunteer_households
 
 register = template.Library()
 
@@ -16,7 +17,7 @@ def journey_links(context, programme):
         "recruitment": access.can(user, "manage_recruitment", programme),
         "training": access.can(user, "manage_training", programme),
         "events": access.can(user, "manage_events", programme),
-        "resources": access.may_see_resources(user, programme),
+        "resources": access.may_see_resources(user, programme, volunteer_households()),
         "referrals": access.can(user, "refer_families", programme),
         "new_programme": access.can(user, "manage_programme", programme),
     }

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from voisins.evaluation.importers import import_matches
 from voisins.households.importers import KINDS, import_households
 from voisins.programmes.models import Programme
 
@@ -24,8 +25,6 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         with path.open("rb") as upload:
             if kind == "matches":
-                from voisins.evaluation.importers import import_matches
-
                 result = import_matches(programme=programme, upload=upload, filename=path.name)
             else:
                 result = import_households(

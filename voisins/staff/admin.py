@@ -1,8 +1,11 @@
+"""The admin of programmes, organisations and staff roles: here rather than in
+`programmes`, because it builds on `access.ProgrammeScopedAdmin` and access sits on
+programmes."""
+
 from django.contrib import admin
 
 from voisins import access
-
-from .models import Membership, Organisation, Programme, ServiceCategory
+from voisins.programmes.models import Membership, Organisation, Programme, ServiceCategory
 
 
 class ServiceCategoryInline(admin.TabularInline):

@@ -1,5 +1,6 @@
 """The one way a staff list answers: the whole page, or only its rows for htmx."""
 
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django_filters import FilterSet
@@ -7,7 +8,17 @@ from django_filters import FilterSet
 from voisins.audit.services import audit_list
 
 from .exports import export_list, wants_export
-from .selectors import PAGE_SIZE, filtered_page
+
+PAGE_SIZE = 50
+
+
+def filtered_page(filterset: FilterSet, page_number: str | None,
+                  per_page: int = PAGE_SIZE) -> Page:
+    """One page of a filter set's results: two queries (count and rows) whatever the size.
+
+    Filters whose value is invalid are left out (their errors are on ``filterset.form``).
+    """
+    return Paginator(filterset.qs, per_page).get_page(page_number)
 
 
 def list_query(request: HttpRequest, **defaults: str) -> QueryDict:
@@ -29,7 +40,7 @@ def render_list(request: HttpRequest, *, template: str, rows: str, filterset: Fi
 
     `households` names the relations of each row to the households whose names it shows
     ("family", "volunteer"): the page's reading of them is audited, one entry per page.
-    With `export` (a key of workspace.exports.LISTS), ``?export=csv`` or ``xlsx`` answers
+    With `export` (a key of voisins.lists.exports.LISTS), ``?export=csv`` or ``xlsx`` answers
     with the whole filtered list as a file (context["programme"] decides the columns)."""
     if export and wants_export(request):
         return export_list(request, name=export, filterset=filterset,

@@ -5,8 +5,10 @@ from django.db import IntegrityError, connection
 from tqdm import tqdm
 
 from voisins.accounts.models import User
+from voisins.blueprints.demo import journey_demo
 from voisins.households import demo
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.matches import demo as match_demo
 from voisins.programmes.models import Programme
 
 
@@ -55,8 +57,6 @@ class Command(BaseCommand):
             bar.close()
         programme = Programme.objects.get(slug=slug)
         if matches or proposals or ended:
-            from voisins.matches import demo as match_demo
-
             made = match_demo.generate(programme=programme, matches=matches,
                                        proposals=proposals, seed=seed, ended=ended,
                                        password=login.password)
@@ -70,8 +70,6 @@ class Command(BaseCommand):
         if options["journey"]:
             # After the matches: each volunteer household's training is dated before its
             # first match.
-            from voisins.blueprints.demo import journey_demo
-
             journey_demo(programme, seed=seed)
         if connection.vendor == "postgresql":
             # Thousands of rows written at once: the planner needs fresh statistics, or it

@@ -1,6 +1,7 @@
 """Postcode → centroid, offline, from the countrystatecity-postal-codes package; a Belgian
-postcode is named after its municipality (Statbel's table, data/be_postcodes.csv: the package
-names some after a sub-locality, 4000 "Glain" for Liège).
+postcode is named after its municipality (Statbel's table,
+households/data/be_postcodes.csv: the package names some after a sub-locality, 4000 "Glain"
+for Liège).
 
 We never store a street address for matching: a postcode centroid, or a point that a
 coordinator pins, rounded to about 100 m (see `coarsen`).
@@ -29,7 +30,8 @@ def normalise_postcode(postcode: object) -> str:
     return "".join(str(postcode).split()).upper()
 
 
-MUNICIPALITIES_CSV = Path(__file__).resolve().parent / "data" / "be_postcodes.csv"
+# The table sits with the households migration that reads it too.
+MUNICIPALITIES_CSV = Path(__file__).resolve().parent / "households" / "data" / "be_postcodes.csv"
 
 
 @lru_cache(maxsize=1)
