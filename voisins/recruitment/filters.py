@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from voisins.households.models import FamilyHousehold
 from voisins.households.status import FamilyStatus
-from voisins.workspace.filters import StableOrderingFilter
+from voisins.workspace.filters import ListFilterSet, StableOrderingFilter
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(ListFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FamilyStatus.choices,
                                          empty_label=_("All"))
     sort = StableOrderingFilter(
