@@ -50,3 +50,15 @@ def test_labels_are_the_choices_in_the_readers_language_escaped_once():
         assert labels["draft"] == proposal.get_status_display()[0].upper() + \
             proposal.get_status_display()[1:]
     assert str(rows.labels([("x", "<b>")])["x"]) == "&lt;b&gt;"
+
+
+def test_language_badges_are_the_markup_the_loop_wrote():
+    from django.template import Context, Template
+
+    from voisins.workspace.templatetags.workspace import badges
+
+    loop = Template('{% for name in names %}<span class="badge"><bdi>{{ name }}</bdi></span> '
+                    "{% endfor %}")
+    for names in ([], ["Arabic"], ["Dari", "<b>", "Français"]):
+        assert badges(names) == loop.render(Context({"names": names}))
+    assert badges(None) == ""
