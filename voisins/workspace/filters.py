@@ -53,10 +53,6 @@ class ListFilterSet(django_filters.FilterSet):
         for filter_ in self.filters.values():
             filter_.model = queryset.model
             filter_.parent = self
-            if filter_.method is not None:
-                # A filter by a method calls it through an object bound to the filter:
-                # bound again to this copy, which knows its filter set.
-                filter_.method = filter_.method
 
     def get_form_class(self) -> type:
         form_class = type(self).__dict__.get("_list_form_class")
