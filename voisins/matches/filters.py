@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from voisins.workspace.filters import ListFilterSet, StableOrderingFilter
+from voisins.workspace.filters import StableOrderingFilter
 
 from .models import CheckIn, Match, Proposal, Side
 
@@ -20,7 +20,7 @@ def names_match(prefix: str, value: str) -> Q:
     return found
 
 
-class SearchByName(ListFilterSet):
+class SearchByName(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Family or volunteer household"), method="search", max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))

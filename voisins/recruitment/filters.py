@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from voisins.households.models import FamilyHousehold
 from voisins.households.status import FamilyStatus
-from voisins.workspace.filters import ListFilterSet, StableOrderingFilter
+from voisins.workspace.filters import StableOrderingFilter
 
 
-class ReferralFilter(ListFilterSet):
+class ReferralFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FamilyStatus.choices,
                                          empty_label=_("All"))
     sort = StableOrderingFilter(

@@ -5,13 +5,11 @@ negative number of days) is reported next to its field and the list is not filte
 never a 500.
 """
 
-import copy
 from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -30,36 +28,6 @@ def _descending_now(label) -> str:
 
 
 _descending = lazy(_descending_now, str)
-
-
-class ListFilterSet(django_filters.FilterSet):
-    """A filter set of a staff list, set up at a fraction of django-filter's cost.
-
-    django-filter deep-copies every filter (its choices, widget and lazy labels) and
-    builds a new form class for every filter set it makes: a tenth of a list page's CPU
-    (issue 16). The lists' filters hold no state of a request (no queryset of choices):
-    each filter set copies them shallowly, and the form class is built once per class
-    (each form still copies its fields, as every Django form does)."""
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
-        if queryset is None:
-            queryset = self._meta.model._default_manager.all()
-        self.is_bound = data is not None
-        self.data = data or QueryDict()
-        self.queryset = queryset
-        self.request = request
-        self.form_prefix = prefix
-        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
-        for filter_ in self.filters.values():
-            filter_.model = queryset.model
-            filter_.parent = self
-
-    def get_form_class(self) -> type:
-        form_class = type(self).__dict__.get("_list_form_class")
-        if form_class is None:
-            form_class = super().get_form_class()
-            type(self)._list_form_class = form_class
-        return form_class
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -89,7 +57,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, tiebreak)
 
 
-class _HouseholdFilter(ListFilterSet):
+class _HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search (name, postcode, phone, reference)"), method="search",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
