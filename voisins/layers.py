@@ -33,6 +33,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "spreadsheets": (0, "CSV/XLSX reading and writing without formula injection"),
     "widgets": (0, "the form renderer and shared widgets"),
     "feedback": (0, "a service's refusal shown on the form or as messages naming the field"),
+    "rows": (0, "a list's rows as plain values: links, labels and dates made once a page"),
     "layers": (0, "these floors and the import reader (this module)"),
     "places": (0, "postcodes, municipalities, coarse coordinates (no database)"),
     "phones": (0, "phone numbers: E.164, display, SMS-capable (no database)"),

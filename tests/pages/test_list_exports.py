@@ -87,7 +87,7 @@ def test_the_waiting_list_page_shows_the_longest_waiting_first(client, alice, wa
     client.force_login(alice)
     response = client.get(reverse("staff:families", args=["north"]), {"status": "waiting"},
                           **EN)
-    assert [h.contact_last_name for h in response.context["page"]] == [
+    assert [h["contact_last_name"] for h in response.context["page"]] == [
         "Zeroual", "Moreau", "Abadi"]
     assert "export=csv" in response.content.decode()
 

@@ -35,7 +35,7 @@ def three(north):
 
 
 def names(response) -> list[str]:
-    return [h.contact_last_name for h in response.context["page"]]
+    return [h["contact_last_name"] for h in response.context["page"]]
 
 
 def test_it_filters_by_status(client, alice, three):

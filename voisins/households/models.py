@@ -223,6 +223,13 @@ class FamilyHousehold(Household):
             # The lists' default order (newest first) and the API's updated_since.
             models.Index(fields=["programme", "created_at", "id"], name="family_programme_created"),
             models.Index(fields=["programme", "updated_at"], name="family_programme_updated"),
+            # The lists leave archived households out: their counts (every list, the
+            # waiting list, the menu's) read this index alone, and the waiting list's rows
+            # come in its order (longest waiting first).
+            models.Index(fields=["programme", "archived", "status", "waiting_since"],
+                         name="family_programme_current"),
+            # The referrals list counts the referred families from the index alone.
+            models.Index(fields=["programme", "referrer"], name="family_programme_referrer"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -322,6 +329,9 @@ class VolunteerHousehold(Household):
                          name="volunteer_programme_created"),
             models.Index(fields=["programme", "updated_at"], name="volunteer_programme_updated"),
             models.Index(fields=["programme", "capacity"], name="volunteer_programme_capacity"),
+            # The list leaves archived households out: its count reads this index alone.
+            models.Index(fields=["programme", "archived", "status"],
+                         name="volunteer_programme_current"),
         ]
         constraints = [
             models.UniqueConstraint(

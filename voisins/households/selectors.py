@@ -1,9 +1,13 @@
 """Reads on households that cross relations or filter: what the staff lists show."""
 
+from collections.abc import Callable
+
 from django.db.models import Count, Q, QuerySet
 
+from voisins import rows
 from voisins.phones import can_receive_sms
 from voisins.places import normalise_postcode
+from voisins.programmes.languages import language_name
 from voisins.programmes.models import Programme
 
 from .models import FamilyHousehold, VolunteerHousehold
@@ -41,6 +45,28 @@ def volunteer_households() -> QuerySet[VolunteerHousehold]:
     """Every volunteer household with its programme: what voisins.access looks a
     volunteer's own household up in (access imports no app's models)."""
     return VolunteerHousehold.objects.select_related("programme")
+def household_list_rows(page: QuerySet, *, kind: str, link: Callable[[object], str]
+                        ) -> list[dict]:
+    """A page of the families or volunteer households list (`kind`) as its rows show it:
+    the columns of LIST_COLUMNS as plain values (no household becomes an object), with
+    ``url`` (``link(pk)``), ``status_label`` (as the reader reads it, first letter
+    capital), ``language_names`` and, for families, ``waiting_since`` as its date ("—"
+    when none). Labels and dates are made once a page (voisins.rows)."""
+    status = rows.labels((FamilyStatus if kind == "families" else VolunteerStatus).choices,
+                         first_capital=True)
+    dates = rows.Dates(empty="—")
+    names: dict[str, str] = {}
+    found = list(page.values("id", *LIST_COLUMNS[kind]))
+    for row in found:
+        row["url"] = link(row["id"])
+        row["status_label"] = status.get(row["status"], row["status"])
+        codes = [language.get("code") if isinstance(language, dict) else None
+                 for language in row["languages"] or ()]
+        row["language_names"] = [names.get(code) or names.setdefault(code, language_name(code))
+                                 for code in codes]
+        if kind == "families":
+            row["waiting_since"] = dates(row["waiting_since"])
+    return found
 
 
 def names_of(*relations: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from voisins import access
+from voisins import access, rows
 from voisins.gdpr.selectors import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.selectors import names_of
@@ -251,6 +252,100 @@ def checkins_overdue(programme: Programme, *, today: date | None = None) -> Quer
     return (CheckIn.objects.filter(match__programme=programme, match__status__in=Match.LIVE,
                                    answered_at__isnull=True, due_on__lt=today)
             .select_related("match__family", "match__volunteer").order_by("due_on", "id"))
+
+
+def _name(first: str | None, last: str | None) -> str:
+    # A household's str(): its contact's first and last names.
+    return f"{first or ''} {last or ''}".strip()
+
+
+def proposal_list_rows(page: QuerySet[Proposal], *, link: Callable[[object], str]
+                       ) -> list[dict[str, Any]]:
+    """A page of the proposals list as its rows show it, as plain values prepared once
+    (voisins.rows): ``pk``, ``url`` (``link(pk)``), ``family_id``, ``volunteer_id``,
+    ``family`` and ``volunteer`` (their names), ``status`` and ``status_label``,
+    ``distance`` and ``score`` (formatted), ``sent`` (whether it was), ``sent_on`` and
+    ``answer_before`` ("—" when none), ``family_answer`` and ``volunteer_answer`` (labels,
+    "—" when none), and ``select_label`` (the check box's label)."""
+    status = rows.labels(Proposal.Status.choices)
+    answers = rows.labels(Proposal.Answer.choices)
+    dates = rows.Dates(empty="—")
+    one_place, two_places = rows.decimals(1), rows.decimals(2)
+    select = _("Select %(family)s – %(volunteer)s")
+    found = []
+    for p in page.values("pk", "status", "score", "distance_km", "sent_at", "expires_at",
+                         "family_answer", "volunteer_answer", "family_id", "volunteer_id",
+                         *names_of("family", "volunteer")):
+        family = _name(p["family__contact_first_name"], p["family__contact_last_name"])
+        volunteer = _name(p["volunteer__contact_first_name"],
+                          p["volunteer__contact_last_name"])
+        sent = p["sent_at"] is not None
+        found.append({
+            "pk": rows.key(p["pk"]), "url": link(p["pk"]), "status": p["status"],
+            "family_id": p["family_id"], "volunteer_id": p["volunteer_id"],
+            "family": family, "volunteer": volunteer,
+            "status_label": status.get(p["status"], p["status"]),
+            "distance": one_place(p["distance_km"]), "score": two_places(p["score"]),
+            "sent_on": dates(p["sent_at"]), "answer_before": dates(p["expires_at"]),
+            "sent": sent,
+            "family_answer": answers.get(p["family_answer"], p["family_answer"]) or "—",
+            "volunteer_answer": (answers.get(p["volunteer_answer"], p["volunteer_answer"])
+                                 or "—"),
+            "select_label": select % {"family": family, "volunteer": volunteer},
+        })
+    return found
+
+
+def match_list_rows(page: QuerySet[Match], *, link: Callable[[object], str]
+                    ) -> list[dict[str, Any]]:
+    """A page of the matches list as its rows show it, as plain values prepared once
+    (voisins.rows): ``pk``, ``url``, ``family_id``, ``volunteer_id``, ``family``,
+    ``volunteer``, ``since``, ``status_label`` (first letter capital), and
+    ``attention`` (why it needs attention, "" when it does not)."""
+    status = rows.labels(Match.Status.choices, first_capital=True)
+    reasons = {code: str(label) for code, label in Match.ATTENTION_LABELS.items()}
+    dates = rows.Dates()
+    found = []
+    for m in page.values("pk", "status", "started_on", "needs_attention", "attention_reasons",
+                         "family_id", "volunteer_id", *names_of("family", "volunteer")):
+        found.append({
+            "pk": rows.key(m["pk"]), "url": link(m["pk"]),
+            "family_id": m["family_id"], "volunteer_id": m["volunteer_id"],
+            "family": _name(m["family__contact_first_name"], m["family__contact_last_name"]),
+            "volunteer": _name(m["volunteer__contact_first_name"],
+                               m["volunteer__contact_last_name"]),
+            "since": dates(m["started_on"]),
+            "status_label": status.get(m["status"], m["status"]),
+            "attention": ", ".join(reasons.get(code, code)
+                                   for code in m["attention_reasons"] or ())
+            if m["needs_attention"] else "",
+        })
+    return found
+
+
+def checkin_list_rows(page: QuerySet[CheckIn], *, link: Callable[[object], str]
+                      ) -> list[dict[str, Any]]:
+    """A page of the overdue check-ins as their rows show them, as plain values prepared
+    once (voisins.rows): ``url`` (``link(match_id)``, the match's page), ``family_id``
+    and ``volunteer_id`` (the match's), ``family``, ``volunteer``, ``side_label``,
+    ``due`` and ``emailed`` ("—" when not e-mailed)."""
+    sides = rows.labels(CheckIn._meta.get_field("side").choices)
+    dates = rows.Dates(empty="—")
+    found = []
+    for c in page.values("match_id", "side", "due_on", "notified_at", "match__family_id",
+                         "match__volunteer_id",
+                         *names_of("match__family", "match__volunteer")):
+        found.append({
+            "url": link(c["match_id"]),
+            "family_id": c["match__family_id"], "volunteer_id": c["match__volunteer_id"],
+            "family": _name(c["match__family__contact_first_name"],
+                            c["match__family__contact_last_name"]),
+            "volunteer": _name(c["match__volunteer__contact_first_name"],
+                               c["match__volunteer__contact_last_name"]),
+            "side_label": sides.get(c["side"], c["side"]),
+            "due": dates(c["due_on"]), "emailed": dates(c["notified_at"]),
+        })
+    return found
 
 
 def checkins_open_for(*, match: Match, side: str, today: date | None = None

@@ -4,6 +4,7 @@ selector, and renders."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from voisins import access
+from voisins import access, rows
 from voisins.audit.services import audit_list, audit_read
 from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold
@@ -272,7 +273,9 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render_list(request, template="matches/proposal_list.html",
                        rows="matches/_proposal_rows.html", filterset=filterset,
                        context={"programme": prog}, households=("family", "volunteer"),
-                       export="proposals")
+                       export="proposals", rows_of=partial(
+                           selectors.proposal_list_rows,
+                           link=rows.links("matches:proposal", prog.slug)))
 
 
 @login_required
@@ -390,7 +393,9 @@ def match_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render_list(request, template="matches/match_list.html",
                        rows="matches/_match_rows.html", filterset=filterset,
                        context={"programme": prog, "attention": bool(data.get("attention"))},
-                       households=("family", "volunteer"), export="matches")
+                       households=("family", "volunteer"), export="matches",
+                       rows_of=partial(selectors.match_list_rows,
+                                       link=rows.links("matches:match", prog.slug)))
 
 
 def _match(request: HttpRequest, slug: str, pk: int, action: str = "mediate"
@@ -601,4 +606,6 @@ def checkins_overdue(request: HttpRequest, slug: str) -> HttpResponse:
         "match", "side", "due_on", "notified_at", *names_of("match__family", "match__volunteer")))
     return render_list(request, template="matches/checkins_overdue.html",
                        rows="matches/_checkin_rows.html", filterset=filterset,
-                       context={"programme": prog}, export="checkins")
+                       context={"programme": prog}, export="checkins",
+                       rows_of=partial(selectors.checkin_list_rows,
+                                       link=rows.links("matches:match", prog.slug)))

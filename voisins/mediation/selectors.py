@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Case as Choose
@@ -10,12 +11,13 @@ from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from voisins import access
+from voisins import access, rows
 from voisins.matches.models import Match
 from voisins.matches.selectors import matches_for
+from voisins.programmes.languages import language_name
 from voisins.programmes.models import Programme
 
-from .models import Callback, Case, OpenedBy
+from .models import Callback, Case, CaseKind, OpenedBy
 
 # What a case says: every read of it is written to the audit log.
 CASE_CONTENT = ["summary", "resolution", "notes"]
@@ -32,6 +34,31 @@ def cases_for_list(queryset: QuerySet[Case]) -> QuerySet[Case]:
                       volunteer_name=Coalesce(F("volunteer__contact_first_name"),
                                               F("match__volunteer__contact_first_name")),
                       mediator=F("assigned_to__email")))
+
+
+def case_list_rows(page: QuerySet[Case], *, link: Callable[[object], str]
+                   ) -> list[dict[str, Any]]:
+    """A page of the case list (read by ``cases_for_list``) as its rows show it, as plain
+    values prepared once (voisins.rows): ``pk``, ``url`` (``link(pk)``), ``kind_label``,
+    ``is_safeguarding``, ``family_name``, ``volunteer_name``, ``opened`` (its date),
+    ``opened_by_label``, ``mediator`` and ``status_label``."""
+    kinds = rows.labels(CaseKind.choices)
+    openers = rows.labels(OpenedBy.choices)
+    status = rows.labels(Case.Status.choices)
+    dates = rows.Dates()
+    found = []
+    for c in page.values("pk", "kind", "status", "opened_by", "opened_at", "family_name",
+                         "volunteer_name", "mediator"):
+        found.append({
+            "pk": rows.key(c["pk"]), "url": link(c["pk"]),
+            "kind_label": kinds.get(c["kind"], c["kind"]),
+            "is_safeguarding": c["kind"] == CaseKind.SAFEGUARDING,
+            "family_name": c["family_name"], "volunteer_name": c["volunteer_name"],
+            "opened": dates(c["opened_at"]),
+            "opened_by_label": openers.get(c["opened_by"], c["opened_by"]),
+            "mediator": c["mediator"], "status_label": status.get(c["status"], c["status"]),
+        })
+    return found
 
 
 def cases_visible(programme: Programme, user: Any) -> QuerySet[Case]:
@@ -74,6 +101,23 @@ def callbacks_for_list(queryset: QuerySet[Callback], *, contacts: bool) -> Query
     return (queryset.select_related(None)
             .only("case", "when", "language", "interpreter_needed", "requested_by")
             .annotate(**columns))
+
+
+def callback_list_rows(queryset: QuerySet[Callback], *, link: Callable[[object], str]
+                       ) -> list[dict[str, Any]]:
+    """The call list (read by ``callbacks_for_list``) as its rows show it, as plain values
+    prepared once (voisins.rows): its columns (``household_kind``, ``household_pk``,
+    ``first_name``, ``last_name`` and ``phone`` when read, ``when``, ``interpreter_needed``,
+    ``case_id``), with ``language_name`` and ``url`` (``link(case_id)``, the case's page)."""
+    names: dict[str, str] = {}
+    found = []
+    for cb in queryset.values("case_id", "when", "language", "interpreter_needed",
+                              *queryset.query.annotations):
+        code = cb["language"]
+        cb["language_name"] = names.get(code) or names.setdefault(code, language_name(code))
+        cb["url"] = link(cb["case_id"])
+        found.append(cb)
+    return found
 
 
 def match_choices(programme: Programme, user: Any, *, include: int | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from voisins import access
+from voisins import access, rows
 from voisins.audit.services import audit_list, audit_read
 from voisins.feedback import errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
@@ -33,19 +35,22 @@ def _case_list_page(request: HttpRequest, prog) -> HttpResponse:
                                selectors.cases_visible(prog, request.user)))
     contacts = access.sees_contact_details(request.user, prog)
     # The call list is on the whole page only (not the rows htmx asks for, not an export).
-    callbacks = [] if request.htmx or wants_export(request) else list(
+    callbacks = [] if request.htmx or wants_export(request) else selectors.callback_list_rows(
         selectors.callbacks_for_list(selectors.callbacks_open(prog, request.user),
-                                     contacts=contacts))
+                                     contacts=contacts),
+        link=rows.links("mediation:case", prog.slug))
     if contacts:  # the call list names and numbers households: audited
         audit_list(request=request, programme=prog,
-                   households=[(VolunteerHousehold if cb.household_kind == "volunteer"
-                                else FamilyHousehold)(pk=cb.household_pk)
-                               for cb in callbacks if cb.household_pk],
+                   households=[(VolunteerHousehold if cb["household_kind"] == "volunteer"
+                                else FamilyHousehold, cb["household_pk"])
+                               for cb in callbacks if cb["household_pk"]],
                    fields=["contact_last_name", "phone"], via="callbacks")
     return render_list(request, template="mediation/case_list.html",
                        rows="mediation/_case_rows.html", filterset=filterset, context={
                            "programme": prog, "callbacks": callbacks, "contacts": contacts},
-                       export="cases")
+                       export="cases", rows_of=partial(
+                           selectors.case_list_rows,
+                           link=rows.links("mediation:case", prog.slug)))
 
 
 @login_required

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from voisins import rows
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, StatusChange, VolunteerHousehold
-from voisins.households.status import VolunteerStatus
+from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.programmes.constants import SLOTS
 from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.programmes.models import Programme
@@ -145,6 +146,19 @@ def referrals_of(*, programme: Programme, user: User, everyone: bool) -> QuerySe
         queryset = queryset.filter(referrer=user)
     return queryset.only("id", "contact_first_name", "status", "created_at", "postcode",
                          "updated_at").order_by("-created_at", "-id")
+
+
+def referral_list_rows(page: QuerySet[FamilyHousehold]) -> list[dict[str, Any]]:
+    """A page of the referrals list (read by ``referrals_of``) as its rows show it, as
+    plain values prepared once (voisins.rows): ``contact_first_name``, ``postcode``,
+    ``referred`` and ``since`` (dates) and ``status_label``."""
+    status = rows.labels(FamilyStatus.choices)
+    dates = rows.Dates()
+    return [{"contact_first_name": f["contact_first_name"], "postcode": f["postcode"],
+             "referred": dates(f["created_at"]), "since": dates(f["updated_at"]),
+             "status_label": status.get(f["status"], f["status"])}
+            for f in page.values("contact_first_name", "postcode", "created_at",
+                                 "updated_at", "status")]
 
 
 def volunteers_to_screen(programme: Programme) -> QuerySet[VolunteerHousehold]:

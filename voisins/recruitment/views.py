@@ -437,7 +437,8 @@ def referral_list(request: HttpRequest, slug: str) -> HttpResponse:
         programme=programme, user=request.user, everyone=everyone))
     return render_list(request, template="recruitment/referral_list.html",
                        rows="recruitment/_referral_rows.html", filterset=filterset,
-                       context={"programme": programme}, export="referrals")
+                       context={"programme": programme}, export="referrals",
+                       rows_of=selectors.referral_list_rows)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from voisins import access, rounding
+from voisins import access, rounding, rows
 from voisins.audit.services import SENSITIVE_FIELDS, audit_list, audit_read
 from voisins.feedback import errors_to_form
 from voisins.households import selectors, services
@@ -116,7 +116,11 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if wants_export(request):
         return export_list(request, name=kind, filterset=filterset, programme=prog)
     page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
-    audit_list(request=request, programme=prog, households=page, via=kind)
+    page.object_list = selectors.household_list_rows(
+        page.object_list, kind=kind,
+        link=rows.links("staff:family" if kind == "families" else "staff:volunteer", slug))
+    audit_list(request=request, programme=prog,
+               households=[(model, row["id"]) for row in page.object_list], via=kind)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
     query = request.GET.copy()
     query.pop("page", None)
