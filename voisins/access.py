@@ -63,6 +63,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Issue 15: writing to a group of households (news, their match, their event) reaches
     # their contact details through the queue: coordinators only.
     "message_groups": frozenset({R.COORDINATOR}),
+    # Issue 18: volunteers' expenses are money paid to named households: coordinators
+    # record them for a household, approve or refuse, close a year, download statements
+    # and the accountant's export; viewers read the hours given in the funders' report.
+    "manage_expenses": frozenset({R.COORDINATOR}),
 }
 
 
@@ -406,3 +410,21 @@ def sees_contact_details(user: Any, programme: Programme | int) -> bool:
     and cases assigned to them by first names: the coordinators keep the numbers and put
     the mediator in touch (docs/pages.md)."""
     return can(user, "view_contact_details", programme)
+
+
+# --- Issue 18: volunteers' expenses ---------------------------------------------------------
+
+def expense_or_404(user: Any, pk: object, queryset: QuerySet) -> Model:
+    """An expense of a programme where `user` manages expenses (`queryset`: the expenses
+    app's, so that access imports nothing above it)."""
+    return record_or_404(queryset, user, "manage_expenses", pk=as_pk(pk))
+
+
+def own_record_or_404(queryset: QuerySet, household: Any, pk: object,
+                      path: str = "household") -> Model:
+    """A record of `household`'s own (an expense, an activity of its matches, reached by
+    `path`): anybody else's is a 404, as if it did not exist."""
+    record = queryset.filter(**{path: household}, pk=as_pk(pk)).first()
+    if record is None:
+        raise Http404
+    return record

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "voisins.familypages",
     "django_filters",
     "voisins.messaging",
+    "voisins.expenses",
 ]
 
 MIDDLEWARE = [
