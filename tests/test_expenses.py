@@ -192,3 +192,62 @@ def test_statement_totals(victor, ceilings, alice):
     record(victor, amount=D("1"))  # not approved: not on the statement
     s = selectors.statement(victor, today().year)
     assert (s.amounts, s.transport, s.total) == (D("10.10"), D("4.33"), D("14.43"))
+
+
+# --- API ------------------------------------------------------------------------------------
+
+def test_the_api_records_approves_and_reports_hours(api_as, victor, alice, charlie, ceilings,
+                                                     live_match):
+    from voisins.matches.services import activity_log
+
+    me, coordinator, other = api_as(victor.user), api_as(alice), api_as(charlie)
+    body = {"spent_on": today().isoformat(), "amount": "12.50", "description": "Tickets"}
+    response = me("post", "/me/expenses", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["amount"] == "12.50"
+    expense_id = response.json()["id"]
+    near = me("post", "/me/expenses", body | {"amount": "27"})
+    assert near.status_code == 409 and "confirm" in near.json()["detail"]
+    bad = me("post", "/me/expenses", body | {"amount": "-1"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "amount"
+    future = me("post", "/me/expenses", body | {
+        "spent_on": (today() + timedelta(days=1)).isoformat()})
+    assert future.status_code == 422 and future.json()["detail"][0]["loc"][-1] == "spent_on"
+    over = me("post", "/me/expenses", body | {"amount": "100"})
+    assert over.status_code == 422 and over.json()["detail"][0]["loc"][-1] == "amount"
+    assert Expense.objects.count() == 1
+    assert other("post", f"/expenses/{expense_id}/approve").status_code == 404
+    assert me("post", f"/expenses/{expense_id}/approve").status_code == 404
+    approved = coordinator("post", f"/expenses/{expense_id}/approve")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert coordinator("post", f"/expenses/{expense_id}/refuse",
+                       {"reason": "x"}).status_code == 409
+    listed = coordinator("get", "/programmes/north/expenses", {"status": "approved"})
+    assert listed.json()["count"] == 1
+
+    activity_log(match=live_match, side="volunteer", category="homework",
+                 done_on=today(), hours=D("2.5"))
+    assert me("get", "/me/hours").json() == {"hours_given": "2.5"}
+    hours = coordinator("get", "/programmes/north/hours").json()
+    assert hours["households"] == [{"household_id": victor.pk, "hours_given": "2.5"}]
+    assert other("get", "/programmes/north/hours").status_code == 404
+
+
+def test_hours_on_an_activity_are_between_0_and_24(live_match, victor):
+    from voisins.matches.services import activity_log
+
+    for bad in (D("-1"), D("24.5")):
+        with pytest.raises(ValidationError) as caught:
+            activity_log(match=live_match, side="volunteer", category="homework",
+                         done_on=today(), hours=bad)
+        assert "hours" in caught.value.message_dict
+
+
+def test_the_household_page_shows_the_hours_given(client, alice, live_match, victor):
+    from voisins.matches.services import activity_log
+
+    activity_log(match=live_match, side="volunteer", category="homework", done_on=today(),
+                 hours=D("3.5"))
+    client.force_login(alice)
+    page = client.get(reverse("staff:volunteer", args=["north", victor.pk])).content.decode()
+    assert "Time given: 4 hours" in page

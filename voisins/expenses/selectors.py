@@ -64,6 +64,11 @@ def household_activities(household: VolunteerHousehold) -> QuerySet[Activity]:
     return Activity.objects.filter(match__volunteer=household).order_by("-done_on", "-id")[:30]
 
 
+def expense_queryset() -> QuerySet[Expense]:
+    """Every expense, for access.expense_or_404 to narrow to the user's programmes."""
+    return Expense.objects.select_related("programme")
+
+
 def expenses_of(programme: Programme) -> QuerySet[Expense]:
     """Every expense of `programme` (to look one up by id)."""
     return Expense.objects.filter(programme=programme).select_related("programme")

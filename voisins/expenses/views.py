@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.audit.services import audit_read
-from voisins.households.models import VolunteerHousehold
 from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
+from voisins.households.models import VolunteerHousehold
 
 from . import documents, selectors, services
 from .forms import CloseYearForm, ExpenseForm, RefuseForm, RegimeForm

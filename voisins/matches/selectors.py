@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,16 @@ from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
+from .models import (
+    Activity,
+    CheckIn,
+    Match,
+    MatchingRun,
+    ProgrammePause,
+    Proposal,
+    Side,
+    UndoableAction,
+)
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -710,3 +720,23 @@ def pause_actions(programme: Programme) -> QuerySet[UndoableAction]:
     """The programme's pauses that were recorded to be undone (for the undo button)."""
     return UndoableAction.objects.filter(programme=programme,
                                          kind=UndoableAction.Kind.PROGRAMME_PAUSE)
+
+
+# --- Time given (issue 18) --------------------------------------------------------------------
+# The hours a volunteer household notes on its activities; the family's notes carry none.
+
+def volunteer_hours_of(household: VolunteerHousehold) -> Decimal:
+    """Every hour `household` noted on the activities of its matches."""
+    total = Activity.objects.filter(match__volunteer=household, side=Side.VOLUNTEER
+                                    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
+def volunteer_hours_by_household(programme: Programme) -> list[tuple[int, Decimal]]:
+    """(volunteer household id, hours) of each household of `programme` that noted hours,
+    most hours first."""
+    rows = (Activity.objects.filter(match__programme=programme, side=Side.VOLUNTEER,
+                                    hours__isnull=False)
+            .values("match__volunteer_id").annotate(total=Sum("hours"))
+            .order_by("-total", "match__volunteer_id"))
+    return [(r["match__volunteer_id"], r["total"]) for r in rows]
