@@ -21,6 +21,7 @@ KNOWN_UPWARD = {
     "voisins/access.py -> voisins.mediation.models": 2,
     "voisins/community/api.py -> voisins.api.common": 1,
     "voisins/households/management/commands/demo.py -> voisins.blueprints.demo": 1,
+    "voisins/households/management/commands/demo.py -> voisins.expenses.demo": 1,
     "voisins/households/management/commands/demo.py -> voisins.matches.demo": 1,
     "voisins/households/management/commands/import.py -> voisins.evaluation.importers": 1,
     "voisins/matches/api.py -> voisins.api.common": 1,

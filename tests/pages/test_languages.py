@@ -31,7 +31,7 @@ IN_THE_VOLUNTEERS_LANGUAGE = {"matches:checkin_link", "volunteerpages:home",
                               "volunteerpages:data", "volunteerpages:password",
                               "volunteerpages:message_choices",
                               "matches:volunteer_link_proposals", "matches:volunteer_link_match",
-                              "matches:volunteer_link_checkin"}
+                              "matches:volunteer_link_checkin", "expenses:link"}
 
 
 def _urls(rich, who: str) -> list[tuple[str, str]]:

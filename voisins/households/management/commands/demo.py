@@ -73,6 +73,9 @@ class Command(BaseCommand):
             from voisins.blueprints.demo import journey_demo
 
             journey_demo(programme, seed=seed)
+        from voisins.expenses.demo import expenses_demo  # issue 18: expenses, hours given
+
+        expenses_demo(programme, seed=seed)
         if connection.vendor == "postgresql":
             # Thousands of rows written at once: the planner needs fresh statistics, or it
             # plans the first pages as if the tables were empty (seconds instead of ms).
