@@ -70,7 +70,16 @@ def records(north, alice, family, volunteer, victor, live_match):
                          starts_at=starts, ends_at=starts + timedelta(hours=2),
                          place="Maison de quartier", capacity=1)
     invitations_send(event=event, users=[alice, victor.user])
+    from decimal import Decimal
+
+    from voisins.expenses.services import ceiling_year_save, expense_record
+
+    ceiling_year_save(year=timezone.localdate().year, day_ceiling=Decimal("42.31"),
+                      year_ceiling=Decimal("1692.51"), km_rate=Decimal("0.4326"))
+    expense = expense_record(household=victor, spent_on=timezone.localdate(),
+                             amount=Decimal("4.50"), description="Bus", via="link")
     return {
+        "expense_id": expense.pk,
         "slug": north.slug, "run_id": MatchingRun.objects.create(programme=north).pk,
         "proposal_id": draft.pk, "match_id": live_match.pk, "checkin_id": checkin.pk,
         "case_id": case.pk, "callback_id": callback.pk, "event_id": event.pk,
@@ -87,7 +96,8 @@ def records(north, alice, family, volunteer, victor, live_match):
 
 # A volunteer household's own operations are fuzzed with its own token (a coordinator
 # has no household: every call would be a 404).
-VOLUNTEER_PATHS = ("/api/v1/me/proposals", "/api/v1/me/check-ins")
+VOLUNTEER_PATHS = ("/api/v1/me/proposals", "/api/v1/me/check-ins", "/api/v1/me/expenses",
+                   "/api/v1/me/hours")
 
 
 @schema.parametrize()
