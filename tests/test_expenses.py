@@ -243,7 +243,9 @@ def test_hours_on_an_activity_are_between_0_and_24(live_match, victor):
         assert "hours" in caught.value.message_dict
 
 
-def test_the_household_page_shows_the_hours_given(client, alice, live_match, victor):
+def test_the_household_page_shows_the_hours_given(client, alice_reads_english, live_match,
+                                                  victor):
+    alice = alice_reads_english
     from voisins.matches.services import activity_log
 
     activity_log(match=live_match, side="volunteer", category="homework", done_on=today(),

@@ -7,6 +7,8 @@ rate, a total) goes through `cents`, half up, as a Belgian accountant rounds.
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.formats import number_format
+
 CENT = Decimal("0.01")
 
 
@@ -25,5 +27,10 @@ def cents(value: Decimal | int | str) -> Decimal:
 
 
 def euros(value: Decimal) -> str:
-    """An amount as written in a statement: two decimals, no thousands separator."""
-    return f"{cents(value):.2f}"
+    """An amount as the reader writes it, in the active language: "12,50" in French."""
+    return number_format(cents(value), 2)
+
+
+def kilometres(value: Decimal) -> str:
+    """Kilometres, one decimal, in the active language."""
+    return number_format(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), 1)

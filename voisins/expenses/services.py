@@ -25,7 +25,7 @@ from voisins.programmes.models import Programme
 
 from . import selectors
 from .models import CeilingYear, ClosedYear, Expense, ExpenseSettings, Regime
-from .money import cents, euros
+from .money import cents, euros, kilometres
 
 # A warning is given before saving when a total would reach this share of its ceiling.
 NEAR_CEILING = Decimal("0.90")
@@ -100,11 +100,12 @@ def expense_check(*, household: VolunteerHousehold, spent_on: date, kind: str,
                 raise ValidationError({"km": _(
                     "Over the %(limit)s km a year the law allows on top of the flat rate: "
                     "%(before)s km already recorded in %(year)s."
-                ) % {"limit": ceilings.km_per_year, "before": totals.km,
+                ) % {"limit": ceilings.km_per_year, "before": kilometres(totals.km),
                      "year": spent_on.year}})
             if after >= limit * NEAR_CEILING:
                 warnings.append(_("With this trip, %(after)s of the %(limit)s km a year "
-                                  "are used.") % {"after": after, "limit": ceilings.km_per_year})
+                                  "are used.") % {"after": kilometres(after),
+                                                  "limit": ceilings.km_per_year})
         else:
             for total, ceiling, what in (
                     (totals.day, ceilings.day_ceiling, _("the ceiling of the day")),
