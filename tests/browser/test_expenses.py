@@ -70,6 +70,15 @@ def test_an_expense_recorded_on_a_phone_is_approved_and_lands_in_the_statement(
         assert phone.locator("#id_amount[aria-invalid=true]").count() == 1
         screenshot(phone, "expenses-link-refused")
         assert Expense.objects.count() == 1
+
+        # The same page in Arabic, right to left, still on a phone.
+        phone.get_by_role("button", name="العربية").click()
+        phone.wait_for_function("document.documentElement.dir === 'rtl'")
+        assert phone.locator("html").get_attribute("lang") == "ar"
+        assert "مصاريفي" in phone.get_by_role("heading", level=1).inner_text()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        check_accessibility(phone, axe_path)
+        screenshot(phone, "expenses-link-arabic")
     finally:
         context.close()
 
