@@ -253,3 +253,11 @@ def test_the_household_page_shows_the_hours_given(client, alice_reads_english, l
     client.force_login(alice)
     page = client.get(reverse("staff:volunteer", args=["north", victor.pk])).content.decode()
     assert "Time given: 4 hours" in page
+
+
+def test_the_api_names_an_activity_that_is_not_the_households(api_as, victor, ceilings):
+    response = api_as(victor.user)("post", "/me/expenses", {
+        "spent_on": today().isoformat(), "amount": "3", "description": "x",
+        "activity_id": 987654})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "activity_id"

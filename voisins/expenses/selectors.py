@@ -80,6 +80,11 @@ def volunteer_households(programme: Programme) -> QuerySet[VolunteerHousehold]:
         "contact_first_name", "pk")
 
 
+def household_activity(household: VolunteerHousehold, pk: int) -> Activity | None:
+    """One activity of the household's matches, or None."""
+    return Activity.objects.filter(match__volunteer=household, pk=pk).first()
+
+
 def programme_expenses(programme: Programme, *, status: str = "", year: int | None = None
                        ) -> QuerySet[Expense]:
     """The programme's expenses (all households), for the coordinators' list."""

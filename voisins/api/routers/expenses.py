@@ -103,8 +103,7 @@ class ProgrammeHoursOut(Schema):
 def _record(payload: ExpenseIn, household, via: str, by) -> Expense:
     activity = None
     if payload.activity_id is not None:
-        activity = selectors.household_activities(household).filter(
-            pk=payload.activity_id).first()
+        activity = selectors.household_activity(household, payload.activity_id)
         if activity is None:
             raise ApiValidationError([{"loc": ["body", "payload", "activity_id"],
                                        "msg": _("Choose one of your own activities."),
