@@ -5,8 +5,10 @@ naming the field; the rules of the law are the services'."""
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from voisins.programmes.labels import service_label
 from voisins.widgets import DateInput
 
 from .models import Expense, Regime
@@ -35,7 +37,8 @@ class ExpenseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.activities = {a.pk: a for a in activities}
         self.fields["activity"].choices = [("", "—")] + [
-            (a.pk, f"{a.done_on:%Y-%m-%d} {a.category}") for a in activities]
+            (a.pk, f"{date_format(a.done_on, 'SHORT_DATE_FORMAT')} – {service_label(a.category)}"
+                   + (f" – {a.text}" if a.text else "")) for a in activities]
         if households is not None:
             self.households = {h.pk: h for h in households}
             self.fields = {"household": forms.TypedChoiceField(
