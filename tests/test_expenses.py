@@ -261,3 +261,19 @@ def test_the_api_names_an_activity_that_is_not_the_households(api_as, victor, ce
         "activity_id": 987654})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "activity_id"
+
+
+def test_expenses_are_in_the_data_export_and_lose_their_text_on_erasure(victor, ceilings,
+                                                                       alice):
+    from voisins.gdpr.selectors import EXPORT_SECTIONS
+    from voisins.gdpr.services import household_erase
+
+    expense = record(victor, amount=D("7.20"), description="Taxi with Amina")
+    services.expense_refuse(expense=record(victor, amount=D("1")), by=alice,
+                            reason="Amina's bus")
+    [first, _second] = EXPORT_SECTIONS["expenses"](victor)
+    assert first["amount"] == "7.20" and first["what_for"] == "Taxi with Amina"
+    household_erase(household=victor, by=alice)
+    expense.refresh_from_db()
+    assert expense.amount == D("7.20") and "Amina" not in expense.description
+    assert not Expense.objects.filter(refusal_reason__contains="Amina").exists()
