@@ -18,6 +18,7 @@ from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, Programme
 
 from . import selectors, services
+from .figures import PUBLISHED
 from .models import Expense, Regime
 
 WHAT = ["Bus tickets to the library", "School supplies for homework", "Coffee and cake",
@@ -34,11 +35,13 @@ def expenses_demo(programme: Programme, *, seed: int = 1) -> dict[str, int]:
     services.expense_settings_set(programme=programme, regime=Regime.FLAT_RATE,
                                   by=coordinator)
     if selectors.ceilings_of(today.year) is None:
-        # A year past the seeded figures: the latest ones, to be replaced by the published.
-        latest = selectors.all_ceilings().first()
+        # This year's published figures, or in a year past them the latest ones (marked
+        # so: to be replaced by the published ones).
+        year = today.year if today.year in PUBLISHED else max(PUBLISHED)
+        day, whole_year, km_rate, source = PUBLISHED[year]
         services.ceiling_year_save(
-            year=today.year, day_ceiling=latest.day_ceiling, year_ceiling=latest.year_ceiling,
-            km_rate=latest.km_rate, source=f"demo: the figures of {latest.year}")
+            year=today.year, day_ceiling=day, year_ceiling=whole_year, km_rate=km_rate,
+            source=source if year == today.year else f"demo: the figures of {year}")
     categories = list(programme.service_categories.filter(active=True)
                       .values_list("code", flat=True)) or ["together"]
     live = list(Match.objects.filter(programme=programme).exclude(status=Match.Status.ENDED)
