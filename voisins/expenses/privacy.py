@@ -32,6 +32,10 @@ def export_expenses(household: Household) -> list[dict[str, Any]]:
 @register_erase_hook
 def erase(household: Household) -> None:
     if isinstance(household, VolunteerHousehold):
-        Expense.objects.filter(household=household).update(description=ERASED_TEXT)
-        Expense.objects.filter(household=household, status=Expense.Status.REFUSED).update(
-            refusal_reason=ERASED_TEXT)
+        expenses = Expense.objects.filter(household=household)
+    else:
+        # A volunteer's words about what it did with a family may name the family.
+        expenses = Expense.objects.filter(household__matches__family=household)
+    expenses = Expense.objects.filter(pk__in=expenses.values("pk"))
+    expenses.update(description=ERASED_TEXT)
+    expenses.filter(status=Expense.Status.REFUSED).update(refusal_reason=ERASED_TEXT)
