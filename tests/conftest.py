@@ -379,6 +379,18 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
                   languages=["fr"], target_group="volunteers")
     family_link_create(family=family, by=alice)
     token_create(user=alice)
+    # Issue 18: an expense of Victor's household (the regime set, a past year closed).
+    from decimal import Decimal
+
+    from voisins.expenses import services as expenses
+
+    expenses.ceiling_year_save(year=now.year, day_ceiling=Decimal("44.02"),
+                               year_ceiling=Decimal("1760.83"), km_rate=Decimal("0.4326"))
+    expenses.expense_settings_set(programme=north, regime="flat", by=alice)
+    expenses.expense_record(household=victor, spent_on=timezone.localdate(),
+                            description="Bus to Amina's school", amount=Decimal("4.20"),
+                            via="link")
+    expenses.year_close(programme=north, year=now.year - 1, by=alice)
     household_erase(household=south_family)
     from voisins.volunteering.services import (
         information_note_publish,

@@ -140,6 +140,9 @@ PAGES: dict[str, Visit] = {
         "token": d["vlink"], "pk": d["volunteer_checkin"].pk}),
     "volunteerpages:request": Visit("anonymous"),
     "volunteering:link_note": Visit("anonymous", VTOKEN),
+    "expenses:link": Visit("anonymous", VTOKEN),
+    "expenses:portal": Visit("victor"),
+    "expenses:list": Visit("alice", SLUG),
     "familypages:staff_volunteer_links": Visit("alice", lambda d: {
         "slug": "north", "pk": d["volunteer"].pk}),
     # Links from e-mails and the public site, without an account
@@ -188,7 +191,11 @@ NOT_PAGES: dict[str, str] = {
         "familypages:staff_volunteer_revoke", "matches:proposals_send", "matches:run_send",
         "staff:to_call_record", "matches:match_end_undo", "matches:pause_undo",
         "volunteering:paper",
+        "expenses:approve", "expenses:refuse", "expenses:regime", "expenses:close_year",
     ], POST_ONLY),
+    "expenses:statement": "a download (the PDF statement of one household; "
+                          "tests/test_expenses.py)",
+    "expenses:export": "a download (XLSX or CSV for the accountant; tests/test_expenses.py)",
     "messaging:twilio_status": "a webhook: the SMS provider reports delivery (signed POST)",
     "messaging:mailgun_tracking": "a webhook: the e-mail provider reports bounces (signed POST)",
     "healthz": "a health check for the operator's monitoring (200 or 503, no data)",
@@ -229,6 +236,9 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
 
     generate(families=60, volunteers=40, seed=3, slug="north")
     journey_demo(north, seed=3)
+    from voisins.expenses.demo import expenses_demo
+
+    expenses_demo(north, seed=3)
     FamilyHousehold.objects.filter(pk=family.pk).update(page_language="ar")
     Match.objects.filter(pk=live_match.pk).update(
         started_on=timezone.localdate() - timedelta(days=40))

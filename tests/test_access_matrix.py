@@ -313,6 +313,19 @@ PAGES: dict[str, Row] = {
     # the key (no account needed).
     "evaluation:feedback": Row({p: 200 for p in PERSONAS}, lambda d: {
         "token": d["meeting_invitation"].token}),
+    # --- volunteers' expenses (voisins.expenses): coordinators; a household its own.
+    "expenses:list": Row(only(ALICE), SLUG),
+    "expenses:statement": Row(only(ALICE), lambda d: {
+        "slug": "north", "pk": d["victor"].pk, "year": d["expense"].spent_on.year}),
+    "expenses:export": Row(only(ALICE), lambda d: {
+        "slug": "north", "year": d["expense"].spent_on.year, "extension": "xlsx"}),
+    **{f"expenses:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
+        "approve": lambda d: {"slug": "north", "pk": d["expense"].pk},
+        "refuse": lambda d: {"slug": "north", "pk": d["expense"].pk},
+        "regime": SLUG, "close_year": SLUG,
+    }.items()},
+    "expenses:portal": Row(only({"victor": 200}), lambda d: {}),
+    "expenses:link": Row({p: 200 for p in PERSONAS}, VLINK),
 }
 
 
@@ -450,6 +463,20 @@ OPERATIONS: dict[str, Row] = {
         "expenses_regime": "none"}),
     "answer_my_invitation": Row(api_only({"victor": 200}), INVITATION_ID, "post",
                                 {"going": True}),
+    # --- expenses and hours: coordinators; a volunteer household its own (/me).
+    "list_expenses": Row(api_only(ALICE), NORTH),
+    "record_expense": Row(api_only({"alice": 201}), NORTH, "post", lambda d: {
+        "household_id": d["victor"].pk, "spent_on": d["expense"].spent_on.isoformat(),
+        "amount": "3.00", "description": "Bus"}),
+    "approve_expense": Row(api_only(ALICE), lambda d: {"expense_id": d["expense"].pk}, "post"),
+    "refuse_expense": Row(api_only(ALICE), lambda d: {"expense_id": d["other_expense"].pk},
+                          "post", {"reason": "No receipt"}),
+    "get_hours": Row(api_only(ALICE), NORTH),
+    "list_my_expenses": Row(api_only({"victor": 200})),
+    "record_my_expense": Row(api_only({"victor": 201}), lambda d: {}, "post", lambda d: {
+        "spent_on": d["expense"].spent_on.isoformat(), "amount": "2.00",
+        "description": "Tram"}),
+    "get_my_hours": Row(api_only({"victor": 200})),
 }
 
 
@@ -532,7 +559,7 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
         programme=north, legal_status="asbl", organisation_name="Voisins du Nord",
         aim="Entraide", expenses_regime="none", published_at=timezone.now()
         - timedelta(days=1))
-    return _journey_records(north, alice, rita, victor, volunteer) | {
+    return _journey_records(north, alice, rita, victor, volunteer) | _expenses(victor) | {
         "group": group, "note": note, "today": timezone.localdate(),
         "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
         "survey_consent": consent_give(household=family, purpose="surveys", recorded_by=alice),
@@ -552,6 +579,22 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
             "vlink": household_link_token(vlink), "vlink_id": vlink.pk, "victor": victor,
             "users": {"alice": alice, "bob": bob, "rita": rita, "vera": vera,
                       "charlie": charlie, "victor": victor.user}}
+
+
+def _expenses(victor) -> dict:
+    """Two expenses of victor's household, recorded through its link (issue 18)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from voisins.expenses.services import ceiling_year_save, expense_record
+
+    today = timezone.localdate()
+    ceiling_year_save(year=today.year, day_ceiling=Decimal("42.31"),
+                      year_ceiling=Decimal("1692.51"), km_rate=Decimal("0.4326"))
+    expense, other = (expense_record(household=victor, spent_on=today, amount=Decimal(n),
+                                     description="Bus", via="link") for n in (4, 5))
+    return {"expense": expense, "other_expense": other}
 
 
 def _journey_records(north, alice, rita, victor, volunteer) -> dict:
@@ -669,6 +712,7 @@ LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family"
                    "volunteerpages:home", "volunteerpages:data", "volunteerpages:password",
                    "volunteerpages:message_choices", "matches:volunteer_link_proposals",
                    "volunteering:link_note",
+                   "expenses:link",
                    "matches:volunteer_link_match",
                    "matches:volunteer_link_checkin")}}
 

@@ -75,6 +75,17 @@ def fill(programme, coordinator, n: int) -> None:
                             url="https://example.org/", languages=["fr"],
                             target_group="volunteers")
     token_create(user=coordinator)
+    from decimal import Decimal
+
+    from voisins.expenses import services as expenses
+
+    today = timezone.localdate()
+    expenses.ceiling_year_save(year=today.year, day_ceiling=Decimal("44.02"),
+                               year_ceiling=Decimal("1760.83"))
+    expenses.expense_settings_set(programme=programme, regime="flat", by=coordinator)
+    expenses.expense_record(household=volunteer, spent_on=today, amount=Decimal("5"),
+                            description="Bus", via="staff", by=coordinator)
+    expenses.year_close(programme=programme, year=today.year - 1, by=coordinator)
 
 
 @pytest.fixture

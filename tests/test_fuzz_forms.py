@@ -59,6 +59,10 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.evaluation.forms.ReportForm": lambda p: {},
     "voisins.evaluation.forms.SurveyForm": _questions,
     "voisins.evaluation.forms.SurveyResultsForm": lambda p: {},
+    "voisins.expenses.forms.CloseYearForm": lambda p: {},
+    "voisins.expenses.forms.ExpenseForm": lambda p: {"activities": []},
+    "voisins.expenses.forms.RefuseForm": lambda p: {},
+    "voisins.expenses.forms.RegimeForm": lambda p: {},
     "voisins.familypages.forms.MessageChoicesForm": _a_family,
     "voisins.gdpr.forms.ConsentForm": lambda p: {},
     "voisins.matches.forms.ActivityForm": lambda p: {

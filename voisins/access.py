@@ -68,6 +68,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # and the counts (never who has not acknowledged: names are the coordinators').
     "manage_volunteering": frozenset({R.COORDINATOR}),
     "view_volunteering": frozenset({R.COORDINATOR, R.MEDIATOR, R.VIEWER}),
+    # Issue 18: volunteers' expenses are money paid to named households: coordinators
+    # record them for a household, approve or refuse, close a year, download statements
+    # and the accountant's export; viewers read the hours given in the funders' report.
+    "manage_expenses": frozenset({R.COORDINATOR}),
 }
 
 
@@ -433,3 +437,19 @@ def is_bare_account(user: Any) -> bool:
     which a sign-up link may log in and the household may give a password. Never a staff
     account (it has a password and maybe a second factor)."""
     return not (user.has_usable_password() or user.is_staff or user.memberships.exists())
+# --- Issue 18: volunteers' expenses ---------------------------------------------------------
+
+def expense_or_404(user: Any, pk: object, queryset: QuerySet) -> Model:
+    """An expense of a programme where `user` manages expenses (`queryset`: the expenses
+    app's, so that access imports nothing above it)."""
+    return record_or_404(queryset, user, "manage_expenses", pk=as_pk(pk))
+
+
+def own_record_or_404(queryset: QuerySet, household: Any, pk: object,
+                      path: str = "household") -> Model:
+    """A record of `household`'s own (an expense, an activity of its matches, reached by
+    `path`): anybody else's is a 404, as if it did not exist."""
+    record = queryset.filter(**{path: household}, pk=as_pk(pk)).first()
+    if record is None:
+        raise Http404
+    return record

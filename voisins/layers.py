@@ -59,6 +59,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "evaluation": (2, "funders' figures, retention, yearly evaluations: reads all the above"),
     "community": (2, "events, invitations, resources"),
     "volunteering": (2, "the volunteers' information note, acknowledgements, insurance"),
+    "expenses": (2, "volunteers' expenses, ceilings per year, statements: on matches' activities"),
     # interfaces: pages and API over the domain.
     "staff": (3, "the coordinators' pages"),
     "workspace": (3, "the pages' shell: navigation, lists, map"),

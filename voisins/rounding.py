@@ -15,7 +15,8 @@ Precisions:
 - a duration in months (medians): one decimal, 5.29 → 5.3;
 - a mean answer or a change of a mean (1 to 5): two decimals;
 - a test statistic (χ²): two decimals; a p-value: three decimals, and "< 0.001" below;
-- days of waiting: whole days.
+- days of waiting: whole days;
+- hours given by volunteers: whole hours.
 
 Every function returns a `Decimal` (or None for no value): text and spreadsheets are made
 from it, never from the raw float.
@@ -31,6 +32,7 @@ MEAN_DIGITS = 2
 STATISTIC_DIGITS = 2
 P_VALUE_DIGITS = 3
 DAYS_DIGITS = 0
+HOURS_DIGITS = 0
 P_VALUE_FLOOR = Decimal("0.001")
 
 
@@ -107,6 +109,11 @@ def significant(value: float, level: str = "0.05") -> bool:
 def days(value: float | None) -> Decimal | None:
     """A number of days, whole."""
     return _maybe(value, DAYS_DIGITS)
+
+
+def hours(value: float | Decimal | None) -> Decimal | None:
+    """Hours given by volunteers, whole: 12.5 → 13, 12.25 → 12."""
+    return _maybe(value, HOURS_DIGITS)  # type: ignore[arg-type]
 
 
 # --- Small counts ---------------------------------------------------------------------------

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "voisins.familypages",
     "django_filters",
     "voisins.messaging",
+    "voisins.expenses",
 ]
 
 MIDDLEWARE = [

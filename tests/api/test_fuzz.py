@@ -70,14 +70,21 @@ def records(north, alice, family, volunteer, victor, live_match):
                          starts_at=starts, ends_at=starts + timedelta(hours=2),
                          place="Maison de quartier", capacity=1)
     invitations_send(event=event, users=[alice, victor.user])
+    from decimal import Decimal
+
+    from voisins.expenses.services import ceiling_year_save, expense_record
     from voisins.volunteering.services import information_note_publish
 
     note = information_note_publish(programme=north, legal_status="asbl",
                                     organisation_name="Voisins du Nord", aim="Entraide",
                                     expenses_regime="none",
                                     published_at=timezone.now() - timedelta(days=1))
+    ceiling_year_save(year=timezone.localdate().year, day_ceiling=Decimal("42.31"),
+                      year_ceiling=Decimal("1692.51"), km_rate=Decimal("0.4326"))
+    expense = expense_record(household=victor, spent_on=timezone.localdate(),
+                             amount=Decimal("4.50"), description="Bus", via="link")
     return {
-        "note_id": note.pk,
+        "note_id": note.pk, "expense_id": expense.pk,
         "slug": north.slug, "run_id": MatchingRun.objects.create(programme=north).pk,
         "proposal_id": draft.pk, "match_id": live_match.pk, "checkin_id": checkin.pk,
         "case_id": case.pk, "callback_id": callback.pk, "event_id": event.pk,
@@ -95,7 +102,7 @@ def records(north, alice, family, volunteer, victor, live_match):
 # A volunteer household's own operations are fuzzed with its own token (a coordinator
 # has no household: every call would be a 404).
 VOLUNTEER_PATHS = ("/api/v1/me/proposals", "/api/v1/me/check-ins",
-                   "/api/v1/me/information-note")
+                   "/api/v1/me/information-note", "/api/v1/me/expenses", "/api/v1/me/hours")
 
 
 @schema.parametrize()

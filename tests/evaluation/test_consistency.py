@@ -85,6 +85,13 @@ def test_every_output_of_a_period_gives_the_same_figures(client, demo):
         assert summary[label] == figure == api[key]
         assert f"{figure} {text}" in pdf and f"{figure} {text}" in dashboard
 
+    # Time given by volunteers (issue 18): one rounding for the page, PDF, XLSX and API.
+    assert d.hours_given > 0  # the demo notes hours on activities
+    hours = float(rounding.hours(d.hours_given))
+    assert summary["Hours given by volunteers in the period"] == hours == api["hours_given"]
+    text = f"{tags.hours(d.hours_given)} hours given by volunteers in the period"
+    assert text in pdf and text in dashboard
+
     # The median and the shares still going, of the whole period.
     median = tags.months(overall.median_months)
     assert median in pdf and median in dashboard

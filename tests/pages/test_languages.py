@@ -31,8 +31,8 @@ IN_THE_VOLUNTEERS_LANGUAGE = {"matches:checkin_link", "volunteerpages:home",
                               "volunteerpages:data", "volunteerpages:password",
                               "volunteerpages:message_choices",
                               "matches:volunteer_link_proposals", "matches:volunteer_link_match",
-                              "matches:volunteer_link_checkin", "volunteering:link_note"}
-
+                              "matches:volunteer_link_checkin", "volunteering:link_note",
+                              "expenses:link"}
 
 def _urls(rich, who: str) -> list[tuple[str, str]]:
     pages = [(name, reverse(name, kwargs=v.kwargs(rich)) + v.query)

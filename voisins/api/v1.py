@@ -21,7 +21,7 @@ from ninja.throttling import AnonRateThrottle
 from voisins.apibase import ApiValidationError
 
 from .auth import TokenAuth, TokenRateThrottle
-from .routers import households, programmes, volunteering
+from .routers import expenses, households, programmes, volunteering
 
 api = NinjaAPI(
     title="Voisins",
@@ -36,6 +36,7 @@ api = NinjaAPI(
 api.add_router("", programmes.router)
 api.add_router("", households.router)
 api.add_router("", volunteering.router)
+api.add_router("", expenses.router)
 
 
 def _discover() -> None:
@@ -80,6 +81,14 @@ MESSAGES = {
     "datetime_parsing": lambda ctx: _("Give a date and time such as 2024-03-31T14:00:00Z."),
     "datetime_type": lambda ctx: _("Give a date and time such as 2024-03-31T14:00:00Z."),
     "greater_than_equal": lambda ctx: _("At least %(n)s.") % {"n": ctx.get("ge")},
+    "greater_than": lambda ctx: _("More than %(n)s.") % {"n": ctx.get("gt")},
+    "decimal_parsing": lambda ctx: _("Give a number."),
+    "decimal_type": lambda ctx: _("Give a number."),
+    "decimal_max_digits": lambda ctx: _("At most %(n)s digits.") % {
+        "n": ctx.get("max_digits")},
+    "decimal_max_places": lambda ctx: _("At most %(n)s decimals.") % {
+        "n": ctx.get("decimal_places")},
+    "decimal_whole_digits": lambda ctx: _("This number is too large."),
     "less_than_equal": lambda ctx: _("At most %(n)s.") % {"n": ctx.get("le")},
     "string_pattern_mismatch": lambda ctx: _("This value has the wrong form."),
     "extra_forbidden": lambda ctx: _("Unknown field."),

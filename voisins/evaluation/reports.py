@@ -144,6 +144,7 @@ class Report:
             "period": {"start": self.period.start, "end": self.period.end},
             "matches_started": d.started, "matches_ended": d.ended,
             "matches_going_on": d.live_now,
+            "hours_given": _number(rounding.hours(d.hours_given)),
             "families_by_status": {code: n for code, _label, n in d.families},
             "volunteers_by_status": {code: n for code, _label, n in d.volunteers},
             "median_wait_days": _number(rounding.days(d.waiting.matched_median)),
@@ -203,6 +204,8 @@ def report_xlsx(report: Report) -> bytes:
             [_("Matches started in the period"), d.started],
             [_("Matches ended in the period"), d.ended],
             [_("Matches going on today"), d.live_now],
+            [_("Hours given by volunteers in the period"),
+             _number(rounding.hours(d.hours_given))],
         ]
         overall = d.persistence.overall
         if overall:

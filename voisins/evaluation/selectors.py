@@ -11,8 +11,9 @@ import calendar
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -544,6 +545,9 @@ class Dashboard:
     started: int
     ended: int
     live_now: int
+    # Issue 18: hours given by volunteer households on the activities they noted in the
+    # period (the family's notes carry no hours), unrounded: rounding.hours shows it.
+    hours_given: Decimal
     activities: list[tuple[str, int]]
     cases: list[tuple[str, int]]
     postcodes: list[tuple[str, str, int, int]]
@@ -599,6 +603,15 @@ class Dashboard:
         return curve.milestones[2] if curve else None
 
 
+def volunteer_hours(*, programme: Programme, period: Period) -> Decimal:
+    """The hours volunteer households gave in `period`: the sum of the hours on the
+    activities they noted (an activity without hours counts for none)."""
+    total = _in_period(Activity.objects.filter(
+        Exists(Match.objects.filter(pk=OuterRef("match_id"), programme=programme)),
+        side="volunteer"), "done_on", period).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
 def dashboard(*, programme: Programme, period: Period, today: date | None = None,
               persistence_: Persistence | None = None) -> Dashboard:
     """Every figure of the programme dashboard for `period`, with its charts (drawn when
@@ -620,6 +633,7 @@ def dashboard(*, programme: Programme, period: Period, today: date | None = None
         pk=OuterRef("match_id"), programme=programme))), "done_on", period).values(
         "category").annotate(n=Count("id")).order_by("-n")
     activities = [(labels.get(r["category"], r["category"]), r["n"]) for r in activity_rows]
+    hours_given = volunteer_hours(programme=programme, period=period)
     case_labels = dict(CaseKind.choices)
     case_rows = _in_period_dt(Case.objects.filter(programme=programme), "opened_at",
                               period).values("kind").annotate(n=Count("id")).order_by("-n")
@@ -643,7 +657,7 @@ def dashboard(*, programme: Programme, period: Period, today: date | None = None
         months=months, started=sum(s for _m, s, _e in months),
         ended=sum(e for _m, _s, e in months),
         live_now=matches.exclude(status=Match.Status.ENDED).count(),
-        activities=activities, cases=cases, postcodes=postcodes,
+        hours_given=hours_given, activities=activities, cases=cases, postcodes=postcodes,
         training=training_completion(programme=programme, period=period),
         funnel=funnel, persistence=persistence_,
         monthly_chart=charts.Chart(charts.monthly_chart, (

@@ -115,10 +115,16 @@ class ActivityForm(HouseholdForm):
     duration = forms.ChoiceField(label=_("How long?"), required=False,
                                  choices=[("", "—"), *Activity.Duration.choices])
     text = forms.CharField(label=_("In a few words (optional)"), max_length=200, required=False)
+    hours = forms.DecimalField(label=_("Hours given (optional)"), required=False,
+                               min_value=0, max_value=24, max_digits=4, decimal_places=2,
+                               widget=forms.NumberInput(attrs={"step": "0.25",
+                                                               "inputmode": "decimal"}))
 
-    def __init__(self, *args, categories=(), **kwargs) -> None:
+    def __init__(self, *args, categories=(), hours=True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(c.code, c.label) for c in categories]
+        if not hours:
+            del self.fields["hours"]
 
 
 class PauseForm(forms.Form):

@@ -248,8 +248,9 @@ def volunteer_link_help(request: HttpRequest, token: str, pk: int) -> HttpRespon
 def _log_activity(request: HttpRequest, match: Match, side: str, user: Any
                   ) -> ActivityForm | None:
     """Note what the households did; returns the form when it must be shown again."""
+    # Hours given are the volunteers' (the funders' figure): the family's form has none.
     form = ActivityForm(request.POST, categories=match.programme.service_categories.filter(
-        active=True))
+        active=True), hours=side == Side.VOLUNTEER)
     if not form.is_valid():
         return form
     attempt(request, lambda: services.activity_log(match=match, side=side, by=user,
@@ -374,7 +375,7 @@ def _family_proposal(request: HttpRequest, token: str, bound: AnswerForm | None 
         context.update(_side_context(request, match, Side.FAMILY, None))
         context["other"] = _profile(match.volunteer)
         context["activity_form"] = activity_form or ActivityForm(
-            categories=match.programme.service_categories.filter(active=True))
+            categories=match.programme.service_categories.filter(active=True), hours=False)
     return render(request, "matches/family_proposal.html", context, status=status)
 
 

@@ -7,6 +7,7 @@ the introduction.
 """
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -367,12 +368,19 @@ class Activity(models.Model):
     duration = models.CharField(_("how long"), max_length=10, choices=Duration.choices,
                                 blank=True)
     text = models.CharField(_("in a few words"), max_length=200, blank=True)
+    # Time given (issue 18): what funders ask for. Optional; 0 to 24 hours in a day.
+    hours = models.DecimalField(_("hours given"), max_digits=4, decimal_places=2, null=True,
+                                blank=True, validators=[MinValueValidator(Decimal(0)),
+                                                        MaxValueValidator(Decimal(24))])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-done_on", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(hours__isnull=True) | models.Q(hours__gte=0, hours__lte=24),
+            name="activity_hours_in_a_day")]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         # The dashboard counts a period's activities by category.

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +28,7 @@ from voisins.training.selectors import missing_required_modules, restrict_to_tra
 
 from . import bridge
 from .models import (
+    Activity,
     CheckIn,
     ContactReveal,
     Match,
@@ -1031,3 +1033,21 @@ def checkins() -> QuerySet[CheckIn]:
 def proposals() -> QuerySet[Proposal]:
     """Every proposal: access.own_proposal_or_404 narrows it."""
     return Proposal.objects.all()
+# --- Time given (issue 18) --------------------------------------------------------------------
+# The hours a volunteer household notes on its activities; the family's notes carry none.
+
+def volunteer_hours_of(household: VolunteerHousehold) -> Decimal:
+    """Every hour `household` noted on the activities of its matches."""
+    total = Activity.objects.filter(match__volunteer=household, side=Side.VOLUNTEER
+                                    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
+def volunteer_hours_by_household(programme: Programme) -> list[tuple[int, Decimal]]:
+    """(volunteer household id, hours) of each household of `programme` that noted hours,
+    most hours first."""
+    rows = (Activity.objects.filter(match__programme=programme, side=Side.VOLUNTEER,
+                                    hours__isnull=False)
+            .values("match__volunteer_id").annotate(total=Sum("hours"))
+            .order_by("-total", "match__volunteer_id"))
+    return [(r["match__volunteer_id"], r["total"]) for r in rows]

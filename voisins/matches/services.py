@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -595,8 +596,10 @@ def checkins_notify_due(*, today: date | None = None) -> int:
 # --- Activity log -----------------------------------------------------------------------
 
 def activity_log(*, match: Match, side: str, category: str, done_on: date,
-                 duration: str = "", text: str = "", by: User | None = None) -> Activity:
-    """Note something the households did together (optional for them)."""
+                 duration: str = "", text: str = "", hours: Decimal | None = None,
+                 by: User | None = None) -> Activity:
+    """Note something the households did together (optional for them), with the hours
+    given when the household says (0 to 24: the funders' "time given by volunteers")."""
     if category not in set(match.programme.service_categories.values_list("code", flat=True)):
         raise ValidationError({"category": _("Choose what you did from the list.")})
     if done_on > timezone.localdate():
@@ -604,7 +607,7 @@ def activity_log(*, match: Match, side: str, category: str, done_on: date,
     if match.status == Match.Status.ENDED:
         raise ValidationError(_("This match has ended."))
     activity = Activity(match=match, side=side, category=category, done_on=done_on,
-                        duration=duration, text=text.strip(), created_by=by)
+                        duration=duration, text=text.strip(), hours=hours, created_by=by)
     activity.full_clean()
     activity.save()
     return activity

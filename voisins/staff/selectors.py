@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches.models import CheckIn, Match, Proposal, Side
+from voisins.matches.selectors import volunteer_hours_of
 from voisins.mediation.selectors import callbacks_open
 from voisins.messaging.models import Message, Purpose
 from voisins.messaging.selectors import household_messages, messages_to_call
@@ -38,6 +39,9 @@ def household_story(household: Household) -> dict[str, Any]:
              "household_messages": list(household_messages(household))}
     for record in story["proposals"] + story["matches"]:
         record.other = getattr(record, other)
+    if key == "volunteer":
+        # Time given (issue 18): the hours on the activities the household noted.
+        story["hours_given"] = volunteer_hours_of(household)
     return story
 
 

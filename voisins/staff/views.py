@@ -162,6 +162,7 @@ def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpRespon
         "can_edit": access.can(request.user, "edit_households", prog),
         "can_match": can_match,
         "can_call": access.can(request.user, "call_households", prog),
+        "can_manage_expenses": access.can(request.user, "manage_expenses", prog),
         "household_to_call": any(m.state == "to_call" for m in story["household_messages"]),
         "missing_matching_consent": ConsentPurpose.MATCHING not in active,
         "why_waiting": (can_match and model is FamilyHousehold

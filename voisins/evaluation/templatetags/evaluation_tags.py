@@ -87,6 +87,14 @@ def days(value: float | None) -> str:
 
 
 @register.filter
+def hours(value: float | None) -> str:
+    """Hours given, whole (voisins.rounding.hours); "—" for no value."""
+    value = _value(value)
+    return "—" if value is None else number_format(rounding.hours(value),
+                                                   rounding.HOURS_DIGITS)
+
+
+@register.filter
 def count(value: int | None) -> str:
     """A count about people; None (a small count suppressed by the report) reads "< 5"."""
     if value is None:

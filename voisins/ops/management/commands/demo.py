@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from voisins.accounts.models import User
 from voisins.blueprints.demo import journey_demo
+from voisins.expenses.demo import expenses_demo
 from voisins.households import demo
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.matches import demo as match_demo
@@ -71,6 +72,7 @@ class Command(BaseCommand):
             # After the matches: each volunteer household's training is dated before its
             # first match.
             journey_demo(programme, seed=seed)
+        expenses_demo(programme, seed=seed)  # issue 18: expenses, hours given
         if connection.vendor == "postgresql":
             # Thousands of rows written at once: the planner needs fresh statistics, or it
             # plans the first pages as if the tables were empty (seconds instead of ms).
