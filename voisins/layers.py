@@ -52,6 +52,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "mediation": (2, "mediation cases on matches: one thing with matches (a merge to weigh)"),
     "evaluation": (2, "funders' figures, retention, yearly evaluations: reads all the above"),
     "community": (2, "events, invitations, resources"),
+    "files": (2, "private files of cases, trainings, resources, scans: reads their owners"),
     # interfaces: pages and API over the domain.
     "staff": (3, "the coordinators' pages"),
     "workspace": (3, "the pages' shell: navigation, lists, map"),

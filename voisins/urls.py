@@ -24,6 +24,7 @@ urlpatterns = [
     path("evaluation/", include("voisins.evaluation.urls")),
     path("", include("voisins.matches.urls")),
     path("", include("voisins.mediation.urls")),
+    path("", include("voisins.files.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -20,7 +20,7 @@ from ninja.throttling import AnonRateThrottle
 
 from .auth import TokenAuth, TokenRateThrottle
 from .common import ApiValidationError
-from .routers import households, programmes
+from .routers import files, households, programmes
 
 api = NinjaAPI(
     title="Voisins",
@@ -34,6 +34,7 @@ api = NinjaAPI(
 )
 api.add_router("", programmes.router)
 api.add_router("", households.router)
+api.add_router("", files.router)
 
 
 def _discover() -> None:

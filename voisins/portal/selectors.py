@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 
 from voisins.community import selectors as community
 from voisins.familypages.services import household_links_of
+from voisins.files.selectors import handouts_for
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches import selectors as matches
@@ -27,6 +28,8 @@ def volunteer_trainings(volunteer: VolunteerHousehold) -> dict[str, Any]:
             s for s in training.upcoming_sessions(volunteer.programme)
             if s.pk not in registered][:20],
         "missing_modules": training.missing_required_modules(volunteer),
+        # The handouts of the modules it registered for (issue 18).
+        "handouts": list(handouts_for(volunteer)),
     }
 
 

@@ -45,7 +45,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "training/overview.html", {
         "programme": programme, "module_form": module_form, "session_form": session_form,
         "modules": TrainingModule.objects.filter(programme=programme).annotate(
-            n_sessions=Count("sessions")),
+            n_sessions=Count("sessions")).prefetch_related("handouts"),
         "sessions": TrainingSession.objects.filter(module__programme=programme)
         .select_related("module").annotate(taken=Count("registrations")).order_by(
             "-starts_at")[:100],
