@@ -299,6 +299,19 @@ PAGES: dict[str, Row] = {
     "evaluation:meetings": Row(only(ALICE), SLUG),
     "evaluation:meeting": Row(only(ALICE), lambda d: {"slug": "north",
                                                       "pk": d["meeting"].pk}),
+    # --- private files (voisins.files): the case's attachment is for those who see the
+    # case (bob is not its mediator); uploads only take POST; a handout behind victor's
+    # link (he registered for its module). Deleting comes last: alice's POST deletes.
+    "files:download": Row(only(ALICE), lambda d: {"key": d["attachment"].uuid}),
+    "volunteerpages:file": Row({p: 200 for p in PERSONAS}, lambda d: {
+        "token": d["vlink"], "key": d["handout"].uuid}),
+    "files:case_upload": Row(POST_ONLY, CASE),
+    "files:handout_upload": Row(POST_ONLY, lambda d: {"slug": "north",
+                                                      "pk": d["module"].pk}),
+    "files:resource_upload": Row(POST_ONLY, lambda d: {"slug": "north",
+                                                       "pk": d["resource"].pk}),
+    "files:charter_scan_upload": Row(POST_ONLY, VOLUNTEER_PK),
+    "files:delete": Row(POST_ONLY, lambda d: {"key": d["attachment"].uuid}),
     # A volunteer household's feedback form before the meeting: the link in its e-mail is
     # the key (no account needed).
     "evaluation:feedback": Row({p: 200 for p in PERSONAS}, lambda d: {
@@ -416,6 +429,19 @@ OPERATIONS: dict[str, Row] = {
     "give_volunteer_consent": Row(api_only({"alice": 201}), VOLUNTEER, "post",
                                   {"purpose": "share_contact"}),
     "withdraw_consent": Row(api_only(ALICE), CONSENT_ID, "post"),
+    # --- private files: with no file sent, whoever reaches the record is told to
+    # choose one (422); the others get 404.
+    "upload_case_file": Row(api_only({"alice": 422}), CASE_ID, "post"),
+    "list_case_files": Row(api_only(ALICE), CASE_ID),
+    "upload_handout": Row(api_only({"alice": 422}), lambda d: {"module_id": d["module"].pk},
+                          "post"),
+    "upload_resource_file": Row(api_only({"alice": 422}), lambda d: {
+        "resource_id": d["resource"].pk}, "post"),
+    "upload_charter_scan": Row(api_only({"alice": 422}), lambda d: {
+        "volunteer_id": d["volunteer"].pk}, "post"),
+    "download_file": Row(api_only(ALICE), lambda d: {"file_id": d["attachment"].uuid}),
+    "delete_file": Row(api_only({"alice": 204}), lambda d: {"file_id": d["attachment"].uuid},
+                       "delete"),
     "list_my_invitations": Row(api_only({}, everyone_with_token=200)),
     "answer_my_invitation": Row(api_only({"victor": 200}), INVITATION_ID, "post",
                                 {"going": True}),
@@ -498,7 +524,8 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
 
     group = group_message_send(programme=north, purpose="news", texts={"fr": "Bonjour"},
                                households=[victor], description="Victor", by=alice)
-    return _journey_records(north, alice, rita, victor, volunteer) | {
+    journey = _journey_records(north, alice, rita, victor, volunteer)
+    return journey | _files(case, journey["module"], alice) | {
         "group": group,
         "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
         "survey_consent": consent_give(household=family, purpose="surveys", recorded_by=alice),
@@ -518,6 +545,18 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
             "vlink": household_link_token(vlink), "vlink_id": vlink.pk, "victor": victor,
             "users": {"alice": alice, "bob": bob, "rita": rita, "vera": vera,
                       "charlie": charlie, "victor": victor.user}}
+
+
+def _files(case, module, alice) -> dict:
+    """A case attachment and a handout, through voisins.files's services."""
+    from voisins.files import services
+
+    from .files.samples import pdf, upload
+
+    return {"attachment": services.case_attachment_add(
+                case=case, upload=upload("lettre.pdf", pdf()), by=alice),
+            "handout": services.handout_add(module=module, upload=upload(
+                "guide.pdf", pdf()), by=alice)}
 
 
 def _journey_records(north, alice, rita, victor, volunteer) -> dict:
@@ -628,7 +667,7 @@ LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family"
                "matches:family_checkin": "family", "matches:family_checkin_answer": "family",
                "matches:family_help": "family", "familypages:message_choices": "family",
                "community:family_events": "family",
-               "matches:checkin_link": "victor",
+               "matches:checkin_link": "victor", "volunteerpages:file": "victor",
                "evaluation:feedback": "victor", "community:calendar": "victor",
                **{name: "victor" for name in (
                    "volunteerpages:home", "volunteerpages:data", "volunteerpages:password",

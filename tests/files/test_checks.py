@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.test import override_settings
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from voisins.files import services
+from voisins.files import checks, services
 from voisins.files.models import StoredFile
 
 from . import samples
@@ -156,3 +158,21 @@ def test_a_failed_save_leaves_no_bytes(case, alice, monkeypatch):
         services.case_attachment_add(case=case, upload=samples.upload(
             "a.pdf", samples.pdf()), by=alice)
     assert _stored_objects() == before
+
+
+# --- any bytes, any name: a refusal or a kind, never an exception -----------------------
+
+PREFIXES = [b"", b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04",
+            b"RIFF\x00\x00\x00\x00WEBPVP8 "]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PREFIXES), st.binary(max_size=400), st.text(max_size=40))
+def test_any_bytes_and_name_are_checked_without_an_exception(prefix, body, name):
+    with translation.override("en"):
+        try:
+            clean, kind = checks.check(name, prefix + body)
+        except checks.FileRefused as refusal:
+            assert str(refusal)
+        else:
+            assert kind.mime in checks.ALLOWED and "/" not in clean

@@ -23,6 +23,9 @@ from voisins.files.views import file_response
 from ..common import ERRORS, ApiValidationError
 
 router = Router(tags=["files"])
+# The file is optional in the schema so that access is checked first (404 to whoever may
+# not see the record); the service then names a missing file.
+OPTIONAL_FILE = File(None)
 
 
 class FileOut(Schema):
@@ -56,7 +59,8 @@ def _one(queryset: Any, request: HttpRequest, action: str, pk: int) -> Any:
 @router.post("/cases/{case_id}/files", response={201: FileOut, **ERRORS},
              operation_id="upload_case_file", summary="Attach a file to a mediation case",
              description="Encrypted at rest; seen by those who see the case.")
-def upload_case_file(request: HttpRequest, case_id: int, file: File[UploadedFile]):
+def upload_case_file(request: HttpRequest, case_id: int,
+                     file: UploadedFile | None = OPTIONAL_FILE):
     case = access.case_or_404(request.user, case_id, "mediate")
     return _store(lambda: services.case_attachment_add(case=case, upload=file,
                                                        by=request.user))
@@ -71,7 +75,8 @@ def list_case_files(request: HttpRequest, case_id: int):
 
 @router.post("/training-modules/{module_id}/handouts", response={201: FileOut, **ERRORS},
              operation_id="upload_handout", summary="Add a handout to a training module")
-def upload_handout(request: HttpRequest, module_id: int, file: File[UploadedFile]):
+def upload_handout(request: HttpRequest, module_id: int,
+                   file: UploadedFile | None = OPTIONAL_FILE):
     module = _one(selectors.modules(), request, "manage_training", module_id)
     return _store(lambda: services.handout_add(module=module, upload=file,
                                                by=request.user))
@@ -80,7 +85,8 @@ def upload_handout(request: HttpRequest, module_id: int, file: File[UploadedFile
 @router.post("/resources/{resource_id}/files", response={201: FileOut, **ERRORS},
              operation_id="upload_resource_file",
              summary="Add a file to a resource of the library")
-def upload_resource_file(request: HttpRequest, resource_id: int, file: File[UploadedFile]):
+def upload_resource_file(request: HttpRequest, resource_id: int,
+                         file: UploadedFile | None = OPTIONAL_FILE):
     resource = _one(selectors.resources(), request, "manage_resources", resource_id)
     return _store(lambda: services.resource_file_add(resource=resource, upload=file,
                                                      by=request.user))
@@ -89,7 +95,8 @@ def upload_resource_file(request: HttpRequest, resource_id: int, file: File[Uplo
 @router.post("/volunteers/{volunteer_id}/charter-scan", response={201: FileOut, **ERRORS},
              operation_id="upload_charter_scan",
              summary="The scan of a charter a volunteer household signed on paper")
-def upload_charter_scan(request: HttpRequest, volunteer_id: int, file: File[UploadedFile]):
+def upload_charter_scan(request: HttpRequest, volunteer_id: int,
+                        file: UploadedFile | None = OPTIONAL_FILE):
     volunteer = _one(selectors.volunteers(), request, "screen_volunteers", volunteer_id)
     screening = selectors.screening_of(volunteer)
     if screening is None:
