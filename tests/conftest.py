@@ -148,6 +148,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_private_files():
+    """Private files (voisins.files) are kept in memory in tests: every test starts with
+    an empty store, as its database starts empty."""
+    from django.core.files.storage import storages
+
+    storages._storages.pop("private", None)  # the next use builds a fresh one
+    yield
+
+
 # --- API, audit and privacy (issue 8) ------------------------------------------------------
 
 def bearer(user) -> dict:
