@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from voisins.accounts.models import User
 from voisins.community.models import Event, Invitation, Resource, Rsvp
+from voisins.files.demo import files_demo
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches.models import Match
@@ -123,6 +124,7 @@ def journey_demo(programme: Programme, seed: int = 1) -> None:
         Resource.objects.create(programme=programme, kind=kind, title=title,
                                 body=title, languages=languages, target_group=target,
                                 indicators=indicators)
+    files_demo(programme, seed=seed)  # issue 18: a handout, a resource file, a case attachment
 
 
 def _screenings(programme: Programme, volunteers: list[VolunteerHousehold]) -> None:
