@@ -70,7 +70,20 @@ def records(north, alice, family, volunteer, victor, live_match):
                          starts_at=starts, ends_at=starts + timedelta(hours=2),
                          place="Maison de quartier", capacity=1)
     invitations_send(event=event, users=[alice, victor.user])
+    from tests.files.samples import pdf, upload
+    from voisins.community.services import resource_save
+    from voisins.files.services import case_attachment_add
+    from voisins.recruitment.services import screening_update
+    from voisins.training.services import training_module_create
+
+    screening_update(volunteer=volunteer, interview_place="Maison de quartier")
+    attachment = case_attachment_add(case=case, upload=upload("lettre.pdf", pdf()), by=alice)
     return {
+        "module_id": training_module_create(programme=north, title="Accueil").pk,
+        "resource_id": resource_save(programme=north, kind="guide", title="Guide",
+                                     body="Le guide.", languages=["fr"],
+                                     target_group="volunteers").pk,
+        "volunteer_id": volunteer.pk, "file_id": str(attachment.uuid),
         "slug": north.slug, "run_id": MatchingRun.objects.create(programme=north).pk,
         "proposal_id": draft.pk, "match_id": live_match.pk, "checkin_id": checkin.pk,
         "case_id": case.pk, "callback_id": callback.pk, "event_id": event.pk,

@@ -109,7 +109,7 @@ def upload_charter_scan(request: HttpRequest, volunteer_id: int,
 @router.get("/files/{file_id}", response={200: bytes, **ERRORS}, operation_id="download_file",
             summary="Download a file (audited; not cached)",
             openapi_extra={"responses": {"200": {"description": "The file's bytes",
-                                                 "content": {"application/octet-stream": {
+                                                 "content": {"*/*": {
                                                      "schema": {"type": "string",
                                                                 "format": "binary"}}}}}})
 def download_file(request: HttpRequest, file_id: str) -> HttpResponse:
