@@ -390,6 +390,13 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     calendar_token_for(user=victor.user)
     resource_save(programme=north, kind="guide", title="Guide", url="https://example.org",
                   languages=["fr"], target_group="volunteers")
+    # Private files (voisins.files): a letter in the case, the scan of Victor's charter.
+    from tests.files.samples import pdf, png, upload
+    from voisins.files.services import case_attachment_add, charter_scan_add
+
+    case_attachment_add(case=case, upload=upload("Amina-lettre.pdf", pdf()), by=alice)
+    charter_scan_add(screening=victor.screening, upload=upload("charte-Victor.png", png()),
+                     by=alice)
     family_link_create(family=family, by=alice)
     token_create(user=alice)
     household_erase(household=south_family)

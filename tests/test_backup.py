@@ -40,14 +40,6 @@ def dataset(north, alice, family, volunteer, whole_programme):
     family_create(programme=north, **family_data(contact_first_name="Олена",
                                                  contact_last_name="الحلبي"))
     make_user("other@example.org")
-    # A private file (voisins.files): a case attachment, encrypted on the storage.
-    from voisins.files.services import case_attachment_add
-    from voisins.mediation.models import Case
-
-    from .files.samples import pdf, upload
-
-    case_attachment_add(case=Case.objects.first(), upload=upload("lettre.pdf", pdf("BK")),
-                        by=alice)
 
 
 def test_the_dataset_fills_every_table_of_voisins(dataset):
@@ -153,13 +145,14 @@ def test_the_private_files_are_backed_up_as_stored_and_restored(tmp_path, datase
     from voisins.files.models import StoredFile
     from voisins.files.selectors import file_content
 
-    stored = StoredFile.objects.get()
+    # whole_programme's case attachment, encrypted on the storage.
+    stored = StoredFile.objects.get(purpose="case")
     storage = storages["private"]
     encrypted = storage.open(stored.storage_name).read()
     path = tmp_path / "voisins.backup"
     out = StringIO()
     call_command("backup", str(path), stdout=out)
-    assert "Private files: 1 to" in out.getvalue()
+    assert f"Private files: {StoredFile.objects.count()} to" in out.getvalue()
     archive = backup_module.files_archive(path)
     import tarfile
 
@@ -171,4 +164,4 @@ def test_the_private_files_are_backed_up_as_stored_and_restored(tmp_path, datase
     call_command("restore", str(path), "--noinput", stdout=StringIO())
     assert storage.open(stored.storage_name).read() == encrypted
     assert not storage.exists("1/case/left-over")
-    assert file_content(StoredFile.objects.get()).startswith(b"%PDF")
+    assert file_content(StoredFile.objects.get(pk=stored.pk)).startswith(b"%PDF")

@@ -3,6 +3,7 @@ training module and a trained volunteer household downloads it from its personal
 a phone; the coordinator attaches a letter to a mediation case and downloads it."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -61,7 +62,7 @@ def test_a_handout_goes_from_the_coordinator_to_a_trained_household(
             phone.get_by_role("link", name="Rôle et limites.pdf").click()
         download = info.value
         assert download.suggested_filename == "Rôle et limites.pdf"
-        assert open(download.path(), "rb").read() == pdf("handout")
+        assert Path(download.path()).read_bytes() == pdf("handout")
         assert download.url.endswith(f"/v/{token}/files/{stored.uuid}/")
     finally:
         context.close()
@@ -91,4 +92,4 @@ def test_a_case_attachment_is_uploaded_and_downloaded_by_the_coordinator(
     screenshot(page, "files-case-attachment")
     with page.expect_download() as info:
         page.get_by_role("link", name="courrier.pdf").click()
-    assert open(info.value.path(), "rb").read() == pdf("letter")
+    assert Path(info.value.path()).read_bytes() == pdf("letter")

@@ -48,6 +48,7 @@ def test_the_coordinator_downloads_a_case_attachment_with_safe_headers(
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''lettre-commune.pdf" in disposition or (

@@ -52,8 +52,10 @@ ZIPPED = {ODT.mime, ODP.mime, DOCX.mime, PPTX.mime}
 # not allow in a name are replaced.
 _SEPARATORS = ("/", "\\")
 _AWKWARD = re.compile(r'[<>:"|?*]')
-# PDF names that run code or act by themselves when the document opens.
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+# PDF names that run code or act by themselves when the document opens, looked for in the
+# raw bytes. Long names only: a short one such as /JS turns up by chance in the compressed
+# streams of a large scan; pypdf finds /JS among every object's keys.
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|Launch|EmbeddedFile|RichMedia|XFA)\b")
 
 
 def human_types() -> str:
