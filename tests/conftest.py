@@ -35,11 +35,16 @@ def south(db):
     return programme_create(name="Voisins Sud", slug="south")
 
 
+def staff_member(first_name: str, programme, role: str):
+    """A member of a programme's staff, `first_name@example.org`, with `role`."""
+    user = make_user(f"{first_name.lower()}@example.org", first_name=first_name)
+    membership_grant(user=user, programme=programme, role=role)
+    return user
+
+
 @pytest.fixture
 def alice(north):
-    user = make_user("alice@example.org", first_name="Alice")
-    membership_grant(user=user, programme=north, role=Role.COORDINATOR)
-    return user
+    return staff_member("Alice", north, Role.COORDINATOR)
 
 
 @pytest.fixture
@@ -56,30 +61,22 @@ def alice_reads_english(alice):
 
 @pytest.fixture
 def bob(north):
-    user = make_user("bob@example.org", first_name="Bob")
-    membership_grant(user=user, programme=north, role=Role.MEDIATOR)
-    return user
+    return staff_member("Bob", north, Role.MEDIATOR)
 
 
 @pytest.fixture
 def rita(north):
-    user = make_user("rita@example.org", first_name="Rita")
-    membership_grant(user=user, programme=north, role=Role.REFERRER)
-    return user
+    return staff_member("Rita", north, Role.REFERRER)
 
 
 @pytest.fixture
 def vera(north):
-    user = make_user("vera@example.org", first_name="Vera")
-    membership_grant(user=user, programme=north, role=Role.VIEWER)
-    return user
+    return staff_member("Vera", north, Role.VIEWER)
 
 
 @pytest.fixture
 def charlie(south):
-    user = make_user("charlie@example.org", first_name="Charlie")
-    membership_grant(user=user, programme=south, role=Role.COORDINATOR)
-    return user
+    return staff_member("Charlie", south, Role.COORDINATOR)
 
 
 def family_data(**overrides: object) -> dict:

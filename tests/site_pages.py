@@ -209,24 +209,20 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
     case with a callback, an evaluation meeting, a sign-up waiting for its confirmation."""
     from voisins.blueprints.demo import journey_demo
     from voisins.evaluation.services import meeting_invite, meeting_plan
-    from voisins.familypages.services import (
-        family_link_create,
-        family_link_token,
-        household_link_create,
-        household_link_token,
-    )
+    from voisins.familypages.links import family_link_token, household_link_token
+    from voisins.familypages.services import family_link_create, household_link_create
     from voisins.households.demo import generate
     from voisins.households.models import FamilyHousehold, VolunteerHousehold
     from voisins.matches.models import CheckIn, Match, Proposal
     from voisins.matches.services import (
-        checkin_token,
         introduction_plan,
         introduction_record,
         matching_run_start,
     )
+    from voisins.matches.tokens import checkin_token
     from voisins.mediation.services import callback_request, case_open
     from voisins.recruitment.models import Signup
-    from voisins.recruitment.services import signup_token
+    from voisins.recruitment.tokens import signup_token
 
     generate(families=60, volunteers=40, seed=3, slug="north")
     journey_demo(north, seed=3)

@@ -499,14 +499,11 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
 
     from django.utils import timezone
 
-    from voisins.familypages.services import (
-        family_link_create,
-        family_link_token,
-        household_link_create,
-        household_link_token,
-    )
+    from voisins.familypages.links import family_link_token, household_link_token
+    from voisins.familypages.services import family_link_create, household_link_create
     from voisins.matches.models import CheckIn, MatchingRun
-    from voisins.matches.services import checkin_token, introduction_plan, introduction_record
+    from voisins.matches.services import introduction_plan, introduction_record
+    from voisins.matches.tokens import checkin_token
     from voisins.mediation.services import callback_request, case_open
 
     introduction_plan(match=live_match, planned_at=timezone.now() + timedelta(days=1),
@@ -569,6 +566,7 @@ def _journey_records(north, alice, rita, victor, volunteer) -> dict:
     from voisins.evaluation.services import meeting_invite, meeting_plan
     from voisins.recruitment import services as recruitment
     from voisins.recruitment.forms import SignupForm
+    from voisins.recruitment.tokens import signup_token
     from voisins.training import services as training
 
     from .journey.conftest import SIGNUP
@@ -605,7 +603,7 @@ def _journey_records(north, alice, rita, victor, volunteer) -> dict:
     return {
         "campaign": campaign, "news": news, "module": module, "session": session,
         "other_session": other_session, "event": event, "resource": resource,
-        "signup_token": recruitment.signup_token(signup), "meeting": meeting,
+        "signup_token": signup_token(signup), "meeting": meeting,
         "invitation": event.invitations.get(user=victor.user),
         "registration": training.registration_create(session=session, volunteer=victor),
         "meeting_invitation": meeting_invite(meeting=meeting, volunteers=[victor])[0],

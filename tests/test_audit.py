@@ -41,14 +41,14 @@ def test_the_log_holds_no_name_or_contact(family):
 def test_a_read_records_who_when_what_and_from_where(rf, alice, family):
     request = rf.get("/staff/north/families/1/", REMOTE_ADDR="203.0.113.9")
     request.user = alice
-    entry = audit_read(request, family, ["phone", "email"])
+    entry = audit_read(by=request, record=family, fields=["phone", "email"])
     assert entry.action == LogEntry.Action.ACCESS and entry.actor == alice
     assert entry.remote_addr == "203.0.113.9" and entry.timestamp is not None
     assert entry.additional_data == {"fields": ["email", "phone"], "via": "page"}
 
 
 def test_it_accepts_a_user_outside_a_request(alice, family):
-    entry = audit_read(alice, family, ["notes"], via="task")
+    entry = audit_read(by=alice, record=family, fields=["notes"], via="task")
     assert entry.actor == alice and entry.remote_addr is None
 
 

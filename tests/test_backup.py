@@ -36,7 +36,7 @@ def dataset(north, alice, family, volunteer, whole_programme):
     """A row in every table of Voisins (match life, mediation, evaluation, recruitment,
     training, community, family pages…), names in other scripts, an audited read."""
     consent_give(household=family, purpose="matching", recorded_by=alice)
-    audit_read(alice, family, ["email"])
+    audit_read(by=alice, record=family, fields=["email"])
     family_create(programme=north, **family_data(contact_first_name="Олена",
                                                  contact_last_name="الحلبي"))
     make_user("other@example.org")

@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from voisins.matches import services
+from voisins.matches import services, tokens
 from voisins.matches.models import CheckIn
 
 
@@ -80,7 +80,7 @@ def test_clearing_the_warnings_forgets_what_came_before(active_match, alice):
 
 def test_a_checkin_link_works_once(client, active_match):
     checkin = _checkin(active_match)
-    url = f"/check-in/{services.checkin_token(checkin)}/"
+    url = f"/check-in/{tokens.checkin_token(checkin)}/"
     data = {"rating": "5", "frequency": "weekly", "activities": "a walk", "worry": ""}
     assert client.get(url).status_code == 200
     assert client.post(url, data).status_code == 200
@@ -92,7 +92,7 @@ def test_a_checkin_link_works_once(client, active_match):
 
 def test_a_checkin_link_older_than_30_days_is_refused(client, active_match):
     checkin = _checkin(active_match)
-    signer = signing.TimestampSigner(salt=services.CHECKIN_LINK_SALT)
+    signer = signing.TimestampSigner(salt=tokens.CHECKIN_LINK_SALT)
     with mock.patch("django.core.signing.time.time",
                     return_value=timezone.now().timestamp() - 31 * 86400):
         token = signer.sign_object({"c": checkin.pk})
@@ -103,7 +103,7 @@ def test_a_checkin_link_older_than_30_days_is_refused(client, active_match):
 
 
 def test_a_forged_checkin_link_is_refused(client, active_match):
-    token = services.checkin_token(_checkin(active_match))
+    token = tokens.checkin_token(_checkin(active_match))
     assert client.get(f"/check-in/{token[:-2]}xx/").status_code == 410
 
 
@@ -114,7 +114,7 @@ def test_a_checkin_older_than_30_days_cannot_be_answered_any_more(active_match):
 
 def test_a_checkin_rating_out_of_range_names_the_field(client, active_match):
     checkin = _checkin(active_match)
-    url = f"/check-in/{services.checkin_token(checkin)}/"
+    url = f"/check-in/{tokens.checkin_token(checkin)}/"
     response = client.post(url, {"rating": "9", "frequency": "weekly"},
                            HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

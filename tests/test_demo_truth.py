@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import models, transaction
+from django.utils import timezone
 
 from voisins import matching
 from voisins.households import demo as household_demo
@@ -169,4 +170,20 @@ def test_the_simulated_past_sends_nothing(demo):
     # services; none of their messages may be left queued for the worker to send now.
     from voisins.messaging.models import Message
 
-    assert not Message.objects.filter(programme__slug="demo").exists()
+    messages = Message.objects.filter(programme__slug="demo")
+    assert not messages.filter(state="queued").exists()
+    assert not messages.filter(created_at__gte=timezone.now() - timedelta(minutes=30)).exists()
+
+
+def test_a_household_told_in_the_simulated_past_has_its_message_on_record(demo):
+    # A proposal was sent to both households: their pages list what they were told, when.
+    from voisins.matches.models import Proposal
+    from voisins.messaging.models import Message
+
+    for proposal in Proposal.objects.filter(programme__slug="demo", status="sent"):
+        for household in (proposal.family, proposal.volunteer):
+            told = Message.objects.filter(**{household.side: household}, purpose="proposal")
+            assert told.exists(), household
+            message = told.latest("created_at")
+            assert abs(message.created_at - proposal.sent_at) < timedelta(minutes=5)
+            assert message.state in ("delivered", "to_call", "called")

@@ -9,13 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from voisins.familypages.links import family_link_token
 from voisins.familypages.models import FamilyLink
-from voisins.familypages.services import (
-    family_link_create,
-    family_link_current,
-    family_link_revoke,
-    family_link_token,
-)
+from voisins.familypages.services import family_link_create, family_link_current, family_link_revoke
 from voisins.households.models import FamilyHousehold
 from voisins.matches.models import CheckIn
 from voisins.matches.services import (

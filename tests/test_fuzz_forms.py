@@ -81,7 +81,7 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.portal.forms.AccountForm": lambda p: {},
     "voisins.portal.forms.LinkRequestForm": lambda p: {},
     "voisins.portal.forms.PreferencesForm": lambda p: {"programme": p},
-    "voisins.recruitment.forms.CampaignForm": lambda p: {},
+    "voisins.recruitment.forms.CampaignForm": lambda p: {"programme": p},
     "voisins.recruitment.forms.CharterForm": lambda p: {},
     "voisins.recruitment.forms.DecisionForm": lambda p: {},
     "voisins.recruitment.forms.InterviewForm": lambda p: {},

@@ -14,14 +14,8 @@ from tests.conftest import family_data, make_user
 from voisins.api.selectors import programme_statistics
 from voisins.gdpr.errors import ConsentRequired
 from voisins.gdpr.models import Erasure
-from voisins.gdpr.selectors import household_export
-from voisins.gdpr.services import (
-    household_erase,
-    months_before,
-    purge_inactive,
-    require_consent,
-    with_consent,
-)
+from voisins.gdpr.selectors import household_export, months_before, require_consent, with_consent
+from voisins.gdpr.services import household_erase, purge_inactive
 from voisins.gdpr.tasks import purge_inactive_task
 from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
 from voisins.households.services import family_create, household_set_status
@@ -143,9 +137,23 @@ def test_erasure_removes_the_person_and_keeps_the_figures(alice, north, family, 
     for secret in ["Amina", "Haddad", "a@example.org", "470123456", "Yara", "Hassan", "Nadia",
                    "bakery"]:
         assert secret not in text, secret
-    assert programme_statistics(north) == before
+    # The family can no longer be reached: it leaves the waiting list and the current
+    # counts (archived), and keeps its status and history for the figures of the past.
+    assert family.archived and family.status == "waiting"
+    after = programme_statistics(north)
+    assert after["families"]["waiting"] == before["families"]["waiting"] - 1
+    assert after["families_total"] == before["families_total"] - 1
+    assert after["volunteers"] == before["volunteers"]
     assert list(family.status_changes.values_list("to_status", "changed_at")) == history
     assert Erasure.objects.get().reason == "request"
+
+
+def test_an_erased_household_in_a_live_match_stays_in_the_counts(north, live_match):
+    before = programme_statistics(north)
+    household_erase(household=live_match.family)
+    live_match.family.refresh_from_db()
+    assert not live_match.family.archived
+    assert programme_statistics(north) == before
 
 
 def test_erasure_closes_a_volunteers_account(volunteer_user, volunteer):

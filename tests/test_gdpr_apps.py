@@ -14,8 +14,8 @@ from django.utils import timezone
 from tests.conftest import FAMILY_SECRETS, VOLUNTEER_SECRETS
 from voisins.api.selectors import programme_statistics
 from voisins.evaluation.selectors import persistence, survey_results
-from voisins.gdpr.selectors import audit_entries, household_export
-from voisins.gdpr.services import household_erase, months_before, purge_inactive
+from voisins.gdpr.selectors import audit_entries, household_export, months_before
+from voisins.gdpr.services import household_erase, purge_inactive
 from voisins.mediation.models import Case, CaseNote
 
 

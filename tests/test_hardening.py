@@ -201,7 +201,8 @@ def test_production_requires_totp_of_coordinators(tmp_path):
 def test_help_requests_through_a_family_link_are_rate_limited(client, family):
     from django.urls import reverse
 
-    from voisins.familypages.services import family_link_create, family_link_token
+    from voisins.familypages.links import family_link_token
+    from voisins.familypages.services import family_link_create
     from voisins.matches.household_views import HELP_LIMIT
     from voisins.mediation.models import Case
 

@@ -9,11 +9,12 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from tests.conftest import volunteer_data
-from voisins.familypages.services import household_link_create, household_link_token
+from voisins.familypages.links import household_link_token
+from voisins.familypages.services import household_link_create
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import household_channels
 from voisins.households.services import household_message_choices_set, volunteer_create
-from voisins.messaging import services as messaging
+from voisins.messaging.selectors import channel_for
 
 MOBILE = "+32470123456"
 LANDLINE = "+3225123456"
@@ -72,7 +73,7 @@ def test_a_family_with_only_a_mobile_chooses_sms_ukrainian_and_no_news(client, f
     assert (family.preferred_channel, family.message_language, family.news_opt_out) == (
         "sms", "uk", True)
     assert family.messages_language() == "uk"
-    assert messaging.channel_for(family) == ("sms", MOBILE)
+    assert channel_for(family) == ("sms", MOBILE)
     entry = _last_change(family)
     assert entry.actor is None
     assert entry.additional_data == {"by": "household", "via": "family-link"}
@@ -132,7 +133,7 @@ def test_a_volunteer_household_chooses_sms_in_english(client, marie):
     response = client.post(url, {"preferred_channel": "sms", "message_language": "en"})
     assert response.status_code == 302
     marie.refresh_from_db()
-    assert messaging.channel_for(marie) == ("sms", MOBILE)
+    assert channel_for(marie) == ("sms", MOBILE)
     assert marie.messages_language() == "en" and marie.news_opt_out is False
     assert _last_change(marie).additional_data == {"by": "household",
                                                    "via": "volunteer-link"}
@@ -169,5 +170,5 @@ def test_a_coordinator_setting_it_is_recorded_as_staff(marie, alice):
                                   message_language="", news_opt_out=False, by=alice,
                                   via="staff")
     marie.refresh_from_db()
-    assert messaging.channel_for(marie)[0] == "phone"
+    assert channel_for(marie)[0] == "phone"
     assert marie.messages_language() == "nl"   # empty: the default rule again

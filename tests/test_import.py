@@ -216,7 +216,7 @@ CONSENT_HEADER = FAMILY_HEADER + ["consents", "consent_date", "consent_given_by"
 def test_consents_given_on_paper_are_recorded_with_their_date_and_who_agreed(north, alice):
     from datetime import date
 
-    from voisins.gdpr.services import require_consent
+    from voisins.gdpr.selectors import require_consent
     from voisins.privacy.models import Consent, PrivacyNotice
 
     PrivacyNotice.objects.create(programme=north, version="2023", text="…",

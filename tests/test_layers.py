@@ -41,7 +41,7 @@ KNOWN_APP_CYCLES = {
     "voisins/gdpr/selectors.py -> voisins.recruitment.services": 1,
     "voisins/households/demo.py -> voisins.privacy.models": 1,
     "voisins/households/importers.py -> voisins.privacy.models": 2,
-    "voisins/households/importers.py -> voisins.privacy.services": 1,
+    "voisins/households/importers.py -> voisins.privacy.selectors": 1,
     "voisins/matches/demo.py -> voisins.evaluation.models": 1,
     "voisins/matches/demo.py -> voisins.evaluation.questions": 2,
     "voisins/matches/demo.py -> voisins.evaluation.services": 1,
@@ -71,8 +71,6 @@ KNOWN_MODULE_CYCLES = {
     "voisins/matches/waiting.py -> voisins.matches.selectors": 1,
     "voisins/matching/engine.py -> voisins.matching.search": 1,
     "voisins/matching/search.py -> voisins.matching.engine": 1,
-    "voisins/messaging/selectors.py -> voisins.messaging.services": 2,
-    "voisins/messaging/services.py -> voisins.messaging.selectors": 1,
     "voisins/messaging/services.py -> voisins.messaging.tasks": 3,
     "voisins/messaging/tasks.py -> voisins.messaging.services": 3,
 }
@@ -191,3 +189,37 @@ def test_the_architecture_script_prints_the_five_figures(imports):
         f"1. apps in the largest import cycle: {len(largest - {'access'})}")
     inside = {i.where for i in layers.between_nodes(imports) if i.in_function}
     assert lines[1] == f"2. imports inside functions between apps: {len(inside)}"
+    assert lines[2] == f"3. .objects. in views and API routers: {len(layers.objects_in_views())}"
+
+
+def test_no_objects_in_views_or_api_routers():
+    """Views and API routers read through their app's selectors.py and write through its
+    services.py (docs/development.md): no `Model.objects` in them."""
+    found = layers.objects_in_views()
+    assert not found, "\n".join(
+        ["move these reads to a selector (or writes to a service):",
+         *(f"{where}: {text}" for where, text in found)])
+
+
+def test_views_are_found_by_name_and_by_the_urls_that_route_to_them(tmp_path):
+    root = tmp_path / "voisins"
+    write(root, "shop/models.py", "class Item:\n    objects = None\n")
+    write(root, "shop/selectors.py", "from .models import Item\nITEMS = Item.objects\n")
+    write(root, "shop/views.py", "from .models import Item\ndef a(r):\n    Item.objects\n")
+    write(root, "shop/api.py", "from .models import Item\n\n\ndef b(r):\n    Item.objects\n")
+    write(root, "shop/maps.py", "from .models import Item\ndef c(r):\n    Item.objects\n")
+    write(root, "shop/feeds.py", "from . import models\nclass Feed:\n    q = models.Item.objects\n")
+    write(root, "shop/helpers.py", "from .models import Item\nX = Item.objects\n")
+    write(root, "shop/urls.py", (
+        "from django.urls import path\n"
+        "from . import feeds, helpers, maps\n"
+        "from .views import a\n"
+        "urlpatterns = [path('a', a), path('m', maps.c), path('f', feeds.Feed()),\n"
+        "               path('h', helpers.wrap(a))]\n"))
+    write(root, "api/routers/things.py", "def d(r):\n    return Item.objects.all()\n")
+    assert [p.relative_to(root).as_posix() for p in layers.view_modules(root)] == [
+        "api/routers/__init__.py", "api/routers/things.py", "shop/api.py", "shop/feeds.py",
+        "shop/maps.py", "shop/views.py"]
+    assert [where for where, _text in layers.objects_in_views(root)] == [
+        "voisins/api/routers/things.py:2", "voisins/shop/api.py:5", "voisins/shop/feeds.py:3",
+        "voisins/shop/maps.py:3", "voisins/shop/views.py:3"]

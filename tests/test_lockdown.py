@@ -10,7 +10,8 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from voisins.familypages.services import family_link_create, family_link_token
+from voisins.familypages.links import family_link_token
+from voisins.familypages.services import family_link_create
 from voisins.matches import selectors, services
 from voisins.matches.models import CheckIn, Match, Notification
 

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
+from voisins.familypages.links import family_link_token
 from voisins.familypages.models import FamilyLink
-from voisins.familypages.services import family_link_create, family_link_revoke, family_link_token
+from voisins.familypages.services import family_link_create, family_link_revoke
 from voisins.households.models import FamilyHousehold
 from voisins.matches.models import CheckIn, ContactReveal, Match, Proposal
 from voisins.mediation.models import Case

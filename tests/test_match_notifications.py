@@ -61,7 +61,7 @@ def test_each_mail_is_written_in_its_recipients_language(
         seen[context["name"]] = translation.get_language()
         return render_to_string(template, context)
 
-    with (mock.patch("voisins.messaging.services.render_to_string", side_effect=spy),
+    with (mock.patch("voisins.messaging.rendering.render_to_string", side_effect=spy),
           translation.override("fr"), django_capture_on_commit_callbacks(execute=True)):
         proposal_send(proposal=draft_proposal, by=alice)
     assert seen == {"Victor": "nl", "Amina": "uk"}

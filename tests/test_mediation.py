@@ -85,7 +85,8 @@ def test_notes_are_encrypted_at_rest(live_match, alice):
 
 def test_a_family_asks_to_be_called_back_from_its_page(client, family, alice,
                                                        django_capture_on_commit_callbacks):
-    from voisins.familypages.services import family_link_create, family_link_token
+    from voisins.familypages.links import family_link_token
+    from voisins.familypages.services import family_link_create
 
     token = family_link_token(family_link_create(family=family))
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +104,8 @@ def test_a_family_asks_to_be_called_back_from_its_page(client, family, alice,
 
 
 def test_asking_for_a_callback_without_saying_when_is_refused(client, family):
-    from voisins.familypages.services import family_link_create, family_link_token
+    from voisins.familypages.links import family_link_token
+    from voisins.familypages.services import family_link_create
 
     token = family_link_token(family_link_create(family=family))
     client.post(f"/f/{token}/help/", {"kind": "practical", "callback": "on", "language": "ar"})

@@ -10,7 +10,7 @@ from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_update, volunteer_create
 from voisins.messaging import services, sms
 from voisins.messaging.models import Message
-from voisins.messaging.selectors import reach_summary
+from voisins.messaging.selectors import channel_for, reach_summary
 
 MOBILE = "+32470123456"
 LANDLINE = "+3225123456"
@@ -45,7 +45,7 @@ def _set(household, **fields):
     ({"email": "", "phone": MOBILE, "phone_check": True}, ("phone", MOBILE)),
 ])
 def test_it_chooses_the_channel_the_household_has(family, fields, expected):
-    assert services.channel_for(_set(family, **fields)) == expected
+    assert channel_for(_set(family, **fields)) == expected
 
 
 def test_a_dutch_speaking_volunteer_household_without_account_is_written_to_in_dutch(north):
@@ -239,7 +239,7 @@ def test_erasure_takes_the_persons_name_out_of_others_messages_not_their_own_gre
 def test_a_volunteer_without_account_is_messaged_through_its_own_address(north):
     volunteer = volunteer_create(programme=north, **volunteer_data(email="m@example.org"))
     assert isinstance(volunteer, VolunteerHousehold)
-    assert services.channel_for(volunteer) == ("email", "m@example.org")
+    assert channel_for(volunteer) == ("email", "m@example.org")
     assert FamilyHousehold  # the family side is covered above
 
 

@@ -6,7 +6,8 @@ from django.utils import translation
 from voisins.households.models import FamilyHousehold, Member
 from voisins.households.services import family_create, volunteer_create
 from voisins.privacy.models import Consent
-from voisins.privacy.services import consent_give, consent_withdraw, has_consent
+from voisins.privacy.selectors import has_consent
+from voisins.privacy.services import consent_give, consent_withdraw
 from voisins.programmes.models import Programme
 from voisins.programmes.services import programme_create
 

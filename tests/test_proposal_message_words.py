@@ -8,7 +8,7 @@ from django.core import mail
 
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.matches.services import proposal_send
-from voisins.messaging import services, sms
+from voisins.messaging import rendering, sms
 from voisins.messaging.models import Message
 from voisins.messaging.segments import count_segments
 
@@ -72,7 +72,7 @@ def test_the_proposal_sms_in_french_carries_the_note_the_signature_and_the_phone
     assert text.body.startswith(SIGNATURE)
     assert PHONE_SHOWN in text.body
     assert "/f/" in text.body
-    assert count_segments(text.body)[1] <= services.MAX_SEGMENTS
+    assert count_segments(text.body)[1] <= rendering.MAX_SEGMENTS
 
 
 def test_an_arabic_sms_too_long_for_the_note_keeps_the_signature_the_phone_and_link(
@@ -80,8 +80,8 @@ def test_an_arabic_sms_too_long_for_the_note_keeps_the_signature_the_phone_and_l
     proposal = send(family={"email": "", "phone": "+32470123456", "page_language": "ar"})
     [text] = sms.outbox
     encoding, segments = count_segments(text.body)
-    assert encoding == "UCS-2" or segments <= services.MAX_SEGMENTS
-    assert segments <= services.MAX_SEGMENTS
+    assert encoding == "UCS-2" or segments <= rendering.MAX_SEGMENTS
+    assert segments <= rendering.MAX_SEGMENTS
     assert SIGNATURE in text.body and PHONE_SHOWN in text.body and "/f/" in text.body
     # The note did not fit: it is on the family's proposal page, which the link opens.
     message = Message.objects.get(family=proposal.family_id)
@@ -93,7 +93,7 @@ def test_the_text_for_a_household_to_call_carries_the_note_the_signature_and_pho
     proposal = send(family={"email": "", "phone": "", "page_language": "fr"})
     message = Message.objects.get(family=proposal.family_id)
     assert message.state == Message.State.TO_CALL
-    _subject, letter = services.render(message)
+    _subject, letter = rendering.render(message)
     assert NOTE in letter and SIGNATURE in letter and PHONE_SHOWN in letter
     assert "/f/" in letter
 

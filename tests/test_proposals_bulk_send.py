@@ -44,7 +44,7 @@ def test_the_selected_drafts_are_sent_and_the_rest_stays(client, alice, drafts,
     statuses = {p.pk: p.status for p in Proposal.objects.all()}
     assert statuses == {drafts[0].pk: "sent", drafts[1].pk: "draft", drafts[2].pk: "draft"}
     html = response.content.decode()
-    assert "1 proposal(s) sent" in html and "Fam0" in html
+    assert "1 proposal sent" in html and "Fam0" in html
     assert "Not sent" in html and "no longer waiting" in html
     # Each household of the sent proposal is told, by the usual send.
     assert {m.to[0] for m in mail.outbox} >= {"fam0@example.org", "vol0@example.org"}
@@ -107,7 +107,7 @@ def test_the_summary_says_how_each_household_was_told(
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         html = send(client, [drafts[0].pk, drafts[1].pk]).content.decode()
-    assert "2 proposal(s) sent" in html
+    assert "2 proposals sent" in html
     # Fam1 has neither e-mail nor phone: it is on the to-call list, and the page says so.
     assert "(Fam1): no digital channel, it is on your to-call list" in html
     assert "The family (Fam0): e-mail queued, it goes out in a moment." in html

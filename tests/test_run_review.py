@@ -121,7 +121,7 @@ def test_the_ticked_proposals_are_sent_in_one_action_and_the_rest_stays(
     statuses = dict(Proposal.objects.values_list("pk", "status"))
     assert statuses == {first.pk: "sent", second.pk: "draft", third.pk: "sent"}
     html = client.get(response["Location"], **EN).content.decode()
-    assert "2 proposal(s) sent" in html and str(first.family) in html
+    assert "2 proposals sent" in html and str(first.family) in html
     # The truthful summary: who was told, and how (reach_summary).
     assert "The family (Fam0): e-mail queued" in html
     assert "The volunteer household (Vol2): e-mail queued" in html

@@ -13,16 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import agreed_to_matching, volunteer_data
+from voisins.familypages.links import family_link_token, household_link_token
 from voisins.familypages.models import VolunteerLink
 from voisins.familypages.services import (
     FamilyLinkError,
     family_link_create,
-    family_link_token,
     household_link_create,
     household_link_current,
     household_link_resolve,
     household_link_revoke,
-    household_link_token,
     household_page_url,
 )
 from voisins.households.services import volunteer_create

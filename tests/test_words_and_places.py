@@ -190,7 +190,8 @@ def test_an_arabic_list_uses_the_arabic_comma():
 
 
 def test_latin_text_in_an_arabic_family_page_is_isolated(client, family, alice):
-    from voisins.familypages.services import family_link_create, family_link_token
+    from voisins.familypages.links import family_link_token
+    from voisins.familypages.services import family_link_create
 
     family.page_language = "ar"
     family.save(update_fields=["page_language"])

@@ -4,7 +4,7 @@ Every app sits on one floor. An app may import from its own floor and the floors
 never from a floor above; and no two apps may import each other, directly or round a
 circle, counting the imports made inside functions. A lower floor that must call back up
 does it through a registry filled at start-up (for example
-`voisins.messaging.services.register_hold`), never through a hidden import.
+`voisins.messaging.hooks.register_hold`), never through a hidden import.
 
 `FLOORS` is the one place the floors are declared: `tests/test_layers.py` checks the code
 against it and `scripts/architecture --mermaid` draws it into `docs/development.md`.
@@ -324,3 +324,75 @@ def replace_picture(text: str, picture: str) -> str:
     start = text.index(PICTURE_START) + len(PICTURE_START)
     end = text.index(PICTURE_END)
     return f"{text[:start]}\n{picture}\n{text[end:]}"
+
+
+# --- Views and API routers: where `.objects.` must not be (issue 17, reads in selectors) -----
+
+def is_view_or_router(path: Path) -> bool:
+    """A view or API router module by its name: views.py, *_views.py, api.py, api/routers/."""
+    return (path.name == "views.py" or path.name.endswith("_views.py") or path.name == "api.py"
+            or "routers" in path.parts)
+
+
+def _root_name(node: ast.expr) -> str:
+    """The name a view expression starts from: ``views.home`` → views, ``feeds.Feed()`` and
+    ``View.as_view()`` → feeds, View; a wrapper's first argument, ``cache(maps.page)`` → maps."""
+    while isinstance(node, ast.Attribute | ast.Call):
+        if isinstance(node, ast.Call):
+            node = node.args[0] if node.args else node.func
+        else:
+            node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def routed_modules(urls: Path, root: Path = ROOT) -> set[Path]:
+    """The modules of voisins a URLconf routes a path to (``path(route, module.view)``),
+    whatever they are called (workspace/maps.py, recruitment/feeds.py)."""
+    module = module_name(urls, root)
+    tree = ast.parse(urls.read_text(encoding="utf-8"), filename=str(urls))
+    bound: dict[str, str] = {}  # a name of the URLconf → the module it comes from
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom):
+            origin = _resolve(statement, module, urls.name == "__init__.py")
+            for alias in statement.names:
+                sub = f"{origin}.{alias.name}"
+                bound[alias.asname or alias.name] = sub if _exists(sub, root) else origin
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.asname:
+                    bound[alias.asname] = alias.name
+    found = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in ("path", "re_path")
+                and len(node.args) >= 2):
+            target = bound.get(_root_name(node.args[1]), "")
+            if target.startswith(PACKAGE + ".") and _exists(target, root):
+                path = (root / Path(*target.split(".")[1:])).with_suffix(".py")
+                if path.exists():
+                    found.add(path)
+    return found
+
+
+def view_modules(root: Path = ROOT) -> list[Path]:
+    """Every module that answers requests: views and API routers by name, and any other
+    module a URLconf (urls.py, *_urls.py) routes a path to."""
+    files = source_files(root)
+    found = {p for p in files if is_view_or_router(p)}
+    for urls in files:
+        if urls.name == "urls.py" or urls.name.endswith("_urls.py"):
+            found |= routed_modules(urls, root)
+    return sorted(found)
+
+
+def objects_in_views(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(file:line, expression) for each ``.objects`` read in a view or API router module:
+    reads belong in the app's selectors.py, writes in its services.py."""
+    found = []
+    for path in view_modules(root):  # file by file, line by line
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        where = path.relative_to(root.parent)
+        found += [(f"{where}:{line}", text) for line, text in sorted(
+            (node.lineno, ast.unparse(node)) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "objects")]
+    return found

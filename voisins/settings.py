@@ -217,6 +217,9 @@ elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     # (django-environ drops the leading slash of the path.)
     _email_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
                       if _email.get("EMAIL_FILE_PATH") else str(VAR_DIR / "mail")}
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # The same, with each message decoded (no quoted-printable cutting the links).
+    _email["EMAIL_BACKEND"] = "voisins.ops.mail.EmailBackend"
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Voisins <noreply@localhost>")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import chromium_path
+from ..conftest import PASSWORD, chromium_path
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
@@ -62,6 +62,50 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not outside, f"requests left the app: {outside}"
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def phone(browser, live_server, locale: str):
+    """A cheap phone: narrow, touch, no mouse. Its requests may not leave the app."""
+    context = browser.new_context(base_url=live_server.url, locale=locale, viewport=PHONE,
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.outside = []
+    page.csp = []
+    page.on("request", lambda r: page.outside.append(r.url)
+            if not r.url.startswith(live_server.url) and not r.url.startswith("data:")
+            else None)
+    page.on("console", lambda m: page.csp.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text else None)
+    return context, page
+
+
+def fits(page) -> None:
+    """Nothing wider than the phone's screen."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+
+
+def small_targets(page) -> list[str]:
+    """Buttons, fields and choices smaller than 24 px high (WCAG 2.2 target size)."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+            'main button, main select, main input:not([type=hidden]), main label:has(input)')]
+        .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 24
+                && !e.closest('label'))
+        .map(e => e.outerHTML.slice(0, 80))""")
+
+
+def log_in(page, who, password: str = PASSWORD) -> None:
+    """Logs in through the login page as `who` (a user or an e-mail address), and waits until
+    the browser has left it."""
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(getattr(who, "email", who))
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.wait_for_load_state()
 
 
 def screenshot(page, name: str) -> None:

@@ -5,8 +5,7 @@ import pytest
 
 from voisins.privacy.models import Consent
 
-from .conftest import check_accessibility, screenshot
-from .test_pages import login
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +15,7 @@ def test_a_coordinator_records_consent_and_the_volunteer_sees_the_contact(
     family = live_match.family
     family.phone = "+32488776655"
     family.save()
-    login(page, alice)
+    log_in(page, alice)
     page.wait_for_url("**/staff/north/")
     page.goto(f"/staff/north/families/{family.pk}/")
     page.locator(f'a[href="/staff/north/families/{family.pk}/consents/"]').click()
@@ -30,7 +29,7 @@ def test_a_coordinator_records_consent_and_the_volunteer_sees_the_contact(
     assert Consent.objects.get(family=family, purpose="share_contact").recorded_by == alice
 
     volunteer = browser.new_context(base_url=live_server.url, locale="fr-BE").new_page()
-    login(volunteer, live_match.volunteer.user)
+    log_in(volunteer, live_match.volunteer.user)
     volunteer.goto(f"/me/matches/{live_match.pk}/")
     volunteer.get_by_text("+32488776655").wait_for()
     volunteer.context.close()

@@ -14,8 +14,7 @@ from voisins.matches.models import Proposal
 from voisins.recruitment.models import Campaign
 
 from ..conftest import agreed_to_matching, family_data, volunteer_data
-from .conftest import check_accessibility, screenshot
-from .test_lists_export_and_bulk import log_in
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,7 +72,7 @@ def test_a_batch_run_is_reviewed_and_sent_in_one_action(page, alice, neighbours)
     page.get_by_label("Sélectionner Dilan Famille1 – Luc Voisin1").uncheck()
     screenshot(page, "run-review")
     page.get_by_role("button", name="Envoyer les propositions sélectionnées").click()
-    page.get_by_text("2 proposition(s) envoyée(s)").wait_for()
+    page.get_by_text("2 propositions envoyées").wait_for()
     summary = page.locator(".message.success").inner_text()
     assert "Nour" in summary and "Oksana" in summary and "Dilan" not in summary
     assert "courriel" in summary.lower() or "e-mail" in summary.lower()
@@ -208,5 +207,5 @@ def test_the_keyboard_reaches_the_search_and_reviews_a_run(page, alice, neighbou
     page.get_by_role("button", name="Envoyer les propositions sélectionnées").focus()
     screenshot(page, "run-keyboard")
     page.keyboard.press("Enter")
-    page.get_by_text("2 proposition(s) envoyée(s)").wait_for()
+    page.get_by_text("2 propositions envoyées").wait_for()
     assert Proposal.objects.filter(status="sent").count() == 2

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from ..evaluation.conftest import make_family, make_match, make_volunteer
 from ..evaluation.test_figures import lockdown  # noqa: F401  (the fixture)
-from .conftest import check_accessibility, screenshot
-from .test_pages import login
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +20,7 @@ def test_a_viewer_reads_the_lockdown_figure_and_a_dashboard_without_small_counts
     for i in range(5):
         make_match(lockdown, make_family(lockdown, 20 + i), volunteer, date(2020, 4, 1 + i),
                    date(2021, 2, 1 + i) if i % 2 else None)
-    login(page, vera)
+    log_in(page, vera)
     page.goto(reverse("evaluation:persistence", args=["north"]))
     page.get_by_role("heading", name="Les binômes à travers un confinement").wait_for()
     row = page.locator("table.lockdowns tbody tr").first

@@ -16,12 +16,10 @@ from django.urls import reverse
 from tests.site_pages import ACCOUNT_PAGES, NOT_PAGES, PAGES, programme_full_of_life
 from tests.test_access_matrix import staff_pages
 
-from ..conftest import PASSWORD
-from .conftest import check_accessibility
+from .conftest import PHONE, check_accessibility, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
 SHOTS = os.environ.get("VOISINS_PAGE_SHOTS", "")
 
 
@@ -60,11 +58,7 @@ def _open(browser, live_server, who: str):
     page.on("response", lambda r: page.broken.append(f"{r.status} {r.url}")
             if r.status >= 400 and r.url.startswith(live_server.url) else None)
     if who in LOGINS:
-        page.goto("/accounts/login/")
-        page.locator("input[name=login]").fill(LOGINS[who])
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.locator("main form button[type=submit]").last.click()
-        page.wait_for_load_state()
+        log_in(page, LOGINS[who])
     return context, page
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from voisins.familypages.services import household_link_create, household_link_token
+from voisins.familypages.links import household_link_token
+from voisins.familypages.services import household_link_create
 from voisins.files.models import StoredFile
 from voisins.mediation.services import case_open
 from voisins.training.services import (

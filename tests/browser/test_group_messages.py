@@ -10,8 +10,7 @@ from voisins.households.models import VolunteerHousehold
 from voisins.households.services import volunteer_create
 from voisins.messaging import sms
 
-from .conftest import check_accessibility, screenshot
-from .test_journey import log_in
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,9 +33,9 @@ def test_the_coordinator_writes_to_a_group_previews_and_sends(page, axe_path, cs
     page.get_by_role("link", name="Écrire à un groupe").click()
     page.get_by_label("Ménages bénévoles (par zone, statut, formation)").check()
     page.get_by_label("Codes postaux").fill("1030")
-    page.get_by_label("Texte en Français").fill(
+    page.get_by_label("Texte en français").fill(
         "Bonjour {first_name}, {programme} vous invite au pique-nique de samedi : {link}")
-    page.get_by_label("Texte en Nederlands").fill(
+    page.get_by_label("Texte en néerlandais").fill(
         "Dag {first_name}, picknick op zaterdag: {link}")
     page.get_by_role("button", name="Aperçu").click()
     preview = page.locator("#preview").inner_text()

@@ -18,51 +18,10 @@ from django.utils import timezone
 from voisins.households.services import family_create, volunteer_create
 from voisins.matches.models import CheckIn, Match, Proposal
 
-from ..conftest import PASSWORD, agreed_to_matching, family_data, volunteer_data
-from .conftest import check_accessibility, screenshot
+from ..conftest import agreed_to_matching, family_data, volunteer_data
+from .conftest import check_accessibility, fits, log_in, phone, screenshot, small_targets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
-
-
-def phone(browser, live_server, locale: str):
-    """A cheap phone: narrow, touch, no mouse. Its requests may not leave the app."""
-    context = browser.new_context(base_url=live_server.url, locale=locale, viewport=PHONE,
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.outside = []
-    page.csp = []
-    page.on("request", lambda r: page.outside.append(r.url)
-            if not r.url.startswith(live_server.url) and not r.url.startswith("data:")
-            else None)
-    page.on("console", lambda m: page.csp.append(m.text)
-            if m.type == "error" and "Content Security Policy" in m.text else None)
-    return context, page
-
-
-def fits(page) -> None:
-    """Nothing wider than the phone's screen."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
-
-
-def small_targets(page) -> list[str]:
-    """Buttons, fields and choices smaller than 24 px high (WCAG 2.2 target size)."""
-    return page.evaluate("""() => [...document.querySelectorAll(
-            'main button, main select, main input:not([type=hidden]), main label:has(input)')]
-        .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 24
-                && !e.closest('label'))
-        .map(e => e.outerHTML.slice(0, 80))""")
-
 
 @pytest.fixture
 def neighbourhood(north, alice, family, victor):

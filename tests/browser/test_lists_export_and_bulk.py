@@ -10,18 +10,10 @@ from openpyxl import load_workbook
 from voisins.households.services import family_create, volunteer_create
 from voisins.matches.models import Proposal
 
-from ..conftest import PASSWORD, agreed_to_matching, family_data, volunteer_data
-from .conftest import SCREENSHOTS, screenshot
+from ..conftest import agreed_to_matching, family_data, volunteer_data
+from .conftest import SCREENSHOTS, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Courriel").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/staff/**")
 
 
 @pytest.fixture
@@ -47,7 +39,7 @@ def test_a_coordinator_sends_the_selected_proposals_in_one_action(page, alice, d
     page.get_by_label("Sélectionner Oksana Famille2 – Inès Voisin2").check()
     screenshot(page, "proposals-bulk-selected")
     page.get_by_role("button", name="Envoyer les propositions sélectionnées").click()
-    page.get_by_text("2 proposition(s) envoyée(s)").wait_for()
+    page.get_by_text("2 propositions envoyées").wait_for()
     screenshot(page, "proposals-bulk-sent")
     assert sorted(Proposal.objects.filter(status="sent").values_list("pk", flat=True)) == [
         drafts[0].pk, drafts[2].pk]

@@ -6,12 +6,12 @@ docs/screenshots/ (family-arabic-paused.png, staff-paused-banner.png)."""
 import pytest
 from django.urls import reverse
 
-from voisins.familypages.services import family_link_create, family_link_token
+from voisins.familypages.links import family_link_token
+from voisins.familypages.services import family_link_create
 from voisins.households.models import FamilyHousehold
 from voisins.matches.services import programme_pause_all
 
-from .conftest import check_accessibility, screenshot
-from .test_pages import PHONE, login
+from .conftest import PHONE, check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +49,7 @@ def test_a_family_reads_in_arabic_that_the_programme_is_paused(browser, live_ser
 def test_every_staff_page_of_a_paused_programme_shows_the_banner(page, axe_path, csp_errors,
                                                                  live_match, alice):
     programme_pause_all(programme=live_match.programme, message=MESSAGE, by=alice)
-    login(page, alice)
+    log_in(page, alice)
     for url in (reverse("staff:programme", args=["north"]),
                 reverse("matches:matches", args=["north"]),
                 reverse("matches:dashboard", args=["north"])):

@@ -11,8 +11,7 @@ from django.urls import reverse
 from tests.test_match_page import follow
 from voisins.mediation.models import Case
 
-from .conftest import check_accessibility, screenshot
-from .test_pages import login
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +34,7 @@ def _every_answer_in_view(page, width: int) -> None:
 
 def test_the_match_page_reads_on_a_laptop_on_a_phone_and_on_paper(
         browser, live_server, page, axe_path, csp_errors, alice, followed_match, tmp_path):
-    login(page, alice)
+    log_in(page, alice)
     page.wait_for_url("**/staff/north/")
     url = reverse("matches:match", args=["north", followed_match.pk])
     page.goto(url)
@@ -83,7 +82,7 @@ def test_the_match_page_reads_on_a_laptop_on_a_phone_and_on_paper(
 
 
 def test_a_case_opened_from_the_match_page_is_about_that_match(page, alice, followed_match):
-    login(page, alice)
+    log_in(page, alice)
     page.wait_for_url("**/staff/north/")
     page.goto(reverse("matches:match", args=["north", followed_match.pk]))
     page.get_by_role("link", name="Ouvrir un dossier de médiation").first.click()

@@ -5,16 +5,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from voisins.familypages.services import family_link_create, family_link_token
+from voisins.familypages.links import family_link_token
+from voisins.familypages.services import family_link_create
 from voisins.households.models import FamilyHousehold
 from voisins.households.services import family_create, volunteer_create
 
-from ..conftest import PASSWORD, family_data, make_user, volunteer_data
-from .conftest import check_accessibility, screenshot
+from ..conftest import family_data, make_user, volunteer_data
+from .conftest import PHONE, check_accessibility, log_in, phone, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -29,16 +28,9 @@ def neighbourhood(north, family, volunteer):
                                                            postcode=postcode))
 
 
-def login(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Courriel").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-
-
 def test_a_coordinator_finds_a_waiting_family_and_the_volunteers_near_it(
         page, axe_path, csp_errors, alice, neighbourhood):
-    login(page, alice)
+    log_in(page, alice)
     page.wait_for_url("**/staff/north/")
     check_accessibility(page, axe_path)
 
@@ -87,14 +79,9 @@ def test_a_volunteer_uses_voisins_on_a_phone(browser, live_server, axe_path, nor
     household = volunteer_create(programme=north, **volunteer_data())
     household.user = volunteer
     household.save(update_fields=["user"])
-    context = browser.new_context(base_url=live_server.url, locale="fr-BE", viewport=PHONE,
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
-    page = context.new_page()
-    outside = []
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(live_server.url) and not r.url.startswith("data:") else None)
+    context, page = phone(browser, live_server, "fr-BE")
     try:
-        login(page, volunteer)
+        log_in(page, volunteer)
         page.wait_for_url("**/volunteer/")  # a volunteer household lands on its portal
         check_accessibility(page, axe_path)
         # Nothing wider than the screen, and every control big enough for a thumb.
@@ -106,18 +93,13 @@ def test_a_volunteer_uses_voisins_on_a_phone(browser, live_server, axe_path, nor
         screenshot(page, "volunteer-phone")
     finally:
         context.close()
-    assert not outside
+    assert not page.outside
 
 
 def test_a_family_reads_its_page_in_arabic_on_a_phone(browser, live_server, axe_path, family):
     FamilyHousehold.objects.filter(pk=family.pk).update(page_language="ar")
     token = family_link_token(family_link_create(family=family))
-    context = browser.new_context(base_url=live_server.url, locale="ar", viewport=PHONE,
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
-    page = context.new_page()
-    outside = []
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(live_server.url) and not r.url.startswith("data:") else None)
+    context, page = phone(browser, live_server, "ar")
     try:
         page.goto(reverse("familypages:home", kwargs={"token": token}))
         assert page.locator("html").get_attribute("dir") == "rtl"
@@ -146,4 +128,4 @@ def test_a_family_reads_its_page_in_arabic_on_a_phone(browser, live_server, axe_
         screenshot(page, "family-link-problem")
     finally:
         context.close()
-    assert not outside
+    assert not page.outside

@@ -23,11 +23,10 @@ from voisins.households.models import FamilyHousehold
 from voisins.households.services import household_update
 from voisins.matches import bridge, selectors
 from voisins.matches.models import Match, Proposal
-from voisins.messaging.services import channel_for
+from voisins.messaging.selectors import channel_for
 from voisins.programmes.models import Programme
 
-from .conftest import check_accessibility, screenshot
-from .test_journey import fits, phone
+from .conftest import check_accessibility, fits, log_in, phone, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,11 +84,7 @@ def test_a_proposal_reaches_a_household_without_account_and_a_family_by_sms(
     mail.outbox.clear()
 
     # The coordinator proposes the pair, adds a word for both, and sends it.
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    log_in(page, email, password)
     page.goto(reverse("matches:suggestions", args=[programme.slug, family.pk]))
     page.locator(f'form:has(input[name=volunteer][value="{volunteer.pk}"]) button').click()
     page.wait_for_load_state()

@@ -11,8 +11,7 @@ from voisins.households.models import FamilyHousehold
 from voisins.matches.models import Match
 
 from ..conftest import PASSWORD
-from .conftest import screenshot
-from .test_journey import log_in
+from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 from voisins.households.models import FamilyHousehold
 from voisins.matches.models import Proposal
 
-from .conftest import check_accessibility, screenshot
-from .test_journey import log_in
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

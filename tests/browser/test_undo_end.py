@@ -9,15 +9,14 @@ from django.urls import reverse
 
 from voisins.matches.models import Match, UndoableAction
 
-from .conftest import check_accessibility, screenshot
-from .test_pages import login
+from .conftest import check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_match_ended_with_confirmation_and_undone(page, axe_path, csp_errors, live_match,
                                                     alice):
-    login(page, alice)
+    log_in(page, alice)
     page.goto(reverse("matches:match", args=["north", live_match.pk]))
     reason = page.get_by_label("Pourquoi le binôme prend-il fin ?")
     assert reason.input_value() == ""  # nothing chosen in advance
@@ -64,7 +63,7 @@ def test_a_programme_pause_confirmed_then_undone(page, axe_path, csp_errors, liv
     from voisins.matches.models import ProgrammePause
     from voisins.messaging.models import Message
 
-    login(page, alice)
+    log_in(page, alice)
     page.goto(reverse("matches:dashboard", args=["north"]))
     page.get_by_label("Message à chaque ménage").fill("Confinement : restez chez vous.")
     page.get_by_role("button", name="Mettre tous les binômes en pause", exact=True).click()

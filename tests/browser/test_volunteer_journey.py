@@ -10,18 +10,10 @@ from voisins.community import services as community
 from voisins.recruitment import services as recruitment
 from voisins.training import services as training
 
-from ..conftest import PASSWORD, make_user
-from .conftest import screenshot
+from ..conftest import make_user
+from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
 
 
 def test_a_visitor_signs_up_through_a_campaign(page, north):

@@ -11,11 +11,9 @@ from voisins.matches.models import Proposal
 from voisins.matches.services import proposal_send
 
 from ..conftest import agreed_to_matching, volunteer_data
-from .conftest import check_accessibility, screenshot
+from .conftest import PHONE, check_accessibility, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 360, "height": 740}
 
 
 def test_a_volunteer_household_without_account_answers_its_proposal_on_a_phone(
@@ -85,14 +83,13 @@ def test_a_coordinator_sends_a_volunteer_households_link_and_records_its_phone_a
         page, axe_path, csp_errors, north, family, alice):
     from django.urls import reverse
 
-    from .test_pages import login
 
     marie = volunteer_create(programme=north, **volunteer_data(email="marie@example.org"))
     agreed_to_matching(family, marie)
     proposal = Proposal.objects.create(programme=north, family=family, volunteer=marie,
                                        score=6, distance_km=0.6, created_by=alice)
     proposal_send(proposal=proposal, by=alice)
-    login(page, alice)
+    log_in(page, alice)
     page.wait_for_url("**/staff/north/")
     page.goto(reverse("staff:volunteer", args=["north", marie.pk]))
     page.get_by_role("button", name="Créer un lien pour le ménage").click()

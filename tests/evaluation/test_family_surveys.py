@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from voisins.evaluation.models import SurveyResponse
-from voisins.familypages.services import family_link_create, family_link_revoke, family_link_token
+from voisins.familypages.links import family_link_token
+from voisins.familypages.services import family_link_create, family_link_revoke
 from voisins.privacy.services import consent_give
 
 from .conftest import make_family, make_match, make_volunteer

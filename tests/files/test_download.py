@@ -7,7 +7,8 @@ from django.core.files.storage import storages
 from django.db import connection
 
 from tests.conftest import make_user
-from voisins.familypages.services import household_link_create, household_link_token
+from voisins.familypages.links import household_link_token
+from voisins.familypages.services import household_link_create
 from voisins.files import services
 from voisins.files.models import StoredFile
 from voisins.mediation import services as mediation

@@ -122,3 +122,16 @@ def test_a_tracked_link_counts_one_visit_per_session_and_credits_the_signup(
 
 def test_an_unknown_campaign_code_is_404(client, north):
     assert client.get("/p/north/c/nope/").status_code == 404
+
+
+def test_the_funnel_chart_of_zeros_draws_no_negative_count():
+    import re
+
+    from voisins.recruitment.drawing import FunnelRow, funnel_svg
+
+    svg = funnel_svg([FunnelRow("web", "Site"), FunnelRow("flyer", "Flyer")], "Funnel").decode()
+    ticks = [float(t) for t in re.findall(r"<text[^>]*>\s*(-?[\d.]+)\s*</text>",
+                                          svg.replace("−", "-"))]
+    assert ticks and min(ticks) >= 0
+    # Whole numbers of people, not 0.02 of one.
+    assert all(t == int(t) for t in ticks)

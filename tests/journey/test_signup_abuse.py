@@ -66,7 +66,7 @@ def test_a_password_reset_for_an_unknown_address_sends_nothing(client, alice):
 def test_an_old_signup_with_a_phone_the_household_refuses_is_no_500(client, north,
                                                                     signup_post):
     from voisins.recruitment.forms import SignupForm
-    from voisins.recruitment.services import signup_token
+    from voisins.recruitment.tokens import signup_token
 
     form = SignupForm(signup_post(), programme=north)
     assert form.is_valid(), form.errors

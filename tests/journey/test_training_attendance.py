@@ -98,3 +98,16 @@ def test_the_session_page_adds_a_walk_in_after_the_start(client, alice, north, r
     client.post(url, {"action": "register", "volunteer": str(volunteer.pk)})
     assert TrainingSession.objects.get(pk=session.pk).registrations.filter(
         volunteer=volunteer).exists()
+
+
+@pytest.mark.parametrize("volunteer", ["abc", "1.5", "-3", "99999999"])
+def test_a_walk_in_that_is_no_household_of_the_list_is_refused_by_name(
+        client, north, alice, required, volunteer):
+    session = held(session_of(required, days=3))
+    client.force_login(alice)
+    response = client.post(reverse("training:session", args=[north.slug, session.pk]),
+                           {"action": "register", "volunteer": volunteer}, follow=True)
+    assert response.status_code == 200
+    assert "Volunteer household" in response.content.decode() or \
+        "Ménage bénévole" in response.content.decode()
+    assert not session.registrations.exists()

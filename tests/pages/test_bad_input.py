@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voisins.familypages.services import family_link_create, family_link_token
+from voisins.familypages.links import family_link_token
+from voisins.familypages.services import family_link_create
 from voisins.households.models import FamilyHousehold
 from voisins.matches.models import Activity, Introduction
 from voisins.mediation.models import Case, CaseNote

@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from voisins.familypages.links import family_link_token
 from voisins.familypages.models import FamilyLink
 from voisins.familypages.services import (
     FamilyLinkError,
     family_link_create,
     family_link_resolve,
     family_link_revoke,
-    family_link_token,
 )
 from voisins.households.models import FamilyHousehold
 

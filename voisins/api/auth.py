@@ -5,7 +5,8 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
 
-from voisins.audit.services import act_as, client_address
+from voisins.audit.services import act_as
+from voisins.security.client import client_address
 
 from .services import token_user
 
@@ -18,7 +19,7 @@ class TokenAuth(HttpBearer):
         key = f"api-auth-failures:{client_address(request)}"
         if (cache.get(key) or 0) >= MAX_FAILURES_PER_MINUTE:
             return None
-        user = token_user(token)
+        user = token_user(raw=token)
         if user is None:
             cache.add(key, 0, 60)
             try:
@@ -27,7 +28,7 @@ class TokenAuth(HttpBearer):
                 cache.set(key, 1, 60)
             return None
         request.user = user
-        act_as(user)
+        act_as(user=user)
         return user
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from voisins.evaluation.rounding import MIN_COUNT, counts_without_small, small_count
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.households.selectors import SORTS, household_search
+from voisins.households.selectors import SORTS, household_search, version_of  # noqa: F401
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.privacy.models import Consent, ConsentPurpose
 from voisins.programmes.models import Programme

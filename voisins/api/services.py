@@ -1,6 +1,5 @@
 """Writes on API tokens: issuing and revoking them."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,12 +11,7 @@ from django.utils.translation import gettext as _
 from voisins.accounts.models import User
 
 from .models import ApiToken
-
-TOKEN_PREFIX = "vsn_"  # noqa: S105 - a marker, not a secret
-
-
-def token_digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+from .tokens import TOKEN_PREFIX, token_digest
 
 
 def token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
@@ -49,11 +43,12 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     """Revoke a token at once; it stays listed, unusable, as a record."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
+        # update_fields without full_clean(): only the revocation time changes, set here.
         token.save(update_fields=["revoked_at"])
     return token
 
 
-def token_user(raw: str) -> User | None:
+def token_user(*, raw: str) -> User | None:
     """The active user a usable token belongs to, or None. Marks the token as used."""
     if not raw or len(raw) > 200:
         return None
@@ -63,15 +58,12 @@ def token_user(raw: str) -> User | None:
     now = timezone.now()
     # At most one write a minute per token, so a busy client does not write on every call.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        # A bare update (no full_clean()): only the time of last use changes, set here.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
 # --- Writes the API makes on records of other apps --------------------------------------
 # Households have their own update service; the API uses it with optimistic locking.
-from voisins.households.services import (  # noqa: E402, F401
-    VersionConflict,
-    household_update,
-    version_of,
-)
+from voisins.households.services import VersionConflict, household_update  # noqa: E402, F401
 from voisins.programmes.services import programme_update  # noqa: E402, F401

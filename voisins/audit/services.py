@@ -13,7 +13,7 @@ from auditlog.models import LogEntry
 from django.db.models import Model
 from django.http import HttpRequest
 
-from voisins.security.client import client_address as _client_address
+from voisins.security.client import client_address
 
 # Fields whose reading is written to the log, per model name.
 SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
@@ -30,42 +30,41 @@ SENSITIVE_FIELDS: dict[str, frozenset[str]] = {
 LIST_FIELDS: frozenset[str] = frozenset({"contact_last_name"})
 
 
-def client_address(request: HttpRequest) -> str | None:
+def _address(request: HttpRequest) -> str | None:
     """The client's address (voisins.security.client), None when it cannot be told."""
-    return _client_address(request) or None
+    return client_address(request) or None
 
 
-def audit_read(request_or_user: Any, obj: Model, fields: Iterable[str],
-               *, via: str = "") -> LogEntry:
-    """Write that someone read `fields` of `obj`: who, when, what and from where.
+def audit_read(*, by: Any, record: Model, fields: Iterable[str], via: str = "") -> LogEntry:
+    """Write that someone read `fields` of `record`: who, when, what and from where.
 
     Parameters
     ----------
-    request_or_user
+    by
         The request (its user and client address are recorded) or, outside a request
         (commands, tasks), the user who reads.
-    obj
+    record
         The record read (a household, a case…).
     fields
         The names of the sensitive fields shown, e.g. ``["email", "phone"]``.
     via
         Where the read happened ("api", "page", "export"…), for the coordinator's view.
     """
-    if isinstance(request_or_user, HttpRequest):
-        user = getattr(request_or_user, "user", None)
-        address = client_address(request_or_user)
-        via = via or ("api" if request_or_user.path.startswith("/api/") else "page")
+    if isinstance(by, HttpRequest):
+        user = getattr(by, "user", None)
+        address = _address(by)
+        via = via or ("api" if by.path.startswith("/api/") else "page")
     else:
-        user, address = request_or_user, None
+        user, address = by, None
     actor = user if getattr(user, "is_authenticated", False) else None
     return LogEntry.objects.log_create(
-        obj, force_log=True, action=LogEntry.Action.ACCESS, changes=None, actor=actor,
+        record, force_log=True, action=LogEntry.Action.ACCESS, changes=None, actor=actor,
         actor_email=getattr(actor, "email", None), remote_addr=address,
         additional_data={"fields": sorted(set(fields)), "via": via or "code"},
     )
 
 
-def act_as(user: Any) -> None:
+def act_as(*, user: Any) -> None:
     """Record `user` as the actor of the writes that follow in this request.
 
     The audit middleware runs before API token authentication, so it cannot know who
@@ -75,8 +74,8 @@ def act_as(user: Any) -> None:
         auditlog_value.get()["actor"] = user
 
 
-def audit_list(request: HttpRequest, programme: Model, households: Iterable[Model],
-               fields: Iterable[str] = LIST_FIELDS, *, via: str = "list") -> LogEntry | None:
+def audit_list(*, request: HttpRequest, programme: Model, households: Iterable[Model],
+               fields: Iterable[str] = LIST_FIELDS, via: str = "list") -> LogEntry | None:
     """Write one entry for a page that shows `fields` of several households.
 
     One entry per page (not one per row), attached to the `programme` whose page it is,
@@ -103,7 +102,7 @@ def audit_list(request: HttpRequest, programme: Model, households: Iterable[Mode
     actor = user if getattr(user, "is_authenticated", False) else None
     return LogEntry.objects.log_create(
         programme, force_log=True, action=LogEntry.Action.ACCESS, changes=None, actor=actor,
-        actor_email=getattr(actor, "email", None), remote_addr=client_address(request),
+        actor_email=getattr(actor, "email", None), remote_addr=_address(request),
         additional_data={"fields": sorted(set(fields)), "via": via, "records": shown},
     )
 

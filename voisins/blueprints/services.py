@@ -6,7 +6,7 @@ from django.utils import translation
 
 from voisins.accounts.models import User
 from voisins.privacy.models import PrivacyNotice
-from voisins.privacy.services import current_notice
+from voisins.privacy.selectors import current_notice
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme, ServiceCategory
 from voisins.programmes.services import membership_grant, programme_create

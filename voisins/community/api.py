@@ -7,8 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -236,12 +234,7 @@ def record_event_attendance(request: HttpRequest, event_id: int, payload: Attend
 # --- Anyone invited ----------------------------------------------------------------------
 
 def _mine(request: HttpRequest) -> Any:
-    ahead = (Invitation.objects.filter(event_id=OuterRef("event_id"), status=Rsvp.WAITING)
-             .filter(Q(responded_at__lt=OuterRef("responded_at"))
-                     | Q(responded_at=OuterRef("responded_at"), id__lt=OuterRef("id")))
-             .order_by().values("event_id").annotate(n=Count("id")).values("n"))
-    return (selectors.invitations_of(request.user)
-            .annotate(ahead=Coalesce(Subquery(ahead), 0)))
+    return selectors.invitations_with_places(user=request.user)
 
 
 @router.get("/me/invitations", response={200: Page[MyInvitation], **ERRORS},

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from voisins.households.models import one_of
 from voisins.programmes.models import Programme
 
 
@@ -92,12 +93,7 @@ class Invitation(models.Model):
             models.UniqueConstraint(fields=["event", "volunteer"],
                                     name="invitation_volunteer_once"),
             models.UniqueConstraint(fields=["event", "family"], name="invitation_family_once"),
-            models.CheckConstraint(
-                condition=models.Q(user__isnull=False, volunteer__isnull=True,
-                                   family__isnull=True)
-                | models.Q(user__isnull=True, volunteer__isnull=False, family__isnull=True)
-                | models.Q(user__isnull=True, volunteer__isnull=True, family__isnull=False),
-                name="invitation_one_invitee"),
+            one_of("user", "volunteer", "family", name="invitation_one_invitee"),
             models.CheckConstraint(condition=models.Q(status__in=Rsvp.values),
                                    name="invitation_status_valid"),
         ]

@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from voisins.accounts.models import User
@@ -11,7 +12,15 @@ from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
-from .models import Event, Invitation, Resource, ResourceKind, Rsvp, TargetGroup
+from .models import (
+    CalendarToken,
+    Event,
+    Invitation,
+    Resource,
+    ResourceKind,
+    Rsvp,
+    TargetGroup,
+)
 
 
 def events_counted(queryset: QuerySet[Event] | None = None) -> QuerySet[Event]:
@@ -99,6 +108,21 @@ def invitations_of(user: User, *, upcoming_only: bool = True) -> QuerySet[Invita
     if upcoming_only:
         queryset = queryset.filter(event__ends_at__gte=timezone.now())
     return queryset.order_by("event__starts_at")
+
+
+def invitations_with_places(*, user: User) -> QuerySet[Invitation]:
+    """The upcoming invitations of ``user`` (see invitations_of), each annotated ``ahead``:
+    how many wait before it on its event's waiting list (0 when it does not wait)."""
+    ahead = (Invitation.objects.filter(event_id=OuterRef("event_id"), status=Rsvp.WAITING)
+             .filter(Q(responded_at__lt=OuterRef("responded_at"))
+                     | Q(responded_at=OuterRef("responded_at"), id__lt=OuterRef("id")))
+             .order_by().values("event_id").annotate(n=Count("id")).values("n"))
+    return invitations_of(user).annotate(ahead=Coalesce(Subquery(ahead), 0))
+
+
+def calendar_token(*, token: str) -> CalendarToken | None:
+    """The calendar link `token`, with the account it belongs to, or None."""
+    return CalendarToken.objects.select_related("user").filter(token=token).first()
 
 
 def waiting_position(invitation: Invitation) -> int | None:

@@ -126,10 +126,12 @@ def invitation_respond(*, invitation: Invitation, going: bool) -> Invitation:
         full = event.capacity is not None and coming >= event.capacity
         invitation.status = Rsvp.WAITING if full else Rsvp.GOING
         invitation.responded_at = now
+        # update_fields without full_clean(): a status of Rsvp and the time, set here.
         invitation.save(update_fields=["status", "responded_at"])
         return invitation
     was_coming = invitation.status == Rsvp.GOING
     invitation.status, invitation.responded_at = Rsvp.DECLINED, now
+    # update_fields without full_clean(): a status of Rsvp and the time, set here.
     invitation.save(update_fields=["status", "responded_at"])
     if was_coming:
         _promote(event)
@@ -148,6 +150,7 @@ def _promote(event: Event) -> None:
             "responded_at", "id")[:free]
     for invitation in list(waiting):
         invitation.status = Rsvp.GOING
+        # update_fields without full_clean(): only the status changes, to a value of Rsvp.
         invitation.save(update_fields=["status"])
         _notify_moved_up(invitation)
 
@@ -174,6 +177,7 @@ def attendance_record(*, event: Event, attended: Iterable[int]) -> None:
     attended = set(attended)
     for invitation in event.invitations.select_for_update():
         invitation.attended = invitation.pk in attended
+        # update_fields without full_clean(): only a boolean changes.
         invitation.save(update_fields=["attended"])
 
 

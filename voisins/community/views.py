@@ -21,7 +21,7 @@ from voisins.recruitment.forms import language_choices
 
 from . import ical, selectors, services
 from .forms import EventForm, InviteForm, ResourceForm
-from .models import CalendarToken, Event, Indicator, Resource, ResourceKind, TargetGroup
+from .models import Event, Indicator, Resource, ResourceKind, TargetGroup
 
 
 @login_required
@@ -121,7 +121,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's calendar, reached by the secret link alone (calendar apps cannot log in)."""
     if "\x00" in token:
         raise Http404
-    entry = CalendarToken.objects.select_related("user").filter(token=token).first()
+    entry = selectors.calendar_token(token=token)
     if entry is None or not entry.user.is_active:
         raise Http404
     body = ical.calendar_bytes(selectors.calendar_entries(entry.user), "Voisins")

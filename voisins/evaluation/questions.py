@@ -8,7 +8,8 @@ catalogues carry it in French, Dutch, English, Arabic and Ukrainian (a test chec
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -40,6 +41,13 @@ class Wave(models.TextChoices):
 # Days after the start of the match when a wave is due, and how early it may be answered.
 WAVE_DAYS = {Wave.START: 0, Wave.MONTH_6: 182, Wave.MONTH_12: 365}
 WAVE_EARLY_DAYS = 30
+
+
+def wave_opens_on(match: Any, wave: str) -> date:
+    """The first day a wave may be answered for `match` (a month before it is due; the start
+    at once)."""
+    offset = WAVE_DAYS[Wave(wave)]
+    return match.started_on + timedelta(days=max(0, offset - WAVE_EARLY_DAYS if offset else 0))
 
 
 class AgeBand(models.TextChoices):

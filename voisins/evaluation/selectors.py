@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -32,8 +32,14 @@ from voisins.programmes.categories import BUILTIN_CATEGORIES
 from voisins.programmes.models import Programme
 
 from . import caching, charts, rounding
-from .models import EvaluationMeeting, MeetingFeedback, SurveyAnswer, SurveyResponse
-from .questions import MIN_GROUP, Indicator, Wave, age_band
+from .models import (
+    EvaluationMeeting,
+    MeetingFeedback,
+    MeetingInvitation,
+    SurveyAnswer,
+    SurveyResponse,
+)
+from .questions import MIN_GROUP, Indicator, Wave, age_band, wave_opens_on
 from .survival import (
     Comparison,
     Curve,
@@ -892,8 +898,6 @@ def surveys_due(*, programme: Programme, today: date | None = None,
     open or not yet open (of one family only, when `family` is given)."""
     from voisins.privacy.models import Consent, ConsentPurpose
 
-    from .services import wave_opens_on
-
     today = today or timezone.localdate()
     matches = Match.objects.filter(programme=programme).exclude(status=Match.Status.ENDED)
     consents = Consent.objects.filter(programme=programme, purpose=ConsentPurpose.SURVEYS,
@@ -974,3 +978,30 @@ def theme_table(*, programme: Programme, last: int = 6) -> ThemeTable:
         if any(c.feedback or c.in_minutes for c in cells):
             rows.append((str(label), cells))
     return ThemeTable([m.year for m in meetings], rows)
+
+
+# --- Records as the pages open them (access narrows them to the user's) ----------------------
+
+def matches_with_family() -> QuerySet[Match]:
+    """Matches with their family (a survey of the family's children)."""
+    return Match.objects.select_related("family")
+
+
+def meeting_records() -> QuerySet[EvaluationMeeting]:
+    """Every evaluation meeting, for access to narrow to the one asked for."""
+    return EvaluationMeeting.objects.all()
+
+
+def meetings_counted(*, programme: Programme) -> QuerySet[EvaluationMeeting]:
+    """The programme's evaluation meetings, each with how many households were invited and
+    how many gave feedback."""
+    return EvaluationMeeting.objects.filter(programme=programme).annotate(
+        invited=Count("invitations", distinct=True),
+        answered=Count("invitations__feedback", distinct=True))
+
+
+def meeting_invitation_by_token(*, token: str) -> MeetingInvitation | None:
+    """The invitation whose personal link carries `token`, with its meeting, programme and
+    feedback, or None."""
+    return MeetingInvitation.objects.select_related(
+        "meeting__programme", "feedback").filter(token=token).first()

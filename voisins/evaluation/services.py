@@ -4,7 +4,7 @@ minutes. Keyword-only, validated, mail sent only after commit."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from voisins.accounts.models import User
 from voisins.gdpr.errors import ConsentRequired
-from voisins.gdpr.services import require_consent
+from voisins.gdpr.selectors import require_consent
 from voisins.households.models import Member, MemberKind, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches.models import Match
@@ -32,19 +32,13 @@ from .models import (
     SurveyAnswer,
     SurveyResponse,
 )
-from .questions import WAVE_DAYS, WAVE_EARLY_DAYS, Indicator, Wave, age_band
+from .questions import Indicator, Wave, age_band, wave_opens_on
 from .themes import Theme
 
 logger = logging.getLogger(__name__)
 
 
 # --- Outcome surveys ----------------------------------------------------------------------
-
-def wave_opens_on(match: Match, wave: str) -> date:
-    """The first day a wave may be answered (a month before it is due; the start at once)."""
-    offset = WAVE_DAYS[Wave(wave)]
-    return match.started_on + timedelta(days=max(0, offset - WAVE_EARLY_DAYS if offset else 0))
-
 
 def survey_record(
     *,
@@ -152,11 +146,11 @@ def meeting_invite(*, meeting: EvaluationMeeting,
                 continue
             created.append(MeetingInvitation.objects.create(meeting=meeting, volunteer=volunteer))
         # Queued with the invitations: the messages go once this commits.
-        send_invitations([i.pk for i in created])
+        send_invitations(invitation_ids=[i.pk for i in created])
     return created
 
 
-def send_invitations(invitation_ids: list[int]) -> int:
+def send_invitations(*, invitation_ids: list[int]) -> int:
     """Queue each invitation's message with its personal link (voisins.messaging: e-mail or
     SMS in the household's language, sent by the worker with retries; a household with no
     digital channel goes on the coordinators' to-call list). Returns how many were queued
@@ -173,6 +167,7 @@ def send_invitations(invitation_ids: list[int]) -> int:
                      "when_iso": meeting.planned_at.isoformat(), "place": meeting.place},
             link=reverse("evaluation:feedback", args=[invitation.token]))
         if message.state == message.State.QUEUED:
+            # A bare update (no full_clean()): only the time it was sent changes.
             MeetingInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
             queued += 1
     return queued
@@ -183,6 +178,7 @@ def invitation_set_attendance(*, invitation: MeetingInvitation, attendance: str
     if attendance not in MeetingInvitation.Attendance.values:
         raise ValidationError({"attendance": _("Unknown attendance.")})
     invitation.attendance = attendance
+    # update_fields without full_clean(): the one field changed is checked against its choices.
     invitation.save(update_fields=["attendance"])
     return invitation
 
@@ -232,14 +228,3 @@ def meeting_write_minutes(*, meeting: EvaluationMeeting, minutes: str, themes: l
     meeting.save(update_fields=["minutes", "minutes_themes", "minutes_written_at"])
     return meeting
 
-
-def feedback_erase(household: object) -> None:
-    """Erasure hook (voisins.gdpr): an erased volunteer household's feedback forms lose
-    what it wrote; the themes it raised still count in the year-on-year table.
-
-    Survey answers need nothing: they hold faces from 1 to 5 and an age band, and the
-    child they point to is anonymised by the erasure itself.
-    """
-    if isinstance(household, VolunteerHousehold):
-        MeetingFeedback.objects.filter(invitation__volunteer=household).update(
-            what_works="", what_is_hard="", what_to_change="")

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -17,7 +16,7 @@ from voisins import access
 from voisins.familypages.decorators import family_page
 from voisins.feedback import errors_to_form
 from voisins.matches.models import Match
-from voisins.privacy.services import has_consent
+from voisins.privacy.selectors import has_consent
 
 from . import practice, reports, selectors, services
 from .forms import (
@@ -33,7 +32,7 @@ from .forms import (
     SurveyResultsForm,
 )
 from .importers import import_matches
-from .models import EvaluationMeeting, MeetingInvitation
+from .models import MeetingInvitation
 from .questions import MIN_GROUP, SURVEY_LANGUAGES, Wave, age_band, questions_for
 from .reports import REPORT_LANGUAGES
 
@@ -146,7 +145,7 @@ def survey_answer_page(request: HttpRequest, slug: str, match: int, child: int,
     """The questionnaire, in the family's language (or the one chosen), filled with the
     child and a parent; a coordinator records it."""
     prog = access.programme_or_404(request.user, slug, "record_surveys")
-    the_match = access.record_or_404(Match.objects.select_related("family"), request.user,
+    the_match = access.record_or_404(selectors.matches_with_family(), request.user,
                                      "record_surveys", pk=match, programme=prog)
     member = the_match.family.members.filter(pk=child, kind="child").first()
     if member is None or wave not in Wave.values:
@@ -254,16 +253,14 @@ def meetings_page(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
     return render(request, "evaluation/meetings.html", {
         "programme": prog, "form": form,
-        "meetings": EvaluationMeeting.objects.filter(programme=prog).annotate(
-            invited=Count("invitations", distinct=True),
-            answered=Count("invitations__feedback", distinct=True)),
+        "meetings": selectors.meetings_counted(programme=prog),
         "themes": selectors.theme_table(programme=prog)})
 
 
 @login_required
 def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_evaluation")
-    meeting = access.record_or_404(EvaluationMeeting.objects.all(), request.user,
+    meeting = access.record_or_404(selectors.meeting_records(), request.user,
                                    "manage_evaluation", pk=pk, programme=prog)
     minutes_form = MinutesForm(initial={"minutes": meeting.minutes,
                                         "themes": meeting.minutes_themes})
@@ -309,8 +306,7 @@ def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
     """The volunteer household's personal feedback form (no account needed: the link is
     the key, sent to the household only)."""
-    invitation = MeetingInvitation.objects.select_related(
-        "meeting__programme", "feedback").filter(token=token).first()
+    invitation = selectors.meeting_invitation_by_token(token=token)
     if invitation is None:
         raise Http404
     existing = getattr(invitation, "feedback", None)

@@ -9,7 +9,7 @@ class FamilyPagesConfig(AppConfig):
     def ready(self) -> None:
         # Group messages ask for a household's link when the worker writes each one out
         # (messaging sits on a lower floor and never imports this app).
-        from voisins.messaging.services import register_link_maker
+        from voisins.messaging.hooks import register_link_maker
 
         from .services import household_page_url
 

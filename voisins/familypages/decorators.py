@@ -24,7 +24,8 @@ from django.utils import translation
 
 from voisins.households.models import FamilyHousehold
 
-from .services import FamilyLinkError, household_link_resolve, volunteer_page_language
+from .selectors import volunteer_page_language
+from .services import FamilyLinkError, household_link_resolve
 
 STATUS_FOR_REASON = {"tampered": 404, "expired": 410, "revoked": 410}
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import household_channels
-from voisins.messaging.services import channel_for
+from voisins.messaging.selectors import channel_for
 
 
 class MessageChoicesForm(forms.Form):

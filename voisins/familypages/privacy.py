@@ -10,11 +10,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from voisins.gdpr.selectors import iso, register_export_section
-from voisins.gdpr.services import register_activity_source, register_erase_hook
+from voisins.gdpr.hooks import (
+    register_activity_source,
+    register_erase_hook,
+    register_export_section,
+)
+from voisins.gdpr.selectors import iso
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
-from .services import household_links_of
+from .links import household_links_of
 
 Household = FamilyHousehold | VolunteerHousehold
 

@@ -13,8 +13,8 @@ from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FamilyStatus
 from voisins.programmes.categories import BUILTIN_BY_CODE
 
+from .links import household_link_token, household_links_of, link_kind
 from .nav import family_nav
-from .services import household_link_token, household_links_of, link_kind
 
 # What a family reads about where it stands: plain words, one pictogram.
 STATUS_ICON = {
@@ -62,11 +62,6 @@ def household_links(*, household: FamilyHousehold | VolunteerHousehold,
             "revoke_url": prefix + "revoke"}
 
 
-def family_links(*, family: FamilyHousehold, request: HttpRequest) -> dict:
-    """The family's links (see `household_links`)."""
-    return household_links(household=family, request=request)
-
-
 def _share(household: FamilyHousehold | VolunteerHousehold, url: str) -> dict:
     """What the coordinator needs to hand a live link over: its QR code (inline SVG, to
     show on a phone or print on a letter), and a text message and an e-mail prefilled
@@ -101,3 +96,16 @@ def revoke_preview(*, household: FamilyHousehold | VolunteerHousehold) -> dict:
         "told": [_("Nobody is sent a message: if %(name)s still needs a link, create a new "
                    "one and send it.") % {"name": household.contact_first_name}],
     }
+
+
+def volunteer_page_language(volunteer: VolunteerHousehold) -> str:
+    """The language of a volunteer household's pages when it chose none: its account's
+    language, else the first language it speaks that Voisins has pages in, else the
+    programme's first such language, else the site's."""
+    known = [code for code, _name in settings.LANGUAGES]
+    user = volunteer.user if volunteer.user_id else None
+    candidates = [getattr(user, "language", "") or ""]
+    candidates += [entry.get("code", "") for entry in volunteer.languages or []
+                   if isinstance(entry, dict)]
+    candidates += list(volunteer.programme.languages or [])
+    return next((code for code in candidates if code in known), settings.LANGUAGE_CODE)

@@ -7,14 +7,11 @@ and tests written before volunteer households had links.
 """
 
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,44 +19,19 @@ from django.utils.translation import gettext as _
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
-from .models import FamilyLink, HouseholdLink, VolunteerLink
+from .links import (
+    KINDS,
+    household_link_token,
+    household_links_of,
+    link_days,
+    link_kind,
+)
+from .models import FamilyLink, HouseholdLink
 
 Household = FamilyHousehold | VolunteerHousehold
 
-SALT = "voisins.familypages.link"
 # A link opened again within this time does not rewrite its row.
 TOUCH_EVERY = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class LinkKind:
-    """What differs between the two kinds of household's links."""
-
-    name: str            # "family" or "volunteer"
-    model: type[HouseholdLink]
-    salt: str            # a family's token never opens a volunteer household's pages
-    days_setting: str    # VOISINS[...]: how long a link works
-    home: str            # the URL name of the household's home page (takes `token`)
-
-
-KINDS = {
-    "family": LinkKind("family", FamilyLink, SALT, "FAMILY_LINK_DAYS", "familypages:home"),
-    "volunteer": LinkKind("volunteer", VolunteerLink, "voisins.familypages.volunteer-link",
-                          "VOLUNTEER_LINK_DAYS", "volunteerpages:home"),
-}
-
-
-def link_kind(household: Household | HouseholdLink) -> LinkKind:
-    """The kind of a household, or of a link."""
-    if isinstance(household, FamilyHousehold | FamilyLink):
-        return KINDS["family"]
-    if isinstance(household, VolunteerHousehold | VolunteerLink):
-        return KINDS["volunteer"]
-    raise TypeError(f"not a household: {type(household).__name__}")
-
-
-def link_days(kind: LinkKind) -> int:
-    return settings.VOISINS[kind.days_setting]
 
 
 class FamilyLinkError(Exception):
@@ -72,20 +44,6 @@ class FamilyLinkError(Exception):
 
 
 HouseholdLinkError = FamilyLinkError
-
-
-def household_link_token(link: HouseholdLink) -> str:
-    """The part of the URL that identifies `link`, signed with the site's secret."""
-    return signing.Signer(salt=link_kind(link).salt).sign(link.key)
-
-
-family_link_token = household_link_token
-
-
-def household_links_of(household: Household) -> QuerySet:
-    """The links of `household`, newest first."""
-    kind = link_kind(household)
-    return kind.model.objects.filter(**{kind.model.household_field: household})
 
 
 @transaction.atomic
@@ -104,6 +62,7 @@ def household_link_create(*, household: Household, by: User | None = None,
         raise ValidationError({"days": _("A link lasts between 1 and 365 days.")})
     now = timezone.now()
     if replace:
+        # A bare update (no full_clean()): only the revocation time and who revoked change.
         household_links_of(household).filter(revoked_at__isnull=True, expires_at__gt=now).update(
             revoked_at=now, revoked_by=by)
     link = kind.model(key=secrets.token_urlsafe(18), created_at=now, created_by=by,
@@ -127,6 +86,7 @@ def household_link_revoke(*, link: HouseholdLink, by: User | None = None) -> Hou
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.revoked_by = by
+        # update_fields without full_clean(): only the revocation time and who revoked change.
         locked.save(update_fields=["revoked_at", "revoked_by"])
     return locked
 
@@ -158,6 +118,7 @@ def household_link_resolve(*, token: str, kind: str = "family") -> HouseholdLink
     if link.expires_at <= now:
         raise FamilyLinkError("expired")
     if link.last_used_at is None or now - link.last_used_at > TOUCH_EVERY:
+        # A bare update (no full_clean()): only the time of last use changes.
         spec.model.objects.filter(pk=link.pk).update(last_used_at=now)
         link.last_used_at = now
     return link
@@ -200,16 +161,3 @@ def family_page_url(*, family: FamilyHousehold, page: str = "familypages:home",
                     **kwargs: object) -> str:
     """The path of one of `family`'s pages (see `household_page_url`)."""
     return household_page_url(household=family, page=page, **kwargs)
-
-
-def volunteer_page_language(volunteer: VolunteerHousehold) -> str:
-    """The language of a volunteer household's pages when it chose none: its account's
-    language, else the first language it speaks that Voisins has pages in, else the
-    programme's first such language, else the site's."""
-    known = [code for code, _name in settings.LANGUAGES]
-    user = volunteer.user if volunteer.user_id else None
-    candidates = [getattr(user, "language", "") or ""]
-    candidates += [entry.get("code", "") for entry in volunteer.languages or []
-                   if isinstance(entry, dict)]
-    candidates += list(volunteer.programme.languages or [])
-    return next((code for code in candidates if code in known), settings.LANGUAGE_CODE)

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import households_with_programme
 from voisins.households.services import household_message_choices_set
 
-from . import selectors, services
+from . import links, selectors, services
 from .decorators import family_page
 from .forms import MessageChoicesForm
 
@@ -50,7 +51,7 @@ def message_choices_page(request: HttpRequest, token: str, kind: str) -> HttpRes
         "form": form, "token": token, "household": household, "kind": kind,
         "programme": household.programme,
         "base": "familypages/base.html" if kind == "family" else "portal/link_base.html",
-        "home": services.KINDS[kind].home,
+        "home": links.KINDS[kind].home,
     }, status=400 if form.errors else 200)
 
 
@@ -63,7 +64,7 @@ def _household(request: HttpRequest, slug: str, pk: int, kind: str
                ) -> FamilyHousehold | VolunteerHousehold:
     model, action, _page = STAFF_KINDS[kind]
     prog = access.programme_or_404(request.user, slug, action)
-    return access.record_or_404(model.objects.select_related("programme"),
+    return access.record_or_404(households_with_programme(model=model),
                                 request.user, action, pk=pk, programme=prog)
 
 
@@ -85,7 +86,7 @@ def _links_page(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResp
 def _revoke(request: HttpRequest, slug: str, pk: int, link_id: int, kind: str
             ) -> HttpResponse:
     household = _household(request, slug, pk, kind)
-    link = services.household_links_of(household).filter(pk=link_id).first()
+    link = links.household_links_of(household).filter(pk=link_id).first()
     if link is None:
         raise Http404
     if request.POST.get("confirm") != "1":

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from voisins.gdpr.selectors import iso, register_export_section
-from voisins.gdpr.services import register_erase_hook
+from voisins.gdpr.hooks import register_erase_hook, register_export_section
+from voisins.gdpr.selectors import iso
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
 from .selectors import file_content, files_of_household

@@ -30,7 +30,7 @@ LABELS = {"file": gettext_lazy("File")}
 def file_response(request: HttpRequest, stored: StoredFile, *, via: str = "") -> HttpResponse:
     """The file as a download, its read audited."""
     data = selectors.file_content(stored)
-    audit_read(request, stored, ["content"], via=via)
+    audit_read(by=request, record=stored, fields=["content"], via=via)
     response = HttpResponse(data, content_type=stored.content_type)
     response["Content-Disposition"] = content_disposition_header(True, stored.name)
     response["Content-Length"] = str(len(data))

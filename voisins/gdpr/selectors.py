@@ -1,36 +1,27 @@
-"""Reads for the GDPR duties: a person's data export and the record of processing."""
+"""Reads for the GDPR duties: a person's data export, the record of processing, whether a
+household consents to a use, whether it was erased, and who is inactive for the purge."""
 
-from collections.abc import Callable
+import calendar
+from datetime import datetime
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
+from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.privacy.models import Consent, ConsentPurpose
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Membership, Programme
 
+from .errors import ConsentRequired
+from .hooks import ACTIVITY_SOURCES, AUDIT_RECORDS, EXPORT_SECTIONS, EXPORT_TITLES
+from .models import Erasure
+
 Household = FamilyHousehold | VolunteerHousehold
-
-# Other apps add their part of a person's data (their `privacy.py`, found by voisins.gdpr
-# at start-up): name → function(household) → a list of JSON-ready records, and its title
-# for the PDF.
-EXPORT_SECTIONS: dict[str, Callable[[Household], Any]] = {}
-EXPORT_TITLES: dict[str, Any] = {}
-
-
-def register_export_section(name: str, title: Any = None) -> Callable:
-    """Decorator: add `function(household)`'s result to every data export under `name`
-    (and to the PDF under `title`, a lazily translated string)."""
-    def decorator(function: Callable[[Household], Any]) -> Callable[[Household], Any]:
-        EXPORT_SECTIONS[name] = function
-        EXPORT_TITLES[name] = title or name
-        return function
-    return decorator
 
 
 def iso(value: Any) -> Any:
@@ -58,23 +49,10 @@ FAMILY_FIELDS = ["needs", "arrival_date", "waiting_since", "wishes", "wishes_not
 VOLUNTEER_FIELDS = ["offers", "capacity", "motivation", "exception_reason", "exception_at"]
 
 
-# Other apps name the records about a household whose log belongs with its own
-# (proposals, matches, check-ins, cases…): function(household) → {model: queryset of pks}.
-AUDIT_RECORDS: list[Callable[[Household], dict[type, QuerySet]]] = []
-
-
-def register_audit_records(function: Callable[[Household], dict[type, QuerySet]]
-                           ) -> Callable[[Household], dict[type, QuerySet]]:
-    """Decorator: the log of the records `function(household)` names joins the household's."""
-    if function not in AUDIT_RECORDS:
-        AUDIT_RECORDS.append(function)
-    return function
-
-
 def audit_entries(household: Household) -> QuerySet[LogEntry]:
     """The audit log of a household, its members, its consents and the records other apps
     keep about it (``AUDIT_RECORDS``), newest first."""
-    kind = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    kind = household.side
     records: dict[type, QuerySet] = {
         Member: Member.objects.filter(**{kind: household}).values("pk"),
         Consent: Consent.objects.filter(**{kind: household}).values("pk"),
@@ -267,3 +245,82 @@ def processing_record_markdown(record: dict[str, Any]) -> str:
         if key not in ("generated_at", "software"):
             emit(key.replace("_", " ").capitalize(), value)
     return "\n".join(lines)
+
+
+# --- Consent -----------------------------------------------------------------------------
+
+def require_consent(household: Household, purpose: str) -> None:
+    """Stop a use of `household`'s data that its consent does not cover.
+
+    Call it right before the use (matching, sharing contact details, sending a survey):
+    a consent withdrawn a minute ago counts.
+
+    Raises
+    ------
+    ConsentRequired
+        When there is no consent for `purpose` that was not withdrawn, or the purpose is
+        unknown.
+    """
+    if purpose not in ConsentPurpose.values:
+        raise ConsentRequired(household, purpose)
+    field = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    if not Consent.objects.filter(**{field: household}, purpose=purpose,
+                                  withdrawn_at__isnull=True).exists():
+        raise ConsentRequired(household, purpose)
+
+
+def with_consent(queryset: QuerySet, purpose: str) -> QuerySet:
+    """Only the households of `queryset` that consent to `purpose` now (for batch uses).
+
+    One subquery (no join), so it composes with annotated querysets.
+    """
+    field = "family" if queryset.model is FamilyHousehold else "volunteer"
+    return queryset.filter(Exists(Consent.objects.filter(
+        **{field: OuterRef("pk")}, purpose=purpose, withdrawn_at__isnull=True)))
+
+
+# --- Erasure and retention ---------------------------------------------------------------
+
+
+def is_erased(household: Household) -> bool:
+    """Whether `household` was erased (anonymised for good)."""
+    return Erasure.objects.filter(kind=household.side, household_id=household.pk).exists()
+
+
+def erased_filter(kind: str) -> Q:
+    """A condition on households: not erased (for lists that should skip them)."""
+    return ~Q(pk__in=Erasure.objects.filter(kind=kind).values("household_id"))
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (clamped to the month's end)."""
+    month_index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def inactive_households(programme: Programme, *, now: datetime | None = None
+                        ) -> tuple[QuerySet, QuerySet]:
+    """Families and volunteer households of `programme` inactive for longer than its
+    retention period, and not yet erased.
+
+    Inactive: the household itself did not change (``last_activity_at``), it is not
+    matched, and no other app records activity for it since the cutoff
+    (``ACTIVITY_SOURCES``: a live match, a proposal, an answered check-in, a case, a
+    training, a survey, an event…).
+    """
+    cutoff = months_before(now or timezone.now(), programme.retention_months)
+    erased = Erasure.objects.filter(programme=programme)
+    families = FamilyHousehold.objects.filter(
+        programme=programme, last_activity_at__lt=cutoff
+    ).exclude(status=FamilyStatus.MATCHED).exclude(
+        pk__in=erased.filter(kind="family").values("household_id"))
+    volunteers = VolunteerHousehold.objects.filter(
+        programme=programme, last_activity_at__lt=cutoff
+    ).exclude(status=VolunteerStatus.MATCHED).exclude(
+        pk__in=erased.filter(kind="volunteer").values("household_id"))
+    for source in ACTIVITY_SOURCES:
+        families = families.exclude(pk__in=source("family", cutoff))
+        volunteers = volunteers.exclude(pk__in=source("volunteer", cutoff))
+    return families, volunteers

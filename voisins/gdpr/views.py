@@ -15,6 +15,7 @@ from voisins import access
 from voisins.audit.services import audit_read
 from voisins.feedback import errors_to_form
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import households_with_programme
 from voisins.privacy.services import consent_give, consent_withdraw
 
 from . import selectors, services
@@ -28,7 +29,7 @@ def _household(request: HttpRequest, slug: str, kind: str, pk: int, action: str)
     if kind not in MODELS:
         raise Http404
     programme = access.programme_or_404(request.user, slug, action)
-    household = access.record_or_404(MODELS[kind].objects.select_related("programme"),
+    household = access.record_or_404(households_with_programme(model=MODELS[kind]),
                                      request.user, action, pk=pk, programme=programme)
     return programme, household
 
@@ -39,7 +40,7 @@ def audit_log(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRespon
     page = Paginator(selectors.audit_entries(household), 50).get_page(request.GET.get("page"))
     return render(request, "gdpr/audit_log.html", {
         "programme": programme, "household": household, "kind": kind, "page": page,
-        "erased": services.is_erased(household),
+        "erased": selectors.is_erased(household),
     })
 
 
@@ -49,7 +50,7 @@ def export(request: HttpRequest, slug: str, kind: str, pk: int, fmt: str) -> Htt
         raise Http404
     _programme, household = _household(request, slug, kind, pk, "export_personal_data")
     data = selectors.household_export(household)
-    audit_read(request, household, ["export"], via=f"export-{fmt}")
+    audit_read(by=request, record=household, fields=["export"], via=f"export-{fmt}")
     filename = f"voisins-{kind}-{household.pk}.{fmt}"
     if fmt == "json":
         body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
@@ -73,7 +74,7 @@ def erase(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
             return redirect("gdpr:audit", slug=programme.slug, kind=kind, pk=household.pk)
     return render(request, "gdpr/erase.html", {
         "programme": programme, "household": household, "kind": kind,
-        "erased": services.is_erased(household),
+        "erased": selectors.is_erased(household),
     })
 
 
@@ -102,7 +103,7 @@ def consents(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRespons
                 messages.success(request, _("The consent is recorded."))
                 return redirect("gdpr:consents", slug=programme.slug, kind=kind,
                                 pk=household.pk)
-    audit_read(request, household, ["consents"])
+    audit_read(by=request, record=household, fields=["consents"])
     return render(request, "gdpr/consents.html", {
         "programme": programme, "household": household, "kind": kind, "form": form,
         "consents": household.consents.select_related("notice", "recorded_by")

@@ -19,7 +19,7 @@ class HouseholdAdminForm(forms.ModelForm):
         ):
             self.instance.programme = programme
             try:
-                household_locate(self.instance, postcode=data["postcode"])
+                household_locate(household=self.instance, postcode=data["postcode"])
             except ValidationError as exc:
                 self.add_error("postcode", exc.message_dict["postcode"])
         return data

@@ -625,7 +625,7 @@ def _name_earlier_rows(upload: BinaryIO, filename: str, repeated: dict[str, list
 @transaction.atomic
 def _write(kind: str, built: list[_Row], by: User | None) -> None:
     from voisins.privacy.models import Consent
-    from voisins.privacy.services import notice_at
+    from voisins.privacy.selectors import notice_at
 
     key = "family" if kind == "families" else "volunteer"
     now = timezone.now()

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,6 +12,31 @@ from voisins.programmes.languages import is_language_code
 from voisins.programmes.models import Organisation, Programme
 
 from .status import FamilyStatus, VolunteerStatus
+
+
+class Side(models.TextChoices):
+    """Which of the two kinds of household: a record's side of a match, and a household's own
+    (`household.side`)."""
+
+    FAMILY = "family", _("family")
+    VOLUNTEER = "volunteer", _("volunteer household")
+
+
+def one_of(*fields: str, name: str, required: bool = True) -> models.CheckConstraint:
+    """A record that belongs to one of `fields` (a family or a volunteer household, or an
+    account): exactly one of them set, or, `required=False`, at most one."""
+    if required:
+        first, *others = [models.Q(**{f"{field}__isnull": field != chosen for field in fields})
+                          for chosen in fields]
+        for other in others:
+            first |= other
+        return models.CheckConstraint(condition=first, name=name)
+    if len(fields) != 2:
+        raise ValueError("at most one of more than two fields is not needed yet")
+    first, second = fields
+    return models.CheckConstraint(
+        condition=~(models.Q(**{f"{first}__isnull": False})
+                    & models.Q(**{f"{second}__isnull": False})), name=name)
 
 
 class Gender(models.TextChoices):
@@ -35,6 +62,9 @@ class Channel(models.TextChoices):
 
 class Household(models.Model):
     """What volunteer households and families share: a contact, a place, languages, time."""
+
+    # "family" or "volunteer" (`Side`): which kind of household, set by each subclass.
+    side: ClassVar[str]
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, verbose_name=_("programme"))
     reference = models.CharField(
@@ -84,7 +114,8 @@ class Household(models.Model):
     )
     archived = models.BooleanField(
         _("archived"), default=False,
-        help_text=_("Known only from imported history; never proposed for matching."),
+        help_text=_("Known only from history (imported, or erased); never proposed for "
+                    "matching."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -154,6 +185,8 @@ class Household(models.Model):
 
 class FamilyHousehold(Household):
     """A refugee or migrant family living in the programme's area."""
+
+    side: ClassVar[str] = Side.FAMILY
 
     status = models.CharField(
         _("status"), max_length=20, choices=FamilyStatus.choices, default=FamilyStatus.REFERRED
@@ -252,6 +285,8 @@ class FamilyHousehold(Household):
 
 class VolunteerHousehold(Household):
     """A local household that offers its time to a family nearby."""
+
+    side: ClassVar[str] = Side.VOLUNTEER
 
     status = models.CharField(
         _("status"), max_length=20, choices=VolunteerStatus.choices,
@@ -361,13 +396,7 @@ class Member(models.Model):
         verbose_name_plural = _("household members")
         ordering = ["birth_year", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(family__isnull=False, volunteer__isnull=True)
-                    | models.Q(family__isnull=True, volunteer__isnull=False)
-                ),
-                name="member_in_one_household",
-            ),
+            one_of("family", "volunteer", name="member_in_one_household"),
         ]
 
     def __str__(self) -> str:
@@ -410,13 +439,7 @@ class StatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(family__isnull=False, volunteer__isnull=True)
-                    | models.Q(family__isnull=True, volunteer__isnull=False)
-                ),
-                name="status_change_in_one_household",
-            ),
+            one_of("family", "volunteer", name="status_change_in_one_household"),
         ]
 
     def __str__(self) -> str:

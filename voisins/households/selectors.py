@@ -19,6 +19,11 @@ SORTS = {
 }
 
 
+def version_of(record: FamilyHousehold | VolunteerHousehold) -> str:
+    """A record's version: its last update time in microseconds. Every save changes it."""
+    return str(int(record.updated_at.timestamp() * 1_000_000))
+
+
 # The columns the staff lists show of a household (for ``QuerySet.only()``). A household
 # row has some 35 columns, five of them JSON: the lists that read only what they show cost
 # 7 to 30 % less CPU (docs/benchmarks.md, "Load test"). A column shown but not listed here
@@ -36,6 +41,56 @@ def names_of(*relations: str) -> list[str]:
     ``QuerySet.only()``: ``names_of("family")`` → family__contact_first_name, …"""
     return [f"{relation}__{column}" for relation in relations
             for column in ("contact_first_name", "contact_last_name")]
+
+
+Household = FamilyHousehold | VolunteerHousehold
+
+
+def household_records(*, model: type[Household]) -> QuerySet:
+    """Every household of `model` (families or volunteer households), for access to narrow
+    to the one asked for."""
+    return model.objects.all()
+
+
+def households_of_programme(*, model: type[Household], programme: Programme) -> QuerySet:
+    """The households of `model` in `programme`, unordered (the caller filters and sorts)."""
+    return model.objects.filter(programme=programme)
+
+
+def households_listed(*, model: type[Household], programme: Programme) -> QuerySet:
+    """The households of `model` in `programme` with the columns the staff lists show."""
+    kind = "families" if model is FamilyHousehold else "volunteers"
+    return households_of_programme(model=model, programme=programme).only(*LIST_COLUMNS[kind])
+
+
+def household_of_programme(*, model: type[Household], programme: Programme,
+                           pk: object) -> Household | None:
+    """Household `pk` of `model` in `programme`, or None (also for a `pk` that is no number,
+    as a form posts it)."""
+    if not str(pk).isdigit():
+        return None
+    return households_of_programme(model=model, programme=programme).filter(pk=pk).first()
+
+
+def households_with_programme(*, model: type[Household]) -> QuerySet:
+    """Households of `model` with their programme (a letter, a link, an export)."""
+    return model.objects.select_related("programme")
+
+
+def households_with_members(*, model: type[Household]) -> QuerySet:
+    """Households of `model` with their members (the household's form)."""
+    return model.objects.prefetch_related("members")
+
+
+def households_with_history(*, model: type[Household]) -> QuerySet:
+    """Households of `model` with their members and their status changes, each with who
+    made it (the household's page)."""
+    return model.objects.prefetch_related("members", "status_changes__changed_by")
+
+
+def volunteer_household_of_user(*, user: object) -> VolunteerHousehold | None:
+    """The volunteer household whose account is `user`, with its programme, or None."""
+    return VolunteerHousehold.objects.filter(user=user).select_related("programme").first()
 
 
 def household_search(queryset: QuerySet, q: str) -> QuerySet:
@@ -56,26 +111,6 @@ def household_search(queryset: QuerySet, q: str) -> QuerySet:
         condition |= Q(phone__contains=digits[-4:])
     return queryset.filter(condition)
 
-
-def family_list(
-    *, programme: Programme, status: str = "", q: str = "", sort: str = "-created"
-) -> QuerySet[FamilyHousehold]:
-    queryset = FamilyHousehold.objects.filter(programme=programme)
-    if status in FamilyStatus.values:
-        queryset = queryset.filter(status=status)
-    queryset = household_search(queryset, q)
-    return queryset.order_by(*SORTS.get(sort, SORTS["-created"]))
-
-
-def volunteer_list(
-    *, programme: Programme, status: str = "", q: str = "", sort: str = "-created"
-) -> QuerySet[VolunteerHousehold]:
-    queryset = VolunteerHousehold.objects.filter(programme=programme)
-    if status in VolunteerStatus.values:
-        queryset = queryset.filter(status=status)
-    queryset = household_search(queryset, q)
-    sort = sort if sort != "waiting" else "-created"
-    return queryset.order_by(*SORTS.get(sort, SORTS["-created"]))
 
 
 def status_numbers(programme: Programme) -> dict[str, int]:

@@ -14,7 +14,7 @@ from voisins.programmes.models import Programme
 
 from .geocoding import coarsen, geocode_postcode, normalise_postcode
 from .models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
-from .selectors import household_channels
+from .selectors import household_channels, version_of
 from .status import (
     FAMILY_TRANSITIONS,
     VOLUNTEER_TRANSITIONS,
@@ -30,7 +30,7 @@ BY_EXCEPTION = frozenset({VolunteerStatus.TRAINED, VolunteerStatus.AVAILABLE,
 
 
 def household_locate(
-    household: Household, *, postcode: str, pin: tuple[float, float] | None = None
+    *, household: Household, postcode: str, pin: tuple[float, float] | None = None
 ) -> None:
     """Place a household at its postcode's centroid, or at a pinned point rounded to ~100 m.
 
@@ -62,7 +62,7 @@ def _create(
         # Its pages (and messages) in the first language it speaks that Voisins writes
         # in, else the programme's: the rule of Household.messages_language.
         household.page_language = household.default_page_language()
-    household_locate(household, postcode=postcode, pin=pin)
+    household_locate(household=household, postcode=postcode, pin=pin)
     if model is FamilyHousehold and household.status == FamilyStatus.WAITING:
         household.waiting_since = household.waiting_since or timezone.now()
     household.full_clean()
@@ -120,7 +120,7 @@ def volunteer_create(
 
 def _record_status(household: Household, old: str, new: str, *, by: User | None,
                    note: str = "") -> StatusChange:
-    key = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    key = household.side
     return StatusChange.objects.create(
         **{key: household}, from_status=old, to_status=new, changed_by=by, note=note[:300]
     )
@@ -154,6 +154,8 @@ def household_set_status(
     if model is FamilyHousehold and status == FamilyStatus.WAITING:
         locked.waiting_since = timezone.now()
         update.append("waiting_since")
+    # update_fields without full_clean(): the status is checked against the pipeline above; the
+    # other fields are times set here.
     locked.save(update_fields=update)
     _record_status(locked, old, status, by=by, note=note)
     household.status = locked.status
@@ -191,6 +193,8 @@ def household_status_restore(
     if model is FamilyHousehold and waiting_since is not None:
         locked.waiting_since = waiting_since
         update.append("waiting_since")
+    # update_fields without full_clean(): the status is checked against the pipeline above; the
+    # other fields are times.
     locked.save(update_fields=update)
     if old != status:
         _record_status(locked, old, status, by=by, note=note)
@@ -202,16 +206,11 @@ class VersionConflict(Exception):
     """The record changed since the client read it (optimistic locking)."""
 
 
-def version_of(record: Household) -> str:
-    """A record's version: its last update time in microseconds. Every save changes it."""
-    return str(int(record.updated_at.timestamp() * 1_000_000))
-
-
 def _members_set(household: Household, members: Iterable[dict[str, Any]]) -> None:
     """Make the household's members exactly `members`: rows with an ``id`` of this
     household are changed in place (answers to surveys keep pointing at the same child),
     rows without one are added, members not listed are removed."""
-    key = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    key = household.side
     existing = {m.pk: m for m in Member.objects.filter(**{key: household})}
     kept: set[int] = set()
     errors: dict[str, list[str]] = {}
@@ -281,7 +280,7 @@ def household_update(
     errors: dict[str, list[str]] = {}
     if postcode is not None or pin is not False:
         try:
-            household_locate(locked,
+            household_locate(household=locked,
                              postcode=postcode if postcode is not None else locked.postcode,
                              pin=pin if pin is not False else None)
         except ValidationError as exc:

@@ -18,7 +18,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from voisins import access
-from voisins.accounts.models import User
+from voisins.accounts.selectors import active_user
 from voisins.api.common import (
     CONFLICT,
     ERRORS,
@@ -36,6 +36,7 @@ from voisins.api.common import (
 )
 from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold
+from voisins.households.selectors import households_with_programme
 
 from . import bridge, selectors, services, waiting
 from .models import CheckIn, Introduction, Match, MatchingRun, Proposal, Side
@@ -375,19 +376,18 @@ class MyCheckIn(Schema):
 
 def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
     return access.record_or_404(
-        Proposal.objects.select_related("family", "volunteer", "programme", "match"),
+        selectors.proposals_in_full(),
         request.user, "manage_matches", pk=access.as_pk(proposal_id))
 
 
 def _match(request: HttpRequest, match_id: int, action: str = "mediate") -> Match:
-    return access.match_or_404(request.user, match_id, action, Match.objects.select_related(
-        "family", "volunteer", "programme", "introduction").prefetch_related("checkins"))
+    return access.match_or_404(request.user, match_id, action, selectors.matches_in_full())
 
 
 def _checkin_detail(request: HttpRequest, checkin: CheckIn) -> CheckIn:
     """A check-in with its answers: reading them is audited."""
     if checkin.answered_at is not None:
-        audit_read(request, checkin, CHECKIN_ANSWERS)
+        audit_read(by=request, record=checkin, fields=CHECKIN_ANSWERS)
     return checkin
 
 
@@ -410,7 +410,7 @@ def start_matching_run(request: HttpRequest, slug: str, payload: RunIn):
             operation_id="get_matching_run", summary="One matching run and its figures")
 def get_matching_run(request: HttpRequest, run_id: int):
     # Refreshed: a run queued in this request may have finished since.
-    return access.record_or_404(MatchingRun.objects.all(), request.user, "manage_matches",
+    return access.record_or_404(selectors.matching_runs(), request.user, "manage_matches",
                                 pk=access.as_pk(run_id))
 
 
@@ -420,7 +420,7 @@ def get_matching_run(request: HttpRequest, run_id: int):
             description="The rule that leaves no volunteer household for the family, and the "
                         "smallest single changes that would make it matchable.")
 def get_family_waiting(request: HttpRequest, family_id: int):
-    family = access.record_or_404(FamilyHousehold.objects.select_related("programme"),
+    family = access.record_or_404(households_with_programme(model=FamilyHousehold),
                                   request.user, "manage_matches", pk=access.as_pk(family_id))
     [entry] = waiting.with_texts([waiting.why_family_waits(
         family, selectors.excluded_pairs_of(family))], family.programme)
@@ -594,7 +594,7 @@ def clear_match_attention(request: HttpRequest, match_id: int):
 def assign_match_mediator(request: HttpRequest, match_id: int, payload: MediatorIn):
     mediator = None
     if payload.mediator_id is not None:
-        mediator = User.objects.filter(pk=payload.mediator_id, is_active=True).first()
+        mediator = active_user(pk=payload.mediator_id)
         if mediator is None:
             raise refused(ValidationError({"mediator_id": _(
                 "Choose a mediator of this programme.")}),
@@ -633,7 +633,7 @@ def list_checkins(request: HttpRequest, slug: str, filters: Query[CheckInFilters
                   paging: Query[PageQuery]):
     programme = programme_for(request, slug, "mediate")
     return paginate(selectors.checkins_filter(
-        access.matches_visible(request.user, Match.objects.filter(programme=programme)),
+        access.matches_visible(request.user, selectors.matches_of_programme(programme=programme)),
         filters.dict(exclude_none=True)), paging)
 
 
@@ -678,8 +678,8 @@ def answer_my_proposal(request: HttpRequest, proposal_id: int, payload: AnswerIn
     apply(lambda: services.proposal_answer(
         proposal=proposal, side=Side.VOLUNTEER, accept=payload.accept, reason=payload.reason,
         comment=payload.comment, by=request.user), AnswerIn)
-    return access.own_proposal_or_404(request.user, proposal.pk, Proposal.objects.select_related(
-        "family").prefetch_related("family__members"))
+    return access.own_proposal_or_404(request.user, proposal.pk,
+                                      selectors.proposals_with_family_members())
 
 
 @router.get("/me/check-ins", response={200: Page[MyCheckIn], **ERRORS},
@@ -695,7 +695,7 @@ def list_my_checkins(request: HttpRequest, paging: Query[PageQuery]):
              operation_id="answer_my_checkin", summary="Answer one of your check-ins")
 def answer_my_checkin(request: HttpRequest, checkin_id: int, payload: CheckInAnswerIn):
     checkin = access.own_checkin_or_404(request.user, checkin_id,
-                                        CheckIn.objects.select_related("match__family"))
+                                        selectors.checkins_with_family())
     apply(lambda: services.checkin_answer(checkin=checkin, by=request.user,
                                            **payload.dict()), CheckInAnswerIn)
     return checkin

@@ -83,6 +83,7 @@ def generate(*, programme: Programme, matches: int, proposals: int, seed: int,
     coordinator = (User.objects.filter(memberships__programme=programme,
                                        memberships__role="coordinator").order_by("id").first())
     since = timezone.now()
+    before = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():
         queued = len(connection.run_on_commit)
         live = _live_pairs(programme, matches + proposals, rng)
@@ -105,11 +106,12 @@ def generate(*, programme: Programme, matches: int, proposals: int, seed: int,
             _simulate(programme, lives, coordinator, rng, today)
         Proposal.objects.filter(pk__in=[life.proposal_id for life in lives]).update(
             expires_at=F("sent_at") + timedelta(days=services.PROPOSAL_ANSWER_DAYS))
-        # Nothing of a simulated past is mailed: its messages are dropped with the tasks
-        # that would deliver them once this transaction commits.
+        # Nothing of a simulated past is mailed: the tasks that would deliver its messages
+        # once this transaction commits are dropped. The messages themselves stay, as the
+        # past would have left them (a household's page lists what it was told).
         Notification.objects.filter(created_at__gte=since).delete()
-        Message.objects.filter(created_at__gte=since).delete()
         del connection.run_on_commit[queued:]
+        _messages_of_the_past(since, before, coordinator, today)
         for match in Match.objects.filter(programme=programme, status__in=Match.LIVE):
             services.match_check_attention(match=match, today=today)
     made = [life for life in lives if life.match_id]
@@ -117,6 +119,23 @@ def generate(*, programme: Programme, matches: int, proposals: int, seed: int,
             "check_ins": CheckIn.objects.filter(match__programme=programme).count(),
             "proposals": sum(1 for life in lives if life.sent_only),
             "ended": sum(1 for life in made if life.end is not None)}
+
+
+def _messages_of_the_past(since: datetime, before: int, coordinator: User | None,
+                          today: date) -> None:
+    """The simulated past's messages, moved to their moments by the clock: e-mails and SMS
+    delivered when they were written; a household without a channel told by phone the next
+    day, except for what was written in the last three days (still on the to-call list).
+    A message written by a step that was not simulated (nobody's doing) is dropped."""
+    made = Message.objects.filter(pk__gt=before)
+    made.filter(created_at__gte=since).delete()
+    past = made.filter(created_at__lt=since, state=Message.State.QUEUED)
+    past.update(state=Message.State.DELIVERED, sent_at=F("created_at"),
+                delivered_at=F("created_at") + timedelta(minutes=1), attempts=1)
+    recent = _moment(today - timedelta(days=3), time(0))
+    made.filter(created_at__lt=recent, state=Message.State.TO_CALL).update(
+        state=Message.State.CALLED, called_at=F("created_at") + timedelta(days=1),
+        called_by=coordinator)
 
 
 def _live_pairs(programme: Programme, count: int, rng: random.Random
@@ -258,7 +277,7 @@ class _Clock:
         self.fields = {model: [f.name for f in model._meta.concrete_fields
                                if isinstance(f, models.DateTimeField)]
                        for model in (Proposal, Match, Introduction, CheckIn, StatusChange,
-                                     FamilyHousehold, VolunteerHousehold)}
+                                     FamilyHousehold, VolunteerHousehold, Message)}
         # An answer deadline follows the sending: moved once every answer is in (the
         # services refuse answers after it).
         self.fields[Proposal].remove("expires_at")
@@ -281,7 +300,7 @@ class _Clock:
             query = model.objects.all()
             if model in rows:
                 query = query.filter(pk__in=rows[model])
-            elif model is StatusChange:
+            elif model is StatusChange or model is Message:
                 query = query.filter(models.Q(family=life.family.pk)
                                      | models.Q(volunteer=life.volunteer.pk))
             elif model is Introduction or model is CheckIn:
@@ -362,7 +381,7 @@ def _start(life: _Life, clock: _Clock, by: User | None, rng: random.Random) -> N
         return proposal
 
     proposal = clock.at(moment - timedelta(days=2), lambda: services.proposal_send(
-        proposal=pick(), by=by), life, only=(Proposal,))
+        proposal=pick(), by=by), life, only=(Proposal, Message))
     if life.sent_only:
         return
     clock.at(moment - timedelta(days=1), lambda: services.proposal_answer(
@@ -389,6 +408,8 @@ def _notify_checkins(day: date) -> None:
     began = timezone.now()
     services.checkins_notify_due(today=day)
     CheckIn.objects.filter(notified_at__gte=began).update(notified_at=_moment(day, time(8)))
+    Message.objects.filter(created_at__gte=began).update(
+        created_at=_moment(day, time(8)), next_attempt_at=_moment(day, time(8)))
 
 
 def _answer_checkin(life: _Life, side: str, due: date, day: date,

@@ -1,4 +1,4 @@
-"""What match life asks the message queue to hold back (``messaging.services.register_hold``).
+"""What match life asks the message queue to hold back (``messaging.hooks.register_hold``).
 
 A check-in question held back by a mail server or an SMS provider that was down waits,
 like the check-ins themselves, while its programme is paused (a lockdown), and goes after
@@ -7,8 +7,8 @@ the resume.
 
 from django.db.models import Exists, OuterRef, Q
 
+from voisins.messaging.hooks import register_hold
 from voisins.messaging.models import Purpose
-from voisins.messaging.services import register_hold
 
 from .models import ProgrammePause
 

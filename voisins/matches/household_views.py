@@ -26,13 +26,15 @@ from voisins.audit.services import audit_read
 from voisins.familypages.decorators import family_page, volunteer_page
 from voisins.feedback import errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import volunteer_household_of_user
 from voisins.mediation import services as mediation_services
 from voisins.messaging.feedback import attempt
 from voisins.recruitment.ratelimit import hit
 
-from . import selectors, services
+from . import selectors, services, tokens
 from .forms import ActivityForm, AnswerForm, CheckInForm, HelpForm
 from .models import CheckIn, Match, Proposal, Side
+from .notifications import volunteer_language
 
 _profile = selectors.household_profile
 
@@ -42,8 +44,8 @@ def _side_context(request: HttpRequest, match: Match, side: str, user: Any
     viewer = "family" if side == Side.FAMILY else "volunteer"
     contact = services.contact_reveal(match=match, viewer=viewer, viewer_user=user)
     if contact is not None:
-        audit_read(request, services.contact_shown(match, viewer),
-                   ["contact_first_name", "contact_last_name", "email", "phone"],
+        audit_read(by=request, record=selectors.contact_shown(match, viewer),
+                   fields=["contact_first_name", "contact_last_name", "email", "phone"],
                    via=f"match-{viewer}")
     return {
         "match": match,
@@ -59,8 +61,7 @@ def _side_context(request: HttpRequest, match: Match, side: str, user: Any
 # --- Volunteer household ---------------------------------------------------------------
 
 def _volunteer(request: HttpRequest) -> VolunteerHousehold:
-    household = VolunteerHousehold.objects.filter(user=request.user).select_related(
-        "programme").first()
+    household = volunteer_household_of_user(user=request.user)
     if household is None:
         raise Http404
     return household
@@ -95,7 +96,7 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
     household = _volunteer(request)
-    proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
+    proposal = selectors.household_proposal(pk=pk, side=Side.VOLUNTEER, household=household)
     if proposal is None:
         raise Http404
     form = _answer(request, proposal, Side.VOLUNTEER, request.user)
@@ -105,8 +106,7 @@ def volunteer_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _volunteer_match(request: HttpRequest, pk: int) -> Match:
-    match = (Match.objects.filter(pk=pk, volunteer__user=request.user)
-             .select_related("family", "volunteer", "programme").first())
+    match = selectors.volunteer_match_of_user(pk=pk, user=request.user)
     if match is None:
         raise Http404
     return match
@@ -143,9 +143,7 @@ def _volunteer_urls(match: Match) -> dict[str, str]:
 
 @login_required
 def volunteer_checkin(request: HttpRequest, pk: int) -> HttpResponse:
-    checkin = CheckIn.objects.filter(pk=pk, side=Side.VOLUNTEER,
-                                     match__volunteer__user=request.user).select_related(
-        "match__family").first()
+    checkin = selectors.volunteer_checkin_of_user(pk=pk, user=request.user)
     if checkin is None:
         raise Http404
     return _checkin_page(request, checkin, by=request.user)
@@ -185,8 +183,7 @@ def _volunteer_link_urls(match: Match, token: str) -> dict[str, str]:
 
 
 def _volunteer_link_match(household: VolunteerHousehold, pk: int) -> Match:
-    match = (Match.objects.filter(pk=pk, volunteer=household)
-             .select_related("family", "volunteer", "programme").first())
+    match = selectors.volunteer_match(pk=pk, volunteer=household)
     if match is None:
         raise Http404
     return match
@@ -201,7 +198,7 @@ def volunteer_link_proposals(request: HttpRequest, token: str) -> HttpResponse:
 @volunteer_page
 def volunteer_link_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     household = request.volunteer
-    proposal = Proposal.objects.filter(pk=pk, volunteer=household).first()
+    proposal = selectors.household_proposal(pk=pk, side=Side.VOLUNTEER, household=household)
     if proposal is None:
         raise Http404
     form = _answer(request, proposal, Side.VOLUNTEER, None)
@@ -304,9 +301,7 @@ def _own_checkin_page(request: HttpRequest, token: str, pk: int, *, side: str,
                       household: Any, frame: str, home: str) -> HttpResponse:
     """Check-in `pk` of `household` (its `side` of a match), on the pages of its personal
     link: another household's check-in is a 404."""
-    owner, other = ("family", "volunteer") if side == Side.FAMILY else ("volunteer", "family")
-    checkin = (CheckIn.objects.filter(pk=pk, side=side, **{f"match__{owner}": household})
-               .select_related(f"match__{other}").first())
+    checkin = selectors.household_checkin(pk=pk, side=side, household=household)
     if checkin is None:
         raise Http404
     home_url = reverse(home, kwargs={"token": token})
@@ -345,12 +340,12 @@ def checkin_link(request: HttpRequest, token: str) -> HttpResponse:
     """A volunteer's check-in reached from its e-mail link, without logging in: once, within
     30 days. (Families answer through their personal link: `family_checkin_answer`.)"""
     try:
-        checkin = services.checkin_from_token(token)
+        checkin = tokens.checkin_from_token(token)
     except ValidationError as exc:
         errors_to_messages(request, exc)
         return render(request, "matches/checkin.html", {"form": None, "closed": True},
                       status=410)
-    language = services.volunteer_language(checkin.match.volunteer)
+    language = volunteer_language(checkin.match.volunteer)
     with translation.override(language):
         response = _checkin_page(request, checkin)
         response["Content-Language"] = language
@@ -365,16 +360,14 @@ HELP_LIMIT, HELP_WINDOW = 5, 3600
 
 
 def _family_match(family: FamilyHousehold) -> Match | None:
-    return (Match.objects.filter(family=family, status__in=Match.LIVE)
-            .select_related("volunteer", "volunteer__user", "programme").first())
+    return selectors.family_match_live(family=family)
 
 
 def _family_proposal(request: HttpRequest, token: str, bound: AnswerForm | None = None,
                      activity_form: ActivityForm | None = None, status: int = 200
                      ) -> HttpResponse:
     family = request.family
-    proposal = (Proposal.objects.filter(family=family, status=Proposal.Status.SENT)
-                .select_related("volunteer").prefetch_related("volunteer__members").first())
+    proposal = selectors.family_proposal_sent(family=family)
     match = _family_match(family)
     context: dict[str, Any] = {
         "token": token, "family": family, "proposal": proposal,
@@ -400,7 +393,7 @@ def family_proposal(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @family_page
 def family_answer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    proposal = Proposal.objects.filter(pk=pk, family=request.family).first()
+    proposal = selectors.household_proposal(pk=pk, side=Side.FAMILY, household=request.family)
     if proposal is None:
         raise Http404
     form = _answer(request, proposal, Side.FAMILY, None)

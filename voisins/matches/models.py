@@ -14,14 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Side, VolunteerHousehold
 from voisins.programmes.models import Programme
-
-
-class Side(models.TextChoices):
-    FAMILY = "family", _("family")
-    VOLUNTEER = "volunteer", _("volunteer household")
 
 
 class MatchingRun(models.Model):
@@ -176,7 +172,7 @@ class Match(models.Model):
 
     class Status(models.TextChoices):
         INTRODUCTION = "introduction", _("waiting for the introduction")
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("a match", "active")
         PAUSED = "paused", _("paused")
         ENDED = "ended", _("ended")
 

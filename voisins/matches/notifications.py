@@ -63,6 +63,11 @@ def recipient_language(user: Any = None, fallback: str = "") -> str:
     return language if language in known else settings.LANGUAGE_CODE
 
 
+def volunteer_language(volunteer: Any) -> str:
+    """The language to write to a volunteer household in: its account's, else the default."""
+    return recipient_language(volunteer.user if volunteer.user_id else None)
+
+
 def notify(*, kind: str, to_email: str, language: str, context: dict[str, Any],
            programme: Programme | None = None) -> Notification | None:
     """Queue one e-mail; it is sent by a task after the current transaction commits.

@@ -9,8 +9,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from voisins.gdpr.selectors import iso, register_audit_records, register_export_section
-from voisins.gdpr.services import register_activity_source, register_erase_hook
+from voisins.gdpr.hooks import (
+    register_activity_source,
+    register_audit_records,
+    register_erase_hook,
+    register_export_section,
+)
+from voisins.gdpr.selectors import iso
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
 from .models import Activity, CheckIn, ContactReveal, Introduction, Match, Notification, Proposal
@@ -18,10 +23,6 @@ from .models import Activity, CheckIn, ContactReveal, Introduction, Match, Notif
 Household = FamilyHousehold | VolunteerHousehold
 ERASED_EMAIL = "erased@invalid.example"
 ERASED_NAME = "—"
-
-
-def _side(household: Household) -> str:
-    return "family" if isinstance(household, FamilyHousehold) else "volunteer"
 
 
 def _addresses(household: Household) -> set[str]:
@@ -34,7 +35,7 @@ def _addresses(household: Household) -> set[str]:
 
 @register_export_section("proposals", _("Proposals"))
 def export_proposals(household: Household) -> list[dict[str, Any]]:
-    side = _side(household)
+    side = household.side
     other = "volunteer" if side == "family" else "family"
     return [
         {"id": p.pk, "status": p.status, "created_at": iso(p.created_at),
@@ -50,7 +51,7 @@ def export_proposals(household: Household) -> list[dict[str, Any]]:
 
 @register_export_section("matches", _("Matches"))
 def export_matches(household: Household) -> list[dict[str, Any]]:
-    side = _side(household)
+    side = household.side
     other = "volunteer" if side == "family" else "family"
     rows = []
     for m in (Match.objects.filter(**{side: household})
@@ -70,7 +71,7 @@ def export_matches(household: Household) -> list[dict[str, Any]]:
 
 @register_export_section("check_ins", _("Check-ins (your answers)"))
 def export_checkins(household: Household) -> list[dict[str, Any]]:
-    side = _side(household)
+    side = household.side
     return [
         {"match": c.match_id, "due_on": iso(c.due_on), "answered_at": iso(c.answered_at),
          "rating": c.rating, "frequency": c.frequency, "activities": c.activities,
@@ -81,7 +82,7 @@ def export_checkins(household: Household) -> list[dict[str, Any]]:
 
 @register_export_section("activities", _("What you did together"))
 def export_activities(household: Household) -> list[dict[str, Any]]:
-    side = _side(household)
+    side = household.side
     return [
         {"match": a.match_id, "noted_by": a.side, "done_on": iso(a.done_on),
          "category": a.category, "duration": a.duration, "text": a.text}
@@ -91,7 +92,7 @@ def export_activities(household: Household) -> list[dict[str, Any]]:
 
 @register_export_section("contact_details_shown", _("When your contact details were shown"))
 def export_reveals(household: Household) -> list[dict[str, Any]]:
-    side = _side(household)
+    side = household.side
     return [
         {"match": r.match_id, "at": iso(r.at), "shown_to": r.viewer}
         for r in ContactReveal.objects.filter(**{f"match__{side}": household}, shown=side)
@@ -112,7 +113,7 @@ def export_mail(household: Household) -> list[dict[str, Any]]:
 @register_erase_hook
 def erase(household: Household) -> None:
     """Free text about the person goes; what the figures need stays."""
-    side = _side(household)
+    side = household.side
     Proposal.objects.filter(**{side: household}).update(
         note="", volunteer_comment="", family_comment="")
     matches = Match.objects.filter(**{side: household})
@@ -158,7 +159,7 @@ def activity(kind: str, since: datetime) -> QuerySet:
 @register_audit_records
 def audited(household: Household) -> dict[type, QuerySet]:
     """The household's proposals, matches and its side's check-ins."""
-    side = _side(household)
+    side = household.side
     return {Proposal: Proposal.objects.filter(**{side: household}).values("pk"),
             Match: Match.objects.filter(**{side: household}).values("pk"),
             CheckIn: CheckIn.objects.filter(**{f"match__{side}": household},

@@ -12,17 +12,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins import access
-from voisins.gdpr.services import erased_filter, with_consent
+from voisins.gdpr.selectors import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.messaging.selectors import reach_preview
 from voisins.privacy.models import ConsentPurpose
+from voisins.privacy.selectors import has_consent
 from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
 
 from . import bridge
-from .models import CheckIn, Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
+from .models import (
+    CheckIn,
+    ContactReveal,
+    Match,
+    MatchingRun,
+    ProgrammePause,
+    Proposal,
+    Side,
+    UndoableAction,
+)
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -710,3 +720,117 @@ def pause_actions(programme: Programme) -> QuerySet[UndoableAction]:
     """The programme's pauses that were recorded to be undone (for the undo button)."""
     return UndoableAction.objects.filter(programme=programme,
                                          kind=UndoableAction.Kind.PROGRAMME_PAUSE)
+
+
+# --- Records as the pages and the API open them (access narrows them to the user's) ---------
+
+def recent_runs(*, programme: Programme, limit: int = 10) -> QuerySet[MatchingRun]:
+    """The programme's last `limit` matching runs, newest first (the model's order)."""
+    return MatchingRun.objects.filter(programme=programme)[:limit]
+
+
+def matching_runs() -> QuerySet[MatchingRun]:
+    """Every matching run, for access to narrow to the one asked for."""
+    return MatchingRun.objects.all()
+
+
+def matches_of_programme(*, programme: Programme) -> QuerySet[Match]:
+    """The matches of `programme`, for access to narrow to those the user follows."""
+    return Match.objects.filter(programme=programme)
+
+
+def matches_in_full() -> QuerySet[Match]:
+    """Matches with both households, the programme, the introduction and the check-ins (one
+    match as the API shows it)."""
+    return Match.objects.select_related(
+        "family", "volunteer", "programme", "introduction").prefetch_related("checkins")
+
+
+def proposals_listed(*, programme: Programme) -> QuerySet[Proposal]:
+    """The programme's proposals with the columns the proposals list shows."""
+    return (Proposal.objects.filter(programme=programme).select_related("family", "volunteer")
+            .only("status", "score", "distance_km", "sent_at", "expires_at", "family_answer",
+                  "volunteer_answer", *names_of("family", "volunteer")))
+
+
+def proposals_with_households() -> QuerySet[Proposal]:
+    """Proposals with their family and volunteer household (one proposal's page)."""
+    return Proposal.objects.select_related("family", "volunteer")
+
+
+def proposals_in_full() -> QuerySet[Proposal]:
+    """Proposals with both households, the programme and the match (one proposal as the API
+    shows it)."""
+    return Proposal.objects.select_related("family", "volunteer", "programme", "match")
+
+
+def proposals_with_family_members() -> QuerySet[Proposal]:
+    """Proposals with their family and its members (a volunteer household's answer)."""
+    return Proposal.objects.select_related("family").prefetch_related("family__members")
+
+
+def checkins_with_family() -> QuerySet[CheckIn]:
+    """Check-ins with their match's family (a volunteer household's answer)."""
+    return CheckIn.objects.select_related("match__family")
+
+
+def household_proposal(*, pk: int, side: str, household: FamilyHousehold | VolunteerHousehold
+                       ) -> Proposal | None:
+    """Proposal `pk` if `household` is its `side` (Side.FAMILY or Side.VOLUNTEER), else None."""
+    return Proposal.objects.filter(pk=pk, **{side: household}).first()
+
+
+def family_proposal_sent(*, family: FamilyHousehold) -> Proposal | None:
+    """The proposal sent to `family` and not yet answered by all, with the volunteer
+    household and its members (the family's page)."""
+    return (Proposal.objects.filter(family=family, status=Proposal.Status.SENT)
+            .select_related("volunteer").prefetch_related("volunteer__members").first())
+
+
+def family_match_live(*, family: FamilyHousehold) -> Match | None:
+    """The live match of `family`, with the volunteer household, its account and the
+    programme, or None."""
+    return (Match.objects.filter(family=family, status__in=Match.LIVE)
+            .select_related("volunteer", "volunteer__user", "programme").first())
+
+
+def volunteer_match(*, pk: int, volunteer: VolunteerHousehold) -> Match | None:
+    """Match `pk` of the volunteer household `volunteer`, with both households and the
+    programme, or None."""
+    return (Match.objects.filter(pk=pk, volunteer=volunteer)
+            .select_related("family", "volunteer", "programme").first())
+
+
+def volunteer_match_of_user(*, pk: int, user: Any) -> Match | None:
+    """Match `pk` of the volunteer household whose account is `user`, with both households
+    and the programme, or None."""
+    return (Match.objects.filter(pk=pk, volunteer__user=user)
+            .select_related("family", "volunteer", "programme").first())
+
+
+def volunteer_checkin_of_user(*, pk: int, user: Any) -> CheckIn | None:
+    """Check-in `pk` of the volunteer side of a match of the household whose account is
+    `user`, with the match's family, or None."""
+    return (CheckIn.objects.filter(pk=pk, side=Side.VOLUNTEER, match__volunteer__user=user)
+            .select_related("match__family").first())
+
+
+def household_checkin(*, pk: int, side: str, household: FamilyHousehold | VolunteerHousehold
+                      ) -> CheckIn | None:
+    """Check-in `pk` of `household`'s `side` of a match, with the other household, or None."""
+    owner, other = ("family", "volunteer") if side == Side.FAMILY else ("volunteer", "family")
+    return (CheckIn.objects.filter(pk=pk, side=side, **{f"match__{owner}": household})
+            .select_related(f"match__{other}").first())
+# --- Contact details -------------------------------------------------------------------
+
+def contact_shown(match: Match, viewer: str) -> FamilyHousehold | VolunteerHousehold:
+    """The household whose contact details `viewer` ("family" or "volunteer") would see."""
+    return match.volunteer if viewer == ContactReveal.Viewer.FAMILY else match.family
+
+
+def contact_shareable(match: Match, viewer: str) -> bool:
+    """Whether `viewer` may see the other household's contact details now: the match
+    lives, and that household agreed to share them (a consent withdrawn a minute ago
+    counts)."""
+    return match.contacts_visible and has_consent(contact_shown(match, viewer),
+                                                  ConsentPurpose.SHARE_CONTACT)

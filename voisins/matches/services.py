@@ -8,7 +8,6 @@ import statistics
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -18,14 +17,14 @@ from django.utils.translation import gettext as _
 from voisins import access
 from voisins.accounts.models import User
 from voisins.familypages.services import household_page_url
-from voisins.gdpr.services import is_erased
+from voisins.gdpr.selectors import is_erased
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import household_set_status, household_status_restore
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.messaging.models import Message, Purpose
 from voisins.messaging.services import message_household, messages_to_call_settle
 from voisins.privacy.models import ConsentPurpose
-from voisins.privacy.services import has_consent
+from voisins.privacy.selectors import has_consent
 from voisins.programmes.constants import Role
 from voisins.programmes.models import Programme
 
@@ -42,20 +41,9 @@ from .models import (
     Side,
     UndoableAction,
 )
-from .notifications import SUBJECTS, notify_coordinators, recipient_language
+from .notifications import SUBJECTS, notify_coordinators
 
 PROPOSAL_ANSWER_DAYS = 14
-CHECKIN_LINK_SALT = "voisins.matches.checkin"
-
-
-# --- Who a household is, for notifications ------------------------------------------------
-
-def volunteer_email(volunteer: VolunteerHousehold) -> str:
-    return volunteer.email or (volunteer.user.email if volunteer.user_id else "")
-
-
-def volunteer_language(volunteer: VolunteerHousehold) -> str:
-    return recipient_language(volunteer.user if volunteer.user_id else None)
 
 
 # Why each kind of message is sent (the purpose recorded with it).
@@ -107,10 +95,12 @@ def matching_run_execute(*, run_id: int) -> MatchingRun:
         # Retried after its worker died between the commit and "task done": done once.
         return run
     run.status = MatchingRun.Status.RUNNING
+    # update_fields without full_clean(): only the status changes, to a value of its choices.
     run.save(update_fields=["status"])
     try:
         result = _execute(run)
     except Exception as exc:
+        # A bare update (no full_clean()): a status of its choices, a time, the error's class.
         MatchingRun.objects.filter(pk=run.pk).update(
             status=MatchingRun.Status.FAILED, finished_at=timezone.now(),
             error=type(exc).__name__[:300])
@@ -139,8 +129,10 @@ def _execute(run: MatchingRun) -> MatchingRun:
     if run.dry_run:
         run.result = [bridge.proposal_as_dict(p) for p in engine_result]
     else:
+        # A bare update (no full_clean()): only a status of its choices and a time change.
         Proposal.objects.filter(programme=programme, status=Proposal.Status.DRAFT).update(
             status=Proposal.Status.DISCARDED, closed_at=timezone.now())
+        # No full_clean() per row: every value comes from the engine's result on valid records.
         Proposal.objects.bulk_create([
             Proposal(programme=programme, family_id=p.family_id, volunteer_id=p.volunteer_id,
                      run=run, score=p.score, distance_km=p.distance_km,
@@ -149,6 +141,8 @@ def _execute(run: MatchingRun) -> MatchingRun:
         ])
     run.status = MatchingRun.Status.DONE
     run.finished_at = timezone.now()
+    # No full_clean(): every field changed is computed here from valid records (counts, the
+    # engine's result), and the result's JSON can be large.
     run.save()
     return run
 
@@ -185,6 +179,7 @@ def proposal_pick(*, family: FamilyHousehold, volunteer: VolunteerHousehold,
             "The engine finds no match here: too far, no common language, need or time, "
             "or declined before.")})
     p = suggestion[0]
+    # A bare update (no full_clean()): only a status of its choices and a time change.
     Proposal.objects.filter(family=family, status=Proposal.Status.DRAFT).update(
         status=Proposal.Status.DISCARDED, closed_at=timezone.now())
     proposal = Proposal(programme=programme, family=family, volunteer=volunteer, score=p.score,
@@ -236,6 +231,7 @@ def proposal_discard(*, proposal: Proposal, by: User | None = None) -> Proposal:
         raise ValidationError(_("This proposal is already closed."))
     locked.status = Proposal.Status.DISCARDED
     locked.closed_at = timezone.now()
+    # update_fields without full_clean(): a status of its choices and the time, set here.
     locked.save(update_fields=["status", "closed_at"])
     return locked
 
@@ -256,6 +252,7 @@ def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
     locked.sent_at = now
     if locked.expires_at is None or locked.expires_at <= now:
         locked.expires_at = now + timedelta(days=PROPOSAL_ANSWER_DAYS)
+    # update_fields without full_clean(): a status of its choices and times, set here.
     locked.save(update_fields=["status", "sent_at", "expires_at"])
     expires = locked.expires_at.isoformat()
     # The coordinator's own words go with the proposal, in every channel.
@@ -271,6 +268,7 @@ def proposal_send(*, proposal: Proposal, by: User | None = None) -> Proposal:
 
 def _expire_if_due(proposal: Proposal) -> None:
     if proposal.status == Proposal.Status.SENT and proposal.is_expired:
+        # A bare update (no full_clean()): only a status of its choices and a time change.
         Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.EXPIRED,
                                                        closed_at=timezone.now())
 
@@ -344,6 +342,7 @@ def _answer(proposal: Proposal, side: str, accept: bool, reason: str, comment: s
                 "families as it offered."))
         locked.status = Proposal.Status.ACCEPTED
         locked.closed_at = now
+    locked.full_clean()
     locked.save()
     # A household on the to-call list need not be called about this proposal any more.
     household = locked.family if side == Side.FAMILY else locked.volunteer
@@ -387,24 +386,12 @@ def _match_create(proposal: Proposal, by: User | None) -> Match:
 def proposals_expire(*, now: datetime | None = None) -> int:
     """Close every sent proposal whose answer date passed; the number closed."""
     now = now or timezone.now()
+    # A bare update (no full_clean()): only a status of its choices and a time change.
     return Proposal.objects.filter(status=Proposal.Status.SENT, expires_at__lte=now).update(
         status=Proposal.Status.EXPIRED, closed_at=now)
 
 
 # --- Contact details -------------------------------------------------------------------
-
-def contact_shown(match: Match, viewer: str) -> FamilyHousehold | VolunteerHousehold:
-    """The household whose contact details `viewer` ("family" or "volunteer") would see."""
-    return match.volunteer if viewer == ContactReveal.Viewer.FAMILY else match.family
-
-
-def contact_shareable(match: Match, viewer: str) -> bool:
-    """Whether `viewer` may see the other household's contact details now: the match
-    lives, and that household agreed to share them (a consent withdrawn a minute ago
-    counts)."""
-    return match.contacts_visible and has_consent(contact_shown(match, viewer),
-                                                  ConsentPurpose.SHARE_CONTACT)
-
 
 def contact_reveal(*, match: Match, viewer: str, viewer_user: User | None = None
                    ) -> dict[str, str] | None:
@@ -413,9 +400,9 @@ def contact_reveal(*, match: Match, viewer: str, viewer_user: User | None = None
     None once the match ended, or while the other household has not agreed to share its
     contact details (and nothing is logged then). ``viewer`` is "family" or "volunteer".
     """
-    if not contact_shareable(match, viewer):
+    if not selectors.contact_shareable(match, viewer):
         return None
-    other = contact_shown(match, viewer)
+    other = selectors.contact_shown(match, viewer)
     shown = Side.VOLUNTEER if viewer == ContactReveal.Viewer.FAMILY else Side.FAMILY
     ContactReveal.objects.create(match=match, viewer=viewer, viewer_user=viewer_user,
                                  shown=shown)
@@ -479,9 +466,11 @@ def introduction_record(*, match: Match, held_on: date, note: str = "",
         raise ValidationError(_("Plan the introduction first."))
     intro.held_on = held_on
     intro.note = note
+    intro.full_clean()
     intro.save(update_fields=["held_on", "note"])
     match.introduced_on = held_on
     match.status = Match.Status.ACTIVE
+    # update_fields without full_clean(): the date is checked above, the status is a choice.
     match.save(update_fields=["introduced_on", "status"])
     CheckIn.objects.bulk_create([
         CheckIn(match=match, side=side, day_offset=days, due_on=held_on + timedelta(days=days))
@@ -491,28 +480,6 @@ def introduction_record(*, match: Match, held_on: date, note: str = "",
 
 
 # --- Check-ins --------------------------------------------------------------------------
-
-def checkin_token(checkin: CheckIn) -> str:
-    """The token of a volunteer's check-in link, answered without logging in. (A family
-    answers through its personal link: ``voisins.familypages``.)"""
-    return signing.TimestampSigner(salt=CHECKIN_LINK_SALT).sign_object({"c": checkin.pk})
-
-
-def checkin_from_token(token: str) -> CheckIn:
-    """The volunteer's check-in a link stands for. Refused when forged or older than 30 days."""
-    try:
-        data = signing.TimestampSigner(salt=CHECKIN_LINK_SALT).unsign_object(
-            token, max_age=timedelta(days=selectors.CHECKIN_ANSWER_DAYS))
-    except signing.SignatureExpired:
-        raise ValidationError(_("This check-in link is more than 30 days old.")) from None
-    except signing.BadSignature:
-        raise ValidationError(_("This check-in link is not valid.")) from None
-    checkin = CheckIn.objects.select_related("match__family", "match__volunteer").filter(
-        pk=data.get("c") if isinstance(data, dict) else None, side=Side.VOLUNTEER).first()
-    if checkin is None:
-        raise ValidationError(_("This check-in link is not valid."))
-    return checkin
-
 
 @transaction.atomic
 def checkin_answer(*, checkin: CheckIn, rating: int, frequency: str = "",
@@ -575,6 +542,7 @@ def match_check_attention(*, match: Match, today: date | None = None) -> Match:
         reasons.append("missed")
     needs = bool(reasons)
     if needs != match.needs_attention or reasons != match.attention_reasons:
+        # A bare update (no full_clean()): only the warnings computed here change.
         Match.objects.filter(pk=match.pk).update(needs_attention=needs,
                                                  attention_reasons=reasons)
         match.needs_attention, match.attention_reasons = needs, reasons
@@ -585,6 +553,7 @@ def match_check_attention(*, match: Match, today: date | None = None) -> Match:
 def match_clear_attention(*, match: Match, by: User | None = None) -> Match:
     """A coordinator dealt with the warnings: older ones no longer count."""
     match.attention_cleared_at = timezone.now()
+    # update_fields without full_clean(): only a timestamp changes.
     match.save(update_fields=["attention_cleared_at"])
     return match_check_attention(match=match)
 
@@ -618,6 +587,7 @@ def checkins_notify_due(*, today: date | None = None) -> int:
             link = household_page_url(household=household, page=page, pk=checkin.pk)
             _notify_household(side=checkin.side, household=household, kind="checkin_due",
                               link=link, context={"other_first_name": other.contact_first_name})
+            # A bare update (no full_clean()): only a timestamp changes.
             CheckIn.objects.filter(pk=checkin.pk).update(notified_at=timezone.now())
             count += 1
     return count
@@ -659,6 +629,7 @@ def match_assign_mediator(*, match: Match, mediator: User | None,
             Role.MEDIATOR, Role.COORDINATOR):
         raise ValidationError({"mediator": _("Choose a mediator of this programme.")})
     locked.mediator = mediator
+    # update_fields without full_clean(): the mediator is checked above (a role in the programme).
     locked.save(update_fields=["mediator"])
     return locked
 
@@ -671,6 +642,7 @@ def _pause(match: Match, reason: str, pause: ProgrammePause | None = None) -> No
     match.paused_since = timezone.localdate()
     match.pause_reason = reason[:300]
     match.programme_pause = pause
+    # update_fields without full_clean(): statuses of its choices, today, a reason cut to size.
     match.save(update_fields=["status", "status_before_pause", "paused_since", "pause_reason",
                               "programme_pause"])
 
@@ -681,6 +653,7 @@ def _resume(match: Match) -> None:
     match.paused_since = None
     match.pause_reason = ""
     match.programme_pause = None
+    # update_fields without full_clean(): statuses of its choices, the others emptied.
     match.save(update_fields=["status", "status_before_pause", "paused_since", "pause_reason",
                               "programme_pause"])
 
@@ -803,6 +776,7 @@ def programme_resume_all(*, programme: Programme, by: User | None = None) -> Pro
     # The undo of the pause moves them back by as much.
     for action in UndoableAction.objects.select_for_update().filter(pause=pause):
         action.before = {**action.before, "shifted": {str(k): v for k, v in shifted.items()}}
+        # update_fields without full_clean(): only the undo record's JSON changes, built here.
         action.save(update_fields=["before"])
     for match in pause.matches.select_for_update(of=("self",)).select_related(
             "family", "volunteer", "volunteer__user"):
@@ -813,6 +787,7 @@ def programme_resume_all(*, programme: Programme, by: User | None = None) -> Pro
             _notify_household(side=side, household=household, kind="programme_resumed",
                               context={})
     pause.ended_by = by
+    # update_fields without full_clean(): only when it ended and who ended it change.
     pause.save(update_fields=["ended_at", "ended_by"])
     return pause
 
@@ -848,6 +823,7 @@ def _shift_pending(pause: ProgrammePause) -> dict[int, int]:
             checkin.due_on += timedelta(days=days)
             moved.append(checkin)
             days_of[checkin.pk] = days
+    # A bare bulk update (no full_clean()): only due dates move, by whole days.
     CheckIn.objects.bulk_update(moved, ["due_on"])
     return days_of
 
@@ -1025,10 +1001,12 @@ def _undo_pause(action: UndoableAction, by: User | None) -> UndoableAction:
             pk__in=shifted, answered_at__isnull=True).only("id", "due_on"))
         for checkin in moved:
             checkin.due_on -= timedelta(days=shifted[checkin.pk])
+        # A bare bulk update (no full_clean()): only due dates move back, by whole days.
         CheckIn.objects.bulk_update(moved, ["due_on"])
     _told_of_correction(action, kind="programme_pause_undone")
     pause.delete()  # the matches' link to it is cleared (SET_NULL)
     action.undone_at, action.undone_by = timezone.now(), by
+    # update_fields without full_clean(): only when it was undone and by whom change.
     action.save(update_fields=["undone_at", "undone_by"])
     return action
 

@@ -16,13 +16,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.audit.services import audit_list, audit_read
 from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
 from voisins.households.models import FamilyHousehold
-from voisins.households.selectors import names_of
+from voisins.households.selectors import household_records, names_of
 from voisins.households.status import FamilyStatus
 from voisins.messaging.feedback import attempt
 from voisins.messaging.selectors import reach_summary
@@ -43,7 +44,7 @@ from .forms import (
     ProposalEditForm,
     RunFilterForm,
 )
-from .models import Match, MatchingRun, ProgrammePause, Proposal, UndoableAction
+from .models import Match, MatchingRun, Proposal, UndoableAction
 
 
 def _confirm(request: HttpRequest, *, title: str, preview: dict, action: str, button: str,
@@ -64,7 +65,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     return render(request, "matches/dashboard.html", {
         "programme": prog, **selectors.dashboard(prog, request.user),
-        "pause": ProgrammePause.objects.filter(programme=prog, ended_at__isnull=True).first(),
+        "pause": selectors.running_pause(prog),
         "pause_form": ProgrammePauseForm(),
         "undoable_pause": selectors.undoable_pause(prog),
     })
@@ -79,7 +80,7 @@ def matching(request: HttpRequest, slug: str) -> HttpResponse:
         run = services.matching_run_start(programme=prog, by=request.user,
                                           dry_run=request.POST.get("dry_run") == "1")
         return redirect("matches:run", slug=prog.slug, pk=run.pk)
-    runs = MatchingRun.objects.filter(programme=prog)[:10]
+    runs = selectors.recent_runs(programme=prog)
     return render(request, "matches/matching.html", {
         "programme": prog, "runs": runs,
         "waiting": selectors.waiting_families(prog).count(),
@@ -126,8 +127,9 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rows = selectors.run_pairs_named(run, list(page))
     not_proposed = waiting.explained(run.not_proposed, prog)
     # The page names households (families left out by name): its reading is audited.
-    audit_list(request, prog, [*(h for p in rows for h in (p["family"], p["volunteer"])),
-                               *(row["family"] for g in not_proposed for row in g["rows"])],
+    audit_list(request=request, programme=prog,
+               households=[*(h for p in rows for h in (p["family"], p["volunteer"])),
+                           *(row["family"] for g in not_proposed for row in g["rows"])],
                via="matching_run")
     context = {"programme": prog, "run": run, "page": page, "rows": rows, "filter_form": form,
                "pairs_total": len(pairs), "not_proposed": not_proposed,
@@ -159,7 +161,8 @@ def _send_selected(request: HttpRequest, prog: Any, run: MatchingRun | None = No
         errors_to_messages(request, exc)
         return None
     if done["sent"]:
-        sent = _("%(n)s proposal(s) sent: %(names)s.") % {
+        sent = ngettext("%(n)s proposal sent: %(names)s.", "%(n)s proposals sent: %(names)s.",
+                        len(done["sent"])) % {
             "n": len(done["sent"]),
             "names": "; ".join(f"{p.family} – {p.volunteer}" for p in done["sent"])}
         messages.success(request, " ".join(filter(None, [sent, reach_summary(queued)])))
@@ -204,7 +207,7 @@ def why_waiting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Why a waiting family still waits: the section of its page, loaded after the page
     (the analysis reads the households around it; the page itself stays quick)."""
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+    family = access.record_or_404(household_records(model=FamilyHousehold), request.user,
                                   "manage_matches", pk=pk, programme=prog)
     entry = None
     if family.status == FamilyStatus.WAITING:
@@ -219,7 +222,7 @@ def why_waiting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+    family = access.record_or_404(household_records(model=FamilyHousehold), request.user,
                                   "manage_matches", pk=pk, programme=prog)
     if request.method == "POST":
         volunteer = prog.volunteerhousehold_set.filter(pk=request.POST.get("volunteer")).first() \
@@ -261,9 +264,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
     filterset = ProposalFilter(
         list_query(request, status=Proposal.Status.DRAFT),
-        queryset=Proposal.objects.filter(programme=prog).select_related("family", "volunteer")
-        .only("status", "score", "distance_km", "sent_at", "expires_at", "family_answer",
-              "volunteer_answer", *names_of("family", "volunteer")))
+        queryset=selectors.proposals_listed(programme=prog))
     return render_list(request, template="matches/proposal_list.html",
                        rows="matches/_proposal_rows.html", filterset=filterset,
                        context={"programme": prog}, households=("family", "volunteer"),
@@ -281,9 +282,8 @@ def proposals_send(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _proposal(request: HttpRequest, slug: str, pk: int) -> tuple[Any, Proposal]:
     prog = access.programme_or_404(request.user, slug, "manage_matches")
-    proposal = access.record_or_404(
-        Proposal.objects.select_related("family", "volunteer"), request.user,
-        "manage_matches", pk=pk, programme=prog)
+    proposal = access.record_or_404(selectors.proposals_with_households(), request.user,
+                                    "manage_matches", pk=pk, programme=prog)
     return prog, proposal
 
 
@@ -412,10 +412,10 @@ def _match_page(request: HttpRequest, prog: Any, match: Match, bound: dict | Non
              for name, (form_class, auto_id) in MATCH_FORMS.items()} | (bound or {})
     page = selectors.match_page(match, request.user)
     if page["answers_shown"]:
-        audit_read(request, match, selectors.MATCH_ANSWERS)
+        audit_read(by=request, record=match, fields=selectors.MATCH_ANSWERS)
     if page["contacts"]:
         for side in page["sides"]:
-            audit_read(request, side["household"], selectors.CONTACT_FIELDS)
+            audit_read(by=request, record=side["household"], fields=selectors.CONTACT_FIELDS)
     return render(request, "matches/match_detail.html", {
         "programme": prog, "match": match, **page,
         "reveals": match.reveals.all()[:20],

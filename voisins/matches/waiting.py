@@ -19,7 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from voisins.gdpr.services import erased_filter, with_consent
+from voisins.gdpr.selectors import erased_filter, with_consent
 from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.privacy.models import ConsentPurpose

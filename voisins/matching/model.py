@@ -215,25 +215,33 @@ class Family:
     mother_tongues: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        record = _record("family", self.id)
-        _set(self, "id", _check_id(self.id, record))
-        lat, lon = _check_coordinates(self.lat, self.lon, record)
-        _set(self, "lat", lat)
-        _set(self, "lon", lon)
-        mother_tongues = _codes("mother_tongues", self.mother_tongues, record)
-        _set(self, "mother_tongues", mother_tongues)
-        _set(self, "languages", _codes("languages", self.languages, record) | mother_tongues)
-        needs = _codes("needs", self.needs, record)
-        _set(self, "needs", needs)
-        _set(self, "availability", _slots(self.availability, record))
-        _set(self, "radius_km", _radius(self.radius_km, record))
+        record = _check_household(self, "family", "needs")
         _set(self, "waiting_days", _non_negative_int("waiting_days", self.waiting_days, record))
         _set(self, "children_ages", _children_ages(self.children_ages, record))
-        _set(self, "need_priorities", _priorities(self.need_priorities, needs, record))
+        _set(self, "need_priorities", _priorities(self.need_priorities, self.needs, record))
 
     def priority(self, need: str) -> int:
         """Priority of one of the family's needs, 1 (low) to 3 (high); 1 when not set."""
         return self.need_priorities.get(need, DEFAULT_PRIORITY)
+
+
+def _check_household(record_of: Any, kind: str, services: str) -> str:
+    """Checks and normalises, in this order, what a family and a volunteer household share:
+    id, place, languages (mother tongues included), `services` (its needs or offers),
+    availability and radius. Returns the record's name for the errors that follow."""
+    record = _record(kind, record_of.id)
+    _set(record_of, "id", _check_id(record_of.id, record))
+    lat, lon = _check_coordinates(record_of.lat, record_of.lon, record)
+    _set(record_of, "lat", lat)
+    _set(record_of, "lon", lon)
+    mother_tongues = _codes("mother_tongues", record_of.mother_tongues, record)
+    _set(record_of, "mother_tongues", mother_tongues)
+    _set(record_of, "languages",
+         _codes("languages", record_of.languages, record) | mother_tongues)
+    _set(record_of, services, _codes(services, getattr(record_of, services), record))
+    _set(record_of, "availability", _slots(record_of.availability, record))
+    _set(record_of, "radius_km", _radius(record_of.radius_km, record))
+    return record
 
 
 def _priorities(values: Any, needs: frozenset[str], record: str) -> Mapping[str, int]:
@@ -313,17 +321,7 @@ class Volunteer:
     mother_tongues: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        record = _record("volunteer", self.id)
-        _set(self, "id", _check_id(self.id, record))
-        lat, lon = _check_coordinates(self.lat, self.lon, record)
-        _set(self, "lat", lat)
-        _set(self, "lon", lon)
-        mother_tongues = _codes("mother_tongues", self.mother_tongues, record)
-        _set(self, "mother_tongues", mother_tongues)
-        _set(self, "languages", _codes("languages", self.languages, record) | mother_tongues)
-        _set(self, "offers", _codes("offers", self.offers, record))
-        _set(self, "availability", _slots(self.availability, record))
-        _set(self, "radius_km", _radius(self.radius_km, record))
+        record = _check_household(self, "volunteer", "offers")
         _set(self, "capacity", _non_negative_int("capacity", self.capacity, record))
         _set(self, "children_ages", _children_ages(self.children_ages, record))
 

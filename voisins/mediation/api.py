@@ -20,7 +20,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from voisins import access
-from voisins.accounts.models import User
+from voisins.accounts.selectors import active_user
 from voisins.api.common import (
     CONFLICT,
     ERRORS,
@@ -36,7 +36,7 @@ from voisins.api.common import (
     refused,
 )
 from voisins.audit.services import audit_read
-from voisins.matches.models import Match
+from voisins.matches.selectors import matches_of_programme
 
 from . import selectors, services
 from .models import Callback, Case, CaseKind, CaseNote, OpenedBy
@@ -149,12 +149,12 @@ def _listed(queryset: Any) -> Any:
 
 def _case(request: HttpRequest, case_id: int, action: str = "mediate") -> Case:
     return access.case_or_404(request.user, case_id, action, _listed(
-        Case.objects.select_related("programme")).prefetch_related("notes", "callbacks"))
+        selectors.cases_with_programme()).prefetch_related("notes", "callbacks"))
 
 
 def _read(request: HttpRequest, case: Case) -> Case:
     """The case as the detail shows it: reading what it says is audited."""
-    audit_read(request, case, CASE_CONTENT)
+    audit_read(by=request, record=case, fields=CASE_CONTENT)
     return case
 
 
@@ -165,7 +165,8 @@ def _read(request: HttpRequest, case: Case) -> Case:
 def list_cases(request: HttpRequest, slug: str, filters: Query[CaseFilters],
                paging: Query[PageQuery]):
     programme = programme_for(request, slug, "mediate")
-    queryset = access.cases_visible(request.user, Case.objects.filter(programme=programme))
+    queryset = access.cases_visible(request.user,
+                                    selectors.cases_of_programme(programme=programme))
     for name, value in filters.dict(exclude_none=True).items():
         queryset = queryset.filter(**{name: value})
     return paginate(_listed(queryset).order_by("-opened_at", "-id"), paging)
@@ -180,7 +181,7 @@ def open_case(request: HttpRequest, slug: str, payload: CaseIn):
     programme = programme_for(request, slug, "mediate")
     match = None
     if payload.match_id is not None:
-        match = access.matches_visible(request.user, Match.objects.filter(
+        match = access.matches_visible(request.user, matches_of_programme(
             programme=programme)).filter(pk=payload.match_id).first()
         if match is None:
             raise refused(ValidationError({"match_id": _("No such match.")}),
@@ -189,7 +190,7 @@ def open_case(request: HttpRequest, slug: str, payload: CaseIn):
         programme=programme, kind=payload.kind, summary=payload.summary,
         opened_by=OpenedBy.STAFF, by=request.user, match=match), CaseIn,
         {"match": "match_id"})
-    return Status(201, _listed(Case.objects.filter(pk=case.pk)).get())
+    return Status(201, _listed(selectors.case_by_pk(pk=case.pk)).get())
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetail, **ERRORS},
@@ -217,7 +218,7 @@ def assign_case(request: HttpRequest, case_id: int, payload: AssignIn):
     case = _case(request, case_id, "manage_matches")
     mediator = None
     if payload.assigned_to_id is not None:
-        mediator = User.objects.filter(pk=payload.assigned_to_id, is_active=True).first()
+        mediator = active_user(pk=payload.assigned_to_id)
         if mediator is None:
             raise refused(ValidationError({"assigned_to_id": _(
                 "Choose a mediator or coordinator of this programme.")}), body_fields(AssignIn))

@@ -14,8 +14,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from voisins.gdpr.selectors import iso, register_audit_records, register_export_section
-from voisins.gdpr.services import register_activity_source, register_erase_hook
+from voisins.gdpr.hooks import (
+    register_activity_source,
+    register_audit_records,
+    register_erase_hook,
+    register_export_section,
+)
+from voisins.gdpr.selectors import iso
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
 from .models import Callback, Case, CaseKind, CaseNote
@@ -25,7 +30,7 @@ ERASED_TEXT = "—"
 
 
 def _cases(household: Household) -> QuerySet[Case]:
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     return Case.objects.filter(**{side: household})
 
 

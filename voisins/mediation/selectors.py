@@ -99,3 +99,25 @@ def match_choices(programme: Programme, user: Any, *, include: int | None = None
             "family": family, "volunteer": volunteer,
             "date": date_format(started, "SHORT_DATE_FORMAT")}))
     return choices
+
+
+# --- Records as the pages and the API open them (access narrows them to the user's) ---------
+
+def cases_of_programme(*, programme: Programme) -> QuerySet[Case]:
+    """The cases of `programme`, for access to narrow to those the user may see."""
+    return Case.objects.filter(programme=programme)
+
+
+def cases_with_programme() -> QuerySet[Case]:
+    """Cases with their programme (one case as the API shows it)."""
+    return Case.objects.select_related("programme")
+
+
+def case_by_pk(*, pk: int) -> QuerySet[Case]:
+    """Case `pk` alone, as a queryset (to annotate before reading it)."""
+    return Case.objects.filter(pk=pk)
+
+
+def case_callback(*, case: Case, pk: int) -> Callback | None:
+    """Callback `pk` of `case`, or None (a callback of another case is none of this one)."""
+    return Callback.objects.filter(pk=pk, case=case).first()

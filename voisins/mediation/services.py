@@ -109,6 +109,7 @@ def case_assign(*, case: Case, mediator: User | None, by: User | None = None) ->
             raise ValidationError({"assigned_to": _(
                 "Choose a mediator or coordinator of this programme.")})
     case.assigned_to = mediator
+    # update_fields without full_clean(): the one field changed is checked above (its role).
     case.save(update_fields=["assigned_to"])
     return case
 
@@ -142,6 +143,7 @@ def callback_done(*, callback: Callback, minutes: int, text: str, language: str 
     locked.status = Callback.Status.DONE
     locked.done_at = timezone.now()
     locked.done_by = by
+    # update_fields without full_clean(): a status of its choices, the time, who.
     locked.save(update_fields=["status", "done_at", "done_by"])
     return note
 
@@ -156,6 +158,9 @@ def case_resolve(*, case: Case, resolution: str, by: User | None = None) -> Case
     locked.status = Case.Status.RESOLVED
     locked.resolved_at = timezone.now()
     locked.resolved_by = by
+    # update_fields without full_clean(): the resolution is checked by _text(); the rest is a status
+    # of its choices, the time, who.
     locked.save(update_fields=["resolution", "status", "resolved_at", "resolved_by"])
+    # A bare update (no full_clean()): only a status of its choices changes.
     locked.callbacks.filter(status=Callback.Status.OPEN).update(status=Callback.Status.CANCELLED)
     return locked

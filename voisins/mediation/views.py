@@ -22,7 +22,7 @@ from voisins.workspace.lists import list_query, render_list
 from . import selectors, services
 from .filters import CaseFilter
 from .forms import CallbackDoneForm, CaseForm, NoteForm, ResolveForm
-from .models import Callback, Case, OpenedBy
+from .models import Case, OpenedBy
 
 
 def _case_list_page(request: HttpRequest, prog) -> HttpResponse:
@@ -37,9 +37,10 @@ def _case_list_page(request: HttpRequest, prog) -> HttpResponse:
         selectors.callbacks_for_list(selectors.callbacks_open(prog, request.user),
                                      contacts=contacts))
     if contacts:  # the call list names and numbers households: audited
-        audit_list(request, prog, [(VolunteerHousehold if cb.household_kind == "volunteer"
-                                    else FamilyHousehold)(pk=cb.household_pk)
-                                   for cb in callbacks if cb.household_pk],
+        audit_list(request=request, programme=prog,
+                   households=[(VolunteerHousehold if cb.household_kind == "volunteer"
+                                else FamilyHousehold)(pk=cb.household_pk)
+                               for cb in callbacks if cb.household_pk],
                    fields=["contact_last_name", "phone"], via="callbacks")
     return render_list(request, template="mediation/case_list.html",
                        rows="mediation/_case_rows.html", filterset=filterset, context={
@@ -95,7 +96,7 @@ def _case_page(request: HttpRequest, prog, case: Case, *, note_form: NoteForm | 
     callbacks = [(cb, done[1] if done and done[0] == cb.pk
                   else CallbackDoneForm(auto_id=f"id_cb{cb.pk}_%s"))
                  for cb in case.callbacks.all()]
-    audit_read(request, case, selectors.CASE_CONTENT)
+    audit_read(by=request, record=case, fields=selectors.CASE_CONTENT)
     return render(request, "mediation/case_detail.html", {
         "programme": prog, "case": case, "notes": case.notes.select_related("author"),
         "callbacks": callbacks, "note_form": note_form or NoteForm(),
@@ -161,7 +162,7 @@ def case_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def callback_done(request: HttpRequest, slug: str, pk: int, callback_pk: int) -> HttpResponse:
     prog, case = _case(request, slug, pk)
-    callback = Callback.objects.filter(pk=callback_pk, case=case).first()
+    callback = selectors.case_callback(case=case, pk=callback_pk)
     if callback is None:
         raise Http404
     form = CallbackDoneForm(request.POST, auto_id=f"id_cb{callback.pk}_%s")

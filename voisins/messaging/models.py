@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
+from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold, one_of
 from voisins.programmes.models import Programme
 
 
@@ -94,9 +94,7 @@ class Message(models.Model):
             models.Index(fields=["programme", "state"], name="message_programme_state"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~(models.Q(family__isnull=False) & models.Q(volunteer__isnull=False)),
-                name="message_one_household"),
+            one_of("family", "volunteer", name="message_one_household", required=False),
             models.CheckConstraint(condition=models.Q(channel__in=Channel.values),
                                    name="message_channel_valid"),
         ]

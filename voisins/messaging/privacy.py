@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from voisins.gdpr.selectors import iso, register_export_section
-from voisins.gdpr.services import register_erase_hook
+from voisins.gdpr.hooks import register_erase_hook, register_export_section
+from voisins.gdpr.selectors import iso
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
 from .models import Message
@@ -17,7 +17,7 @@ ERASED_NAME = "—"
 
 
 def _mine(household: Household) -> Any:
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     return Message.objects.filter(**{side: household})
 
 

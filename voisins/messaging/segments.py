@@ -13,6 +13,8 @@ GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
 
 # Typographic characters that would make a whole SMS UCS-2 (70 characters a segment
 # instead of 160) for no visible gain: written with their plain GSM-7 equivalents.
+# An SMS longer than this many segments is shortened (proposals) or refused (groups).
+MAX_SEGMENTS = 2
 PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"',
                        "–": "-", "—": "-", "…": "...", "\u00a0": " ", "\u202f": " "})
 

@@ -13,21 +13,60 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
+from voisins.households.phones import can_receive_sms
 from voisins.programmes.models import Programme
 
 from .models import GroupMessage, Message, Purpose
 from .placeholders import PlaceholderError, fill, placeholders_in
-from .segments import count_segments, plain
-
-MAX_SMS_SEGMENTS = 2
+from .segments import MAX_SEGMENTS, count_segments, plain
 
 SUMMARY_ABOVE = 4
+
+Household = FamilyHousehold | VolunteerHousehold
+
+
+def site_url() -> str:
+    """The site's address, without a final slash (links in messages are made of it)."""
+    return (getattr(settings, "VOISINS", {}).get("SITE_URL", "")
+            or "http://127.0.0.1:8000").rstrip("/")
+
+
+# --- Choosing a channel ------------------------------------------------------------------
+
+def household_email(household: Household) -> str:
+    """The household's own address, else (volunteer) its account's."""
+    user = getattr(household, "user", None) if getattr(household, "user_id", None) else None
+    return household.email or (user.email if user is not None else "")
+
+
+def channel_for(household: Household) -> tuple[str, str]:
+    """The channel to reach ``household`` through, and the address or number to use.
+
+    Its preferred channel when it has it (and it is not marked "to check"), else e-mail,
+    else SMS to a mobile number, else a coordinator calls (``Channel.PHONE``, the number
+    if any).
+    """
+    email = "" if household.email_check else household_email(household)
+    mobile = household.phone if (not household.phone_check
+                                 and can_receive_sms(household.phone)) else ""
+    preferred = household.preferred_channel
+    if preferred == Channel.PHONE:
+        return Channel.PHONE, household.phone
+    if preferred == Channel.SMS and mobile:
+        return Channel.SMS, mobile
+    if preferred == Channel.EMAIL and email:
+        return Channel.EMAIL, email
+    if email:
+        return Channel.EMAIL, email
+    if mobile:
+        return Channel.SMS, mobile
+    return Channel.PHONE, household.phone
 
 
 def household_messages(household: FamilyHousehold | VolunteerHousehold,
                        limit: int = 50) -> QuerySet[Message]:
     """The household's latest messages, newest first."""
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     return Message.objects.filter(**{side: household}).only(
         "channel", "purpose", "state", "created_at", "sent_at", "delivered_at", "error",
         "attempts", "language", "family_id", "volunteer_id")[:limit]
@@ -97,18 +136,16 @@ def messages_to_call(programme_id: int) -> QuerySet[Message]:
 def household_messages_to_call(household: FamilyHousehold | VolunteerHousehold
                                ) -> QuerySet[Message]:
     """The household's messages still to be told by phone or by letter, oldest first."""
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     return (Message.objects.filter(**{side: household}, state=Message.State.TO_CALL)
             .select_related("programme").order_by("created_at", "id"))
 
 
 def reach_preview(households: Iterable[FamilyHousehold | VolunteerHousehold]) -> list[str]:
     """How each of ``households`` would be told if it were messaged now (before a risky
-    action is confirmed), through ``services.channel_for``: one sentence each up to four
+    action is confirmed), through :func:`channel_for`: one sentence each up to four
     ("The family (Amina): by SMS."; "… no digital channel, it will be on your to-call
     list."), else counts per channel."""
-    from .services import channel_for
-
     rows = [(h, channel_for(h)[0]) for h in households]
     if not rows:
         return []
@@ -207,8 +244,6 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
     Complexity: O(n + total length of the texts); no query when ``households`` were read
     with their programme and account.
     """
-    from .services import channel_for, site_url
-
     languages, fallback = programme_message_languages(programme)
     plan = GroupPlan(fallback=fallback, languages=languages)
     if purpose not in Purpose.values:
@@ -270,12 +305,12 @@ def group_plan(*, programme: Programme, purpose: str, texts: dict[str, str],
                 (count_segments(plain(fill(text, first_name=name, link=link,
                                            programme=signature)))
                  for name in sms_names[code]), key=lambda found: found[1])
-            if sample["segments"] > MAX_SMS_SEGMENTS:
+            if sample["segments"] > MAX_SEGMENTS:
                 plan.errors.setdefault(f"text_{code}", []).append(
                     _("Too long for an SMS: %(n)s segments (%(encoding)s), at most "
                       "%(max)s. Shorten it: some households get it by SMS.")
                     % {"n": sample["segments"], "encoding": sample["encoding"],
-                       "max": MAX_SMS_SEGMENTS})
+                       "max": MAX_SEGMENTS})
         plan.samples[code] = sample
     return plan
 

@@ -12,7 +12,7 @@ import contextlib
 import contextvars
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,31 +21,28 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from voisins.accounts.models import User
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
-from voisins.households.phones import can_receive_sms, display_phone, mask_phone
+from voisins.households.phones import mask_phone
 from voisins.programmes.models import Programme
 
 from . import sms as sms_backends
+from .hooks import HOLDS
 from .models import GroupMessage, Message, Purpose
-from .placeholders import fill
-from .segments import count_segments, plain
+from .rendering import GROUP_TEMPLATE, render
+from .segments import count_segments
+from .selectors import channel_for, site_url
 
 logger = logging.getLogger(__name__)
 
 Household = FamilyHousehold | VolunteerHousehold
 MAX_ATTEMPTS = 8
-MAX_SEGMENTS = 2
 # A message being sent is leased to its worker this long; after it, it is tried again.
 LOST_AFTER = timedelta(minutes=10)
-SHORT_SMS_TEMPLATE = "messaging/sms/short.txt"
-# A group message's body: its text for the household's language, placeholders filled in.
-GROUP_TEMPLATE = "messaging/email/group.txt"
 GROUP_SUBJECT = gettext_noop("A message from %(signature)s")
 # Message rows written per INSERT, and messages handed to one delivery task.
 BULK_BATCH = 1000
@@ -64,43 +61,6 @@ def collect() -> Iterator[list[Message]]:
         yield gathered
     finally:
         _collected.reset(token)
-
-
-def site_url() -> str:
-    return (getattr(settings, "VOISINS", {}).get("SITE_URL", "")
-            or "http://127.0.0.1:8000").rstrip("/")
-
-
-# --- Choosing a channel ----------------------------------------------------------------------
-
-def household_email(household: Household) -> str:
-    """The household's own address, else (volunteer) its account's."""
-    user = getattr(household, "user", None) if getattr(household, "user_id", None) else None
-    return household.email or (user.email if user is not None else "")
-
-
-def channel_for(household: Household) -> tuple[str, str]:
-    """The channel to reach ``household`` through, and the address or number to use.
-
-    Its preferred channel when it has it (and it is not marked "to check"), else e-mail,
-    else SMS to a mobile number, else a coordinator calls (``Channel.PHONE``, the number
-    if any).
-    """
-    email = "" if household.email_check else household_email(household)
-    mobile = household.phone if (not household.phone_check
-                                 and can_receive_sms(household.phone)) else ""
-    preferred = household.preferred_channel
-    if preferred == Channel.PHONE:
-        return Channel.PHONE, household.phone
-    if preferred == Channel.SMS and mobile:
-        return Channel.SMS, mobile
-    if preferred == Channel.EMAIL and email:
-        return Channel.EMAIL, email
-    if email:
-        return Channel.EMAIL, email
-    if mobile:
-        return Channel.SMS, mobile
-    return Channel.PHONE, household.phone
 
 
 def _msgid(text: Any) -> str:
@@ -185,103 +145,6 @@ def message_user(*, user: User, purpose: str, subject: Any, template: str,
 
     transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
     return message
-
-
-# --- Writing a message out ----------------------------------------------------------------------
-
-def _localise(context: dict[str, Any]) -> dict[str, Any]:
-    result = dict(context)
-    for key, value in context.items():
-        if key.endswith("_iso") and value:
-            moment = datetime.fromisoformat(value)
-            if "T" in value:
-                moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-                result[key[:-4]] = formats.date_format(moment, "DATETIME_FORMAT")
-            else:
-                result[key[:-4]] = formats.date_format(moment.date(), "DATE_FORMAT")
-    link = str(context.get("link", ""))
-    if link.startswith("/"):
-        result["link"] = site_url() + link
-    return result
-
-
-def sms_template(template: str) -> str:
-    return template.replace("/email/", "/sms/")
-
-
-def render(message: Message) -> tuple[str, str]:
-    """Subject and body of ``message`` in its language, signed by its programme.
-
-    An SMS is kept to two segments: longer, the coordinator's note is left out, then the
-    short form ("<signature>: a message for you. <link> Phone: <number>") is used, and
-    when even that is too long (a UCS-2 language and a long link), the signature, the
-    programme's number and the link, else the signature and the link alone.
-    """
-    programme = message.programme
-    with translation.override(message.language):
-        context = _localise(_group_context(message) if message.template == GROUP_TEMPLATE
-                            else message.context)
-        context.setdefault("signature", programme.message_signature if programme else "Voisins")
-        context.setdefault("programme_phone",
-                           display_phone(programme.phone) if programme else "")
-        subject = gettext(message.subject)
-        if "%(" in subject:
-            subject = subject % context
-        if message.channel == Channel.SMS:
-            # The whole text; else without the coordinator's note (it stays in e-mails
-            # and on the household's page); else who writes and the link.
-            body = plain(render_to_string(sms_template(message.template), context).strip())
-            if count_segments(body)[1] > MAX_SEGMENTS and context.get("note"):
-                body = plain(render_to_string(sms_template(message.template),
-                                              {**context, "note": ""}).strip())
-            if count_segments(body)[1] > MAX_SEGMENTS:
-                body = plain(render_to_string(SHORT_SMS_TEMPLATE, context).strip())
-            if count_segments(body)[1] > MAX_SEGMENTS and context.get("programme_phone"):
-                # A long link leaves no room for a UCS-2 sentence: who writes, its number,
-                # and the link, which opens the household's page in its language.
-                body = plain(f"{context['signature']} ({context['programme_phone']}): "
-                             f"{context.get('link', '')}".strip())
-            if count_segments(body)[1] > MAX_SEGMENTS:
-                body = plain(f"{context['signature']}: {context.get('link', '')}".strip())
-        else:
-            body = render_to_string(message.template, context)
-    return subject, body
-
-
-def _group_context(message: Message) -> dict[str, Any]:
-    """The context of a group message with its text filled in for this household; its
-    personal link is made now (by the registered link maker) when the text asks for it,
-    so that queuing 10,000 messages makes no link at all."""
-    context = dict(message.context)
-    group = GroupMessage.objects.filter(pk=message.group_id).first()
-    text = group.text_for(message.language)[0] if group else ""
-    if "{link}" in text and not context.get("link"):
-        context["link"] = household_link(message.household) if message.household else ""
-    link = str(context.get("link", ""))
-    if link.startswith("/"):
-        link = site_url() + link
-    signature = message.programme.message_signature if message.programme else "Voisins"
-    context["text"] = fill(text, first_name=str(context.get("name", "")), link=link,
-                           programme=signature) if text else ""
-    return context
-
-
-# --- Links ---------------------------------------------------------------------------------------
-
-# The function that gives a household's personal link (a path), registered by the app that
-# makes links (voisins.familypages, a higher floor): messaging never imports it.
-LINK_MAKERS: list[Callable[[Household], str]] = []
-
-
-def register_link_maker(maker: Callable[[Household], str]) -> Callable[[Household], str]:
-    """Register ``maker(household) -> path`` of the household's personal link."""
-    LINK_MAKERS[:] = [maker]
-    return maker
-
-
-def household_link(household: Household) -> str:
-    """The household's personal link (a path), or "" when no link maker is registered."""
-    return LINK_MAKERS[0](household) if LINK_MAKERS else ""
 
 
 # --- Group messages ------------------------------------------------------------------------------
@@ -452,6 +315,8 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
     "to check" when the number or address is at fault.
     """
     now = now or timezone.now()
+    # A bare update (no full_clean()): the claim is one UPDATE, so that two workers never send a
+    # message both; it changes only a counter and a time.
     claimed = Message.objects.filter(
         pk=message_id, state=Message.State.QUEUED, next_attempt_at__lte=now,
     ).update(attempts=F("attempts") + 1, next_attempt_at=now + LOST_AFTER)
@@ -479,6 +344,8 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
     message.error_class = message.error = ""
     # Sent: what filled it (names, a personal link, which is a key) is not kept.
     message.context = {}
+    # update_fields without full_clean(): a state of its choices, times, and the provider's ids;
+    # the context is emptied.
     message.save(update_fields=["state", "sent_at", "error_class", "error", "context",
                                 "segments", "provider", "provider_id"])
     return True
@@ -496,6 +363,7 @@ def _failed(message: Message, error_class: str, reason: str, *, permanent: bool,
     else:
         message.next_attempt_at = timezone.now() + timedelta(
             minutes=min(60, 2 ** (message.attempts - 1)))
+    # update_fields without full_clean(): the error cut to size, a state of its choices, a time.
     message.save(update_fields=["error_class", "error", "state", "context", "next_attempt_at"])
     logger.warning("message %s not sent (attempt %s, %s): %s", message.pk, message.attempts,
                    "given up" if message.state == Message.State.FAILED else "will retry",
@@ -508,27 +376,14 @@ def _mark_to_check(message: Message) -> None:
     for model, pk in ((FamilyHousehold, message.family_id),
                       (VolunteerHousehold, message.volunteer_id)):
         if pk:
+            # A bare update (no full_clean()): only a boolean changes.
             model.objects.filter(pk=pk).update(**{field: True})
-
-
-# Messages that must wait for now, whatever their retry time: each hold is a function
-# giving a Q of messages to leave queued, registered by the app that knows why (match life
-# holds the check-in questions while a programme is paused). Lower floors are called back
-# only this way.
-HOLDS: list[Callable[[], Q]] = []
-
-
-def register_hold(hold: Callable[[], Q]) -> Callable[[], Q]:
-    """Register ``hold`` (a function returning a ``Q`` on Message): the retries leave the
-    messages it selects queued. Usable as a decorator."""
-    HOLDS.append(hold)
-    return hold
 
 
 def messages_retry_due(*, now: datetime | None = None) -> int:
     """Deliver every queued message whose retry time has come, and every one never tried
     whose task was lost (its worker died, its database was busy), except those a hold
-    keeps waiting (:func:`register_hold`); the number sent."""
+    keeps waiting (:func:`voisins.messaging.hooks.register_hold`); the number sent."""
     now = now or timezone.now()
     due = (Message.objects.filter(state=Message.State.QUEUED, next_attempt_at__lte=now)
            .filter(Q(attempts__gt=0) | Q(created_at__lte=now - LOST_AFTER)))
@@ -555,11 +410,13 @@ def message_report(*, provider: str, provider_id: str, delivered: bool,
             if message.state == Message.State.SENT:
                 message.state = Message.State.DELIVERED
                 message.delivered_at = timezone.now()
+                # update_fields without full_clean(): a state of its choices and a time.
                 message.save(update_fields=["state", "delivered_at"])
         elif message.state != Message.State.FAILED:
             message.state = Message.State.FAILED
             message.error_class = "ProviderReport"
             message.error = mask_phone(reason)[:200]
+            # update_fields without full_clean(): a state of its choices, the error cut to size.
             message.save(update_fields=["state", "error_class", "error"])
             _mark_to_check(message)
     return message
@@ -608,10 +465,11 @@ def messages_to_call_settle(*, household: Household, purpose: str,
     "delivered by phone" by them; answered by the household itself on its pages (through
     the link of its letter), "delivered": it did get the message.
     """
-    side = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    side = household.side
     pending = Message.objects.filter(**{side: household}, purpose=purpose,
                                      state=Message.State.TO_CALL)
     now = timezone.now()
+    # A bare update (no full_clean()): states of their choices, times, who; the contexts emptied.
     if by is not None:
         return pending.update(state=Message.State.CALLED, called_at=now, called_by=by,
                               context={})

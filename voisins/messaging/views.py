@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def _twilio_signature_ok(request: HttpRequest) -> bool:
     if not token:
         return False
     # The URL Twilio signed is the one it was given: SITE_URL + the path.
-    url = services.site_url() + request.get_full_path()
+    url = selectors.site_url() + request.get_full_path()
     signature = request.headers.get("X-Twilio-Signature", "")
     return RequestValidator(token).validate(url, request.POST.dict(), signature)
 

@@ -28,7 +28,7 @@ from voisins.feedback import errors_to_form
 from voisins.files.selectors import files as stored_files
 from voisins.files.views import file_response
 from voisins.recruitment.ratelimit import hit
-from voisins.training.models import Registration, TrainingSession
+from voisins.training import selectors as training_selectors
 from voisins.training.services import registration_cancel, registration_create
 
 from . import selectors, services
@@ -66,8 +66,7 @@ def handout(request: HttpRequest, token: str, key: str) -> HttpResponse:
 @volunteer_page
 def training_register(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     volunteer = request.volunteer
-    session = TrainingSession.objects.filter(pk=pk, module__programme=volunteer.programme
-                                             ).first()
+    session = training_selectors.programme_session(programme=volunteer.programme, pk=pk)
     if session is None:
         raise Http404
     return _done(request, token, lambda: registration_create(session=session,
@@ -78,7 +77,8 @@ def training_register(request: HttpRequest, token: str, pk: int) -> HttpResponse
 @require_POST
 @volunteer_page
 def training_cancel(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    registration = Registration.objects.filter(pk=pk, volunteer=request.volunteer).first()
+    registration = training_selectors.volunteer_registration(volunteer=request.volunteer,
+                                                             pk=pk)
     if registration is None:
         raise Http404
     return _done(request, token, lambda: registration_cancel(registration=registration),
@@ -107,8 +107,9 @@ def message_choices(request: HttpRequest, token: str) -> HttpResponse:
 @volunteer_page
 def own_data(request: HttpRequest, token: str) -> HttpResponse:
     volunteer = request.volunteer
-    audit_read(request, volunteer, ["contact_first_name", "contact_last_name", "email",
-                                    "phone"], via="volunteer-link")
+    audit_read(by=request, record=volunteer,
+               fields=["contact_first_name", "contact_last_name", "email", "phone"],
+               via="volunteer-link")
     return render(request, "portal/link_data.html", {
         **selectors.volunteer_own_data(volunteer), "token": token})
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import formats, timezone
 
 from voisins.community import selectors as community
-from voisins.familypages.services import household_links_of
+from voisins.familypages.links import household_links_of
 from voisins.files.selectors import handouts_for
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
-from voisins.familypages.services import household_page_url, volunteer_page_language
+from voisins.familypages.selectors import volunteer_page_language
+from voisins.familypages.services import household_page_url
 from voisins.households.models import VolunteerHousehold
 from voisins.households.services import household_set_status
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move

@@ -16,7 +16,6 @@ from voisins.feedback import errors_to_form
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
 from voisins.matches import selectors as matches
 from voisins.recruitment import selectors as recruitment
-from voisins.recruitment.models import Screening
 from voisins.recruitment.services import screening_accept_charter
 from voisins.training.models import Registration, TrainingSession
 from voisins.training.services import registration_cancel, registration_create
@@ -39,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("portal:home")
         except ValidationError as exc:
             errors_to_form(form, exc)
-    screening = Screening.objects.filter(volunteer=volunteer).select_related("charter").first()
+    screening = recruitment.screening_of(volunteer=volunteer, with_charter=True)
     charter = recruitment.current_charter(programme)
     token = calendar_token_for(user=request.user)
     proposals = list(matches.volunteer_proposals_open(volunteer))

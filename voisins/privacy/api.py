@@ -16,7 +16,7 @@ from voisins.api.common import ERRORS, Page, PageQuery, Text, body_fields, pagin
 from voisins.audit.services import audit_read
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
-from . import services
+from . import selectors, services
 from .models import Consent, ConsentPurpose
 
 router = Router(tags=["consent"])
@@ -71,7 +71,7 @@ def _register(kind: str) -> None:
             queryset = queryset.filter(purpose=filters.purpose)
         if filters.active is not None:
             queryset = queryset.filter(withdrawn_at__isnull=filters.active)
-        audit_read(request, household, ["consents"])
+        audit_read(by=request, record=household, fields=["consents"])
         return paginate(queryset, paging)
 
     @router.post(f"/{kind}/{{household_id}}/consents", response={201: ConsentOut, **ERRORS},
@@ -97,6 +97,6 @@ for _kind in KINDS:
              operation_id="withdraw_consent",
              summary="Withdraw a consent from now on (withdrawing twice keeps the first date)")
 def withdraw_consent(request: HttpRequest, consent_id: int):
-    consent = access.record_or_404(Consent.objects.select_related("notice"), request.user,
+    consent = access.record_or_404(selectors.consents_with_notice(), request.user,
                                    "record_consents", pk=access.as_pk(consent_id))
     return services.consent_withdraw(consent=consent)

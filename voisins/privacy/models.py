@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, VolunteerHousehold, one_of
 from voisins.programmes.models import Programme
 
 
@@ -73,13 +73,7 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(family__isnull=False, volunteer__isnull=True)
-                    | models.Q(family__isnull=True, volunteer__isnull=False)
-                ),
-                name="consent_of_one_household",
-            ),
+            one_of("family", "volunteer", name="consent_of_one_household"),
             models.CheckConstraint(
                 condition=models.Q(withdrawn_at__isnull=True)
                 | models.Q(withdrawn_at__gte=models.F("given_at")),

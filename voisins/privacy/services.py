@@ -1,24 +1,13 @@
 """Writes on consent. Consent is given per purpose and withdrawn, never edited away."""
 
-from datetime import datetime
-
 from django.db import transaction
 from django.utils import timezone
 
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
-from .models import Consent, PrivacyNotice
-
-
-def current_notice(programme_id: int) -> PrivacyNotice | None:
-    return PrivacyNotice.objects.filter(programme_id=programme_id).order_by("-published_at").first()
-
-
-def notice_at(programme_id: int, moment: datetime) -> PrivacyNotice | None:
-    """The notice in force at `moment` (None before the first one was published)."""
-    return (PrivacyNotice.objects.filter(programme_id=programme_id, published_at__lte=moment)
-            .order_by("-published_at").first())
+from .models import Consent
+from .selectors import current_notice
 
 
 @transaction.atomic
@@ -41,7 +30,7 @@ def consent_give(
         On ``purpose`` for an unknown purpose, or naming the field too long.
     """
     notice = current_notice(household.programme_id)
-    field = "family" if isinstance(household, FamilyHousehold) else "volunteer"
+    field = household.side
     existing = Consent.objects.filter(**{field: household}, purpose=purpose,
                                       withdrawn_at__isnull=True, notice=notice).first()
     if existing is not None:
@@ -70,14 +59,7 @@ def consent_withdraw(*, consent: Consent) -> Consent:
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if locked.withdrawn_at is None:
         locked.withdrawn_at = timezone.now()
+        # update_fields without full_clean(): only the withdrawal time changes.
         locked.save(update_fields=["withdrawn_at"])
     consent.withdrawn_at = locked.withdrawn_at
     return locked
-
-
-def has_consent(household: FamilyHousehold | VolunteerHousehold, purpose: str) -> bool:
-    """True when the household has a consent for `purpose` that was not withdrawn."""
-    field = "family" if isinstance(household, FamilyHousehold) else "volunteer"
-    return Consent.objects.filter(
-        **{field: household}, purpose=purpose, withdrawn_at__isnull=True
-    ).exists()

@@ -83,6 +83,21 @@ def language_name(code: str, language: str | None = None) -> str:
     return _cldr_name(code, _ui_language(language))
 
 
+# Languages that write the name of a language in lower case inside a sentence ("texte en
+# néerlandais", "текст українською"), where a list or a heading starts it with a capital.
+LOWER_CASE_NAMES = {"fr", "uk", "ru", "es", "it", "pt", "pl"}
+
+
+def language_in_sentence(code: str, language: str | None = None) -> str:
+    """`language_name`, as written inside a sentence of the reader's language: "Texte en
+    néerlandais" in French, "Text in Dutch" in English."""
+    name = language_name(code, language)
+    if _ui_language(language) in LOWER_CASE_NAMES and name[:1].isupper() and (
+            name[1:2].islower() or len(name) == 1):
+        return name[0].lower() + name[1:]
+    return name
+
+
 def collation_key(text: str, language: str | None = None) -> tuple:
     """A sort key for `text` as a reader of `language` (default: the active one) expects."""
     alphabet = ALPHABETS.get(_ui_language(language), "")

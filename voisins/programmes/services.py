@@ -85,6 +85,7 @@ def category_add(*, programme: Programme, name: str, icon: str = "hands") -> Ser
 def category_set_active(*, category: ServiceCategory, active: bool) -> ServiceCategory:
     """Offer a category again, or stop offering it (households keep what they have)."""
     category.active = active
+    # update_fields without full_clean(): only a boolean changes.
     category.save(update_fields=["active"])
     return category
 
@@ -156,6 +157,7 @@ def membership_change(*, membership: Membership, role: str | None = None,
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     locked.role = role
+    # update_fields without full_clean(): the role is checked against its choices above.
     locked.save(update_fields=["role"])
     return locked
 

@@ -49,6 +49,9 @@ def funnel_svg(rows: list[FunnelRow], title: str) -> bytes:
         axes.set_title(title, loc="left")
         axes.spines[["top", "right"]].set_visible(False)
         axes.xaxis.get_major_locator().set_params(integer=True)
+        # Counts start at 0; with every count 0, matplotlib would centre the axis on 0
+        # and draw negative counts.
+        axes.set_xlim(left=0, right=max(1, axes.get_xlim()[1]))
         # Below the bars, in the order of the steps, so that it never hides a bar.
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(STAGES),
                     fontsize=8, frameon=False)

@@ -276,6 +276,14 @@ class CampaignForm(forms.ModelForm):
         fields = ["name", "channel", "target_postcode", "target_language", "target_slot",
                   "target_need"]
 
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Slots and services by their names in the reader's language, not their codes.
+        self.fields["target_slot"].choices = [("", "—"), *slot_choices()]
+        self.fields["target_need"] = forms.ChoiceField(
+            label=self.fields["target_need"].label, required=False,
+            choices=[("", "—"), *category_choices(programme)])
+
 
 class CharterForm(forms.ModelForm):
     class Meta:

@@ -9,8 +9,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from voisins.gdpr.selectors import iso, register_export_section
-from voisins.gdpr.services import register_activity_source, register_erase_hook
+from voisins.gdpr.hooks import (
+    register_activity_source,
+    register_erase_hook,
+    register_export_section,
+)
+from voisins.gdpr.selectors import iso
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 
 from .models import Screening, Signup

@@ -15,7 +15,16 @@ from voisins.programmes.constants import SLOTS
 from voisins.programmes.labels import language_label, service_label, slot_label
 from voisins.programmes.models import Programme
 
-from .models import Campaign, Channel, Charter, NewsPost, PublicText, Visit, VolunteerOrigin
+from .models import (
+    Campaign,
+    Channel,
+    Charter,
+    NewsPost,
+    PublicText,
+    Screening,
+    Visit,
+    VolunteerOrigin,
+)
 
 V = VolunteerStatus
 # How far along the pipeline each status is; paused and left say nothing about it.
@@ -170,3 +179,29 @@ def campaign_target(campaign: Campaign) -> str:
              (_("around %(postcode)s") % {"postcode": campaign.target_postcode})
              if campaign.target_postcode else ""]
     return ", ".join(p for p in parts if p)
+
+
+# --- What the recruitment pages show ---------------------------------------------------------
+
+def campaigns_of_programme(*, programme: Programme) -> QuerySet[Campaign]:
+    """The programme's campaigns, in the model's order."""
+    return Campaign.objects.filter(programme=programme)
+
+
+def campaign_of_programme(*, programme: Programme, pk: object) -> Campaign | None:
+    """Campaign `pk` of `programme` (the one a visitor came through), or None."""
+    return campaigns_of_programme(programme=programme).filter(pk=pk).first()
+
+
+def news_posts_recent(*, programme: Programme, limit: int = 100) -> QuerySet[NewsPost]:
+    """The programme's last `limit` news posts, in every language (the model's order)."""
+    return NewsPost.objects.filter(programme=programme)[:limit]
+
+
+def screening_of(*, volunteer: VolunteerHousehold, with_charter: bool = False
+                 ) -> Screening | None:
+    """The screening of `volunteer` (with the charter it accepted, if asked), or None."""
+    queryset = Screening.objects.filter(volunteer=volunteer)
+    if with_charter:
+        queryset = queryset.select_related("charter")
+    return queryset.first()

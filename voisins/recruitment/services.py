@@ -4,7 +4,6 @@ sign-ups and their confirmation, screening, the charter, and family referrals.""
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,10 +33,7 @@ from .models import (
     Visit,
     VolunteerOrigin,
 )
-
-SIGNUP_SALT = "voisins.recruitment.signup"
-SIGNUP_MAX_AGE = 7 * 24 * 3600
-
+from .tokens import SIGNUP_MAX_AGE, signup_token
 
 # --- Public page and news -------------------------------------------------------------
 
@@ -93,24 +89,6 @@ def visit_record(*, programme: Programme, campaign: Campaign | None) -> Visit:
 
 
 # --- Sign-up ----------------------------------------------------------------------------
-
-def signup_token(signup: Signup) -> str:
-    return signing.dumps(signup.pk, salt=SIGNUP_SALT, compress=True)
-
-
-def signup_from_token(token: str) -> Signup:
-    """The sign-up a confirmation link points to.
-
-    Raises
-    ------
-    signing.BadSignature
-        When the link was altered or is older than a week (SignatureExpired).
-    Signup.DoesNotExist
-        When the sign-up was removed.
-    """
-    pk = signing.loads(token, salt=SIGNUP_SALT, max_age=SIGNUP_MAX_AGE)
-    return Signup.objects.select_related("programme").get(pk=pk)
-
 
 @transaction.atomic
 def signup_submit(*, programme: Programme, data: dict[str, Any], campaign: Campaign | None,
@@ -176,10 +154,12 @@ def signup_confirm(*, signup: Signup) -> Signup:
     user = _user_for(signup.email)
     if household.user_id is None and not VolunteerHousehold.objects.filter(user=user).exists():
         household.user = user
+        # update_fields without full_clean(): only the link to the account made here changes.
         household.save(update_fields=["user"])
     consent_give(household=household, purpose=ConsentPurpose.MATCHING)
     signup.volunteer = household
     signup.confirmed_at = timezone.now()
+    # update_fields without full_clean(): the household and account made here, and the time.
     signup.save(update_fields=["volunteer", "confirmed_at", "merged"])
     return signup
 
@@ -195,7 +175,7 @@ def _merge(household: VolunteerHousehold, data: dict[str, Any],
     if motivation and motivation not in household.motivation:
         household.motivation = "\n\n".join(m for m in (household.motivation, motivation) if m)
     if not household.pinned:
-        household_locate(household, postcode=postcode)
+        household_locate(household=household, postcode=postcode)
     household.last_activity_at = timezone.now()
     household.full_clean()
     household.save()

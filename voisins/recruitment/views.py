@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.feedback import errors_to_form
 from voisins.households.models import VolunteerHousehold
+from voisins.households.selectors import household_records
 from voisins.households.status import VolunteerStatus
-from voisins.privacy.services import current_notice
+from voisins.privacy.selectors import current_notice
 from voisins.programmes.models import Programme
 from voisins.workspace.lists import render_list
 
-from . import drawing, selectors, services
+from . import drawing, selectors, services, tokens
 from .filters import ReferralFilter
 from .forms import (
     CampaignForm,
@@ -33,7 +34,7 @@ from .forms import (
     ReferralForm,
     SignupForm,
 )
-from .models import PUBLIC_LANGUAGES, Campaign, NewsPost, Screening, Signup
+from .models import PUBLIC_LANGUAGES, Campaign, NewsPost, Signup
 from .ratelimit import hit, hit_value
 
 SIGNUP_LIMIT, SIGNUP_WINDOW = 5, 3600
@@ -136,7 +137,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     """The volunteer sign-up form."""
     programme, language = _public(request, slug)
     campaign_id = request.session.get("voisins_campaign", {}).get(str(programme.pk))
-    campaign = Campaign.objects.filter(programme=programme, pk=campaign_id).first()
+    campaign = selectors.campaign_of_programme(programme=programme, pk=campaign_id)
     if request.method == "POST":
         form = SignupForm(request.POST, programme=programme)
         if form.is_spam:
@@ -172,7 +173,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The link of the confirmation mail. GET asks (mail scanners follow links); POST does."""
     programme, _language = _public(request, slug)
     try:
-        signup = services.signup_from_token(token)
+        signup = tokens.signup_from_token(token)
     except (signing.BadSignature, Signup.DoesNotExist):
         return render(request, "recruitment/confirm_invalid.html",
                       {"programme": programme}, status=400)
@@ -279,7 +280,7 @@ def news_list(request: HttpRequest, slug: str) -> HttpResponse:
             errors_to_form(form, exc)
     return render(request, "recruitment/news_list.html", {
         "programme": programme, "form": form,
-        "posts": NewsPost.objects.filter(programme=programme)[:100]})
+        "posts": selectors.news_posts_recent(programme=programme)})
 
 
 @login_required
@@ -301,7 +302,8 @@ def news_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_recruitment")
-    form = CampaignForm(request.POST or None, initial=selectors.campaign_from_gap(request.GET))
+    form = CampaignForm(request.POST or None, programme=programme,
+                        initial=selectors.campaign_from_gap(request.GET))
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(programme=programme, by=request.user,
@@ -311,7 +313,7 @@ def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
             errors_to_form(form, exc)
     return render(request, "recruitment/campaign_list.html", {
         "programme": programme, "form": form,
-        "campaigns": Campaign.objects.filter(programme=programme)})
+        "campaigns": selectors.campaigns_of_programme(programme=programme)})
 
 
 def _tracked_url(request: HttpRequest, campaign: Campaign) -> str:
@@ -364,9 +366,10 @@ def charter_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def screening_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "screen_volunteers")
-    volunteer = access.record_or_404(VolunteerHousehold.objects.all(), request.user,
-                                     "screen_volunteers", pk=pk, programme=programme)
-    screening = Screening.objects.filter(volunteer=volunteer).first()
+    volunteer = access.record_or_404(household_records(model=VolunteerHousehold),
+                                     request.user, "screen_volunteers", pk=pk,
+                                     programme=programme)
+    screening = selectors.screening_of(volunteer=volunteer)
     labels = dict(VolunteerStatus.choices)
     form = InterviewForm(request.POST or None, initial={
         f: getattr(screening, f) for f in InterviewForm.base_fields} if screening else None)
@@ -390,8 +393,9 @@ def screening_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def screening_charter(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A coordinator records that the household accepted the charter (on paper, say)."""
     programme = access.programme_or_404(request.user, slug, "screen_volunteers")
-    volunteer = access.record_or_404(VolunteerHousehold.objects.all(), request.user,
-                                     "screen_volunteers", pk=pk, programme=programme)
+    volunteer = access.record_or_404(household_records(model=VolunteerHousehold),
+                                     request.user, "screen_volunteers", pk=pk,
+                                     programme=programme)
     try:
         services.screening_accept_charter(volunteer=volunteer)
         messages.success(request, _("The charter is recorded as accepted."))
@@ -405,8 +409,9 @@ def screening_charter(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def screening_decision(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "screen_volunteers")
-    volunteer = access.record_or_404(VolunteerHousehold.objects.all(), request.user,
-                                     "screen_volunteers", pk=pk, programme=programme)
+    volunteer = access.record_or_404(household_records(model=VolunteerHousehold),
+                                     request.user, "screen_volunteers", pk=pk,
+                                     programme=programme)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Decision: choose to accept or decline."))

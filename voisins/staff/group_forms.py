@@ -7,13 +7,13 @@ import re
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from voisins.households.status import VolunteerStatus
 from voisins.messaging.models import Purpose
 from voisins.messaging.selectors import GROUP_TEXT_MAX, programme_message_languages
+from voisins.programmes.languages import language_in_sentence
 from voisins.programmes.models import Programme
 
 from .group_selectors import programme_events
@@ -55,11 +55,10 @@ class GroupMessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.fields["event"].queryset = programme_events(programme)
-        names = dict(settings.LANGUAGES)
         self.languages, self.fallback = programme_message_languages(programme)
         for code in self.languages:
             self.fields[f"text_{code}"] = forms.CharField(
-                label=_("Text in %(language)s") % {"language": names.get(code, code)},
+                label=_("Text in %(language)s") % {"language": language_in_sentence(code)},
                 required=False, max_length=GROUP_TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 5, "lang": code,
                                              "dir": "rtl" if code == "ar" else "auto"}),

@@ -66,7 +66,8 @@ def group_message_new(request: HttpRequest, slug: str) -> HttpResponse:
             if field not in form.errors:
                 form.add_error(FIELD_OF.get(field, field), errors)
         shown = [r.household for r in plan.first_rows] + plan.opted_out[:10]
-        audit_list(request, prog, shown, fields=["contact_first_name"], via="group_message")
+        audit_list(request=request, programme=prog, households=shown,
+                   fields=["contact_first_name"], via="group_message")
     return render(request, "staff/group_message_new.html", {
         "programme": prog, "form": form, "plan": plan,
     }, status=400 if form.errors else 200)

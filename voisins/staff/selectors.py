@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.status import VolunteerStatus
 from voisins.matches.models import CheckIn, Match, Proposal, Side
 from voisins.mediation.selectors import callbacks_open
 from voisins.messaging.models import Message, Purpose
@@ -12,19 +14,18 @@ from voisins.messaging.selectors import household_messages, messages_to_call
 from voisins.privacy.models import Consent
 from voisins.programmes.constants import LanguageLevel
 from voisins.programmes.models import Programme
+from voisins.recruitment.models import Decision, Screening
+from voisins.training.selectors import missing_required_modules
 
 Household = FamilyHousehold | VolunteerHousehold
 
-
-def _key(household: Household) -> str:
-    return "family" if isinstance(household, FamilyHousehold) else "volunteer"
 
 
 def household_story(household: Household) -> dict[str, Any]:
     """What a coordinator sees of a household's life in the programme besides its data:
     its consents (newest first), its proposals and its matches, with the other side, and
     the messages sent to it (channel, purpose, state, date)."""
-    key = _key(household)
+    key = household.side
     other = "volunteer" if key == "family" else "family"
     proposals: QuerySet[Proposal] = (Proposal.objects.filter(**{key: household})
                                      .select_related(other).order_by("-created_at", "-id"))
@@ -165,3 +166,28 @@ def households_to_write_to(programme: Programme, user: Any) -> list[Household]:
         if row["kind"] == "message":
             seen.setdefault((row["side"], row["household"].pk), row["household"])
     return list(seen.values())
+
+
+# The steps a volunteer household takes towards matching, and what each needs.
+_ENTRY = (VolunteerStatus.APPLIED, VolunteerStatus.SCREENED, VolunteerStatus.TRAINED)
+
+
+def volunteer_move_refusal(volunteer: VolunteerHousehold, status: str) -> str:
+    """Why a coordinator may not move a volunteer household to ``status`` from its page
+    ("" when it may): it reaches "screened" through an accepted screening, and "trained"
+    or "available" once screened and trained in every required module — unless a
+    coordinator recorded an exception when creating it. Moves back (from a pause or a
+    match) are the pipeline's own."""
+    wanted = {VolunteerStatus.SCREENED, VolunteerStatus.TRAINED, VolunteerStatus.AVAILABLE}
+    if status not in wanted or volunteer.status not in _ENTRY or volunteer.exception_at:
+        return ""
+    if not Screening.objects.filter(volunteer=volunteer, decision=Decision.ACCEPTED).exists():
+        return _("Record the screening first (interview, charter, decision): an accepted "
+                 "screening makes the household “%(status)s”.") % {
+                     "status": VolunteerStatus.SCREENED.label}
+    if status != VolunteerStatus.SCREENED:
+        missing = missing_required_modules(volunteer)
+        if missing:
+            return _("This volunteer household has not attended the required training yet: "
+                     "%(modules)s.") % {"modules": ", ".join(m.title for m in missing)}
+    return ""

@@ -9,16 +9,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.services import family_create, household_set_status, volunteer_create
-from voisins.households.status import VolunteerStatus
 from voisins.privacy.services import consent_give
 from voisins.programmes.models import Programme
-from voisins.recruitment.models import Decision, Screening
-from voisins.training.selectors import missing_required_modules
+
+from .selectors import volunteer_move_refusal
 
 
 @transaction.atomic
@@ -51,31 +49,6 @@ def household_register(
     return household
 
 
-# The steps a volunteer household takes towards matching, and what each needs.
-_ENTRY = (VolunteerStatus.APPLIED, VolunteerStatus.SCREENED, VolunteerStatus.TRAINED)
-
-
-def volunteer_move_refusal(volunteer: VolunteerHousehold, status: str) -> str:
-    """Why a coordinator may not move a volunteer household to ``status`` from its page
-    ("" when it may): it reaches "screened" through an accepted screening, and "trained"
-    or "available" once screened and trained in every required module — unless a
-    coordinator recorded an exception when creating it. Moves back (from a pause or a
-    match) are the pipeline's own."""
-    wanted = {VolunteerStatus.SCREENED, VolunteerStatus.TRAINED, VolunteerStatus.AVAILABLE}
-    if status not in wanted or volunteer.status not in _ENTRY or volunteer.exception_at:
-        return ""
-    if not Screening.objects.filter(volunteer=volunteer, decision=Decision.ACCEPTED).exists():
-        return _("Record the screening first (interview, charter, decision): an accepted "
-                 "screening makes the household “%(status)s”.") % {
-                     "status": VolunteerStatus.SCREENED.label}
-    if status != VolunteerStatus.SCREENED:
-        missing = missing_required_modules(volunteer)
-        if missing:
-            return _("This volunteer household has not attended the required training yet: "
-                     "%(modules)s.") % {"modules": ", ".join(m.title for m in missing)}
-    return ""
-
-
 @transaction.atomic
 def household_move(*, household: FamilyHousehold | VolunteerHousehold, status: str,
                    by: User | None = None, note: str = "") -> FamilyHousehold | VolunteerHousehold:
@@ -103,8 +76,8 @@ def _letter_html(household: FamilyHousehold | VolunteerHousehold) -> str:
 
     from voisins.familypages.services import household_page_url
     from voisins.households.phones import display_phone
-    from voisins.messaging.selectors import household_messages_to_call
-    from voisins.messaging.services import render, site_url
+    from voisins.messaging.rendering import render
+    from voisins.messaging.selectors import household_messages_to_call, site_url
 
     programme = household.programme
     language = household.messages_language()

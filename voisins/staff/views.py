@@ -105,12 +105,12 @@ def _list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
                            else (VolunteerHousehold, VolunteerFilter))
     # Always bound: the default filters (archived households left out, the waiting list
     # longest-waiting first) hold without a query string too.
-    filterset = filter_class(request.GET, queryset=model.objects.filter(
-        programme=prog).only(*selectors.LIST_COLUMNS[kind]))
+    filterset = filter_class(request.GET, queryset=selectors.households_listed(
+        model=model, programme=prog))
     if wants_export(request):
         return export_list(request, name=kind, filterset=filterset, programme=prog)
     page = filtered_page(filterset, request.GET.get("page"), PAGE_SIZE)
-    audit_list(request, prog, page, via=kind)
+    audit_list(request=request, programme=prog, households=page, via=kind)
     template = "staff/_household_rows.html" if request.htmx else "staff/household_list.html"
     query = request.GET.copy()
     query.pop("page", None)
@@ -134,12 +134,11 @@ def volunteer_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _detail(request: HttpRequest, slug: str, pk: int, model: type) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "view_households")
-    household = access.record_or_404(model.objects.prefetch_related(
-        "members", "status_changes__changed_by"), request.user, "view_households", pk=pk,
-        programme=prog)
+    household = access.record_or_404(selectors.households_with_history(model=model),
+                                     request.user, "view_households", pk=pk, programme=prog)
     transitions = FAMILY_TRANSITIONS if model is FamilyHousehold else VOLUNTEER_TRANSITIONS
     labels = dict(model._meta.get_field("status").choices)
-    audit_read(request, household, SENSITIVE_FIELDS[model._meta.model_name])
+    audit_read(by=request, record=household, fields=SENSITIVE_FIELDS[model._meta.model_name])
     story = staff_selectors.household_story(household)
     active = {c.purpose for c in story["consents"] if c.active}
     can_match = access.can(request.user, "manage_matches", prog)
@@ -178,8 +177,8 @@ def household_status(request: HttpRequest, slug: str, kind: str, pk: int) -> Htt
         raise Http404
     prog = access.programme_or_404(request.user, slug, "edit_households")
     model = FamilyHousehold if kind == "families" else VolunteerHousehold
-    household = access.record_or_404(model.objects.all(), request.user, "edit_households",
-                                     pk=pk, programme=prog)
+    household = access.record_or_404(selectors.household_records(model=model), request.user,
+                                     "edit_households", pk=pk, programme=prog)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -227,7 +226,7 @@ def _household_form(request: HttpRequest, slug: str, kind: str,
     model, form_class, detail = KINDS[kind]
     household = None
     if pk is not None:
-        household = access.record_or_404(model.objects.prefetch_related("members"),
+        household = access.record_or_404(selectors.households_with_members(model=model),
                                          request.user, "edit_households", pk=pk,
                                          programme=prog)
     data = request.POST if request.method == "POST" else None
@@ -381,8 +380,8 @@ def to_call(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     show_contact = access.can(request.user, "view_contact_details", prog)
     # The page names households and shows their numbers: its reading is audited.
-    audit_list(request, prog, [r["household"] for r in page],
-               ["contact_last_name", "phone"] if show_contact else ["contact_last_name"],
+    audit_list(request=request, programme=prog, households=[r["household"] for r in page],
+               fields=["contact_last_name", "phone"] if show_contact else ["contact_last_name"],
                via="to_call")
     for row in page:
         if row["proposal"] is not None:  # the answer heard, recorded from the list
@@ -428,10 +427,11 @@ def household_letter(request: HttpRequest, slug: str, kind: str, pk: int) -> Htt
     if kind not in KINDS:
         raise Http404
     prog = access.programme_or_404(request.user, slug, "call_households")
-    household = access.record_or_404(KINDS[kind][0].objects.select_related("programme"),
-                                     request.user, "call_households", pk=pk, programme=prog)
+    household = access.record_or_404(
+        selectors.households_with_programme(model=KINDS[kind][0]), request.user,
+        "call_households", pk=pk, programme=prog)
     # The letter carries the household's personal link: who printed it is recorded.
-    audit_read(request, household, ["personal_link"], via="letter")
+    audit_read(by=request, record=household, fields=["personal_link"], via="letter")
     pdf = staff_services.household_letters_pdf(households=[household])
     return _pdf(pdf, f"letter-{kind}-{household.pk}.pdf")
 
@@ -444,6 +444,7 @@ def to_call_letters(request: HttpRequest, slug: str) -> HttpResponse:
     if not households:
         messages.info(request, _("Nobody on the to-call list needs a letter."))
         return redirect("staff:to_call", slug=prog.slug)
-    audit_list(request, prog, households, ["personal_link"], via="letters")
+    audit_list(request=request, programme=prog, households=households,
+               fields=["personal_link"], via="letters")
     pdf = staff_services.household_letters_pdf(households=households)
     return _pdf(pdf, f"letters-{prog.slug}.pdf")

@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from voisins.households.models import VolunteerHousehold
+from voisins.households.status import VolunteerStatus
 from voisins.programmes.models import Programme
 
 from .models import Registration, TrainingModule, TrainingSession
@@ -71,3 +72,45 @@ def upcoming_sessions(programme: Programme) -> QuerySet[TrainingSession]:
 
 def registrations_of(volunteer: VolunteerHousehold) -> QuerySet[Registration]:
     return volunteer.training_registrations.select_related("session__module")
+
+
+# --- What the training pages show ------------------------------------------------------------
+
+def modules_counted(*, programme: Programme) -> QuerySet[TrainingModule]:
+    """The programme's training modules, each with its number of sessions (and its
+    handouts, voisins.files, read at once)."""
+    return TrainingModule.objects.filter(programme=programme).annotate(
+        n_sessions=Count("sessions")).prefetch_related("handouts")
+
+
+def sessions_recent(*, programme: Programme, limit: int = 100) -> QuerySet[TrainingSession]:
+    """The programme's last `limit` sessions, latest first, each with its module and how
+    many households registered."""
+    return (TrainingSession.objects.filter(module__programme=programme)
+            .select_related("module").annotate(taken=Count("registrations"))
+            .order_by("-starts_at")[:limit])
+
+
+def sessions_with_module() -> QuerySet[TrainingSession]:
+    """Training sessions with their module (one session's page)."""
+    return TrainingSession.objects.select_related("module")
+
+
+def programme_session(*, programme: Programme, pk: int) -> TrainingSession | None:
+    """Session `pk` if it belongs to a module of `programme`, else None."""
+    return TrainingSession.objects.filter(pk=pk, module__programme=programme).first()
+
+
+def volunteer_registration(*, volunteer: VolunteerHousehold, pk: int) -> Registration | None:
+    """Registration `pk` if it is `volunteer`'s, else None."""
+    return Registration.objects.filter(pk=pk, volunteer=volunteer).first()
+
+
+def session_candidates(*, programme: Programme, registered: set[int],
+                       limit: int = 500) -> QuerySet[VolunteerHousehold]:
+    """Volunteer households of `programme` that may still register for a session (screened
+    or further on, not among `registered`), by name."""
+    return VolunteerHousehold.objects.filter(
+        programme=programme, status__in=[VolunteerStatus.SCREENED, VolunteerStatus.TRAINED,
+                                         VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED]
+    ).exclude(pk__in=registered).order_by("contact_last_name", "contact_first_name")[:limit]

@@ -131,6 +131,7 @@ def attendance_record(*, session: TrainingSession, attended: Iterable[int],
     moved = []
     for registration in session.registrations.select_for_update().select_related("volunteer"):
         registration.attended = registration.volunteer_id in attended
+        # update_fields without full_clean(): only a boolean changes.
         registration.save(update_fields=["attended"])
         volunteer = registration.volunteer
         if (registration.attended and volunteer.status == VolunteerStatus.SCREENED

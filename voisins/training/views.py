@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +12,11 @@ from django.views.decorators.http import require_POST
 from voisins import access
 from voisins.feedback import errors_to_form
 from voisins.households.models import VolunteerHousehold
-from voisins.households.status import VolunteerStatus
+from voisins.households.selectors import household_of_programme
 
-from . import services
+from . import selectors, services
 from .forms import ModuleForm, SessionForm
-from .models import TrainingModule, TrainingSession
+from .models import TrainingModule
 
 
 @login_required
@@ -44,11 +43,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
                 errors_to_form(form, exc)
     return render(request, "training/overview.html", {
         "programme": programme, "module_form": module_form, "session_form": session_form,
-        "modules": TrainingModule.objects.filter(programme=programme).annotate(
-            n_sessions=Count("sessions")).prefetch_related("handouts"),
-        "sessions": TrainingSession.objects.filter(module__programme=programme)
-        .select_related("module").annotate(taken=Count("registrations")).order_by(
-            "-starts_at")[:100],
+        "modules": selectors.modules_counted(programme=programme),
+        "sessions": selectors.sessions_recent(programme=programme),
     })
 
 
@@ -74,12 +70,12 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_training")
-    session = get_object_or_404(TrainingSession.objects.select_related("module"),
+    session = get_object_or_404(selectors.sessions_with_module(),
                                 module__programme=programme, pk=pk)
     if request.method == "POST":
         if request.POST.get("action") == "register":
-            volunteer = VolunteerHousehold.objects.filter(
-                programme=programme, pk=request.POST.get("volunteer") or 0).first()
+            volunteer = household_of_programme(model=VolunteerHousehold, programme=programme,
+                                               pk=request.POST.get("volunteer") or 0)
             if volunteer is None:
                 messages.error(request, _("Volunteer household: choose one from the list."))
             else:
@@ -101,10 +97,7 @@ def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("training:session", slug=programme.slug, pk=session.pk)
     registrations = session.registrations.select_related("volunteer")
     registered = {r.volunteer_id for r in registrations}
-    candidates = VolunteerHousehold.objects.filter(
-        programme=programme, status__in=[VolunteerStatus.SCREENED, VolunteerStatus.TRAINED,
-                                         VolunteerStatus.AVAILABLE, VolunteerStatus.MATCHED]
-    ).exclude(pk__in=registered).order_by("contact_last_name", "contact_first_name")[:500]
+    candidates = selectors.session_candidates(programme=programme, registered=registered)
     return render(request, "training/session.html", {
         "programme": programme, "session": session, "registrations": registrations,
         "candidates": candidates, "started": session.starts_at <= timezone.now(),

@@ -241,7 +241,7 @@ def _audit(request: HttpRequest, programme: Model, name: str, export_format: str
     # filters, which columns and how many rows (the rows themselves are not listed).
     filters = {key: value for key, value in request.GET.items()
                if key not in ("export", "page") and value}
-    entry = audit_read(request, programme, [c.key for c in columns], via="export")
+    entry = audit_read(by=request, record=programme, fields=[c.key for c in columns], via="export")
     entry.additional_data = {**(entry.additional_data or {}), "list": name,
                              "format": export_format, "filters": filters,
                              "rows": rows_count}

@@ -36,8 +36,8 @@ def render_list(request: HttpRequest, *, template: str, rows: str, filterset: Fi
                            programme=context["programme"])
     page = filtered_page(filterset, request.GET.get("page"), per_page)
     if households:
-        audit_list(request, context["programme"],
-                   [getattr(row, relation) for row in page for relation in households],
+        audit_list(request=request, programme=context["programme"],
+                   households=[getattr(row, relation) for row in page for relation in households],
                    via=rows.rsplit("/", 1)[-1].strip("_").removesuffix(".html"))
     return render(request, rows if request.htmx else template,
                   {**context, "page": page, "filter": filterset, "rows_template": rows,

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from voisins import access
 from voisins.audit.services import audit_list
 from voisins.households.models import FamilyHousehold
+from voisins.households.selectors import household_records
 
 from . import selectors
 from .forms import RadiusForm
@@ -50,12 +51,13 @@ def _areas_geojson(areas: list[dict]) -> dict:
 @login_required
 def family_radius(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "view_households")
-    family = access.record_or_404(FamilyHousehold.objects.all(), request.user,
+    family = access.record_or_404(household_records(model=FamilyHousehold), request.user,
                                   "view_households", pk=pk, programme=prog)
     form = RadiusForm(request.GET or None, initial={"km": family.radius_km})
     km = form.cleaned_data["km"] if form.is_valid() else family.radius_km
     within = selectors.volunteers_within(family, km)
-    audit_list(request, prog, [v for v, _d in within["volunteers"]], via="radius")
+    audit_list(request=request, programme=prog,
+               households=[v for v, _d in within["volunteers"]], via="radius")
     if request.GET.get("format") == "geojson":
         return JsonResponse(_radius_geojson(family, km, within))
     template = "workspace/_radius_results.html" if request.htmx else "workspace/radius.html"

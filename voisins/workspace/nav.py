@@ -24,12 +24,16 @@ class NavItem:
     action: str  # the access.PERMISSIONS entry a user needs to see it
     query: str = ""
     count: str = ""  # a key of selectors.nav_counts: how many wait in that list
+    # The words on the programme's home page, where the count stands alone on a card and
+    # the menu's short word would not say what waits ("Proposals": drafts to send).
+    card: Promise | str = ""
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("staff:families", _("Waiting families"), "view_households", "?status=waiting",
             count="waiting"),
-    NavItem("matches:proposals", _("Proposals"), "manage_matches", count="proposals"),
+    NavItem("matches:proposals", _("Proposals"), "manage_matches", count="proposals",
+            card=_("Proposals to review and send")),
     NavItem("matches:matches", _("Matches needing attention"), "mediate", "?attention=1",
             count="attention"),
     NavItem("matches:checkins_overdue", _("Check-ins due"), "manage_matches",
@@ -77,6 +81,7 @@ def nav_for(user, programme, current_path: str = "") -> list[dict]:
         if url is None:
             continue
         items.append({"url": url + item.query, "label": item.label, "key": item.count,
+                      "card": item.card or item.label,
                       "current": _is_current(url, item.query, current_path)})
     counts = selectors.cached_nav_counts(programme, user,
                                          [i["key"] for i in items if i["key"]])

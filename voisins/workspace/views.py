@@ -23,8 +23,9 @@ def search(request: HttpRequest) -> HttpResponse:
     fields = LIST_FIELDS | ({"phone"} if sum(ch.isdigit() for ch in q) >= 3 else set())
     found = results["families"] + results["volunteers"]
     for programme in {h.programme for h in found}:
-        audit_list(request, programme, [h for h in found if h.programme == programme],
-                   fields, via="search")
+        audit_list(request=request, programme=programme,
+                   households=[h for h in found if h.programme == programme],
+                   fields=fields, via="search")
     template = "workspace/_search_results.html" if request.htmx else "workspace/search.html"
     return render(request, template, {"q": q, "results": results})
 

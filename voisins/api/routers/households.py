@@ -15,6 +15,7 @@ from voisins import access
 from voisins.audit.services import SENSITIVE_FIELDS, audit_read
 from voisins.households import services as household_services
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.selectors import households_of_programme
 
 from .. import schemas as s
 from ..common import (
@@ -27,8 +28,8 @@ from ..common import (
     paginate,
     programme_for,
 )
-from ..selectors import household_filter, referrals
-from ..services import VersionConflict, household_update, version_of
+from ..selectors import household_filter, referrals, version_of
+from ..services import VersionConflict, household_update
 
 router = Router(tags=["households"])
 
@@ -61,7 +62,8 @@ def detail(request: HttpRequest, household: Any, response: HttpResponse | None =
     data["members"] = list(household.members.all())
     shown = access.can(request.user, "view_contact_details", household.programme_id)
     if shown:
-        audit_read(request, household, SENSITIVE_FIELDS[household._meta.model_name])
+        audit_read(by=request, record=household,
+                   fields=SENSITIVE_FIELDS[household._meta.model_name])
     else:
         for name in ["email", "phone", "contact_last_name", *kind["private"]]:
             data[name] = None if name != "contact_last_name" else ""
@@ -106,7 +108,7 @@ def _register(name: str) -> None:
     def list_view(request: HttpRequest, slug: str, filters: Query[filters_schema],
                   paging: Query[PageQuery]):
         programme = programme_for(request, slug, "view_households")
-        queryset = household_filter(model.objects.filter(programme=programme),
+        queryset = household_filter(households_of_programme(model=model, programme=programme),
                                     filters.dict(exclude_none=True))
         return paginate(queryset, paging)
 
