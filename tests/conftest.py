@@ -145,6 +145,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_private_files():
+    """Private files (voisins.files) are kept in memory in tests: every test starts with
+    an empty store, as its database starts empty."""
+    from django.core.files.storage import storages
+
+    storages._storages.pop("private", None)  # the next use builds a fresh one
+    yield
+
+
 # --- API, audit and privacy (issue 8) ------------------------------------------------------
 
 def bearer(user) -> dict:
@@ -377,6 +387,13 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     calendar_token_for(user=victor.user)
     resource_save(programme=north, kind="guide", title="Guide", url="https://example.org",
                   languages=["fr"], target_group="volunteers")
+    # Private files (voisins.files): a letter in the case, the scan of Victor's charter.
+    from tests.files.samples import pdf, png, upload
+    from voisins.files.services import case_attachment_add, charter_scan_add
+
+    case_attachment_add(case=case, upload=upload("Amina-lettre.pdf", pdf()), by=alice)
+    charter_scan_add(screening=victor.screening, upload=upload("charte-Victor.png", png()),
+                     by=alice)
     family_link_create(family=family, by=alice)
     token_create(user=alice)
     # Issue 18: an expense of Victor's household (the regime set, a past year closed).

@@ -6,6 +6,8 @@ from voisins.settings import *  # noqa: F403
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Private files (voisins.files) in memory: nothing left under var/ by a test run.
+    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

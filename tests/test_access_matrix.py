@@ -309,6 +309,19 @@ PAGES: dict[str, Row] = {
     "evaluation:meetings": Row(only(ALICE), SLUG),
     "evaluation:meeting": Row(only(ALICE), lambda d: {"slug": "north",
                                                       "pk": d["meeting"].pk}),
+    # --- private files (voisins.files): the case's attachment is for those who see the
+    # case (bob is not its mediator); uploads only take POST; a handout behind victor's
+    # link (he registered for its module). Deleting comes last: alice's POST deletes.
+    "files:download": Row(only(ALICE), lambda d: {"key": d["attachment"].uuid}),
+    "volunteerpages:file": Row({p: 200 for p in PERSONAS}, lambda d: {
+        "token": d["vlink"], "key": d["handout"].uuid}),
+    "files:case_upload": Row(POST_ONLY, CASE),
+    "files:handout_upload": Row(POST_ONLY, lambda d: {"slug": "north",
+                                                      "pk": d["module"].pk}),
+    "files:resource_upload": Row(POST_ONLY, lambda d: {"slug": "north",
+                                                       "pk": d["resource"].pk}),
+    "files:charter_scan_upload": Row(POST_ONLY, VOLUNTEER_PK),
+    "files:delete": Row(POST_ONLY, lambda d: {"key": d["attachment"].uuid}),
     # A volunteer household's feedback form before the meeting: the link in its e-mail is
     # the key (no account needed).
     "evaluation:feedback": Row({p: 200 for p in PERSONAS}, lambda d: {
@@ -440,6 +453,19 @@ OPERATIONS: dict[str, Row] = {
     "give_volunteer_consent": Row(api_only({"alice": 201}), VOLUNTEER, "post",
                                   {"purpose": "share_contact"}),
     "withdraw_consent": Row(api_only(ALICE), CONSENT_ID, "post"),
+    # --- private files: with no file sent, whoever reaches the record is told to
+    # choose one (422); the others get 404.
+    "upload_case_file": Row(api_only({"alice": 422}), CASE_ID, "post"),
+    "list_case_files": Row(api_only(ALICE), CASE_ID),
+    "upload_handout": Row(api_only({"alice": 422}), lambda d: {"module_id": d["module"].pk},
+                          "post"),
+    "upload_resource_file": Row(api_only({"alice": 422}), lambda d: {
+        "resource_id": d["resource"].pk}, "post"),
+    "upload_charter_scan": Row(api_only({"alice": 422}), lambda d: {
+        "volunteer_id": d["volunteer"].pk}, "post"),
+    "download_file": Row(api_only(ALICE), lambda d: {"file_id": d["attachment"].uuid}),
+    "delete_file": Row(api_only({"alice": 204}), lambda d: {"file_id": d["attachment"].uuid},
+                       "delete"),
     "list_my_invitations": Row(api_only({}, everyone_with_token=200)),
     # --- the volunteers' information note and insurance: read by the roles that support
     # volunteers, written by coordinators; victor reads and acknowledges his own.
@@ -559,7 +585,8 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
         programme=north, legal_status="asbl", organisation_name="Voisins du Nord",
         aim="Entraide", expenses_regime="none", published_at=timezone.now()
         - timedelta(days=1))
-    return _journey_records(north, alice, rita, victor, volunteer) | _expenses(victor) | {
+    journey = _journey_records(north, alice, rita, victor, volunteer)
+    return journey | _expenses(victor) | _files(case, journey["module"], alice) | {
         "group": group, "note": note, "today": timezone.localdate(),
         "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
         "survey_consent": consent_give(household=family, purpose="surveys", recorded_by=alice),
@@ -595,6 +622,16 @@ def _expenses(victor) -> dict:
     expense, other = (expense_record(household=victor, spent_on=today, amount=Decimal(n),
                                      description="Bus", via="link") for n in (4, 5))
     return {"expense": expense, "other_expense": other}
+def _files(case, module, alice) -> dict:
+    """A case attachment and a handout, through voisins.files's services."""
+    from voisins.files import services
+
+    from .files.samples import pdf, upload
+
+    return {"attachment": services.case_attachment_add(
+                case=case, upload=upload("lettre.pdf", pdf()), by=alice),
+            "handout": services.handout_add(module=module, upload=upload(
+                "guide.pdf", pdf()), by=alice)}
 
 
 def _journey_records(north, alice, rita, victor, volunteer) -> dict:
@@ -706,7 +743,7 @@ LINK_HOLDER = {"familypages:home": "family", "matches:family_proposal": "family"
                "matches:family_checkin": "family", "matches:family_checkin_answer": "family",
                "matches:family_help": "family", "familypages:message_choices": "family",
                "community:family_events": "family",
-               "matches:checkin_link": "victor",
+               "matches:checkin_link": "victor", "volunteerpages:file": "victor",
                "evaluation:feedback": "victor", "community:calendar": "victor",
                **{name: "victor" for name in (
                    "volunteerpages:home", "volunteerpages:data", "volunteerpages:password",

@@ -137,3 +137,31 @@ def test_a_failed_backup_leaves_no_file(tmp_path, north, monkeypatch):
     with pytest.raises(CommandError):
         call_command("backup", str(path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_private_files_are_backed_up_as_stored_and_restored(tmp_path, dataset, north):
+    from django.core.files.storage import storages
+
+    from voisins.files.models import StoredFile
+    from voisins.files.selectors import file_content
+
+    # whole_programme's case attachment, encrypted on the storage.
+    stored = StoredFile.objects.get(purpose="case")
+    storage = storages["private"]
+    encrypted = storage.open(stored.storage_name).read()
+    path = tmp_path / "voisins.backup"
+    out = StringIO()
+    call_command("backup", str(path), stdout=out)
+    assert f"Private files: {StoredFile.objects.count()} to" in out.getvalue()
+    archive = backup_module.files_archive(path)
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+        # As stored: the attachment stays encrypted in the backup.
+        assert tar.extractfile(stored.storage_name).read() == encrypted
+    storage.delete(stored.storage_name)
+    storage.save("1/case/left-over", __import__("io").BytesIO(b"x"))
+    call_command("restore", str(path), "--noinput", stdout=StringIO())
+    assert storage.open(stored.storage_name).read() == encrypted
+    assert not storage.exists("1/case/left-over")
+    assert file_content(StoredFile.objects.get(pk=stored.pk)).startswith(b"%PDF")

@@ -49,6 +49,7 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.community.forms.EventForm": lambda p: {},
     "voisins.community.forms.InviteForm": lambda p: {},
     "voisins.community.forms.ResourceForm": lambda p: {},
+    "voisins.files.forms.UploadForm": lambda p: {},
     "voisins.evaluation.forms.AttendanceForm": lambda p: {},
     "voisins.evaluation.forms.FeedbackForm": lambda p: {},
     "voisins.evaluation.forms.MatchHistoryForm": lambda p: {},

@@ -5,6 +5,7 @@ programme the user has no role in is reported as missing (404), never as forbidd
 that nobody learns that it exists.
 """
 
+import uuid
 from typing import Any
 
 from django.contrib import admin
@@ -437,6 +438,8 @@ def is_bare_account(user: Any) -> bool:
     which a sign-up link may log in and the household may give a password. Never a staff
     account (it has a password and maybe a second factor)."""
     return not (user.has_usable_password() or user.is_staff or user.memberships.exists())
+
+
 # --- Issue 18: volunteers' expenses ---------------------------------------------------------
 
 def expense_or_404(user: Any, pk: object, queryset: QuerySet) -> Model:
@@ -453,3 +456,68 @@ def own_record_or_404(queryset: QuerySet, household: Any, pk: object,
     if record is None:
         raise Http404
     return record
+
+
+# --- Issue 18: private files ----------------------------------------------------------------
+# A stored file is seen by whoever sees what it belongs to: a case attachment by those who
+# see the case, a handout by training staff and the households registered for its module,
+# a resource file by those who see the library, a signed scan by the coordinators who
+# screen volunteers. Anything else, or any doubt, is a 404.
+
+def file_readable(user: Any, stored: Any, households: QuerySet) -> bool:
+    """May `user` download `stored` (a voisins.files StoredFile)? (`households`: the
+    volunteer households, where a volunteer's own is looked up.)"""
+    if not _authenticated(user):
+        return False
+    purpose = stored.purpose
+    if purpose == "case":
+        case = stored.case
+        return cases_visible(user, type(case).objects.filter(pk=case.pk)).exists()
+    if purpose == "handout":
+        if can(user, "manage_training", stored.programme_id):
+            return True
+        household = volunteer_household_of(user, households)
+        return household is not None and handout_readable_by(household, stored)
+    if purpose == "resource":
+        return may_see_resources(user, stored.programme)
+    if purpose in ("charter", "note"):
+        return can(user, "screen_volunteers", stored.programme_id)
+    return False
+
+
+def handout_readable_by(household: Any, stored: Any) -> bool:
+    """A handout is a volunteer household's to read once it registered for a session of
+    its module (and was not marked absent)."""
+    return (stored.purpose == "handout" and household.programme_id == stored.programme_id
+            and household.training_registrations.filter(
+                session__module_id=stored.module_id).exclude(attended=False).exists())
+
+
+def file_or_404(user: Any, key: object, queryset: QuerySet, households: QuerySet) -> Any:
+    """The stored file whose unguessable id is `key`, if `user` may download it."""
+    stored = queryset.filter(uuid=_uuid_or_404(key)).first()
+    if stored is None or not file_readable(user, stored, households):
+        raise Http404
+    return stored
+
+
+def household_file_or_404(household: Any, key: object, queryset: QuerySet) -> Any:
+    """A handout for the household behind a personal link (no account)."""
+    stored = queryset.filter(uuid=_uuid_or_404(key)).first()
+    if stored is None or not handout_readable_by(household, stored):
+        raise Http404
+    return stored
+
+
+def file_upload_action(purpose: str) -> str:
+    """What a user must be allowed to do in the programme to add a file of `purpose`
+    (case attachments: see the case, through case_or_404)."""
+    return {"case": "mediate", "handout": "manage_training", "resource": "manage_resources",
+            "charter": "screen_volunteers", "note": "screen_volunteers"}[purpose]
+
+
+def _uuid_or_404(key: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(key))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404 from None

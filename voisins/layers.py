@@ -60,6 +60,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "community": (2, "events, invitations, resources"),
     "volunteering": (2, "the volunteers' information note, acknowledgements, insurance"),
     "expenses": (2, "volunteers' expenses, ceilings per year, statements: on matches' activities"),
+    "files": (2, "private files of cases, trainings, resources, scans: reads their owners"),
     # interfaces: pages and API over the domain.
     "staff": (3, "the coordinators' pages"),
     "workspace": (3, "the pages' shell: navigation, lists, map"),

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "django_filters",
     "voisins.messaging",
     "voisins.expenses",
+    "voisins.files",
 ]
 
 MIDDLEWARE = [
@@ -355,6 +356,47 @@ STORAGES = {
         )
     },
 }
+# --- Private files (issue 18, docs/files.md) --------------------------------------------
+# Handouts, resource files, signed scans and case attachments: never under a served path.
+# FILES_STORAGE=disk (the default) keeps them under FILES_DIR (var/private-files);
+# FILES_STORAGE=s3 puts them in an S3-compatible bucket (MinIO, Ceph, AWS…).
+FILES_STORAGE = env.str("FILES_STORAGE", default="disk")
+FILES_DIR = Path(env.str("FILES_DIR", default=str(VAR_DIR / "private-files")))
+if FILES_STORAGE == "disk":
+    STORAGES["private"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: nothing serves this directory; files go out through files:download.
+        "OPTIONS": {"location": str(FILES_DIR), "base_url": None,
+                    "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    }
+elif FILES_STORAGE == "s3":
+    _bucket = env.str("FILES_S3_BUCKET", default="")
+    if not _bucket:
+        raise ImproperlyConfigured("FILES_STORAGE=s3 needs FILES_S3_BUCKET.")
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env.str("FILES_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("FILES_S3_REGION", default=None),
+            "access_key": env.str("FILES_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("FILES_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env.str("FILES_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FILES_STORAGE={FILES_STORAGE!r} must be disk or s3.")
+FILES_MAX_BYTES = env.int("FILES_MAX_BYTES", default=10 * 1024 * 1024)
+if FILES_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("FILES_MAX_BYTES must be a positive number of bytes.")
+# An image above this many pixels, an office file unpacking to more than this or at a
+# higher ratio than this, is refused (decompression and zip bombs).
+FILES_MAX_IMAGE_PIXELS = env.int("FILES_MAX_IMAGE_PIXELS", default=50_000_000)
+FILES_MAX_UNPACKED_BYTES = env.int("FILES_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+FILES_MAX_ZIP_RATIO = env.int("FILES_MAX_ZIP_RATIO", default=100)
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
 # Source maps (7 MB of the API docs' and Leaflet's) are for developers' tools: served as
 # they are, not compressed at every collectstatic.
@@ -441,7 +483,8 @@ if not 1 <= VOISINS_INSURANCE_REMINDER_DAYS <= 365:
 VOISINS_API_RATE = env.str("VOISINS_API_RATE", default="600/m")
 # No request body larger than this reaches a view (imports are the largest).
 VOISINS_MAX_REQUEST_BYTES = env.int("VOISINS_MAX_REQUEST_BYTES",
-                                    default=IMPORT_MAX_BYTES + 1024 * 1024)
+                                    default=max(IMPORT_MAX_BYTES, FILES_MAX_BYTES)
+                                    + 1024 * 1024)
 # The audit log masks personal values (voisins/audit/registration.py) and keeps the
 # client address (VOISINS_TRUSTED_PROXIES says whether X-Forwarded-For is believed).
 AUDITLOG_STORE_JSON_CHANGES = True

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("voisins.matches.urls")),
     path("", include("voisins.mediation.urls")),
     path("", include("voisins.expenses.urls")),
+    path("", include("voisins.files.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -72,7 +72,12 @@ def records(north, alice, family, volunteer, victor, live_match):
     invitations_send(event=event, users=[alice, victor.user])
     from decimal import Decimal
 
+    from tests.files.samples import pdf, upload
+    from voisins.community.services import resource_save
     from voisins.expenses.services import ceiling_year_save, expense_record
+    from voisins.files.services import case_attachment_add
+    from voisins.recruitment.services import screening_update
+    from voisins.training.services import training_module_create
     from voisins.volunteering.services import information_note_publish
 
     note = information_note_publish(programme=north, legal_status="asbl",
@@ -83,8 +88,15 @@ def records(north, alice, family, volunteer, victor, live_match):
                       year_ceiling=Decimal("1692.51"), km_rate=Decimal("0.4326"))
     expense = expense_record(household=victor, spent_on=timezone.localdate(),
                              amount=Decimal("4.50"), description="Bus", via="link")
+    screening_update(volunteer=volunteer, interview_place="Maison de quartier")
+    attachment = case_attachment_add(case=case, upload=upload("lettre.pdf", pdf()), by=alice)
     return {
         "note_id": note.pk, "expense_id": expense.pk,
+        "module_id": training_module_create(programme=north, title="Accueil").pk,
+        "resource_id": resource_save(programme=north, kind="guide", title="Guide",
+                                     body="Le guide.", languages=["fr"],
+                                     target_group="volunteers").pk,
+        "volunteer_id": volunteer.pk, "file_id": str(attachment.uuid),
         "slug": north.slug, "run_id": MatchingRun.objects.create(programme=north).pk,
         "proposal_id": draft.pk, "match_id": live_match.pk, "checkin_id": checkin.pk,
         "case_id": case.pk, "callback_id": callback.pk, "event_id": event.pk,

@@ -21,7 +21,7 @@ from ninja.throttling import AnonRateThrottle
 from voisins.apibase import ApiValidationError
 
 from .auth import TokenAuth, TokenRateThrottle
-from .routers import expenses, households, programmes, volunteering
+from .routers import expenses, files, households, programmes, volunteering
 
 api = NinjaAPI(
     title="Voisins",
@@ -37,6 +37,7 @@ api.add_router("", programmes.router)
 api.add_router("", households.router)
 api.add_router("", volunteering.router)
 api.add_router("", expenses.router)
+api.add_router("", files.router)
 
 
 def _discover() -> None:

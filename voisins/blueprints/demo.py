@@ -14,6 +14,7 @@ from django.utils import timezone
 from voisins import access
 from voisins.accounts.models import User
 from voisins.community.models import Event, Invitation, Resource, Rsvp
+from voisins.files.demo import files_demo
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches.models import Match
@@ -126,6 +127,7 @@ def journey_demo(programme: Programme, seed: int = 1) -> None:
                                 body=title, languages=languages, target_group=target,
                                 indicators=indicators)
     volunteering_demo(programme, seed=seed)  # the information note, insurance (issue 18)
+    files_demo(programme, seed=seed)  # issue 18: a handout, a resource file, a case attachment
 
 
 def _screenings(programme: Programme, volunteers: list[VolunteerHousehold]) -> None:

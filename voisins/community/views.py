@@ -147,7 +147,8 @@ def resource_list(request: HttpRequest, slug: str) -> HttpResponse:
                                                      "indicator")}
     return render(request, "community/resource_list.html", {
         "programme": programme, "filters": filters,
-        "resources": selectors.resource_search(programme, **filters)[:200],
+        "resources": selectors.resource_search(programme, **filters).prefetch_related(
+            "files")[:200],
         "kinds": ResourceKind.choices, "targets": TargetGroup.choices,
         "indicators": Indicator.choices, "languages": language_choices()[1:],
         "can_manage": access.can(request.user, "manage_resources", programme)})

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:token>/data/", views.own_data, name="data"),
     path("<str:token>/messages/", views.message_choices, name="message_choices"),
     path("<str:token>/password/", views.password, name="password"),
+    path("<str:token>/files/<str:key>/", views.handout, name="file"),
     path("<str:token>/training/<int:pk>/register/", views.training_register,
          name="training_register"),
     path("<str:token>/training/registrations/<int:pk>/cancel/", views.training_cancel,

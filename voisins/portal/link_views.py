@@ -18,12 +18,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from voisins import access
 from voisins.audit.services import audit_read
 from voisins.community.selectors import household_invitations_qs
 from voisins.community.services import invitation_respond
 from voisins.familypages.decorators import volunteer_page
 from voisins.familypages.views import message_choices_page
 from voisins.feedback import errors_to_form
+from voisins.files.selectors import files as stored_files
+from voisins.files.views import file_response
 from voisins.recruitment.ratelimit import hit
 from voisins.training import selectors as training_selectors
 from voisins.training.services import registration_cancel, registration_create
@@ -50,6 +53,13 @@ def _done(request: HttpRequest, token: str, action: Callable[[], object], text: 
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("volunteerpages:home", token=token)
+
+
+@volunteer_page
+def handout(request: HttpRequest, token: str, key: str) -> HttpResponse:
+    """A handout of a module the household registered for; anything else is a 404."""
+    stored = access.household_file_or_404(request.volunteer, key, stored_files())
+    return file_response(request, stored, via="link")
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 
 from voisins.community import selectors as community
 from voisins.familypages.links import household_links_of
+from voisins.files.selectors import handouts_for
 from voisins.gdpr.selectors import HOUSEHOLD_FIELDS, VOLUNTEER_FIELDS, household_export
 from voisins.households.models import VolunteerHousehold
 from voisins.households.status import VolunteerStatus
@@ -29,6 +30,8 @@ def volunteer_trainings(volunteer: VolunteerHousehold) -> dict[str, Any]:
             s for s in training.upcoming_sessions(volunteer.programme)
             if s.pk not in registered][:20],
         "missing_modules": training.missing_required_modules(volunteer),
+        # The handouts of the modules it registered for (issue 18).
+        "handouts": list(handouts_for(volunteer)),
     }
 
 

@@ -14,15 +14,21 @@ The kind of a backup file is recognised from its first bytes.
 """
 
 import gzip
+import io
 import os
 import shutil
 import sqlite3
 
 # pg_dump and pg_restore run with fixed arguments and no shell.
 import subprocess  # nosec B404
+import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
@@ -164,3 +170,79 @@ def restore(path: Path) -> str:
                     shutil.copyfileobj(src, dst)
                 call_command("loaddata", str(plain), verbosity=0)
     return fmt
+
+
+# --- The private files (voisins.files) -------------------------------------------------------
+# They live on the "private" storage (a directory or an S3 bucket), not in the database:
+# `voisins backup FILE` copies them, exactly as stored, into FILE.files.tar beside it.
+# Case attachments and scans are encrypted before they are stored, so they stay encrypted
+# in the archive; the key (SECRET_KEY and SALT_KEY) is kept apart from the backups.
+
+def files_archive(path: Path) -> Path:
+    """Where the private files of the backup `path` go."""
+    path = Path(path)
+    return path.with_name(path.name + ".files.tar")
+
+
+def _stored_names(storage: Any, folder: str = "") -> list[str]:
+    folders, names = storage.listdir(folder)
+    found = [f"{folder}/{name}" if folder else name for name in names]
+    for sub in folders:
+        found += _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+    return found
+
+
+def _private_storage() -> Any:
+    return storages["private"] if "private" in settings.STORAGES else None
+
+
+def backup_files(path: Path) -> int:
+    """Copy every private file into the archive beside `path`; how many there were."""
+    storage = _private_storage()
+    if storage is None:
+        return 0
+    archive = files_archive(path)
+    handle, tmp_name = tempfile.mkstemp(dir=archive.parent, prefix=".backup-files-")
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        names = _stored_names(storage)
+        with tarfile.open(tmp, "w") as tar:
+            for name in sorted(names):
+                with storage.open(name, "rb") as source:
+                    data = source.read()
+                info = tarfile.TarInfo(name)
+                info.size, info.mode = len(data), 0o600
+                tar.addfile(info, io.BytesIO(data))
+        tmp.replace(archive)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return len(names)
+
+
+def restore_files(path: Path) -> int | None:
+    """Put back the private files of the backup `path` (None when it has no archive):
+    the storage then holds exactly the archive's files."""
+    archive, storage = files_archive(path), _private_storage()
+    if storage is None or not archive.is_file():
+        return None
+    with tarfile.open(archive, "r") as tar:
+        members = [m for m in tar.getmembers() if m.isfile()]
+        for member in members:
+            # Names are the storage's own (programme/purpose/random id): refuse any other.
+            if member.name.startswith("/") or ".." in Path(member.name).parts:
+                raise BackupError(f"{archive}: unexpected name {member.name!r}.")
+        wanted = {m.name for m in members}
+        for name in _stored_names(storage):
+            if name not in wanted:
+                storage.delete(name)
+        for member in members:
+            source = tar.extractfile(member)
+            assert source is not None
+            if storage.exists(member.name):
+                storage.delete(member.name)
+            saved = storage.save(member.name, ContentFile(source.read()))
+            if saved != member.name:
+                raise BackupError(f"The storage renamed {member.name!r} to {saved!r}.")
+    return len(members)

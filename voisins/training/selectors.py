@@ -77,9 +77,10 @@ def registrations_of(volunteer: VolunteerHousehold) -> QuerySet[Registration]:
 # --- What the training pages show ------------------------------------------------------------
 
 def modules_counted(*, programme: Programme) -> QuerySet[TrainingModule]:
-    """The programme's training modules, each with its number of sessions."""
+    """The programme's training modules, each with its number of sessions (and its
+    handouts, voisins.files, read at once)."""
     return TrainingModule.objects.filter(programme=programme).annotate(
-        n_sessions=Count("sessions"))
+        n_sessions=Count("sessions")).prefetch_related("handouts")
 
 
 def sessions_recent(*, programme: Programme, limit: int = 100) -> QuerySet[TrainingSession]:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from voisins.security.backup import BackupError, backup
+from voisins.security.backup import BackupError, backup, backup_files, files_archive
 
 
 class Command(BaseCommand):
@@ -21,6 +21,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is a folder; give a file name.")
         try:
             fmt = backup(path, fmt=str(options["format"]))
+            count = backup_files(path)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Backed up to {path} ({fmt}, {path.stat().st_size} bytes).")
+        self.stdout.write(f"Private files: {count} to {files_archive(path)} (as stored: "
+                          "the personal ones stay encrypted).")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from voisins.security.backup import BackupError, restore
+from voisins.security.backup import BackupError, restore, restore_files
 
 
 class Command(BaseCommand):
@@ -23,6 +23,9 @@ class Command(BaseCommand):
                 raise CommandError("Restore cancelled.")
         try:
             fmt = restore(path)
+            count = restore_files(path)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Restored {path} ({fmt}).")
+        if count is not None:
+            self.stdout.write(f"Private files: {count} restored.")
