@@ -132,3 +132,28 @@ def test_the_portal_shows_the_note_to_read_in_the_households_language(client, no
     assert Acknowledgement.objects.get().channel == "portal"
     assert "U hebt kennisgenomen van de geldende nota." in client.get(
         reverse("portal:home")).content.decode()
+
+
+def test_a_note_signed_on_paper_keeps_its_scan_or_nothing(staff, north, note, volunteer):
+    from tests.files.samples import pdf, pdf_with_javascript, upload
+    from voisins.files.models import StoredFile
+
+    paper = reverse("volunteering:paper", kwargs={"slug": "north", "pk": volunteer.pk})
+    today = timezone.localdate().isoformat()
+    # A scan that is refused leaves no acknowledgement either: both, or neither.
+    page = staff.post(paper, {"acknowledged_on": today,
+                              "scan": upload("note.pdf", pdf_with_javascript())}, follow=True)
+    assert page.status_code == 200
+    assert not Acknowledgement.objects.exists() and not StoredFile.objects.exists()
+    staff.post(paper, {"acknowledged_on": today, "scan": upload("note-signée.pdf", pdf())})
+    ack = Acknowledgement.objects.get()
+    scan = StoredFile.objects.get(pk=ack.scan_id)
+    assert scan.purpose == "note" and scan.encrypted and scan.volunteer == volunteer
+    # The coordinator finds it on the household's screening page and downloads it.
+    screening = staff.get(reverse("recruitment:screening", args=["north", volunteer.pk]))
+    link = reverse("files:download", args=[scan.uuid])
+    assert link in screening.content.decode()
+    download = staff.get(link)
+    assert download.status_code == 200 and download["Cache-Control"] == "no-store"
+    assert b"".join(download.streaming_content if download.streaming else [download.content]
+                    ).startswith(b"%PDF")

@@ -65,3 +65,4 @@ class PolicyForm(_Labelled, forms.Form):
 
 class PaperForm(_Labelled, forms.Form):
     acknowledged_on = forms.DateField(label=_("signed on"), widget=DateInput())
+    scan = forms.FileField(label=_("scan of the signed page"), required=False)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from voisins.files.services import attach
 from voisins.households.models import VolunteerHousehold
 from voisins.matches.notifications import notify_coordinators
 from voisins.programmes.models import Programme
@@ -160,6 +161,21 @@ def note_acknowledge(*, note: InformationNote, volunteer: VolunteerHousehold,
         ack.scan_id = scan_id
         ack.full_clean()
         ack.save()
+    return ack
+
+
+def note_acknowledge_on_paper(*, note: InformationNote, volunteer: VolunteerHousehold,
+                              by: Any, acknowledged_on: date | None,
+                              scan: Any = None) -> Acknowledgement:
+    """A note signed on paper, recorded by a coordinator, with the scan of the signed page
+    when there is one (checked, encrypted and kept by voisins.files): both, or neither."""
+    with transaction.atomic():
+        ack = note_acknowledge(note=note, volunteer=volunteer, channel=Channel.PAPER, by=by,
+                               acknowledged_on=acknowledged_on)
+        if scan:
+            stored = attach(owner=ack, upload=scan, by=by, volunteer=volunteer)
+            ack.scan_id = stored.pk
+            ack.save(update_fields=["scan_id"])  # the id of a file just checked and stored
     return ack
 
 

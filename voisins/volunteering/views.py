@@ -108,13 +108,13 @@ def paper(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     note = selectors.current_note(programme)
     if volunteer is None or note is None:
         raise Http404
-    form = PaperForm(request.POST)
+    form = PaperForm(request.POST, request.FILES)
     if not form.is_valid():
         form_errors_to_messages(request, form)
     else:
         try:
-            services.note_acknowledge(note=note, volunteer=volunteer, channel=Channel.PAPER,
-                                      by=request.user, **form.cleaned_data)
+            services.note_acknowledge_on_paper(note=note, volunteer=volunteer,
+                                               by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_messages(request, exc, LABELS)
         else:
