@@ -24,7 +24,7 @@ def test_a_laptop_needs_no_setting(tmp_path):
     result = start(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "django.db.backends.sqlite3",
-                                     "django.core.mail.backends.console.EmailBackend"]
+                                     "voisins.ops.mail.EmailBackend"]
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 

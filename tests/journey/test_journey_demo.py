@@ -21,7 +21,8 @@ def test_it_fills_the_journey_of_a_demo_programme(db):
     trained = set(volunteers_who_completed_required_training(programme).values_list(
         "status", flat=True))
     assert trained <= {"trained", "available", "matched", "paused"}
-    assert programme.public_texts.count() == 3 and programme.resources.count() == 5
+    # Five resources of the journey, and the poster of the files demo (issue 18).
+    assert programme.public_texts.count() == 3 and programme.resources.count() == 6
     before = programme.visits.count()
     call_command("journey_demo", "demo", stdout=io.StringIO())
     assert programme.visits.count() == before

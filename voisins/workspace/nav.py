@@ -42,7 +42,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("staff:to_call", _("To call"), "call_households", count="to_call"),
     NavItem("matches:dashboard", _("Follow-up"), "manage_matches"),
     NavItem("staff:volunteers", _("Volunteers"), "view_households"),
-    NavItem("expenses:list", _("Expenses"), "manage_expenses"),
     NavItem("training:overview", _("Trainings"), "manage_training"),
     NavItem("community:events", _("Events"), "manage_events"),
     NavItem("staff:group_messages", _("Messages"), "message_groups"),
