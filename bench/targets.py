@@ -20,8 +20,8 @@ from django.utils import timezone  # noqa: E402
 from voisins.accounts.models import User  # noqa: E402
 from voisins.api.services import token_create  # noqa: E402
 from voisins.familypages.services import family_page_url  # noqa: E402
-from voisins.households import demo  # noqa: E402
 from voisins.matches.models import CheckIn, Proposal  # noqa: E402
+from voisins.ops import household_demo as demo  # noqa: E402
 
 MAX = 1000
 

@@ -225,7 +225,6 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
     from voisins.evaluation.services import meeting_invite, meeting_plan
     from voisins.familypages.links import family_link_token, household_link_token
     from voisins.familypages.services import family_link_create, household_link_create
-    from voisins.households.demo import generate
     from voisins.households.models import FamilyHousehold, VolunteerHousehold
     from voisins.matches.models import CheckIn, Match, Proposal
     from voisins.matches.services import (
@@ -235,6 +234,7 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
     )
     from voisins.matches.tokens import checkin_token
     from voisins.mediation.services import callback_request, case_open
+    from voisins.ops.household_demo import generate
     from voisins.recruitment.models import Signup
     from voisins.recruitment.tokens import signup_token
 

@@ -426,6 +426,9 @@ OPERATIONS: dict[str, Row] = {
     "list_my_checkins": Row(api_only({"victor": 200})),
     "answer_my_checkin": Row(api_only({"victor": 409}), VOLUNTEER_CHECKIN_ID, "post",
                              {"rating": 4, "frequency": "weekly"}),
+    # victor's own match: the category is not the programme's, so the service names it.
+    "log_my_activity": Row(api_only({"victor": 422}), MATCH_ID, "post",
+                           {"category": "nonsense", "done_on": "2020-01-01", "hours": "2"}),
     # --- mediation: the case is about the match and assigned to nobody, so bob (a
     # mediator) lists cases and opens his own, but does not see this one.
     "list_cases": Row(api_only({"alice": 200, "bob": 200}), NORTH),

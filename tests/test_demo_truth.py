@@ -13,10 +13,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from voisins import matching
-from voisins.households import demo as household_demo
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.matches import bridge
 from voisins.matches.models import CheckIn, Match, Notification, Proposal
+from voisins.ops import household_demo
 from voisins.programmes.models import Programme
 
 # The module's fixture makes the demo once; the mark makes pytest-django set up the test

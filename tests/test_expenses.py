@@ -277,3 +277,28 @@ def test_expenses_are_in_the_data_export_and_lose_their_text_on_erasure(victor, 
     expense.refresh_from_db()
     assert expense.amount == D("7.20") and "Amina" not in expense.description
     assert not Expense.objects.filter(refusal_reason__contains="Amina").exists()
+
+
+def test_a_household_notes_an_activity_with_its_hours_through_the_api(client, live_match):
+    from tests.conftest import bearer
+    from voisins.matches.models import Activity
+
+    headers = bearer(live_match.volunteer.user)
+    url = f"/api/v1/me/matches/{live_match.pk}/activities"
+    today = timezone.localdate().isoformat()
+    done = client.post(url, {"category": "together", "done_on": today, "hours": "2.5",
+                             "text": "Parc"}, content_type="application/json", **headers)
+    assert done.status_code == 201, done.content
+    assert done.json()["hours"] == "2.5" or done.json()["hours"] == 2.5
+    activity = Activity.objects.get()
+    assert activity.hours == Decimal("2.5") and activity.side == "volunteer"
+    # Bad input names the field; another household's match is a 404.
+    assert client.post(url, {"category": "together", "done_on": today, "hours": "25"},
+                       content_type="application/json", **headers).status_code == 422
+    refused = client.post(url, {"category": "nonsense", "done_on": today},
+                          content_type="application/json", **headers)
+    assert refused.status_code == 422 and "category" in refused.content.decode()
+    assert client.post(f"/api/v1/me/matches/{live_match.pk + 999}/activities",
+                       {"category": "together", "done_on": today},
+                       content_type="application/json", **headers).status_code == 404
+    assert Activity.objects.count() == 1

@@ -18,12 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 KNOWN_UPWARD = {
 }
 KNOWN_APP_CYCLES = {
-    "voisins/households/demo.py -> voisins.privacy.models": 1,
     "voisins/households/importers.py -> voisins.privacy.models": 2,
     "voisins/households/importers.py -> voisins.privacy.selectors": 1,
-    "voisins/matches/demo.py -> voisins.evaluation.models": 1,
-    "voisins/matches/demo.py -> voisins.evaluation.questions": 2,
-    "voisins/matches/demo.py -> voisins.evaluation.services": 1,
 }
 KNOWN_MODULE_CYCLES = {
     "voisins/matches/bridge.py -> voisins.matches.selectors": 1,

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from voisins.households.demo import generate
+from voisins.ops.household_demo import generate
 from voisins.programmes.models import Programme
 from voisins.recruitment.selectors import funnel, funnel_total
 from voisins.training.selectors import volunteers_who_completed_required_training

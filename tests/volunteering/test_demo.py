@@ -2,7 +2,7 @@
 and households that acknowledged it (by link, portal or on paper) while others have not."""
 
 from voisins.blueprints.demo import journey_demo
-from voisins.households.demo import generate
+from voisins.ops.household_demo import generate
 from voisins.programmes.models import Programme
 from voisins.volunteering import selectors
 from voisins.volunteering.demo import volunteering_demo

@@ -93,7 +93,7 @@ def files_demo(programme: Programme, seed: int = 1) -> None:
 def _case_with_attachment(programme: Programme, match: Match, coordinator: User | None
                           ) -> None:
     # Opening a case tells the coordinators: a demo's made-up case tells nobody (as the
-    # simulated past of voisins.matches.demo): its messages go before the commit.
+    # simulated past of voisins.ops.match_demo): its messages go before the commit.
     since = timezone.now()
     with transaction.atomic():
         queued = len(connection.run_on_commit)

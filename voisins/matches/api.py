@@ -9,10 +9,11 @@ queries. Reading what a household answered in a check-in is written to the audit
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -329,6 +330,25 @@ class CheckInAnswerIn(Schema):
     frequency: Frequency
     activities: Text(500) = ""  # type: ignore[valid-type]
     worry: Text(1000) = ""  # type: ignore[valid-type]
+
+
+class ActivityIn(Schema):
+    category: Text(40) = Field(description="A service category's code of the programme.")  # type: ignore[valid-type]
+    done_on: date
+    duration: Literal["", "short", "hours", "half-day", "day"] = ""
+    text: Text(200) = ""  # type: ignore[valid-type]
+    hours: Decimal | None = Field(None, ge=0, le=24, max_digits=4, decimal_places=2,
+                                  description="Hours given, 0 to 24 (the funders' figure).")
+
+
+class ActivityOut(Schema):
+    id: int
+    match_id: int
+    category: str
+    done_on: date
+    duration: str
+    text: str
+    hours: Decimal | None
 
 
 class Profile(Schema):
@@ -690,6 +710,20 @@ def answer_my_proposal(request: HttpRequest, proposal_id: int, payload: AnswerIn
 def list_my_checkins(request: HttpRequest, paging: Query[PageQuery]):
     household = access.volunteer_household_or_404(request.user, volunteer_households())
     return paginate(selectors.checkins_open_for_volunteer(household), paging)
+
+
+@router.post("/me/matches/{match_id}/activities", response={201: ActivityOut, **ERRORS},
+             operation_id="log_my_activity",
+             summary="Note something your household did with the family (with the hours "
+                     "given, if you wish)")
+def log_my_activity(request: HttpRequest, match_id: int, payload: ActivityIn):
+    household = access.volunteer_household_or_404(request.user, volunteer_households())
+    match = selectors.volunteer_match(pk=access.as_pk(match_id), volunteer=household)
+    if match is None:
+        raise Http404
+    activity = apply(lambda: services.activity_log(
+        match=match, side=Side.VOLUNTEER, by=request.user, **payload.dict()), ActivityIn)
+    return Status(201, activity)
 
 
 @router.post("/me/check-ins/{checkin_id}/answer", response={200: MyCheckIn, **ERRORS,

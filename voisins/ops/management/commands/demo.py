@@ -7,9 +7,9 @@ from tqdm import tqdm
 from voisins.accounts.models import User
 from voisins.blueprints.demo import journey_demo
 from voisins.expenses.demo import expenses_demo
-from voisins.households import demo
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
-from voisins.matches import demo as match_demo
+from voisins.ops import household_demo as demo
+from voisins.ops import match_demo
 from voisins.programmes.models import Programme
 
 

@@ -16,14 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from voisins.accounts.models import User
+from voisins.households.models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
+from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.places import coarsen, find_postcode
 from voisins.privacy.models import Consent, ConsentPurpose, PrivacyNotice
 from voisins.programmes.constants import SLOTS, Role
 from voisins.programmes.models import Programme
 from voisins.programmes.services import membership_grant, programme_create, programme_update
-
-from .models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
-from .status import FamilyStatus, VolunteerStatus
 
 # (postcode, population in thousands)
 PLACES = [

@@ -12,7 +12,7 @@ and after both households signed up, a volunteer household is trained before its
 match, a family has one match at a time and a volunteer household never more than its
 capacity.
 
-Deterministic for a seed, like the households of ``voisins.households.demo``. The e-mails
+Deterministic for a seed, like the households of ``voisins.ops.household_demo``. The e-mails
 the services queue are about a simulated past: they are removed before the transaction
 commits, so none is sent.
 """
@@ -32,15 +32,25 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from voisins import access
+from voisins import access, matching
 from voisins.accounts.models import User
+from voisins.evaluation.models import SurveyResponse
+from voisins.evaluation.questions import SURVEY_LANGUAGES, Indicator, Wave, age_band
+from voisins.evaluation.services import survey_record
 from voisins.households.models import FamilyHousehold, MemberKind, StatusChange, VolunteerHousehold
+from voisins.matches import bridge, selectors, services
+from voisins.matches.models import (
+    CheckIn,
+    Introduction,
+    Match,
+    Notification,
+    Proposal,
+    Side,
+    UndoableAction,
+)
 from voisins.messaging.models import Message
 from voisins.privacy.models import Consent
 from voisins.programmes.models import Programme
-
-from . import bridge, selectors, services
-from .models import CheckIn, Introduction, Match, Notification, Proposal, Side, UndoableAction
 
 # A lockdown in the demo's past, so that the persistence page has a before and an after.
 LOCKDOWN = (date(2020, 3, 16), date(2020, 5, 18))
@@ -171,7 +181,6 @@ def _history(programme: Programme, count: int, rng: random.Random, live: list[_L
     ended before the household's live match or proposal (``live``) began."""
     if count <= 0:
         return []
-    from voisins import matching
 
     families = list(selectors.waiting_families(programme))
     volunteers = list(selectors.matchable_volunteers(programme))
@@ -322,7 +331,6 @@ class _Clock:
 def _simulate(programme: Programme, lives: list[_Life], coordinator: User | None,
               rng: random.Random, today: date) -> None:
     """Every step of every match, in the order they happened."""
-    from voisins.evaluation.questions import Indicator, Wave, age_band
 
     clock = _Clock()
     events: list[tuple[datetime, int, Callable[[], None]]] = []
@@ -430,9 +438,6 @@ def _surveys(life: _Life, wave: str, day: date, by: User | None, rng: random.Ran
              indicators: list[str]) -> None:
     """Each child of the family answers the questionnaire of this wave; answers drift up a
     little over the months (a demo, not a finding)."""
-    from voisins.evaluation.models import SurveyResponse
-    from voisins.evaluation.questions import SURVEY_LANGUAGES
-    from voisins.evaluation.services import survey_record
 
     # In the family's language when the questionnaire exists in it, else in French.
     language = life.family.page_language if life.family.page_language in SURVEY_LANGUAGES \
