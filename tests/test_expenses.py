@@ -227,9 +227,9 @@ def test_the_api_records_approves_and_reports_hours(api_as, victor, alice, charl
 
     activity_log(match=live_match, side="volunteer", category="homework",
                  done_on=today(), hours=D("2.5"))
-    assert me("get", "/me/hours").json() == {"hours_given": "2.5"}
+    assert me("get", "/me/hours").json() == {"hours_given": "2.50"}
     hours = coordinator("get", "/programmes/north/hours").json()
-    assert hours["households"] == [{"household_id": victor.pk, "hours_given": "2.5"}]
+    assert hours["households"] == [{"household_id": victor.pk, "hours_given": "2.50"}]
     assert other("get", "/programmes/north/hours").status_code == 404
 
 

@@ -1040,7 +1040,13 @@ def volunteer_hours_of(household: VolunteerHousehold) -> Decimal:
     """Every hour `household` noted on the activities of its matches."""
     total = Activity.objects.filter(match__volunteer=household, side=Side.VOLUNTEER
                                     ).aggregate(total=Sum("hours"))["total"]
-    return total or Decimal(0)
+    return _hours(total)
+
+
+def _hours(total: Decimal | None) -> Decimal:
+    # Two decimals on every database: PostgreSQL sums to the column's scale ("2.50"),
+    # SQLite to what the values hold ("2.5"); the API says the same on both.
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
 def volunteer_hours_by_household(programme: Programme) -> list[tuple[int, Decimal]]:
@@ -1050,4 +1056,4 @@ def volunteer_hours_by_household(programme: Programme) -> list[tuple[int, Decima
                                     hours__isnull=False)
             .values("match__volunteer_id").annotate(total=Sum("hours"))
             .order_by("-total", "match__volunteer_id"))
-    return [(r["match__volunteer_id"], r["total"]) for r in rows]
+    return [(r["match__volunteer_id"], _hours(r["total"])) for r in rows]
