@@ -423,6 +423,26 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     insurance_policy_create(programme=north, insurer="Ethias", policy_number="45.1",
                             covers=["civil_liability"], valid_from=now.date(),
                             valid_to=now.date() + timedelta(days=300))
+    # A network the programme belongs to, a remote member with its token, a publication
+    # and a closed period (issue 20).
+    from voisins.networks import services as networks
+
+    network = networks.network_create(name="Réseau Voisins", by=alice)
+    networks.member_join(network=network, programme=north, by=alice, named=True)
+    remote = networks.remote_member_add(network=network, name="Voisins Liège", by=alice)
+    networks.publish_token_create(member=remote, by=alice)
+    networks.publication_store(member=remote, payload={
+        "schema_version": 1, "period_start": "2026-01-01", "period_end": "2026-01-31",
+        "measured_on": "2026-02-01", "matches": {"started": 1, "ended": 0,
+                                                  "active_at_end": 1},
+        "persistence": [{"month": 0, "at_risk": 1, "ended": 0, "censored": 1}],
+        "outcomes": [], "funnel": {"visited": 3, "signed_up": 1, "screened": 1,
+                                   "trained": 1, "matched": 1},
+        "hours_given": "2.50"})
+    from datetime import date
+
+    networks.period_close(network=network, start=date(2025, 1, 1), end=date(2025, 12, 31),
+                          by=alice)
     # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
     from voisins.ops.models import PeriodicRun
     from voisins.ops.worker import beat, new_worker_id

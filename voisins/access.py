@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from voisins.programmes.constants import Role
+from voisins.programmes.constants import NetworkRole, Role
 from voisins.programmes.models import Membership, Programme
 
 R = Role
@@ -521,3 +521,44 @@ def _uuid_or_404(key: object) -> uuid.UUID:
         return uuid.UUID(str(key))
     except (TypeError, ValueError, AttributeError):
         raise Http404 from None
+
+
+# --- Networks of programmes (issue 20) ---------------------------------------------------
+# A network role reaches the network's own pages: what the programmes publish to it, its
+# members and materials. Never a programme's records: those stay behind PERMISSIONS above,
+# which no network role is in, so a network role asking for one gets 404.
+NR = NetworkRole
+NETWORK_PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_network": frozenset({NR.COORDINATOR, NR.VIEWER}),
+    # members, roles, publication tokens, closed periods, shared materials
+    "manage_network": frozenset({NR.COORDINATOR}),
+}
+
+
+def networks_for(user: Any, networks: QuerySet, action: str = "view_network") -> QuerySet:
+    """The networks of `networks` (a queryset of voisins.networks' Network) in which
+    `user` holds a network role that allows `action`."""
+    if not _authenticated(user):
+        return networks.none()
+    return networks.filter(staff__user=user,
+                           staff__role__in=NETWORK_PERMISSIONS[action]).distinct()
+
+
+def network_or_404(user: Any, slug: str, networks: QuerySet, action: str) -> Any:
+    """The network `slug` if `user` may do `action` there; otherwise 404, whatever the
+    reason."""
+    network = networks_for(user, networks, action).filter(slug=slug).first()
+    if network is None:
+        raise Http404
+    return network
+
+
+def may_join_network(user: Any, programme: Programme | int) -> bool:
+    """A programme joins or leaves a network, and agrees to be named, by its
+    coordinator's decision."""
+    return can(user, "manage_programme", programme)
+
+
+def may_start_network(user: Any) -> bool:
+    """Who may start a network: whoever may start a programme."""
+    return may_start_programme(user)

@@ -61,6 +61,8 @@ FLOORS: dict[str, tuple[int, str]] = {
     "volunteering": (2, "the volunteers' information note, acknowledgements, insurance"),
     "expenses": (2, "volunteers' expenses, ceilings per year, statements: on matches' activities"),
     "files": (2, "private files of cases, trainings, resources, scans: reads their owners"),
+    "networks": (2, "networks of programmes: members, roles, published aggregates, pooled "
+                    "figures (reads evaluation to publish)"),
     # interfaces: pages and API over the domain.
     "staff": (3, "the coordinators' pages"),
     "workspace": (3, "the pages' shell: navigation, lists, map"),

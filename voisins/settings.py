@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "voisins.messaging",
     "voisins.expenses",
     "voisins.files",
+    "voisins.networks",
 ]
 
 MIDDLEWARE = [

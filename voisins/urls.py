@@ -38,6 +38,7 @@ urlpatterns = [
     path("volunteer/", include("voisins.portal.urls")),
     path("v/", include("voisins.portal.link_urls")),
     path("programmes/", include("voisins.blueprints.urls")),
+    path("networks/", include("voisins.networks.urls")),
     # Delivery reports from SMS and e-mail providers (signed; docs/deploy.md).
     path("hooks/", include("voisins.messaging.urls")),
 ]

@@ -36,3 +36,11 @@ class Role(models.TextChoices):
     MEDIATOR = "mediator", _("Mediator")
     REFERRER = "referrer", _("Referrer")
     VIEWER = "viewer", _("Viewer (aggregate figures only)")
+
+
+class NetworkRole(models.TextChoices):
+    """Roles in a network of programmes (voisins.networks): they reach only what the
+    programmes publish to the network, never a programme's records."""
+
+    COORDINATOR = "network_coordinator", _("Network coordinator")
+    VIEWER = "network_viewer", _("Network viewer (pooled figures only)")
