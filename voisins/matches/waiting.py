@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 #   match, a proposal, a training or a consent gives a new key; nothing is invalidated.
 
 CACHE_SECONDS = 24 * 3600
+# Part of every key: raised when what is kept changes shape (2: the engine's index gained
+# arrays for its vectorised paths), so that a value kept by an older version is not read.
+_FORMAT = 2
 _MEMO_SIZE = 4
 _memo: OrderedDict[str, Any] = OrderedDict()
 _memo_lock = threading.Lock()
@@ -59,7 +62,7 @@ _memo_lock = threading.Lock()
 def _digest(kind: str, *parts: object) -> str:
     """A key naming ``parts`` (plain values): marshal is twice as quick as pickle on rows
     of numbers and strings; pickle takes the rest (dates)."""
-    value = (kind, timezone.now().year, parts)
+    value = (kind, _FORMAT, timezone.now().year, parts)
     try:
         data = marshal.dumps(value)
     except ValueError:
