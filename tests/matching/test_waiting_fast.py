@@ -40,9 +40,9 @@ def pools(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pool=pools(), block=st.sampled_from([1, 3, 1024]),
+@given(pool=pools(), block=st.sampled_from([1, 3, 1024]), pairs=st.sampled_from([1, 60, 10**6]),
        max_changes=st.sampled_from([1, 5, len(CHANGE_KINDS) + 5]))
-def test_the_vectorised_explanations_are_those_of_one_family_at_a_time(pool, block,
+def test_the_vectorised_explanations_are_those_of_one_family_at_a_time(pool, block, pairs,
                                                                        max_changes):
     families, volunteers, unavailable, exclude = pool
     ready = [v for v in volunteers if v.id not in unavailable]
@@ -51,13 +51,14 @@ def test_the_vectorised_explanations_are_those_of_one_family_at_a_time(pool, blo
     proposed = {p.family_id for p in proposals}
     left = [f for f in families if f.id not in proposed]
     index = WaitingIndex(volunteers, unavailable)
-    saved = waiting_module.BLOCK_FAMILIES
-    waiting_module.BLOCK_FAMILIES = block  # several blocks, and one family a block
+    saved = waiting_module.BLOCK_FAMILIES, waiting_module.BLOCK_PAIRS
+    # Several blocks, one family a block, blocks cut by their number of pairs.
+    waiting_module.BLOCK_FAMILIES, waiting_module.BLOCK_PAIRS = block, pairs
     try:
         fast = index.explain_many(left, assigned=assigned, exclude=exclude,
                                   max_changes=max_changes, vectorised=True)
     finally:
-        waiting_module.BLOCK_FAMILIES = saved
+        waiting_module.BLOCK_FAMILIES, waiting_module.BLOCK_PAIRS = saved
     plain = index.explain_many(left, assigned=assigned, exclude=exclude,
                                max_changes=max_changes, vectorised=False)
     assert fast == plain

@@ -64,7 +64,7 @@ Change kinds (``Change.kind``, with ``Change.value``):
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -103,6 +103,12 @@ SLOT_ORDER = tuple(sorted(SLOT_BITS, key=SLOT_BITS.__getitem__))
 
 BLOCK_FAMILIES = 1024
 """Families explained together by the vectorised path (their pairs in one set of arrays)."""
+
+BLOCK_PAIRS = 100_000
+"""At most this many pairs in a block (but for a block of one family)."""
+
+NEAR_FIRST = 0.3
+"""``proposable`` first looks within this share of each family's radius."""
 
 VECTORISE_FROM = 8
 """From how many families :meth:`WaitingIndex.explain_many` explains them in blocks."""
@@ -311,11 +317,18 @@ class WaitingIndex:
         for family in families:
             if not isinstance(family, Family):
                 raise InvalidFieldError("families", f"expected Family, got {family!r}")
+        declined = _by_family(exclude)
         order = np.argsort(spatial_rank(lat=[f.lat for f in families],
                                         lon=[f.lon for f in families]), kind="stable")
         for block in np.array_split(order, max(1, -(-len(families) // BLOCK_FAMILIES))):
             members = [families[i] for i in block.tolist()]
-            out[block] = self._block_fits(members, exclude)
+            # First the nearest households (a fit there is a fit), then the whole
+            # radius for the families without one.
+            found = self._block_fits(members, declined, NEAR_FIRST)
+            rest = np.flatnonzero(~found)
+            if len(rest):
+                found[rest] = self._block_fits([members[j] for j in rest.tolist()], declined)
+            out[block] = found
         return out
 
     def explain(self, family: Family, *, assigned: Mapping[Hashable, Sequence[float]]
@@ -462,18 +475,19 @@ class WaitingIndex:
                         max_changes: int) -> list[Waiting | _Fitting]:
         """The vectorised path of :meth:`explain_many` (before ``taken``)."""
         out: list[Waiting | _Fitting | None] = [None] * len(families)
+        declined = _by_family(exclude)
         order = np.argsort(spatial_rank(lat=[f.lat for f in families],
                                         lon=[f.lon for f in families]), kind="stable")
-        for block in np.array_split(order, max(1, -(-len(families) // BLOCK_FAMILIES))):
+        for block in self._blocks(families, order):
             members = [families[i] for i in block.tolist()]
             reaches = [_reaches(f, self.max_radius) for f in members]
-            first = self._explain_block(members, [r for _f, r in reaches], exclude,
+            first = self._explain_block(members, [r for _f, r in reaches], declined,
                                         weights, max_changes)
             # Farther only for the families whose neighbourhood did not settle it.
             again = [j for j, r in enumerate(first) if r is None]
             if again:
                 wider = self._explain_block([members[j] for j in again],
-                                            [reaches[j][0] for j in again], exclude,
+                                            [reaches[j][0] for j in again], declined,
                                             weights, max_changes)
                 for j, r in zip(again, wider, strict=True):
                     first[j] = r
@@ -481,9 +495,28 @@ class WaitingIndex:
                 out[i] = r
         return out  # type: ignore[return-value]
 
-    def _explain_block(self, families: list[Family], reach: list[float], exclude: Exclude,
-                       weights: Weights, max_changes: int) -> list[Waiting | _Fitting | None]:
-        """:meth:`_explain_within` for each of ``families`` (each with its ``reach``),
+    def _blocks(self, families: list[Family], order: np.ndarray) -> Iterator[np.ndarray]:
+        """``order`` cut into blocks of at most :data:`BLOCK_FAMILIES` families and, but
+        for a family alone, :data:`BLOCK_PAIRS` pairs (their arrays then stay in the
+        processor's caches: a block of a thousand families in a dense area is slower
+        than the plain path)."""
+        for block in np.array_split(order, max(1, -(-len(order) // BLOCK_FAMILIES))):
+            members = [families[i] for i in block.tolist()]
+            pairs, _none = self._block_rows(members, [_reaches(f, self.max_radius)[1]
+                                                      for f in members], count_only=True)
+            ends = np.cumsum(pairs)
+            start = 0
+            while start < len(block):
+                stop = max(start + 1, int(np.searchsorted(
+                    ends, (ends[start - 1] if start else 0) + BLOCK_PAIRS, "right")))
+                yield block[start:stop]
+                start = stop
+
+    def _explain_block(self, families: list[Family], reach: list[float],
+                       exclude: Mapping[Hashable, list], weights: Weights, max_changes: int
+                       ) -> list[Waiting | _Fitting | None]:
+        """:meth:`_explain_within` for each of ``families`` (each with its ``reach``;
+        ``exclude`` the excluded households' ids by family id),
         with every pair of the block in one set of arrays, grouped by family (then by
         row of the index, as the plain path sees them)."""
         n = len(families)
@@ -526,12 +559,7 @@ class WaitingIndex:
         keep = np.flatnonzero(fails <= 1)
         k, rows, d, v_radius, fails = k[keep], rows[keep], d[keep], v_radius[keep], fails[keep]
         passed = {rule: ok[keep] for rule, ok in passed.items()}
-        not_declined = np.ones(len(rows), dtype=bool)
-        if exclude:
-            ids = [f.id for f in families]
-            vols = self.volunteers
-            for i, fam, row in zip(range(len(rows)), k.tolist(), rows.tolist(), strict=True):
-                not_declined[i] = (ids[fam], vols[row].id) not in exclude
+        not_declined = ~self._declined(families, k, rows, exclude)
         passed["not_declined"] = not_declined
         fails = fails + (~not_declined).view(np.int8)
         funnel = fails == 0
@@ -566,39 +594,78 @@ class WaitingIndex:
                                 counts=MappingProxyType(mine), changes=changes[j])
         return result
 
-    def _block_fits(self, families: list[Family], exclude: Exclude) -> np.ndarray:
+    def _block_fits(self, families: list[Family], declined: Mapping[Hashable, list],
+                    share: float = 1.0) -> np.ndarray:
         """Per family of a block, whether a household that is ready and has room is
-        feasible with it (the rules of :meth:`_explain_block`, within the family's
-        radius, the cheapest first)."""
-        k, rows = self._block_rows(families, [f.radius_km for f in families])
-        keep = self.ready[rows] & (self.capacity[rows] > 0)
-        k, rows = k[keep], rows[keep]
+        feasible with it: the households of each language of the family looked at
+        (those that are ready, with room), then the other rules, the distance last.
+        With ``share`` < 1, only the households within that share of the family's
+        radius are looked at (True is then sure, False is not)."""
+        by_language = self._free_by_language()
+        ks, rows_found = [], []
+        for code, members in _speakers(families, by_language).items():
+            rows, strips, keys = by_language[code]
+            k, at = self._block_rows([families[j] for j in members],
+                                     [families[j].radius_km * share for j in members],
+                                     (strips, keys))
+            ks.append(np.array(members, dtype=np.int64)[k])
+            rows_found.append(rows[at])
+        if not ks:
+            return np.zeros(len(families), dtype=bool)
+        # A household speaking two of the family's languages is met twice: harmless for
+        # "is there one".
+        k, rows = np.concatenate(ks), np.concatenate(rows_found)
         f_slots = np.array([_slot_integer(f.availability) for f in families], dtype=np.uint32)
         keep = (self.slot_masks[rows] & f_slots[k]) != 0
         k, rows = k[keep], rows[keep]
         keep = _intersects_each(_take(self.offer_masks, rows), k, [
             _family_masks(self.offers, f.needs) for f in families])
         k, rows = k[keep], rows[keep]
-        keep = _intersects_each(_take(self.language_masks, rows), k, [
-            _family_masks(self.languages, f.languages) for f in families])
-        k, rows = k[keep], rows[keep]
-        # The distances last: the dearest rule, on the fewest pairs.
         f_radius = np.array([f.radius_km for f in families], dtype=np.float64)
         keep = self._distances(families, k, rows) <= np.minimum(f_radius[k], self.radius[rows])
-        k, rows = k[keep], rows[keep]
-        if exclude:
-            ids, vols = [f.id for f in families], self.volunteers
-            keep = np.array([(ids[j], vols[r].id) not in exclude
-                             for j, r in zip(k.tolist(), rows.tolist(), strict=True)],
-                            dtype=bool)
-            k = k[keep] if len(k) else k
+        k = k[keep][~self._declined(families, k[keep], rows[keep], declined)]
         return np.bincount(k, minlength=len(families)) > 0
 
-    def _block_rows(self, families: list[Family], reach: list[float]
-                    ) -> tuple[np.ndarray, np.ndarray]:
+    def _declined(self, families: list[Family], k: np.ndarray, rows: np.ndarray,
+                  declined: Mapping[Hashable, list]) -> np.ndarray:
+        """Per pair (``k`` the family's position, ``rows`` the household's), whether it
+        is excluded (``declined``: the excluded households' ids by family id)."""
+        if not declined or not len(k):
+            return np.zeros(len(k), dtype=bool)
+        row_of = getattr(self, "_row_of", None)
+        if row_of is None:
+            row_of = self._row_of = {id_: row for row, id_ in enumerate(self._ids)}
+        n_rows = len(self._ids)
+        keys = [j * n_rows + row_of[v] for j, f in enumerate(families)
+                for v in declined.get(f.id, ()) if v in row_of]
+        if not keys:
+            return np.zeros(len(k), dtype=bool)
+        return np.isin(k * n_rows + rows, np.array(keys, dtype=np.int64))
+
+    def _free_by_language(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """For each language, the rows of the households that speak it and are ready,
+        with room, with their strips and keys (built once)."""
+        found = getattr(self, "_by_language", None)
+        if found is None:
+            free = self.ready & (self.capacity > 0)
+            found = {}
+            for code, bit in self.languages.positions.items():
+                word = self.language_masks[bit // 64]
+                rows = np.flatnonzero(free & ((word >> np.uint64(bit % 64)) & np.uint64(1)
+                                              != 0))
+                found[code] = (rows, self.strips[rows], self.keys[rows])
+            self._by_language = found
+        return found
+
+    def _block_rows(self, families: list[Family], reach: list[float],
+                    part: tuple[np.ndarray, np.ndarray] | None = None,
+                    count_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """The pairs :meth:`_candidates` looks at for each family (before the
         distances): the family's position in ``families`` and the household's row;
-        grouped by family, rows ascending."""
+        grouped by family, rows ascending. With ``part`` (the strips and keys of some
+        rows, in the index's order), positions among those rows instead; with
+        ``count_only``, how many pairs each family has (and None)."""
+        strips, keys = part if part is not None else (self.strips, self.keys)
         first, last, low, high, band = [], [], [], [], []
         for family, km in zip(families, reach, strict=True):
             span = km / _KM_PER_DEGREE + 1e-9
@@ -612,8 +679,8 @@ class WaitingIndex:
             high.append(family.lon + dlon + 1e-7)
         first_a = np.array(first, dtype=np.int64)
         last_a = np.array(last, dtype=np.int64)
-        lo = np.searchsorted(self.strips, first_a, side="left")
-        hi = np.searchsorted(self.strips, last_a, side="right")
+        lo = np.searchsorted(strips, first_a, side="left")
+        hi = np.searchsorted(strips, last_a, side="right")
         whole = np.array(band, dtype=bool) | (hi - lo < 64)
         # Families that look at their whole band: one range each.
         w = np.flatnonzero(whole)
@@ -624,14 +691,16 @@ class WaitingIndex:
         fam = np.repeat(s, per)
         strip = (np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
                  + np.repeat(first_a[s], per)).astype(np.float64) * _KEY_STRIDE + 180.0
-        start = np.searchsorted(self.keys, strip + np.array(low)[fam], "left")
-        stop = np.searchsorted(self.keys, strip + np.array(high)[fam], "right")
+        start = np.searchsorted(keys, strip + np.array(low)[fam], "left")
+        stop = np.searchsorted(keys, strip + np.array(high)[fam], "right")
         range_family = np.concatenate([w, fam])
         range_start = np.concatenate([lo[w], start])
         range_stop = np.concatenate([hi[w], stop])
         by_family = np.argsort(range_family, kind="stable")
         range_family, range_start = range_family[by_family], range_start[by_family]
         lengths = np.maximum(range_stop[by_family] - range_start, 0)
+        if count_only:
+            return np.bincount(range_family, weights=lengths, minlength=len(families)), None
         total = int(lengths.sum())
         rows = np.arange(total) + np.repeat(range_start - np.cumsum(lengths) + lengths, lengths)
         return np.repeat(range_family, lengths), rows
@@ -1167,6 +1236,25 @@ def _intersects_each(masks: tuple[np.ndarray, ...], group: np.ndarray,
         if bits.any():
             result |= (word & bits[group]) != 0
     return result
+
+
+def _by_family(exclude: Exclude) -> dict[Hashable, list[Hashable]]:
+    """The excluded pairs as the volunteers' ids by family id."""
+    out: dict[Hashable, list[Hashable]] = {}
+    for pair in exclude:
+        if isinstance(pair, tuple) and len(pair) == 2:
+            out.setdefault(pair[0], []).append(pair[1])
+    return out
+
+
+def _speakers(families: list[Family], known: Mapping[str, object]) -> dict[str, list[int]]:
+    """The positions of the families speaking each language of ``known``."""
+    out: dict[str, list[int]] = {}
+    for j, family in enumerate(families):
+        for code in family.languages:
+            if code in known:
+                out.setdefault(code, []).append(j)
+    return out
 
 
 def _take(masks: tuple[np.ndarray, ...], rows: np.ndarray) -> tuple[np.ndarray, ...]:
