@@ -18,6 +18,10 @@ more place. Every change is exact with respect to :func:`~voisins.matching.feasi
 applied to the family or to the named households, each of those pairs becomes feasible
 (the tests re-run ``feasible`` on every change they get).
 
+A whole waiting list is explained in blocks of families, every pair of a block in one
+set of arrays (:meth:`WaitingIndex.explain_many`); the plain path, one family at a time,
+gives the same answers (kept, and compared in the tests).
+
 Reason codes (``Waiting.reason``):
 
 ``no_households``
@@ -288,12 +292,14 @@ class WaitingIndex:
 
         Notes
         -----
-        The families in blocks (as :meth:`explain_many`), every pair within the
-        family's radius in one set of arrays, each of the engine's rules a mask: nothing
-        is scored. With ``vectorised=False``, one vectorised search over the ready
-        households with room (the index of :meth:`explain`'s scores, built once), as
-        :meth:`~voisins.matching.search.VolunteerIndex.edges`, scoring every feasible
-        pair: the same answer, kept to check this one against.
+        The families in blocks of :data:`BLOCK_FAMILIES`; for each, only the ready
+        households with room that speak one of its languages (an index by language,
+        built once), first within :data:`NEAR_FIRST` of its radius, then the whole
+        radius for the families without a fit there; each other rule a mask, the
+        distances last: nothing is scored. With ``vectorised=False``, one vectorised
+        search over the ready households with room (the index of :meth:`explain`'s
+        scores, built once), as :meth:`~voisins.matching.search.VolunteerIndex.edges`,
+        scoring every feasible pair: the same answer, kept to check this one against.
 
         Examples
         --------
