@@ -966,7 +966,21 @@ def _rows(queryset: QuerySet, fields: tuple[str, ...]) -> list[tuple]:
                 .order_by("id").values_list(*names))
 
 
-def volunteer_pool_rows(programme: Programme) -> dict[str, list]:
+def volunteer_pool_widest_radius(programme: Programme) -> float:
+    """The largest radius of the households of :func:`volunteer_pool_rows` (0 when none)."""
+    from django.db.models import Max
+
+    return _volunteer_pool(programme).aggregate(widest=Max("radius_km"))["widest"] or 0.0
+
+
+def _volunteer_pool(programme: Programme) -> QuerySet[VolunteerHousehold]:
+    return (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
+                                              archived=False)
+            .exclude(status=VolunteerStatus.LEFT))
+
+
+def volunteer_pool_rows(programme: Programme, *, near: tuple[float, float, float] | None = None
+                        ) -> dict[str, list]:
     """Every volunteer household of the programme that has not left (nor was archived or
     erased), as plain values: ``households``, tuples of :data:`VOLUNTEER_ROW` (JSON as
     text) then whether it completed the required training, whether it agrees to be
@@ -976,15 +990,17 @@ def volunteer_pool_rows(programme: Programme) -> dict[str, list]:
 
     A household of the pool may be proposed now (``matchable_volunteers``) exactly when
     it is available or matched, trained, consenting and its capacity is above zero.
+
+    With ``near`` (lat, lon, km), only the households inside :func:`within_box` of it.
     """
     from django.db.models import Subquery, Value
     from django.db.models.functions import Coalesce
 
     from voisins.households.models import Member
 
-    pool = (VolunteerHousehold.objects.filter(erased_filter("volunteer"), programme=programme,
-                                              archived=False)
-            .exclude(status=VolunteerStatus.LEFT))
+    pool = _volunteer_pool(programme)
+    if near is not None:
+        pool = within_box(pool, lat=near[0], lon=near[1], km=near[2])
     # The gates of matchable_volunteers, asked of each row (the same querysets, so the same
     # rules).
     itself = VolunteerHousehold.objects.filter(pk=OuterRef("pk"))

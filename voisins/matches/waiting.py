@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import math
 import pickle
 import threading
 from collections import OrderedDict
@@ -51,6 +50,9 @@ if TYPE_CHECKING:
 #   match, a proposal, a training or a consent gives a new key; nothing is invalidated.
 
 CACHE_SECONDS = 24 * 3600
+# Part of every key: raised when what is kept changes shape (2: the engine's index gained
+# arrays for its vectorised paths), so that a value kept by an older version is not read.
+_FORMAT = 2
 _MEMO_SIZE = 4
 _memo: OrderedDict[str, Any] = OrderedDict()
 _memo_lock = threading.Lock()
@@ -59,7 +61,7 @@ _memo_lock = threading.Lock()
 def _digest(kind: str, *parts: object) -> str:
     """A key naming ``parts`` (plain values): marshal is twice as quick as pickle on rows
     of numbers and strings; pickle takes the rest (dates)."""
-    value = (kind, timezone.now().year, parts)
+    value = (kind, _FORMAT, timezone.now().year, parts)
     try:
         data = marshal.dumps(value)
     except ValueError:
@@ -221,31 +223,19 @@ def why_family_waits(family: FamilyHousehold, exclude: Iterable[tuple[int, int]]
     """Why one family has nobody to be proposed now (no batch: ``taken`` cannot occur;
     a household that fits and has room gives ``room_left``).
 
-    The pool's rows are read (plain values) and the engine's index is built of those that
-    could count for the family only: within the larger of its radius and the largest
+    Only the pool's rows that could count for the family are read (plain values, in the
+    box of ``selectors.within_box``): within the larger of its radius and the largest
     radius of the pool, the farthest the engine looks for one family, so the answer is
-    the whole pool's. Their records are kept between requests (:func:`_record`).
+    the whole pool's. The engine's index is built of them; their records are kept between
+    requests (:func:`_record`).
     """
-    rows = selectors.volunteer_pool_rows(family.programme)
-    widest = max((row[7] for row in rows["households"]), default=0.0)
-    near = _within_box(rows["households"], lat=family.lat, lon=family.lon,
-                       km=max(family.radius_km, widest))
-    index = _build_pool({"households": near, "children": rows["children"]})
+    widest = selectors.volunteer_pool_widest_radius(family.programme)
+    rows = selectors.volunteer_pool_rows(
+        family.programme, near=(family.lat, family.lon, max(family.radius_km, widest)))
+    index = _build_pool(rows)
     entry = index.explain(bridge.family_input(family), exclude=set(exclude),
                           weights=bridge.weights_for(family.programme))
     return as_json(entry)
-
-
-def _within_box(rows: list[tuple], *, lat: float, lon: float, km: float) -> list[tuple]:
-    """The rows (``lat``, ``lon`` third and fourth) inside the box of
-    ``selectors.within_box``: every point within ``km`` km, and some more."""
-    dlat = km / 110.0 + 1e-6
-    cos = math.cos(math.radians(min(89.9, abs(lat) + dlat)))
-    dlon = dlat / cos
-    if lon - dlon < -180.0 or lon + dlon > 180.0:  # across the antimeridian: latitude alone
-        return [r for r in rows if lat - dlat <= r[2] <= lat + dlat]
-    return [r for r in rows
-            if lat - dlat <= r[2] <= lat + dlat and lon - dlon <= r[3] <= lon + dlon]
 
 
 def as_json(entry: matching.waiting.Waiting) -> dict[str, Any]:

@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -165,22 +166,19 @@ def recruitment_gaps(families: Iterable[Family], area_of: Mapping[Hashable, Hash
         offsets = np.repeat(start[near] - np.cumsum(lengths) + lengths, lengths)
         entries = offsets + np.arange(int(lengths.sum()))
         owner = np.repeat(near, lengths)
-        tally = np.bincount(code[entries], minlength=n_profiles)
+        asked = code[entries]
+        tally = np.bincount(asked, minlength=n_profiles)
         top = np.argsort(-tally, kind="stable")[:PROFILES_PER_AREA]
         for profile in top.tolist():
             if tally[profile]:
-                members = np.unique(owner[code[entries] == profile])
+                # Ascending and distinct already: ``near`` is sorted, and a family asks
+                # for each profile once.
+                members = owner[asked == profile]
                 best.append((int(tally[profile]), area, profile, members))
     best.sort(key=lambda b: (-b[0], id_sort_key(b[1]), b[2]))
     gaps = []
     covered = np.zeros(len(families), dtype=bool)
-    while best and len(gaps) < limit:
-        gains = [int((~covered[members]).sum()) for _c, _a, _p, members in best]
-        pick = max(range(len(best)), key=lambda i: (gains[i], -i))
-        if gains[pick] == 0:
-            break
-        _count, area, profile, members = best.pop(pick)
-        covered[members] = True
+    for area, profile, members in _greedy(best, covered, limit):
         rest, need = divmod(profile, n_needs)
         language, slot = divmod(rest, n_slots)
         point = points[area]
@@ -190,3 +188,47 @@ def recruitment_gaps(families: Iterable[Family], area_of: Mapping[Hashable, Hash
                         family_ids=tuple(sorted((families[i].id for i in members.tolist()),
                                                 key=id_sort_key))))
     return gaps
+
+
+def _greedy(best: list[tuple[int, Hashable, int, np.ndarray]], covered: np.ndarray,
+            limit: int) -> list[tuple[Hashable, int, np.ndarray]]:
+    """The candidates of ``best`` chosen one at a time, each the one that covers most
+    families not yet ``covered`` (ties: the first in ``best``), until none covers another
+    or ``limit`` are chosen; ``covered`` is updated.
+
+    A candidate covers no more families after another was chosen, so its last count is a
+    bound: only the candidates whose bound could still win are counted again ("lazy"
+    greedy, the same choices as counting every candidate at every step; checked against
+    that in the tests).
+    """
+    heap = [(-int(b[0]), i) for i, b in enumerate(best)]  # (minus the bound, position)
+    heapq.heapify(heap)
+    chosen: list[tuple[Hashable, int, np.ndarray]] = []
+    while heap and len(chosen) < limit:
+        _bound, i = heapq.heappop(heap)
+        gain = int(np.count_nonzero(~covered[best[i][3]]))
+        if heap and (-gain, i) > heap[0]:
+            heapq.heappush(heap, (-gain, i))  # another may cover more: count it first
+            continue
+        if gain == 0:
+            break
+        _count, area, profile, members = best[i]
+        covered[members] = True
+        chosen.append((area, profile, members))
+    return chosen
+
+
+def _greedy_plain(best: list[tuple[int, Hashable, int, np.ndarray]], covered: np.ndarray,
+                  limit: int) -> list[tuple[Hashable, int, np.ndarray]]:
+    """:func:`_greedy` counting every candidate at every step (to check it against)."""
+    best = list(best)
+    chosen: list[tuple[Hashable, int, np.ndarray]] = []
+    while best and len(chosen) < limit:
+        gains = [int((~covered[members]).sum()) for _c, _a, _p, members in best]
+        pick = max(range(len(best)), key=lambda i: (gains[i], -i))
+        if gains[pick] == 0:
+            break
+        _count, area, profile, members = best.pop(pick)
+        covered[members] = True
+        chosen.append((area, profile, members))
+    return chosen

@@ -49,11 +49,15 @@ def _check_id(id_: Any, record: str) -> Hashable:
 
 def _is_int(value: Any) -> bool:
     """An integer, numpy's included, but not a bool."""
+    if type(value) is int:  # the usual case, without the slower abstract-class check
+        return True
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _check_number(name: str, value: Any, record: str, *, error=InvalidFieldError) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
+    if type(value) is float or type(value) is int:  # the usual cases, checked quickly
+        pass
+    elif isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
         raise error(name, f"must be a number, got {value!r}", value=value, record=record)
     number = float(value)
     if not math.isfinite(number):
@@ -75,8 +79,25 @@ def _check_coordinates(lat: Any, lon: Any, record: str) -> tuple[float, float]:
     return lat_f, lon_f
 
 
+_NORMALISED: dict[frozenset, frozenset[str]] = {}
+"""Sets of codes already normalised by :func:`_codes` (only sets of valid strings)."""
+
+
 def _codes(name: str, values: Any, record: str) -> frozenset[str]:
     """A frozenset of lower-case codes from any iterable of strings (not a bare string)."""
+    if type(values) is frozenset or type(values) is set:
+        # The same set of strings gives the same codes: looked up, not checked again.
+        key = values if type(values) is frozenset else frozenset(values)
+        found = _NORMALISED.get(key)
+        if found is None:
+            found = _check_codes(name, key, record)
+            if len(_NORMALISED) < 10_000:
+                _NORMALISED[key] = found
+        return found
+    return _check_codes(name, values, record)
+
+
+def _check_codes(name: str, values: Any, record: str) -> frozenset[str]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise InvalidFieldError(
             name, f"must be a collection of codes, not {values!r}", value=values, record=record
