@@ -16,7 +16,6 @@ from voisins import access, rounding, rows
 from voisins.audit.services import SENSITIVE_FIELDS, audit_list, audit_read
 from voisins.feedback import errors_to_form
 from voisins.households import selectors, services
-from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS, FamilyStatus
 from voisins.lists.counts import cached_counts
@@ -25,6 +24,7 @@ from voisins.lists.pages import filtered_page
 from voisins.matches.forms import AnswerForm
 from voisins.messaging import services as messaging_services
 from voisins.messaging.selectors import messages_to_call
+from voisins.ops.household_import import import_households
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
