@@ -10,11 +10,12 @@ Row numbers are those a spreadsheet shows (the header is row 1).
 import csv
 import io
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -265,6 +266,32 @@ def parse_people(text: str, kind: str) -> list[dict[str, Any]]:
             raise ValidationError(_("“%(value)s” is not a school level.") % {"value": level})
         people.append({"kind": kind, "birth_year": year, "school_level": level})
     return people
+
+
+def open_rows(upload: BinaryIO, filename: str, row_form: type[forms.Form],
+              result: ImportResult,
+              columns: Callable[[dict[str, str]], dict[str, str]] | None = None,
+              ) -> tuple[dict[str, str], Iterator[dict[str, str]]] | None:
+    """The file's first row (its columns renamed by ``columns``) and the rows after it,
+    once the header has every column ``row_form`` requires; None when the file cannot be
+    read, has no data rows or lacks a column, the problems then in ``result.errors``."""
+    try:
+        rows = read_rows(upload, filename)
+        first = next(rows, None)
+    except ImportFileError as exc:
+        result.errors.append(RowError(1, "", str(exc)))
+        return None
+    if first is None:
+        result.errors.append(RowError(1, "", _("The file has no data rows.")))
+        return None
+    if columns is not None:
+        first = columns(first)
+    missing = [name for name, f in row_form.base_fields.items()
+               if f.required and name not in first]
+    if missing:
+        result.errors.extend(RowError(1, name, _("This column is missing.")) for name in missing)
+        return None
+    return first, rows
 
 
 # Rows written at a time inside the import's transaction, and problems listed at most.

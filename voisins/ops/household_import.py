@@ -38,6 +38,7 @@ from voisins.households.importers import (
     RowError,
     _Problems,
     _RollBack,
+    open_rows,
     parse_codes,
     parse_languages,
     parse_needs,
@@ -250,20 +251,10 @@ def import_households(
     """
     model, row_form, _default_status = KINDS[kind]
     result = ImportResult()
-    try:
-        rows = read_rows(upload, filename)
-        first = next(rows, None)
-    except ImportFileError as exc:
-        result.errors.append(RowError(1, "", str(exc)))
+    opened = open_rows(upload, filename, row_form, result)
+    if opened is None:
         return result
-    if first is None:
-        result.errors.append(RowError(1, "", _("The file has no data rows.")))
-        return result
-    missing = [name for name, f in row_form.base_fields.items()
-               if f.required and name not in first]
-    if missing:
-        result.errors.extend(RowError(1, name, _("This column is missing.")) for name in missing)
-        return result
+    first, rows = opened
     # Households up to this key were there before the import; above it, this import
     # wrote them (a reference among those was on an earlier row of the file).
     before = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
