@@ -27,7 +27,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from voisins import background
 from voisins.accounts.models import User
-from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
+from voisins.households.models import Channel, FamilyHousehold, Household, VolunteerHousehold
 from voisins.phones import mask_phone
 from voisins.programmes.models import Programme
 
@@ -41,7 +41,6 @@ from .selectors import group_plan
 
 logger = logging.getLogger(__name__)
 
-Household = FamilyHousehold | VolunteerHousehold
 MAX_ATTEMPTS = 8
 # A message being sent is leased to its worker this long; after it, it is tried again.
 LOST_AFTER = timedelta(minutes=10)
