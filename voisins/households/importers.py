@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from voisins.programmes.constants import LanguageLevel
 from voisins.programmes.languages import is_language_code
@@ -67,6 +68,19 @@ class ImportResult:
 
 class ImportFileError(Exception):
     """The file cannot be read at all (wrong type, too large, no header)."""
+
+
+def import_file_field(help_text: Any) -> forms.FileField:
+    """The file field of an import page: a CSV or XLSX file, any other refused on the
+    field. ``help_text`` says what a row holds."""
+    return forms.FileField(label=gettext_lazy("CSV or XLSX file"), help_text=help_text,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+                           validators=[_csv_or_xlsx])
+
+
+def _csv_or_xlsx(upload: Any) -> None:
+    if not upload.name.lower().endswith((".csv", ".xlsx")):
+        raise ValidationError(_("Give a CSV or XLSX file."))
 
 
 # --- Reading files ---------------------------------------------------------------------
