@@ -121,7 +121,7 @@ def test_a_household_created_available_elsewhere_says_so_on_its_page(client, ali
 def test_an_imported_available_household_says_so(north, alice):
     import io
 
-    from voisins.households.importers import import_households
+    from voisins.ops.household_import import import_households
 
     from .test_import import csv_bytes
 

@@ -114,9 +114,9 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
 # Forms that are not filled in by people, or are fuzzed elsewhere, and why.
 NOT_FUZZED_HERE = {
     "voisins.recruitment.forms.LanguageRowsMixin": "a mixin: fuzzed through its two forms",
-    "voisins.households.importers._HouseholdRow": "import rows: tests/test_fuzz_inputs.py",
-    "voisins.households.importers.FamilyRow": "import rows: tests/test_fuzz_inputs.py",
-    "voisins.households.importers.VolunteerRow": "import rows: tests/test_fuzz_inputs.py",
+    "voisins.ops.household_import._HouseholdRow": "import rows: tests/test_fuzz_inputs.py",
+    "voisins.ops.household_import.FamilyRow": "import rows: tests/test_fuzz_inputs.py",
+    "voisins.ops.household_import.VolunteerRow": "import rows: tests/test_fuzz_inputs.py",
     "voisins.evaluation.importers.MatchRow": "one import row: the importer test below",
     "voisins.households.admin.HouseholdAdminForm": "the admin, for super-users",
     "voisins.matches.forms.HouseholdForm": "a base class: fuzzed through the households' forms",

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import bearer
-from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
+from voisins.ops.household_import import import_households
 from voisins.staff.forms import ImportForm, StatusForm
 
 SETTINGS = settings(max_examples=60, deadline=None,

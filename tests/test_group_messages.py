@@ -215,12 +215,14 @@ def test_the_bulk_path_hands_the_messages_to_the_worker_in_chunks(
                         postcode="1030", lat=50.86, lon=4.38,
                         languages=[{"code": "fr", "level": "native"}]) for i in range(250)])
     households = list(FamilyHousehold.objects.select_related("programme"))
-    with mock.patch("voisins.messaging.tasks.deliver_messages") as task, \
+    with mock.patch("voisins.background.enqueue") as enqueue, \
             django_capture_on_commit_callbacks(execute=True):
         group = services.group_message_send(programme=north, purpose="news",
                                             texts={"fr": "Bonjour {first_name}"},
                                             households=households, description="all")
-    chunks = [call.args[0] for call in task.enqueue.call_args_list]
+    assert {call.args[0] for call in enqueue.call_args_list} == {
+        "voisins.messaging.tasks.deliver_messages"}
+    chunks = [call.args[1] for call in enqueue.call_args_list]
     assert [len(c) for c in chunks] == [100, 100, 50]
     assert sorted(pk for c in chunks for pk in c) == sorted(
         Message.objects.filter(group_id=group.pk).values_list("pk", flat=True))

@@ -220,8 +220,8 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_reading(north, setti
     import io
     import zipfile
 
-    from voisins.households.importers import import_households
     from voisins.households.models import FamilyHousehold
+    from voisins.ops.household_import import import_households
 
     settings.IMPORT_MAX_BYTES = 100_000
     buffer = io.BytesIO()

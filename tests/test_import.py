@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
+from voisins.ops.household_import import import_households
 
 FAMILY_HEADER = ["reference", "first_name", "last_name", "postcode", "languages", "needs",
                  "availability", "children", "adults", "phone", "radius_km"]

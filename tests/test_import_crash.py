@@ -6,8 +6,8 @@ import io
 import pytest
 from django.db import connection
 
-from voisins.households import importers
 from voisins.households.models import Member
+from voisins.ops import household_import as importers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

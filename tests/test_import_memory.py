@@ -14,6 +14,7 @@ from voisins.evaluation import importers as history
 from voisins.households import importers
 from voisins.households.models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
 from voisins.matches.models import Match, Proposal
+from voisins.ops import household_import
 
 FAMILY_HEADER = "reference,first_name,last_name,postcode,languages,needs,availability,children"
 MATCH_HEADER = "family,volunteer,start,end,end_reason,family_postcode,volunteer_postcode,needs"
@@ -56,7 +57,7 @@ def peak_of(call):
 
 
 def households(north, data):
-    return importers.import_households(programme=north, kind="families",
+    return household_import.import_households(programme=north, kind="families",
                                        upload=io.BytesIO(data), filename="families.csv")
 
 
@@ -76,7 +77,7 @@ MARGIN = 128 * 1024
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(importers, "CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr(household_import, "CHUNK_ROWS", CHUNK)
     monkeypatch.setattr(history, "CHUNK_ROWS", CHUNK)
 
 

@@ -7,7 +7,7 @@ programme."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -49,3 +49,40 @@ def form_errors_to_messages(request: HttpRequest, form: forms.Form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for message in errors:
             messages.error(request, f"{label}: {message}" if label else message)
+
+
+class Saved:
+    """What :func:`save_form` did: true when the service went through, with its result
+    in ``value``; false when the form was not posted, invalid, or refused by the service
+    (the reasons are then on the form)."""
+
+    __slots__ = ("ok", "value")
+
+    def __init__(self, ok: bool, value: Any = None) -> None:
+        self.ok, self.value = ok, value
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def save_form(request: HttpRequest, form: forms.Form, save: Callable[[], Any],
+              success: Any = None) -> Saved:
+    """The body every form page shares: on a POST of a valid form, call ``save`` (the
+    service), say ``success`` (when given) and return what it returned; a refusal of the
+    service goes on the form, on its named field (``errors_to_form``). The view then
+    redirects when it is saved, and renders the form again otherwise::
+
+        if saved := save_form(request, form, lambda: services.x_create(...), _("Saved.")):
+            return redirect("app:x", pk=saved.value.pk)
+        return render(request, "app/x.html", {"form": form})
+    """
+    if request.method != "POST" or not form.is_valid():
+        return Saved(False)
+    try:
+        value = save()
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return Saved(False)
+    if success:
+        messages.success(request, success)
+    return Saved(True, value)

@@ -38,6 +38,8 @@ FLOORS: dict[str, tuple[int, str]] = {
     "places": (0, "postcodes, municipalities, coarse coordinates (no database)"),
     "phones": (0, "phone numbers: E.164, display, SMS-capable (no database)"),
     "rounding": (0, "half-up rounding of figures and small counts shown as \"< 5\""),
+    "background": (0, "tasks registered by path, queued after commit: services queue the "
+                      "tasks that call them without importing them"),
     # core: the records every part of the programme speaks about, and who may see them.
     "accounts": (1, "the user model"),
     "programmes": (1, "programmes, organisations, staff roles: the frame of everything"),

@@ -1,16 +1,16 @@
 """Start a new programme from a template, without a developer."""
 
+from typing import Any
+
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from voisins import access
-from voisins.feedback import errors_to_form
+from voisins.feedback import save_form
 
 from .services import programme_create_from_template
 
@@ -47,17 +47,16 @@ def new_programme(request: HttpRequest) -> HttpResponse:
         raise Http404
     sources = list(access.programmes_for(request.user, "manage_programme"))
     form = NewProgrammeForm(request.POST or None, sources=sources)
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Any:
         data = form.cleaned_data
-        source = next((p for p in sources if p.slug == data["template"]), None)
-        try:
-            programme = programme_create_from_template(
-                name=data["name"], slug=data["slug"], country=data["country"],
-                languages=data["languages"], source=source, by=request.user)
-            messages.success(request, _("The programme is ready."))
-            return redirect("staff:programme", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+        return programme_create_from_template(
+            name=data["name"], slug=data["slug"], country=data["country"],
+            languages=data["languages"], by=request.user,
+            source=next((p for p in sources if p.slug == data["template"]), None))
+
+    if saved := save_form(request, form, create, _("The programme is ready.")):
+        return redirect("staff:programme", slug=saved.value.slug)
     return render(request, "recruitment/form_page.html", {
         "form": form, "title": _("Start a new programme"),
         "intro": _("Service categories, training modules, the charter, the check-in "

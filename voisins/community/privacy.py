@@ -16,12 +16,10 @@ from voisins.gdpr.hooks import (
     register_export_section,
 )
 from voisins.gdpr.selectors import iso
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 
 from .models import CalendarToken
 from .selectors import household_invitations_qs
-
-Household = FamilyHousehold | VolunteerHousehold
 
 
 @register_export_section("events", _("Events"))

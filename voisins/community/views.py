@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.familypages.decorators import family_page
-from voisins.feedback import errors_to_form
+from voisins.feedback import save_form
 from voisins.households.selectors import volunteer_households
 from voisins.messaging.selectors import reach_summary
 from voisins.messaging.services import collect
@@ -29,13 +29,9 @@ from .models import Event, Indicator, Resource, ResourceKind, TargetGroup
 def event_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_events")
     form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(programme=programme, by=request.user,
-                                          **form.cleaned_data)
-            return redirect("community:event", slug=programme.slug, pk=event.pk)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if saved := save_form(request, form, lambda: services.event_create(
+            programme=programme, by=request.user, **form.cleaned_data)):
+        return redirect("community:event", slug=programme.slug, pk=saved.value.pk)
     return render(request, "community/event_list.html", {
         "programme": programme, "form": form,
         "events": selectors.events_of_programme(programme).order_by("-starts_at")[:200]})
@@ -159,14 +155,10 @@ def resource_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
     programme = access.programme_or_404(request.user, slug, "manage_resources")
     resource = get_object_or_404(Resource, programme=programme, pk=pk) if pk else None
     form = ResourceForm(request.POST or None, instance=resource)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resource_save(programme=programme, resource=resource,
-                                   **form.cleaned_data)
-            messages.success(request, _("Saved."))
-            return redirect("community:resources", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: services.resource_save(
+            programme=programme, resource=resource, **form.cleaned_data),
+            _("Saved.")):
+        return redirect("community:resources", slug=programme.slug)
     return render(request, "recruitment/form_page.html", {
         "programme": programme, "form": form,
         "title": _("Edit a resource") if resource else _("New resource")})

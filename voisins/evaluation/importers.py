@@ -36,6 +36,7 @@ from voisins.households.importers import (
     RowError,
     _Problems,
     _RollBack,
+    open_rows,
     parse_needs,
     read_rows,
 )
@@ -223,21 +224,10 @@ def import_matches(
     Rows are checked in the file's order: of two overlapping rows, the later one is named.
     """
     result = ImportResult()
-    try:
-        rows = read_rows(upload, filename)
-        first = next(rows, None)
-    except ImportFileError as exc:
-        result.errors.append(RowError(1, "", str(exc)))
+    opened = open_rows(upload, filename, MatchRow, result, columns=_columns)
+    if opened is None:
         return result
-    if first is None:
-        result.errors.append(RowError(1, "", _("The file has no data rows.")))
-        return result
-    first = _columns(first)
-    missing = [name for name, f in MatchRow.base_fields.items()
-               if f.required and name not in first]
-    if missing:
-        result.errors.extend(RowError(1, name, _("This column is missing.")) for name in missing)
-        return result
+    first, rows = opened
 
     state = _State(
         programme=programme, by=by,

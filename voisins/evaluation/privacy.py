@@ -16,11 +16,9 @@ from voisins.gdpr.hooks import (
     register_export_section,
 )
 from voisins.gdpr.selectors import iso
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 
 from .models import MeetingFeedback, MeetingInvitation, SurveyResponse, new_token
-
-Household = FamilyHousehold | VolunteerHousehold
 
 
 @register_export_section("surveys", _("Children's survey answers"))

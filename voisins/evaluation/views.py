@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from voisins import access
 from voisins.familypages.decorators import family_page
-from voisins.feedback import errors_to_form
+from voisins.feedback import save_form
 from voisins.matches.models import Match
 from voisins.privacy.selectors import has_consent
 
@@ -243,14 +243,9 @@ def meetings_page(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_evaluation")
     form = MeetingForm(request.POST or None,
                        initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_plan(programme=prog, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Meeting planned."))
-            return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
+    if saved := save_form(request, form, lambda: services.meeting_plan(
+            programme=prog, by=request.user, **form.cleaned_data), _("Meeting planned.")):
+        return redirect("evaluation:meeting", slug=prog.slug, pk=saved.value.pk)
     return render(request, "evaluation/meetings.html", {
         "programme": prog, "form": form,
         "meetings": selectors.meetings_counted(programme=prog),
@@ -286,15 +281,9 @@ def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
         if action == "minutes":
             minutes_form = MinutesForm(request.POST)
-            if minutes_form.is_valid():
-                try:
-                    services.meeting_write_minutes(meeting=meeting,
-                                                   **minutes_form.cleaned_data)
-                except ValidationError as exc:
-                    errors_to_form(minutes_form, exc)
-                else:
-                    messages.success(request, _("Minutes saved."))
-                    return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
+            if save_form(request, minutes_form, lambda: services.meeting_write_minutes(
+                    meeting=meeting, **minutes_form.cleaned_data), _("Minutes saved.")):
+                return redirect("evaluation:meeting", slug=prog.slug, pk=meeting.pk)
     invitations = meeting.invitations.select_related("volunteer", "feedback").order_by(
         "volunteer__contact_last_name", "id")
     return render(request, "evaluation/meeting.html", {
@@ -314,15 +303,10 @@ def feedback_page(request: HttpRequest, token: str) -> HttpResponse:
         "what_works": existing.what_works, "what_is_hard": existing.what_is_hard,
         "what_to_change": existing.what_to_change, "themes": existing.themes}
     form = FeedbackForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_submit(invitation=invitation, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Thank you! Your feedback was saved. You can change it "
-                                        "until the form closes."))
-            return redirect("evaluation:feedback", token=token)
+    if save_form(request, form, lambda: services.feedback_submit(
+            invitation=invitation, **form.cleaned_data),
+            _("Thank you! Your feedback was saved. You can change it until the form closes.")):
+        return redirect("evaluation:feedback", token=token)
     return render(request, "evaluation/feedback.html", {
         "invitation": invitation, "meeting": invitation.meeting, "form": form,
         "open": invitation.meeting.feedback_open})

@@ -8,11 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from voisins.gdpr.hooks import register_erase_hook, register_export_section
 from voisins.gdpr.selectors import iso
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import Household, VolunteerHousehold
 
 from .models import Expense
 
-Household = FamilyHousehold | VolunteerHousehold
 ERASED_TEXT = "—"
 
 

@@ -8,11 +8,9 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import QuerySet
 
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 
 from .models import FamilyLink, HouseholdLink, VolunteerLink
-
-Household = FamilyHousehold | VolunteerHousehold
 
 SALT = "voisins.familypages.link"
 

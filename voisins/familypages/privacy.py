@@ -16,11 +16,9 @@ from voisins.gdpr.hooks import (
     register_export_section,
 )
 from voisins.gdpr.selectors import iso
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 
 from .links import household_links_of
-
-Household = FamilyHousehold | VolunteerHousehold
 
 
 @register_export_section("personal_links", _("Personal links"))

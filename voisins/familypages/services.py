@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from voisins.accounts.models import User
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household
 
 from .links import (
     KINDS,
@@ -27,8 +27,6 @@ from .links import (
     link_kind,
 )
 from .models import FamilyLink, HouseholdLink
-
-Household = FamilyHousehold | VolunteerHousehold
 
 # A link opened again within this time does not rewrite its row.
 TOUCH_EVERY = timedelta(minutes=10)

@@ -1,9 +1,7 @@
 """Family pages (no account, a signed link) and the coordinator's links to the pages of
 both kinds of household."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
+from voisins.feedback import save_form
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import households_with_programme
 from voisins.households.services import household_message_choices_set
@@ -37,16 +36,10 @@ def message_choices_page(request: HttpRequest, token: str, kind: str) -> HttpRes
     decorator of its kind has checked the link and set ``request.household``)."""
     household = request.household
     form = MessageChoicesForm(request.POST or None, household=household)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household_message_choices_set(household=household, via=f"{kind}-link",
-                                          **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Your choices are saved."))
-            return redirect(request.path)
+    if save_form(request, form, lambda: household_message_choices_set(
+            household=household, via=f"{kind}-link", **form.cleaned_data),
+            _("Your choices are saved.")):
+        return redirect(request.path)
     return render(request, "familypages/message_choices.html", {
         "form": form, "token": token, "household": household, "kind": kind,
         "programme": household.programme,

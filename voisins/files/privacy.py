@@ -13,11 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from voisins.gdpr.hooks import register_erase_hook, register_export_section
 from voisins.gdpr.selectors import iso
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import Household
 
 from .selectors import file_content, files_of_household
-
-Household = FamilyHousehold | VolunteerHousehold
 
 
 @register_export_section("files", gettext_lazy("Files"))

@@ -13,9 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
-
-Household = FamilyHousehold | VolunteerHousehold
+from voisins.households.models import Household
 
 # Other apps add their part of a person's data (their `privacy.py`, found by voisins.gdpr
 # at start-up): name → function(household) → a list of JSON-ready records, and its title

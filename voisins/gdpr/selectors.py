@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from voisins.households.models import FamilyHousehold, Member, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, Member, VolunteerHousehold
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.privacy.models import Consent, ConsentPurpose
 from voisins.programmes.constants import Role
@@ -25,7 +25,6 @@ from .models import Erasure
 # (voisins.recruitment reads it here: a retention rule).
 SIGNUP_MAX_AGE = 7 * 24 * 3600
 
-Household = FamilyHousehold | VolunteerHousehold
 
 
 def iso(value: Any) -> Any:

@@ -14,7 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from voisins.accounts.models import User
-from voisins.households.models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
+from voisins.households.models import (
+    FamilyHousehold,
+    Household,
+    Member,
+    StatusChange,
+)
 from voisins.places import find_postcode
 from voisins.privacy.models import Consent
 from voisins.programmes.models import Programme
@@ -23,7 +28,6 @@ from .hooks import ACTIVITY_SOURCES, ERASE_HOOKS
 from .models import Erasure, ErasureReason
 from .selectors import inactive_households
 
-Household = FamilyHousehold | VolunteerHousehold
 ERASED_NAME = "—"
 
 

@@ -5,7 +5,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from voisins import access
 from voisins.audit.services import audit_read
-from voisins.feedback import errors_to_form
+from voisins.feedback import save_form
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.selectors import households_with_programme
 from voisins.privacy.services import consent_give, consent_withdraw
@@ -93,16 +92,10 @@ def consents(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRespons
             consent_withdraw(consent=consent)
             messages.success(request, _("The consent is withdrawn from now on."))
             return redirect("gdpr:consents", slug=programme.slug, kind=kind, pk=household.pk)
-        if form.is_valid():
-            try:
-                consent_give(household=household, recorded_by=request.user,
-                             **form.cleaned_data)
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(request, _("The consent is recorded."))
-                return redirect("gdpr:consents", slug=programme.slug, kind=kind,
-                                pk=household.pk)
+        if save_form(request, form, lambda: consent_give(
+                household=household, recorded_by=request.user, **form.cleaned_data),
+                _("The consent is recorded.")):
+            return redirect("gdpr:consents", slug=programme.slug, kind=kind, pk=household.pk)
     audit_read(by=request, record=household, fields=["consents"])
     return render(request, "gdpr/consents.html", {
         "programme": programme, "household": household, "kind": kind, "form": form,

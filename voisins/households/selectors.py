@@ -10,7 +10,7 @@ from voisins.places import normalise_postcode
 from voisins.programmes.languages import language_name
 from voisins.programmes.models import Programme
 
-from .models import FamilyHousehold, VolunteerHousehold
+from .models import FamilyHousehold, Household, VolunteerHousehold
 from .status import FamilyStatus, VolunteerStatus
 
 SORTS = {
@@ -76,7 +76,6 @@ def names_of(*relations: str) -> list[str]:
             for column in ("contact_first_name", "contact_last_name")]
 
 
-Household = FamilyHousehold | VolunteerHousehold
 
 
 def household_records(*, model: type[Household]) -> QuerySet:

@@ -13,7 +13,7 @@ from voisins.audit.services import audit_context
 from voisins.places import coarsen, geocode_postcode, normalise_postcode
 from voisins.programmes.models import Programme
 
-from .models import FamilyHousehold, Member, StatusChange, VolunteerHousehold
+from .models import FamilyHousehold, Household, Member, StatusChange, VolunteerHousehold
 from .selectors import household_channels, version_of
 from .status import (
     FAMILY_TRANSITIONS,
@@ -23,7 +23,6 @@ from .status import (
     can_move,
 )
 
-Household = FamilyHousehold | VolunteerHousehold
 # Where a volunteer household can only start by an exception to screening and training.
 BY_EXCEPTION = frozenset({VolunteerStatus.TRAINED, VolunteerStatus.AVAILABLE,
                           VolunteerStatus.MATCHED, VolunteerStatus.PAUSED})

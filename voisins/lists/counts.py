@@ -28,6 +28,13 @@ def nav_counts_changed(**_signal) -> None:
         logger.warning("navigation counts: the cache does not answer")
 
 
+def to_call_message_saved(instance, **_signal) -> None:
+    """A message saved: the to-call list's count changes only with one to call or called
+    (a worker sending thousands of e-mails does not make every page count again)."""
+    if instance.state in ("to_call", "called"):
+        nav_counts_changed()
+
+
 def cached_counts(programme, user, name: str,
                   compute: Callable[[], dict[str, int]]) -> dict[str, int]:
     """The counts `compute()` gives, kept in the cache for the same user, programme and

@@ -11,6 +11,7 @@ class MatchesConfig(AppConfig):
         # The e-mail queue for the apps below this one (voisins.programmes.mail.notify).
         from voisins.programmes.mail import register_notifier
 
-        from . import holds  # noqa: F401
+        # Its tasks, for services to queue by path (voisins.background).
+        from . import holds, tasks  # noqa: F401
         from .notifications import notify
         register_notifier(notify)

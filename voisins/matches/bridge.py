@@ -25,6 +25,7 @@ from voisins.programmes.labels import (
     slot_label,
 )
 from voisins.programmes.languages import join_list
+from voisins.programmes.matching_weights import engine, weights_error
 from voisins.programmes.models import Programme
 
 from . import selectors
@@ -33,13 +34,6 @@ if TYPE_CHECKING:
     from voisins import matching
 
 MAX_CHILD_AGE = 25  # the engine's bound on a child's age (voisins.matching.model)
-
-
-def _engine():
-    # Imported on use: the engine (numpy, scipy, OR-Tools) loads only when matching runs.
-    from voisins import matching
-
-    return matching
 
 
 def _children_ages(household: FamilyHousehold | VolunteerHousehold) -> tuple[int, ...]:
@@ -53,7 +47,7 @@ def _children_ages(household: FamilyHousehold | VolunteerHousehold) -> tuple[int
 def family_input(family: FamilyHousehold) -> matching.Family:
     """A family as the engine sees it (needs with their priorities, mother tongues…)."""
     needs = family.needs if isinstance(family.needs, dict) else {}
-    return _engine().Family(
+    return engine().Family(
         id=family.pk, lat=family.lat, lon=family.lon,
         languages=family.language_codes, needs=set(needs),
         availability=set(family.availability), radius_km=family.radius_km,
@@ -65,7 +59,7 @@ def family_input(family: FamilyHousehold) -> matching.Family:
 def volunteer_input(volunteer: VolunteerHousehold, capacity: int | None = None
                     ) -> matching.Volunteer:
     """A volunteer household as the engine sees it; ``capacity`` is the room left."""
-    return _engine().Volunteer(
+    return engine().Volunteer(
         id=volunteer.pk, lat=volunteer.lat, lon=volunteer.lon,
         languages=volunteer.language_codes, offers=set(volunteer.offers),
         availability=set(volunteer.availability), radius_km=volunteer.radius_km,
@@ -80,13 +74,11 @@ def weights_for(programme: Programme) -> matching.Weights:
     Raises ``ValidationError`` on ``matching_weights`` when what is stored is not valid
     (written before validation, or by hand in the database).
     """
-    from voisins.programmes.matching_weights import weights_error
-
     stored = programme.matching_weights or {}
     problem = weights_error(stored)
     if problem:
         raise ValidationError({"matching_weights": problem})
-    return _engine().Weights.from_dict(stored)
+    return engine().Weights.from_dict(stored)
 
 
 def propose_for(programme: Programme, families: Sequence[FamilyHousehold],
@@ -97,7 +89,7 @@ def propose_for(programme: Programme, families: Sequence[FamilyHousehold],
     engine_volunteers = [v for v in engine_volunteers if v.capacity > 0]
     if not families or not engine_volunteers:
         return []
-    return _engine().propose([family_input(f) for f in families], engine_volunteers,
+    return engine().propose([family_input(f) for f in families], engine_volunteers,
                             exclude=set(exclude), weights=weights_for(programme))
 
 
@@ -109,7 +101,7 @@ def suggest_for(programme: Programme, family: FamilyHousehold,
     engine_volunteers = [v for v in engine_volunteers if v.capacity > 0]
     if not engine_volunteers:
         return []
-    return _engine().suggest(family_input(family), engine_volunteers, k=k,
+    return engine().suggest(family_input(family), engine_volunteers, k=k,
                              exclude=set(exclude), weights=weights_for(programme))
 
 

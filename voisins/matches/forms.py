@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.programmes import languages
+from voisins.programmes.matching_weights import INTEGER_WEIGHTS, WEIGHT_LABELS, defaults
 from voisins.widgets import DateInput, DateTimeInput
 
 from .models import Activity, CaseKind, CheckIn, Match, Proposal
@@ -184,8 +185,6 @@ class MatchingWeightsForm(forms.Form):
     """The programme's score weights, one field each, starting from what is in use."""
 
     def __init__(self, *args, current: dict | None = None, **kwargs) -> None:
-        from voisins.programmes.matching_weights import INTEGER_WEIGHTS, WEIGHT_LABELS, defaults
-
         super().__init__(*args, **kwargs)
         values = {**defaults(), **(current or {})}
         for name, (label, help_text) in WEIGHT_LABELS.items():

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from voisins import access
+from voisins import access, background
 from voisins.accounts.models import User
 from voisins.programmes.constants import Role
 from voisins.programmes.mail import recipient_language
@@ -81,9 +81,7 @@ def notify(*, kind: str, to_email: str, language: str, context: dict[str, Any],
         programme=programme, kind=kind, to_email=to_email,
         language=recipient_language(fallback=language), context=context,
     )
-    from .tasks import deliver_notification
-
-    transaction.on_commit(lambda: deliver_notification.enqueue(notification.pk))
+    background.after_commit("voisins.matches.tasks.deliver_notification", notification.pk)
     return notification
 
 

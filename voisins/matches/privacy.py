@@ -16,11 +16,10 @@ from voisins.gdpr.hooks import (
     register_export_section,
 )
 from voisins.gdpr.selectors import iso
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 
 from .models import Activity, CheckIn, ContactReveal, Introduction, Match, Notification, Proposal
 
-Household = FamilyHousehold | VolunteerHousehold
 ERASED_EMAIL = "erased@invalid.example"
 ERASED_NAME = "—"
 

@@ -16,28 +16,30 @@ from django.utils.translation import ngettext
 
 from voisins import access, rows
 from voisins.gdpr.selectors import erased_filter, with_consent
-from voisins.households.models import FamilyHousehold, MemberKind, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Member, MemberKind, VolunteerHousehold
 from voisins.households.selectors import names_of
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.lists.counts import cached_counts, counts_in_one_query
 from voisins.messaging.selectors import reach_preview
 from voisins.privacy.models import ConsentPurpose
 from voisins.privacy.selectors import has_consent
+from voisins.programmes.labels import language_label, service_label
 from voisins.programmes.models import Programme
 from voisins.training.selectors import missing_required_modules, restrict_to_trained
 
-from . import bridge
 from .models import (
     Activity,
     CheckIn,
     ContactReveal,
     Match,
     MatchingRun,
+    Notification,
     ProgrammePause,
     Proposal,
     Side,
     UndoableAction,
 )
+from .notifications import MAX_ATTEMPTS, SUBJECTS, UNSENDABLE
 
 # A check-in not answered this many days after it fell due counts as missed.
 MISSED_AFTER_DAYS = 14
@@ -209,9 +211,9 @@ def household_profile(household: FamilyHousehold | VolunteerHousehold) -> dict[s
     return {
         "first_name": household.contact_first_name,
         "adults": adults, "children_ages": children,
-        "languages": [bridge.language_label(c) for c in sorted(household.language_codes)],
-        "needs": [bridge.service_label(c) for c in needs],
-        "offers": [bridge.service_label(c) for c in offers],
+        "languages": [language_label(c) for c in sorted(household.language_codes)],
+        "needs": [service_label(c) for c in needs],
+        "offers": [service_label(c) for c in offers],
         "area": f"{household.postcode} {household.locality}".strip(),
     }
 
@@ -408,9 +410,6 @@ def undelivered_notifications(programme: Programme, *, days: int = 30,
     """
     from django.utils.translation import gettext
 
-    from .models import Notification
-    from .notifications import MAX_ATTEMPTS, SUBJECTS, UNSENDABLE
-
     since = timezone.now() - timedelta(days=days)
     rows = []
     for notification in (Notification.objects.filter(
@@ -524,7 +523,7 @@ def _side(household: FamilyHousehold | VolunteerHousehold, kind: str,
     return {
         "kind": kind, "household": household, "pk": household.pk,
         "name": str(household) if contacts else household.contact_first_name,
-        "languages": [bridge.language_label(e.get("code", "")) for e in household.languages
+        "languages": [language_label(e.get("code", "")) for e in household.languages
                       if isinstance(e, dict)],
         "area": f"{household.postcode} {household.locality}".strip(),
         "phone": household.phone if contacts else "",
@@ -996,8 +995,6 @@ def volunteer_pool_rows(programme: Programme, *, near: tuple[float, float, float
     from django.db.models import Subquery, Value
     from django.db.models.functions import Coalesce
 
-    from voisins.households.models import Member
-
     pool = _volunteer_pool(programme)
     if near is not None:
         pool = within_box(pool, lat=near[0], lon=near[1], km=near[2])
@@ -1029,8 +1026,6 @@ def waiting_family_rows(programme: Programme) -> dict[str, list]:
     """The families of ``waiting_families`` as plain values: ``families`` (tuples of
     :data:`FAMILY_ROW`, JSON as text, by id) and ``children`` ((family id, birth year)
     of each child). Two queries."""
-    from voisins.households.models import Member
-
     families = waiting_families(programme)
     return {
         "families": _rows(families, FAMILY_ROW),

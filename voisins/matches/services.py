@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from voisins import access
+from voisins import access, background
 from voisins.accounts.models import User
 from voisins.familypages.services import household_page_url
 from voisins.gdpr.selectors import is_erased
@@ -41,7 +41,7 @@ from .models import (
     Side,
     UndoableAction,
 )
-from .notifications import SUBJECTS, notify_coordinators
+from .notifications import SUBJECTS, notify_coordinators, retry_due
 
 PROPOSAL_ANSWER_DAYS = 14
 
@@ -77,9 +77,7 @@ def matching_run_start(*, programme: Programme, by: User | None = None,
                        dry_run: bool = False) -> MatchingRun:
     """Queue batch matching of the programme's waiting list as a background task."""
     run = MatchingRun.objects.create(programme=programme, created_by=by, dry_run=dry_run)
-    from .tasks import run_matching
-
-    transaction.on_commit(lambda: run_matching.enqueue(run.pk))
+    background.after_commit("voisins.matches.tasks.run_matching", run.pk)
     return run
 
 
@@ -833,8 +831,6 @@ def _shift_pending(pause: ProgrammePause) -> dict[int, int]:
 
 def followup_run(*, today: date | None = None) -> dict[str, int]:
     """The daily round: expire proposals, send due check-ins, apply escalation, retry mail."""
-    from .notifications import retry_due
-
     today = today or timezone.localdate()
     expired = proposals_expire()
     notified = checkins_notify_due(today=today)

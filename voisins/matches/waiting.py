@@ -30,6 +30,7 @@ from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.programmes.constants import LanguageLevel
 from voisins.programmes.labels import language_label, service_label, slot_label
+from voisins.programmes.matching_weights import engine
 from voisins.programmes.models import Programme
 
 from . import bridge, selectors
@@ -124,8 +125,6 @@ def _codes(languages: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
 
 def _build_pool(rows: dict[str, list]) -> matching.waiting.WaitingIndex:
     """The engine's index of a pool read by ``selectors.volunteer_pool_rows``."""
-    from voisins.matching.waiting import WaitingIndex
-
     ages = _ages(rows["children"])
     volunteers, unavailable = [], {}
     for (pk, status, lat, lon, languages, offers, availability, radius, capacity, trained,
@@ -148,7 +147,7 @@ def _build_pool(rows: dict[str, list]) -> matching.waiting.WaitingIndex:
             room = 0  # it could be proposed but for its capacity
         volunteers.append(_record(_volunteer_record, pk, lat, lon, languages, offers,
                                   availability, radius, room, ages.get(pk, ())))
-    return WaitingIndex(volunteers, unavailable)
+    return engine().waiting.WaitingIndex(volunteers, unavailable)
 
 
 def _volunteer_record(pk: int, lat: float, lon: float, languages: str, offers: str,
@@ -156,12 +155,11 @@ def _volunteer_record(pk: int, lat: float, lon: float, languages: str, offers: s
                       ) -> matching.Volunteer:
     """A volunteer household read by ``selectors.volunteer_pool_rows`` as
     ``bridge.volunteer_input`` builds it."""
-    from voisins.matching import Volunteer
-
     codes, tongues = _codes(json.loads(languages))
-    return Volunteer(id=pk, lat=lat, lon=lon, languages=codes, offers=set(json.loads(offers)),
-                     availability=set(json.loads(availability)), radius_km=radius,
-                     capacity=room, children_ages=ages, mother_tongues=tongues)
+    return engine().Volunteer(id=pk, lat=lat, lon=lon, languages=codes,
+                              offers=set(json.loads(offers)),
+                              availability=set(json.loads(availability)), radius_km=radius,
+                              capacity=room, children_ages=ages, mother_tongues=tongues)
 
 
 def _pool(programme: Programme) -> tuple[matching.waiting.WaitingIndex, str]:
@@ -184,15 +182,13 @@ def _family_record(row: tuple, ages: dict[int, tuple[int, ...]]) -> matching.Fam
 def _make_family(pk: int, lat: float, lon: float, languages: str, needs: str,
                  availability: str, radius: float, days: int, ages: tuple[int, ...]
                  ) -> matching.Family:
-    from voisins.matching import Family
-
     priorities = json.loads(needs)
     priorities = priorities if isinstance(priorities, dict) else {}
     codes, tongues = _codes(json.loads(languages))
-    return Family(id=pk, lat=lat, lon=lon, languages=codes, needs=set(priorities),
-                  availability=set(json.loads(availability)), radius_km=radius,
-                  waiting_days=days, children_ages=ages, need_priorities=dict(priorities),
-                  mother_tongues=tongues)
+    return engine().Family(id=pk, lat=lat, lon=lon, languages=codes, needs=set(priorities),
+                           availability=set(json.loads(availability)), radius_km=radius,
+                           waiting_days=days, children_ages=ages,
+                           need_priorities=dict(priorities), mother_tongues=tongues)
 
 
 def waiting_index(programme: Programme) -> tuple[matching.waiting.WaitingIndex, str]:
@@ -209,12 +205,10 @@ def not_proposed(programme: Programme, families: Sequence[FamilyHousehold],
                  proposals: Iterable[matching.Proposal],
                  exclude: Iterable[tuple[int, int]]) -> list[dict[str, Any]]:
     """Why each of ``families`` that ``proposals`` leave out waits, as stored JSON."""
-    from voisins.matching.waiting import explain_waiting
-
     index, _key = waiting_index(programme)
-    entries = explain_waiting([bridge.family_input(f) for f in families], index,
-                              list(proposals), exclude=set(exclude),
-                              weights=bridge.weights_for(programme))
+    entries = engine().waiting.explain_waiting(
+        [bridge.family_input(f) for f in families], index, list(proposals),
+        exclude=set(exclude), weights=bridge.weights_for(programme))
     return [as_json(entry) for entry in entries]
 
 
@@ -466,9 +460,6 @@ def _find_gaps(index: matching.waiting.WaitingIndex, rows: dict[str, list],
                excluded: list[tuple[int, int]], weights: matching.Weights,
                radius_km: float, limit: int) -> dict[str, Any]:
     """:func:`recruitment_gaps` as plain values (what is kept in the cache)."""
-    from voisins.matching import Point
-    from voisins.matching.gaps import recruitment_gaps as find_gaps
-
     ages = _ages(rows["children"])
     families = rows["families"]
     engine_families = [_family_record(row, ages) for row in families]
@@ -485,10 +476,10 @@ def _find_gaps(index: matching.waiting.WaitingIndex, rows: dict[str, list],
     for area in areas.values():
         area["lat"] /= area["waiting"]
         area["lon"] /= area["waiting"]
-    gaps = find_gaps(
+    gaps = engine().gaps.recruitment_gaps(
         [engine_families[i] for i in left],
         {families[i][0]: families[i][1] for i in left},
-        {code: Point(lat=a["lat"], lon=a["lon"]) for code, a in areas.items()},
+        {code: engine().Point(lat=a["lat"], lon=a["lon"]) for code, a in areas.items()},
         radius_km=radius_km, limit=limit)
     lines = [{"family_ids": list(gap.family_ids), "count": len(gap.family_ids),
               "postcode": gap.area, "locality": areas[gap.area]["locality"],

@@ -21,11 +21,10 @@ from voisins.gdpr.hooks import (
     register_export_section,
 )
 from voisins.gdpr.selectors import iso
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 
 from .models import Callback, Case, CaseKind, CaseNote
 
-Household = FamilyHousehold | VolunteerHousehold
 ERASED_TEXT = "—"
 
 

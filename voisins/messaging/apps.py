@@ -7,4 +7,5 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
-        from . import privacy, receivers  # noqa: F401 - export, erase hook, anymail signal
+        # Export and erase hook, anymail signal, the tasks services queue by path.
+        from . import privacy, receivers, tasks  # noqa: F401

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
+from voisins.households.models import Channel, Household
 from voisins.phones import can_receive_sms
-
-Household = FamilyHousehold | VolunteerHousehold
 
 
 def site_url() -> str:

@@ -7,9 +7,7 @@ from collections.abc import Callable
 
 from django.db.models import Q
 
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
-
-Household = FamilyHousehold | VolunteerHousehold
+from voisins.households.models import Household
 
 # The function that gives a household's personal link (a path), registered by the app that
 # makes links (voisins.familypages, a higher floor): messaging never imports it.

@@ -22,7 +22,6 @@ from .segments import MAX_SEGMENTS, count_segments, plain
 
 SUMMARY_ABOVE = 4
 
-Household = FamilyHousehold | VolunteerHousehold
 
 
 def household_messages(household: FamilyHousehold | VolunteerHousehold,

@@ -25,8 +25,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from voisins import background
 from voisins.accounts.models import User
-from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold
+from voisins.households.models import Channel, FamilyHousehold, Household, VolunteerHousehold
 from voisins.phones import mask_phone
 from voisins.programmes.models import Programme
 
@@ -40,7 +41,6 @@ from .selectors import group_plan
 
 logger = logging.getLogger(__name__)
 
-Household = FamilyHousehold | VolunteerHousehold
 MAX_ATTEMPTS = 8
 # A message being sent is leased to its worker this long; after it, it is tried again.
 LOST_AFTER = timedelta(minutes=10)
@@ -119,9 +119,7 @@ def message_household(*, household: Household, purpose: str, subject: Any, templ
     message.full_clean()
     message.save()
     if message.state == Message.State.QUEUED:
-        from .tasks import deliver_message
-
-        transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+        background.after_commit("voisins.messaging.tasks.deliver_message", message.pk)
     gathered = _collected.get()
     if gathered is not None:
         gathered.append(message)
@@ -142,9 +140,7 @@ def message_user(*, user: User, purpose: str, subject: Any, template: str,
                       language=language, to_address=user.email, context=context)
     message.full_clean()
     message.save()
-    from .tasks import deliver_message
-
-    transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+    background.after_commit("voisins.messaging.tasks.deliver_message", message.pk)
     return message
 
 
@@ -218,11 +214,9 @@ def group_message_send(*, programme: Programme, purpose: str, texts: dict[str, s
         queued = list(Message.objects.filter(group_id=group.pk, state=Message.State.QUEUED)
                       .order_by("pk").values_list("pk", flat=True))
         if queued:
-            from .tasks import deliver_messages
-
-            chunks = [queued[i:i + TASK_CHUNK] for i in range(0, len(queued), TASK_CHUNK)]
-            transaction.on_commit(lambda: [deliver_messages.enqueue(chunk)
-                                           for chunk in chunks])
+            for i in range(0, len(queued), TASK_CHUNK):
+                background.after_commit("voisins.messaging.tasks.deliver_messages",
+                                        queued[i:i + TASK_CHUNK])
     return group
 
 

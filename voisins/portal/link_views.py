@@ -24,7 +24,7 @@ from voisins.community.selectors import household_invitations_qs
 from voisins.community.services import invitation_respond
 from voisins.familypages.decorators import volunteer_page
 from voisins.familypages.views import message_choices_page
-from voisins.feedback import errors_to_form
+from voisins.feedback import save_form
 from voisins.files.selectors import files as stored_files
 from voisins.files.views import file_response
 from voisins.recruitment.ratelimit import hit
@@ -122,18 +122,13 @@ def password(request: HttpRequest, token: str) -> HttpResponse:
                        initial={"email": volunteer.email})
     context = {"volunteer": volunteer, "programme": volunteer.programme, "token": token,
                "form": form, "has_password": bool(user and user.has_usable_password())}
-    if request.method == "POST" and not context["has_password"] and form.is_valid():
-        try:
+    if not context["has_password"] and save_form(request, form, lambda: (
             services.volunteer_account_create(
                 volunteer=volunteer, email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
-                language=translation.get_language())
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Your account is ready: log in with your e-mail "
-                                        "address and your password."))
-            return redirect(f"{reverse('account_login')}?next={reverse('portal:home')}")
+                language=translation.get_language())),
+            _("Your account is ready: log in with your e-mail address and your password.")):
+        return redirect(f"{reverse('account_login')}?next={reverse('portal:home')}")
     status = 400 if form.errors else 200
     return render(request, "portal/link_password.html", context, status=status)
 

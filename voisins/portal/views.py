@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.community.services import calendar_token_for
-from voisins.feedback import errors_to_form
+from voisins.feedback import save_form
 from voisins.households.selectors import volunteer_households
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
 from voisins.matches import selectors as matches
@@ -33,13 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, programme=programme, initial={
         "offers": volunteer.offers, "availability": volunteer.availability,
         "radius_km": volunteer.radius_km, "capacity": volunteer.capacity})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_update_preferences(volunteer=volunteer, **form.cleaned_data)
-            messages.success(request, _("Your offers and availability are saved."))
-            return redirect("portal:home")
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: services.volunteer_update_preferences(
+            volunteer=volunteer, **form.cleaned_data),
+            _("Your offers and availability are saved.")):
+        return redirect("portal:home")
     screening = recruitment.screening_of(volunteer=volunteer, with_charter=True)
     charter = recruitment.current_charter(programme)
     token = calendar_token_for(user=request.user)

@@ -7,6 +7,8 @@ is imported on use only: it loads numpy, scipy and OR-Tools.
 
 from __future__ import annotations
 
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -44,27 +46,37 @@ WEIGHT_LABELS: dict[str, tuple[Any, Any]] = {
 INTEGER_WEIGHTS = frozenset({"slots_cap", "waiting_cap_days", "children_age_gap"})
 
 
+@cache
+def engine() -> ModuleType:
+    """The matching engine (`voisins.matching`, with its `waiting` and `gaps` modules),
+    imported on first use. Importing it loads numpy and OR-Tools (about a second and tens
+    of MB per process), which the web pages that do not match never need: so this is the
+    one place outside the engine that imports it, inside a function, and `matches` and
+    this module reach the engine through it (docs/development.md, "Floors")."""
+    from voisins import matching
+    from voisins.matching import gaps, waiting  # noqa: F401 - loaded as matching.gaps, .waiting
+
+    return matching
+
+
 def defaults() -> dict[str, Any]:
     """The engine's default weights, by name."""
-    from voisins.matching import DEFAULT_WEIGHTS
-
-    return DEFAULT_WEIGHTS.to_dict()
+    return engine().DEFAULT_WEIGHTS.to_dict()
 
 
 def weights_error(value: Any) -> str | None:
     """Why ``value`` cannot be a programme's matching weights (in the active language),
     or None when the engine accepts it."""
-    from voisins.matching import InvalidFieldError, UnknownWeightError, Weights
-
+    matching = engine()
     if not isinstance(value, dict):
         return str(_("Give the weights as an object of names and numbers, such as "
                      "{\"waiting\": 3}."))
     try:
-        Weights.from_dict(value)
-    except UnknownWeightError as error:
+        matching.Weights.from_dict(value)
+    except matching.UnknownWeightError as error:
         return str(_("Unknown weight(s) %(names)s; the weights are: %(known)s.")) % {
             "names": ", ".join(map(str, error.value)), "known": ", ".join(defaults())}
-    except (InvalidFieldError, TypeError) as error:
+    except (matching.InvalidFieldError, TypeError) as error:
         name = getattr(error, "field", "")
         label = WEIGHT_LABELS.get(name, (name,))[0]
         return str(_("“%(label)s” (%(name)s): %(problem)s")) % {

@@ -15,11 +15,9 @@ from voisins.gdpr.hooks import (
     register_export_section,
 )
 from voisins.gdpr.selectors import iso
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 
 from .models import Screening, Signup
-
-Household = FamilyHousehold | VolunteerHousehold
 
 
 def _signups(household: Household) -> QuerySet[Signup]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.feedback import errors_to_form
+from voisins.feedback import save_form
 from voisins.households.models import VolunteerHousehold
 from voisins.households.selectors import household_records
 from voisins.households.status import VolunteerStatus
@@ -250,14 +250,10 @@ def public_text_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
         raise Http404
     instance = programme.public_texts.filter(language=language).first()
     form = PublicTextForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.public_text_save(programme=programme, language=language,
-                                      **form.cleaned_data)
-            messages.success(request, _("The public page was saved."))
-            return redirect("recruitment:overview", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: services.public_text_save(
+            programme=programme, language=language, **form.cleaned_data),
+            _("The public page was saved.")):
+        return redirect("recruitment:overview", slug=programme.slug)
     return render(request, "recruitment/form_page.html", {
         "programme": programme, "form": form,
         "title": _("Public page (%(language)s)") % {"language": dict(PUBLIC_LANGUAGES)[language]},
@@ -269,14 +265,10 @@ def news_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_recruitment")
     form = NewsPostForm(request.POST or None,
                         initial={"language": translation.get_language()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.news_post_create(programme=programme, author=request.user,
-                                      **form.cleaned_data)
-            messages.success(request, _("The news post is published."))
-            return redirect("recruitment:news", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: services.news_post_create(
+            programme=programme, author=request.user, **form.cleaned_data),
+            _("The news post is published.")):
+        return redirect("recruitment:news", slug=programme.slug)
     return render(request, "recruitment/news_list.html", {
         "programme": programme, "form": form,
         "posts": selectors.news_posts_recent(programme=programme)})
@@ -287,13 +279,10 @@ def news_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_recruitment")
     post = get_object_or_404(NewsPost, programme=programme, pk=pk)
     form = NewsPostForm(request.POST or None, instance=post)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.news_post_update(post=post, **form.cleaned_data)
-            messages.success(request, _("The news post was saved."))
-            return redirect("recruitment:news", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: services.news_post_update(
+            post=post, **form.cleaned_data),
+            _("The news post was saved.")):
+        return redirect("recruitment:news", slug=programme.slug)
     return render(request, "recruitment/form_page.html", {
         "programme": programme, "form": form, "title": _("Edit a news post")})
 
@@ -303,13 +292,9 @@ def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "manage_recruitment")
     form = CampaignForm(request.POST or None, programme=programme,
                         initial=selectors.campaign_from_gap(request.GET))
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(programme=programme, by=request.user,
-                                                **form.cleaned_data)
-            return redirect("recruitment:campaign", slug=programme.slug, pk=campaign.pk)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if saved := save_form(request, form, lambda: services.campaign_create(
+            programme=programme, by=request.user, **form.cleaned_data)):
+        return redirect("recruitment:campaign", slug=programme.slug, pk=saved.value.pk)
     return render(request, "recruitment/campaign_list.html", {
         "programme": programme, "form": form,
         "campaigns": selectors.campaigns_of_programme(programme=programme)})
@@ -351,13 +336,10 @@ def campaign_qr(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResp
 def charter_page(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "screen_volunteers")
     form = CharterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.charter_publish(programme=programme, **form.cleaned_data)
-            messages.success(request, _("The new version of the charter is published."))
-            return redirect("recruitment:charter", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: services.charter_publish(
+            programme=programme, **form.cleaned_data),
+            _("The new version of the charter is published.")):
+        return redirect("recruitment:charter", slug=programme.slug)
     return render(request, "recruitment/charter.html", {
         "programme": programme, "form": form, "charters": programme.charters.all()})
 
@@ -372,13 +354,10 @@ def screening_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     labels = dict(VolunteerStatus.choices)
     form = InterviewForm(request.POST or None, initial={
         f: getattr(screening, f) for f in InterviewForm.base_fields} if screening else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.screening_update(volunteer=volunteer, **form.cleaned_data)
-            messages.success(request, _("The screening was saved."))
-            return redirect("recruitment:screening", slug=programme.slug, pk=volunteer.pk)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: services.screening_update(
+            volunteer=volunteer, **form.cleaned_data),
+            _("The screening was saved.")):
+        return redirect("recruitment:screening", slug=programme.slug, pk=volunteer.pk)
     return render(request, "recruitment/screening.html", {
         "programme": programme, "volunteer": volunteer, "screening": screening, "form": form,
         "decision_form": DecisionForm(), "charter": selectors.current_charter(programme),
@@ -445,14 +424,10 @@ def referral_list(request: HttpRequest, slug: str) -> HttpResponse:
 def referral_new(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "refer_families")
     form = ReferralForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_create(programme=programme, referrer=request.user,
-                                     **form.family_data())
-            messages.success(request, _("Thank you: the family is referred."))
-            return redirect("recruitment:referrals", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: services.referral_create(
+            programme=programme, referrer=request.user, **form.family_data()),
+            _("Thank you: the family is referred.")):
+        return redirect("recruitment:referrals", slug=programme.slug)
     return render(request, "recruitment/form_page.html", {
         "programme": programme, "form": form, "title": _("Refer a family"),
         "intro": _("Only what the coordinators need to find a volunteer household nearby. "

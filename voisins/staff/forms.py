@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from voisins.households.importers import import_file_field
 from voisins.households.models import Channel, FamilyWish, Gender, MemberKind, SchoolLevel
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.phones import InvalidPhone, normalise_phone
@@ -27,17 +28,7 @@ class ImportForm(forms.Form):
         label=_("What the file holds"),
         choices=[("families", _("Families")), ("volunteers", _("Volunteer households"))],
     )
-    file = forms.FileField(
-        label=_("CSV or XLSX file"),
-        help_text=_("One household per row; the columns are explained in the guide."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Give a CSV or XLSX file."))
-        return upload
+    file = import_file_field(_("One household per row; the columns are explained in the guide."))
 
 
 class StatusForm(forms.Form):

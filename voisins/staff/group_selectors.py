@@ -9,13 +9,11 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from voisins.community.models import Event
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 from voisins.matches.models import Match
 from voisins.matches.selectors import checkins_overdue
 from voisins.programmes.models import Programme
 from voisins.training.selectors import restrict_to_trained
-
-Household = FamilyHousehold | VolunteerHousehold
 
 AUDIENCES = ("volunteers", "matched", "checkin_overdue", "event")
 

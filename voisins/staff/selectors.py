@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from voisins.households.models import FamilyHousehold, VolunteerHousehold
+from voisins.households.models import FamilyHousehold, Household, VolunteerHousehold
 from voisins.households.status import VolunteerStatus
 from voisins.matches.models import CheckIn, Match, Proposal, Side
 from voisins.matches.selectors import volunteer_hours_of
@@ -17,9 +17,6 @@ from voisins.programmes.constants import LanguageLevel
 from voisins.programmes.models import Programme
 from voisins.recruitment.models import Decision, Screening
 from voisins.training.selectors import missing_required_modules
-
-Household = FamilyHousehold | VolunteerHousehold
-
 
 
 def household_story(household: Household) -> dict[str, Any]:

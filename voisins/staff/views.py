@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 
 from voisins import access, rounding, rows
 from voisins.audit.services import SENSITIVE_FIELDS, audit_list, audit_read
-from voisins.feedback import errors_to_form
+from voisins.feedback import errors_to_form, save_form
 from voisins.households import selectors, services
-from voisins.households.importers import import_households
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.households.status import FAMILY_TRANSITIONS, VOLUNTEER_TRANSITIONS, FamilyStatus
 from voisins.lists.counts import cached_counts
@@ -25,6 +24,7 @@ from voisins.lists.pages import filtered_page
 from voisins.matches.forms import AnswerForm
 from voisins.messaging import services as messaging_services
 from voisins.messaging.selectors import messages_to_call
+from voisins.ops.household_import import import_households
 from voisins.privacy.models import ConsentPurpose
 from voisins.programmes import services as programme_services
 from voisins.programmes.constants import Role
@@ -348,15 +348,11 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_programme")
     form = InviteForm(request.POST or None,
                       initial={"language": translation.get_language()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme_services.membership_invite(programme=prog, by=request.user,
-                                                 **form.cleaned_data)
-            messages.success(request, _("Invitation sent to %(email)s.")
-                             % {"email": form.cleaned_data["email"]})
-            return redirect("staff:team", slug=prog.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: programme_services.membership_invite(
+            programme=prog, by=request.user, **form.cleaned_data)):
+        messages.success(request, _("Invitation sent to %(email)s.")
+                         % {"email": form.cleaned_data["email"]})
+        return redirect("staff:team", slug=prog.slug)
     return render(request, "staff/team.html", {
         "programme": prog, "form": form, "roles": Role.choices,
         "memberships": prog.memberships.select_related("user", "organisation")

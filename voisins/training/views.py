@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.feedback import errors_to_form
+from voisins.feedback import save_form
 from voisins.households.models import VolunteerHousehold
 from voisins.households.selectors import household_of_programme
 
@@ -28,19 +28,13 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         if "module-title" in request.POST:
             module_form = ModuleForm(request.POST, prefix="module")
             form, create = module_form, services.training_module_create
+            extra = {"programme": programme}
         else:
             session_form = SessionForm(request.POST, prefix="session", programme=programme)
             form, create = session_form, services.training_session_create
-        if form.is_valid():
-            try:
-                data = dict(form.cleaned_data)
-                if create is services.training_module_create:
-                    data["programme"] = programme
-                create(**data)
-                messages.success(request, _("Saved."))
-                return redirect("training:overview", slug=programme.slug)
-            except ValidationError as exc:
-                errors_to_form(form, exc)
+            extra = {}
+        if save_form(request, form, lambda: create(**{**form.cleaned_data, **extra}), _("Saved.")):
+            return redirect("training:overview", slug=programme.slug)
     return render(request, "training/overview.html", {
         "programme": programme, "module_form": module_form, "session_form": session_form,
         "modules": selectors.modules_counted(programme=programme),

@@ -16,7 +16,11 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.familypages.decorators import volunteer_page
-from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
+from voisins.feedback import (
+    errors_to_messages,
+    form_errors_to_messages,
+    save_form,
+)
 from voisins.households.selectors import volunteer_households
 
 from . import selectors, services
@@ -47,14 +51,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             form = policy_form = PolicyForm(request.POST, prefix="policy", programme=programme)
             write = lambda data: services.insurance_policy_create(  # noqa: E731
                 programme=programme, **data)
-        if form.is_valid():
-            try:
-                write(dict(form.cleaned_data))
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("volunteering:overview", slug=programme.slug)
+        if save_form(request, form, lambda: write(dict(form.cleaned_data)), _("Saved.")):
+            return redirect("volunteering:overview", slug=programme.slug)
     status = 400 if note_form.errors or policy_form.errors else 200
     return render(request, "volunteering/overview.html", {
         "programme": programme, "manage": manage, "note_form": note_form,

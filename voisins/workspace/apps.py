@@ -2,13 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def to_call_message_saved(instance, **_signal) -> None:
-    from voisins.lists.counts import nav_counts_changed
-
-    if instance.state in ("to_call", "called"):
-        nav_counts_changed()
-
-
 class WorkspaceConfig(AppConfig):
     name = "voisins.workspace"
     verbose_name = _("Workspace shell")
@@ -17,7 +10,8 @@ class WorkspaceConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from django.tasks.signals import task_finished
 
-        from voisins.lists.counts import nav_counts_changed
+        # Imported here, once the app registry is loaded (the counts read models).
+        from voisins.lists.counts import nav_counts_changed, to_call_message_saved
 
         # What the kept counts are made of (the navigation's, see selectors.nav_counts, the
         # programme page's and the pause banner's). Bulk updates send no signal:

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from voisins.evaluation.importers import import_matches
-from voisins.households.importers import KINDS, import_households
+from voisins.ops.household_import import KINDS, import_households
 from voisins.programmes.models import Programme
 
 

@@ -1,0 +1,73 @@
+"""The one body of a form page (voisins.feedback.save_form): a valid POST goes to the
+service and is said; a service's refusal lands on the form, on its named field, and the
+page shows the form again; nothing runs on a GET or an invalid form."""
+
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory
+
+from voisins.feedback import save_form
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(max_length=10)
+
+
+def request(method: str, data: dict | None = None):
+    made = getattr(RequestFactory(), method.lower())("/", data or {})
+    made.session = SessionStore()
+    made._messages = FallbackStorage(made)
+    return made
+
+
+def said(made) -> list[str]:
+    return [str(m) for m in get_messages(made)]
+
+
+def test_a_valid_post_calls_the_service_says_so_and_hands_back_its_result():
+    made, calls = request("POST", {"name": "Ada"}), []
+    form = NameForm(made.POST)
+    saved = save_form(made, form, lambda: calls.append(form.cleaned_data["name"]) or 7,
+                      "Saved.")
+    assert saved and saved.value == 7
+    assert calls == ["Ada"]
+    assert said(made) == ["Saved."]
+
+
+def test_a_refusal_of_the_service_goes_on_the_named_field_and_nothing_is_said():
+    made = request("POST", {"name": "Ada"})
+    form = NameForm(made.POST)
+
+    def refuse():
+        raise ValidationError({"name": "Taken.", "other": "Not a field."})
+
+    saved = save_form(made, form, refuse, "Saved.")
+    assert not saved and saved.value is None
+    assert form.errors["name"] == ["Taken."]
+    assert form.non_field_errors() == ["Not a field."]
+    assert said(made) == []
+
+
+def test_a_refusal_without_a_field_goes_on_the_form_as_a_whole():
+    made = request("POST", {"name": "Ada"})
+    form = NameForm(made.POST)
+
+    def refuse():
+        raise ValidationError("The programme is paused.")
+
+    assert not save_form(made, form, refuse)
+    assert form.non_field_errors() == ["The programme is paused."]
+
+
+def test_nothing_runs_on_a_get_or_an_invalid_form():
+    calls = []
+    got = request("GET")
+    assert not save_form(got, NameForm(None), lambda: calls.append(1), "Saved.")
+    posted = request("POST", {"name": "far too long a name"})
+    form = NameForm(posted.POST)
+    assert not save_form(posted, form, lambda: calls.append(1), "Saved.")
+    assert calls == [] and "name" in form.errors
+    assert said(got) == said(posted) == []
