@@ -144,28 +144,38 @@ def test_the_information_note_is_adopted_and_updated_as_a_new_version_of_the_pro
                                                                 "Voisins du Nord")
     adoption = Adoption.objects.get(programme=south)
 
-    # North publishes a new version of its note; Alice publishes it again to the network.
+    # North publishes a new version of its note, and Alice publishes it to the network
+    # again: it is the material's version 2 (one lineage per programme), its texts
+    # written in every language.
     information_note_publish(programme=north, legal_status="asbl",
                              organisation_name="Voisins du Nord", aim="Entraide de voisins",
                              expenses_regime="none", by=alice)
-    _as(client, alice)
     newest = north.information_notes.order_by("-version").first()
-    client.post(url, {"from-item": f"information_note:{north.pk}:{newest.pk}"})
-    assert material.versions.count() == 1  # another note row: a new material
-    # …while publishing the same row again makes the next version of its material.
-    assert Material.objects.filter(kind="information_note").count() == 2
-    second = Material.objects.filter(kind="information_note").order_by("-pk").first()
-    assert second.source_id == newest.pk
+    _as(client, alice)
+    page = client.get(url).content.decode()
+    assert f"information_note:{north.pk}:{note.pk}" not in page  # only the newest
+    assert client.post(url, {"from-item": f"information_note:{north.pk}:{newest.pk}"}
+                       ).status_code == 302
+    assert Material.objects.filter(kind="information_note").count() == 1
+    version2 = material.versions.get(number=2)
+    assert version2.content["aim"] == "Entraide de voisins"
+    assert set(version2.content["texts"]) == set(content["texts"])
 
-    services.material_version_publish(material=material, by=alice, content={
-        **content, "aim": "Entraide de voisins"})
+    # The network's coordinator may also write the next version in the note's form.
+    detail = reverse("sharing:material", kwargs={"slug": network.slug, "pk": material.pk})
+    form = {f"content-{name}": value for name, value in version2.content.items()
+            if name != "texts" and value not in (False, None)}
+    assert client.post(detail, {**form, "content-contact": "02 123 45 67",
+                                "content-discretion": "on"}).status_code == 302
+    assert material.versions.get(number=3).content["contact"] == "02 123 45 67"
     _as(client, charlie)
-    offered = material.versions.get(number=2)
+    offered = material.versions.get(number=3)
     adoption_url = reverse("sharing:adoption", kwargs={"slug": "south", "pk": adoption.pk})
     assert b"publishes a new version in the programme" in client.get(adoption_url).content
     client.post(adoption_url, {"decision": "accept", "version": offered.pk})
     notes = list(InformationNote.objects.filter(programme=south).order_by("version"))
-    assert [(n.version, n.aim) for n in notes] == [(1, "Entraide"), (2, "Entraide de voisins")]
+    assert [(n.version, n.aim, n.contact) for n in notes] == [
+        (1, "Entraide", ""), (2, "Entraide de voisins", "02 123 45 67")]
     adoption.refresh_from_db()
     assert adoption.copy_id == notes[1].pk and adoption.version == offered
 
@@ -307,8 +317,6 @@ def test_a_network_role_never_reaches_a_programmes_copies(client, network, modul
 
 def test_a_programme_sees_only_its_networks_materials(client, network, module_material,
                                                       alice):
-    from voisins.programmes.services import programme_create
-
     other = networks.network_create(name="Autre réseau", by=network.nadia)
     services.material_publish(network=other, kind="training_module", by=network.nadia,
                               content={"title": "Elsewhere", "description": "",
@@ -316,4 +324,34 @@ def test_a_programme_sees_only_its_networks_materials(client, network, module_ma
     _as(client, alice)
     page = client.get(reverse("sharing:programme", kwargs={"slug": "north"})).content
     assert b"Welcome" in page and b"Elsewhere" not in page
-    assert programme_create  # the programme of another network sees nothing of this one
+
+
+def test_an_adoption_of_nothing_or_of_another_networks_material_names_the_field(
+        client, network, alice):
+    other = networks.network_create(name="Autre réseau", by=network.nadia)
+    elsewhere = services.material_publish(network=other, kind="training_module",
+                                          by=network.nadia, content={
+                                              "title": "Elsewhere", "description": "",
+                                              "required": False})
+    _as(client, alice)
+    url = reverse("sharing:adopt", kwargs={"slug": "north"})
+    for sent in ({}, {"material": "x"}, {"material": "9" * 30}, {"material": elsewhere.pk}):
+        response = client.post(url, sent, follow=True)
+        assert b"Material: Choose a material of the programme&#x27;s networks" in \
+            response.content, sent
+    assert not Adoption.objects.exists()
+
+
+def test_an_adopted_message_template_starts_a_group_message(client, network, north, alice):
+    material = services.material_publish(network=network, kind="message_template",
+                                         by=network.nadia, content={
+                                             "name": "Pique-nique", "purpose": "news",
+                                             "texts": {"fr": "Bonjour {first_name} !"}})
+    services.adoption_create(material=material, programme=north, by=alice)
+    template = MessageTemplate.objects.get(programme=north)
+    _as(client, alice)
+    url = reverse("staff:group_message_new", kwargs={"slug": "north"})
+    assert b"Pique-nique" in client.get(url).content
+    page = client.get(f"{url}?template={template.pk}").content.decode()
+    assert "Bonjour {first_name} !</textarea>" in page
+    assert client.get(f"{url}?template=nope").status_code == 200

@@ -211,7 +211,8 @@ def _charter_create(*, programme: Programme, content: dict, by: Any, label: str)
 CHARTER = Kind(
     code="charter", label=gettext_lazy("charter"), fields=("text",), versioned=True,
     form=CharterForm,
-    items=lambda programme: Charter.objects.filter(programme=programme),
+    # The programme's charter in force (its newest version) is what it can publish.
+    items=lambda programme: Charter.objects.filter(programme=programme)[:1],
     read=lambda c: {"version": c.version, "text": c.text},
     title=lambda c: _("Charter %(version)s") % {"version": c.get("version") or ""},
     create=_charter_create, update=None,
@@ -243,7 +244,9 @@ def _note_create(*, programme: Programme, content: dict, by: Any, label: str) ->
 INFORMATION_NOTE = Kind(
     code="information_note", label=gettext_lazy("volunteers' information note"),
     fields=NOTE_FIELDS, versioned=True, form=NoteForm,
-    items=lambda programme: InformationNote.objects.filter(programme=programme),
+    # The programme's newest version is what it can publish.
+    items=lambda programme: InformationNote.objects.filter(
+        programme=programme).order_by("-version")[:1],
     read=_note_read,
     title=lambda c: _("Information note: %(organisation)s") % {
         "organisation": c.get("organisation_name") or ""},

@@ -72,16 +72,20 @@ def material_publish_from(*, network: Network, kind: str, programme: Programme, 
 
     Raises ValidationError on ``item`` when the programme has no such item."""
     spec = _kind(kind)
-    try:
-        item = spec.items(programme).filter(pk=int(item_id)).first()
-    except (TypeError, ValueError):
-        item = None
+    item = next((i for i in spec.items(programme) if str(i.pk) == str(item_id)), None)
     if item is None:
         raise ValidationError({"item": _("Choose an item of the programme from the list.")})
     existing = Material.objects.filter(network=network, kind=kind,
-                                       source_programme=programme, source_id=item.pk).first()
+                                       source_programme=programme)
+    # An app that keeps versions (the note, the charter) has one lineage per programme:
+    # its newest version is the material's next one, whichever row holds it.
+    existing = (existing if spec.versioned else existing.filter(source_id=item.pk)).first()
     if existing is not None:
-        material_version_publish(material=existing, content=spec.content(item), by=by)
+        with transaction.atomic():
+            material_version_publish(material=existing, content=spec.content(item), by=by)
+            existing.source_id = item.pk
+            # update_fields without full_clean(): only the id of the row read from.
+            existing.save(update_fields=["source_id"])
         return existing
     return material_publish(network=network, kind=kind, content=spec.content(item), by=by,
                             source_programme=programme, source_id=item.pk)

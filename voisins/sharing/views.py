@@ -145,9 +145,10 @@ def adopt(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, "adopt_materials")
     # Materials of the networks the programme belongs to or belonged to: for one it
     # left, the service says why it refuses.
+    chosen = request.POST.get("material") or ""
     material = access.materials_for_programme(
         request.user, programme, selectors.materials(), current=False).filter(
-        pk=access.as_pk(request.POST.get("material"))).first()
+        pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 19 else None
     if material is None:
         messages.error(request, f"{LABELS['material']}: "
                        + _("Choose a material of the programme's networks."))
