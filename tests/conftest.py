@@ -443,6 +443,17 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
 
     networks.period_close(network=network, start=date(2025, 1, 1), end=date(2025, 12, 31),
                           by=alice)
+    # Shared materials (issue 20 §3): the network shares a training module and a message
+    # template; north adopts both (a message template row of its own), a new version of
+    # the module is offered.
+    from voisins.sharing import services as sharing
+    from voisins.sharing.demo import demo as sharing_demo
+
+    sharing_demo(network=network, programmes=[north], by=alice)
+    template = sharing.material_publish(network=network, kind="message_template", by=alice,
+                                        content={"name": "Bienvenue", "purpose": "news",
+                                                 "texts": {"fr": "Bonjour {first_name}"}})
+    sharing.adoption_create(material=template, programme=north, by=alice)
     # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
     from voisins.ops.models import PeriodicRun
     from voisins.ops.worker import beat, new_worker_id

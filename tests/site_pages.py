@@ -143,6 +143,14 @@ PAGES: dict[str, Visit] = {
     "expenses:link": Visit("anonymous", VTOKEN),
     "expenses:portal": Visit("victor"),
     "expenses:list": Visit("alice", SLUG),
+    # Shared materials of networks (voisins.sharing): alice coordinates north and the network
+    "sharing:programme": Visit("alice", SLUG),
+    "sharing:adoption": Visit("alice", lambda d: {"slug": "north", "pk": d["adoption"].pk}),
+    "sharing:network": Visit("alice", lambda d: {"slug": d["network"].slug}),
+    "sharing:material": Visit("alice", lambda d: {"slug": d["network"].slug,
+                                                  "pk": d["material"].pk}),
+    "sharing:material_new": Visit("alice", lambda d: {"slug": d["network"].slug,
+                                                      "kind": "message_template"}),
     "familypages:staff_volunteer_links": Visit("alice", lambda d: {
         "slug": "north", "pk": d["volunteer"].pk}),
     # Links from e-mails and the public site, without an account
@@ -193,7 +201,7 @@ NOT_PAGES: dict[str, str] = {
         "volunteering:paper",
         "expenses:approve", "expenses:refuse", "expenses:regime", "expenses:close_year",
         "files:case_upload", "files:handout_upload", "files:resource_upload",
-        "files:charter_scan_upload", "files:delete",
+        "files:charter_scan_upload", "files:delete", "sharing:adopt",
     ], POST_ONLY),
     "expenses:statement": "a download (the PDF statement of one household; "
                           "tests/test_expenses.py)",
@@ -272,8 +280,17 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
         texts={"fr": "Bonjour {first_name}, pique-nique samedi : {link}"},
         households=list(VolunteerHousehold.objects.filter(programme=north)
                         .select_related("programme", "user")[:5]))
+    # A network north belongs to, which shares a training module north adopted and then
+    # updated (voisins.sharing.demo).
+    from voisins.networks.services import member_join, network_create
+    from voisins.sharing.demo import demo as sharing_demo
+
+    network = network_create(name="Réseau Voisins Solidaires", by=alice)
+    member_join(network=network, programme=north, by=alice, named=True)
+    shared = sharing_demo(network=network, programmes=[north], by=alice)
     return {
-        "group": group,
+        "group": group, "network": network, "material": shared["material"],
+        "adoption": shared["adoption"],
         "family": family, "volunteer": victor, "match": live_match, "run": run, "case": case,
         "other_volunteer": VolunteerHousehold.objects.filter(programme=north).exclude(
             pk=victor.pk).first(),

@@ -285,6 +285,18 @@ PAGES: dict[str, Row] = {
     "volunteering:paper": Row(POST_ONLY, VOLUNTEER_PK),
     "volunteering:link_note": Row({p: 200 for p in PERSONAS}, VLINK),
     "volunteering:portal_note": Row(only({"victor": 200}), lambda d: {}),
+    # --- shared materials of networks (voisins.sharing): alice coordinates north and the
+    # network north belongs to; the programme's side goes by the programme's role alone,
+    # the network's by the network's (a network role never reaches a programme's copies:
+    # tests/sharing/test_materials.py) ---
+    "sharing:programme": Row(only(ALICE), SLUG),
+    "sharing:adopt": Row(POST_ONLY, SLUG),
+    "sharing:adoption": Row(only(ALICE), lambda d: {"slug": "north", "pk": d["adoption"].pk}),
+    "sharing:network": Row(only(ALICE), lambda d: {"slug": d["network"].slug}),
+    "sharing:material": Row(only(ALICE), lambda d: {"slug": d["network"].slug,
+                                                    "pk": d["material"].pk}),
+    "sharing:material_new": Row(only(ALICE), lambda d: {"slug": d["network"].slug,
+                                                        "kind": "training_module"}),
     # --- the volunteer portal (voisins.portal): the household's own account only ---
     "portal:home": Row(only({"victor": 200}), lambda d: {}),
     **{f"portal:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
@@ -589,7 +601,8 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
         aim="Entraide", expenses_regime="none", published_at=timezone.now()
         - timedelta(days=1))
     journey = _journey_records(north, alice, rita, victor, volunteer)
-    return journey | _expenses(victor) | _files(case, journey["module"], alice) | {
+    return journey | _expenses(victor) | _files(case, journey["module"], alice) | _sharing(
+        north, alice) | {
         "group": group, "note": note, "today": timezone.localdate(),
         "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
         "survey_consent": consent_give(household=family, purpose="surveys", recorded_by=alice),
@@ -635,6 +648,19 @@ def _files(case, module, alice) -> dict:
                 case=case, upload=upload("lettre.pdf", pdf()), by=alice),
             "handout": services.handout_add(module=module, upload=upload(
                 "guide.pdf", pdf()), by=alice)}
+
+
+def _sharing(north, alice) -> dict:
+    """A network north belongs to, coordinated by alice, sharing a training module north
+    adopted (voisins.sharing)."""
+    from voisins.networks.services import member_join, network_create
+    from voisins.sharing.demo import demo
+
+    network = network_create(name="Réseau", by=alice)
+    member_join(network=network, programme=north, by=alice)
+    shared = demo(network=network, programmes=[north], by=alice)
+    return {"network": network, "material": shared["material"],
+            "adoption": shared["adoption"]}
 
 
 def _journey_records(north, alice, rita, victor, volunteer) -> dict:

@@ -97,6 +97,12 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.staff.forms.CategoryForm": lambda p: {},
     "voisins.staff.group_forms.GroupMessageForm": lambda p: {"programme": p},
     "voisins.staff.forms.ConsentForm": lambda p: {},
+    "voisins.sharing.forms.PublishFromForm": lambda p: {"choices": [
+        ("training_module:1:1", "Voisins Nord – training module: Welcome")]},
+    "voisins.sharing.forms.WhatChangedForm": lambda p: {},
+    "voisins.sharing.kinds.CategoryContentForm": lambda p: {},
+    "voisins.sharing.kinds.ModuleContentForm": lambda p: {},
+    "voisins.sharing.kinds.TemplateContentForm": lambda p: {},
     "voisins.staff.forms.FamilyForm": lambda p: {"programme": p},
     "voisins.staff.forms.ImportForm": lambda p: {},
     "voisins.staff.forms.InviteForm": lambda p: {},

@@ -73,6 +73,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # record them for a household, approve or refuse, close a year, download statements
     # and the accountant's export; viewers read the hours given in the funders' report.
     "manage_expenses": frozenset({R.COORDINATOR}),
+    # Issue 20: a programme adopts a network's shared materials (its copies are its own
+    # records), accepts their updates or keeps its own: its coordinators.
+    "adopt_materials": frozenset({R.COORDINATOR}),
 }
 
 
@@ -562,3 +565,64 @@ def may_join_network(user: Any, programme: Programme | int) -> bool:
 def may_start_network(user: Any) -> bool:
     """Who may start a network: whoever may start a programme."""
     return may_start_programme(user)
+
+
+# --- Shared materials of networks (issue 20 §3, voisins.sharing) ----------------------------
+# The network's side (its materials and their versions) goes by network roles; the
+# programme's side (what it adopted, its copies) by the programme's roles alone, so a
+# network role never reaches a programme's copy.
+
+def materials_for_programme(user: Any, programme: Programme, materials: QuerySet,
+                            *, current: bool = True) -> QuerySet:
+    """The materials of `materials` (voisins.sharing's Material) that `user` may adopt
+    for `programme`: those of the networks it is a current member of (`current`), or
+    was ever a member of (``current=False``: the adoption service then says why it
+    refuses one of a network the programme left). None unless `user` may adopt there."""
+    if not can(user, "adopt_materials", programme):
+        return materials.none()
+    members = Q(network__members__programme=programme)
+    if current:
+        members &= Q(network__members__left_at__isnull=True)
+    return materials.filter(members).distinct()
+
+
+def adoption_or_404(user: Any, programme: Programme, pk: object, adoptions: QuerySet) -> Any:
+    """An adoption of `adoptions` by `programme`, if `user` may adopt materials there."""
+    if not can(user, "adopt_materials", programme):
+        raise Http404
+    adoption = adoptions.filter(programme=programme, pk=as_pk(pk)).first()
+    if adoption is None:
+        raise Http404
+    return adoption
+
+
+def network_allows(user: Any, network: Any, action: str) -> bool:
+    """Whether `user` holds a role in `network` that allows `action`."""
+    return _authenticated(user) and network.staff.filter(
+        user=user, role__in=NETWORK_PERMISSIONS[action]).exists()
+
+
+def material_or_404(user: Any, network: Any, pk: object, materials: QuerySet,
+                    action: str = "view_network") -> Any:
+    """A material of `network` (reached through network_or_404), if `user` may do
+    `action` in that network."""
+    if not _authenticated(user):
+        raise Http404
+    material = materials.filter(network=network, network__staff__user=user,
+                                network__staff__role__in=NETWORK_PERMISSIONS[action],
+                                pk=as_pk(pk)).first()
+    if material is None:
+        raise Http404
+    return material
+
+
+def programmes_to_publish_from(user: Any, network: Any, members: QuerySet) -> QuerySet:
+    """The programmes whose own items `user` may publish to `network`: they coordinate
+    the network and the programme, and the programme is a current member (`members`:
+    the network's NetworkMember rows)."""
+    if not _authenticated(user) or not network.staff.filter(
+            user=user, role__in=NETWORK_PERMISSIONS["manage_network"]).exists():
+        return Programme.objects.none()
+    return programmes_for(user, "adopt_materials").filter(
+        pk__in=members.filter(network=network, left_at__isnull=True,
+                              programme__isnull=False).values("programme_id"))

@@ -65,6 +65,9 @@ FLOORS: dict[str, tuple[int, str]] = {
     "files": (2, "private files of cases, trainings, resources, scans: reads their owners"),
     "networks": (2, "networks of programmes: members, roles, published aggregates, pooled "
                     "figures (reads evaluation to publish)"),
+    "sharing": (2, "materials a network shares (training modules, resources, charter, "
+                   "information note, message templates, categories): copies made through "
+                   "the owning apps' services"),
     # interfaces: pages and API over the domain.
     "staff": (3, "the coordinators' pages"),
     "workspace": (3, "the pages' shell: navigation, lists, map"),

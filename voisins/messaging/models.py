@@ -10,12 +10,15 @@ evaluation) give it a purpose, a template and the words to fill it.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from voisins.households.models import Channel, FamilyHousehold, VolunteerHousehold, one_of
 from voisins.programmes.models import Programme
+
+from .placeholders import PlaceholderError, placeholders_in
 
 
 class Purpose(models.TextChoices):
@@ -142,3 +145,47 @@ class GroupMessage(models.Model):
         if (self.texts.get(language) or "").strip():
             return self.texts[language], language
         return self.texts.get(self.fallback_language, ""), self.fallback_language
+
+
+class MessageTemplate(models.Model):
+    """A text a programme keeps to write its group messages from: one text per language,
+    with the placeholders of group messages (``{first_name}``, ``{link}``,
+    ``{programme}``). A network can share one (voisins.sharing): the programme's copy is
+    a row here like any other, which it adapts at will."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
+                                  related_name="message_templates")
+    name = models.CharField(_("name"), max_length=120)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices,
+                               default=Purpose.NEWS)
+    # {language code: text}
+    texts = models.JSONField(_("texts"), default=dict)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["programme", "name"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"],
+                                    name="message_template_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        texts = self.texts
+        if not isinstance(texts, dict) or not any(
+                isinstance(t, str) and t.strip() for t in texts.values()):
+            raise ValidationError({"texts": _("Write the text in at least one language.")})
+        for code, text in texts.items():
+            if not isinstance(code, str) or not isinstance(text, str):
+                raise ValidationError({"texts": _("Write the text in at least one "
+                                                  "language.")})
+            try:
+                placeholders_in(text)
+            except PlaceholderError as error:
+                raise ValidationError({f"text_{code}": _(
+                    "Unknown placeholder: %(names)s. Use {first_name}, {link} or "
+                    "{programme}.") % {"names": ", ".join(error.names) or "{"}}) from None

@@ -16,7 +16,7 @@ from voisins.households.models import Channel, FamilyHousehold, VolunteerHouseho
 from voisins.programmes.models import Programme
 
 from .channels import channel_for, household_email, site_url  # noqa: F401 - read here too
-from .models import GroupMessage, Message, Purpose
+from .models import GroupMessage, Message, MessageTemplate, Purpose
 from .placeholders import PlaceholderError, fill, placeholders_in
 from .segments import MAX_SEGMENTS, count_segments, plain
 
@@ -299,3 +299,22 @@ def group_delivery(group: GroupMessage) -> dict[str, Any]:
             "channels": [{"channel": labels.get(ch, ch),
                           "counts": [counts[s] for s in Message.State.values]}
                          for ch, counts in sorted(by_channel.items())]}
+
+
+def message_templates(programme: Programme) -> QuerySet:
+    """The programme's message templates, by name (its own and the ones it adopted from a
+    network: voisins.sharing)."""
+    return MessageTemplate.objects.filter(programme=programme).order_by("name")
+
+
+def template_initial(programme: Programme, pk: object) -> dict[str, str]:
+    """The group message form's first values from the programme's template `pk`: its
+    texts (``text_<language>``) and what it is about; {} for no such template."""
+    try:
+        template = message_templates(programme).filter(pk=int(str(pk))).first()
+    except (TypeError, ValueError):
+        template = None
+    if template is None:
+        return {}
+    about = template.purpose if template.purpose in ("news", "match", "event") else "news"
+    return {"about": about, **{f"text_{code}": text for code, text in template.texts.items()}}

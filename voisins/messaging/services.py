@@ -34,7 +34,7 @@ from voisins.programmes.models import Programme
 from . import sms as sms_backends
 from .channels import channel_for, site_url
 from .hooks import HOLDS
-from .models import GroupMessage, Message, Purpose
+from .models import GroupMessage, Message, MessageTemplate, Purpose
 from .rendering import GROUP_TEMPLATE, render
 from .segments import count_segments
 from .selectors import group_plan
@@ -467,3 +467,28 @@ def messages_to_call_settle(*, household: Household, purpose: str,
         return pending.update(state=Message.State.CALLED, called_at=now, called_by=by,
                               context={})
     return pending.update(state=Message.State.DELIVERED, delivered_at=now, context={})
+
+
+def message_template_save(*, programme: Programme, name: str, texts: dict[str, str],
+                          purpose: str = Purpose.NEWS,
+                          template: MessageTemplate | None = None) -> MessageTemplate:
+    """Create (or change, given `template`) one of the programme's message templates.
+
+    Raises ValidationError naming the field: ``name`` (empty, or another template of the
+    programme has it), ``texts`` (no text), ``text_<language>`` (unknown placeholder).
+    """
+    name = (name or "").strip()
+    row = template or MessageTemplate(programme=programme)
+    if not name:
+        raise ValidationError({"name": gettext("Give the template a name.")})
+    if (MessageTemplate.objects.filter(programme=programme, name=name)
+            .exclude(pk=row.pk).exists()):
+        raise ValidationError({"name": gettext(
+            "The programme already has a message template of this name.")})
+    row.name, row.purpose = name, purpose
+    row.texts = {code: text for code, text in (texts or {}).items()
+                 if isinstance(text, str) and text.strip()}
+    row.updated_at = timezone.now()
+    row.full_clean()
+    row.save()
+    return row

@@ -83,6 +83,19 @@ def category_add(*, programme: Programme, name: str, icon: str = "hands") -> Ser
     return category
 
 
+def category_update(*, category: ServiceCategory, name: str, icon: str) -> ServiceCategory:
+    """Rename one of the programme's own categories or change its pictogram. Its code
+    stays: households and the matching engine keep speaking of the same category.
+
+    Raises ValidationError on ``name`` when it is empty for a category of the programme's
+    own."""
+    category.name = (name or "").strip()
+    category.icon = icon or category.icon
+    category.full_clean()
+    category.save()
+    return category
+
+
 def category_set_active(*, category: ServiceCategory, active: bool) -> ServiceCategory:
     """Offer a category again, or stop offering it (households keep what they have)."""
     category.active = active

@@ -34,9 +34,12 @@ def group_messages(request: HttpRequest, slug: str) -> HttpResponse:
 def group_message_new(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "message_groups")
     if request.method != "POST":
-        form = GroupMessageForm(programme=prog)
+        # A message template of the programme's fills the texts in (?template=<id>).
+        form = GroupMessageForm(programme=prog, initial=messaging_selectors.template_initial(
+            prog, request.GET.get("template")))
         return render(request, "staff/group_message_new.html",
-                      {"programme": prog, "form": form})
+                      {"programme": prog, "form": form,
+                       "templates": messaging_selectors.message_templates(prog)})
     form = GroupMessageForm(request.POST, programme=prog)
     plan = None
     if form.is_valid():
