@@ -562,3 +562,27 @@ def may_join_network(user: Any, programme: Programme | int) -> bool:
 def may_start_network(user: Any) -> bool:
     """Who may start a network: whoever may start a programme."""
     return may_start_programme(user)
+
+
+def holds_network_role(user: Any, networks: QuerySet) -> bool:
+    """Whether `user` holds any role in a network of `networks` (the menu's "Network")."""
+    return networks_for(user, networks).exists()
+
+
+def sees_member_names(user: Any, network: Any, networks: QuerySet) -> bool:
+    """The list of a network's members shows every programme's name to its network
+    coordinators (they decided on each joining); a network viewer reads "programme A"
+    for those that did not agree to be named, as on every figure and export."""
+    return networks_for(user, networks, "manage_network").filter(pk=network.pk).exists()
+
+
+def network_membership_or_404(user: Any, programme: Programme, pk: object,
+                              memberships: QuerySet) -> Any:
+    """A membership of `programme` (from `memberships`, the programme's own) that
+    `user` may change: the programme's coordinator's decision; otherwise 404."""
+    if not may_join_network(user, programme):
+        raise Http404
+    member = memberships.filter(programme=programme, pk=as_pk(pk)).first()
+    if member is None:
+        raise Http404
+    return member

@@ -170,3 +170,46 @@ def period_close(*, network: Network, start: date, end: date, by: Any) -> Closed
     closed.full_clean()
     closed.save()
     return closed
+
+
+def network_staff_add(*, network: Network, email: str, role: str) -> NetworkStaff:
+    """Give the person with the account `email` a role in `network` (or change it)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        raise ValidationError({"email": _(
+            "No account has this address: the person must have an account first.")})
+    if role not in NetworkRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    staff = NetworkStaff.objects.filter(network=network, user=user).first()
+    if staff and staff.role == NetworkRole.COORDINATOR and role != staff.role:
+        _keep_a_coordinator(network=network, leaving=staff)
+    return network_staff_set(network=network, user=user, role=role)
+
+
+def _keep_a_coordinator(*, network: Network, leaving: NetworkStaff) -> None:
+    others = NetworkStaff.objects.filter(network=network, role=NetworkRole.COORDINATOR
+                                         ).exclude(pk=leaving.pk)
+    if not others.exists():
+        raise ValidationError({"role": _(
+            "A network keeps at least one network coordinator.")})
+
+
+def network_staff_remove(*, staff: NetworkStaff) -> None:
+    """Take a person's role in the network away (never the last coordinator's)."""
+    with transaction.atomic():
+        if staff.role == NetworkRole.COORDINATOR:
+            _keep_a_coordinator(network=staff.network, leaving=staff)
+        staff.delete()
+
+
+def member_named_set(*, member: NetworkMember, named: bool) -> NetworkMember:
+    """The programme agrees to be named in the network's figures, or withdraws it (from
+    then on every page and export shows its letter)."""
+    if member.left_at is not None:
+        raise ValidationError({"member": _("This programme has left the network.")})
+    member.named = bool(named)
+    # update_fields without full_clean(): only a boolean of the member changes here.
+    member.save(update_fields=["named"])
+    return member
