@@ -586,3 +586,13 @@ def network_membership_or_404(user: Any, programme: Programme, pk: object,
     if member is None:
         raise Http404
     return member
+
+
+def network_keeps_a_coordinator(staff: QuerySet, *, leaving: Any,
+                                new_role: str | None = None) -> bool:
+    """Whether the network of `staff` (its NetworkStaff rows) still has a network
+    coordinator once `leaving` loses its role (or takes `new_role`)."""
+    managers = NETWORK_PERMISSIONS["manage_network"]
+    if leaving.role not in managers or new_role in managers:
+        return True
+    return staff.filter(role__in=managers).exclude(pk=leaving.pk).exists()

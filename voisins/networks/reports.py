@@ -27,11 +27,12 @@ from voisins.evaluation import charts
 from voisins.evaluation.survival import MIN_GROUP, Curve, LogRank
 from voisins.spreadsheets import neutralise_workbook
 
-from . import pooling, selectors, suppression
+from . import pooling, selectors, services, suppression
 from .models import Network
 from .schema import INDICATORS, WAVES
 
 REPORT_LANGUAGES = ("fr", "nl", "en")
+CHART_CURVES = 7
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,11 @@ class NetworkReport:
 
     @functools.cached_property
     def pooled(self) -> selectors.Pooled:
-        return self._pooled or selectors.pooled(self.network, self.period)
+        if self._pooled is not None:
+            return self._pooled
+        services.pooled_months_refresh(network=self.network, start=self.period.start,
+                                       end=self.period.end)
+        return selectors.pooled(self.network, self.period)
 
     @functools.cached_property
     def labels(self) -> dict[int, str]:
@@ -260,9 +265,17 @@ class NetworkReport:
     def test_significant(self) -> bool:
         return bool(self.test and rounding.significant(self.test.p_value))
 
+    @property
+    def drawn_curves(self) -> list[Curve]:
+        """The chart's curves: the pooled one and the CHART_CURVES programmes with the
+        most matches (a hundred curves on one chart say nothing; the table has them all)."""
+        largest = sorted(self.curves, key=lambda c: -c.n)[:CHART_CURVES]
+        return ([self.overall] if self.overall else []) + [
+            c for c in self.curves if c in largest]
+
     @functools.cached_property
     def survival_uri(self) -> str:
-        curves = ([self.overall] if self.overall else []) + list(self.curves)
+        curves = self.drawn_curves
         if not curves:
             return ""
         with translation.override(self.language):

@@ -10,13 +10,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from voisins.programmes.models import Programme
 
 from . import pooling
-from .models import ClosedPeriod, Network, NetworkMember, NetworkStaff, Publication, PublishToken
+from .models import (
+    ClosedPeriod,
+    Network,
+    NetworkMember,
+    NetworkStaff,
+    PooledMonth,
+    Publication,
+    PublishToken,
+)
 from .schema import INDICATORS, WAVES
 
 FUNNEL = ("visited", "signed_up", "screened", "trained", "matched")
@@ -135,6 +143,28 @@ def period_default(today: date) -> Period:
 
 
 # --- Pooled figures ---------------------------------------------------------------------
+#
+# A month's publication is read into a *compact* record (lists of numbers, no keys), the
+# form both paths share: straight from the publications, or from the network's
+# `PooledMonth` rows that keep the compact records of every member for one month.
+
+def compact(payload: dict) -> list:
+    """One publication as [started, ended, active_at_end, [funnel…], hours, town,
+    [at_risk…], [ended…], [censored…], [[indicator, wave, children, start_total,
+    follow_total, improved]…]]; the life table dense from duration month 0."""
+    matches, funnel = payload["matches"], payload["funnel"]
+    rows = payload["persistence"]
+    length = rows[-1]["month"] + 1 if rows else 0
+    at_risk, ended, censored = [0] * length, [0] * length, [0] * length
+    for row in rows:
+        m = row["month"]
+        at_risk[m], ended[m], censored[m] = row["at_risk"], row["ended"], row["censored"]
+    return [matches["started"], matches["ended"], matches["active_at_end"],
+            [funnel[stage] for stage in FUNNEL], str(payload["hours_given"]),
+            payload.get("town", ""), at_risk, ended, censored,
+            [[o["indicator"], o["wave"], o["children"], str(o["start_total"]),
+              str(o["follow_total"]), o["improved"]] for o in payload["outcomes"]]]
+
 
 @dataclass
 class MemberFigures:
@@ -150,8 +180,41 @@ class MemberFigures:
     hours: Decimal = Decimal(0)
     # (indicator, wave) -> [children, start_total, follow_total, improved]
     outcomes: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
-    life_tables: list[list[dict]] = field(default_factory=list)
+    # the life table, summed over the cohorts: at risk, ended, censored per month
+    life: list[list[int]] = field(default_factory=lambda: [[], [], []])
     town: str = ""
+
+    def add(self, month: date, record: list) -> None:
+        """Add one month's compact record."""
+        started, ended, active, funnel, hours, town, *life, outcomes = record
+        self.months += 1
+        self.started += started
+        self.ended += ended
+        if self.last_month is None or month >= self.last_month:
+            self.last_month = month
+            self.active_at_end = active
+            if town:
+                self.town = town
+        for stage, n in zip(FUNNEL, funnel, strict=True):
+            self.funnel[stage] += n
+        self.hours += Decimal(hours)
+        for indicator, wave, children, start, follow, improved in outcomes:
+            cell = self.outcomes.setdefault((indicator, wave), [0, Decimal(0), Decimal(0), 0])
+            cell[0] += children
+            cell[1] += Decimal(start)
+            cell[2] += Decimal(follow)
+            cell[3] += improved
+        for total, values in zip(self.life, life, strict=True):
+            if len(values) > len(total):
+                total.extend([0] * (len(values) - len(total)))
+            for m, n in enumerate(values):
+                if n:
+                    total[m] += n
+
+    def life_table(self) -> list[pooling.Row]:
+        at_risk, ended, censored = self.life
+        return [pooling.Row(m, at_risk[m], ended[m], censored[m])
+                for m in range(len(at_risk)) if at_risk[m]]
 
 
 @dataclass
@@ -161,12 +224,11 @@ class Pooled:
 
     period: Period
     members: dict[int, MemberFigures]
-    per_month: dict[date, dict[str, int]]
 
     def life_table(self, member_id: int | None = None) -> list[pooling.Row]:
         chosen = [self.members[member_id]] if member_id is not None else list(
             self.members.values())
-        return pooling.pool_life_tables(t for m in chosen for t in m.life_tables)
+        return pooling.pool_life_tables(m.life_table() for m in chosen)
 
     def outcome(self, indicator: str, wave: str) -> list[Any]:
         total: list[Any] = [0, Decimal(0), Decimal(0), 0]
@@ -185,51 +247,58 @@ def publications(network: Network, period: Period) -> QuerySet[Publication]:
                                       period_start__lte=period.end)
 
 
-def pooled(network: Network, period: Period) -> Pooled:
-    """Add up what each member published for the months of `period`.
-
-    Complexity: O(P·r) for P publications of r rows each (their life tables); one query.
-    """
+def _pool(period: Period, records: Iterable[tuple[int, date, list]]) -> Pooled:
     members: dict[int, MemberFigures] = {}
-    per_month = {m: dict.fromkeys(("started", "ended"), 0) for m in period.months}
-    rows = publications(network, period).order_by("period_start").values_list(
-        "member_id", "period_start", "payload")
-    for member_id, month, payload in rows:
+    for member_id, month, record in records:
         figures = members.get(member_id)
         if figures is None:
             figures = members[member_id] = MemberFigures(member_id=member_id)
-        add_payload(figures, month, payload)
-        if month in per_month:
-            per_month[month]["started"] += payload["matches"]["started"]
-            per_month[month]["ended"] += payload["matches"]["ended"]
-    return Pooled(period=period, members=members, per_month=per_month)
+        figures.add(month, record)
+    return Pooled(period=period, members=members)
 
 
-def add_payload(figures: MemberFigures, month: date, payload: dict) -> None:
-    """Add one month's publication (a validated `schema.Aggregates` as JSON) to a
-    member's figures."""
-    matches = payload["matches"]
-    figures.months += 1
-    figures.started += matches["started"]
-    figures.ended += matches["ended"]
-    if figures.last_month is None or month >= figures.last_month:
-        figures.last_month = month
-        figures.active_at_end = matches["active_at_end"]
-    funnel = payload["funnel"]
-    for stage in FUNNEL:
-        figures.funnel[stage] += funnel[stage]
-    figures.hours += Decimal(str(payload["hours_given"]))
-    for o in payload["outcomes"]:
-        cell = figures.outcomes.setdefault((o["indicator"], o["wave"]),
-                                           [0, Decimal(0), Decimal(0), 0])
-        cell[0] += o["children"]
-        cell[1] += Decimal(str(o["start_total"]))
-        cell[2] += Decimal(str(o["follow_total"]))
-        cell[3] += o["improved"]
-    if payload["persistence"]:
-        figures.life_tables.append(payload["persistence"])
-    if payload.get("town"):
-        figures.town = payload["town"]
+def pooled_from_publications(network: Network, period: Period) -> Pooled:
+    """Add up what each member published for the months of `period`, from the
+    publications themselves. O(P·r) for P publications of r rows; one query."""
+    rows = publications(network, period).order_by("period_start").values_list(
+        "member_id", "period_start", "payload")
+    return _pool(period, ((member_id, month, compact(payload))
+                          for member_id, month, payload in rows))
+
+
+def month_states(network: Network, period: Period) -> dict[date, tuple[int, Any]]:
+    """Per month of `period`: how many publications there are and when the latest came
+    (what a `PooledMonth` must match to be current). One grouped query."""
+    return {row["period_start"]: (row["n"], row["last"]) for row in publications(
+        network, period).values("period_start").annotate(n=Count("pk"),
+                                                         last=Max("received_at"))}
+
+
+def stale_months(network: Network, period: Period) -> list[date]:
+    """The months whose `PooledMonth` is missing or no longer matches the publications."""
+    states = month_states(network, period)
+    kept = {row.month: (row.publications, row.last_received) for row in
+            PooledMonth.objects.filter(network=network, month__gte=period.start,
+                                       month__lte=period.end).only(
+                "month", "publications", "last_received")}
+    return sorted(m for m in set(states) | set(kept) if states.get(m) != kept.get(m))
+
+
+def month_records(network: Network, month: date) -> dict[str, list]:
+    """The compact records of every member for `month`, by member id (as text, JSON)."""
+    return {str(member_id): compact(payload) for member_id, payload in Publication.objects
+            .filter(member__network=network, period_start=month)
+            .values_list("member_id", "payload")}
+
+
+def pooled(network: Network, period: Period) -> Pooled:
+    """The period's figures from the network's `PooledMonth` rows (refresh them first:
+    `services.pooled_months_refresh`). O(months × members × r); one query."""
+    rows = PooledMonth.objects.filter(network=network, month__gte=period.start,
+                                      month__lte=period.end).order_by("month").values_list(
+        "month", "figures")
+    return _pool(period, ((int(member_id), month, record) for month, figures in rows
+                          for member_id, record in figures.items()))
 
 
 def published_span(network: Network) -> Period | None:

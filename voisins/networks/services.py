@@ -10,12 +10,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as SchemaError
 
+from voisins import access
 from voisins.programmes.models import Programme
 
 from .models import (
@@ -24,9 +25,11 @@ from .models import (
     NetworkMember,
     NetworkRole,
     NetworkStaff,
+    PooledMonth,
     Publication,
     PublishToken,
 )
+from . import selectors
 from .schema import SCHEMA_VERSION, Aggregates
 
 TOKEN_PREFIX = "vnp_"
@@ -182,25 +185,23 @@ def network_staff_add(*, network: Network, email: str, role: str) -> NetworkStaf
             "No account has this address: the person must have an account first.")})
     if role not in NetworkRole.values:
         raise ValidationError({"role": _("Choose a role.")})
-    staff = NetworkStaff.objects.filter(network=network, user=user).first()
-    if staff and staff.role == NetworkRole.COORDINATOR and role != staff.role:
-        _keep_a_coordinator(network=network, leaving=staff)
-    return network_staff_set(network=network, user=user, role=role)
-
-
-def _keep_a_coordinator(*, network: Network, leaving: NetworkStaff) -> None:
-    others = NetworkStaff.objects.filter(network=network, role=NetworkRole.COORDINATOR
-                                         ).exclude(pk=leaving.pk)
-    if not others.exists():
-        raise ValidationError({"role": _(
-            "A network keeps at least one network coordinator.")})
+    with transaction.atomic():
+        staff = NetworkStaff.objects.select_for_update().filter(network=network,
+                                                                user=user).first()
+        if staff and not access.network_keeps_a_coordinator(
+                network.staff.select_for_update(), leaving=staff, new_role=role):
+            raise ValidationError({"role": _(
+                "A network keeps at least one network coordinator.")})
+        return network_staff_set(network=network, user=user, role=role)
 
 
 def network_staff_remove(*, staff: NetworkStaff) -> None:
     """Take a person's role in the network away (never the last coordinator's)."""
     with transaction.atomic():
-        if staff.role == NetworkRole.COORDINATOR:
-            _keep_a_coordinator(network=staff.network, leaving=staff)
+        if not access.network_keeps_a_coordinator(staff.network.staff.select_for_update(),
+                                                  leaving=staff):
+            raise ValidationError({"role": _(
+                "A network keeps at least one network coordinator.")})
         staff.delete()
 
 
@@ -213,3 +214,31 @@ def member_named_set(*, member: NetworkMember, named: bool) -> NetworkMember:
     # update_fields without full_clean(): only a boolean of the member changes here.
     member.save(update_fields=["named"])
     return member
+
+
+def pooled_months_refresh(*, network: Network, start: date, end: date) -> int:
+    """Bring the network's `PooledMonth` rows for the months from `start` to `end` in
+    line with the publications (a month whose publications changed is pooled again, one
+    with none left is removed); return how many months were pooled again.
+
+    Called before the dashboard reads them, so that it never shows a stale figure, and by
+    the worker after the night's publications, so that the page finds them ready."""
+    period = selectors.period_of(start, end)
+    stale = selectors.stale_months(network, period)
+    states = selectors.month_states(network, period) if stale else {}
+    for month in stale:
+        if month not in states:
+            PooledMonth.objects.filter(network=network, month=month).delete()
+            continue
+        count, last = states[month]
+        row = PooledMonth(network=network, month=month, publications=count,
+                          last_received=last,
+                          figures=selectors.month_records(network, month))
+        row.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                PooledMonth.objects.filter(network=network, month=month).delete()
+                row.save()
+        except IntegrityError:
+            pass  # another request pooled the same month at the same moment: theirs stands
+    return len(stale)
