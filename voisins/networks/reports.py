@@ -71,7 +71,7 @@ def count_cell(n: int | None, mark: str | None = None) -> Cell:
 def decimal_cell(value: Decimal | None, digits: int, suffix: str = "") -> Cell:
     if value is None:
         return NOTHING
-    return Cell(value, number_format(value, digits) + suffix)
+    return Cell(value, number_format(value, digits, force_grouping=True) + suffix)
 
 
 def share_cell(share: float | None) -> Cell:
@@ -251,7 +251,7 @@ class NetworkReport:
     def persistence_headers(self) -> list[str]:
         return self._in_language(lambda: [
             _("programme"), _("matches"), _("median (months)")] + [
-            _("going after %(n)s months") % {"n": m} for m in (3, 6, 12, 24)])
+            _("%(n)s months") % {"n": m} for m in (3, 6, 12, 24)])
 
     @property
     def test_cells(self) -> tuple[Cell, Cell, int] | None:
