@@ -1,5 +1,6 @@
 """Issue 20 (part B), done means: a network coordinator who holds no programme role
-finds "Network" in the menu, opens the network's dashboard (on a desk, and on a phone), and downloads its PDF; every page of the PDF is rendered to PNG
+finds "Network" in the menu, opens the network's dashboard (on a desk, and on a phone),
+and downloads its PDF; every page of the PDF is rendered to PNG
 (docs/screenshots/network-report-*.png) to be looked at."""
 
 import io

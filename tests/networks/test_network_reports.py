@@ -4,6 +4,7 @@ of them names a programme that did not agree to be named."""
 import html
 import io
 import os
+import shutil
 import subprocess
 from datetime import date
 
@@ -15,6 +16,7 @@ from voisins.networks import reports, selectors
 from .conftest import PERIOD, YEAR
 
 pytestmark = pytest.mark.django_db
+PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"
 
 
 def _report(network, language="en"):
@@ -36,7 +38,7 @@ def test_page_pdf_and_xlsx_show_the_same_figures(client, network, nico):
     pdf = client.get(reverse("networks:report", kwargs={
         "network": network.slug, "extension": "pdf"}), PERIOD, HTTP_ACCEPT_LANGUAGE="en")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content,
+    text = subprocess.run([PDFTOTEXT, "-layout", "-", "-"], input=pdf.content,
                           capture_output=True, check=True).stdout.decode()
     flat = " ".join(text.split())
     if os.environ.get("NETWORK_PDF_OUT"):
@@ -70,7 +72,7 @@ def test_no_output_names_a_programme_not_named(client, network, nadia):
             "network": network.slug, **kwargs}), PERIOD)
         body = response.content
         if kwargs.get("extension") == "pdf":
-            body = subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True,
+            body = subprocess.run([PDFTOTEXT, "-", "-"], input=body, capture_output=True,
                                   check=True).stdout
         if kwargs.get("extension") == "xlsx":
             from openpyxl import load_workbook

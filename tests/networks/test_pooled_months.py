@@ -47,7 +47,7 @@ def test_a_new_publication_is_seen_at_once(network):
 
 def test_a_month_without_publications_is_dropped(network):
     period = selectors.period_of(date(YEAR, 1, 1), date(YEAR, 12, 1))
-    reports.report_build(network=network, period=period, language="en").pooled
+    assert reports.report_build(network=network, period=period, language="en").pooled
     network.members.first().publications.all().delete()
     for member in network.members.all():
         member.publications.filter(period_start=date(YEAR, 2, 1)).delete()

@@ -199,3 +199,6 @@ class PooledMonth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["network", "month"], name="pooled_month_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.network} – {self.month:%Y-%m}"
