@@ -443,6 +443,9 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
 
     networks.period_close(network=network, start=date(2025, 1, 1), end=date(2025, 12, 31),
                           by=alice)
+    # The network's dashboard pools the month once (PooledMonth, issue 20 part B).
+    networks.pooled_months_refresh(network=network, start=date(2026, 1, 1),
+                                   end=date(2026, 1, 31))
     # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
     from voisins.ops.models import PeriodicRun
     from voisins.ops.worker import beat, new_worker_id

@@ -195,10 +195,11 @@ class NetworkReport:
         """Hours given per programme and in all (whole hours; not people, so not
         suppressed)."""
         m = self.pooled.members
-        per = [(self.labels[pk], decimal_cell(rounding.hours(m[pk].hours), 0))
-               for pk in self.member_ids]
-        total = sum((m[pk].hours for pk in self.member_ids), Decimal(0))
-        return per, decimal_cell(rounding.hours(total), 0)
+        with translation.override(self.language):
+            per = [(self.labels[pk], decimal_cell(rounding.hours(m[pk].hours), 0))
+                   for pk in self.member_ids]
+            total = sum((m[pk].hours for pk in self.member_ids), Decimal(0))
+            return per, decimal_cell(rounding.hours(total), 0)
 
     # --- persistence -----------------------------------------------------------------
 
@@ -238,8 +239,9 @@ class NetworkReport:
         return len(self.member_ids) - len(self.curves)
 
     def curve_rows(self, curve: Curve) -> list[Cell]:
-        return [count_cell(curve.n), months_cell(curve.median_months),
-                *(share_cell(m.share) for m in curve.milestones)]
+        with translation.override(self.language):
+            return [count_cell(curve.n), months_cell(curve.median_months),
+                    *(share_cell(m.share) for m in curve.milestones)]
 
     @property
     def persistence_rows(self) -> list[tuple[str, list[Cell]]]:
@@ -258,8 +260,10 @@ class NetworkReport:
         t = self.test
         if t is None:
             return None
-        return (decimal_cell(rounding.statistic(t.statistic), rounding.STATISTIC_DIGITS),
-                p_cell(t.p_value), t.degrees_of_freedom)
+        with translation.override(self.language):
+            return (decimal_cell(rounding.statistic(t.statistic),
+                                 rounding.STATISTIC_DIGITS),
+                    p_cell(t.p_value), t.degrees_of_freedom)
 
     @property
     def test_significant(self) -> bool:
