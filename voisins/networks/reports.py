@@ -27,7 +27,7 @@ from voisins.evaluation import charts
 from voisins.evaluation.survival import MIN_GROUP, Curve, LogRank
 from voisins.spreadsheets import neutralise_workbook
 
-from . import pooling, selectors, services, suppression
+from . import pooled_survival, selectors, services, suppression
 from .models import Network
 from .schema import INDICATORS, WAVES
 
@@ -207,7 +207,7 @@ class NetworkReport:
     def overall(self) -> Curve | None:
         """Kaplan–Meier of every match that started in the period, pooled (None under
         MIN_GROUP matches)."""
-        curve = self._in_language(lambda: pooling.km_from_life_table(
+        curve = self._in_language(lambda: pooled_survival.km_from_life_table(
             self.pooled.life_table(), _("all programmes")))
         return curve if curve.n >= MIN_GROUP else None
 
@@ -221,7 +221,7 @@ class NetworkReport:
             label = self.labels[pk]
             if label not in shown:
                 continue
-            curve = pooling.km_from_life_table(self.pooled.life_table(pk), label)
+            curve = pooled_survival.km_from_life_table(self.pooled.life_table(pk), label)
             if curve.n >= MIN_GROUP:
                 out.append(curve)
         return tuple(out)
@@ -231,8 +231,8 @@ class NetworkReport:
         if len(self.curves) < 2:
             return None
         by_label = {self.labels[pk]: pk for pk in self.member_ids}
-        return pooling.log_rank_grouped({c.label: self.pooled.life_table(by_label[c.label])
-                                         for c in self.curves})
+        return pooled_survival.log_rank_grouped({
+            c.label: self.pooled.life_table(by_label[c.label]) for c in self.curves})
 
     @property
     def hidden_curves(self) -> int:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from voisins.programmes.models import Programme
 
-from . import pooling
+from . import pooled_survival
 from .models import (
     ClosedPeriod,
     Network,
@@ -211,9 +211,9 @@ class MemberFigures:
                 if n:
                     total[m] += n
 
-    def life_table(self) -> list[pooling.Row]:
+    def life_table(self) -> list[pooled_survival.Row]:
         at_risk, ended, censored = self.life
-        return [pooling.Row(m, at_risk[m], ended[m], censored[m])
+        return [pooled_survival.Row(m, at_risk[m], ended[m], censored[m])
                 for m in range(len(at_risk)) if at_risk[m]]
 
 
@@ -225,10 +225,10 @@ class Pooled:
     period: Period
     members: dict[int, MemberFigures]
 
-    def life_table(self, member_id: int | None = None) -> list[pooling.Row]:
+    def life_table(self, member_id: int | None = None) -> list[pooled_survival.Row]:
         chosen = [self.members[member_id]] if member_id is not None else list(
             self.members.values())
-        return pooling.pool_life_tables(m.life_table() for m in chosen)
+        return pooled_survival.pool_life_tables(m.life_table() for m in chosen)
 
     def outcome(self, indicator: str, wave: str) -> list[Any]:
         total: list[Any] = [0, Decimal(0), Decimal(0), 0]

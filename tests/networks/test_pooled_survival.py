@@ -7,7 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voisins.networks.pooling import Row, km_from_life_table, log_rank_grouped, pool_life_tables
+from voisins.networks.pooled_survival import (
+    Row,
+    km_from_life_table,
+    log_rank_grouped,
+    pool_life_tables,
+)
 
 
 def spells_to_table(spells):

@@ -1,7 +1,8 @@
-"""How long matches last, from grouped life tables: the Kaplan–Meier curve and the
-log-rank test of a network, computed from what the programmes publish (per cohort, per
-whole month of duration: at risk, ended, censored — `schema.LifeTableRow`), never from
-a match.
+"""How long matches last, from grouped life tables (the curves the network's pages draw,
+with their confidence band and milestones; main's `pooling.py` has the same estimator
+without them): the Kaplan–Meier curve and the log-rank test of a network, computed from
+what the programmes publish (per cohort, per whole month of duration: at risk, ended,
+censored — `schema.LifeTableRow`), never from a match.
 
 Durations are whole months. A match that ended in duration month ``m`` (0 = its first
 month) is an event at the end of that month, time ``m + 1``; one last seen going in month
