@@ -454,6 +454,9 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
                                         content={"name": "Bienvenue", "purpose": "news",
                                                  "texts": {"fr": "Bonjour {first_name}"}})
     sharing.adoption_create(material=template, programme=north, by=alice)
+    # The network's dashboard pools the month once (PooledMonth, issue 20 part B).
+    networks.pooled_months_refresh(network=network, start=date(2026, 1, 1),
+                                   end=date(2026, 1, 31))
     # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
     from voisins.ops.models import PeriodicRun
     from voisins.ops.worker import beat, new_worker_id

@@ -166,6 +166,12 @@ PAGES: dict[str, Visit] = {
                                                                "code": d["campaign"].code}),
     "recruitment:confirm": Visit("anonymous", lambda d: {"slug": "north",
                                                          "token": d["signup_token"]}),
+    # Networks of programmes (issue 20): alice coordinates "Réseau Voisins".
+    "networks:list": Visit("alice"),
+    "networks:home": Visit("alice", lambda d: {"network": d["network"].slug}),
+    "networks:dashboard": Visit("alice", lambda d: {"network": d["network"].slug}),
+    "networks:practice_sheet": Visit("alice", lambda d: {"network": d["network"].slug}),
+    "networks:programme": Visit("alice", SLUG),
 }
 
 # allauth's pages (the resolver walk leaves accounts/ out): the ones people see.
@@ -202,7 +208,11 @@ NOT_PAGES: dict[str, str] = {
         "expenses:approve", "expenses:refuse", "expenses:regime", "expenses:close_year",
         "files:case_upload", "files:handout_upload", "files:resource_upload",
         "files:charter_scan_upload", "files:delete", "sharing:adopt",
+        "networks:staff_add", "networks:staff_remove", "networks:remote_add",
+        "networks:token_issue", "networks:token_revoke", "networks:period_close",
+        "networks:named", "networks:leave",
     ], POST_ONLY),
+    "networks:report": "a download (the network's PDF or XLSX; tests/networks/)",
     "expenses:statement": "a download (the PDF statement of one household; "
                           "tests/test_expenses.py)",
     "expenses:export": "a download (XLSX or CSV for the accountant; tests/test_expenses.py)",
@@ -280,13 +290,13 @@ def programme_full_of_life(north, alice, family, victor, live_match) -> dict[str
         texts={"fr": "Bonjour {first_name}, pique-nique samedi : {link}"},
         households=list(VolunteerHousehold.objects.filter(programme=north)
                         .select_related("programme", "user")[:5]))
-    # A network north belongs to, which shares a training module north adopted and then
-    # updated (voisins.sharing.demo).
-    from voisins.networks.services import member_join, network_create
+    # A network north belongs to, with a year of published figures (voisins.networks.demo),
+    # which shares a training module north adopted and then updated (voisins.sharing.demo).
+    from voisins.networks.demo import network_demo
     from voisins.sharing.demo import demo as sharing_demo
 
-    network = network_create(name="Réseau Voisins Solidaires", by=alice)
-    member_join(network=network, programme=north, by=alice, named=True)
+    network, _members = network_demo(programmes=[north], by=alice,
+                                     until=timezone.localdate(), months=14)
     shared = sharing_demo(network=network, programmes=[north], by=alice)
     return {
         "group": group, "network": network, "material": shared["material"],

@@ -65,6 +65,7 @@ def _pause_action(match):
 
 
 SLUG = lambda d: {"slug": "north"}  # noqa: E731
+NETWORK = lambda d: {"network": "reseau"}  # noqa: E731
 PROPOSAL = lambda d: {"slug": "north", "pk": d["proposal"].pk}  # noqa: E731
 FAMILY_PK = lambda d: {"slug": "north", "pk": d["family"].pk}  # noqa: E731
 MATCH = lambda d: {"slug": "north", "pk": d["match"].pk}  # noqa: E731
@@ -292,8 +293,11 @@ PAGES: dict[str, Row] = {
     "sharing:programme": Row(only(ALICE), SLUG),
     "sharing:adopt": Row(POST_ONLY, SLUG),
     "sharing:adoption": Row(only(ALICE), lambda d: {"slug": "north", "pk": d["adoption"].pk}),
-    "sharing:network": Row(only(ALICE), lambda d: {"slug": d["network"].slug}),
-    "sharing:material": Row(only(ALICE), lambda d: {"slug": d["network"].slug,
+    # A network viewer (vera) reads the network's materials; only its coordinator writes.
+    "sharing:network": Row(only({"alice": 200, "vera": 200}),
+                           lambda d: {"slug": d["network"].slug}),
+    "sharing:material": Row(only({"alice": 200, "vera": 200}),
+                            lambda d: {"slug": d["network"].slug,
                                                     "pk": d["material"].pk}),
     "sharing:material_new": Row(only(ALICE), lambda d: {"slug": d["network"].slug,
                                                         "kind": "training_module"}),
@@ -351,6 +355,24 @@ PAGES: dict[str, Row] = {
     }.items()},
     "expenses:portal": Row(only({"victor": 200}), lambda d: {}),
     "expenses:link": Row({p: 200 for p in PERSONAS}, VLINK),
+    # --- networks (voisins.networks): alice coordinates the network "reseau", vera is
+    # its viewer; nobody else reaches it. The list is also where a programme's
+    # coordinator (alice, charlie) starts one. A programme's page of networks: its
+    # coordinator only.
+    "networks:list": Row(only({"alice": 200, "vera": 200, "charlie": 200})),
+    **{f"networks:{name}": Row(only({"alice": 200, "vera": 200}), NETWORK)
+       for name in ("home", "dashboard", "practice_sheet")},
+    "networks:report": Row(only({"alice": 200, "vera": 200}), lambda d: {
+        "network": "reseau", "extension": "xlsx"}),
+    **{f"networks:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
+        "staff_add": NETWORK, "remote_add": NETWORK, "period_close": NETWORK,
+        "staff_remove": lambda d: {"network": "reseau", "pk": d["network_staff"].pk},
+        "token_issue": lambda d: {"network": "reseau", "pk": d["network_remote"].pk},
+        "token_revoke": lambda d: {"network": "reseau", "pk": d["network_token"].pk},
+        "named": lambda d: {"slug": "north", "pk": d["network_member"].pk},
+        "leave": lambda d: {"slug": "north", "pk": d["network_member"].pk},
+    }.items()},
+    "networks:programme": Row(only(ALICE), SLUG),
 }
 
 
@@ -601,8 +623,9 @@ def data(north, south, alice, bob, rita, vera, charlie, family, volunteer, victo
         aim="Entraide", expenses_regime="none", published_at=timezone.now()
         - timedelta(days=1))
     journey = _journey_records(north, alice, rita, victor, volunteer)
-    return journey | _expenses(victor) | _files(case, journey["module"], alice) | _sharing(
-        north, alice) | {
+    network = _network(north, alice, vera)
+    return journey | _expenses(victor) | _files(case, journey["module"], alice) | network | (
+        _sharing(network["network"], north, alice)) | {
         "group": group, "note": note, "today": timezone.localdate(),
         "consent": consent_give(household=family, purpose="photos", recorded_by=alice),
         "survey_consent": consent_give(household=family, purpose="surveys", recorded_by=alice),
@@ -638,6 +661,23 @@ def _expenses(victor) -> dict:
     expense, other = (expense_record(household=victor, spent_on=today, amount=Decimal(n),
                                      description="Bus", via="link") for n in (4, 5))
     return {"expense": expense, "other_expense": other}
+def _network(north, alice, vera) -> dict:
+    """The network "reseau": alice coordinates it, vera views it; north is a member, a
+    remote programme has a token; a month of figures (issue 20)."""
+    from datetime import date
+
+    from voisins.networks import services
+    from voisins.networks.demo import network_demo
+
+    network, (member, remote) = network_demo(programmes=[north], by=alice, viewer=vera,
+                                             until=date(2026, 1, 1), months=2,
+                                             name="Réseau", remote=("Voisins Liège", "Liège"))
+    token, _raw = services.publish_token_create(member=remote, by=alice)
+    return {"network": network, "network_member": member, "network_remote": remote,
+            "network_token": token,
+            "network_staff": network.staff.get(user=vera)}
+
+
 def _files(case, module, alice) -> dict:
     """A case attachment and a handout, through voisins.files's services."""
     from voisins.files import services
@@ -650,17 +690,13 @@ def _files(case, module, alice) -> dict:
                 "guide.pdf", pdf()), by=alice)}
 
 
-def _sharing(north, alice) -> dict:
-    """A network north belongs to, coordinated by alice, sharing a training module north
+def _sharing(network, north, alice) -> dict:
+    """The network north belongs to, coordinated by alice, shares a training module north
     adopted (voisins.sharing)."""
-    from voisins.networks.services import member_join, network_create
     from voisins.sharing.demo import demo
 
-    network = network_create(name="Réseau", by=alice)
-    member_join(network=network, programme=north, by=alice)
     shared = demo(network=network, programmes=[north], by=alice)
-    return {"network": network, "material": shared["material"],
-            "adoption": shared["adoption"]}
+    return {"material": shared["material"], "adoption": shared["adoption"]}
 
 
 def _journey_records(north, alice, rita, victor, volunteer) -> dict:

@@ -64,6 +64,13 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.expenses.forms.ExpenseForm": lambda p: {"activities": []},
     "voisins.expenses.forms.RefuseForm": lambda p: {},
     "voisins.expenses.forms.RegimeForm": lambda p: {},
+    "voisins.networks.forms.ClosePeriodForm": lambda p: {},
+    "voisins.networks.forms.JoinForm": lambda p: {"networks": []},
+    "voisins.networks.forms.NamedForm": lambda p: {},
+    "voisins.networks.forms.NetworkForm": lambda p: {},
+    "voisins.networks.forms.PeriodForm": lambda p: {},
+    "voisins.networks.forms.RemoteMemberForm": lambda p: {},
+    "voisins.networks.forms.StaffForm": lambda p: {},
     "voisins.familypages.forms.MessageChoicesForm": _a_family,
     "voisins.gdpr.forms.ConsentForm": lambda p: {},
     "voisins.matches.forms.ActivityForm": lambda p: {
@@ -125,6 +132,7 @@ NOT_FUZZED_HERE = {
     "voisins.ops.household_import.VolunteerRow": "import rows: tests/test_fuzz_inputs.py",
     "voisins.evaluation.importers.MatchRow": "one import row: the importer test below",
     "voisins.households.admin.HouseholdAdminForm": "the admin, for super-users",
+    "voisins.networks.forms._Form": "a base class: fuzzed through the networks' forms",
     "voisins.matches.forms.HouseholdForm": "a base class: fuzzed through the households' forms",
     "voisins.staff.forms.HouseholdForm": "a base class: fuzzed through FamilyForm and "
                                          "VolunteerForm",

@@ -626,3 +626,37 @@ def programmes_to_publish_from(user: Any, network: Any, members: QuerySet) -> Qu
     return programmes_for(user, "adopt_materials").filter(
         pk__in=members.filter(network=network, left_at__isnull=True,
                               programme__isnull=False).values("programme_id"))
+
+
+def holds_network_role(user: Any, networks: QuerySet) -> bool:
+    """Whether `user` holds any role in a network of `networks` (the menu's "Network")."""
+    return networks_for(user, networks).exists()
+
+
+def sees_member_names(user: Any, network: Any, networks: QuerySet) -> bool:
+    """The list of a network's members shows every programme's name to its network
+    coordinators (they decided on each joining); a network viewer reads "programme A"
+    for those that did not agree to be named, as on every figure and export."""
+    return networks_for(user, networks, "manage_network").filter(pk=network.pk).exists()
+
+
+def network_membership_or_404(user: Any, programme: Programme, pk: object,
+                              memberships: QuerySet) -> Any:
+    """A membership of `programme` (from `memberships`, the programme's own) that
+    `user` may change: the programme's coordinator's decision; otherwise 404."""
+    if not may_join_network(user, programme):
+        raise Http404
+    member = memberships.filter(programme=programme, pk=as_pk(pk)).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def network_keeps_a_coordinator(staff: QuerySet, *, leaving: Any,
+                                new_role: str | None = None) -> bool:
+    """Whether the network of `staff` (its NetworkStaff rows) still has a network
+    coordinator once `leaving` loses its role (or takes `new_role`)."""
+    managers = NETWORK_PERMISSIONS["manage_network"]
+    if leaving.role not in managers or new_role in managers:
+        return True
+    return staff.filter(role__in=managers).exclude(pk=leaving.pk).exists()

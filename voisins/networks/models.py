@@ -177,3 +177,28 @@ class ClosedPeriod(models.Model):
             models.UniqueConstraint(fields=["network", "period_start", "period_end"],
                                     name="closed_period_once"),
         ]
+
+
+class PooledMonth(models.Model):
+    """Everything the members of a network published for one calendar month, in one
+    compact row (`selectors.compact`): the network's dashboard adds up a dozen of these
+    instead of decoding a hundred publications per month. Refreshed when it no longer
+    matches the month's publications (their count and latest reception), so it is never
+    read stale; see docs/network-dashboard.md."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE,
+                                related_name="pooled_months", verbose_name=_("network"))
+    month = models.DateField(_("month"))
+    publications = models.PositiveIntegerField(default=0)
+    last_received = models.DateTimeField(null=True, blank=True)
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("pooled month")
+        verbose_name_plural = _("pooled months")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "month"], name="pooled_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} – {self.month:%Y-%m}"

@@ -4,37 +4,35 @@ refusal names its field."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as SchemaError
 
+from voisins import access
 from voisins.programmes.models import Programme
 
+from . import selectors
 from .models import (
     ClosedPeriod,
     Network,
     NetworkMember,
     NetworkRole,
     NetworkStaff,
+    PooledMonth,
     Publication,
     PublishToken,
 )
 from .schema import SCHEMA_VERSION, Aggregates
+from .tokens import publish_token_digest
 
 TOKEN_PREFIX = "vnp_"
-
-
-def publish_token_digest(raw: str) -> str:
-    """The SHA-256 digest of a publication token, the only form of it that is stored."""
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def network_create(*, name: str, by: Any, description: str = "", slug: str = "") -> Network:
@@ -170,3 +168,72 @@ def period_close(*, network: Network, start: date, end: date, by: Any) -> Closed
     closed.full_clean()
     closed.save()
     return closed
+
+
+def network_staff_add(*, network: Network, email: str, role: str) -> NetworkStaff:
+    """Give the person with the account `email` a role in `network` (or change it)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        raise ValidationError({"email": _(
+            "No account has this address: the person must have an account first.")})
+    if role not in NetworkRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    with transaction.atomic():
+        staff = NetworkStaff.objects.select_for_update().filter(network=network,
+                                                                user=user).first()
+        if staff and not access.network_keeps_a_coordinator(
+                network.staff.select_for_update(), leaving=staff, new_role=role):
+            raise ValidationError({"role": _(
+                "A network keeps at least one network coordinator.")})
+        return network_staff_set(network=network, user=user, role=role)
+
+
+def network_staff_remove(*, staff: NetworkStaff) -> None:
+    """Take a person's role in the network away (never the last coordinator's)."""
+    with transaction.atomic():
+        if not access.network_keeps_a_coordinator(staff.network.staff.select_for_update(),
+                                                  leaving=staff):
+            raise ValidationError({"role": _(
+                "A network keeps at least one network coordinator.")})
+        staff.delete()
+
+
+def member_named_set(*, member: NetworkMember, named: bool) -> NetworkMember:
+    """The programme agrees to be named in the network's figures, or withdraws it (from
+    then on every page and export shows its letter)."""
+    if member.left_at is not None:
+        raise ValidationError({"member": _("This programme has left the network.")})
+    member.named = bool(named)
+    # update_fields without full_clean(): only a boolean of the member changes here.
+    member.save(update_fields=["named"])
+    return member
+
+
+def pooled_months_refresh(*, network: Network, start: date, end: date) -> int:
+    """Bring the network's `PooledMonth` rows for the months from `start` to `end` in
+    line with the publications (a month whose publications changed is pooled again, one
+    with none left is removed); return how many months were pooled again.
+
+    Called before the dashboard reads them, so that it never shows a stale figure, and by
+    the worker after the night's publications, so that the page finds them ready."""
+    period = selectors.period_of(start, end)
+    stale = selectors.stale_months(network, period)
+    states = selectors.month_states(network, period) if stale else {}
+    for month in stale:
+        if month not in states:
+            PooledMonth.objects.filter(network=network, month=month).delete()
+            continue
+        count, last = states[month]
+        row = PooledMonth(network=network, month=month, publications=count,
+                          last_received=last,
+                          figures=selectors.month_records(network, month))
+        row.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                PooledMonth.objects.filter(network=network, month=month).delete()
+                row.save()
+        except IntegrityError:
+            pass  # another request pooled the same month at the same moment: theirs stands
+    return len(stale)

@@ -6,6 +6,8 @@ from django.utils.functional import SimpleLazyObject
 
 from voisins import access
 
+from voisins.networks.selectors import networks
+
 from .nav import nav_for
 from .selectors import programme_paused_since
 
@@ -42,6 +44,9 @@ def shell(request: HttpRequest) -> dict:
                      and programme_paused_since(programme, request.user)) or False),
         "shell_nav": SimpleLazyObject(
             lambda: nav_for(request.user, programme or None, request.get_full_path())),
+        # "Network" in the menu, for whoever holds a role in a network.
+        "shell_networks": SimpleLazyObject(
+            lambda: access.holds_network_role(request.user, networks())),
         # Each language in its own name, untranslated, so that anyone finds theirs.
         "shell_languages": [(code, name) for code, name in settings.LANGUAGES
                             if code in settings.STAFF_LANGUAGES],
