@@ -63,6 +63,8 @@ FLOORS: dict[str, tuple[int, str]] = {
     "files": (2, "private files of cases, trainings, resources, scans: reads their owners"),
     "networks": (2, "networks of programmes: members, roles, published aggregates, pooled "
                     "figures (reads evaluation to publish)"),
+    "transfers": (2, "a household that moves to another programme of a network: consents, "
+                     "the copy, the old match ended, the old record anonymised"),
     # interfaces: pages and API over the domain.
     "staff": (3, "the coordinators' pages"),
     "workspace": (3, "the pages' shell: navigation, lists, map"),

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "voisins.expenses",
     "voisins.files",
     "voisins.networks",
+    "voisins.transfers",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns = [
     path("v/", include("voisins.portal.link_urls")),
     path("programmes/", include("voisins.blueprints.urls")),
     path("networks/", include("voisins.networks.urls")),
+    path("transfers/", include("voisins.transfers.urls")),
     # Delivery reports from SMS and e-mail providers (signed; docs/deploy.md).
     path("hooks/", include("voisins.messaging.urls")),
 ]
