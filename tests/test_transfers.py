@@ -426,8 +426,12 @@ def test_erasing_a_household_cancels_a_move_it_did_not_make(north, south, alice,
     household_erase(household=family, by=alice)
     record.refresh_from_db()
     assert record.status == "cancelled"
-    assert not family.consents.filter(withdrawn_at__isnull=True,
-                                      purpose__startswith="transfer").exists()
+    # The consent records stay (the erasure keeps every consent for the figures), without
+    # who spoke for the family.
+    assert set(family.consents.values_list("given_by_name", flat=True)) == {""}
+    with pytest.raises(ValidationError):
+        services.household_transfer(household=family, to_programme=south, postcode="1000",
+                                    by=alice)
 
 
 def test_a_new_consent_replaces_one_for_another_programme(north, south, alice, network,

@@ -145,11 +145,11 @@ def transfer_consent_record(
     return record
 
 
-def _cancel(record: Transfer) -> None:
-    """A consent to a move not made any more: the transfer is cancelled and its consents
-    (which named that programme) withdrawn."""
+def _cancel(record: Transfer, *, withdraw: bool = True) -> None:
+    """A consent to a move not made any more: the transfer is cancelled and, with
+    ``withdraw``, its consents (which named that programme) withdrawn."""
     for consent in (record.consent_transfer, record.consent_matching, record.consent_contact):
-        if consent is not None:
+        if consent is not None and withdraw:
             consent_withdraw(consent=consent)
     record.status = Transfer.Status.CANCELLED
     # update_fields without full_clean(): a status of its choices, set here.
@@ -158,11 +158,13 @@ def _cancel(record: Transfer) -> None:
 
 def transfer_cancel_for(*, household: Household) -> int:
     """Cancel the moves ``household`` agreed to and did not make (its erasure); returns
-    how many."""
+    how many. The consent records stay as the erasure leaves every consent (purpose and
+    dates, for the figures; who spoke and the interpreter blanked): nothing can be moved
+    any more, since the move needs the household's first name."""
     pending = list(Transfer.objects.filter(**{household.side: household},
                                            status=Transfer.Status.CONSENTED))
     for record in pending:
-        _cancel(record)
+        _cancel(record, withdraw=False)
     return len(pending)
 
 
