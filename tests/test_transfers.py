@@ -58,6 +58,7 @@ def test_a_family_moves_through_the_page_with_its_consent(
     assert page.status_code == 200
     assert b"Voisins Sud" in page.content and b"Record the consent" in page.content
     assert b"Move the household" not in page.content  # no move before the consent
+    assert b"Homework help" in page.content  # needs by their names
     response = client.post(url, {
         "action": "consent", "consent-to_programme": south.pk,
         "consent-consent_transfer": "on", "consent-consent_matching": "on",

@@ -81,7 +81,7 @@ def transfer_page(household: Household) -> dict:
     is_family = isinstance(household, FamilyHousehold)
     children = (list(household.members.filter(kind="child").values_list("birth_year", flat=True))
                 if is_family else [])
-    names = dict(household.programme.service_categories.values_list("code", "name"))
+    names = {c.code: c.label for c in household.programme.service_categories.all()}
     codes = list(household.needs) if is_family else list(household.offers)
     return {"targets": target_programmes(household.programme), "pending": pending,
             "categories": [names.get(code, code) for code in codes],
