@@ -255,7 +255,7 @@ VOLUNTEER_SECRETS = ["Victor", "Peeters", "victor.home@example.org", "victor@exa
 
 
 @pytest.fixture
-def whole_programme(north, south, alice, bob, family, victor, live_match, south_family,
+def whole_programme(north, south, alice, bob, charlie, family, victor, live_match, south_family,
                     django_capture_on_commit_callbacks):
     """Amina's family matched with Victor's household, with everything match life,
     mediation, evaluation, recruitment, training, community and the family pages keep
@@ -457,6 +457,14 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
     # The network's dashboard pools the month once (PooledMonth, issue 20 part B).
     networks.pooled_months_refresh(network=network, start=date(2026, 1, 1),
                                    end=date(2026, 1, 31))
+    # Amina's family agreed (through Hassan and an interpreter) to move to "south", a
+    # programme of the same network; the move itself is not made (issue 20 §4).
+    from voisins.transfers.services import transfer_consent_record
+
+    networks.member_join(network=network, programme=south, by=charlie)
+    transfer_consent_record(household=family, to_programme=south, transfer=True,
+                            matching=True, contact=True, given_by_name="Hassan",
+                            interpreter="Service Interprètes", by=alice)
     # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
     from voisins.ops.models import PeriodicRun
     from voisins.ops.worker import beat, new_worker_id

@@ -53,6 +53,8 @@ PAGES: dict[str, Visit] = {
     "gdpr:processing_record": Visit("alice", SLUG),
     "gdpr:consents": Visit("alice", lambda d: {"slug": "north", "kind": "families",
                                                "pk": d["family"].pk}),
+    "transfers:household": Visit("alice", lambda d: {"slug": "north", "kind": "families",
+                                                     "pk": d["family"].pk}),
     "blueprints:new": Visit("alice"),
     # Match life
     "matches:dashboard": Visit("alice", SLUG),

@@ -118,6 +118,8 @@ PAGES: dict[str, Row] = {
     "gdpr:export": Row(only(ALICE), lambda d: _kind_pk(d) | {"fmt": "json"}),
     "gdpr:erase": Row(only(ALICE), lambda d: _kind_pk(d, "volunteers")),
     "gdpr:processing_record": Row(only(ALICE), lambda d: {"slug": "north"}),
+    # A household's move to another programme of a network: its programme's coordinator.
+    "transfers:household": Row(only(ALICE), _kind_pk),
     # --- match life (voisins.matches, voisins.mediation) ---
     "matches:dashboard": Row(only(ALICE), SLUG),
     "matches:matching": Row(only(ALICE), SLUG),

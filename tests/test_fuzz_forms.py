@@ -118,6 +118,8 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.staff.forms.StatusForm": lambda p: {},
     "voisins.staff.forms.VolunteerForm": lambda p: {"programme": p},
     "voisins.training.forms.ModuleForm": lambda p: {},
+    "voisins.transfers.forms.ConsentStepForm": lambda p: {"programmes": type(p).objects.all()},
+    "voisins.transfers.forms.TransferForm": lambda p: {"programmes": type(p).objects.all()},
     "voisins.training.forms.SessionForm": lambda p: {"programme": p},
     "voisins.volunteering.forms.NoteForm": lambda p: {},
     "voisins.volunteering.forms.PolicyForm": lambda p: {"programme": p},
@@ -134,6 +136,7 @@ NOT_FUZZED_HERE = {
     "voisins.households.admin.HouseholdAdminForm": "the admin, for super-users",
     "voisins.networks.forms._Form": "a base class: fuzzed through the networks' forms",
     "voisins.matches.forms.HouseholdForm": "a base class: fuzzed through the households' forms",
+    "voisins.transfers.forms._ToProgramme": "a base class: fuzzed through its two forms",
     "voisins.staff.forms.HouseholdForm": "a base class: fuzzed through FamilyForm and "
                                          "VolunteerForm",
 }

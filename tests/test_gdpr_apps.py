@@ -50,6 +50,8 @@ def test_the_family_export_holds_what_every_app_keeps(whole_programme):
     assert data["surveys"][0]["answers"] == {"happiness": 4, "belonging": 3}
     assert data["personal_links"] and "key" not in data["personal_links"][0]
     assert "amina@example.org" in {m["to"] for m in data["messages"]}
+    assert [(t["to_programme"], t["status"], t["direction"]) for t in data["transfers"]] == [
+        ("Voisins Sud", "consented", "out")]
     cases = {c["kind"]: c for c in data["cases"]}
     assert cases["conflict"]["summary"] == "Victor told us Amina cries"
     assert cases["conflict"]["notes"][0].endswith("Called Amina's husband")
@@ -100,6 +102,32 @@ def test_erasure_leaves_no_detail_in_any_table_and_keeps_the_figures(
     match = whole_programme["match"]
     match.refresh_from_db()
     assert match.status == "active" and match.checkins.filter(rating=4).count() == 2
+
+
+def test_erasure_cancels_a_move_agreed_and_not_made(whole_programme):
+    from voisins.transfers.models import Transfer
+
+    household_erase(household=whole_programme["family"])
+    transfer = Transfer.objects.get()
+    assert transfer.status == "cancelled"
+    assert transfer.consent_transfer.given_by_name == ""  # "Hassan" is gone
+
+
+def test_a_move_made_is_in_both_exports_and_its_audit_logs(whole_programme, alice):
+    from voisins.transfers.models import Transfer
+    from voisins.transfers.services import household_transfer
+
+    family = whole_programme["family"]
+    south = Transfer.objects.get().to_programme
+    new = household_transfer(household=family, to_programme=south, postcode="1000",
+                             by=alice).new_family
+    assert household_export(family)["transfers"][0]["status"] == "done"
+    assert household_export(new)["transfers"][0]["direction"] == "in"
+    assert "transfer" in {e.content_type.model for e in audit_entries(family)}
+    assert "transfer" in {e.content_type.model for e in audit_entries(new)}
+    # The old programme keeps nothing that names the family.
+    family.refresh_from_db()
+    assert family.contact_first_name == "—" and family.email == "" and family.archived
 
 
 def test_erasure_stops_every_key_the_person_held(client, whole_programme):

@@ -35,6 +35,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_audit_log": frozenset({R.COORDINATOR}),
     "export_personal_data": frozenset({R.COORDINATOR}),
     "erase_personal_data": frozenset({R.COORDINATOR}),
+    # Move a household to another programme of a common network (voisins.transfers): the
+    # old programme's coordinator records the consent and makes the move.
+    "transfer_households": frozenset({R.COORDINATOR}),
     "view_processing_record": frozenset({R.COORDINATOR}),
     "record_consents": frozenset({R.COORDINATOR}),
     "import_matches": frozenset({R.COORDINATOR}),

@@ -68,6 +68,8 @@ FLOORS: dict[str, tuple[int, str]] = {
     "sharing": (2, "materials a network shares (training modules, resources, charter, "
                    "information note, message templates, categories): copies made through "
                    "the owning apps' services"),
+    "transfers": (2, "a household that moves to another programme of a network: consents, "
+                     "the copy, the old match ended, the old record anonymised"),
     # interfaces: pages and API over the domain.
     "staff": (3, "the coordinators' pages"),
     "workspace": (3, "the pages' shell: navigation, lists, map"),

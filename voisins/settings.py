@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "voisins.files",
     "voisins.networks",
     "voisins.sharing",
+    "voisins.transfers",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("programmes/", include("voisins.blueprints.urls")),
     path("networks/", include("voisins.networks.urls")),
     path("materials/", include("voisins.sharing.urls")),
+    path("transfers/", include("voisins.transfers.urls")),
     # Delivery reports from SMS and e-mail providers (signed; docs/deploy.md).
     path("hooks/", include("voisins.messaging.urls")),
 ]

@@ -34,6 +34,8 @@ WATCHED: dict[str, list[str]] = {
     "mediation.Case": ["summary", "resolution"],
     "mediation.CaseNote": ["text"],
     "mediation.Callback": ["when"],
+    # A household's move to another programme (no free text: names are in the consents).
+    "transfers.Transfer": [],
 }
 
 MASK = "••••"

@@ -132,3 +132,16 @@ def audit_context(**data: Any) -> Iterator[None]:
             current.pop("additional_data", None)
         else:
             current["additional_data"] = before
+
+
+def audit_event(*, by: Any, record: Model, event: str, data: dict[str, Any] | None = None
+                ) -> LogEntry:
+    """Write that something happened to `record` that is not a change of its own fields
+    (a household moved to another programme): who, when, what (``event``) and plain,
+    impersonal ``data`` (programme names, record numbers — never a person's details)."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    return LogEntry.objects.log_create(
+        record, force_log=True, action=LogEntry.Action.UPDATE, changes={}, actor=actor,
+        actor_email=getattr(actor, "email", None),
+        additional_data={"event": event, **(data or {})},
+    )

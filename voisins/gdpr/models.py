@@ -9,6 +9,9 @@ from voisins.programmes.models import Programme
 class ErasureReason(models.TextChoices):
     REQUEST = "request", _("at the person's request")
     RETENTION = "retention", _("retention period over")
+    # The household moved to another programme of a network (voisins.transfers): the old
+    # programme keeps its row for the figures, not its contact details.
+    TRANSFER = "transfer", _("moved to another programme")
 
 
 class Erasure(models.Model):

@@ -56,7 +56,7 @@ def _goes_on(household: Household) -> bool:
 
 @transaction.atomic
 def household_erase(*, household: Household, by: User | None = None,
-                    reason: str = ErasureReason.REQUEST) -> Erasure:
+                    reason: str = ErasureReason.REQUEST, archive: bool = False) -> Erasure:
     """Anonymise a household for good, keeping what aggregate figures need.
 
     Kept: programme, status and its history (dates, steps), postcode and locality,
@@ -69,6 +69,9 @@ def household_erase(*, household: Household, by: User | None = None,
 
     A household that is not in a live match is archived: it leaves the current lists and
     counts (waiting families, available volunteers) and the matching pool.
+
+    With ``archive`` it is archived whatever goes on (a household that moved to another
+    programme: voisins.transfers ended what went on here).
 
     Idempotent: erasing an erased household returns the first erasure.
     """
@@ -94,7 +97,7 @@ def household_erase(*, household: Household, by: User | None = None,
     # an event to come: what the apps' activity sources find from now on), the household
     # leaves the current lists, the waiting list and the matching pool, as an archived
     # household does. Its status and history stay for the figures of the past.
-    if not _goes_on(locked):
+    if archive or not _goes_on(locked):
         locked.archived = True
     if isinstance(locked, FamilyHousehold):
         locked.wishes_note = ""

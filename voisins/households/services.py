@@ -55,6 +55,7 @@ def _create(
     by: User | None,
     pin: tuple[float, float] | None,
     fields: dict[str, Any],
+    note: str = "",
 ) -> Household:
     household = model(programme=programme, **fields)
     if model is FamilyHousehold and not fields.get("page_language"):
@@ -67,7 +68,7 @@ def _create(
     household.full_clean()
     household.save()
     _members_set(household, members)
-    _record_status(household, "", household.status, by=by, note=_("created"))
+    _record_status(household, "", household.status, by=by, note=note or _("created"))
     return household
 
 
@@ -79,11 +80,13 @@ def family_create(
     members: Iterable[dict[str, Any]] = (),
     by: User | None = None,
     pin: tuple[float, float] | None = None,
+    note: str = "",
     **fields: Any,
 ) -> FamilyHousehold:
-    """Create a family with its members, placed at its postcode (or a pin), fully validated."""
+    """Create a family with its members, placed at its postcode (or a pin), fully validated.
+    ``note`` is the first step of its history (default "created")."""
     return _create(FamilyHousehold, programme=programme, postcode=postcode, members=members,
-                   by=by, pin=pin, fields=fields)  # type: ignore[return-value]
+                   by=by, pin=pin, fields=fields, note=note)  # type: ignore[return-value]
 
 
 @transaction.atomic
@@ -95,6 +98,7 @@ def volunteer_create(
     by: User | None = None,
     pin: tuple[float, float] | None = None,
     exception_reason: str = "",
+    note: str = "",
     **fields: Any,
 ) -> VolunteerHousehold:
     """Create a volunteer household with its members, fully validated.
@@ -114,7 +118,7 @@ def volunteer_create(
         fields.update(exception_reason=exception_reason.strip()[:500], exception_by=by,
                       exception_at=timezone.now())
     return _create(VolunteerHousehold, programme=programme, postcode=postcode, members=members,
-                   by=by, pin=pin, fields=fields)  # type: ignore[return-value]
+                   by=by, pin=pin, fields=fields, note=note)  # type: ignore[return-value]
 
 
 def _record_status(household: Household, old: str, new: str, *, by: User | None,

@@ -195,6 +195,8 @@ class Match(models.Model):
         NO_TIME = "no-time", _("no time any more")
         NOT_NEEDED = "not-needed", _("no longer needed")
         CONFLICT = "conflict", _("conflict")
+        # The household moved to another programme of the network (voisins.transfers).
+        MOVED = "moved", _("moved to another programme of the network")
         PROGRAMME_PAUSED = "programme-paused", _("programme paused (for example a lockdown)")
         OTHER = "other", _("other")
 

@@ -47,6 +47,7 @@ SUBJECTS = {
     "event_moved_up": _("A place is free for you: %(event)s"),
     "personal_link": _("Your personal link to %(programme)s"),
     "insurance_ending": _("An insurance policy of %(programme)s ends soon"),
+    "household_arrived": _("A household moved to %(programme)s"),
 }
 # Where a kind's body lives, when not in matches/email/<kind>.txt.
 TEMPLATES = {
@@ -55,6 +56,7 @@ TEMPLATES = {
     "event_moved_up": "community/email/moved_up.txt",
     "personal_link": "portal/email/personal_link.txt",
     "insurance_ending": "volunteering/email/insurance_ending.txt",
+    "household_arrived": "transfers/email/arrived.txt",
 }
 MAX_ATTEMPTS = 8
 # The start of `last_error` of a message that no retry could send (see `deliver`).

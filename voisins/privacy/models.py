@@ -35,6 +35,19 @@ class ConsentPurpose(models.TextChoices):
     SHARE_CONTACT = "share_contact", _("sharing contact details with the matched household")
     SURVEYS = "surveys", _("answering outcome surveys")
     PHOTOS = "photos", _("photos")
+    # Asked only when a household moves to another programme of a network (voisins.transfers),
+    # each for the programme named in the transfer record.
+    TRANSFER = "transfer", _("transfer of its data to another programme of the network")
+    TRANSFER_MATCHING = "transfer_matching", _("being matched by the programme it moves to")
+    TRANSFER_CONTACT = "transfer_contact", _("being contacted by the programme it moves to")
+
+
+# The purposes of a move, recorded on the transfer's own page, not on the everyday consent
+# forms (without the programme they name, they would mean nothing).
+TRANSFER_PURPOSES = frozenset({ConsentPurpose.TRANSFER, ConsentPurpose.TRANSFER_MATCHING,
+                               ConsentPurpose.TRANSFER_CONTACT})
+EVERYDAY_PURPOSES = [(code, label) for code, label in ConsentPurpose.choices
+                     if code not in TRANSFER_PURPOSES]
 
 
 class Consent(models.Model):

@@ -1,5 +1,7 @@
 """Writes on consent. Consent is given per purpose and withdrawn, never edited away."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,11 +20,13 @@ def consent_give(
     recorded_by: User | None = None,
     given_by_name: str = "",
     interpreter: str = "",
+    given_at: datetime | None = None,
 ) -> Consent:
     """Record that `household` agreed to `purpose` under the programme's current notice.
 
     Agreeing again to what it already agreed to under the same notice records nothing
-    new: the consent in force is returned.
+    new: the consent in force is returned. ``given_at`` (default now) is for a consent
+    given earlier and recorded now (a household that moved brings the consents it gave).
 
     Raises
     ------
@@ -43,6 +47,8 @@ def consent_give(
         given_by_name=given_by_name,
         interpreter=interpreter,
     )
+    if given_at is not None:
+        consent.given_at = given_at
     if isinstance(household, FamilyHousehold):
         consent.family = household
     else:

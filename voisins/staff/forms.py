@@ -10,7 +10,7 @@ from voisins.households.models import Channel, FamilyWish, Gender, MemberKind, S
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.phones import InvalidPhone, normalise_phone
 from voisins.places import find_postcode
-from voisins.privacy.models import ConsentPurpose
+from voisins.privacy.models import EVERYDAY_PURPOSES, ConsentPurpose
 from voisins.programmes.constants import Role
 from voisins.programmes.labels import PRIORITY_LABELS
 from voisins.programmes.models import Programme
@@ -278,7 +278,7 @@ class ConsentForm(forms.Form):
     """Consent recorded by staff, often for a family with an interpreter."""
 
     purposes = forms.MultipleChoiceField(label=_("The household agrees to"),
-                                         choices=ConsentPurpose.choices,
+                                         choices=EVERYDAY_PURPOSES,
                                          widget=forms.CheckboxSelectMultiple)
     given_by_name = forms.CharField(
         label=_("Who gave consent"), max_length=200, required=False,
