@@ -443,6 +443,10 @@ def whole_programme(north, south, alice, bob, family, victor, live_match, south_
 
     networks.period_close(network=network, start=date(2025, 1, 1), end=date(2025, 12, 31),
                           by=alice)
+    # Where north publishes to a network run on another instance (its token encrypted).
+    networks.network_link_set(programme=north, url="https://network.example.org",
+                              token="vnp_" + "x" * 43, network_name="Réseau wallon",
+                              by=alice)
     # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
     from voisins.ops.models import PeriodicRun
     from voisins.ops.worker import beat, new_worker_id
