@@ -143,6 +143,7 @@ PAGES: dict[str, Visit] = {
     "expenses:link": Visit("anonymous", VTOKEN),
     "expenses:portal": Visit("victor"),
     "expenses:list": Visit("alice", SLUG),
+    "networks:links": Visit("alice", SLUG),
     "familypages:staff_volunteer_links": Visit("alice", lambda d: {
         "slug": "north", "pk": d["volunteer"].pk}),
     # Links from e-mails and the public site, without an account

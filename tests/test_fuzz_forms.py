@@ -64,6 +64,7 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.expenses.forms.ExpenseForm": lambda p: {"activities": []},
     "voisins.expenses.forms.RefuseForm": lambda p: {},
     "voisins.expenses.forms.RegimeForm": lambda p: {},
+    "voisins.networks.forms.LinkForm": lambda p: {},
     "voisins.familypages.forms.MessageChoicesForm": _a_family,
     "voisins.gdpr.forms.ConsentForm": lambda p: {},
     "voisins.matches.forms.ActivityForm": lambda p: {

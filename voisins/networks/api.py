@@ -125,7 +125,7 @@ def _refusal(error: ValidationError) -> ApiValidationError:
 
 @router.post("/networks/publications", response={200: Stored, **ERRORS},
              summary="Publish aggregate figures to the network (a month or several)")
-def publish(request: HttpRequest, payload: Body[PublicationBody]):  # type: ignore[type-arg]
+def publish_aggregates(request: HttpRequest, payload: Body[PublicationBody]):  # type: ignore[type-arg]
     """Store a member's aggregate figures, one calendar month each, all or nothing."""
     token: PublishToken = request.auth  # type: ignore[assignment]
     member_id = None
@@ -146,7 +146,7 @@ def publish(request: HttpRequest, payload: Body[PublicationBody]):  # type: igno
 
 @router.get("/networks/publications", response={200: TokenScope, **ERRORS},
             summary="What this publication token publishes to")
-def token_scope(request: HttpRequest):
+def get_publish_token_scope(request: HttpRequest):
     """The network and the member the token publishes for, and the periods the network
     closed (publications for them are refused)."""
     token: PublishToken = request.auth  # type: ignore[assignment]

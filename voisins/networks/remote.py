@@ -128,3 +128,20 @@ def link_push(*, link: NetworkLink, until: date) -> int:
 def links() -> list[NetworkLink]:
     """Every programme's links to networks elsewhere (for the nightly job)."""
     return list(NetworkLink.objects.select_related("programme").order_by("pk"))
+
+
+def links_of(*, programme) -> list[NetworkLink]:
+    """The programme's links to networks elsewhere, for its link page."""
+    return list(NetworkLink.objects.filter(programme=programme).order_by("network_name",
+                                                                        "pk"))
+
+
+def link_of(*, programme, pk: object) -> NetworkLink | None:
+    """One link of the programme (None: not one of its links)."""
+    try:
+        pk = int(str(pk))
+    except ValueError:
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return NetworkLink.objects.filter(programme=programme, pk=pk).first()

@@ -4,7 +4,6 @@ refusal names its field."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date
 from typing import Any
@@ -29,13 +28,9 @@ from .models import (
     PublishToken,
 )
 from .schema import SCHEMA_VERSION, Aggregates
+from .tokens import publish_token_digest
 
 TOKEN_PREFIX = "vnp_"  # noqa: S105 - the prefix of every publication token, not a secret
-
-
-def publish_token_digest(raw: str) -> str:
-    """The SHA-256 digest of a publication token, the only form of it that is stored."""
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def network_create(*, name: str, by: Any, description: str = "", slug: str = "") -> Network:

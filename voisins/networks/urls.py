@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - the network's pages are added here
+from django.urls import path
+
+from . import views
 
 app_name = "networks"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # A programme of this instance publishing to a network run on another instance.
+    path("links/<slug:slug>/", views.links, name="links"),
+]
