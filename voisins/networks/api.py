@@ -124,6 +124,7 @@ def _refusal(error: ValidationError) -> ApiValidationError:
 
 
 @router.post("/networks/publications", response={200: Stored, **ERRORS},
+             operation_id="publish_aggregates",
              summary="Publish aggregate figures to the network (a month or several)")
 def publish_aggregates(request: HttpRequest, payload: Body[PublicationBody]):  # type: ignore[type-arg]
     """Store a member's aggregate figures, one calendar month each, all or nothing."""
@@ -145,6 +146,7 @@ def publish_aggregates(request: HttpRequest, payload: Body[PublicationBody]):  #
 
 
 @router.get("/networks/publications", response={200: TokenScope, **ERRORS},
+            operation_id="get_publish_token_scope",
             summary="What this publication token publishes to")
 def get_publish_token_scope(request: HttpRequest):
     """The network and the member the token publishes for, and the periods the network
