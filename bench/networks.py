@@ -7,13 +7,13 @@ Target (issue 20): under 30 s to recompute all the aggregates of 100 programmes 
 
 The data is made fast, NOT through the services: bulk inserts (`executemany` of rows
 completed with the model's defaults for the million proposals and matches and their
-households, `bulk_create` for the rest) into a throwaway SQLite database (a fresh file under a temporary VOISINS_VAR_DIR, or the database of DATABASE_URL,
-emptied first): per programme its families, volunteer households (each with its sign-up
-origin and two steps of status history), proposals and matches (started over `--years`
-years, ending after an exponential time of mean 14 months, 10 % still going), 2,000
-activities with hours and 1,000 visits of the sign-up form. Outcome surveys are left
-out (they need children and answers per match; their query is one grouped read like the
-others). What it measures:
+households, `bulk_create` for the rest) into a throwaway SQLite database (a fresh file
+under a temporary VOISINS_VAR_DIR, or the database of DATABASE_URL, emptied first): per
+programme its families, volunteer households (each with its sign-up origin and two steps
+of status history), proposals and matches (started over `--years` years, ending after an
+exponential time of mean 14 months, 10 % still going), 2,000 activities with hours and
+1,000 visits of the sign-up form. Outcome surveys are left out (they need children and
+answers per match; their query is one grouped read like the others). What it measures:
 
 - "recompute": `aggregates.programme_months` for every month of every programme's
   history, measured as on today: what the nightly job computes (no writes);
