@@ -150,3 +150,21 @@ def test_a_month_without_anything_publishes_zeros(north):
     assert figures.period_end == date(2020, 2, 29)
     assert figures.matches.started == 0 and figures.persistence == []
     assert figures.outcomes == [] and figures.hours_given == 0
+
+
+def test_the_demo_function_publishes_the_networks_local_members(north, south, alice,
+                                                                charlie):
+    from voisins.networks.demo_publishing import demo
+    from voisins.programmes.constants import Role
+    from voisins.programmes.services import membership_grant
+
+    from ..evaluation.conftest import make_family, make_match, make_volunteer
+
+    membership_grant(user=alice, programme=south, role=Role.COORDINATOR)
+    network = services.network_create(name="Réseau", by=alice)
+    for programme in (north, south):
+        services.member_join(network=network, programme=programme, by=alice)
+        make_match(programme, make_family(programme, 1), make_volunteer(programme, 1),
+                   date(2026, 1, 10))
+    assert demo(network=network, until=date(2026, 3, 15)) == 6
+    assert Publication.objects.filter(member__network=network).count() == 6
