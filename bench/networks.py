@@ -203,6 +203,9 @@ def main() -> None:
     parser.add_argument("--matches", type=int, default=1_000_000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure again on the database of VOISINS_VAR_DIR, built by "
+                             "an earlier run (the build takes minutes)")
     args = parser.parse_args()
 
     import django
@@ -216,18 +219,26 @@ def main() -> None:
     from voisins.matches.models import Match
     from voisins.networks import aggregates, services
 
-    with Clock() as migrate:
-        call_command("migrate", verbosity=0)
-        call_command("flush", interactive=False, verbosity=0)
-    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}); "
-          f"{os.cpu_count()} CPUs; load average "
+    if args.reuse:
+        from voisins.programmes.models import Programme
+
+        programmes = list(Programme.objects.filter(slug__startswith="bench-")
+                          .order_by("pk"))
+        print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), "
+              f"reused: {len(programmes)} programmes")
+    else:
+        with Clock() as migrate:
+            call_command("migrate", verbosity=0)
+            call_command("flush", interactive=False, verbosity=0)
+        print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+        show("migrate and flush", migrate)
+        with Clock() as built:
+            programmes = build(programmes=args.programmes, matches=args.matches,
+                               years=args.years, seed=args.seed)
+        show(f"build {args.programmes} programmes, {args.matches:,} matches (bulk)",
+             built)
+    print(f"{os.cpu_count()} CPUs; load average "
           + " ".join(f"{x:.1f}" for x in os.getloadavg()))
-    show("migrate and flush", migrate)
-    with Clock() as built:
-        programmes = build(programmes=args.programmes, matches=args.matches,
-                           years=args.years, seed=args.seed)
-    show(f"build {args.programmes} programmes, {args.matches:,} matches (bulk)",
-         built)
     today = timezone.localdate()
 
     with Clock() as count:
@@ -252,8 +263,10 @@ def main() -> None:
     show(f"recompute: {months:,} programme-months", recompute, count)
     print(f"{'':<58} {recompute.wall / dates.wall:8.1f} × reading the dates")
 
-    boss = User.objects.create_user(email="bench-network@example.org", password="x" * 16)
-    network = services.network_create(name="Bench network", by=boss)
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    boss = User.objects.create_user(email=f"bench-network-{stamp}@example.org",
+                                    password="x" * 16)
+    network = services.network_create(name=f"Bench network {stamp}", by=boss)
     members = [services.member_join(network=network, programme=p, by=boss)
                for p in programmes]
     with Clock() as publish:

@@ -196,8 +196,10 @@ def _funnel(programme: Programme, first: date, last: date) -> dict[Month, dict[s
 def _hours(programme: Programme, first: date, last: date) -> dict[Month, Decimal]:
     """Per month: the hours volunteer households noted (volunteer_hours, grouped)."""
     hours: dict[Month, Decimal] = defaultdict(Decimal)
+    # A join from the programme's matches (its index), not the dashboard's EXISTS: over
+    # the whole history, EXISTS probes every activity of every programme in the span.
     for done_on, total in Activity.objects.filter(
-            Exists(Match.objects.filter(pk=OuterRef("match_id"), programme=programme)),
+            match__programme=programme,
             side=Side.VOLUNTEER, done_on__gte=first, done_on__lte=last,
             hours__isnull=False).order_by().values_list("done_on").annotate(
             total=Sum("hours")):
