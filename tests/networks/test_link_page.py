@@ -15,8 +15,8 @@ NOWHERE = "http://127.0.0.1:9"
 
 
 @pytest.fixture
-def page(client, alice, north):
-    client.force_login(alice)
+def page(client, alice_reads_english, north):
+    client.force_login(alice_reads_english)
     return reverse("networks:links", kwargs={"slug": north.slug})
 
 

@@ -141,7 +141,8 @@ def history(north):
 
 
 def test_a_programme_publishes_to_a_network_on_another_instance(
-        client, alice, history, network_instance):
+        client, alice_reads_english, history, network_instance):
+    alice = alice_reads_english
     instance, made = network_instance
     north = history
     client.force_login(alice)
@@ -221,7 +222,9 @@ def test_the_network_refuses_over_http_and_changes_nothing(network_instance, cas
                          "ORDER BY id") == before
 
 
-def test_a_refusal_is_noted_on_the_link_without_the_token(alice, north, network_instance):
+def test_a_refusal_is_noted_on_the_link_without_the_token(alice_reads_english, north,
+                                                          network_instance):
+    alice = alice_reads_english
     instance, made = network_instance
     link = services.network_link_set(programme=north, url=instance.base,
                                      token=made["revoked"], by=alice)
