@@ -16,7 +16,7 @@ run: setup
 	$(VOISINS) migrate --noinput
 	$(VOISINS) collectstatic --noinput --verbosity 0
 	$(VOISINS) demo --if-empty --families 120 --volunteers 100 --matches 25 --proposals 8 \
-		--ended 80 --journey --seed 1
+		--ended 80 --journey --network --seed 1
 	@echo "Voisins is served on http://127.0.0.1:8000/ (Ctrl-C stops it)."
 	$(VOISINS) runserver 127.0.0.1:8000 --noreload
 

@@ -465,6 +465,10 @@ def whole_programme(north, south, alice, bob, charlie, family, victor, live_matc
     transfer_consent_record(household=family, to_programme=south, transfer=True,
                             matching=True, contact=True, given_by_name="Hassan",
                             interpreter="Service Interprètes", by=alice)
+    # Where north publishes to a network run on another instance (its token encrypted).
+    networks.network_link_set(programme=north, url="https://network.example.org",
+                              token="vnp_" + "x" * 43, network_name="Réseau wallon",
+                              by=alice)
     # The task worker's own rows: a heartbeat, a periodic job's claim (no personal data).
     from voisins.ops.models import PeriodicRun
     from voisins.ops.worker import beat, new_worker_id

@@ -153,6 +153,7 @@ PAGES: dict[str, Visit] = {
                                                   "pk": d["material"].pk}),
     "sharing:material_new": Visit("alice", lambda d: {"slug": d["network"].slug,
                                                       "kind": "message_template"}),
+    "networks:links": Visit("alice", SLUG),
     "familypages:staff_volunteer_links": Visit("alice", lambda d: {
         "slug": "north", "pk": d["volunteer"].pk}),
     # Links from e-mails and the public site, without an account

@@ -303,6 +303,8 @@ PAGES: dict[str, Row] = {
                                                     "pk": d["material"].pk}),
     "sharing:material_new": Row(only(ALICE), lambda d: {"slug": d["network"].slug,
                                                         "kind": "training_module"}),
+    # --- where the programme publishes to networks on other instances: its coordinators.
+    "networks:links": Row(only(ALICE), SLUG),
     # --- the volunteer portal (voisins.portal): the household's own account only ---
     "portal:home": Row(only({"victor": 200}), lambda d: {}),
     **{f"portal:{name}": Row(POST_ONLY, kwargs) for name, kwargs in {
@@ -528,6 +530,15 @@ OPERATIONS: dict[str, Row] = {
         "expenses_regime": "none"}),
     "answer_my_invitation": Row(api_only({"victor": 200}), INVITATION_ID, "post",
                                 {"going": True}),
+    # --- publications to a network (issue 20 §5): a publication token only, never a
+    # user's API token nor a household's link.
+    "publish_aggregates": Row(api_only({}, everyone_with_token=401), lambda d: {}, "post", {
+        "schema_version": 1, "period_start": "2026-01-01", "period_end": "2026-01-31",
+        "measured_on": "2026-02-01", "matches": {"started": 0, "ended": 0,
+                                                  "active_at_end": 0},
+        "persistence": [], "outcomes": [], "hours_given": "0",
+        "funnel": {"visited": 0, "signed_up": 0, "screened": 0, "trained": 0, "matched": 0}}),
+    "get_publish_token_scope": Row(api_only({}, everyone_with_token=401)),
     # --- expenses and hours: coordinators; a volunteer household its own (/me).
     "list_expenses": Row(api_only(ALICE), NORTH),
     "record_expense": Row(api_only({"alice": 201}), NORTH, "post", lambda d: {

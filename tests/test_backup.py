@@ -89,9 +89,10 @@ def decrypted() -> dict[str, list]:
     """The tables with encrypted fields, read through the models (decrypted): an XML
     backup holds the texts, and its restore encrypts them again with a new nonce."""
     from voisins.mediation.models import Case, CaseNote
+    from voisins.networks.models import NetworkLink
 
     return {model._meta.db_table: sorted(map(repr, model.objects.values_list()))
-            for model in (Case, CaseNote)}
+            for model in (Case, CaseNote, NetworkLink)}
 
 
 def test_an_xml_round_trip_keeps_every_record(tmp_path, dataset, north):

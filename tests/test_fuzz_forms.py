@@ -71,6 +71,7 @@ FORMS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "voisins.networks.forms.PeriodForm": lambda p: {},
     "voisins.networks.forms.RemoteMemberForm": lambda p: {},
     "voisins.networks.forms.StaffForm": lambda p: {},
+    "voisins.networks.forms.LinkForm": lambda p: {},
     "voisins.familypages.forms.MessageChoicesForm": _a_family,
     "voisins.gdpr.forms.ConsentForm": lambda p: {},
     "voisins.matches.forms.ActivityForm": lambda p: {

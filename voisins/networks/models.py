@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedTextField
 
 from voisins.programmes.constants import NetworkRole
 from voisins.programmes.models import Programme
 
 __all__ = ["NetworkRole", "Network", "NetworkStaff", "NetworkMember", "PublishToken",
-           "Publication", "ClosedPeriod"]
+           "Publication", "ClosedPeriod", "NetworkLink"]
 
 
 class Network(models.Model):
@@ -128,6 +129,9 @@ class PublishToken(models.Model):
         verbose_name = _("publication token")
         verbose_name_plural = _("publication tokens")
 
+    def __str__(self) -> str:
+        return f"{self.prefix}… – {self.member}"
+
 
 class Publication(models.Model):
     """The aggregate figures one member published for one period (schema in
@@ -152,6 +156,9 @@ class Publication(models.Model):
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
                                    name="publication_period_in_order"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.period_start:%Y-%m}"
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
@@ -178,6 +185,9 @@ class ClosedPeriod(models.Model):
                                     name="closed_period_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.network} – {self.period_start} – {self.period_end}"
+
 
 class PooledMonth(models.Model):
     """Everything the members of a network published for one calendar month, in one
@@ -202,3 +212,34 @@ class PooledMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} – {self.month:%Y-%m}"
+
+
+class NetworkLink(models.Model):
+    """A programme of this instance that publishes its aggregate figures to a network run
+    on another instance: the network's address and the publication token its coordinator
+    gave (kept encrypted, like mediation notes; never shown again, never logged). The
+    worker posts the programme's months to it every night and notes how that went."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
+                                  related_name="network_links", verbose_name=_("programme"))
+    url = models.URLField(_("address of the network's Voisins"), max_length=300)
+    network_name = models.CharField(_("network"), max_length=200, blank=True)
+    token = EncryptedTextField(_("publication token"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last publication"), null=True, blank=True)
+    last_count = models.PositiveIntegerField(_("months published"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["programme", "network_name", "pk"]
+        verbose_name = _("link to a network on another instance")
+        verbose_name_plural = _("links to networks on other instances")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "url"], name="network_link_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.network_name or self.url

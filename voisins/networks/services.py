@@ -22,6 +22,7 @@ from . import selectors
 from .models import (
     ClosedPeriod,
     Network,
+    NetworkLink,
     NetworkMember,
     NetworkRole,
     NetworkStaff,
@@ -32,13 +33,19 @@ from .models import (
 from .schema import SCHEMA_VERSION, Aggregates
 from .tokens import publish_token_digest
 
-TOKEN_PREFIX = "vnp_"
+TOKEN_PREFIX = "vnp_"  # noqa: S105 - the prefix of every publication token, not a secret
+
+
+# The paths under /networks/ that are not a network's (voisins/networks/urls.py).
+RESERVED_SLUGS = frozenset({"links", "programme"})
 
 
 def network_create(*, name: str, by: Any, description: str = "", slug: str = "") -> Network:
     """Start a network; `by` becomes its first network coordinator."""
     name = (name or "").strip()
     network = Network(name=name, slug=slug or slugify(name)[:60], description=description)
+    if network.slug in RESERVED_SLUGS:
+        raise ValidationError({"name": _("Choose another name: this one is taken.")})
     with transaction.atomic():
         network.full_clean()
         network.save()
@@ -160,6 +167,12 @@ def period_is_closed(*, network: Network, start: date, end: date) -> bool:
                                        period_end__gte=start).exists()
 
 
+def closed_periods(*, network: Network) -> list[dict[str, date]]:
+    """The periods `network` closed, earliest first."""
+    return list(network.closed_periods.order_by("period_start").values(
+        "period_start", "period_end"))
+
+
 def period_close(*, network: Network, start: date, end: date, by: Any) -> ClosedPeriod:
     """Close a period of the network: no publication for it is accepted any more."""
     closed = ClosedPeriod(network=network, period_start=start, period_end=end, closed_by=by)
@@ -237,3 +250,114 @@ def pooled_months_refresh(*, network: Network, start: date, end: date) -> int:
         except IntegrityError:
             pass  # another request pooled the same month at the same moment: theirs stands
     return len(stale)
+
+
+# --- Publications from another instance (issue 20 §5) ---------------------------------------
+
+def publish_token_find(*, raw: str) -> PublishToken | None:
+    """The live publication token `raw` stands for (None: unknown, revoked, or of a member
+    that left), its last use noted."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    token = (PublishToken.objects.select_related("member__network")
+             .filter(digest=publish_token_digest(raw), revoked_at__isnull=True).first())
+    if token is None:
+        return None
+    token.last_used_at = timezone.now()
+    # update_fields without full_clean(): only the time of use, set here.
+    token.save(update_fields=["last_used_at"])
+    return token
+
+
+def publications_receive(*, token: PublishToken, payloads: list[dict],
+                         member_id: int | None = None) -> int:
+    """Store what a remote member published with its token: one month or several, all or
+    nothing.
+
+    Raises
+    ------
+    ValidationError
+        Naming the field (with the place in the list as ``0.period_start``): a member id
+        other than the token's, a member that left, a field outside the schema, a closed
+        period, the same month twice. Nothing is stored then.
+    """
+    member = token.member
+    if member_id is not None and member_id != member.pk:
+        raise ValidationError({"member": _(
+            "This token publishes the figures of another programme of the network.")})
+    if member.left_at is not None:
+        raise ValidationError({"member": _("This programme has left the network.")})
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    with transaction.atomic():
+        for i, payload in enumerate(payloads):
+            try:
+                publication = publication_store(member=member, payload=payload)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors.setdefault(f"{i}.{field}", []).extend(messages)
+                continue
+            month = publication.period_start.isoformat()
+            if month in seen:
+                errors.setdefault(f"{i}.period_start", []).append(
+                    _("This month is given twice."))
+            seen.add(month)
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise ValidationError(errors)
+    return len(payloads)
+
+
+# --- Links of a programme of this instance to networks elsewhere ----------------------------
+
+def network_link_set(*, programme: Programme, url: str, token: str, by: Any,
+                     network_name: str = "", link: NetworkLink | None = None) -> NetworkLink:
+    """Record (or change) where `programme` publishes its figures on another instance,
+    with the token the network's coordinator gave. A blank token keeps the one kept."""
+    token = (token or "").strip()
+    link = link or NetworkLink(programme=programme, created_by=by)
+    link.url = (url or "").strip().rstrip("/")
+    link.network_name = (network_name or "").strip()[:200]
+    if token:
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200 or any(
+                c.isspace() for c in token):
+            raise ValidationError({"token": _(
+                "A publication token starts with %(prefix)s: copy it whole from the "
+                "network's page.") % {"prefix": TOKEN_PREFIX}})
+        link.token = token
+    if not link.token:
+        raise ValidationError({"token": _("Give the publication token.")})
+    if NetworkLink.objects.filter(programme=programme, url=link.url).exclude(
+            pk=link.pk).exists():
+        raise ValidationError({"url": _("This programme already publishes to this "
+                                         "address.")})
+    link.full_clean()
+    link.save()
+    return link
+
+
+def network_link_delete(*, link: NetworkLink) -> None:
+    """Stop publishing to that network (the token kept here is forgotten with it)."""
+    link.delete()
+
+
+def network_link_note(*, link: NetworkLink, error: str = "", count: int | None = None,
+                      network_name: str = "") -> NetworkLink:
+    """Note how the last attempt to reach the network went (`error` empty: it worked)."""
+    now = timezone.now()
+    link.last_attempt_at = now
+    link.last_error = error[:500]
+    fields = ["last_attempt_at", "last_error"]
+    if not error:
+        link.last_success_at = now
+        fields.append("last_success_at")
+    if count is not None:
+        link.last_count = count
+        fields.append("last_count")
+    if network_name:
+        link.network_name = network_name[:200]
+        fields.append("network_name")
+    # update_fields without full_clean(): times, a count and texts cut to their length.
+    link.save(update_fields=fields)
+    return link

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import link_views, views
 
 app_name = "networks"
 N = "<slug:network>"
 urlpatterns = [
     path("", views.network_list, name="list"),
+    # A programme of this instance publishing to a network run on another instance (before
+    # the network's own paths: "links" is not a network).
+    path("links/<slug:slug>/", link_views.links, name="links"),
     path(f"{N}/", views.network_home, name="home"),
     path(f"{N}/staff/", views.staff_add, name="staff_add"),
     path(f"{N}/staff/<int:pk>/remove/", views.staff_remove, name="staff_remove"),

@@ -59,6 +59,10 @@ JOBS: tuple[Job, ...] = (
     # Coordinators are told once when a volunteers' insurance policy is about to end.
     Job("insurance-reminders", "voisins.volunteering.tasks.insurance_reminders",
         timedelta(days=1)),
+    # Programmes publish their monthly aggregate figures to their networks (issue 20):
+    # those of this instance, and those on another instance over the API.
+    Job("publish-aggregates", "voisins.networks.tasks.publish_aggregates",
+        timedelta(days=1)),
     # The task table keeps finished tasks for a while, then forgets them.
     Job("prune-tasks", "voisins.ops.tasks.prune_finished_tasks", timedelta(days=1)),
 )

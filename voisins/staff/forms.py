@@ -10,7 +10,7 @@ from voisins.households.models import Channel, FamilyWish, Gender, MemberKind, S
 from voisins.households.status import FamilyStatus, VolunteerStatus
 from voisins.phones import InvalidPhone, normalise_phone
 from voisins.places import find_postcode
-from voisins.privacy.models import EVERYDAY_PURPOSES, ConsentPurpose
+from voisins.privacy.models import EVERYDAY_PURPOSES
 from voisins.programmes.constants import Role
 from voisins.programmes.labels import PRIORITY_LABELS
 from voisins.programmes.models import Programme

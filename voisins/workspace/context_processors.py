@@ -5,7 +5,6 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from voisins import access
-
 from voisins.networks.selectors import networks
 
 from .nav import nav_for

@@ -9,7 +9,7 @@ from voisins.blueprints.demo import journey_demo
 from voisins.expenses.demo import expenses_demo
 from voisins.households.models import FamilyHousehold, VolunteerHousehold
 from voisins.ops import household_demo as demo
-from voisins.ops import match_demo
+from voisins.ops import match_demo, network_demo
 from voisins.programmes.models import Programme
 
 
@@ -30,6 +30,9 @@ class Command(BaseCommand):
                                  "evaluation pages)")
         parser.add_argument("--journey", action="store_true",
                             help="also campaigns, news, trainings, events and resources")
+        parser.add_argument("--network", action="store_true",
+                            help="also a network: a second programme, shared materials, "
+                                 "a family moved, figures published (issue 20)")
         parser.add_argument("--programme", default="demo", help="slug of the programme")
         parser.add_argument(
             "--if-empty", action="store_true",
@@ -73,6 +76,12 @@ class Command(BaseCommand):
             # first match.
             journey_demo(programme, seed=seed)
         expenses_demo(programme, seed=seed)  # issue 18: expenses, hours given
+        if options["network"]:
+            made_network = network_demo.generate(programme=programme,
+                                                 login_email=login.email, seed=seed)
+            if made_network is not None:
+                self.stdout.write(f"Network {made_network.name}: "
+                                  f"{made_network.members.count()} programmes.")
         if connection.vendor == "postgresql":
             # Thousands of rows written at once: the planner needs fresh statistics, or it
             # plans the first pages as if the tables were empty (seconds instead of ms).
