@@ -26,3 +26,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     MIDDLEWARE = ["tests.middleware.OneRequestAtATime", *MIDDLEWARE]  # noqa: F405
 # SMS are kept in memory (voisins.messaging.sms.outbox); no pacing between them.
 VOISINS_SMS = {**VOISINS_SMS, "BACKEND": "locmem", "RATE": 0}  # noqa: F405
+
+# PostgreSQL: a test database is thrown away at the end of the run, so its commits need
+# not wait for the disk (a per-session setting, for the test connections only; the
+# server's own fsync stays on). Transactional tests, migrations and flushes commit often.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()
