@@ -3,13 +3,11 @@ HTML the templates' loops wrote, character for character: the loops are kept her
 were, and both are rendered from the same rows (names with markup in them, safe labels,
 empty and missing values, every branch), in every language."""
 
-import pytest
 from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 
 # The loops as the templates had them before the tags (issue 16).
 HOUSEHOLDS = """{% load workspace %}{% for h in page %}
