@@ -6,6 +6,7 @@ empty and missing values, every branch), in every language."""
 from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _lazy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,3 +121,21 @@ def test_callback_rows_are_the_loops_html(language, contacts, callbacks):
                         callbacks=callbacks, contacts=contacts)
     assert new == old
 
+
+
+NAV = """{% load workspace %}{% for item in shell_nav %}
+      <li><a href="{{ item.url }}"{% if item.current %} aria-current="page"{% endif %}>{{ item.label }}{% if item.count %} <span class="count">{{ item.count|grouped }}</span>{% endif %}</a></li>
+      {% endfor %}"""  # noqa: E501
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(LANGUAGES), st.lists(st.fixed_dictionaries({
+    "url": text, "label": st.one_of(text, st.just(_lazy("Waiting families"))),
+    "current": st.booleans(), "count": st.one_of(st.none(), st.integers(0, 10**7))}),
+    max_size=14))
+def test_the_menu_is_the_loops_html(language, nav):
+    with translation.override(language):
+        old = Template(NAV).render(Context({"shell_nav": nav}))
+        new = Template("{% load workspace %}{% nav_links shell_nav %}").render(
+            Context({"shell_nav": nav}))
+    assert new == old

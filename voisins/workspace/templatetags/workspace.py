@@ -3,7 +3,8 @@
 from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from voisins.programmes import labels
@@ -117,6 +118,20 @@ def grouped(value) -> str:
     from django.utils.formats import number_format
 
     return number_format(value, force_grouping=True) if value not in (None, "") else ""
+
+
+@register.simple_tag
+def nav_links(nav_items) -> str:
+    """The menu's entries (workspace.nav.nav_for), each a link with its count, written out
+    as a ``{% for %}`` loop wrote them, at a fraction of its cost (every staff page has
+    the menu, issue 16)."""
+    return mark_safe("".join(  # noqa: S308 (every value escaped here)
+        f'\n      <li><a href="{conditional_escape(item["url"])}"'
+        f'{" aria-current=\"page\"" if item["current"] else ""}>'
+        f'{conditional_escape(item["label"])}'
+        f'{f" <span class=\"count\">{conditional_escape(grouped(item["count"]))}</span>"
+           if item["count"] else ""}</a></li>\n      '
+        for item in nav_items))
 
 
 @register.filter
