@@ -3,6 +3,7 @@ HTML the templates' loops wrote, character for character: the loops are kept her
 were, and both are rendered from the same rows (names with markup in them, safe labels,
 empty and missing values, every branch), in every language."""
 
+import pytest
 from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -139,3 +140,34 @@ def test_the_menu_is_the_loops_html(language, nav):
         new = Template("{% load workspace %}{% nav_links shell_nav %}").render(
             Context({"shell_nav": nav}))
     assert new == old
+
+
+FILTER_FIELDS = """{% for field in filter.form %}
+  <p{% if field.errors %} class="has-error"{% endif %}>
+    {% if field.widget_type == "checkbox" %}<label for="{{ field.id_for_label }}">{{ field }} {{ field.label }}</label>
+    {% else %}<label for="{{ field.id_for_label }}">{{ field.label }}</label>
+    {{ field }}{% endif %}
+    {% if field.errors %}<span class="errorlist" id="{{ field.auto_id }}_error">{% for e in field.errors %}{{ e }} {% endfor %}</span>{% endif %}</p>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_filters_are_the_loops_html(language):
+    from voisins.matches.filters import CheckInFilter, MatchFilter, ProposalFilter
+    from voisins.mediation.filters import CaseFilter
+    from voisins.workspace.filters import FamilyFilter, VolunteerFilter
+
+    queries = ({}, {"status": "nonsense", "q": '<x y="1">', "sort": "-name", "archived": "on",
+                    "waiting_days": "-3", "need": "?", "postcode": "1" * 40},
+               {"status": "waiting", "sort": "waiting", "attention": "1", "kind": "x"})
+    with translation.override(language):
+        for filter_class in (FamilyFilter, VolunteerFilter, ProposalFilter, MatchFilter,
+                             CheckInFilter, CaseFilter):
+            for data in queries:
+                filterset = filter_class(data, queryset=filter_class._meta.model.objects.none())
+                filterset.form.is_valid()
+                old, new = both(FILTER_FIELDS,
+                                "{% load workspace %}{% filter_fields filter.form %}",
+                                filter=filterset)
+                assert new == old, (filter_class, data)
+    assert 'class="has-error"' in new  # the errors' branch was written too

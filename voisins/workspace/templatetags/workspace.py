@@ -121,6 +121,27 @@ def grouped(value) -> str:
 
 
 @register.simple_tag
+def filter_fields(form) -> str:
+    """A list's filters, each field in a paragraph with its label (after a check box, before
+    anything else) and its errors, written out as the ``{% for %}`` loop of
+    workspace/_filter_form.html wrote them, at a fraction of its cost (issue 16)."""
+    esc = conditional_escape
+
+    def paragraph(field) -> str:
+        errors = field.errors
+        label_for = esc(field.id_for_label)
+        if field.widget_type == "checkbox":
+            shown = f'<label for="{label_for}">{field} {esc(field.label)}</label>\n    '
+        else:
+            shown = f'<label for="{label_for}">{esc(field.label)}</label>\n    {field}'
+        said = (f'<span class="errorlist" id="{esc(field.auto_id)}_error">'
+                f'{"".join(f"{esc(error)} " for error in errors)}</span>' if errors else "")
+        return (f'\n  <p{" class=\"has-error\"" if errors else ""}>\n    {shown}\n    '
+                f'{said}</p>\n  ')
+    return mark_safe("".join(paragraph(field) for field in form))  # noqa: S308 (escaped)
+
+
+@register.simple_tag
 def nav_links(nav_items) -> str:
     """The menu's entries (workspace.nav.nav_for), each a link with its count, written out
     as a ``{% for %}`` loop wrote them, at a fraction of its cost (every staff page has
