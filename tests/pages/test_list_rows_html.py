@@ -171,3 +171,25 @@ def test_the_filters_are_the_loops_html(language):
                                 filter=filterset)
                 assert new == old, (filter_class, data)
     assert 'class="has-error"' in new  # the errors' branch was written too
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["page", "sort", "status", "q", "export", "a b",
+                                           "é", "x&y"]), st.text(max_size=6)), max_size=6),
+       st.sampled_from(["", "sort", "export", "status"]), st.text(max_size=5))
+def test_the_lists_query_string_is_what_a_copy_of_the_query_gave(pairs, key, value):
+    from django.http import QueryDict
+    from django.test import RequestFactory
+
+    from voisins.workspace.templatetags.workspace import list_query
+
+    request = RequestFactory().get("/", QueryDict(mutable=True))
+    request.GET = QueryDict(mutable=True)
+    for name, v in pairs:
+        request.GET.appendlist(name, v)
+    query = request.GET.copy()
+    query.pop("page", None)
+    if key:
+        query[key] = value
+    assert list_query(request, key, value) == query.urlencode()
+    assert list_query(request, key, value) == query.urlencode()  # kept, still the same

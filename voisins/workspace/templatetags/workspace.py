@@ -1,6 +1,7 @@
 """Template helpers for the staff lists: sortable column headers and the pager."""
 
 from functools import lru_cache
+from urllib.parse import quote_plus
 
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -12,21 +13,39 @@ from voisins.programmes import labels
 register = template.Library()
 
 
+def list_query(request, key: str = "", value: str = "") -> str:
+    """The list's query string without its page, with `key` set to `value` if given: what
+    ``q = request.GET.copy(); q.pop("page"); q[key] = value; q.urlencode()`` gives (the
+    same order and encoding), without copying the query each time (a list asks for it
+    five to seven times: its sort headers, pager and export links)."""
+    pairs = getattr(request, "_voisins_list_pairs", None)
+    if pairs is None:
+        pairs = request._voisins_list_pairs = [
+            (quote_plus(name), name, [quote_plus(str(v)) for v in values])
+            for name, values in request.GET.lists() if name != "page"]
+    out, found = [], False
+    for quoted, name, values in pairs:
+        if key and name == key:
+            values, found = [quote_plus(value)], True
+        out.extend(f"{quoted}={v}" for v in values)
+    if key and not found:
+        out.append(f"{quote_plus(key)}={quote_plus(value)}")
+    return "&".join(out)
+
+
 @register.simple_tag(takes_context=True)
 def sort_header(context, field: str, label: str, target: str = "#rows"):
     """A column header that sorts the list by `field` (then the other way round), through
     htmx when present and as a plain link otherwise, with aria-sort for screen readers."""
     request = context["request"]
     current = request.GET.get("sort", "")
-    query = request.GET.copy()
-    query.pop("page", None)
     if current == field:
-        query["sort"], state, arrow = f"-{field}", "ascending", "▲"
+        sort, state, arrow = f"-{field}", "ascending", "▲"
     elif current == f"-{field}":
-        query["sort"], state, arrow = field, "descending", "▼"
+        sort, state, arrow = field, "descending", "▼"
     else:
-        query["sort"], state, arrow = field, "none", ""
-    url = f"?{query.urlencode()}"
+        sort, state, arrow = field, "none", ""
+    url = f"?{list_query(request, 'sort', sort)}"
     return format_html(
         '<th scope="col" aria-sort="{}"><a href="{}" hx-get="{}" hx-target="{}" '
         'hx-push-url="true">{} <span aria-hidden="true">{}</span></a></th>',
@@ -36,10 +55,7 @@ def sort_header(context, field: str, label: str, target: str = "#rows"):
 
 @register.inclusion_tag("workspace/_pager.html", takes_context=True)
 def pager(context, page, target: str = "#rows"):
-    request = context["request"]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page": page, "query": query.urlencode(), "target": target}
+    return {"page": page, "query": list_query(context["request"]), "target": target}
 
 
 @register.simple_tag(takes_context=True)
@@ -48,12 +64,10 @@ def export_links(context):
     a download is not a partial page). Nothing on a list that cannot be exported."""
     if not context.get("exportable"):
         return ""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
     links = []
     for export_format, label in (("csv", "CSV"), ("xlsx", "XLSX")):
-        query["export"] = export_format
-        links.append(format_html('<a href="?{}" download>{}</a>', query.urlencode(), label))
+        links.append(format_html('<a href="?{}" download>{}</a>',
+                                 list_query(context["request"], "export", export_format), label))
     return format_html('<p class="export-links no-print">{} {}</p>', _("Export this list:"),
                        format_html(" · ".join(["{}"] * len(links)), *links))
 
