@@ -28,15 +28,16 @@ from .models import Case, OpenedBy
 
 
 def _case_list_page(request: HttpRequest, prog) -> HttpResponse:
+    visible = selectors.cases_visible(prog, request.user)
     filterset = CaseFilter(list_query(request, status=Case.Status.OPEN),
                            # Only what the list shows: no summary is decrypted for it, and
                            # the five related rows give only the names shown.
-                           queryset=selectors.cases_for_list(
-                               selectors.cases_visible(prog, request.user)))
+                           queryset=selectors.cases_for_list(visible))
     contacts = access.sees_contact_details(request.user, prog)
     # The call list is on the whole page only (not the rows htmx asks for, not an export).
     callbacks = [] if request.htmx or wants_export(request) else selectors.callback_list_rows(
-        selectors.callbacks_for_list(selectors.callbacks_open(prog, request.user),
+        selectors.callbacks_for_list(selectors.callbacks_open(prog, request.user,
+                                                              cases=visible),
                                      contacts=contacts),
         link=rows.links("mediation:case", prog.slug))
     if contacts:  # the call list names and numbers households: audited

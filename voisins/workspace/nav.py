@@ -6,9 +6,17 @@ NAV_ITEMS does resolve). Lists where work waits show how many items wait there.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import (
+    NoReverseMatch,
+    URLResolver,
+    get_resolver,
+    get_script_prefix,
+    get_urlconf,
+    reverse,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -51,10 +59,17 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 
 
 def _reverse(url_name: str, slug: str) -> str | None:
+    # Every staff page writes the menu: its thirteen reverse() are made once per programme
+    # (and URL configuration and prefix), not on every request.
+    return _reversed(url_name, slug, get_script_prefix(), get_resolver(get_urlconf()))
+
+
+@lru_cache(maxsize=2048)
+def _reversed(url_name: str, slug: str, _prefix: str, resolver: URLResolver) -> str | None:
     # Programme pages take the programme's slug; a page of another app might not.
     for kwargs in ({"slug": slug}, {}):
         try:
-            return reverse(url_name, kwargs=kwargs)
+            return reverse(url_name, urlconf=resolver.urlconf_name, kwargs=kwargs)
         except NoReverseMatch:
             continue
     return None
