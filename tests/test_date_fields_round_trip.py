@@ -27,6 +27,7 @@ BROWSER_FORMATS = {
     "date": r"\d{4}-\d{2}-\d{2}",
     "datetime-local": r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?",
     "time": r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?",
+    "month": r"\d{4}-\d{2}",
 }
 INPUT = re.compile(r"<input\b[^>]*>")
 ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
@@ -54,7 +55,7 @@ def _every_form_class() -> list[type[forms.BaseForm]]:
 
 def _temporal_fields():
     for cls in _every_form_class():
-        if cls.__module__.endswith(".importers"):
+        if cls.__module__.endswith((".importers", ".household_import")):
             continue  # they read spreadsheet cells, never render a page
         for name, field in cls.base_fields.items():
             if isinstance(field, forms.DateTimeField | forms.DateField | forms.TimeField):
@@ -65,7 +66,9 @@ def _value_for(field: forms.Field):
     if isinstance(field, forms.DateTimeField):
         return timezone.make_aware(datetime.combine(DATE, TIME))
     if isinstance(field, forms.DateField):
-        return DATE
+        # A month field (the network's periods) holds the first day of its month.
+        return DATE.replace(day=1) if getattr(field.widget, "input_type", "") == "month" \
+            else DATE
     return TIME
 
 
