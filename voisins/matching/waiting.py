@@ -1009,16 +1009,20 @@ class WaitingIndex:
             scores = assigned.get(vols[row].id)
             if scores:
                 got[row], lowest[row] = len(scores), min(scores)
+        # Per family, as reductions over its pairs: households with room left, the best
+        # score here (at least 0), the lowest score of the families that got them.
+        n_pending = len(pending)
         order = np.argsort(edges.family, kind="stable")
-        bounds = np.searchsorted(edges.family[order], np.arange(len(pending) + 1))
+        group, rows_v = edges.family[order], edges.volunteer[order]
+        free_count = np.bincount(group, weights=got[rows_v] < capacity[rows_v],
+                                 minlength=n_pending).astype(np.int64).tolist()
+        best = np.maximum(-_group_min(group, -edges.score[order], n_pending), 0.0).tolist()
+        theirs = _group_min(group, lowest[rows_v], n_pending).tolist()
         out = []
         for i, p in enumerate(pending):
-            mine = order[bounds[i]:bounds[i + 1]]
-            rows_v = edges.volunteer[mine]
-            free = got[rows_v] < capacity[rows_v]
             counts = MappingProxyType(p.counts)
-            if free.any():
-                n = int(free.sum())
+            if free_count[i]:
+                n = free_count[i]
                 out.append(Waiting(family_id=p.family.id, reason="room_left",
                                    text=_TEXTS["room_left"].format(households=n),
                                    counts=counts, changes=p.changes,
@@ -1026,9 +1030,8 @@ class WaitingIndex:
                 continue
             more = Change(kind="volunteer_capacity", value=1, reaches=p.fits,
                           volunteer_ids=p.nearest)
-            params = {"households": p.fits,
-                      "best_score": round(float(edges.score[mine].max(initial=0.0)), 4),
-                      "their_score": round(float(lowest[rows_v].min(initial=np.inf)), 4)}
+            params = {"households": p.fits, "best_score": round(best[i], 4),
+                      "their_score": round(theirs[i], 4)}
             out.append(Waiting(family_id=p.family.id, reason="taken",
                                text=_TEXTS["taken"].format(**params), counts=counts,
                                changes=(more, *p.changes), params=MappingProxyType(params)))
