@@ -632,6 +632,15 @@ class WaitingIndex:
         k = k[keep][~self._declined(families, k[keep], rows[keep], declined)]
         return np.bincount(k, minlength=len(families)) > 0
 
+    def _id_array(self) -> np.ndarray:
+        """The households' ids by row, as an array of objects (built once)."""
+        found = getattr(self, "_ids_by_row", None)
+        if found is None:
+            found = self._ids_by_row = np.empty(len(self._ids), dtype=object)
+            for row, id_ in enumerate(self._ids):  # one by one: an id may be a tuple
+                found[row] = id_
+        return found
+
     def _declined(self, families: list[Family], k: np.ndarray, rows: np.ndarray,
                   declined: Mapping[Hashable, list]) -> np.ndarray:
         """Per pair (``k`` the family's position, ``rows`` the household's), whether it
@@ -759,14 +768,19 @@ class WaitingIndex:
         """Per family: how many of its pairs ``mask`` selects, and the ids of the nearest
         :data:`MAX_LISTED` of them (ties in row order, as a stable sort by distance)."""
         where = np.flatnonzero(mask)
+        # By distance, then (a stable sort) by family: lexsort's order. The families'
+        # positions are small integers, sorted stably in linear time.
+        where = where[np.argsort(d[where], kind="stable")]
         group = k[where]
-        where = where[np.lexsort((d[where], group))]
-        group = k[where]
+        if n <= np.iinfo(np.int16).max:
+            group = group.astype(np.int16)
+        by_group = np.argsort(group, kind="stable")
+        where, group = where[by_group], group[by_group]
         count = np.bincount(group, minlength=n)
         rank = np.arange(len(where)) - np.repeat(np.cumsum(count) - count, count)
         listed = rank < MAX_LISTED
-        ids = self._ids
-        named = [ids[r] for r in rows[where[listed]].tolist()]
+        ids = self._id_array()
+        named = ids[rows[where[listed]]].tolist()
         shown = np.minimum(count, MAX_LISTED).tolist()
         out, at = [], 0
         for m in shown:
