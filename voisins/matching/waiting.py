@@ -484,17 +484,19 @@ class WaitingIndex:
         declined = _by_family(exclude)
         order = np.argsort(spatial_rank(lat=[f.lat for f in families],
                                         lon=[f.lon for f in families]), kind="stable")
+        arrays = self._family_arrays(families)  # once, sliced for each block
         for block in self._blocks(families, order):
             members = [families[i] for i in block.tolist()]
             reaches = [_reaches(f, self.max_radius) for f in members]
             first = self._explain_block(members, [r for _f, r in reaches], declined,
-                                        weights, max_changes)
+                                        weights, max_changes, arrays.part(block))
             # Farther only for the families whose neighbourhood did not settle it.
             again = [j for j, r in enumerate(first) if r is None]
             if again:
                 wider = self._explain_block([members[j] for j in again],
                                             [reaches[j][0] for j in again], declined,
-                                            weights, max_changes)
+                                            weights, max_changes,
+                                            arrays.part(block[again]))
                 for j, r in zip(again, wider, strict=True):
                     first[j] = r
             for i, r in zip(block.tolist(), first, strict=True):
@@ -519,32 +521,35 @@ class WaitingIndex:
                 start = stop
 
     def _explain_block(self, families: list[Family], reach: list[float],
-                       exclude: Mapping[Hashable, list], weights: Weights, max_changes: int
+                       exclude: Mapping[Hashable, list], weights: Weights, max_changes: int,
+                       arrays: _FamilyArrays | None = None
                        ) -> list[Waiting | _Fitting | None]:
         """:meth:`_explain_within` for each of ``families`` (each with its ``reach``;
-        ``exclude`` the excluded households' ids by family id),
+        ``exclude`` the excluded households' ids by family id; ``arrays`` their
+        :meth:`_family_arrays`, built when not given),
         with every pair of the block in one set of arrays, grouped by family (then by
         row of the index, as the plain path sees them)."""
         n = len(families)
+        fa = arrays if arrays is not None else self._family_arrays(families)
         k, rows = self._block_rows(families, reach)
-        language = _intersects_each(_take(self.language_masks, rows), k, [
-            _family_masks(self.languages, f.languages) for f in families])
-        offer = _intersects_each(_take(self.offer_masks, rows), k, [
-            _family_masks(self.offers, f.needs) for f in families])
-        f_slots = np.array([_slot_integer(f.availability) for f in families], dtype=np.uint32)
+        language = _intersects_words(_take(self.language_masks, rows), k, fa.languages)
+        offer = _intersects_words(_take(self.offer_masks, rows), k, fa.offers)
+        f_slots = fa.slots
         slots = self.slots_and_free[rows]
         slot = (slots & f_slots[k]) != 0
         # A pair beyond the family's radius counts only when every other rule holds (the
         # family's radius is then the one change, or a reason to look farther): the
         # distances are computed for those, and for the pairs inside the box of the
         # family's radius, not for the rest of the box of ``reach``.
-        wanted = (language & offer & slot & (slots >= np.uint32(_FREE))) | \
-            self._near_box(families, k, rows)
+        wanted = (language & offer & slot & (slots >= np.uint32(_FREE))) | (
+            (np.abs(self.lats[rows] - fa.lat[k]) <= fa.lat_limit[k])
+            & (np.abs(self.lons[rows] - fa.lon[k]) <= fa.lon_limit[k]))  # _near_box
         k, rows = k[wanted], rows[wanted]
         ready = self.ready[rows]
         room = self.capacity[rows] > 0
-        d = self._distances(families, k, rows)
-        f_radius = np.array([f.radius_km for f in families], dtype=np.float64)
+        d = haversine_prepared(fa.phi[k], fa.lmb[k], fa.cos[k], self.phi[rows],
+                               self.lmb[rows], self.cos[rows])  # _distances
+        f_radius = fa.radius
         v_radius = self.radius[rows]
         keep = (d <= np.maximum(f_radius[k], v_radius)) & \
             (d <= np.array(reach, dtype=np.float64)[k])
@@ -632,6 +637,15 @@ class WaitingIndex:
         k = k[keep][~self._declined(families, k[keep], rows[keep], declined)]
         return np.bincount(k, minlength=len(families)) > 0
 
+    def _id_array(self) -> np.ndarray:
+        """The households' ids by row, as an array of objects (built once)."""
+        found = getattr(self, "_ids_by_row", None)
+        if found is None:
+            found = self._ids_by_row = np.empty(len(self._ids), dtype=object)
+            for row, id_ in enumerate(self._ids):  # one by one: an id may be a tuple
+                found[row] = id_
+        return found
+
     def _declined(self, families: list[Family], k: np.ndarray, rows: np.ndarray,
                   declined: Mapping[Hashable, list]) -> np.ndarray:
         """Per pair (``k`` the family's position, ``rows`` the household's), whether it
@@ -711,12 +725,31 @@ class WaitingIndex:
         rows = np.arange(total) + np.repeat(range_start - np.cumsum(lengths) + lengths, lengths)
         return np.repeat(range_family, lengths), rows
 
-    def _near_box(self, families: list[Family], k: np.ndarray, rows: np.ndarray
-                  ) -> np.ndarray:
-        """Per pair, False only when the household is surely farther than the family's
-        radius: outside a box in degrees that holds its whole circle (a degree of
-        latitude is the same everywhere; the longitudes by the haversine's own bound,
-        widened by 1e-6 degree; everything near a pole or across the antimeridian)."""
+    def _family_arrays(self, families: list[Family]) -> _FamilyArrays:
+        """What :meth:`_explain_block` reads of each family, as arrays (one row per
+        family, in their order): the same values as :meth:`_near_box`,
+        :meth:`_distances` and :func:`_family_masks` compute for a block."""
+        lat_limit, lon_limit = self._near_limits(families)
+        lat = np.array([f.lat for f in families], dtype=np.float64)
+        lon = np.array([f.lon for f in families], dtype=np.float64)
+        phi, lmb, cos = prepare(lat.tolist(), lon.tolist())
+
+        def words(book: CodeBook, sets: list[frozenset[str]]) -> tuple[np.ndarray, ...]:
+            masks = [_family_masks(book, codes) for codes in sets]
+            return tuple(np.array([m[w] for m in masks], dtype=np.uint64)
+                         for w in range(book.words))
+
+        return _FamilyArrays(
+            languages=words(self.languages, [f.languages for f in families]),
+            offers=words(self.offers, [f.needs for f in families]),
+            slots=np.array([_slot_integer(f.availability) for f in families],
+                           dtype=np.uint32),
+            radius=np.array([f.radius_km for f in families], dtype=np.float64),
+            lat=lat, lon=lon, phi=np.asarray(phi), lmb=np.asarray(lmb),
+            cos=np.asarray(cos), lat_limit=lat_limit, lon_limit=lon_limit)
+
+    def _near_limits(self, families: list[Family]) -> tuple[np.ndarray, np.ndarray]:
+        """Per family, :meth:`_near_box`'s half-height and half-width in degrees."""
         lat_limit, lon_limit = [], []
         for family in families:
             span = family.radius_km / _KM_PER_DEGREE
@@ -729,10 +762,20 @@ class WaitingIndex:
             dlon = math.degrees(2.0 * math.asin(min(1.0, ratio))) + 1e-6
             crosses = family.lon - dlon < -180.0 or family.lon + dlon > 180.0
             lon_limit.append(math.inf if crosses or ratio >= 1.0 else dlon)
+        return (np.array(lat_limit, dtype=np.float64),
+                np.array(lon_limit, dtype=np.float64))
+
+    def _near_box(self, families: list[Family], k: np.ndarray, rows: np.ndarray
+                  ) -> np.ndarray:
+        """Per pair, False only when the household is surely farther than the family's
+        radius: outside a box in degrees that holds its whole circle (a degree of
+        latitude is the same everywhere; the longitudes by the haversine's own bound,
+        widened by 1e-6 degree; everything near a pole or across the antimeridian)."""
+        lat_limit, lon_limit = self._near_limits(families)
         lat = np.array([f.lat for f in families], dtype=np.float64)
         lon = np.array([f.lon for f in families], dtype=np.float64)
-        return (np.abs(self.lats[rows] - lat[k]) <= np.array(lat_limit)[k]) & \
-            (np.abs(self.lons[rows] - lon[k]) <= np.array(lon_limit)[k])
+        return (np.abs(self.lats[rows] - lat[k]) <= lat_limit[k]) & \
+            (np.abs(self.lons[rows] - lon[k]) <= lon_limit[k])
 
     def _block_candidates(self, families: list[Family], reach: list[float]
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -759,14 +802,19 @@ class WaitingIndex:
         """Per family: how many of its pairs ``mask`` selects, and the ids of the nearest
         :data:`MAX_LISTED` of them (ties in row order, as a stable sort by distance)."""
         where = np.flatnonzero(mask)
+        # By distance, then (a stable sort) by family: lexsort's order. The families'
+        # positions are small integers, sorted stably in linear time.
+        where = where[np.argsort(d[where], kind="stable")]
         group = k[where]
-        where = where[np.lexsort((d[where], group))]
-        group = k[where]
+        if n <= np.iinfo(np.int16).max:
+            group = group.astype(np.int16)
+        by_group = np.argsort(group, kind="stable")
+        where, group = where[by_group], group[by_group]
         count = np.bincount(group, minlength=n)
         rank = np.arange(len(where)) - np.repeat(np.cumsum(count) - count, count)
         listed = rank < MAX_LISTED
-        ids = self._ids
-        named = [ids[r] for r in rows[where[listed]].tolist()]
+        ids = self._id_array()
+        named = ids[rows[where[listed]]].tolist()
         shown = np.minimum(count, MAX_LISTED).tolist()
         out, at = [], 0
         for m in shown:
@@ -1009,16 +1057,20 @@ class WaitingIndex:
             scores = assigned.get(vols[row].id)
             if scores:
                 got[row], lowest[row] = len(scores), min(scores)
+        # Per family, as reductions over its pairs: households with room left, the best
+        # score here (at least 0), the lowest score of the families that got them.
+        n_pending = len(pending)
         order = np.argsort(edges.family, kind="stable")
-        bounds = np.searchsorted(edges.family[order], np.arange(len(pending) + 1))
+        group, rows_v = edges.family[order], edges.volunteer[order]
+        free_count = np.bincount(group, weights=got[rows_v] < capacity[rows_v],
+                                 minlength=n_pending).astype(np.int64).tolist()
+        best = np.maximum(-_group_min(group, -edges.score[order], n_pending), 0.0).tolist()
+        theirs = _group_min(group, lowest[rows_v], n_pending).tolist()
         out = []
         for i, p in enumerate(pending):
-            mine = order[bounds[i]:bounds[i + 1]]
-            rows_v = edges.volunteer[mine]
-            free = got[rows_v] < capacity[rows_v]
             counts = MappingProxyType(p.counts)
-            if free.any():
-                n = int(free.sum())
+            if free_count[i]:
+                n = free_count[i]
                 out.append(Waiting(family_id=p.family.id, reason="room_left",
                                    text=_TEXTS["room_left"].format(households=n),
                                    counts=counts, changes=p.changes,
@@ -1026,13 +1078,35 @@ class WaitingIndex:
                 continue
             more = Change(kind="volunteer_capacity", value=1, reaches=p.fits,
                           volunteer_ids=p.nearest)
-            params = {"households": p.fits,
-                      "best_score": round(float(edges.score[mine].max(initial=0.0)), 4),
-                      "their_score": round(float(lowest[rows_v].min(initial=np.inf)), 4)}
+            params = {"households": p.fits, "best_score": round(best[i], 4),
+                      "their_score": round(theirs[i], 4)}
             out.append(Waiting(family_id=p.family.id, reason="taken",
                                text=_TEXTS["taken"].format(**params), counts=counts,
                                changes=(more, *p.changes), params=MappingProxyType(params)))
         return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class _FamilyArrays:
+    """:meth:`WaitingIndex._family_arrays`: one row per family."""
+
+    languages: tuple[np.ndarray, ...]  # the family's languages, one uint64 array a word
+    offers: tuple[np.ndarray, ...]  # its needs, likewise
+    slots: np.ndarray
+    radius: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    phi: np.ndarray
+    lmb: np.ndarray
+    cos: np.ndarray
+    lat_limit: np.ndarray
+    lon_limit: np.ndarray
+
+    def part(self, at: np.ndarray) -> _FamilyArrays:
+        """The rows ``at``, in that order."""
+        return _FamilyArrays(**{
+            name: tuple(w[at] for w in value) if isinstance(value, tuple) else value[at]
+            for name, value in vars(self).items()})
 
 
 @dataclass(frozen=True)
@@ -1231,6 +1305,16 @@ def _group_bit_counts(words: tuple[np.ndarray, ...], group: np.ndarray, n: int,
             counts[group[starts], 64 * w:64 * (w + 1)] = np.add.reduceat(
                 bits_set, starts, axis=0, dtype=np.int64)
     return counts[:, :bits]
+
+
+def _intersects_words(masks: tuple[np.ndarray, ...], group: np.ndarray,
+                      family: tuple[np.ndarray, ...]) -> np.ndarray:
+    """:func:`_intersects_each` with the families' masks as one array a word."""
+    result = np.zeros(len(group), dtype=bool)
+    for word, bits in zip(masks, family, strict=True):
+        if bits.any():
+            result |= (word & bits[group]) != 0
+    return result
 
 
 def _intersects_each(masks: tuple[np.ndarray, ...], group: np.ndarray,
