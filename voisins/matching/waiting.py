@@ -543,7 +543,7 @@ class WaitingIndex:
         # family's radius, not for the rest of the box of ``reach``.
         wanted = (language & offer & slot & (slots >= np.uint32(_FREE))) | (
             (np.abs(self.lats[rows] - fa.lat[k]) <= fa.lat_limit[k])
-            & (np.abs(self.lons[rows] - fa.lon[k]) <= fa.lon_limit[k]))  # _near_box
+            & (np.abs(self.lons[rows] - fa.lon[k]) <= fa.lon_limit[k]))  # inside the box
         k, rows = k[wanted], rows[wanted]
         ready = self.ready[rows]
         room = self.capacity[rows] > 0
@@ -727,7 +727,7 @@ class WaitingIndex:
 
     def _family_arrays(self, families: list[Family]) -> _FamilyArrays:
         """What :meth:`_explain_block` reads of each family, as arrays (one row per
-        family, in their order): the same values as :meth:`_near_box`,
+        family, in their order): the box of :meth:`_near_limits`,
         :meth:`_distances` and :func:`_family_masks` compute for a block."""
         lat_limit, lon_limit = self._near_limits(families)
         lat = np.array([f.lat for f in families], dtype=np.float64)
@@ -749,7 +749,10 @@ class WaitingIndex:
             cos=np.asarray(cos), lat_limit=lat_limit, lon_limit=lon_limit)
 
     def _near_limits(self, families: list[Family]) -> tuple[np.ndarray, np.ndarray]:
-        """Per family, :meth:`_near_box`'s half-height and half-width in degrees."""
+        """Per family, the half-height and half-width in degrees of a box that holds its
+        whole circle (a degree of latitude is the same everywhere; the longitudes by the
+        haversine's own bound, widened by 1e-6 degree; infinite near a pole or across the
+        antimeridian): a household outside it is surely farther than the radius."""
         lat_limit, lon_limit = [], []
         for family in families:
             span = family.radius_km / _KM_PER_DEGREE
@@ -764,30 +767,6 @@ class WaitingIndex:
             lon_limit.append(math.inf if crosses or ratio >= 1.0 else dlon)
         return (np.array(lat_limit, dtype=np.float64),
                 np.array(lon_limit, dtype=np.float64))
-
-    def _near_box(self, families: list[Family], k: np.ndarray, rows: np.ndarray
-                  ) -> np.ndarray:
-        """Per pair, False only when the household is surely farther than the family's
-        radius: outside a box in degrees that holds its whole circle (a degree of
-        latitude is the same everywhere; the longitudes by the haversine's own bound,
-        widened by 1e-6 degree; everything near a pole or across the antimeridian)."""
-        lat_limit, lon_limit = self._near_limits(families)
-        lat = np.array([f.lat for f in families], dtype=np.float64)
-        lon = np.array([f.lon for f in families], dtype=np.float64)
-        return (np.abs(self.lats[rows] - lat[k]) <= lat_limit[k]) & \
-            (np.abs(self.lons[rows] - lon[k]) <= lon_limit[k])
-
-    def _block_candidates(self, families: list[Family], reach: list[float]
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`_candidates` of each family: the family of each pair (its position in
-        ``families``), the row of the household, the distance; grouped by family, rows
-        ascending."""
-        k, rows = self._block_rows(families, reach)
-        d = self._distances(families, k, rows)
-        f_radius = np.array([f.radius_km for f in families], dtype=np.float64)
-        keep = (d <= np.maximum(f_radius[k], self.radius[rows])) & \
-            (d <= np.array(reach, dtype=np.float64)[k])
-        return k[keep], rows[keep], d[keep]
 
     def _distances(self, families: list[Family], k: np.ndarray, rows: np.ndarray
                    ) -> np.ndarray:
