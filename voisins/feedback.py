@@ -86,3 +86,41 @@ def save_form(request: HttpRequest, form: forms.Form, save: Callable[[], Any],
     if success:
         messages.success(request, success)
     return Saved(True, value)
+
+
+def _say(request: HttpRequest, success: Any, value: Any) -> None:
+    said = success(value) if callable(success) else success
+    if said:
+        messages.success(request, said)
+
+
+def act(request: HttpRequest, save: Callable[[], Any], success: Any = None,
+        labels: Mapping[str, Any] = FIELD_LABELS) -> Saved:
+    """The body of an action posted from another page (approve, remove, upload…): call
+    ``save`` (the service); say ``success`` (a text, or a function of what the service
+    returned) when it went through, or the service's refusal as messages naming the field
+    (``errors_to_messages`` with ``labels``). The view then redirects back::
+
+        act(request, lambda: services.x_approve(x=x, by=request.user), _("Approved."))
+        return redirect("app:list", slug=programme.slug)
+    """
+    try:
+        value = save()
+    except ValidationError as exc:
+        errors_to_messages(request, exc, labels)
+        return Saved(False)
+    _say(request, success, value)
+    return Saved(True, value)
+
+
+def save_posted_form(request: HttpRequest, form: forms.Form, save: Callable[[], Any],
+                     success: Any = None, labels: Mapping[str, Any] | None = None) -> Saved:
+    """:func:`act` for a form posted from another page: an invalid form's errors become
+    messages (``form_errors_to_messages``), a valid one goes to :func:`act`, whose
+    refusals name the field by ``labels`` (the form's own labels when not given)."""
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return Saved(False)
+    if labels is None:
+        labels = {name: field.label or name for name, field in form.fields.items()}
+    return act(request, save, success, labels)

@@ -12,7 +12,11 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.audit.services import audit_read
-from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
+from voisins.feedback import (
+    act,
+    errors_to_form,
+    save_posted_form,
+)
 from voisins.households.models import VolunteerHousehold
 
 from . import documents, selectors, services
@@ -74,11 +78,8 @@ def expense_list(request: HttpRequest, slug: str) -> HttpResponse:
 def expense_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, ACTION)
     expense = access.expense_or_404(request.user, pk, selectors.expenses_of(programme))
-    try:
-        services.expense_approve(expense=expense, by=request.user)
-        messages.success(request, _("The expense is approved."))
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
+    act(request, lambda: services.expense_approve(expense=expense, by=request.user),
+        _("The expense is approved."))
     return redirect("expenses:list", slug=programme.slug)
 
 
@@ -88,15 +89,9 @@ def expense_refuse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, ACTION)
     expense = access.expense_or_404(request.user, pk, selectors.expenses_of(programme))
     form = RefuseForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect("expenses:list", slug=programme.slug)
-    try:
-        services.expense_refuse(expense=expense, by=request.user,
-                                reason=form.cleaned_data["reason"])
-        messages.success(request, _("The expense is refused."))
-    except ValidationError as exc:
-        errors_to_messages(request, exc, {"reason": _("Reason for the refusal")})
+    save_posted_form(request, form, lambda: services.expense_refuse(
+        expense=expense, by=request.user, reason=form.cleaned_data["reason"]),
+        _("The expense is refused."), {"reason": _("Reason for the refusal")})
     return redirect("expenses:list", slug=programme.slug)
 
 
@@ -105,12 +100,9 @@ def expense_refuse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def regime_set(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, ACTION)
     form = RegimeForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-    else:
-        services.expense_settings_set(programme=programme, regime=form.cleaned_data["regime"],
-                                      by=request.user)
-        messages.success(request, _("The regime is saved."))
+    save_posted_form(request, form, lambda: services.expense_settings_set(
+        programme=programme, regime=form.cleaned_data["regime"], by=request.user),
+        _("The regime is saved."))
     return redirect("expenses:list", slug=programme.slug)
 
 
@@ -119,15 +111,9 @@ def regime_set(request: HttpRequest, slug: str) -> HttpResponse:
 def year_close(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, ACTION)
     form = CloseYearForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect("expenses:list", slug=programme.slug)
-    try:
-        services.year_close(programme=programme, year=form.cleaned_data["year"],
-                            by=request.user)
-        messages.success(request, _("The year is closed."))
-    except ValidationError as exc:
-        errors_to_messages(request, exc, {"year": _("Year to close")})
+    save_posted_form(request, form, lambda: services.year_close(
+        programme=programme, year=form.cleaned_data["year"], by=request.user),
+        _("The year is closed."), {"year": _("Year to close")})
     return redirect("expenses:list", slug=programme.slug)
 
 
