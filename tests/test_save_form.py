@@ -113,3 +113,21 @@ def test_a_valid_posted_form_calls_the_service_once_and_says_so():
                              "Saved.")
     assert saved and saved.value == 3 and calls == ["Ada"]
     assert said(made) == ["Saved."]
+
+
+def test_a_refusal_on_a_field_the_form_calls_otherwise_lands_on_the_form_s_field():
+    made = request("POST", {"name": "Ada"})
+    form = NameForm(made.POST)
+
+    def refuse():
+        raise ValidationError({"full_name": "Taken."})
+
+    assert not save_form(made, form, refuse, renamed={"full_name": "name"})
+    assert form.errors["name"] == ["Taken."]
+
+
+def test_a_success_said_from_the_result_says_nothing_when_it_gives_no_text():
+    made = request("POST", {"name": "Ada"})
+    saved = save_form(made, NameForm(made.POST), lambda: None,
+                      lambda done: "Recorded." if done else None)
+    assert saved and saved.value is None and said(made) == []

@@ -21,10 +21,13 @@ from django.utils.translation import gettext_lazy as _
 FIELD_LABELS: Mapping[str, Any] = {"family": _("Family"), "volunteer": _("Volunteer household")}
 
 
-def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the named field where it has one."""
+def errors_to_form(form: forms.Form, exc: ValidationError,
+                   renamed: Mapping[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form, on the named field where it has one
+    (``renamed``: the service's field name → the form's, where they differ)."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
+            name = (renamed or {}).get(name, name)
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
@@ -66,7 +69,7 @@ class Saved:
 
 
 def save_form(request: HttpRequest, form: forms.Form, save: Callable[[], Any],
-              success: Any = None) -> Saved:
+              success: Any = None, *, renamed: Mapping[str, str] | None = None) -> Saved:
     """The body every form page shares: on a POST of a valid form, call ``save`` (the
     service), say ``success`` (when given) and return what it returned; a refusal of the
     service goes on the form, on its named field (``errors_to_form``). The view then
@@ -75,16 +78,18 @@ def save_form(request: HttpRequest, form: forms.Form, save: Callable[[], Any],
         if saved := save_form(request, form, lambda: services.x_create(...), _("Saved.")):
             return redirect("app:x", pk=saved.value.pk)
         return render(request, "app/x.html", {"form": form})
+
+    ``success`` may be a function of what ``save`` returned (saying nothing when it
+    returns no text); ``renamed`` goes to ``errors_to_form``.
     """
     if request.method != "POST" or not form.is_valid():
         return Saved(False)
     try:
         value = save()
     except ValidationError as exc:
-        errors_to_form(form, exc)
+        errors_to_form(form, exc, renamed)
         return Saved(False)
-    if success:
-        messages.success(request, success)
+    _say(request, success, value)
     return Saved(True, value)
 
 

@@ -1,9 +1,7 @@
 """The coordinators' pages of expenses: the list to approve or refuse, an expense
 recorded for a household, the regime, closing a year, the statements and the export."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +12,7 @@ from voisins import access
 from voisins.audit.services import audit_read
 from voisins.feedback import (
     act,
-    errors_to_form,
+    save_form,
     save_posted_form,
 )
 from voisins.households.models import VolunteerHousehold
@@ -43,23 +41,24 @@ def expense_list(request: HttpRequest, slug: str) -> HttpResponse:
     status = status if status in Expense.Status.values else ""
     households = list(selectors.volunteer_households(programme))
     form = ExpenseForm(request.POST or None, households=households)
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> Expense | None:
+        """The expense, or None when a warning (near a ceiling) asks to confirm first."""
         household = form.households[form.cleaned_data["household"]]
-        try:
-            checked = services.expense_check(
-                household=household, **{k: v for k, v in form.service_arguments().items()
-                                         if k != "description"})
-            if checked.warnings and not form.cleaned_data.get("confirmed"):
-                form.data = form.data.copy()
-                form.data["confirmed"] = "True"
-                form.warnings = checked.warnings
-            else:
-                services.expense_record(household=household, via=Expense.Via.STAFF,
-                                        by=request.user, **form.service_arguments())
-                messages.success(request, _("The expense is recorded."))
-                return redirect("expenses:list", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+        checked = services.expense_check(
+            household=household, **{k: v for k, v in form.service_arguments().items()
+                                     if k != "description"})
+        if checked.warnings and not form.cleaned_data.get("confirmed"):
+            form.data = form.data.copy()
+            form.data["confirmed"] = "True"
+            form.warnings = checked.warnings
+            return None
+        return services.expense_record(household=household, via=Expense.Via.STAFF,
+                                       by=request.user, **form.service_arguments())
+
+    if save_form(request, form, record,
+                 lambda recorded: _("The expense is recorded.") if recorded else None).value:
+        return redirect("expenses:list", slug=programme.slug)
     expenses = selectors.programme_expenses(programme, status=status, year=year)
     return render(request, "expenses/staff_list.html", {
         "programme": programme, "form": form, "expenses": expenses[:200],
