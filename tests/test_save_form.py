@@ -131,3 +131,13 @@ def test_a_success_said_from_the_result_says_nothing_when_it_gives_no_text():
     saved = save_form(made, NameForm(made.POST), lambda: None,
                       lambda done: "Recorded." if done else None)
     assert saved and saved.value is None and said(made) == []
+
+
+def test_an_action_refused_on_the_portal_says_every_reason_in_one_message():
+    made = request("POST")
+
+    def refuse():
+        raise ValidationError({"session": "The session is full.", "__all__": "Too late."})
+
+    assert not act(made, refuse, "Registered.", one_message=True)
+    assert said(made) == ["The session is full. Too late."]

@@ -100,7 +100,7 @@ def _say(request: HttpRequest, success: Any, value: Any) -> None:
 
 
 def act(request: HttpRequest, save: Callable[[], Any], success: Any = None,
-        labels: Mapping[str, Any] = FIELD_LABELS) -> Saved:
+        labels: Mapping[str, Any] = FIELD_LABELS, *, one_message: bool = False) -> Saved:
     """The body of an action posted from another page (approve, remove, upload…): call
     ``save`` (the service); say ``success`` (a text, or a function of what the service
     returned) when it went through, or the service's refusal as messages naming the field
@@ -108,11 +108,17 @@ def act(request: HttpRequest, save: Callable[[], Any], success: Any = None,
 
         act(request, lambda: services.x_approve(x=x, by=request.user), _("Approved."))
         return redirect("app:list", slug=programme.slug)
+
+    ``one_message``: every reason in one message, without field names (the volunteer's
+    portal, whose buttons have no fields to name).
     """
     try:
         value = save()
     except ValidationError as exc:
-        errors_to_messages(request, exc, labels)
+        if one_message:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            errors_to_messages(request, exc, labels)
         return Saved(False)
     _say(request, success, value)
     return Saved(True, value)
