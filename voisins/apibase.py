@@ -4,17 +4,20 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
+from ninja.security import HttpBearer
 from pydantic import AfterValidator, Field, StringConstraints
 
 from voisins import access
 from voisins.programmes.constants import LANGUAGE_NAMES
 from voisins.programmes.models import Programme
+from voisins.security.client import client_address
 
 
 def _clean_text(value: str) -> str:
@@ -169,3 +172,32 @@ def programme_for(request: HttpRequest, slug: str, action: str) -> Programme:
         return access.programme_or_404(request.user, slug, action)
     except Http404:
         raise HttpError(404, _("Not found.")) from None
+
+
+# Failed authentications per client address and minute before every attempt is refused.
+MAX_FAILURES_PER_MINUTE = 30
+
+
+class LimitedBearer(HttpBearer):
+    """`Authorization: Bearer …`, the token looked up by :meth:`find`; the failed tries are
+    counted per client address and minute (under ``failures_key``), and past
+    ``MAX_FAILURES_PER_MINUTE`` every try is refused, even with a good token. The users'
+    API tokens (``api.auth``) and the networks' publication tokens (``networks.api``)."""
+
+    failures_key = "api-auth-failures"
+
+    def find(self, request: HttpRequest, token: str) -> Any:
+        raise NotImplementedError
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        key = f"{self.failures_key}:{client_address(request)}"
+        if (cache.get(key) or 0) >= MAX_FAILURES_PER_MINUTE:
+            return None
+        found = self.find(request, token)
+        if found is None:
+            cache.add(key, 0, 60)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, 60)
+        return found

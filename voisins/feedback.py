@@ -21,10 +21,13 @@ from django.utils.translation import gettext_lazy as _
 FIELD_LABELS: Mapping[str, Any] = {"family": _("Family"), "volunteer": _("Volunteer household")}
 
 
-def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the named field where it has one."""
+def errors_to_form(form: forms.Form, exc: ValidationError,
+                   renamed: Mapping[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form, on the named field where it has one
+    (``renamed``: the service's field name → the form's, where they differ)."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
+            name = (renamed or {}).get(name, name)
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
@@ -66,7 +69,7 @@ class Saved:
 
 
 def save_form(request: HttpRequest, form: forms.Form, save: Callable[[], Any],
-              success: Any = None) -> Saved:
+              success: Any = None, *, renamed: Mapping[str, str] | None = None) -> Saved:
     """The body every form page shares: on a POST of a valid form, call ``save`` (the
     service), say ``success`` (when given) and return what it returned; a refusal of the
     service goes on the form, on its named field (``errors_to_form``). The view then
@@ -75,14 +78,60 @@ def save_form(request: HttpRequest, form: forms.Form, save: Callable[[], Any],
         if saved := save_form(request, form, lambda: services.x_create(...), _("Saved.")):
             return redirect("app:x", pk=saved.value.pk)
         return render(request, "app/x.html", {"form": form})
+
+    ``success`` may be a function of what ``save`` returned (saying nothing when it
+    returns no text); ``renamed`` goes to ``errors_to_form``.
     """
     if request.method != "POST" or not form.is_valid():
         return Saved(False)
     try:
         value = save()
     except ValidationError as exc:
-        errors_to_form(form, exc)
+        errors_to_form(form, exc, renamed)
         return Saved(False)
-    if success:
-        messages.success(request, success)
+    _say(request, success, value)
     return Saved(True, value)
+
+
+def _say(request: HttpRequest, success: Any, value: Any) -> None:
+    said = success(value) if callable(success) else success
+    if said:
+        messages.success(request, said)
+
+
+def act(request: HttpRequest, save: Callable[[], Any], success: Any = None,
+        labels: Mapping[str, Any] = FIELD_LABELS, *, one_message: bool = False) -> Saved:
+    """The body of an action posted from another page (approve, remove, upload…): call
+    ``save`` (the service); say ``success`` (a text, or a function of what the service
+    returned) when it went through, or the service's refusal as messages naming the field
+    (``errors_to_messages`` with ``labels``). The view then redirects back::
+
+        act(request, lambda: services.x_approve(x=x, by=request.user), _("Approved."))
+        return redirect("app:list", slug=programme.slug)
+
+    ``one_message``: every reason in one message, without field names (the volunteer's
+    portal, whose buttons have no fields to name).
+    """
+    try:
+        value = save()
+    except ValidationError as exc:
+        if one_message:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            errors_to_messages(request, exc, labels)
+        return Saved(False)
+    _say(request, success, value)
+    return Saved(True, value)
+
+
+def save_posted_form(request: HttpRequest, form: forms.Form, save: Callable[[], Any],
+                     success: Any = None, labels: Mapping[str, Any] | None = None) -> Saved:
+    """:func:`act` for a form posted from another page: an invalid form's errors become
+    messages (``form_errors_to_messages``), a valid one goes to :func:`act`, whose
+    refusals name the field by ``labels`` (the form's own labels when not given)."""
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return Saved(False)
+    if labels is None:
+        labels = {name: field.label or name for name, field in form.fields.items()}
+    return act(request, save, success, labels)

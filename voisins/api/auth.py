@@ -1,34 +1,22 @@
 """Bearer tokens: `Authorization: Bearer <token>` from `voisins token EMAIL`."""
 
-from django.core.cache import cache
 from django.http import HttpRequest
-from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
 
+from voisins.apibase import LimitedBearer
 from voisins.audit.services import act_as
-from voisins.security.client import client_address
 
 from .services import token_user
 
-# Failed authentications per client address and minute before every attempt is refused.
-MAX_FAILURES_PER_MINUTE = 30
 
+class TokenAuth(LimitedBearer):
+    failures_key = "api-auth-failures"
 
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> object | None:
-        key = f"api-auth-failures:{client_address(request)}"
-        if (cache.get(key) or 0) >= MAX_FAILURES_PER_MINUTE:
-            return None
+    def find(self, request: HttpRequest, token: str) -> object | None:
         user = token_user(raw=token)
-        if user is None:
-            cache.add(key, 0, 60)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, 60)
-            return None
-        request.user = user
-        act_as(user=user)
+        if user is not None:
+            request.user = user
+            act_as(user=user)
         return user
 
 

@@ -140,23 +140,7 @@ def sheet(*, programme: Programme, language: str, today: date | None = None) -> 
                                                          programme.country)],
             "language": [_capfirst(_names(language).languages.get(code, code))
                          for code in programme.languages or []],
-            "dashboard_outcomes": [str(label) for _code, label in Indicator.choices],
-            "ex_post_evaluation": evaluation,
-            "deliverables": _("A website and social media page; recruitment campaigns for new "
-                              "volunteers through local media, press releases and word of "
-                              "mouth."),
-            "reproducibility": _("Yes: the model can be taken up by other associations; this "
-                                 "software lets a new association start its own programme."),
-            "motivation": _("The project reflects a holistic approach within neighbourhoods to "
-                            "foster integration by building ties between refugee and migrant "
-                            "families and host communities."),
-            "funds": [_("Foundations")],
-            "type_of_action": [_("Extracurricular activity")],
-            "target_groups": [_("Migrant children (first and/or second generation)"),
-                              _("Migrant families, parents"),
-                              _("Newly arrived migrant children")],
-            "professionals_involved": [_("Cultural mediators")],
-            "networks": [_("Civil society"), _("NGOs, third-sector organisations")],
+            **shared_fields(evaluation),
         }
         record["labels"] = {name: str(label) for name, label in field_labels().items()}
     record["figures"] = {
@@ -173,6 +157,31 @@ def sheet(*, programme: Programme, language: str, today: date | None = None) -> 
     record["language_code"] = language
     record["generated_on"] = (today or timezone.localdate()).isoformat()
     return record
+
+
+def shared_fields(evaluation: str) -> dict[str, Any]:
+    """The fields of a good-practice sheet that say what every Voisins programme does, the
+    same for one programme (here) and for a network (``networks.practice``): the fixed
+    texts, in the active language, after the ex-post evaluation written by the caller."""
+    return {
+        "dashboard_outcomes": [str(label) for _code, label in Indicator.choices],
+        "ex_post_evaluation": evaluation,
+        "deliverables": _("A website and social media page; recruitment campaigns for new "
+                          "volunteers through local media, press releases and word of "
+                          "mouth."),
+        "reproducibility": _("Yes: the model can be taken up by other associations; this "
+                             "software lets a new association start its own programme."),
+        "motivation": _("The project reflects a holistic approach within neighbourhoods to "
+                        "foster integration by building ties between refugee and migrant "
+                        "families and host communities."),
+        "funds": [_("Foundations")],
+        "type_of_action": [_("Extracurricular activity")],
+        "target_groups": [_("Migrant children (first and/or second generation)"),
+                          _("Migrant families, parents"),
+                          _("Newly arrived migrant children")],
+        "professionals_involved": [_("Cultural mediators")],
+        "networks": [_("Civil society"), _("NGOs, third-sector organisations")],
+    }
 
 
 def field_labels() -> dict[str, str]:

@@ -1,9 +1,7 @@
 """The coordinators' pages of expenses: the list to approve or refuse, an expense
 recorded for a household, the regime, closing a year, the statements and the export."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +10,11 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.audit.services import audit_read
-from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
+from voisins.feedback import (
+    act,
+    save_form,
+    save_posted_form,
+)
 from voisins.households.models import VolunteerHousehold
 
 from . import documents, selectors, services
@@ -39,23 +41,24 @@ def expense_list(request: HttpRequest, slug: str) -> HttpResponse:
     status = status if status in Expense.Status.values else ""
     households = list(selectors.volunteer_households(programme))
     form = ExpenseForm(request.POST or None, households=households)
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> Expense | None:
+        """The expense, or None when a warning (near a ceiling) asks to confirm first."""
         household = form.households[form.cleaned_data["household"]]
-        try:
-            checked = services.expense_check(
-                household=household, **{k: v for k, v in form.service_arguments().items()
-                                         if k != "description"})
-            if checked.warnings and not form.cleaned_data.get("confirmed"):
-                form.data = form.data.copy()
-                form.data["confirmed"] = "True"
-                form.warnings = checked.warnings
-            else:
-                services.expense_record(household=household, via=Expense.Via.STAFF,
-                                        by=request.user, **form.service_arguments())
-                messages.success(request, _("The expense is recorded."))
-                return redirect("expenses:list", slug=programme.slug)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
+        checked = services.expense_check(
+            household=household, **{k: v for k, v in form.service_arguments().items()
+                                     if k != "description"})
+        if checked.warnings and not form.cleaned_data.get("confirmed"):
+            form.data = form.data.copy()
+            form.data["confirmed"] = "True"
+            form.warnings = checked.warnings
+            return None
+        return services.expense_record(household=household, via=Expense.Via.STAFF,
+                                       by=request.user, **form.service_arguments())
+
+    if save_form(request, form, record,
+                 lambda recorded: _("The expense is recorded.") if recorded else None).value:
+        return redirect("expenses:list", slug=programme.slug)
     expenses = selectors.programme_expenses(programme, status=status, year=year)
     return render(request, "expenses/staff_list.html", {
         "programme": programme, "form": form, "expenses": expenses[:200],
@@ -74,11 +77,8 @@ def expense_list(request: HttpRequest, slug: str) -> HttpResponse:
 def expense_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, ACTION)
     expense = access.expense_or_404(request.user, pk, selectors.expenses_of(programme))
-    try:
-        services.expense_approve(expense=expense, by=request.user)
-        messages.success(request, _("The expense is approved."))
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
+    act(request, lambda: services.expense_approve(expense=expense, by=request.user),
+        _("The expense is approved."))
     return redirect("expenses:list", slug=programme.slug)
 
 
@@ -88,15 +88,9 @@ def expense_refuse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, ACTION)
     expense = access.expense_or_404(request.user, pk, selectors.expenses_of(programme))
     form = RefuseForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect("expenses:list", slug=programme.slug)
-    try:
-        services.expense_refuse(expense=expense, by=request.user,
-                                reason=form.cleaned_data["reason"])
-        messages.success(request, _("The expense is refused."))
-    except ValidationError as exc:
-        errors_to_messages(request, exc, {"reason": _("Reason for the refusal")})
+    save_posted_form(request, form, lambda: services.expense_refuse(
+        expense=expense, by=request.user, reason=form.cleaned_data["reason"]),
+        _("The expense is refused."), {"reason": _("Reason for the refusal")})
     return redirect("expenses:list", slug=programme.slug)
 
 
@@ -105,12 +99,9 @@ def expense_refuse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def regime_set(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, ACTION)
     form = RegimeForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-    else:
-        services.expense_settings_set(programme=programme, regime=form.cleaned_data["regime"],
-                                      by=request.user)
-        messages.success(request, _("The regime is saved."))
+    save_posted_form(request, form, lambda: services.expense_settings_set(
+        programme=programme, regime=form.cleaned_data["regime"], by=request.user),
+        _("The regime is saved."))
     return redirect("expenses:list", slug=programme.slug)
 
 
@@ -119,15 +110,9 @@ def regime_set(request: HttpRequest, slug: str) -> HttpResponse:
 def year_close(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme_or_404(request.user, slug, ACTION)
     form = CloseYearForm(request.POST)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect("expenses:list", slug=programme.slug)
-    try:
-        services.year_close(programme=programme, year=form.cleaned_data["year"],
-                            by=request.user)
-        messages.success(request, _("The year is closed."))
-    except ValidationError as exc:
-        errors_to_messages(request, exc, {"year": _("Year to close")})
+    save_posted_form(request, form, lambda: services.year_close(
+        programme=programme, year=form.cleaned_data["year"], by=request.user),
+        _("The year is closed."), {"year": _("Year to close")})
     return redirect("expenses:list", slug=programme.slug)
 
 

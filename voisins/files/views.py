@@ -7,7 +7,6 @@ type, never to keep it in a cache. The URL holds the file's random id, never a p
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.audit.services import audit_read
-from voisins.feedback import errors_to_messages, form_errors_to_messages
+from voisins.feedback import save_posted_form
 from voisins.households.selectors import volunteer_households
 from voisins.mediation.selectors import cases_visible
 
@@ -50,15 +49,9 @@ def download(request: HttpRequest, key: str) -> HttpResponse:
 
 def _store(request: HttpRequest, add: object, **owner: object) -> None:
     form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return
-    try:
-        stored = add(upload=form.cleaned_data["file"], by=request.user, **owner)  # type: ignore[operator]
-    except ValidationError as exc:
-        errors_to_messages(request, exc, LABELS)
-        return
-    messages.success(request, _("“%(name)s” is saved.") % {"name": stored.name})
+    save_posted_form(request, form, lambda: add(  # type: ignore[operator]
+        upload=form.cleaned_data["file"], by=request.user, **owner),
+        lambda stored: _("“%(name)s” is saved.") % {"name": stored.name}, LABELS)
 
 
 @login_required

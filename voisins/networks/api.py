@@ -16,16 +16,13 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Body, Router, Schema
-from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from pydantic import Discriminator, Field, Tag
 
-from voisins.apibase import ERRORS, MAX_ID, ApiValidationError
-from voisins.security.client import client_address
+from voisins.apibase import ERRORS, MAX_ID, ApiValidationError, LimitedBearer
 
 from . import services
 from .models import PublishToken
@@ -33,26 +30,13 @@ from .schema import SCHEMA_VERSION, Aggregates
 
 # Months one request may carry (20 years).
 MAX_BATCH = 240
-# Failed authentications per client address and minute before every attempt is refused
-# (as voisins.api.auth for the users' tokens).
-MAX_FAILURES_PER_MINUTE = 30
-
-
-class PublishTokenAuth(HttpBearer):
+class PublishTokenAuth(LimitedBearer):
     """`Authorization: Bearer vnp_…`: a live publication token; `request.auth` is it."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> PublishToken | None:
-        key = f"api-publish-failures:{client_address(request)}"
-        if (cache.get(key) or 0) >= MAX_FAILURES_PER_MINUTE:
-            return None
-        found = services.publish_token_find(raw=token)
-        if found is None:
-            cache.add(key, 0, 60)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, 60)
-        return found
+    failures_key = "api-publish-failures"
+
+    def find(self, request: HttpRequest, token: str) -> PublishToken | None:
+        return services.publish_token_find(raw=token)
 
 
 class PublishRateThrottle(SimpleRateThrottle):

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from voisins import rounding
 from voisins.evaluation import practice as programme_practice
-from voisins.evaluation.questions import Indicator
 
 from . import reports, selectors
 from .models import Network
@@ -101,23 +100,7 @@ def sheet(*, network: Network, language: str, today: date | None = None) -> dict
             "category": [_("Good practices")],
             "country": _countries(present, language),
             "language": [],
-            "dashboard_outcomes": [str(label) for _code, label in Indicator.choices],
-            "ex_post_evaluation": evaluation,
-            "deliverables": _("A website and social media page; recruitment campaigns for new "
-                              "volunteers through local media, press releases and word of "
-                              "mouth."),
-            "reproducibility": _("Yes: the model can be taken up by other associations; this "
-                                 "software lets a new association start its own programme."),
-            "motivation": _("The project reflects a holistic approach within neighbourhoods to "
-                            "foster integration by building ties between refugee and migrant "
-                            "families and host communities."),
-            "funds": [_("Foundations")],
-            "type_of_action": [_("Extracurricular activity")],
-            "target_groups": [_("Migrant children (first and/or second generation)"),
-                              _("Migrant families, parents"),
-                              _("Newly arrived migrant children")],
-            "professionals_involved": [_("Cultural mediators")],
-            "networks": [_("Civil society"), _("NGOs, third-sector organisations")],
+            **programme_practice.shared_fields(evaluation),
         }
         record["labels"] = {name: str(label) for name, label in
                             programme_practice.field_labels().items()}

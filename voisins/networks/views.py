@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.feedback import errors_to_form, errors_to_messages, form_errors_to_messages
+from voisins.feedback import act, errors_to_form, save_posted_form
 
 from . import practice, reports, selectors, services
 from .forms import (
@@ -30,10 +30,6 @@ from .forms import (
 )
 
 VIEW, MANAGE = "view_network", "manage_network"
-
-
-def _labels(form) -> dict:
-    return {name: field.label for name, field in form.fields.items()}
 
 
 def _network(request: HttpRequest, network: str, action: str = VIEW):
@@ -94,14 +90,9 @@ def _manage_post(request: HttpRequest, network: str):
 def staff_add(request: HttpRequest, network: str) -> HttpResponse:
     net = _manage_post(request, network)
     form = StaffForm(request.POST)
-    if form.is_valid():
-        try:
-            services.network_staff_add(network=net, **form.cleaned_data)
-            messages.success(request, _("The role is given."))
-        except ValidationError as exc:
-            errors_to_messages(request, exc, _labels(form))
-    else:
-        form_errors_to_messages(request, form)
+    save_posted_form(request, form,
+                     lambda: services.network_staff_add(network=net, **form.cleaned_data),
+                     _("The role is given."))
     return redirect("networks:home", network=net.slug)
 
 
@@ -112,11 +103,8 @@ def staff_remove(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     staff = selectors.staff_record(net, pk)
     if staff is None:
         raise Http404
-    try:
-        services.network_staff_remove(staff=staff)
-        messages.success(request, _("The role is taken away."))
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
+    act(request, lambda: services.network_staff_remove(staff=staff),
+        _("The role is taken away."))
     return redirect("networks:home", network=net.slug)
 
 
@@ -125,15 +113,9 @@ def staff_remove(request: HttpRequest, network: str, pk: int) -> HttpResponse:
 def remote_add(request: HttpRequest, network: str) -> HttpResponse:
     net = _manage_post(request, network)
     form = RemoteMemberForm(request.POST)
-    if form.is_valid():
-        try:
-            services.remote_member_add(network=net, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The programme is registered. Issue its "
-                                        "publication token below."))
-        except ValidationError as exc:
-            errors_to_messages(request, exc, _labels(form))
-    else:
-        form_errors_to_messages(request, form)
+    save_posted_form(request, form, lambda: services.remote_member_add(
+        network=net, by=request.user, **form.cleaned_data),
+        _("The programme is registered. Issue its publication token below."))
     return redirect("networks:home", network=net.slug)
 
 
@@ -144,11 +126,10 @@ def token_issue(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     member = selectors.member_record(net, pk)
     if member is None or not member.is_remote:
         raise Http404
-    try:
-        token, raw = services.publish_token_create(member=member, by=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
+    if not (made := act(request, lambda: services.publish_token_create(member=member,
+                                                                        by=request.user))):
         return redirect("networks:home", network=net.slug)
+    token, raw = made.value
     # Shown once, on this answer to the POST: only its digest is kept.
     response = render(request, "networks/token.html", {
         "network": net, "member": member, "token": token, "raw": raw})
@@ -173,17 +154,14 @@ def token_revoke(request: HttpRequest, network: str, pk: int) -> HttpResponse:
 def period_close(request: HttpRequest, network: str) -> HttpResponse:
     net = _manage_post(request, network)
     form = ClosePeriodForm(request.POST)
-    if form.is_valid():
+
+    def close():
         period = selectors.period_of(form.cleaned_data["start"], form.cleaned_data["end"])
-        try:
-            services.period_close(network=net, start=period.start, end=period.end,
-                                  by=request.user)
-            messages.success(request, _("The period is closed: its figures can no longer "
-                                        "change."))
-        except ValidationError as exc:
-            errors_to_messages(request, exc, _labels(form))
-    else:
-        form_errors_to_messages(request, form)
+        services.period_close(network=net, start=period.start, end=period.end,
+                              by=request.user)
+
+    save_posted_form(request, form, close,
+                     _("The period is closed: its figures can no longer change."))
     return redirect("networks:home", network=net.slug)
 
 
@@ -288,13 +266,11 @@ def programme_named(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     member = access.network_membership_or_404(request.user, programme, pk,
                                               selectors.memberships_of(programme))
     form = NamedForm(request.POST)
-    if form.is_valid():
-        services.member_named_set(member=member, named=form.cleaned_data["named"])
-        messages.success(request, _("Saved: the network names the programme in its "
-                                    "figures.") if member.named else _(
-            "Saved: the network shows the programme by a letter in its figures."))
-    else:
-        form_errors_to_messages(request, form)
+    save_posted_form(request, form, lambda: services.member_named_set(
+        member=member, named=form.cleaned_data["named"]),
+        lambda _done: _("Saved: the network names the programme in its figures.")
+        if member.named else
+        _("Saved: the network shows the programme by a letter in its figures."))
     return redirect("networks:programme", slug=programme.slug)
 
 

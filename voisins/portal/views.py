@@ -1,9 +1,7 @@
 """The volunteer portal: one household's own page. Reached only by the account linked to
 the household; nobody else's data is ever shown here."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from voisins import access
 from voisins.community.services import calendar_token_for
-from voisins.feedback import save_form
+from voisins.feedback import act, save_form
 from voisins.households.selectors import volunteer_households
 from voisins.households.status import VOLUNTEER_TRANSITIONS, VolunteerStatus, can_move
 from voisins.matches import selectors as matches
@@ -66,15 +64,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def pause(request: HttpRequest) -> HttpResponse:
     volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
-    try:
-        if request.POST.get("resume"):
-            services.volunteer_resume(volunteer=volunteer, by=request.user)
-            messages.success(request, _("Welcome back: you are available again."))
-        else:
-            services.volunteer_pause(volunteer=volunteer, by=request.user)
-            messages.success(request, _("You are on a pause: no family will be proposed to you."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if request.POST.get("resume"):
+        act(request, lambda: services.volunteer_resume(volunteer=volunteer, by=request.user),
+            _("Welcome back: you are available again."), one_message=True)
+    else:
+        act(request, lambda: services.volunteer_pause(volunteer=volunteer, by=request.user),
+            _("You are on a pause: no family will be proposed to you."), one_message=True)
     return redirect("portal:home")
 
 
@@ -82,11 +77,8 @@ def pause(request: HttpRequest) -> HttpResponse:
 @require_POST
 def accept_charter(request: HttpRequest) -> HttpResponse:
     volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
-    try:
-        screening_accept_charter(volunteer=volunteer)
-        messages.success(request, _("Thank you for accepting the charter."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    act(request, lambda: screening_accept_charter(volunteer=volunteer),
+        _("Thank you for accepting the charter."), one_message=True)
     return redirect("portal:home")
 
 
@@ -95,11 +87,8 @@ def accept_charter(request: HttpRequest) -> HttpResponse:
 def training_register(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     session = get_object_or_404(TrainingSession, pk=pk, module__programme=volunteer.programme)
-    try:
-        registration_create(session=session, volunteer=volunteer)
-        messages.success(request, _("You are registered."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    act(request, lambda: registration_create(session=session, volunteer=volunteer),
+        _("You are registered."), one_message=True)
     return redirect("portal:home")
 
 
@@ -108,9 +97,6 @@ def training_register(request: HttpRequest, pk: int) -> HttpResponse:
 def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = access.volunteer_household_or_404(request.user, volunteer_households())
     registration = get_object_or_404(Registration, pk=pk, volunteer=volunteer)
-    try:
-        registration_cancel(registration=registration)
-        messages.success(request, _("Your registration is cancelled."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    act(request, lambda: registration_cancel(registration=registration),
+        _("Your registration is cancelled."), one_message=True)
     return redirect("portal:home")

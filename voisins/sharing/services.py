@@ -187,6 +187,18 @@ def update_offered(*, adoption: Adoption) -> MaterialVersion | None:
     return latest
 
 
+def _locked_with_offer(adoption: Adoption, version_id: Any) -> tuple[Adoption, Any]:
+    """The adoption, locked for the transaction, and the version it is offered, which must
+    be ``version_id`` (else a ValidationError on ``version``)."""
+    adoption = Adoption.objects.select_for_update().select_related(
+        "material", "version").get(pk=adoption.pk)
+    offered = update_offered(adoption=adoption)
+    if offered is None or str(offered.pk) != str(version_id):
+        raise ValidationError({"version": _(
+            "This update is not offered to the programme (any more).")})
+    return adoption, offered
+
+
 def adoption_accept(*, adoption: Adoption, version_id: Any, by: Any) -> Adoption:
     """Take the offered version: the copy is brought up to it by the owning app's
     services (a new version of the programme's note or charter, where the app keeps
@@ -197,12 +209,7 @@ def adoption_accept(*, adoption: Adoption, version_id: Any, by: Any) -> Adoption
     the owning app refuses."""
     spec = _kind(adoption.copy_kind)
     with transaction.atomic():
-        adoption = Adoption.objects.select_for_update().select_related(
-            "material", "version").get(pk=adoption.pk)
-        offered = update_offered(adoption=adoption)
-        if offered is None or str(offered.pk) != str(version_id):
-            raise ValidationError({"version": _(
-                "This update is not offered to the programme (any more).")})
+        adoption, offered = _locked_with_offer(adoption, version_id)
         copy = spec.current(adoption.programme, adoption.copy_id)
         if spec.versioned or copy is None or spec.update is None:
             copy = spec.create(programme=adoption.programme, content=offered.content, by=by,
@@ -224,12 +231,7 @@ def adoption_keep_own(*, adoption: Adoption, version_id: Any, by: Any) -> Adopti
 
     Raises ValidationError on ``version`` when that update is not offered."""
     with transaction.atomic():
-        adoption = Adoption.objects.select_for_update().select_related(
-            "material", "version").get(pk=adoption.pk)
-        offered = update_offered(adoption=adoption)
-        if offered is None or str(offered.pk) != str(version_id):
-            raise ValidationError({"version": _(
-                "This update is not offered to the programme (any more).")})
+        adoption, offered = _locked_with_offer(adoption, version_id)
         adoption.kept_version = offered
         adoption.updated_at = timezone.now()
         adoption.full_clean()

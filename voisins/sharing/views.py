@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from voisins import access
-from voisins.feedback import errors_to_form, errors_to_messages
+from voisins.feedback import errors_to_form, errors_to_messages, save_form
 from voisins.networks.models import Network
 
 from . import selectors, services
@@ -37,6 +37,10 @@ def _kind_or_404(code: str):
 
 # --- the network's side ---------------------------------------------------------------------
 
+def _published(material) -> str:
+    return _("Published to the network: %(title)s.") % {"title": material.title}
+
+
 @login_required
 def network_materials(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug)
@@ -48,21 +52,18 @@ def network_materials(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404
         form = PublishFromForm(request.POST, prefix="from",
                                choices=selectors.publishable_items(sources))
-        if form.is_valid():
+
+        def publish():
             kind, programme_id, item_id = form.cleaned_data["item"].split(":")
             programme = sources.filter(pk=programme_id).first()
             if programme is None:
                 raise Http404
-            try:
-                material = services.material_publish_from(
-                    network=network, kind=kind, programme=programme, item_id=item_id,
-                    by=request.user)
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(request, _("Published to the network: %(title)s.")
-                                 % {"title": material.title})
-                return redirect("sharing:material", slug=network.slug, pk=material.pk)
+            return services.material_publish_from(
+                network=network, kind=kind, programme=programme, item_id=item_id,
+                by=request.user)
+
+        if saved := save_form(request, form, publish, _published):
+            return redirect("sharing:material", slug=network.slug, pk=saved.value.pk)
     return render(request, "sharing/network.html", {
         "network": network, "manage": manage, "form": form,
         "materials": selectors.network_materials(network),
@@ -75,17 +76,10 @@ def material_new(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     network = _network(request, slug, "manage_network")
     spec = _kind_or_404(kind)
     form = spec.form(request.POST or None, prefix="content")
-    if request.method == "POST" and form.is_valid():
-        try:
-            material = services.material_publish(
-                network=network, kind=kind, content=spec.content_from_form(form.cleaned_data),
-                by=request.user)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Published to the network: %(title)s.")
-                             % {"title": material.title})
-            return redirect("sharing:material", slug=network.slug, pk=material.pk)
+    if saved := save_form(request, form, lambda: services.material_publish(
+            network=network, kind=kind, content=spec.content_from_form(form.cleaned_data),
+            by=request.user), _published):
+        return redirect("sharing:material", slug=network.slug, pk=saved.value.pk)
     return render(request, "sharing/material_new.html", {
         "network": network, "kind": spec, "form": form,
     }, status=400 if form.errors else 200)

@@ -303,16 +303,10 @@ def volunteer_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def programme_settings(request: HttpRequest, slug: str) -> HttpResponse:
     prog = access.programme_or_404(request.user, slug, "manage_programme")
     form = ProgrammeSettingsForm(request.POST or None, programme=prog)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme_services.programme_update(programme=prog, changes=form.changes())
-            messages.success(request, _("Settings saved."))
-            return redirect("staff:settings", slug=prog.slug)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "checkin_schedule_days" in exc.error_dict:
-                exc.error_dict["checkin_schedule"] = exc.error_dict.pop(
-                    "checkin_schedule_days")
-            errors_to_form(form, exc)
+    if save_form(request, form, lambda: programme_services.programme_update(
+            programme=prog, changes=form.changes()), _("Settings saved."),
+            renamed={"checkin_schedule_days": "checkin_schedule"}):
+        return redirect("staff:settings", slug=prog.slug)
     return render(request, "staff/settings.html", {
         "programme": prog, "form": form, "category_form": CategoryForm(),
         "categories": prog.service_categories.all()})

@@ -1,9 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from voisins.gdpr.selectors import processing_record, processing_record_markdown
-from voisins.programmes.models import Programme
+from voisins.programmes.commands import programme_named
 
 
 class Command(BaseCommand):
@@ -14,11 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["markdown", "json"], default="markdown")
 
     def handle(self, *args: object, **options: object) -> None:
-        programme = None
-        if options.get("programme"):
-            programme = Programme.objects.filter(slug=str(options["programme"])).first()
-            if programme is None:
-                raise CommandError(f"No programme with short name {options['programme']!r}.")
+        programme = programme_named(options["programme"]) if options.get("programme") else None
         record = processing_record(programme)
         if options["format"] == "json":
             self.stdout.write(json.dumps(record, indent=2, ensure_ascii=False, default=str))

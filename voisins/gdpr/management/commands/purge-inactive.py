@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from voisins.gdpr.services import purge_inactive
-from voisins.programmes.models import Programme
+from voisins.programmes.commands import programme_named
 
 
 class Command(BaseCommand):
@@ -13,11 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--programme", help="only this programme (its short name)")
 
     def handle(self, *args: object, **options: object) -> None:
-        programme = None
-        if options.get("programme"):
-            programme = Programme.objects.filter(slug=str(options["programme"])).first()
-            if programme is None:
-                raise CommandError(f"No programme with short name {options['programme']!r}.")
+        programme = programme_named(options["programme"]) if options.get("programme") else None
         counts = purge_inactive(dry_run=bool(options["dry_run"]), programme=programme)
         verb = "Would anonymise" if counts["dry_run"] else "Anonymised"
         self.stdout.write(f"{verb} {counts['families']} families and "

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from voisins.matches import bridge, waiting
 from voisins.matches.models import MatchingRun
 from voisins.matches.services import matching_run_execute
-from voisins.programmes.models import Programme
+from voisins.programmes.commands import programme_named
 
 
 class Command(BaseCommand):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def handle(self, *args: object, **options: object) -> None:
-        programme = Programme.objects.filter(slug=options["programme"]).first()
-        if programme is None:
-            raise CommandError(f"No programme with the short name {options['programme']!r}.")
+        programme = programme_named(options["programme"])
         # Run inline: the command is itself the background job.
         run = MatchingRun.objects.create(programme=programme, dry_run=bool(options["dry_run"]))
         try:

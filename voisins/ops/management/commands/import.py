@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from voisins.evaluation.importers import import_matches
 from voisins.ops.household_import import KINDS, import_households
+from voisins.programmes.commands import programme_named
 from voisins.programmes.models import Programme
 
 
@@ -40,10 +41,7 @@ class Command(BaseCommand):
 
     def _programme(self, slug: object) -> Programme:
         if slug:
-            programme = Programme.objects.filter(slug=str(slug)).first()
-            if programme is None:
-                raise CommandError(f"No programme with short name {slug!r}.")
-            return programme
+            return programme_named(slug)
         programmes = list(Programme.objects.all()[:2])
         if len(programmes) != 1:
             raise CommandError("Say which programme with --programme SLUG.")
