@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from voisins import rounding
 from voisins.evaluation import charts
+from voisins.evaluation.questions import Indicator
 from voisins.evaluation.survival import MIN_GROUP, Curve, LogRank
 from voisins.spreadsheets import neutralise_workbook
 
@@ -294,8 +295,6 @@ class NetworkReport:
         """Per indicator and wave, pooled: means at the start and at follow-up (1–5),
         their change, and the share of children whose answer went up; nothing but "< 5"
         for fewer than 5 children."""
-        from voisins.evaluation.questions import Indicator
-
         names = dict(Indicator.choices)
         rows = []
         with translation.override(self.language):
