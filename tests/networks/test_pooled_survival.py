@@ -2,6 +2,7 @@
 the matches themselves (an independent solver), on hand-solved and seeded random cases."""
 
 import random
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -90,3 +91,30 @@ def test_pooling_cohorts_is_the_curve_of_all_their_matches(cohorts):
 def test_fewer_than_two_groups_or_no_event_has_no_test():
     assert log_rank_grouped({"a": [Row(0, 5, 1, 4)]}) is None
     assert log_rank_grouped({"a": [Row(0, 5, 0, 5)], "b": [Row(0, 5, 0, 5)]}) is None
+
+
+def test_cohorts_whose_tables_list_different_months_pool_as_those_still_going():
+    # Published tables list only the months in which something happened (aggregates'
+    # _life_table): cohort A months 0 and 4, cohort B month 2. Read through the
+    # dashboard's compact records, A's 3 matches still going after month 0 are at risk in
+    # month 2 too, as pooling.pool_life_tables reads them.
+    from voisins.networks import pooling, selectors
+
+    def payload(rows):
+        return {"matches": {"started": rows[0]["at_risk"], "ended": 0, "active_at_end": 0},
+                "funnel": dict.fromkeys(selectors.FUNNEL, 0), "hours_given": "0",
+                "persistence": rows, "outcomes": []}
+
+    a = [{"month": 0, "at_risk": 4, "ended": 1, "censored": 0},
+         {"month": 4, "at_risk": 3, "ended": 0, "censored": 3}]
+    b = [{"month": 2, "at_risk": 2, "ended": 1, "censored": 1}]
+    member = selectors.MemberFigures(member_id=1)
+    member.add(date(2026, 1, 1), selectors.compact(payload(a)))
+    member.add(date(2026, 2, 1), selectors.compact(payload(b)))
+    expected = dict(pooling.km_from_life_table(pooling.pool_life_tables([a, b])).points)
+    curve = km_from_life_table(member.life_table())
+    # Events at the end of months 0 and 2 (times 1 and 3): S = 5/6, then 5/6 · (1 − 1/5),
+    # not 5/6 · (1 − 1/2) as when A's matches were forgotten in month 2.
+    assert curve.months[:3] == (0.0, 1.0, 3.0)
+    assert curve.survival[:3] == pytest.approx((1.0, 5 / 6, 5 / 6 * 4 / 5))
+    assert curve.survival[1:3] == pytest.approx((expected[0], expected[2]))

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.stats import chi2
 
 __all__ = ["Row", "KaplanMeier", "LogRank", "pool_life_tables", "km_from_life_table",
-           "log_rank_grouped"]
+           "log_rank_grouped", "read_at_months"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def _check(rows: Sequence[Row]) -> None:
                              "were at risk")
 
 
-def _at_risk(rows: Sequence[Row], months: Sequence[int]) -> dict[int, Row]:
+def read_at_months(rows: Sequence[Row], months: Sequence[int]) -> dict[int, Row]:
     """The table read at every month of `months`: a month the table does not list had no
     ending and no censoring, and as many at risk as were still going after the month
     before it (all of the first row's before the first row)."""
@@ -125,7 +125,7 @@ def pool_life_tables(tables: Iterable[Iterable[Any]]) -> tuple[Row, ...]:
     for rows in parsed:
         if not rows:
             continue
-        for m, r in _at_risk(rows, months).items():
+        for m, r in read_at_months(rows, months).items():
             t = total[m]
             t[0] += r.at_risk
             t[1] += r.ended
@@ -223,7 +223,7 @@ def log_rank_grouped(tables: Sequence[Iterable[Any]]) -> LogRank:
     months = sorted({r.month for rows in groups for r in rows})
     if not months:
         return LogRank(0.0, 1.0, len(groups) - 1)
-    read = [_at_risk(rows, months) if rows else {m: Row(m, 0, 0, 0) for m in months}
+    read = [read_at_months(rows, months) if rows else {m: Row(m, 0, 0, 0) for m in months}
             for rows in groups]
     n = np.array([[read[g][m].at_risk for m in months] for g in range(len(groups))],
                  dtype=float)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from voisins.programmes.models import Programme
 
-from . import pooled_survival
+from . import pooled_survival, pooling
 from .models import (
     ClosedPeriod,
     Network,
@@ -153,12 +153,15 @@ def compact(payload: dict) -> list:
     [at_risk…], [ended…], [censored…], [[indicator, wave, children, start_total,
     follow_total, improved]…]]; the life table dense from duration month 0."""
     matches, funnel = payload["matches"], payload["funnel"]
-    rows = payload["persistence"]
-    length = rows[-1]["month"] + 1 if rows else 0
-    at_risk, ended, censored = [0] * length, [0] * length, [0] * length
-    for row in rows:
-        m = row["month"]
-        at_risk[m], ended[m], censored[m] = row["at_risk"], row["ended"], row["censored"]
+    # A published table lists only the months in which a match ended or was last seen; a
+    # month it leaves out still has every match going then at risk (pooling.read_at_months).
+    # Read densely so, cohorts add up month by month.
+    rows = [pooling.Row(r["month"], r["at_risk"], r["ended"], r["censored"])
+            for r in payload["persistence"]]
+    read = pooling.read_at_months(rows, range(rows[-1].month + 1)) if rows else {}
+    at_risk = [read[m].at_risk for m in sorted(read)]
+    ended = [read[m].ended for m in sorted(read)]
+    censored = [read[m].censored for m in sorted(read)]
     return [matches["started"], matches["ended"], matches["active_at_end"],
             [funnel[stage] for stage in FUNNEL], str(payload["hours_given"]),
             payload.get("town", ""), at_risk, ended, censored,
